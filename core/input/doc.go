@@ -1,0 +1,12 @@
+// Package input generates and replays the afferent spike trains of the
+// paper's model (Kreutzer, Petrovici & Senn 2022, §1.1, Eqns 26–30) and
+// filters them into unweighted synaptic potentials (USPs) x^ε with the
+// two-trace recursion that samples the kernel of Eqn 28 exactly on the bin
+// grid.
+//
+// A Source yields, bin by bin, the indices of the afferents that spike.
+// Poisson draws independent Bernoulli(r·dt) spikes per afferent and bin by
+// geometric inter-spike gaps (one random number per spike, not per bin);
+// Replay plays back a user-supplied spike matrix so that any external random
+// stream can be reproduced.
+package input

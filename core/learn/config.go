@@ -1,0 +1,190 @@
+package learn
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/natspike/natspike/core/input"
+	"github.com/natspike/natspike/core/neuron"
+	"github.com/natspike/natspike/core/rule"
+)
+
+// TeacherKind selects where the teacher's spikes come from (spec §1.5).
+type TeacherKind int
+
+const (
+	// Realizable: a teacher neuron with somatic weights w* on the same inputs.
+	Realizable TeacherKind = iota
+	// PoissonTeacher: spikes at a fixed rate, independent of the inputs.
+	PoissonTeacher
+	// ReplayTeacher: a supplied 0/1 spike train, one entry per bin.
+	ReplayTeacher
+)
+
+// Teacher describes the supervising spike train.
+type Teacher struct {
+	Kind    TeacherKind
+	Weights []float64 // somatic target weights w* (Realizable)
+	Rate    float64   // Hz (PoissonTeacher)
+	Spikes  []float64 // per-bin 0/1 (ReplayTeacher)
+}
+
+// Default sizes of the test set used for the objective (spec §2).
+const (
+	DefaultTestSamples = 50
+	DefaultTestBins    = 500
+	// MaxPotential bounds |V| (mV); beyond it a run is reported as diverged.
+	MaxPotential = 1e6
+)
+
+// Config is one learning trial.
+type Config struct {
+	Transfer neuron.Transfer
+	Kernel   neuron.Kernel
+	Rule     rule.Config
+	Param    neuron.Parametrization // nil: somatic weights
+	Rates    []float64              // afferent rates r_i (Hz)
+	W0       []float64              // initial weights in the learned parametrization
+	Teacher  Teacher
+	Duration float64 // learning time (s), ≥ dt
+	// InputSpikes, if not nil, replays a bins × n 0/1 matrix instead of
+	// drawing Poisson inputs.
+	InputSpikes []float64
+	RecordEvery int // bins between records of weights and metrics; ≤ 0: start and end only
+	TraceEvery  int // bins between samples of V and φ; ≤ 0: no traces
+	TestSamples int // test-set size for the objective (default 50)
+	TestBins    int // bins per test sample (default 500)
+	Seed, Trial uint64
+	// Progress, if not nil, is called from the running goroutine with the
+	// number of bins completed since its previous call.
+	Progress func(bins int)
+}
+
+// Bins returns the number of learning bins, round(Duration/dt).
+func (c Config) Bins() int { return int(math.Round(c.Duration / c.Kernel.Dt)) }
+
+// recordStride returns the number of bins between records.
+func (c Config) recordStride() int {
+	if c.RecordEvery <= 0 || c.RecordEvery > c.Bins() {
+		return c.Bins()
+	}
+	return c.RecordEvery
+}
+
+// Records returns the number of records: one at t = 0 and one after every
+// RecordEvery bins.
+func (c Config) Records() int { return c.Bins()/c.recordStride() + 1 }
+
+// Traces returns the number of V and φ samples (0 when TraceEvery ≤ 0).
+func (c Config) Traces() int {
+	if c.TraceEvery <= 0 {
+		return 0
+	}
+	return (c.Bins()-1)/c.TraceEvery + 1
+}
+
+// HasObjective reports whether D_KL and the rate error are defined (not
+// for a replayed teacher), and HasTarget whether the weight distance is.
+func (c Config) HasObjective() bool { return c.Teacher.Kind != ReplayTeacher }
+
+// HasTarget reports whether target weights exist (realizable teacher).
+func (c Config) HasTarget() bool { return c.Teacher.Kind == Realizable }
+
+func (c *Config) setDefaults() {
+	if c.TestSamples == 0 {
+		c.TestSamples = DefaultTestSamples
+	}
+	if c.TestBins == 0 {
+		c.TestBins = DefaultTestBins
+	}
+	if c.Param == nil {
+		c.Param = neuron.Somatic{}
+	}
+}
+
+// Validate checks every field and names the offending parameter.
+func (c Config) Validate() error {
+	if c.Transfer == nil {
+		return fmt.Errorf("transfer function missing")
+	}
+	for _, err := range []error{c.Transfer.Validate(), c.Kernel.Validate(), c.Rule.Validate(),
+		input.ValidateRates(c.Rates, c.Kernel.Dt)} {
+		if err != nil {
+			return err
+		}
+	}
+	if err := c.validateSizes(); err != nil {
+		return err
+	}
+	if err := checkVector("weights", c.W0, len(c.Rates)); err != nil {
+		return err
+	}
+	if err := c.validateParam(); err != nil {
+		return err
+	}
+	return c.validateTeacher()
+}
+
+func (c Config) validateSizes() error {
+	if !(c.Duration >= c.Kernel.Dt) || math.IsInf(c.Duration, 0) {
+		return fmt.Errorf("duration must be finite and >= dt = %v s, got %v", c.Kernel.Dt, c.Duration)
+	}
+	if c.Bins() > 1<<40 {
+		return fmt.Errorf("duration of %v s is %d bins, more than the supported 2^40", c.Duration, c.Bins())
+	}
+	if c.TestSamples < 0 || c.TestBins < 0 || c.TestSamples > 1<<20 || c.TestBins > 1<<24 {
+		return fmt.Errorf("test_samples must be in [1, 2^20] and test_bins in [1, 2^24], got %d and %d", c.TestSamples, c.TestBins)
+	}
+	if c.InputSpikes != nil && len(c.InputSpikes) < c.Bins()*len(c.Rates) {
+		return fmt.Errorf("inputs must have at least %d bins (duration/dt) x %d afferents, got %d values",
+			c.Bins(), len(c.Rates), len(c.InputSpikes))
+	}
+	return nil
+}
+
+func (c Config) validateParam() error {
+	if d, ok := c.Param.(neuron.Dendritic); ok {
+		if len(d.Alpha) != len(c.Rates) {
+			return fmt.Errorf("attenuation must have %d entries (one per afferent), got %d", len(c.Rates), len(d.Alpha))
+		}
+		_, err := neuron.NewDendritic(d.Alpha)
+		return err
+	}
+	return nil
+}
+
+func (c Config) validateTeacher() error {
+	t := c.Teacher
+	switch t.Kind {
+	case Realizable:
+		return checkVector("teacher weights", t.Weights, len(c.Rates))
+	case PoissonTeacher:
+		if !(t.Rate >= 0) || t.Rate*c.Kernel.Dt >= 1 {
+			return fmt.Errorf("teacher rate must be >= 0 Hz and < 1/dt = %v Hz, got %v", 1/c.Kernel.Dt, t.Rate)
+		}
+		return nil
+	case ReplayTeacher:
+		if len(t.Spikes) < c.Bins() {
+			return fmt.Errorf("teacher spikes must have at least %d bins (duration/dt), got %d", c.Bins(), len(t.Spikes))
+		}
+		for i, s := range t.Spikes {
+			if s != 0 && s != 1 {
+				return fmt.Errorf("teacher spikes[%d] must be 0 or 1, got %v", i, s)
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown teacher kind %d", t.Kind)
+}
+
+func checkVector(name string, v []float64, n int) error {
+	if len(v) != n {
+		return fmt.Errorf("%s must have %d entries (one per afferent), got %d", name, n, len(v))
+	}
+	for i, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return fmt.Errorf("%s[%d] must be finite, got %v", name, i, x)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,23 @@
+// Package learn runs one learning trial of Kreutzer, Petrovici & Senn
+// (eLife 2022): Poisson (or replayed) afferents drive a student neuron whose
+// synapses follow a rule of package rule, supervised by a teacher spike
+// train, while the objective of §2 is monitored.
+//
+// Per bin k = 0 … K−1 the loop (1) advances the USP traces with the bin's
+// input spikes, (2) draws the teacher spike (realizable teacher: Bernoulli
+// with p = φ(w*·x_k) dt; Poisson teacher: p = r* dt; or replayed), and
+// (3) applies the rule's update with the student potential V_k = f(w)·x_k.
+// Traces start at zero. Records are taken before the first update and after
+// every RecordEvery updates.
+//
+// The objective is evaluated on a fixed test set drawn once per trial: 50
+// USP vectors, each the value at the last of 500 bins of an independent
+// input train starting from zero (the authors' protocol, spec §2). D_KL is
+// the Bernoulli per-bin divergence (including the factor dt), the rate
+// error is the RMS difference of φ in Hz, and the weight distance is
+// ‖f(w) − w*‖₂ in somatic units.
+//
+// Random numbers come from streams derived from (Seed, Trial) and a purpose
+// (package seed), so a trial's result does not depend on which goroutine
+// runs it.
+package learn

@@ -1,0 +1,83 @@
+package learn
+
+import (
+	"math"
+
+	"github.com/natspike/natspike/core/neuron"
+)
+
+// BernoulliKL returns the per-bin divergence of spec §2,
+// p* log(p*/p) + (1 − p*) log((1 − p*)/(1 − p)), with p* = φ* dt and
+// p = φ dt given through their logarithms to stay exact when p → 0.
+func BernoulliKL(pStar, logPStar, p, logP float64) float64 {
+	kl := 0.0
+	if pStar > 0 {
+		kl += pStar * (logPStar - logP)
+	}
+	if pStar < 1 {
+		kl += (1 - pStar) * (math.Log1p(-pStar) - math.Log1p(-p))
+	}
+	return kl
+}
+
+// PoissonKL returns the dt → 0 form dt[φ* log(φ*/φ) + φ − φ*] (spec §2,
+// used for the Fig 3D–E contours).
+func PoissonKL(phiStar, phi, dt float64) float64 {
+	kl := phi - phiStar
+	if phiStar > 0 {
+		kl += phiStar * math.Log(phiStar/phi)
+	}
+	return dt * kl
+}
+
+// Objective evaluates D_KL and the RMS rate error on a test set.
+type Objective struct {
+	transfer neuron.Transfer
+	dt       float64
+	samples  []float64 // test USPs, rows of length n
+	n        int
+	target   []float64 // teacher rate per sample (Hz)
+	ws       []float64
+}
+
+// NewObjective prepares the test set. teacherRate returns φ* for a USP vector.
+func NewObjective(t neuron.Transfer, dt float64, samples []float64, n int, teacherRate func(x []float64) float64) *Objective {
+	o := &Objective{transfer: t, dt: dt, samples: samples, n: n, ws: make([]float64, n)}
+	for s := 0; s < len(samples)/n; s++ {
+		o.target = append(o.target, teacherRate(samples[s*n:(s+1)*n]))
+	}
+	return o
+}
+
+// Eval returns the mean Bernoulli D_KL per bin and the RMS rate error (Hz)
+// of a student with somatic weights ws.
+func (o *Objective) Eval(ws []float64) (kl, rateError float64) {
+	for s, phiStar := range o.target {
+		x := o.samples[s*o.n : (s+1)*o.n]
+		v := dot(ws, x)
+		phi := o.transfer.Phi(v)
+		pStar := phiStar * o.dt
+		kl += BernoulliKL(pStar, math.Log(pStar), phi*o.dt, o.transfer.LogPhi(v)+math.Log(o.dt))
+		rateError += (phi - phiStar) * (phi - phiStar)
+	}
+	m := float64(len(o.target))
+	return kl / m, math.Sqrt(rateError / m)
+}
+
+func dot(a, b []float64) float64 {
+	s := 0.0
+	for i, x := range a {
+		s += x * b[i]
+	}
+	return s
+}
+
+// Distance returns ‖a − b‖₂.
+func Distance(a, b []float64) float64 {
+	s := 0.0
+	for i, x := range a {
+		d := x - b[i]
+		s += d * d
+	}
+	return math.Sqrt(s)
+}

@@ -1,0 +1,218 @@
+package learn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/natspike/natspike/core/input"
+	"github.com/natspike/natspike/core/rule"
+	"github.com/natspike/natspike/core/seed"
+)
+
+// Result holds what a trial recorded. Slices may be allocated by the caller
+// with the sizes of Config.Records(), Config.Traces() and n (then Run fills
+// them in place) or left nil (then Run allocates them).
+type Result struct {
+	Times          []float64 // record times (s), Records()
+	Weights        []float64 // Records() × n, learned parametrization
+	KL             []float64 // Records(); nil without objective
+	RateError      []float64 // Records() (Hz); nil without objective
+	WeightDistance []float64 // Records(); nil without target weights
+	Final          []float64 // n, weights after the last bin
+	Voltage, Rate  []float64 // Traces(): V (mV) and φ (Hz) every TraceEvery bins
+}
+
+// ErrDiverged marks errors caused by learning producing a non-finite or
+// absurdly large value (too large a learning rate, usually).
+var ErrDiverged = errors.New("learning diverged")
+
+// checkInterval is how many bins run between cancellation checks.
+const checkInterval = 256
+
+type trial struct {
+	cfg     Config
+	src     input.Source
+	traces  *input.Traces
+	learner *rule.Learner
+	teacher *rand.Rand
+	obj     *Objective
+	res     *Result
+	w, ws   []float64
+	spikes  []int
+}
+
+// Run executes one trial and fills res. It returns ctx.Err() if the context
+// is cancelled (checked every 256 bins), and an error naming the time and
+// the quantity if learning produces a non-finite or diverging value.
+func Run(ctx context.Context, cfg Config, res *Result) error {
+	cfg.setDefaults()
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	tr, err := newTrial(cfg, res)
+	if err != nil {
+		return err
+	}
+	return tr.run(ctx)
+}
+
+func newTrial(cfg Config, res *Result) (*trial, error) {
+	n := len(cfg.Rates)
+	l, err := rule.New(cfg.Rule, cfg.Transfer, cfg.Kernel, cfg.Param, cfg.Rates)
+	if err != nil {
+		return nil, err
+	}
+	t := &trial{cfg: cfg, learner: l, traces: input.NewTraces(cfg.Kernel, n), res: res,
+		w: append([]float64(nil), cfg.W0...), ws: make([]float64, n),
+		teacher: seed.Stream(cfg.Seed, cfg.Trial, seed.Teacher)}
+	if err := t.allocate(); err != nil {
+		return nil, err
+	}
+	if t.src, err = t.source(); err != nil {
+		return nil, err
+	}
+	return t, t.prepareObjective()
+}
+
+func (t *trial) source() (input.Source, error) {
+	if t.cfg.InputSpikes != nil {
+		return input.NewReplay(t.cfg.InputSpikes, len(t.cfg.Rates))
+	}
+	return input.NewPoisson(t.cfg.Rates, t.cfg.Kernel.Dt, seed.Stream(t.cfg.Seed, t.cfg.Trial, seed.Inputs))
+}
+
+func (t *trial) prepareObjective() error {
+	if !t.cfg.HasObjective() {
+		return nil
+	}
+	n := len(t.cfg.Rates)
+	samples := make([]float64, t.cfg.TestSamples*n)
+	rng := seed.Stream(t.cfg.Seed, t.cfg.Trial, seed.TestSet)
+	if err := input.SampleUSPs(samples, t.cfg.Kernel, t.cfg.Rates, t.cfg.TestBins, rng); err != nil {
+		return err
+	}
+	t.obj = NewObjective(t.cfg.Transfer, t.cfg.Kernel.Dt, samples, n, t.teacherRate)
+	return nil
+}
+
+// teacherRate returns φ* (Hz) for USPs x.
+func (t *trial) teacherRate(x []float64) float64 {
+	if t.cfg.Teacher.Kind == PoissonTeacher {
+		return t.cfg.Teacher.Rate
+	}
+	return t.cfg.Transfer.Phi(dot(t.cfg.Teacher.Weights, x))
+}
+
+func (t *trial) allocate() error {
+	c, r, n := t.cfg, t.res, len(t.cfg.Rates)
+	var err error
+	alloc := func(name string, dst *[]float64, size int, want bool) {
+		if !want {
+			*dst = nil
+			return
+		}
+		if *dst == nil {
+			*dst = make([]float64, size)
+		} else if len(*dst) != size && err == nil {
+			err = fmt.Errorf("result %s has %d entries, want %d", name, len(*dst), size)
+		}
+	}
+	rec := c.Records()
+	alloc("times", &r.Times, rec, true)
+	alloc("weights", &r.Weights, rec*n, true)
+	alloc("kl", &r.KL, rec, c.HasObjective())
+	alloc("rate_error", &r.RateError, rec, c.HasObjective())
+	alloc("weight_distance", &r.WeightDistance, rec, c.HasTarget())
+	alloc("final_weights", &r.Final, n, true)
+	alloc("voltage", &r.Voltage, c.Traces(), c.Traces() > 0)
+	alloc("rate", &r.Rate, c.Traces(), c.Traces() > 0)
+	return err
+}
+
+func (t *trial) run(ctx context.Context) error {
+	bins, stride := t.cfg.Bins(), t.cfg.recordStride()
+	t.record(0)
+	for k := 0; k < bins; k++ {
+		if k%checkInterval == 0 && k > 0 {
+			if err := t.checkpoint(ctx, checkInterval); err != nil {
+				return err
+			}
+		}
+		if err := t.step(k); err != nil {
+			return fmt.Errorf("%w at t = %.6g s (bin %d): %w", ErrDiverged, float64(k)*t.cfg.Kernel.Dt, k, err)
+		}
+		if (k+1)%stride == 0 {
+			t.record((k + 1) / stride)
+		}
+	}
+	copy(t.res.Final, t.w)
+	if t.cfg.Progress != nil {
+		t.cfg.Progress(bins - (bins-1)/checkInterval*checkInterval)
+	}
+	return nil
+}
+
+func (t *trial) checkpoint(ctx context.Context, done int) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	default:
+	}
+	if t.cfg.Progress != nil {
+		t.cfg.Progress(done)
+	}
+	return nil
+}
+
+func (t *trial) step(k int) error {
+	var err error
+	if t.spikes, err = t.src.Next(t.spikes); err != nil {
+		return err
+	}
+	t.traces.Step(t.spikes)
+	y := t.teacherSpike(k)
+	st, err := t.learner.Update(t.w, t.traces.X, y)
+	if err != nil {
+		return err
+	}
+	if st.V > MaxPotential || st.V < -MaxPotential {
+		return fmt.Errorf("membrane potential V = %.3g mV exceeds ±%g mV", st.V, MaxPotential)
+	}
+	if t.cfg.TraceEvery > 0 && k%t.cfg.TraceEvery == 0 {
+		t.res.Voltage[k/t.cfg.TraceEvery], t.res.Rate[k/t.cfg.TraceEvery] = st.V, st.Phi
+	}
+	return nil
+}
+
+func (t *trial) teacherSpike(k int) float64 {
+	var p float64
+	switch t.cfg.Teacher.Kind {
+	case ReplayTeacher:
+		return t.cfg.Teacher.Spikes[k]
+	case PoissonTeacher:
+		p = t.cfg.Teacher.Rate * t.cfg.Kernel.Dt
+	default:
+		p = t.cfg.Transfer.Phi(dot(t.cfg.Teacher.Weights, t.traces.X)) * t.cfg.Kernel.Dt
+	}
+	if t.teacher.Float64() < p {
+		return 1
+	}
+	return 0
+}
+
+func (t *trial) record(j int) {
+	n := len(t.w)
+	r := t.res
+	r.Times[j] = float64(j*t.cfg.recordStride()) * t.cfg.Kernel.Dt
+	copy(r.Weights[j*n:(j+1)*n], t.w)
+	if t.obj == nil {
+		return
+	}
+	t.cfg.Param.Somatic(t.ws, t.w)
+	r.KL[j], r.RateError[j] = t.obj.Eval(t.ws)
+	if r.WeightDistance != nil {
+		r.WeightDistance[j] = Distance(t.ws, t.cfg.Teacher.Weights)
+	}
+}

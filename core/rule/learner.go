@@ -1,0 +1,295 @@
+package rule
+
+import (
+	"fmt"
+
+	"github.com/natspike/natspike/core/fisher"
+	"github.com/natspike/natspike/core/neuron"
+)
+
+// Learner applies one rule to a weight vector, bin by bin. It owns scratch
+// buffers and the cached Fisher coefficients, so it is not safe for
+// concurrent use; create one per trial.
+type Learner struct {
+	cfg        Config
+	transfer   neuron.Transfer
+	kernel     neuron.Kernel
+	engine     *fisher.Engine
+	param      neuron.Parametrization
+	scale      []float64 // α for linear parametrizations (ones if somatic), else nil
+	invScale   []float64 // 1/α
+	rates      []float64 // r̂: rates with silent afferents at SilentRate
+	homGain    []float64 // c_ε / r̂_i, the homosynaptic gain (Eqn 19)
+	ws, fp     []float64 // f(w), f'(w)
+	scoreScale float64   // 1, or 1/β for the authors' convention
+	cEps, q    float64
+	coeffs     fisher.Coefficients
+	bin        int
+	// Σ f(w) r̂ and Σ f(w)² r̂ of the current weights, accumulated by the
+	// previous update for linear parametrizations (statsValid).
+	sumWR, sumW2R float64
+	statsValid    bool
+}
+
+// New returns a Learner for n = len(rates) synapses. p may be nil (somatic).
+func New(cfg Config, t neuron.Transfer, k neuron.Kernel, p neuron.Parametrization, rates []float64) (*Learner, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	if err := k.Validate(); err != nil {
+		return nil, err
+	}
+	l := &Learner{cfg: cfg, transfer: t, kernel: k, param: p, cEps: k.CEps(), scoreScale: 1}
+	if err := l.setScoreScale(); err != nil {
+		return nil, err
+	}
+	if p == nil {
+		l.param = neuron.Somatic{}
+	}
+	l.setRates(rates)
+	l.setScale()
+	if cfg.Kind != Euclidean {
+		e, err := fisher.NewEngine(t)
+		if err != nil {
+			return nil, err
+		}
+		l.engine = e
+	}
+	return l, nil
+}
+
+func (l *Learner) setScoreScale() error {
+	if l.cfg.LR != Authors {
+		return nil
+	}
+	s, ok := l.transfer.(neuron.Sigmoid)
+	if !ok {
+		return fmt.Errorf("lr_convention \"authors\" is only defined for the sigmoid transfer function")
+	}
+	l.scoreScale = 1 / s.Beta
+	return nil
+}
+
+func (l *Learner) setRates(rates []float64) {
+	n := len(rates)
+	l.rates, l.homGain = make([]float64, n), make([]float64, n)
+	l.ws, l.fp = make([]float64, n), make([]float64, n)
+	sum := 0.0
+	for i, r := range rates {
+		if r == 0 {
+			r = l.cfg.SilentRate
+		}
+		l.rates[i], l.homGain[i] = r, l.cEps/r
+		sum += r
+	}
+	l.q = l.cEps * l.kernel.Eps0 * l.kernel.Eps0 * sum
+}
+
+// setScale records α (or ones) when f is linear, so that the update loop
+// can use w^s = α w without calling the parametrization.
+func (l *Learner) setScale() {
+	switch p := l.param.(type) {
+	case neuron.Somatic:
+		l.scale = make([]float64, len(l.rates))
+		for i := range l.scale {
+			l.scale[i] = 1
+		}
+	case neuron.Dendritic:
+		l.scale = p.Alpha
+	default:
+		return
+	}
+	l.invScale = make([]float64, len(l.scale))
+	for i, a := range l.scale {
+		l.invScale[i] = 1 / a
+	}
+}
+
+// N returns the number of synapses.
+func (l *Learner) N() int { return len(l.rates) }
+
+// Bin returns how many updates have been applied.
+func (l *Learner) Bin() int { return l.bin }
+
+// Update applies one bin's update to w in place, given the current USPs x
+// and the teacher spike y ∈ {0, 1}. Between calls w must only be changed by
+// Update (the learner keeps running sums of it); call Invalidate after
+// changing w by other means. It returns the step's scalars, or an
+// error naming the quantity that became non-finite.
+func (l *Learner) Update(w, x []float64, y float64) (Step, error) {
+	st, err := l.prepare(w, x, y)
+	if err != nil {
+		return st, err
+	}
+	sum := l.apply(w, x, st)
+	l.bin++
+	return st, finiteOr("weights", sum)
+}
+
+// Invalidate discards the running sums kept about w.
+func (l *Learner) Invalidate() { l.statsValid = false }
+
+// Decompose fills c with the homosynaptic, uniform heterosynaptic and
+// weight-proportional heterosynaptic parts of the update that Update would
+// apply (Eqns 20–23), without changing w or advancing the bin counter.
+func (l *Learner) Decompose(c *Components, w, x []float64, y float64) (Step, error) {
+	st, err := l.prepare(w, x, y)
+	if err != nil {
+		return st, err
+	}
+	e := l.cfg.Eta * st.Error
+	l.param.Somatic(l.ws, w)
+	l.param.Derivative(l.fp, w)
+	for i := range w {
+		if l.cfg.Kind == Euclidean {
+			c.Hom[i], c.HetU[i], c.HetW[i] = e*l.fp[i]*x[i], 0, 0
+			continue
+		}
+		g := e * st.GammaS / l.fp[i]
+		c.Hom[i], c.HetU[i], c.HetW[i] = g*l.homGain[i]*x[i], -g*st.GammaU, g*st.GammaW*l.ws[i]
+	}
+	return st, nil
+}
+
+// prepare computes f(w), f'(w), V, the error factor and the rule's scalars.
+func (l *Learner) prepare(w, x []float64, y float64) (Step, error) {
+	if len(w) != len(l.rates) || len(x) != len(l.rates) {
+		panic(fmt.Sprintf("rule: len(w) = %d, len(x) = %d, want %d", len(w), len(x), len(l.rates)))
+	}
+	var st Step
+	st.V, st.SumX = l.potential(w, x)
+	if err := finiteOr("membrane potential V", st.V); err != nil {
+		return st, err
+	}
+	st.Phi = l.transfer.Phi(st.V)
+	st.Error = (y - st.Phi*l.kernel.Dt) * l.transfer.ScoreFactor(st.V) * l.scoreScale
+	if l.cfg.Kind == Euclidean {
+		return st, nil
+	}
+	if err := l.refresh(w); err != nil {
+		return st, err
+	}
+	st.Coefficient, st.GammaS = l.coeffs, l.coeffs.GammaS
+	eps0 := l.kernel.Eps0
+	if l.cfg.Kind == Natural {
+		st.GammaU = l.coeffs.GammaU(st.SumX, st.V, l.cEps, eps0)
+		st.GammaW = l.coeffs.GammaW(st.SumX, st.V, l.cEps, eps0)
+	} else {
+		st.GammaU, st.GammaW = l.cEps*l.cfg.CU, l.cfg.CW*st.V
+	}
+	return st, nil
+}
+
+// potential returns V = Σ f(w) x and Σ x; for a general parametrization it
+// also fills l.ws = f(w) and l.fp = f'(w).
+func (l *Learner) potential(w, x []float64) (v, sumX float64) {
+	if l.scale != nil {
+		for i, xi := range x {
+			v += l.scale[i] * w[i] * xi
+			sumX += xi
+		}
+		return v, sumX
+	}
+	l.param.Somatic(l.ws, w)
+	l.param.Derivative(l.fp, w)
+	for i, xi := range x {
+		v += l.ws[i] * xi
+		sumX += xi
+	}
+	return v, sumX
+}
+
+// voltageStatistics returns μ_V and σ_V² of the current weights (text
+// after Eqn 79), from the sums of the last update when available.
+func (l *Learner) voltageStatistics(w []float64) (mu, variance float64) {
+	if !l.statsValid {
+		if l.scale != nil {
+			for i := range w {
+				l.ws[i] = l.scale[i] * w[i]
+			}
+		}
+		mu, variance, _ = fisher.InputStatistics(l.kernel, l.ws, l.rates)
+		return mu, variance
+	}
+	return l.kernel.Eps0 * l.sumWR, l.sumW2R / l.cEps
+}
+
+// refresh recomputes the Fisher coefficients from the current somatic
+// weights when the refresh schedule says so.
+func (l *Learner) refresh(w []float64) error {
+	due := l.bin == 0 || (l.cfg.Refresh > 0 && l.bin%l.cfg.Refresh == 0)
+	if !due {
+		return nil
+	}
+	mu, variance := l.voltageStatistics(w)
+	var err error
+	if l.cfg.Kind == Approximate {
+		var gs float64
+		gs, err = l.engine.GammaS(mu, variance)
+		l.coeffs = fisher.Coefficients{Mu: mu, Var: variance, Q: l.q, GammaS: gs}
+	} else {
+		l.coeffs, err = l.engine.Coefficients(mu, variance, l.q, l.kernel.Eps0)
+	}
+	if err != nil {
+		return fmt.Errorf("fisher coefficients at mu_V = %.6g mV, sigma_V^2 = %.6g mV^2: %w", mu, variance, err)
+	}
+	return nil
+}
+
+// apply adds the update to w and returns Σ w (a cheap non-finite detector).
+func (l *Learner) apply(w, x []float64, st Step) float64 {
+	e := l.cfg.Eta * st.Error
+	switch {
+	case l.cfg.Kind == Euclidean:
+		return l.applyEuclidean(w, x, e)
+	case l.scale != nil:
+		return l.applyLinear(w, x, st, e*st.GammaS)
+	}
+	return l.applyGeneral(w, x, st, e*st.GammaS)
+}
+
+// applyEuclidean: Δw = e f'(w) ⊙ x (Eqn 10 with the chain rule, Eqn 44).
+func (l *Learner) applyEuclidean(w, x []float64, e float64) float64 {
+	sum := 0.0
+	if l.scale != nil {
+		for i := range w {
+			w[i] += e * l.scale[i] * x[i]
+			sum += w[i]
+		}
+		return sum
+	}
+	for i := range w {
+		w[i] += e * l.fp[i] * x[i]
+		sum += w[i]
+	}
+	return sum
+}
+
+// applyLinear: Δw = g α⁻¹ ⊙ (c_ε x/r̂ − γ_u + γ_w α w) (Eqns 17, 38, 114),
+// accumulating Σ α w r̂ and Σ (α w)² r̂ of the new weights for the next bin.
+func (l *Learner) applyLinear(w, x []float64, st Step, g float64) float64 {
+	sum, wr, w2r := 0.0, 0.0, 0.0
+	for i := range w {
+		a := l.scale[i]
+		w[i] += g * (l.homGain[i]*x[i] - st.GammaU + st.GammaW*a*w[i]) * l.invScale[i]
+		ws := a * w[i]
+		sum += w[i]
+		wr += ws * l.rates[i]
+		w2r += ws * ws * l.rates[i]
+	}
+	l.sumWR, l.sumW2R, l.statsValid = wr, w2r, true
+	return sum
+}
+
+// applyGeneral: Δw = g f'(w)⁻¹ ⊙ (c_ε x/r̂ − γ_u + γ_w f(w)) (Eqn 13).
+func (l *Learner) applyGeneral(w, x []float64, st Step, g float64) float64 {
+	sum := 0.0
+	for i := range w {
+		w[i] += g * (l.homGain[i]*x[i] - st.GammaU + st.GammaW*l.ws[i]) / l.fp[i]
+		sum += w[i]
+	}
+	return sum
+}

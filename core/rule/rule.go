@@ -1,0 +1,135 @@
+package rule
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/natspike/natspike/core/fisher"
+	"github.com/natspike/natspike/core/neuron"
+)
+
+// Kind selects a plasticity rule.
+type Kind int
+
+// The rules of the paper.
+const (
+	Euclidean   Kind = iota // Eqn 10 (chain rule Eqn 44 for other parametrizations)
+	Natural                 // Eqns 13, 17, 38
+	Approximate             // Eqn 114
+)
+
+// ParseKind maps "euclidean", "natural" and "approximate" to a Kind.
+func ParseKind(name string) (Kind, error) {
+	switch name {
+	case "euclidean":
+		return Euclidean, nil
+	case "natural":
+		return Natural, nil
+	case "approximate":
+		return Approximate, nil
+	}
+	return 0, fmt.Errorf("rule must be one of \"euclidean\", \"natural\", \"approximate\", got %q", name)
+}
+
+// String returns the rule's name.
+func (k Kind) String() string {
+	return [...]string{"euclidean", "natural", "approximate"}[k]
+}
+
+// LRConvention selects the score factor that multiplies the error.
+type LRConvention int
+
+const (
+	// Exact uses φ'/φ (Eqn 10), β(1 − σ) for the sigmoid.
+	Exact LRConvention = iota
+	// Authors uses (1 − σ) = (φ'/φ)/β, the convention of the authors' Fig 3,
+	// 9 and 12 code (spec §3, §10.4), so that the paper's η values reproduce
+	// the paper's curves. Only defined for the sigmoid.
+	Authors
+)
+
+// ParseLRConvention maps "exact" and "authors" to an LRConvention.
+func ParseLRConvention(name string) (LRConvention, error) {
+	switch name {
+	case "exact", "":
+		return Exact, nil
+	case "authors":
+		return Authors, nil
+	}
+	return 0, fmt.Errorf("lr_convention must be \"exact\" or \"authors\", got %q", name)
+}
+
+// Defaults of the approximate rule (Eqn 114) and of silent afferents (§1.1).
+const (
+	DefaultCU         = 0.95
+	DefaultCW         = 0.05
+	DefaultSilentRate = 1e-4
+)
+
+// Config is a rule with its constants.
+type Config struct {
+	Kind Kind
+	Eta  float64      // learning rate η > 0
+	LR   LRConvention // score-factor convention
+	// Refresh is how often, in bins, the natural and approximate rules
+	// recompute their Fisher coefficients from the current weights: 1 (the
+	// default, every bin), k > 1 (every k bins), or Frozen (once, at the
+	// first bin, as in the authors' Fig 4, 5 and 7 code).
+	Refresh    int
+	CU, CW     float64 // constants c_u, c_w of the approximate rule (Eqn 114)
+	SilentRate float64 // rate used in the rule for afferents with r = 0 (Hz)
+}
+
+// Frozen as Config.Refresh computes the coefficients once, at the first bin.
+const Frozen = -1
+
+// DefaultConfig returns kind with learning rate eta and the paper's constants.
+func DefaultConfig(kind Kind, eta float64) Config {
+	return Config{Kind: kind, Eta: eta, Refresh: 1, CU: DefaultCU, CW: DefaultCW, SilentRate: DefaultSilentRate}
+}
+
+// Validate checks η > 0, a known rule, Refresh ≥ 1 or Frozen and positive constants.
+func (c Config) Validate() error {
+	if c.Kind < Euclidean || c.Kind > Approximate {
+		return fmt.Errorf("rule must be euclidean, natural or approximate, got kind %d", int(c.Kind))
+	}
+	if err := neuron.CheckPositive("eta", c.Eta); err != nil {
+		return err
+	}
+	if c.Refresh == 0 || c.Refresh < Frozen {
+		return fmt.Errorf("coefficient_refresh must be >= 1 bin or frozen, got %d", c.Refresh)
+	}
+	if err := neuron.CheckPositive("silent_rate", c.SilentRate); err != nil {
+		return err
+	}
+	if err := neuron.CheckFinite("c_u", c.CU); err != nil {
+		return err
+	}
+	return neuron.CheckFinite("c_w", c.CW)
+}
+
+// Components are the three parts of a natural or approximate update
+// (Eqns 20–23), each already multiplied by the common factor
+// e γ_s f'(w)^{-1}: Δw = Hom + HetU + HetW. For the Euclidean rule all of
+// the update is homosynaptic.
+type Components struct {
+	Hom, HetU, HetW []float64
+}
+
+// Step reports the scalars of one update.
+type Step struct {
+	V, Phi      float64 // somatic potential (mV) and rate φ(V) (Hz)
+	Error       float64 // e / η = (y − φ dt) φ'/φ (or the authors' convention)
+	GammaS      float64 // 1/c1 (natural, approximate)
+	GammaU      float64 // uniform heterosynaptic factor (Eqn 108 or c_ε c_u)
+	GammaW      float64 // weight-proportional factor (Eqn 109 or c_w V)
+	SumX        float64 // Σ_i x_i
+	Coefficient fisher.Coefficients
+}
+
+func finiteOr(name string, x float64) error {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return fmt.Errorf("%s became %v", name, x)
+	}
+	return nil
+}

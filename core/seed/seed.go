@@ -1,0 +1,35 @@
+// Package seed derives independent, reproducible random streams for
+// natspike trials. A stream depends only on (root seed, trial index,
+// purpose), never on which worker runs the trial or in which order, so
+// results are bit-identical for any number of workers.
+package seed
+
+import "math/rand/v2"
+
+// Purpose names what a stream is used for, so that e.g. the input spikes of
+// a trial do not change when the teacher draws more numbers.
+type Purpose uint64
+
+// The purposes used by the learning loop.
+const (
+	Inputs Purpose = iota + 1
+	Teacher
+	TestSet
+	Output
+	Initial
+)
+
+// Stream returns a PCG generator for (root, trial, purpose).
+func Stream(root, trial uint64, p Purpose) *rand.Rand {
+	a := splitmix(root ^ splitmix(trial+0x9e3779b97f4a7c15))
+	b := splitmix(a ^ splitmix(uint64(p)*0xbf58476d1ce4e5b9+trial))
+	return rand.New(rand.NewPCG(a, b))
+}
+
+// splitmix is the SplitMix64 finaliser, a bijective bit mixer.
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
