@@ -1,0 +1,80 @@
+package capi
+
+/*
+#include <stdint.h>
+*/
+import "C"
+
+import (
+	"errors"
+	"unsafe"
+
+	"github.com/natspike/natspike/internal/config"
+	"github.com/natspike/natspike/internal/version"
+)
+
+//export ns_version
+func ns_version(out *C.char, n C.int) C.int {
+	calls.Add(1)
+	if writeMessage(out, n, version.Version) {
+		return StatusOK
+	}
+	return StatusInvalid
+}
+
+//export ns_coefficients
+func ns_coefficients(neuronJSON *C.char, mu, variance, q *C.double, n C.longlong, out *C.double,
+	cancel *C.int32_t, progress *C.int64_t, err *C.char, errlen C.int) C.int {
+	return guard(err, errlen, func() error {
+		c, m, e := neuronAndLen(neuronJSON, n, false)
+		if e != nil {
+			return e
+		}
+		if e := checkBuffers(m, buffer{"mean", mu}, buffer{"var", variance}, buffer{"q", q}, buffer{"out", out}); e != nil {
+			return e
+		}
+		ctx, stop := watchCancel((*int32)(unsafe.Pointer(cancel)))
+		defer stop()
+		return coefficientsInto(ctx, c, doubles(mu, m), doubles(variance, m), doubles(q, m),
+			doubles(out, m*len(CoefficientColumns)), Progress{(*int64)(unsafe.Pointer(progress))})
+	})
+}
+
+//export ns_fisher_matrix
+func ns_fisher_matrix(neuronJSON *C.char, w, rates *C.double, n C.longlong, out *C.double, err *C.char, errlen C.int) C.int {
+	return guard(err, errlen, func() error { return fisherExport(neuronJSON, w, rates, n, out, false) })
+}
+
+//export ns_inverse_fisher_matrix
+func ns_inverse_fisher_matrix(neuronJSON *C.char, w, rates *C.double, n C.longlong, out *C.double, err *C.char, errlen C.int) C.int {
+	return guard(err, errlen, func() error { return fisherExport(neuronJSON, w, rates, n, out, true) })
+}
+
+func fisherExport(neuronJSON *C.char, w, rates *C.double, n C.longlong, out *C.double, inverse bool) error {
+	c, m, err := neuronAndLen(neuronJSON, n, true)
+	if err != nil {
+		return err
+	}
+	if err := checkBuffers(m, buffer{"weights", w}, buffer{"rates", rates}, buffer{"out", out}); err != nil {
+		return err
+	}
+	return fisherInto(c, doubles(w, m), doubles(rates, m), doubles(out, m*m), inverse)
+}
+
+// neuronAndLen decodes the neuron JSON and validates the array length n;
+// with square, n ≥ 1 and an n×n output must be addressable.
+func neuronAndLen(js *C.char, n C.longlong, square bool) (config.NeuronConfig, int, error) {
+	check := checkLen
+	if square {
+		check = checkSquare
+	}
+	err := check("n", int64(n))
+	if err != nil {
+		return config.NeuronConfig{}, 0, err
+	}
+	if js == nil {
+		return config.NeuronConfig{}, 0, errors.New("neuron JSON is NULL")
+	}
+	c, err := config.ParseNeuron([]byte(C.GoString(js)))
+	return c, int(n), err
+}

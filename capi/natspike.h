@@ -1,0 +1,97 @@
+/*
+ * natspike.h — C ABI of natspike (package capi), exported from the same
+ * shared library as the Python extension module natspike._go._bindings.
+ *
+ * Every function returns a status code and, except ns_version, writes a
+ * NUL-terminated message into the caller's buffer err[0..errlen) ("" on
+ * success). Arrays are caller-owned, C-contiguous, float64 (double) buffers
+ * with explicit lengths; outputs are caller-allocated; the library keeps no
+ * pointer to them after returning. Neuron parameters are a JSON object, e.g.
+ *   {"transfer":"sigmoid","phi_max":100,"beta":0.3,"theta":10,
+ *    "tau_m":0.01,"tau_s":0.003,"dt":0.0005,"eps0":1}
+ * ("rectified_quadratic" uses "scale" and "theta"); omitted keys take the
+ * paper's defaults and "{}" is the paper's neuron. Units: s, Hz, mV.
+ * Long calls take `int32_t *cancel` (set *cancel != 0 from another thread to
+ * stop the call with NS_CANCELLED within ~10 ms) and `int64_t *progress`
+ * (incremented atomically as work completes); both may be NULL.
+ *
+ * Kept in step with the //export functions by capi's TestHeaderMatchesExports.
+ */
+#ifndef NATSPIKE_H
+#define NATSPIKE_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+	NS_OK = 0,        /* success */
+	NS_INVALID = 1,   /* invalid argument (Python: ValueError) */
+	NS_INTERNAL = 2,  /* internal fault or recovered panic (RuntimeError) */
+	NS_CANCELLED = 3, /* *cancel was set (KeyboardInterrupt) */
+	NS_NOMEMORY = 4,  /* allocation impossible (MemoryError) */
+	NS_DIVERGED = 5   /* learning produced a non-finite or diverging value (natspike.DivergenceError) */
+};
+
+/* Number of columns of ns_coefficients' output, in this order:
+ * gamma_s, g1, g2, g3, g4, c1, c2, c3, I1, I2, I3. */
+#define NS_COEFFICIENT_COLUMNS 11
+
+/* Writes the version string into out[0..n); NS_INVALID if it was truncated. */
+extern int ns_version(char *out, int n);
+
+/* Coefficients at n voltage distributions N(mu[i], variance[i]) with total
+ * rate constant q[i] = c_eps eps0^2 sum_j r_j (Eqn 36): row i of out (n x 11,
+ * row-major) holds gamma_s, g1..g4 (Eqns 101-105), c1..c3 (Eqn 82) and the
+ * moments I1..I3 (Eqns 77-79). Requires finite mu, variance > 0, q > 0. */
+extern int ns_coefficients(const char *neuronJSON, const double *mu, const double *variance,
+	const double *q, long long n, double *out, int32_t *cancel, int64_t *progress,
+	char *err, int errlen);
+
+/* Analytic Fisher matrix G (Eqn 81) of a neuron with n afferents of weights
+ * w and Poisson rates (Hz, >= 0), written to out (n x n, row-major). */
+extern int ns_fisher_matrix(const char *neuronJSON, const double *w, const double *rates,
+	long long n, double *out, char *err, int errlen);
+
+/* Closed-form inverse of G (Eqns 100-105); rates must be > 0. */
+extern int ns_inverse_fisher_matrix(const char *neuronJSON, const double *w, const double *rates,
+	long long n, double *out, char *err, int errlen);
+
+/* Monte-Carlo Fisher matrix: the mean of phi'(V)^2/phi(V) x x^T (Eqn 67)
+ * over `samples` stationary USP vectors x of Poisson inputs at the given
+ * rates, drawn from 8 independent chains seeded by (seed, chain), sampled
+ * every 100 bins after 1000 bins of burn-in; out is n x n, row-major. The
+ * seed is a uint64 passed bit for bit as a long long. */
+extern int ns_monte_carlo_fisher(const char *neuronJSON, const double *w, const double *rates,
+	long long n, long long samples, long long seed, double *out, int32_t *cancel,
+	int64_t *progress, char *err, int errlen);
+/* Training (package core/learn; see capi/train.go for the buffer layout).
+ * ns_train_plan writes the number of bins, records and traces of a trial
+ * into out[0..3); ns_train runs one trial; ns_run_trials runs many on
+ * `workers` goroutines, trial k using the random stream of firstTrial + k. */
+extern int ns_train_plan(const char *configJSON, long long *out, char *err, int errlen);
+extern int ns_train(const char *configJSON, long long n, const double *rates, const double *w0,
+	const double *teacherWeights, const double *teacherSpikes, const double *inputSpikes,
+	const double *attenuation, long long teacherBins, long long inputBins,
+	double *times, double *weights, double *kl, double *rateError, double *distance, double *final,
+	double *voltage, double *rate, int32_t *cancel, int64_t *progress, char *err, int errlen);
+extern int ns_run_trials(const char *configJSON, long long n, long long trials, long long firstTrial,
+	int workers, const double *rates, const double *w0, const double *teacherWeights,
+	const double *attenuation, double *times, double *weights, double *kl, double *rateError,
+	double *distance, double *final, double *completed, int32_t *cancel, int64_t *progress,
+	char *err, int errlen);
+
+/* Test hooks: ns_debug_panic panics inside an export (kind 0 plain, 1 index
+ * out of range, 2 in a worker goroutine, 3 impossible allocation) and must
+ * return NS_INTERNAL (NS_NOMEMORY for kind 3); ns_debug_sleep waits ms
+ * milliseconds, adding 1 to *progress per millisecond, unless cancelled. */
+extern int ns_debug_panic(int kind, char *err, int errlen);
+extern int ns_debug_sleep(long long ms, int32_t *cancel, int64_t *progress, char *err, int errlen);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NATSPIKE_H */

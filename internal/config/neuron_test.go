@@ -1,0 +1,54 @@
+package config
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+func TestParseNeuronDefaultsToPaper(t *testing.T) {
+	for _, in := range []string{"", " ", "{}", `{"transfer":"sigmoid"}`} {
+		c, err := ParseNeuron([]byte(in))
+		if err != nil || c != DefaultNeuron() {
+			t.Errorf("ParseNeuron(%q) = %+v, %v", in, c, err)
+		}
+	}
+	tr, k, err := DefaultNeuron().Build()
+	if err != nil || math.Abs(k.CEps()-0.026) > 1e-15 || tr.Phi(10) != 50 {
+		t.Errorf("default neuron: c_eps %v, φ(θ) %v, %v", k.CEps(), tr.Phi(10), err)
+	}
+}
+
+func TestParseNeuronRoundTrips(t *testing.T) {
+	c := DefaultNeuron()
+	c.Transfer, c.Scale, c.Theta, c.TauS = RectifiedQuadratic, 0.5, -3, 0.01
+	got, err := ParseNeuron([]byte(c.JSON()))
+	if err != nil || got != c {
+		t.Fatalf("round trip: %+v, %v", got, err)
+	}
+	tr, _, _ := got.Build()
+	if tr.Phi(-1) != 2 {
+		t.Errorf("rectified quadratic φ(−1) = %v, want 2", tr.Phi(-1))
+	}
+}
+
+func TestParseNeuronErrorsNameTheParameter(t *testing.T) {
+	cases := map[string]string{
+		`{"phi_max":-1}`:      "phi_max",
+		`{"beta":0}`:          "beta",
+		`{"theta":"x"}`:       "theta must be a JSON number",
+		`{"transfer":"relu"}`: "transfer must be",
+		`{"transfer":"rectified_quadratic","scale":0}`: "scale",
+		`{"tau_m":0.0004}`: "dt must be",
+		`{"eps0":-1}`:      "eps0",
+		`{"tau_x":1}`:      `unknown parameter "tau_x"`,
+		`{"dt":0.001} {}`:  "unexpected data",
+		`{"dt":`:           "invalid JSON",
+	}
+	for in, want := range cases {
+		_, err := ParseNeuron([]byte(in))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseNeuron(%s) error %v, want it to mention %q", in, err, want)
+		}
+	}
+}
