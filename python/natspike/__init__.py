@@ -1,0 +1,43 @@
+"""natspike — natural-gradient learning for spiking neurons.
+
+A reimplementation of Kreutzer, Petrovici & Senn, "Natural-gradient learning
+for spiking neurons", eLife 2022;11:e66526. The science is written in Go and
+compiled into one native library; this package drives it with NumPy arrays.
+
+Public API
+----------
+Neuron                 the neuron model (transfer function, PSP kernel)
+coefficients           Fisher / inverse-Fisher coefficients (Eqns 77–82, 101–105)
+fisher_matrix          the analytic Fisher matrix G (Eqn 81)
+inverse_fisher_matrix  its closed-form inverse (Eqns 100–105)
+train                  one learning trial (Euclidean, natural, approximate rules)
+run_trials             many trials on all cores or a Dask cluster
+Result, load           recorded learning curves with parameters and seed
+experiments, plotting  the paper's figures (submodules)
+
+Processes: the Go runtime does not survive ``os.fork()``. With
+multiprocessing use the "spawn" or "forkserver" start method.
+"""
+
+from ._native import version as _go_version
+
+__version__ = _go_version()
+
+from ._fisher import Coefficients, coefficients, fisher_matrix, inverse_fisher_matrix  # noqa: E402
+from ._native import DivergenceError  # noqa: E402
+from ._neuron import Neuron  # noqa: E402
+from ._result import Result, load  # noqa: E402
+from ._train import train  # noqa: E402
+from ._trials import TrialsInterrupted, run_trials  # noqa: E402
+
+__all__ = ["__version__", "Neuron", "Coefficients", "coefficients", "fisher_matrix", "inverse_fisher_matrix",
+           "train", "run_trials", "Result", "load", "DivergenceError", "TrialsInterrupted",
+           "experiments", "plotting"]
+
+
+def __getattr__(name):  # experiments and plotting import xarray/matplotlib: load them on first use
+    if name in ("experiments", "plotting"):
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'natspike' has no attribute {name!r}")

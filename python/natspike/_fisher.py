@@ -1,0 +1,266 @@
+"""Fisher-information coefficients and matrices (paper §4, Eqns 77–105)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numbers
+
+import numpy as np
+
+from . import _native
+from ._neuron import resolve
+from ._validate import at_least, contiguous, finite, real_array, vector
+
+# Column order of ns_coefficients' output (capi.CoefficientColumns).
+_COLUMNS = ("gamma_s", "g1", "g2", "g3", "g4", "c1", "c2", "c3", "I1", "I2", "I3")
+# Grids at least this large run in a worker thread so that Ctrl-C stops them.
+_CANCELLABLE_FROM = 4096
+
+
+@dataclass(frozen=True)
+class Coefficients:
+    """Coefficients of the Fisher matrix and of its inverse.
+
+    Every attribute is a float64 array with the broadcast shape of the
+    inputs of :func:`coefficients` (0-d for scalar inputs).
+
+    Attributes
+    ----------
+    gamma_s : ndarray
+        Global scale γ_s = 1/c1 (Eqn 107).
+    g1, g2, g3, g4 : ndarray
+        Inverse-Fisher coefficients (Eqns 102–105); g2 = g3.
+    c1, c2, c3 : ndarray
+        Fisher coefficients (Eqn 82).
+    I1, I2, I3 : ndarray
+        Generalised voltage moments E[φ'²/φ · V^k], k = 0, 1, 2 (Eqns 77–79).
+    """
+
+    gamma_s: np.ndarray
+    g1: np.ndarray
+    g2: np.ndarray
+    g3: np.ndarray
+    g4: np.ndarray
+    c1: np.ndarray
+    c2: np.ndarray
+    c3: np.ndarray
+    I1: np.ndarray
+    I2: np.ndarray
+    I3: np.ndarray
+
+    def to_dict(self) -> dict:
+        """The coefficients as a dict of arrays, in attribute order."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def coefficients(mean, var, q, *, neuron=None) -> Coefficients:
+    """Fisher and inverse-Fisher coefficients for a Gaussian membrane potential.
+
+    For V ~ N(mean, var) the generalised moments
+    ``I_k = E[φ'(V)²/φ(V) · V^k]`` (Eqns 77–79) are computed by numerical
+    quadrature for the neuron's own transfer function (no lookup table),
+    then c1–c3 (Eqn 82) and the coefficients γ_s, g1–g4 of the inverse
+    Fisher matrix (Eqns 101–105). The inputs broadcast against each
+    other; the whole grid is evaluated in one native call on all cores.
+
+    Parameters
+    ----------
+    mean : array_like
+        Mean membrane potential μ_V in mV (finite). For n afferents with
+        weights w and rates r, μ_V = ε0 Σ w_i r_i.
+    var : array_like
+        Variance σ_V² in mV² (> 0); σ_V² = Σ w_i² r_i / c_ε.
+    q : array_like
+        Total-rate constant q = c_ε ε0² Σ r_i (Eqn 36; > 0, dimensionless).
+    neuron : Neuron, optional
+        The neuron; the paper's by default.
+
+    Returns
+    -------
+    Coefficients
+        Arrays ``gamma_s, g1, g2, g3, g4, c1, c2, c3, I1, I2, I3`` of the
+        broadcast shape (0-d arrays for scalar inputs).
+
+    Raises
+    ------
+    TypeError
+        If an input is not real-valued, or ``neuron`` is not a Neuron.
+    ValueError
+        If the inputs do not broadcast, or ``mean`` is not finite, ``var``
+        not > 0, or ``q`` not > 0, or the operating point is impossible
+        (μ² > q σ², where G would not be positive definite); the message
+        names the parameter.
+    KeyboardInterrupt
+        If interrupted; large grids stop within a few milliseconds.
+
+    References
+    ----------
+    Kreutzer, Petrovici & Senn (2022), eLife 11:e66526, Eqns 77–82, 101–107.
+
+    Examples
+    --------
+    >>> import natspike
+    >>> c = natspike.coefficients(0.0, 3.85, 78.0)
+    >>> float(c.c1) > 0, c.g1.shape
+    (True, ())
+    >>> natspike.coefficients([0.0, 5.0], [[10.0], [30.0]], 78.0).gamma_s.shape
+    (2, 2)
+    """
+    neuron = resolve(neuron)
+    arrays = {name: real_array(x, name) for name, x in (("mean", mean), ("var", var), ("q", q))}
+    try:
+        m, v, qq = np.broadcast_arrays(*arrays.values())
+    except ValueError:
+        shapes = ", ".join(f"{k} {a.shape}" for k, a in arrays.items())
+        raise ValueError(f"mean, var and q must broadcast to one shape, got {shapes}") from None
+    finite(m, "mean")
+    at_least(v, "var", 0.0, strict=True)
+    at_least(qq, "q", 0.0, strict=True)
+    flat = [contiguous(a.ravel()) for a in (m, v, qq)]
+    n = flat[0].size
+    out = np.empty((n, len(_COLUMNS)))
+    call = _native.call_cancellable if n >= _CANCELLABLE_FROM else _call_uncancellable
+    call(_native.functions["ns_coefficients"], neuron._json, *flat, n, out)
+    return Coefficients(*(out[:, i].reshape(m.shape) for i in range(len(_COLUMNS))))
+
+
+def _call_uncancellable(fn, *args):
+    _native.call(fn, *args, None, None)
+
+
+def _weights_and_rates(weights, rates, *, positive_rates=False):
+    w = finite(vector(weights, "weights"), "weights")
+    r = real_array(rates, "rates")
+    if r.ndim == 0:
+        r = np.full(w.shape, float(r))
+    elif r.ndim != 1:
+        raise ValueError(f"rates must be a scalar or one-dimensional, got shape {r.shape}")
+    if r.shape != w.shape:
+        raise ValueError(f"weights and rates must have the same length, got {w.size} and {r.size}")
+    at_least(r, "rates", 0.0, strict=positive_rates)
+    return contiguous(w), contiguous(r)
+
+
+def fisher_matrix(weights, rates, *, neuron=None, method="analytic", samples=None, seed=None) -> np.ndarray:
+    """Fisher information matrix G(w) of the neuron's output spike train.
+
+    With ``method="analytic"`` this is the approximation of Eqn 81 for
+    independent Poisson inputs and a Gaussian membrane potential,
+
+        G = c1 (ε0² r rᵀ + Σ) + c2 ε0 [(Σw) rᵀ + r (Σw)ᵀ] + c3 (Σw)(Σw)ᵀ,
+
+    with Σ = diag(r)/c_ε the USP covariance (Eqn 68) and c1–c3 from
+    :func:`coefficients` at the voltage statistics the inputs induce. G is
+    per unit time (paper §4.1).
+
+    Parameters
+    ----------
+    weights : array_like, shape (n,)
+        Synaptic weights w (finite).
+    rates : float or array_like, shape (n,)
+        Input rates r in Hz (≥ 0); a scalar applies to every afferent.
+    neuron : Neuron, optional
+        The neuron; the paper's by default.
+    method : {"analytic", "monte_carlo"}
+        "analytic": Eqn 81. "monte_carlo": the sample mean of
+        φ'(V)²/φ(V) x xᵀ (Eqn 67) over stationary USP vectors x simulated
+        with Bernoulli-per-bin Poisson inputs (8 independent chains, one
+        sample every 100 bins after 1000 bins of burn-in); no Gaussian
+        assumption (spec check C3: within ~3 % of Eqn 81 at n = 100).
+    samples : int, optional
+        Number of USP samples for "monte_carlo" (default 50 000).
+    seed : int, SeedSequence, Generator or None
+        Root seed of the sampling chains for "monte_carlo".
+
+    Returns
+    -------
+    ndarray, shape (n, n)
+        The symmetric matrix G.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For invalid inputs (the message names the parameter), including
+        weights and rates that give zero membrane-potential variance.
+
+    References
+    ----------
+    Kreutzer, Petrovici & Senn (2022), eLife 11:e66526, Eqns 67, 68, 81–82.
+
+    Examples
+    --------
+    >>> import natspike
+    >>> G = natspike.fisher_matrix([0.01, 0.02], [10.0, 50.0])
+    >>> G.shape, bool((G == G.T).all())
+    ((2, 2), True)
+    """
+    neuron = resolve(neuron)
+    if method == "monte_carlo":
+        return _monte_carlo_fisher(weights, rates, neuron, samples, seed)
+    if method != "analytic":
+        raise ValueError(f"method must be 'analytic' or 'monte_carlo', got {method!r}")
+    if samples is not None or seed is not None:
+        raise ValueError("samples and seed apply only to method='monte_carlo'")
+    w, r = _weights_and_rates(weights, rates)
+    out = np.empty((w.size, w.size))
+    _native.call(_native.functions["ns_fisher_matrix"], neuron._json, w, r, w.size, out)
+    return out
+
+
+def inverse_fisher_matrix(weights, rates, *, neuron=None) -> np.ndarray:
+    """Closed-form inverse of the analytic Fisher matrix.
+
+    Two Sherman–Morrison steps invert Eqn 81 (Eqns 83–106):
+
+        G⁻¹ = γ_s [Σ⁻¹ + (c_ε ε0 g1 1 + g2 w) c_ε ε0 1ᵀ + (c_ε ε0 g3 1 + g4 w) wᵀ],
+
+    with γ_s and g1–g4 from :func:`coefficients` (Eqns 101–105). This is the
+    matrix that turns the Euclidean gradient into the natural one (Eqn 12).
+
+    Parameters
+    ----------
+    weights : array_like, shape (n,)
+        Synaptic weights w (finite).
+    rates : float or array_like, shape (n,)
+        Input rates r in Hz (> 0, since Σ⁻¹ = c_ε diag(1/r)).
+    neuron : Neuron, optional
+        The neuron; the paper's by default.
+
+    Returns
+    -------
+    ndarray, shape (n, n)
+        G⁻¹; ``inverse_fisher_matrix(w, r) @ fisher_matrix(w, r)`` is the
+        identity to rounding.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For invalid inputs; the message names the parameter.
+
+    References
+    ----------
+    Kreutzer, Petrovici & Senn (2022), eLife 11:e66526, Eqns 100–105, 107.
+    """
+    neuron = resolve(neuron)
+    w, r = _weights_and_rates(weights, rates, positive_rates=True)
+    out = np.empty((w.size, w.size))
+    _native.call(_native.functions["ns_inverse_fisher_matrix"], neuron._json, w, r, w.size, out)
+    return out
+
+
+def _monte_carlo_fisher(weights, rates, neuron, samples, seed):
+    from ._seeds import root_seed
+
+    if samples is None:
+        samples = 50_000
+    if isinstance(samples, bool) or not isinstance(samples, numbers.Integral):
+        raise TypeError(f"samples must be an int, got {type(samples).__name__}")
+    if not 1 <= samples <= 2**34:
+        raise ValueError(f"samples must be in [1, 2**34], got {samples}")
+    w, r = _weights_and_rates(weights, rates)
+    root = root_seed(seed)
+    out = np.empty((w.size, w.size))
+    _native.call_cancellable(_native.functions["ns_monte_carlo_fisher"], neuron._json, w, r, w.size,
+                             int(samples), root - 2**64 if root >= 2**63 else root, out)
+    return out

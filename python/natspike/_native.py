@@ -1,0 +1,226 @@
+"""The compiled Go library and the conventions for calling it.
+
+natspike's Go code is ONE shared object, ``natspike/_go/_bindings*.so``: it
+is the gopy extension module (the control plane, imported here as ``go``)
+and it exports the C ABI of package capi (the data plane, reached with
+:mod:`ctypes` through :data:`lib`). Loading the extension's own file with
+``ctypes.CDLL`` returns the library already mapped by the import, so the
+process has one Go runtime.
+
+C ABI conventions (see ``natspike/_go/natspike.h``): every ``ns_*`` function
+returns a status (0 ok, 1 invalid argument, 2 internal fault, 3 cancelled,
+4 out of memory) and writes a message into a caller buffer passed as the
+last two arguments; :func:`call` and :func:`call_cancellable` append that
+buffer and raise ``ValueError``, ``RuntimeError``, ``KeyboardInterrupt`` or
+``MemoryError``. Argument types are read from ``natspike.h`` itself (which
+capi's Go tests keep in step with the exports); arrays are passed as raw
+pointers (``c_void_p``), which costs ~0.4 µs per call where ``ndpointer``
+costs ~7.5 µs, so callers must pass C-contiguous, aligned arrays of the
+declared dtype (see :mod:`natspike._validate`).
+
+Processes: the Go runtime starts threads when the library loads, and a
+child created by ``os.fork()`` afterwards can hang. Use the ``spawn`` or
+``forkserver`` start methods (:func:`mp_context`). A fork triggers a
+``RuntimeWarning`` in the parent, and native calls in a forked child raise
+``RuntimeError`` instead of hanging.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import re
+import threading
+import warnings
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+try:
+    from ._go import _bindings as _extension
+    from ._go import bindings as go
+except ImportError as exc:  # pragma: no cover - depends on the installation
+    raise ImportError(
+        "natspike's compiled Go library (natspike._go) is missing or does not load. Install natspike "
+        "from a source checkout with `pip install .` or `make install`; this needs Go and a C compiler."
+    ) from exc
+
+#: Path of the one shared library (extension module and C ABI).
+LIBRARY = _extension.__file__
+#: The C header declaring the ``ns_*`` functions, installed next to it.
+HEADER = Path(LIBRARY).with_name("natspike.h")
+#: The library as seen by ctypes (the same mapping as the extension).
+lib = ctypes.CDLL(LIBRARY)
+
+#: Exception raised for each non-zero status code.
+class DivergenceError(FloatingPointError, ValueError):
+    """Learning diverged (non-finite or absurdly large weights or potential).
+
+    Usually the learning rate is too large. The message says at which
+    simulated time and in which quantity it happened.
+    """
+
+
+ERRORS = {1: ValueError, 2: RuntimeError, 3: KeyboardInterrupt, 4: MemoryError, 5: DivergenceError}
+ERRLEN = 4096
+_PROTOTYPE = re.compile(r"extern\s+int\s+(ns_\w+)\s*\(([^)]*)\)\s*;")
+
+
+def _ctype(param: str):
+    """ctypes type of one C parameter of natspike.h."""
+    words = param.replace("*", " * ").replace("const ", " ").split()[:-1]  # drop the name
+    if "*" in words:
+        return ctypes.c_char_p if words[0] == "char" else ctypes.c_void_p
+    scalar = {"int": ctypes.c_int, "long long": ctypes.c_longlong}.get(" ".join(words))
+    if scalar is None:
+        raise ImportError(f"natspike.h: no ctypes mapping for parameter {param.strip()!r}; "
+                          "extend natspike._native._ctype")
+    return scalar
+
+
+def _declare(header: Path) -> dict[str, ctypes._CFuncPtr]:
+    functions = {}
+    for name, params in _PROTOTYPE.findall(header.read_text()):
+        fn = getattr(lib, name)
+        fn.argtypes = [_ctype(p) for p in params.split(",")]
+        fn.restype = ctypes.c_int
+        functions[name] = fn
+    return functions
+
+
+#: The declared ``ns_*`` functions by name.
+functions = _declare(HEADER)
+_forked = False
+_local = threading.local()
+
+
+def _errbuf():
+    buf = getattr(_local, "err", None)
+    if buf is None:
+        buf = _local.err = ctypes.create_string_buffer(ERRLEN)
+    return buf
+
+
+def _raw(args):
+    """Replace NumPy arrays by their data pointers (kept alive by the caller)."""
+    return [_pointer(a) if isinstance(a, np.ndarray) else a for a in args]
+
+
+def _pointer(a: np.ndarray) -> int:
+    if not (a.flags.c_contiguous and a.flags.aligned):  # Go would read the wrong elements
+        raise ValueError("natspike internal error: a non-contiguous array was passed to the C ABI")
+    return a.ctypes.data
+
+
+def raise_for_status(status: int, message: str) -> None:
+    """Raise the exception that a non-zero C ABI status stands for."""
+    if status:
+        raise ERRORS.get(status, RuntimeError)(message or f"natspike: native call failed with status {status}")
+
+
+def check_process() -> None:
+    if _forked:
+        raise RuntimeError(
+            "natspike cannot call Go in a process created by os.fork() after natspike was imported; "
+            "use multiprocessing.get_context('spawn') (see natspike._native.mp_context)")
+
+
+def call(fn, *args) -> None:
+    """Call ``fn(*args, err, errlen)`` and raise on a non-zero status.
+
+    NumPy arrays among ``args`` are passed as pointers; they must already be
+    C-contiguous and of the declared dtype.
+    """
+    check_process()
+    err = _errbuf()
+    status = fn(*_raw(args), err, ERRLEN)
+    if status:
+        raise_for_status(status, err.value.decode("utf-8", "replace"))
+
+
+def call_cancellable(fn, *args, on_progress=None, interval: float = 0.1) -> None:
+    """Run a long native call so that Ctrl-C stops it promptly.
+
+    Calls ``fn(*args, cancel, progress, err, errlen)`` in a worker thread,
+    where ``cancel`` is a one-element int32 flag and ``progress`` a
+    one-element int64 counter that Go increments. The calling thread waits;
+    every ``interval`` seconds it passes the counter to ``on_progress`` (e.g.
+    a tqdm update). On ``KeyboardInterrupt`` it raises the flag, waits up to
+    one second for Go to stop (it polls the flag every 10 ms) and re-raises.
+    The worker keeps the arguments alive, so even a call that ignores the
+    flag never writes into freed memory.
+    """
+    check_process()
+    cancel, progress = np.zeros(1, np.int32), np.zeros(1, np.int64)
+    err = ctypes.create_string_buffer(ERRLEN)
+    outcome = {}
+
+    def work(raw=_raw(args), keep=args):  # keep: the arrays behind the pointers
+        try:
+            outcome["status"] = fn(*raw, cancel.ctypes.data, progress.ctypes.data, err, ERRLEN)
+        except BaseException as exc:  # pragma: no cover - ctypes argument errors
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work, name=f"natspike-{getattr(fn, '__name__', 'call')}", daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(interval)
+            if on_progress is not None:
+                on_progress(int(progress[0]))
+    except KeyboardInterrupt:
+        cancel[0] = 1
+        worker.join(1.0)
+        raise
+    if "error" in outcome:
+        raise outcome["error"]
+    raise_for_status(outcome["status"], err.value.decode("utf-8", "replace"))
+
+
+@contextmanager
+def progress_bar(total: int, desc: str | None = None, *, enabled: bool = True, unit: str = "it"):
+    """Yield an ``on_progress`` callback for :func:`call_cancellable` that
+    drives a tqdm bar of ``total`` units (None when not ``enabled``)."""
+    if not enabled:
+        yield None
+        return
+    from tqdm.auto import tqdm
+
+    with tqdm(total=total, desc=desc, unit=unit) as bar:
+        yield lambda done: bar.update(done - bar.n)
+
+
+def version() -> str:
+    """natspike's version, as compiled into the Go library."""
+    buf = ctypes.create_string_buffer(64)
+    raise_for_status(functions["ns_version"](buf, len(buf)), "version string truncated")
+    return buf.value.decode()
+
+
+def mp_context(method: str = "spawn"):
+    """A multiprocessing context that is safe with the Go runtime loaded.
+
+    ``fork`` (Linux's default before Python 3.14) copies the process without
+    the Go runtime's threads, and the child can hang; ``spawn`` and
+    ``forkserver`` start fresh interpreters.
+    """
+    if method == "fork":
+        raise ValueError("method must be 'spawn' or 'forkserver': fork hangs once the Go runtime is loaded")
+    return multiprocessing.get_context(method)
+
+
+def _warn_fork():
+    warnings.warn(
+        "os.fork() after natspike loaded its Go runtime: the child cannot call natspike and may hang. "
+        "Use multiprocessing.get_context('spawn') or 'forkserver' (natspike._native.mp_context()).",
+        RuntimeWarning, stacklevel=2)
+
+
+def _mark_forked():
+    global _forked
+    _forked = True
+
+
+os.register_at_fork(before=_warn_fork, after_in_child=_mark_forked)

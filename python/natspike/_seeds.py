@@ -1,0 +1,48 @@
+"""Seeds: how user seeds become the Go core's per-trial random streams.
+
+Every trial draws its random numbers (input spikes, teacher spikes, test
+set) from PCG streams derived in Go from ``(root, trial index, purpose)``
+only. The root is a 64-bit integer obtained here from the user's ``seed``:
+
+* ``int`` (0 ≤ seed < 2**64): used as is, so ``seed=7`` means the same
+  streams from Python, Go and the command line;
+* ``numpy.random.SeedSequence``: its first 64-bit state word;
+* ``numpy.random.Generator``: one 63-bit integer drawn from it (this
+  advances the generator);
+* ``None``: fresh OS entropy (the root is stored in the result, so the run
+  can be repeated).
+
+Per-trial values drawn in Python (callables passed as ``weights`` or
+``teacher`` to :func:`natspike.run_trials`) use
+``numpy.random.default_rng(SeedSequence(root, spawn_key=(trial,)))``, which
+likewise depends only on the root and the trial index.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+_MAX = 2**64
+
+
+def root_seed(seed) -> int:
+    """The 64-bit root seed for ``seed`` (see the module docstring)."""
+    if seed is None:
+        return int(np.random.SeedSequence().generate_state(1, np.uint64)[0])
+    if isinstance(seed, np.random.SeedSequence):
+        return int(seed.generate_state(1, np.uint64)[0])
+    if isinstance(seed, np.random.Generator):
+        return int(seed.integers(0, 2**63))
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"seed must be an int, numpy.random.SeedSequence, numpy.random.Generator or None, "
+                        f"got {type(seed).__name__}")
+    if not 0 <= int(seed) < _MAX:
+        raise ValueError(f"seed must be in [0, 2**64), got {seed}")
+    return int(seed)
+
+
+def trial_generator(root: int, trial: int) -> np.random.Generator:
+    """The NumPy generator of trial ``trial`` under root seed ``root``."""
+    return np.random.default_rng(np.random.SeedSequence(root, spawn_key=(int(trial),)))

@@ -1,0 +1,304 @@
+"""Learning runs: :func:`train` (one trial) and :func:`run_trials` (many)."""
+
+from __future__ import annotations
+
+import json
+import numbers
+
+import numpy as np
+
+from . import _native
+from ._neuron import DEFAULT, Neuron
+from ._result import Result
+from ._seeds import root_seed, trial_generator
+from ._validate import contiguous, finite, real_scalar, vector
+
+RULES = ("euclidean", "natural", "approximate")
+LR_CONVENTIONS = ("exact", "authors")
+
+
+def _neuron(neuron) -> Neuron:
+    if neuron is None:
+        return DEFAULT
+    if not isinstance(neuron, Neuron):
+        raise TypeError(f"neuron must be a natspike.Neuron or None, got {type(neuron).__name__}")
+    return neuron
+
+
+def _choice(value, name, allowed):
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, one of {allowed}, got {type(value).__name__}")
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
+    return value
+
+
+def _bins(seconds, name, dt, *, allow_none=True):
+    """Seconds → whole bins (≥ 1); None → 0 (feature off)."""
+    if seconds is None and allow_none:
+        return 0
+    s = real_scalar(seconds, name)
+    if not np.isfinite(s) or s < dt * (1 - 1e-9):
+        raise ValueError(f"{name} must be finite and >= dt = {dt} s, got {seconds}")
+    return int(round(s / dt))
+
+
+def _refresh(value):
+    if isinstance(value, str):
+        if value != "frozen":
+            raise ValueError(f"coefficient_refresh must be a number of bins >= 1 or 'frozen', got {value!r}")
+        return -1
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"coefficient_refresh must be an int >= 1 or 'frozen', got {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"coefficient_refresh must be >= 1 bin or 'frozen', got {value}")
+    return int(value)
+
+
+def _config(rule, *, neuron, eta, duration, lr_convention="exact", coefficient_refresh=1, c_u=0.95, c_w=0.05,
+            silent_rate=1e-4, record_every=None, trace_every=None, test_samples=50, test_bins=500):
+    """The control-plane dict that crosses the C ABI as JSON (teacher and seed added later)."""
+    neuron = _neuron(neuron)
+    dt = neuron.dt
+    cfg = {"neuron": neuron.to_dict(), "rule": _choice(rule, "rule", RULES),
+           "eta": real_scalar(eta, "eta"), "duration": real_scalar(duration, "duration"),
+           "lr_convention": _choice(lr_convention, "lr_convention", LR_CONVENTIONS),
+           "coefficient_refresh": _refresh(coefficient_refresh),
+           "c_u": real_scalar(c_u, "c_u"), "c_w": real_scalar(c_w, "c_w"),
+           "silent_rate": real_scalar(silent_rate, "silent_rate"),
+           "record_every": _bins(record_every, "record_every", dt),
+           "trace_every": _bins(trace_every, "trace_every", dt),
+           "test_samples": _count(test_samples, "test_samples"), "test_bins": _count(test_bins, "test_bins")}
+    for name in ("eta", "duration", "c_u", "c_w", "silent_rate"):
+        if not np.isfinite(cfg[name]):
+            raise ValueError(f"{name} must be finite, got {cfg[name]}")
+    return cfg
+
+
+def _count(value, name):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if not 1 <= value <= 2**20:
+        raise ValueError(f"{name} must be in [1, 2**20], got {value}")
+    return int(value)
+
+
+def _plan(cfg) -> tuple[int, int, int]:
+    out = np.zeros(3, np.int64)
+    _native.call(_native.functions["ns_train_plan"], json.dumps(cfg).encode(), out)
+    return int(out[0]), int(out[1]), int(out[2])
+
+
+def _spikes(a, name, shape_desc):
+    a = np.asarray(a)
+    if a.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be an array of 0/1 spike indicators, got dtype {a.dtype}")
+    a = contiguous(a)
+    bad = (a != 0) & (a != 1)
+    if bad.any():
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(f"{name} must contain only 0 and 1 ({shape_desc}), got {a[where]!r} at index {where}")
+    return a
+
+
+def _is_spike_train(teacher) -> bool:
+    return isinstance(teacher, np.ndarray) and teacher.dtype.kind in "biu" and teacher.ndim == 1
+
+
+def _teacher(teacher, n):
+    """Classify ``teacher``: ('poisson', rate, None) | ('realizable', 0, w*) | ('replay', 0, spikes)."""
+    if isinstance(teacher, numbers.Real) and not isinstance(teacher, bool):
+        return "poisson", float(teacher), None
+    if _is_spike_train(teacher):
+        return "replay", 0.0, _spikes(teacher, "teacher", "one entry per bin")
+    w = finite(vector(teacher, "teacher"), "teacher")
+    if w.shape != (n,):
+        raise ValueError(f"teacher target weights must have shape ({n},) like rates, got {w.shape}")
+    return "realizable", 0.0, contiguous(w)
+
+
+def _inputs(inputs, n, bins):
+    if inputs is None:
+        return None, 0
+    a = _spikes(inputs, "inputs", "bins x afferents")
+    if a.ndim != 2 or a.shape[1] != n or a.shape[0] < bins:
+        raise ValueError(f"inputs must have shape (>= {bins}, {n}) (bins x afferents), got {a.shape}")
+    return a, a.shape[0]
+
+
+def _rates_and_weights(weights, rates):
+    r = finite(vector(rates, "rates"), "rates")
+    w = finite(vector(weights, "weights"), "weights")
+    if w.shape != r.shape:
+        raise ValueError(f"weights and rates must have the same length, got {w.size} and {r.size}")
+    return contiguous(w), contiguous(r)
+
+
+def _attenuation(attenuation, n):
+    if attenuation is None:
+        return None
+    a = finite(vector(attenuation, "attenuation"), "attenuation")
+    if a.shape != (n,):
+        raise ValueError(f"attenuation must have shape ({n},) like rates, got {a.shape}")
+    if ((a <= 0) | (a > 1)).any():
+        i = int(np.argmax((a <= 0) | (a > 1)))
+        raise ValueError(f"attenuation must be in (0, 1], got {a[i]!r} at index {i}")
+    return contiguous(a)
+
+
+def _progress_bar(enabled, total, desc):
+    if not enabled:
+        return None, None
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=total, desc=desc, unit="bin", unit_scale=True)
+    return bar, lambda done: bar.update(done - bar.n)
+
+
+def train(rule, weights, rates, *, teacher, duration, eta, seed=None, neuron=None, attenuation=None,
+          record_every=None, lr_convention="exact", coefficient_refresh=1, c_u=0.95, c_w=0.05,
+          silent_rate=1e-4, inputs=None, trace_every=None, test_samples=50, test_bins=500,
+          progress=False) -> Result:
+    r"""Run one learning trial of a Poisson neuron supervised by a teacher.
+
+    n Poisson afferents (Bernoulli spikes with probability ``rates * dt`` per
+    bin, spec §1.1) drive a neuron with potential ``V = Σ f(w) x^ε``; in
+    every bin the synapses are updated by ``rule`` from the teacher's spike
+    (Eqns 10, 13, 17, 38, 114). All computation happens in one native call,
+    which releases the GIL; Ctrl-C stops it within a second.
+
+    Parameters
+    ----------
+    rule : {"euclidean", "natural", "approximate"}
+        Euclidean gradient (Eqn 10, chain rule for dendritic weights),
+        natural gradient (Eqn 13 / 17 / 38 with γ_s, γ_u, γ_w of
+        Eqns 107–109), or its approximation (Eqn 114, constants ``c_u``,
+        ``c_w``).
+    weights : array_like, shape (n,)
+        Initial weights in the learned parametrization: somatic, or
+        dendritic when ``attenuation`` is given (w^s = α w^d, Eqn 16).
+    rates : array_like, shape (n,)
+        Afferent rates in Hz (≥ 0, rates·dt < 1). Rate 0 marks a silent
+        afferent, which the rule treats with rate ``silent_rate``.
+    teacher : array_like or float
+        A float array of shape (n,): somatic target weights w* of a
+        realizable teacher on the same inputs (Figs 3, 9, 12). A number:
+        the rate (Hz) of a Poisson teacher independent of the inputs
+        (Figs 4, 5, 7). A 1-D bool or integer array of 0/1 with one entry
+        per bin: a teacher spike train to replay.
+    duration : float
+        Learning time in s (rounded to whole bins of ``neuron.dt``).
+    eta : float
+        Learning rate η > 0.
+    seed : int, SeedSequence, Generator or None
+        Root seed of the trial's random streams (see ``natspike._seeds``);
+        the result stores it, and the same seed gives identical numbers.
+    neuron : Neuron, optional
+        Transfer function and PSP kernel (default: the paper's).
+    attenuation : array_like, shape (n,), optional
+        Dendritic attenuation α ∈ (0, 1] per synapse; ``weights`` are then
+        dendritic (Eqn 17).
+    record_every : float, optional
+        Seconds between records of weights and metrics (default: only at
+        the start and the end).
+    lr_convention : {"exact", "authors"}
+        "exact" uses φ'/φ (Eqn 10); "authors" uses (1 − σ(V)) = (φ'/φ)/β like
+        the authors' Fig 3, 9 and 12 code, so that the paper's learning rates
+        (η_n = 6e-4, η_e = 4.5e-7, η_a = 4.5e-4) reproduce its curves
+        (spec §3, §10.4).
+    coefficient_refresh : int or "frozen"
+        Bins between recomputations of the Fisher coefficients (natural and
+        approximate rules); 1 (default) is exact, "frozen" computes them once
+        at t = 0 like the authors' Fig 4, 5 and 7 scripts.
+    c_u, c_w : float
+        Constants of the approximate rule (Eqn 114; 0.95, 0.05).
+    silent_rate : float
+        Rate (Hz) standing in for r = 0 inside the rule (spec §1.1; 1e-4).
+    inputs : array_like, shape (bins, n), optional
+        Input spikes (0/1) to replay instead of drawing Poisson spikes.
+    trace_every : float, optional
+        Seconds between samples of V and φ(V) (off by default).
+    test_samples, test_bins : int
+        Size of the test set for D_KL and the rate error: 50 USP vectors,
+        each the last of 500 bins of a fresh input train (spec §2).
+    progress : bool
+        Show a tqdm progress bar.
+
+    Returns
+    -------
+    Result
+        ``times, weights, kl, rate_error, weight_distance, final_weights``
+        as NumPy arrays, with ``params``, ``seed`` and ``version``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For bad arguments; the message names the parameter and its range.
+    RuntimeError
+        If learning diverges (the message gives the time and the quantity)
+        or on an internal fault.
+    KeyboardInterrupt
+        On Ctrl-C; the native run stops within a second.
+
+    References
+    ----------
+    Kreutzer, Petrovici & Senn (2022), eLife 11:e66526, Eqns 10, 13, 17, 24,
+    28, 38, 107–109, 114.
+
+    Examples
+    --------
+    >>> import numpy as np, natspike
+    >>> rng = np.random.default_rng(0)
+    >>> rates = np.r_[np.full(50, 10.0), np.full(50, 50.0)]
+    >>> w0, wstar = rng.uniform(-0.01, 0.01, (2, 100))
+    >>> res = natspike.train("natural", w0, rates, teacher=wstar, duration=10.0,
+    ...                      eta=6e-4, lr_convention="authors", record_every=5.0, seed=1)
+    >>> res.weights.shape, res.kl.shape
+    ((3, 100), (3,))
+    """
+    neuron = _neuron(neuron)
+    w, r = _rates_and_weights(weights, rates)
+    kind, rate, tarr = _teacher(teacher, r.size)
+    att = _attenuation(attenuation, r.size)
+    cfg = _config(rule, neuron=neuron, eta=eta, duration=duration, lr_convention=lr_convention,
+                  coefficient_refresh=coefficient_refresh, c_u=c_u, c_w=c_w, silent_rate=silent_rate,
+                  record_every=record_every, trace_every=trace_every, test_samples=test_samples,
+                  test_bins=test_bins)
+    cfg.update(teacher=kind, teacher_rate=rate, seed=root_seed(seed))
+    bins, records, traces = _plan(cfg)
+    inp, input_bins = _inputs(inputs, r.size, bins)
+    if kind == "replay" and tarr.size < bins:
+        raise ValueError(f"teacher spike train must have at least {bins} entries (duration/dt), got {tarr.size}")
+    out = _outputs(kind, records, r.size, traces)
+    bar, on_progress = _progress_bar(progress, bins, rule)
+    try:
+        _native.call_cancellable(
+            _native.functions["ns_train"], json.dumps(cfg).encode(), r.size, r, w,
+            tarr if kind == "realizable" else None, tarr if kind == "replay" else None, inp, att,
+            tarr.size if kind == "replay" else 0, input_bins,
+            out["times"], out["weights"], out["kl"], out["rate_error"], out["weight_distance"],
+            out["final_weights"], out["voltage"], out["rate"], on_progress=on_progress)
+    finally:
+        if bar is not None:
+            bar.close()
+    params = _params(cfg, r, att)
+    return Result(**out, initial_weights=w.copy(), target_weights=tarr.copy() if kind == "realizable" else None,
+                  params=params, seed=cfg["seed"], version=_native.version())
+
+
+def _outputs(kind, records, n, traces, trials=None):
+    lead = () if trials is None else (trials,)
+    z = lambda *shape: np.zeros(lead + shape)  # noqa: E731
+    return {"times": np.zeros(records), "weights": z(records, n),
+            "kl": z(records) if kind != "replay" else None,
+            "rate_error": z(records) if kind != "replay" else None,
+            "weight_distance": z(records) if kind == "realizable" else None,
+            "final_weights": z(n), "voltage": z(traces) if traces and trials is None else None,
+            "rate": z(traces) if traces and trials is None else None}
+
+
+def _params(cfg, rates, attenuation):
+    p = {k: v for k, v in cfg.items() if k != "seed"}
+    p["rates"] = rates.tolist()
+    p["attenuation"] = None if attenuation is None else attenuation.tolist()
+    return p

@@ -1,0 +1,70 @@
+"""Independent NumPy/SciPy reference implementation of natspike's science.
+
+Written from ``shared/spec/PAPER.md`` only (Kreutzer, Petrovici & Senn, eLife 2022;11:e66526) and used
+by pytest to cross-check the Go core.  It never imports ``natspike``.
+
+Units: time in s, rates in Hz, voltages in mV (above rest), ε0 in mV·s (default 1).
+
+Modules
+-------
+kernel        PSP kernel ε(t), c_ε, discrete USP traces (Eqns 26-31)
+transfer      sigmoid φ and its derivatives (Eqn 24)
+coefficients  I1..I3, c1..c3, γ_s, g1..g4, γ_u, γ_w, approximate Fisher matrix and inverse (Eqns 68-109)
+rules         Euclidean / natural / approximate rules, plasticity components, ``simulate`` (Eqns 10-17, 114)
+metrics       Bernoulli and Poisson KL, log-likelihood, RMS rate error, weight distance (Eqns 9, 51)
+sampling      Bernoulli inputs and teachers for test-data generation
+"""
+
+from .kernel import usp_kernel, c_eps, usp_traces, usp_traces_loop
+from .transfer import sigma, phi, log_phi, phi_prime, phi_prime_over_phi, phi_prime_sq_over_phi
+from .coefficients import (
+    voltage_moments,
+    total_rate,
+    integration_breakpoints,
+    centred_integrals,
+    voltage_integrals,
+    fisher_coefficients,
+    inverse_fisher_coefficients_paper,
+    inverse_fisher_coefficients_code,
+    inverse_fisher_coefficients_closed,
+    Coefficients,
+    coefficients,
+    gamma_u,
+    gamma_w,
+    fisher_matrix,
+    inverse_fisher_matrix,
+)
+from .rules import (
+    RULES,
+    effective_rates,
+    learning_signal,
+    rule_coefficients,
+    weight_update,
+    plasticity_components,
+    simulate,
+)
+from .metrics import kl_bernoulli, kl_poisson, log_likelihood_bin, kl_cost, rms_rate_error, weight_distance
+from .sampling import draw_input_spikes, draw_teacher_spikes, draw_poisson_teacher, make_realizable_task
+
+#: Paper defaults (spec §0, §8): seconds, Hz, mV.
+DEFAULTS = dict(dt=5e-4, tau_m=1e-2, tau_s=3e-3, eps0=1.0, phi_max=100.0, beta=0.3, theta=10.0)
+
+__all__ = [
+    "DEFAULTS",
+    # kernel
+    "usp_kernel", "c_eps", "usp_traces", "usp_traces_loop",
+    # transfer
+    "sigma", "phi", "log_phi", "phi_prime", "phi_prime_over_phi", "phi_prime_sq_over_phi",
+    # coefficients
+    "voltage_moments", "total_rate", "integration_breakpoints", "centred_integrals", "voltage_integrals",
+    "fisher_coefficients", "inverse_fisher_coefficients_paper", "inverse_fisher_coefficients_code",
+    "inverse_fisher_coefficients_closed", "Coefficients", "coefficients", "gamma_u", "gamma_w",
+    "fisher_matrix", "inverse_fisher_matrix",
+    # rules
+    "RULES", "effective_rates", "learning_signal", "rule_coefficients", "weight_update",
+    "plasticity_components", "simulate",
+    # metrics
+    "kl_bernoulli", "kl_poisson", "log_likelihood_bin", "kl_cost", "rms_rate_error", "weight_distance",
+    # sampling
+    "draw_input_spikes", "draw_teacher_spikes", "draw_poisson_teacher", "make_realizable_task",
+]
