@@ -67,6 +67,12 @@ extern int ns_inverse_fisher_matrix(const char *neuronJSON, const double *w, con
 extern int ns_monte_carlo_fisher(const char *neuronJSON, const double *w, const double *rates,
 	long long n, long long samples, long long seed, double *out, int32_t *cancel,
 	int64_t *progress, char *err, int errlen);
+/* USP samples: row s of out (samples x n) is x^eps at the last of `bins`
+ * bins of an independent Poisson train at the given rates that starts from
+ * zero traces (the test-set protocol of spec section 2). Samples
+ * [256 b, 256 (b+1)) come from stream (seed, b). */
+extern int ns_sample_usps(const char *neuronJSON, const double *rates, long long n, long long samples,
+	long long bins, long long seed, double *out, int32_t *cancel, int64_t *progress, char *err, int errlen);
 /* Training (package core/learn; see capi/train.go for the buffer layout).
  * ns_train_plan writes the number of bins, records and traces of a trial
  * into out[0..3); ns_train runs one trial; ns_run_trials runs many on

@@ -23,7 +23,7 @@ from ._native import version as _go_version
 
 __version__ = _go_version()
 
-from ._fisher import Coefficients, coefficients, fisher_matrix, inverse_fisher_matrix  # noqa: E402
+from ._fisher import Coefficients, coefficients, fisher_matrix, inverse_fisher_matrix, sample_usps  # noqa: E402
 from ._native import DivergenceError  # noqa: E402
 from ._neuron import Neuron  # noqa: E402
 from ._result import Result, load  # noqa: E402
@@ -31,7 +31,7 @@ from ._train import train  # noqa: E402
 from ._trials import TrialsInterrupted, run_trials  # noqa: E402
 
 __all__ = ["__version__", "Neuron", "Coefficients", "coefficients", "fisher_matrix", "inverse_fisher_matrix",
-           "train", "run_trials", "Result", "load", "DivergenceError", "TrialsInterrupted",
+           "sample_usps", "train", "run_trials", "Result", "load", "DivergenceError", "TrialsInterrupted",
            "experiments", "plotting"]
 
 

@@ -1,13 +1,24 @@
-"""Command line: ``python -m natspike demo`` and ``python -m natspike figure 3f``."""
+"""Command line: ``python -m natspike demo`` and ``python -m natspike figure NAME``.
+
+``python -m natspike figure 3f [--full] [--trials N] [--seed S] [--out DIR]``
+runs one figure's experiment, writes ``figureNAME.png`` and the data
+(``figureNAME.nc``, netCDF), and prints the figure's claim check in one line.
+"""
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import sys
 import time
 from pathlib import Path
 
-FIGURES = ("3f",)
+#: CLI name -> experiment (and plotting, and claim_<...>) function name.
+FIGURES = {
+    "3bc": "figure3bc", "3de": "figure3de", "3f": "figure3f", "4": "figure4", "5": "figure5",
+    "7": "figure7", "7eg": "figure7_examples", "9": "figure9", "10": "figure10", "11": "figure11",
+    "12ab": "figure12_angles", "12cf": "figure12_curves",
+}
 
 
 def _parser():
@@ -17,34 +28,38 @@ def _parser():
     demo = sub.add_parser("demo", help="the paper's central result (Fig 3F) at reduced size")
     demo.add_argument("--out", default="demo_output", help="output folder (default: demo_output)")
     fig = sub.add_parser("figure", help="reproduce one figure")
-    fig.add_argument("name", choices=FIGURES, type=str.lower)
+    fig.add_argument("name", choices=sorted(FIGURES), type=str.lower)
     fig.add_argument("--full", action="store_true", help="the paper's size (slow)")
-    fig.add_argument("--trials", type=int, help="trials per condition")
-    fig.add_argument("--minutes", type=float, help="simulated learning time (Fig 3F)")
+    fig.add_argument("--trials", type=int, help="trials (or replicates) per condition")
+    fig.add_argument("--minutes", type=float, help="simulated learning time (Figs 3F, 9, 12C-F)")
     fig.add_argument("--seed", type=int, default=2022)
     fig.add_argument("--out", default="figures", help="output folder (default: figures)")
     fig.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     return p
 
 
-def _figure3f(args):
+def _options(fn, args):
+    """Keyword arguments of the experiment that the command line set."""
+    accepted = inspect.signature(fn).parameters
+    given = {"seed": args.seed, "full": args.full, "trials": args.trials, "minutes": args.minutes,
+             "progress": not args.no_progress}
+    unknown = [k for k in ("trials", "minutes") if given[k] is not None and k not in accepted]
+    if unknown:
+        raise SystemExit(f"figure {args.name} has no --{unknown[0]} option")
+    return {k: v for k, v in given.items() if k in accepted and v is not None}
+
+
+def run_figure(name, args):
+    """Run figure ``name``; return (Dataset, matplotlib Figure, claim line)."""
     from . import experiments, plotting
 
-    kw = {k: v for k, v in (("trials", args.trials), ("minutes", args.minutes)) if v is not None}
-    ds = experiments.figure3f(seed=args.seed, full=args.full, progress=not args.no_progress, **kw)
-    ax = plotting.figure3f(ds)
-    crossing = ", ".join(f"{r} {t:.1f} min" if t == t else f"{r} never"
-                         for r, t in zip(ds["rule"].values, ds["crossing_time"].values))
-    claim = (f"Fig 3F ({ds.attrs['trials']} trials, {ds.attrs['minutes']:.1f} min): mean D_KL < 5e-5 at {crossing}; "
-             f"natural before Euclidean: {_before(ds, 'natural', 'euclidean')}")
-    return ds, ax.figure, claim
-
-
-def _before(ds, a, b):
-    ta, tb = (float(ds["crossing_time"].sel(rule=r)) for r in (a, b))
-    if ta != ta:
-        return "NO (natural never crossed)"
-    return "yes" if tb != tb or ta < tb else "NO"
+    fn_name = FIGURES[name]
+    fn = getattr(experiments, fn_name)
+    ds = fn(**_options(fn, args))
+    drawn = getattr(plotting, fn_name)(ds)
+    fig = drawn if hasattr(drawn, "savefig") else drawn.figure
+    claim = getattr(experiments, f"claim_{fn_name}")(ds)
+    return ds, fig, claim
 
 
 def _save(ds, fig, out: Path, stem: str):
@@ -62,11 +77,11 @@ def main(argv=None):
     args = _parser().parse_args(argv)
     start = time.perf_counter()
     if args.command == "demo":
-        args.full, args.trials, args.minutes, args.seed, args.no_progress = False, None, None, 2022, False
-        ds, fig, claim = _figure3f(args)
+        demo = argparse.Namespace(name="3f", seed=2022, full=False, trials=None, minutes=None, no_progress=False)
+        ds, fig, claim = run_figure("3f", demo)
         png, data = _save(ds, fig, Path(args.out), "figure3f")
     else:
-        ds, fig, claim = _figure3f(args)
+        ds, fig, claim = run_figure(args.name, args)
         png, data = _save(ds, fig, Path(args.out), f"figure{args.name}")
     print(claim)
     print(f"wrote {png} and {data} in {time.perf_counter() - start:.0f} s")

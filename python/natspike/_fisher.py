@@ -264,3 +264,45 @@ def _monte_carlo_fisher(weights, rates, neuron, samples, seed):
     _native.call_cancellable(_native.functions["ns_monte_carlo_fisher"], neuron._json, w, r, w.size,
                              int(samples), root - 2**64 if root >= 2**63 else root, out)
     return out
+
+
+def sample_usps(rates, samples, *, bins=500, neuron=None, seed=None) -> np.ndarray:
+    """Independent USP vectors x^ε of Poisson inputs (Eqns 26–28).
+
+    Sample s is the value, at the last of ``bins`` bins, of the USPs of an
+    independent Bernoulli-per-bin Poisson train (spec §1.1) that starts from
+    zero traces: the paper's test-set protocol (spec §2: 50 samples of 500
+    bins) and the "USP at the end of a 1-s train" of Figs 3D–E, 11J and 12A–B
+    (``bins=2000``).
+
+    Parameters
+    ----------
+    rates : array_like, shape (n,)
+        Afferent rates in Hz (≥ 0, rates·dt < 1).
+    samples : int
+        Number of USP vectors (≥ 0).
+    bins : int
+        Length of each train in bins of ``neuron.dt``.
+    neuron : Neuron, optional
+        Supplies the kernel (τ_m, τ_s, ε0) and dt.
+    seed : int, SeedSequence, Generator or None
+        Root seed; samples 256·b … 256·b+255 come from Go stream (seed, b).
+
+    Returns
+    -------
+    ndarray, shape (samples, n)
+    """
+    from ._seeds import root_seed
+
+    neuron = resolve(neuron)
+    r = contiguous(finite(vector(rates, "rates"), "rates"))
+    for name, v, hi in (("samples", samples, 2**34), ("bins", bins, 2**32)):
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral):
+            raise TypeError(f"{name} must be an int, got {type(v).__name__}")
+        if not (0 if name == "samples" else 1) <= v <= hi:
+            raise ValueError(f"{name} must be in [{0 if name == 'samples' else 1}, {hi}], got {v}")
+    root = root_seed(seed)
+    out = np.empty((int(samples), r.size))
+    _native.call_cancellable(_native.functions["ns_sample_usps"], neuron._json, r, r.size, int(samples), int(bins),
+                             root - 2**64 if root >= 2**63 else root, out)
+    return out

@@ -1,13 +1,8 @@
-"""Figures drawn from the Datasets of :mod:`natspike.experiments`, in the paper's style.
-
-Colours follow the paper: natural gradient red, Euclidean blue, approximate
-orange; D_KL on a logarithmic axis.
-"""
+"""Fig 3F learning curves."""
 
 from __future__ import annotations
 
-COLORS = {"natural": "#d62728", "euclidean": "#1f77b4", "approximate": "#ff7f0e"}
-LABELS = {"natural": "natural gradient", "euclidean": "Euclidean gradient", "approximate": "approximate natural"}
+from ._style import COLORS, LABELS
 
 
 def figure3f(ds, ax=None, *, spread=True):
