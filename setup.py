@@ -113,7 +113,12 @@ def install_products(products, target):
     target.mkdir(parents=True, exist_ok=True)
     (target / "__init__.py").write_text('"""Generated at build time by setup.py (gopy + capi); do not edit."""\n')
     for p in products:
-        shutil.copy2(p, target / p.name)
+        # Copy, then rename over the old file: a process that has the old
+        # library mapped keeps its inode instead of crashing (SIGBUS) when the
+        # file is rewritten in place.
+        tmp = target / f".{p.name}.tmp"
+        shutil.copy2(p, tmp)
+        os.replace(tmp, target / p.name)
 
 
 class go_mod_guard:

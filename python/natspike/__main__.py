@@ -66,7 +66,7 @@ def _save(ds, fig, out: Path, stem: str):
     out.mkdir(parents=True, exist_ok=True)
     png, data = out / f"{stem}.png", out / f"{stem}.nc"
     fig.savefig(png, dpi=150)
-    ds.to_netcdf(data)
+    ds.to_netcdf(data, engine="scipy")  # netCDF3 through SciPy: no HDF5 library needed
     return png, data
 
 
