@@ -11,7 +11,7 @@ Functions are imported on first use, so that importing this package stays
 cheap.
 """
 
-import importlib
+from .._lazy import registry
 
 #: Public function name -> private module that defines it.
 _MODULES = {
@@ -32,12 +32,4 @@ _MODULES = {
 
 __all__ = sorted(_MODULES)
 
-
-def __getattr__(name):
-    if name in _MODULES:
-        return getattr(importlib.import_module(f".{_MODULES[name]}", __name__), name)
-    raise AttributeError(f"module 'natspike.experiments' has no attribute {name!r}")
-
-
-def __dir__():
-    return __all__
+__getattr__, __dir__ = registry(__name__, _MODULES)

@@ -7,7 +7,7 @@ gradient red, Euclidean blue, approximate orange; D_KL on a log axis;
 Fig 7 uses the inverted diverging "seismic" map (red = depression).
 """
 
-import importlib
+from .._lazy import registry
 
 from ._style import COLORS, LABELS
 
@@ -20,12 +20,4 @@ _MODULES = {
 
 __all__ = sorted(_MODULES) + ["COLORS", "LABELS"]
 
-
-def __getattr__(name):
-    if name in _MODULES:
-        return getattr(importlib.import_module(f".{_MODULES[name]}", __name__), name)
-    raise AttributeError(f"module 'natspike.plotting' has no attribute {name!r}")
-
-
-def __dir__():
-    return __all__
+__getattr__, __dir__ = registry(__name__, _MODULES)
