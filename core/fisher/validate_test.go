@@ -130,13 +130,15 @@ func TestEngineIsSafeForConcurrentUseAndAllocationFree(t *testing.T) {
 		}
 		var wg sync.WaitGroup
 		for range 8 {
-			wg.Go(func() {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
 				for i := range want {
 					if got, _ := e.Coefficients(float64(i)-30, 0.5+float64(i), 500, 1); got != want[i] {
 						t.Errorf("%v: concurrent result differs at %d", tf, i)
 					}
 				}
-			})
+			}()
 		}
 		wg.Wait()
 		allocs := testing.AllocsPerRun(50, func() {
