@@ -1,0 +1,237 @@
+"""Figure 3B–C: output spike trains of student and teacher before and after learning."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .._neuron import resolve
+from .._seeds import root_seed, trial_generator
+from .._train import train
+
+#: spawn_key prefix of the NumPy streams used here (input realisation, output sampling); it keeps them apart
+#: from the per-trial generators of :func:`natspike.run_trials`, whose keys are (trial,).
+_STREAM = 3_002
+
+#: Learning rate of the natural rule for 10/50 Hz (Table 1), authors' (1 − σ) convention.
+ETA_NATURAL = 6e-4
+
+WEIGHT_SETS = ("initial", "learned", "target")
+
+
+def figure3bc(minutes=30.0, repetitions=3000, seed=2022, *, full=False, n=100, rates=(10.0, 50.0),
+              eta=ETA_NATURAL, window=0.25, warmup=0.25, psth_bin=0.0125, progress=False):
+    """PSTH, raster and membrane potential of Fig 3B–C, before and after learning.
+
+    Protocol (spec §8, Fig 3B–C): initial and target weights are drawn like
+    one Fig 3F trial (n = 100, first half of the afferents at 10 Hz, second
+    half at 50 Hz, w0 and w* i.i.d. U(−1/n, 1/n)); the "learned" weights are
+    the end point of a natural-gradient run (Eqn 13, realizable teacher,
+    exact coefficients every bin, η_n = 6·10⁻⁴ in the authors' (1 − σ)
+    learning-rate convention, spec §3) of ``minutes`` of simulated time.
+    Then one fixed input realisation of ``warmup + window`` seconds is drawn;
+    its USPs (Eqn 28, two-trace recursion of spec §1.2, starting from zero)
+    give V = w·x^ε for the initial, learned and target weights in the last
+    ``window`` seconds. The output of each neuron is sampled
+    ``repetitions`` times as Bernoulli spikes with probability φ(V) dt per
+    bin (Eqns 6–8) and histogrammed in ``psth_bin`` bins (12.5 ms).
+
+    Differences from the authors' scripts (File05, File08): their learned
+    weights come from the 8000-s run of trial 10 of the Fig 3F simulation,
+    with a lookup table, inputs from a pool of 1-s traces and η_n = 6·10⁻⁴;
+    here the run is one continuous Poisson stream with exact coefficients
+    (the natspike Fig 3F protocol) and lasts ``minutes`` (default 30 min,
+    ``full=True``: 8000 s). Weights and learning streams are those of trial 0
+    of :func:`natspike.experiments.figure3f` with the same ``seed``. The
+    input realisation and output sampling use NumPy streams derived from
+    ``seed`` (the authors used ``np.random.seed(100)`` for the inputs).
+
+    Parameters
+    ----------
+    minutes : float
+        Learning time of the natural-gradient run, in minutes (> 0).
+    repetitions : int
+        Number of output samplings per neuron (paper: 3000).
+    seed : int
+        Root seed of weights, learning run, input realisation and output sampling.
+    full : bool
+        Paper size: 8000 s of learning, 3000 repetitions.
+    n : int
+        Number of afferents (even, ≥ 2).
+    rates : pair of float
+        Rates (Hz) of the first and second half of the afferents.
+    eta : float
+        Learning rate of the natural rule (authors' convention).
+    window, warmup : float
+        Length (s) of the analysed window and of the discarded warm-up before
+        it (paper: 0.25 s each, i.e. 500 + 500 bins).
+    psth_bin : float
+        PSTH bin width in s (paper: 12.5 ms).
+    progress : bool
+        Show a progress bar for the learning run.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``voltage`` (weights, time) in mV above rest (plot V − 70 mV for the
+        absolute potential), ``rate`` (weights, time) φ(V) in Hz,
+        ``spikes`` (weights, repetition, time) 0/1, ``psth`` (weights,
+        psth_time) in spikes per repetition and bin, ``psth_rate`` in Hz,
+        ``w`` (weights, synapse), and the learning run's ``kl`` (learning_time).
+        Coordinate ``weights`` is ("initial", "learned", "target"); time in s
+        from the start of the window. Attributes hold all parameters, the
+        seed, the version and the summary numbers ``psth_corr_before``,
+        ``psth_corr_after`` (Pearson correlation of the student's with the
+        teacher's PSTH), ``rate_corr_before/after`` (same for φ(V)),
+        ``psth_rms_before/after`` (RMS PSTH difference, Hz).
+
+    References
+    ----------
+    Kreutzer, Petrovici & Senn (2022), eLife 11:e66526, Fig 3B–C; Eqns 13, 24, 28.
+    """
+    import xarray as xr
+
+    if full:
+        minutes, repetitions = 8000 / 60, 3000
+    _check_positive(minutes, "minutes")
+    _check_count(repetitions, "repetitions")
+    _check_count(n, "n", minimum=2)
+    neuron = resolve(None)
+    dt = neuron.dt
+    window_bins, warmup_bins, per_psth = _bins(window, "window", dt), _bins(warmup, "warmup", dt, zero=True), \
+        _bins(psth_bin, "psth_bin", dt)
+    root = root_seed(seed)
+    r = np.repeat(np.asarray(rates, float), [n // 2, n - n // 2])
+    w0, wstar = trial_generator(root, 0).uniform(-1 / n, 1 / n, size=(2, n))
+    run = train("natural", w0, r, teacher=wstar, duration=minutes * 60, eta=eta, seed=root,
+                lr_convention="authors", record_every=minutes * 60 / 10, progress=progress)
+    weights = np.stack([w0, run.final_weights, wstar])
+
+    stream_in, stream_out = (np.random.default_rng(np.random.SeedSequence(root, spawn_key=(_STREAM, k)))
+                             for k in (0, 1))
+    spikes_in = stream_in.random((warmup_bins + window_bins, n)) < r * dt
+    x = usp_traces(spikes_in, neuron)[warmup_bins:]
+    voltage = x @ weights.T  # (time, weights)
+    rate = transfer(voltage, neuron)
+    out = stream_out.random((3, repetitions, window_bins)) < (rate.T * dt)[:, None, :]
+    usable = window_bins // per_psth * per_psth
+    psth = out[:, :, :usable].reshape(3, repetitions, -1, per_psth).sum(axis=(1, 3)) / repetitions
+
+    time = np.arange(window_bins) * dt
+    ds = xr.Dataset(
+        {"voltage": (("weights", "time"), voltage.T), "rate": (("weights", "time"), rate.T),
+         "spikes": (("weights", "repetition", "time"), out.astype(np.int8)),
+         "psth": (("weights", "psth_time"), psth), "psth_rate": (("weights", "psth_time"), psth / (per_psth * dt)),
+         "w": (("weights", "synapse"), weights), "kl": (("learning_time",), run.kl)},
+        coords={"weights": list(WEIGHT_SETS), "time": time, "repetition": np.arange(repetitions),
+                "psth_time": (np.arange(usable // per_psth) + 0.5) * per_psth * dt, "synapse": np.arange(n),
+                "learning_time": run.times / 60})
+    ds["voltage"].attrs.update(units="mV", long_name="V above rest (V_rest = -70 mV)")
+    ds["rate"].attrs["units"] = "Hz"
+    ds["psth"].attrs["long_name"] = "spikes per repetition and PSTH bin"
+    ds["psth_rate"].attrs["units"] = "Hz"
+    ds["time"].attrs["units"] = ds["psth_time"].attrs["units"] = "s"
+    ds["learning_time"].attrs["units"] = "min"
+    ds.attrs.update(figure="3B-C", seed=seed_attr(root), minutes=float(minutes), repetitions=int(repetitions), n=int(n),
+                    rates=[float(v) for v in rates], eta=float(eta), rule="natural", lr_convention="authors",
+                    coefficient_refresh=1, window=window_bins * dt, warmup=warmup_bins * dt,
+                    psth_bin=per_psth * dt, v_rest=-70.0, version=run.version, **_neuron_attrs(neuron),
+                    **_summary(psth, rate.T, per_psth * dt))
+    return ds
+
+
+def _summary(psth, rate, width):
+    """Student-vs-teacher agreement of the PSTHs and of the exact rates, before and after learning."""
+    corr = lambda a, b: float(np.corrcoef(a, b)[0, 1]) if a.std() > 0 and b.std() > 0 else 0.0  # noqa: E731
+    rms = lambda a, b: float(np.sqrt(np.mean((a - b) ** 2)) / width)  # noqa: E731
+    out = {}
+    for when, i in (("before", 0), ("after", 1)):
+        out[f"psth_corr_{when}"] = corr(psth[i], psth[2])
+        out[f"rate_corr_{when}"] = corr(rate[i], rate[2])
+        out[f"psth_rms_{when}"] = rms(psth[i], psth[2])
+    return out
+
+
+def claim_figure3bc(ds):
+    """One line: the student's PSTH matches the teacher's much better after learning than before."""
+    a = ds.attrs
+    ok = _psth_claim_holds(ds)
+    return (f"Fig 3B-C ({a['repetitions']} repetitions, {a['minutes']:.0f} min of learning): PSTH correlation with "
+            f"the teacher {a['psth_corr_before']:.2f} before -> {a['psth_corr_after']:.2f} after, RMS PSTH "
+            f"difference {a['psth_rms_before']:.1f} -> {a['psth_rms_after']:.1f} Hz; student aligns with the teacher "
+            f"after learning: {'yes' if ok else 'NO'}")
+
+
+def _psth_claim_holds(ds):
+    a = ds.attrs
+    return (a["psth_corr_after"] > 0.8 and a["psth_corr_after"] > a["psth_corr_before"] + 0.2
+            and a["psth_rms_after"] < 0.5 * a["psth_rms_before"])
+
+
+# --- helpers shared by the figure modules -----------------------------------------------------------------------
+
+
+def usp_traces(spikes, neuron=None):
+    """USP traces x^ε of given 0/1 spike trains, bin by bin (Eqn 28, spec §1.2).
+
+    The discrete two-trace recursion of the library, P ← P e^{−dt/τ_m} + s,
+    S ← S e^{−dt/τ_s} + s, x^ε = ε0/(τ_m − τ_s)(P − S), from zero traces; a
+    spike does not change x^ε in its own bin. ``spikes`` has shape
+    (bins, n); the result has the same shape. τ_m ≠ τ_s is required.
+    """
+    neuron = resolve(neuron)
+    if neuron.tau_m == neuron.tau_s:
+        raise ValueError("usp_traces needs tau_m != tau_s")
+    s = np.asarray(spikes, float)
+    dm, ds = np.exp(-neuron.dt / neuron.tau_m), np.exp(-neuron.dt / neuron.tau_s)
+    p, q = np.zeros(s.shape[1:]), np.zeros(s.shape[1:])
+    x = np.empty_like(s)
+    for k in range(s.shape[0]):
+        p, q = p * dm, q * ds
+        x[k] = p - q
+        p, q = p + s[k], q + s[k]
+    return x * (neuron.eps0 / (neuron.tau_m - neuron.tau_s))
+
+
+def transfer(v, neuron=None):
+    """φ(V) in Hz for the sigmoid (Eqn 24) or rectified-quadratic (Eqn 116) transfer function."""
+    neuron = resolve(neuron)
+    v = np.asarray(v, float)
+    if neuron.transfer == "sigmoid":
+        return neuron.phi_max * 0.5 * (1 + np.tanh(0.5 * neuron.beta * (v - neuron.theta)))
+    return neuron.scale * np.clip(v - neuron.theta, 0, None) ** 2
+
+
+def seed_attr(root):
+    """The root seed as a netCDF3-safe attribute: an int if it fits in 32 bits, else its decimal string."""
+    return int(root) if root < 2**31 else str(root)
+
+
+def _neuron_attrs(neuron):
+    return {f"neuron_{k}": v for k, v in neuron.to_dict().items()}
+
+
+def _check_positive(value, name):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be finite and > 0, got {value}")
+    return float(value)
+
+
+def _check_count(value, name, minimum=1):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def _bins(seconds, name, dt, zero=False):
+    if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real):
+        raise TypeError(f"{name} must be a real number of seconds, got {type(seconds).__name__}")
+    bins = int(round(seconds / dt))
+    if not np.isfinite(seconds) or bins < (0 if zero else 1):
+        raise ValueError(f"{name} must be {'>= 0' if zero else f'>= dt = {dt}'} s, got {seconds}")
+    return bins
