@@ -1,6 +1,7 @@
 package fisher
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -16,13 +17,15 @@ func benchmarkCoefficients(b *testing.B, t neuron.Transfer, mu, variance float64
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
-	for b.Loop() {
+	m := startCPU(b)
+	for range b.N {
 		c, err := e.Coefficients(mu, variance, 78, 1)
 		if err != nil {
 			b.Fatal(err)
 		}
 		sinkCoefficients = c
 	}
+	m.stop(1, "op")
 }
 
 // BenchmarkCoefficients is the typical Fig 3F operating point (μ ≈ 0, σ² ≈ 4).
@@ -75,13 +78,15 @@ var sinkFloat float64
 func BenchmarkGammaS(b *testing.B) {
 	e, _ := NewEngine(neuron.DefaultSigmoid())
 	b.ReportAllocs()
-	for b.Loop() {
+	m := startCPU(b)
+	for range b.N {
 		gs, err := e.GammaS(0, 4)
 		if err != nil {
 			b.Fatal(err)
 		}
 		sinkFloat = gs
 	}
+	m.stop(1, "op")
 }
 
 func BenchmarkMoments(b *testing.B) {
@@ -140,4 +145,63 @@ func BenchmarkInverseMatrix(b *testing.B) {
 	for b.Loop() {
 		InverseMatrix(dst, c, k, ws, rates)
 	}
+}
+
+// driftStep moves (μ, σ²) like learning near its plateau: mean-reverting
+// random walks around (1.7 mV, 4 mV²) with steps of 0.002 (Fig 3F-like).
+func driftStep(rng *rand.Rand, mu, v float64) (float64, float64) {
+	mu += 0.002*rng.NormFloat64() - 1e-4*(mu-1.7)
+	v *= math.Exp(0.002*rng.NormFloat64() - 1e-4*math.Log(v/4))
+	return mu, v
+}
+
+// BenchmarkCacheCoefficients is Coefficients from a Cache along a slow
+// random walk of the operating point (Fig 3F-like drift), fits included.
+func BenchmarkCacheCoefficients(b *testing.B) {
+	e, _ := NewEngine(neuron.DefaultSigmoid())
+	c, _ := NewCache(e, 1e-9)
+	rng := rand.New(rand.NewPCG(1, 1))
+	mu, v := 1.7, 4.0
+	b.ReportAllocs()
+	m := startCPU(b)
+	for range b.N {
+		mu, v = driftStep(rng, mu, v)
+		co, err := c.Coefficients(mu, v, 78, 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sinkCoefficients = co
+	}
+	m.stop(1, "op")
+	b.ReportMetric(float64(c.Fits)/float64(b.N), "fits/op")
+}
+
+func BenchmarkCacheGammaS(b *testing.B) {
+	e, _ := NewEngine(neuron.DefaultSigmoid())
+	c, _ := NewCache(e, 1e-9)
+	rng := rand.New(rand.NewPCG(1, 1))
+	mu, v := 1.7, 4.0
+	m := startCPU(b)
+	for range b.N {
+		mu, v = driftStep(rng, mu, v)
+		gs, err := c.GammaS(mu, v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sinkFloat = gs
+	}
+	m.stop(1, "op")
+}
+
+// BenchmarkDriftStep is the cost of driftStep alone, to subtract from the
+// Cache benchmarks.
+func BenchmarkDriftStep(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	mu, v := 1.7, 4.0
+	m := startCPU(b)
+	for range b.N {
+		mu, v = driftStep(rng, mu, v)
+	}
+	sinkFloat = mu + v
+	m.stop(1, "op")
 }

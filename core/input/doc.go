@@ -6,7 +6,9 @@
 //
 // A Source yields, bin by bin, the indices of the afferents that spike.
 // Poisson draws independent Bernoulli(r·dt) spikes per afferent and bin by
-// geometric inter-spike gaps (one random number per spike, not per bin);
+// geometric inter-spike gaps (one random number per spike, not per bin),
+// kept in a timing wheel of per-bin bitsets so that a bin's spikes come out
+// in ascending order at O(1) cost per spike;
 // Replay plays back a user-supplied spike matrix so that any external random
 // stream can be reproduced.
 package input

@@ -1,7 +1,6 @@
 package input
 
 import (
-	"container/heap"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -37,11 +36,15 @@ func ValidateRates(rates []float64, dt float64) error {
 
 // Poisson is a population of independent Poisson afferents in discrete
 // time: afferent i spikes in each bin with probability r_i·dt (§1.1). It is
-// simulated event by event: the gap to the next spike is geometric.
+// simulated event by event: the gap to the next spike is geometric. Pending
+// spikes sit in a timing wheel (a ring of per-bin buckets) with a heap for
+// the rare spikes beyond its horizon; the spikes of a bin are handled in
+// ascending afferent order, so the random stream is consumed in (bin,
+// afferent) order and the spike trains depend only on the seed.
 type Poisson struct {
 	logq  []float64 // log(1 − r_i dt); 0 for silent afferents
 	rng   *rand.Rand
-	queue spikeQueue
+	sched scheduler
 	bin   int64
 }
 
@@ -50,15 +53,45 @@ func NewPoisson(rates []float64, dt float64, rng *rand.Rand) (*Poisson, error) {
 	if err := ValidateRates(rates, dt); err != nil {
 		return nil, err
 	}
-	p := &Poisson{logq: make([]float64, len(rates)), rng: rng}
+	p := &Poisson{logq: make([]float64, len(rates))}
 	for i, r := range rates {
 		p.logq[i] = math.Log1p(-r * dt)
-		if r > 0 {
-			p.queue = append(p.queue, event{bin: p.gap(i) - 1, afferent: i})
+	}
+	p.sched = newScheduler(len(rates), wheelSize(rates, dt))
+	p.Restart(rng)
+	return p, nil
+}
+
+// Restart discards pending spikes, rewinds to bin 0 and draws every
+// afferent's first spike from rng, exactly as NewPoisson does.
+func (p *Poisson) Restart(rng *rand.Rand) {
+	p.rng, p.bin = rng, 0
+	p.sched.clear()
+	for i, lq := range p.logq {
+		if lq != 0 {
+			p.sched.add(p.gap(i)-1, 0, i)
 		}
 	}
-	heap.Init(&p.queue)
-	return p, nil
+}
+
+// wheelSize returns the number of bins the timing wheel spans: a power of
+// two around eight mean gaps at the mean rate, so that few gaps overflow.
+func wheelSize(rates []float64, dt float64) int {
+	sum, active := 0.0, 0
+	for _, r := range rates {
+		if r > 0 {
+			sum, active = sum+r*dt, active+1
+		}
+	}
+	span := 64.0
+	if active > 0 {
+		span = math.Min(math.Max(8*float64(active)/sum, 64), 4096)
+	}
+	size := 64
+	for float64(size) < span {
+		size *= 2
+	}
+	return size
 }
 
 // gap draws the number of bins to the next spike, ≥ 1, P(k) = (1−p)^{k−1} p.
@@ -74,42 +107,15 @@ func (p *Poisson) gap(i int) int64 {
 // N returns the number of afferents.
 func (p *Poisson) N() int { return len(p.logq) }
 
-// Next returns the afferents that spike in the current bin and advances.
+// Next returns the afferents that spike in the current bin, in ascending
+// order, and advances.
 func (p *Poisson) Next(dst []int) ([]int, error) {
-	dst = dst[:0]
-	for len(p.queue) > 0 && p.queue[0].bin == p.bin {
-		i := p.queue[0].afferent
-		dst = append(dst, i)
-		p.queue[0].bin += p.gap(i)
-		heap.Fix(&p.queue, 0)
+	dst = p.sched.due(dst[:0], p.bin)
+	for _, i := range dst {
+		p.sched.add(p.bin+p.gap(i), p.bin, i)
 	}
 	p.bin++
 	return dst, nil
-}
-
-type event struct {
-	bin      int64
-	afferent int
-}
-
-// spikeQueue is a min-heap of pending spikes ordered by bin, then afferent,
-// so that the order of simultaneous spikes is deterministic.
-type spikeQueue []event
-
-func (q spikeQueue) Len() int { return len(q) }
-func (q spikeQueue) Less(i, j int) bool {
-	if q[i].bin != q[j].bin {
-		return q[i].bin < q[j].bin
-	}
-	return q[i].afferent < q[j].afferent
-}
-func (q spikeQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
-func (q *spikeQueue) Push(x any)   { *q = append(*q, x.(event)) }
-func (q *spikeQueue) Pop() any {
-	old := *q
-	e := old[len(old)-1]
-	*q = old[:len(old)-1]
-	return e
 }
 
 // Replay plays back a dense spike matrix of bins × n entries (row-major,
@@ -184,6 +190,27 @@ func (t *Traces) Reset() {
 	clear(t.X)
 }
 
+// Recursion returns the per-bin decays of P and S and the gain g of
+// x^ε = g·(P − S), and whether the traces follow the alpha-kernel recursion
+// instead (see Traces), for callers that fuse the trace update into their
+// own loop over afferents.
+func (t *Traces) Recursion() (dm, ds, gain float64, alpha bool) { return t.dm, t.ds, t.gain, t.alpha }
+
+// AddSpikes adds the bin's input spikes to the traces after X has been
+// computed for the bin (the second half of Step).
+func (t *Traces) AddSpikes(spikes []int) {
+	if t.alpha {
+		for _, i := range spikes {
+			t.P[i]++
+		}
+		return
+	}
+	for _, i := range spikes {
+		t.P[i]++
+		t.S[i]++
+	}
+}
+
 // Step advances one bin with the given spiking afferents and updates X.
 // A spike adds 1 to both traces, so it leaves P − S, and hence x^ε, unchanged
 // in its own bin: decay and output are computed in one pass, then the
@@ -229,11 +256,14 @@ func SampleUSPs(dst []float64, k neuron.Kernel, rates []float64, bins int, rng *
 		return fmt.Errorf("SampleUSPs: dst length %d is not a multiple of n = %d", len(dst), n)
 	}
 	tr := NewTraces(k, n)
+	src, err := NewPoisson(rates, k.Dt, rng)
+	if err != nil {
+		return err
+	}
 	var spikes []int
 	for s := 0; s < len(dst)/n; s++ {
-		src, err := NewPoisson(rates, k.Dt, rng)
-		if err != nil {
-			return err
+		if s > 0 {
+			src.Restart(rng)
 		}
 		tr.Reset()
 		for b := 0; b < bins; b++ {

@@ -55,6 +55,11 @@ type Config struct {
 	TestSamples int // test-set size for the objective (default 50)
 	TestBins    int // bins per test sample (default 500)
 	Seed, Trial uint64
+	// EventDriven runs the rule in its event-driven form (rule.Events): O(1)
+	// work per bin plus O(1) per input spike instead of O(n) per bin, equal
+	// to the dense evaluation up to rounding. It needs somatic or dendritic
+	// weights and tau_m != tau_s.
+	EventDriven bool
 	// Progress, if not nil, is called from the running goroutine with the
 	// number of bins completed since its previous call.
 	Progress func(bins int)
@@ -122,6 +127,9 @@ func (c Config) Validate() error {
 	if err := c.validateParam(); err != nil {
 		return err
 	}
+	if err := c.validateEventDriven(); err != nil {
+		return err
+	}
 	return c.validateTeacher()
 }
 
@@ -149,6 +157,21 @@ func (c Config) validateParam() error {
 		}
 		_, err := neuron.NewDendritic(d.Alpha)
 		return err
+	}
+	return nil
+}
+
+func (c Config) validateEventDriven() error {
+	if !c.EventDriven {
+		return nil
+	}
+	switch c.Param.(type) {
+	case nil, neuron.Somatic, neuron.Dendritic:
+	default:
+		return fmt.Errorf("event_driven: %w", rule.ErrNotEventDriven)
+	}
+	if c.Kernel.Alpha() {
+		return fmt.Errorf("event_driven: %w", rule.ErrNotEventDriven)
 	}
 	return nil
 }

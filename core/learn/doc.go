@@ -17,6 +17,15 @@
 // error is the RMS difference of φ in Hz, and the weight distance is
 // ‖f(w) − w*‖₂ in somatic units.
 //
+// Three evaluations of the same loop exist. For somatic or dendritic
+// weights and τ_m ≠ τ_s the default is the rule's pipelined form
+// (rule.Learner.Advance): one pass over the afferents per bin that applies
+// the previous bin's update, advances the traces and sums the potentials,
+// bit-identical to the four-pass form used otherwise. Config.EventDriven
+// selects rule.Events, O(1) work per bin plus O(1) per input spike, equal to
+// the dense evaluation up to rounding (tests: 1e-9 relative); combined with
+// rule.Config.CoefficientTol it makes long trials several times faster.
+//
 // Random numbers come from streams derived from (Seed, Trial) and a purpose
 // (package seed), so a trial's result does not depend on which goroutine
 // runs it.

@@ -41,6 +41,9 @@ type trial struct {
 	res     *Result
 	w, ws   []float64
 	spikes  []int
+	fused   bool         // the learner's pipelined form drives the loop
+	events  *rule.Events // the event-driven form drives the loop (EventDriven)
+	target  []float64    // teacher weights for the fused teacher dot, or nil
 }
 
 // Run executes one trial and fills res. It returns ctx.Err() if the context
@@ -72,6 +75,16 @@ func newTrial(cfg Config, res *Result) (*trial, error) {
 	}
 	if t.src, err = t.source(); err != nil {
 		return nil, err
+	}
+	if cfg.Teacher.Kind == Realizable {
+		t.target = cfg.Teacher.Weights
+	}
+	if cfg.EventDriven {
+		if t.events, err = l.NewEvents(t.w, t.target); err != nil {
+			return nil, err
+		}
+	} else {
+		t.fused = l.Pipelined(t.traces)
 	}
 	return t, t.prepareObjective()
 }
@@ -141,11 +154,17 @@ func (t *trial) run(ctx context.Context) error {
 			}
 		}
 		if err := t.step(k); err != nil {
-			return fmt.Errorf("%w at t = %.6g s (bin %d): %w", ErrDiverged, float64(k)*t.cfg.Kernel.Dt, k, err)
+			return t.diverged(k, err)
 		}
 		if (k+1)%stride == 0 {
+			if err := t.flush(); err != nil {
+				return t.diverged(k, err)
+			}
 			t.record((k + 1) / stride)
 		}
+	}
+	if err := t.flush(); err != nil {
+		return t.diverged(bins-1, err)
 	}
 	copy(t.res.Final, t.w)
 	if t.cfg.Progress != nil {
@@ -166,14 +185,48 @@ func (t *trial) checkpoint(ctx context.Context, done int) error {
 	return nil
 }
 
+func (t *trial) diverged(k int, err error) error {
+	var late lateWeights
+	if errors.As(err, &late) {
+		k, err = k-1, late.err
+	}
+	return fmt.Errorf("%w at t = %.6g s (bin %d): %w", ErrDiverged, float64(k)*t.cfg.Kernel.Dt, k, err)
+}
+
+// lateWeights marks a weight error of the previous bin's update, found
+// while the fused loop applied it in the current bin.
+type lateWeights struct{ err error }
+
+func (e lateWeights) Error() string { return e.err.Error() }
+
+// flush brings t.w up to date: it applies the update staged by the fused
+// loop or materialises the event-driven weights.
+func (t *trial) flush() error {
+	switch {
+	case t.events != nil:
+		return t.events.Weights(t.w)
+	case t.fused:
+		return t.learner.Flush(t.w, t.traces.X)
+	}
+	return nil
+}
+
 func (t *trial) step(k int) error {
 	var err error
 	if t.spikes, err = t.src.Next(t.spikes); err != nil {
 		return err
 	}
-	t.traces.Step(t.spikes)
-	y := t.teacherSpike(k)
-	st, err := t.learner.Update(t.w, t.traces.X, y)
+	var st rule.Step
+	switch {
+	case t.events != nil:
+		pot := t.events.Potentials()
+		st, err = t.events.Update(pot, t.teacherSpike(k, pot.Teacher), t.spikes)
+	case t.fused:
+		st, err = t.fusedStep(k)
+	default:
+		t.traces.Step(t.spikes)
+		st, err = t.learner.Update(t.w, t.traces.X, t.teacherSpike(k, 0))
+	}
 	if err != nil {
 		return err
 	}
@@ -186,7 +239,19 @@ func (t *trial) step(k int) error {
 	return nil
 }
 
-func (t *trial) teacherSpike(k int) float64 {
+// fusedStep runs bin k through the learner's pipelined form: the previous
+// bin's update, the trace step and the potentials in one pass.
+func (t *trial) fusedStep(k int) (rule.Step, error) {
+	pot, err := t.learner.Advance(t.w, t.traces, t.spikes, t.target)
+	if err != nil {
+		return rule.Step{}, lateWeights{err}
+	}
+	return t.learner.Stage(t.w, pot, t.teacherSpike(k, pot.Teacher))
+}
+
+// teacherSpike draws the teacher's spike of bin k; teacherV is w*·x when
+// the caller has it (fused loop), otherwise it is computed here.
+func (t *trial) teacherSpike(k int, teacherV float64) float64 {
 	var p float64
 	switch t.cfg.Teacher.Kind {
 	case ReplayTeacher:
@@ -194,7 +259,10 @@ func (t *trial) teacherSpike(k int) float64 {
 	case PoissonTeacher:
 		p = t.cfg.Teacher.Rate * t.cfg.Kernel.Dt
 	default:
-		p = t.cfg.Transfer.Phi(dot(t.cfg.Teacher.Weights, t.traces.X)) * t.cfg.Kernel.Dt
+		if !t.fused && t.events == nil {
+			teacherV = dot(t.cfg.Teacher.Weights, t.traces.X)
+		}
+		p = t.cfg.Transfer.Phi(teacherV) * t.cfg.Kernel.Dt
 	}
 	if t.teacher.Float64() < p {
 		return 1

@@ -3,6 +3,8 @@ package rule
 import (
 	"fmt"
 	"testing"
+
+	"github.com/natspike/natspike/core/input"
 )
 
 // BenchmarkStep measures one learning step (excluding input generation) of
@@ -24,6 +26,43 @@ func BenchmarkStep(b *testing.B) {
 					}
 				}
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/synapse-step")
+			})
+		}
+	}
+}
+
+// BenchmarkAdvance measures the fused per-bin loop (trace step, potentials,
+// previous update) with frozen coefficients, i.e. without quadrature.
+func BenchmarkAdvance(b *testing.B) {
+	for _, kind := range []Kind{Euclidean, Natural, Approximate} {
+		for _, n := range []int{100, 1000, 10000} {
+			b.Run(fmt.Sprintf("%v/n=%d", kind, n), func(b *testing.B) {
+				_, _, rates := stream(n, 1, 1)
+				w, target := randomWeights(n, 2, 1), randomWeights(n, 3, 1)
+				cfg := DefaultConfig(kind, 1e-7)
+				cfg.Refresh = Frozen
+				l, err := New(cfg, sigmoidForBench, kernelForBench, nil, rates)
+				if err != nil {
+					b.Fatal(err)
+				}
+				tr := input.NewTraces(kernelForBench, n)
+				spikes := make([][]int, 64)
+				for k := range spikes {
+					for i := k % 7; i < n; i += 67 {
+						spikes[k] = append(spikes[k], i)
+					}
+				}
+				m := startCPU(b)
+				for k := 0; k < b.N; k++ {
+					pot, err := l.Advance(w, tr, spikes[k%64], target)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if _, err := l.Stage(w, pot, float64(k%50/49)); err != nil {
+						b.Fatal(err)
+					}
+				}
+				m.stop(n, "synapse-step")
 			})
 		}
 	}

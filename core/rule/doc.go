@@ -15,4 +15,10 @@
 // + γ_w f(w)] (natural; approximate with γ_u = c_ε c_u, γ_w = c_w V_t).
 // Silent afferents (r = 0) enter the rule with the infinitesimal rate
 // SilentRate (spec §1.1), which makes their homosynaptic term exactly 0.
+//
+// A Learner runs bin by bin through Update, or through the fused
+// Advance/Stage/Flush pipeline (one pass over the synapses per bin,
+// bit-identical to Update), or event-driven through Events (O(1) per bin
+// plus O(1) per input spike, equal up to rounding). Config.CoefficientTol
+// replaces per-refresh quadrature by a fisher.Cache with that error bound.
 package rule

@@ -15,6 +15,7 @@ type Learner struct {
 	transfer   neuron.Transfer
 	kernel     neuron.Kernel
 	engine     *fisher.Engine
+	cache      *fisher.Cache // nil: exact quadrature
 	param      neuron.Parametrization
 	scale      []float64 // α for linear parametrizations (ones if somatic), else nil
 	invScale   []float64 // 1/α
@@ -29,6 +30,10 @@ type Learner struct {
 	// previous update for linear parametrizations (statsValid).
 	sumWR, sumW2R float64
 	statsValid    bool
+	somatic       bool      // f is the identity (scale all ones)
+	staged        *Step     // update computed by Stage, applied by the next Advance or Flush
+	stagedStep    Step      // storage for staged
+	noTeacher     []float64 // zeros, the teacher weights when there is no teacher dot
 }
 
 // New returns a Learner for n = len(rates) synapses. p may be nil (somatic).
@@ -57,6 +62,11 @@ func New(cfg Config, t neuron.Transfer, k neuron.Kernel, p neuron.Parametrizatio
 			return nil, err
 		}
 		l.engine = e
+		if cfg.CoefficientTol > 0 {
+			if l.cache, err = fisher.NewCache(e, cfg.CoefficientTol); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return l, nil
 }
@@ -93,6 +103,7 @@ func (l *Learner) setRates(rates []float64) {
 func (l *Learner) setScale() {
 	switch p := l.param.(type) {
 	case neuron.Somatic:
+		l.somatic = true
 		l.scale = make([]float64, len(l.rates))
 		for i := range l.scale {
 			l.scale[i] = 1
@@ -161,6 +172,12 @@ func (l *Learner) prepare(w, x []float64, y float64) (Step, error) {
 	}
 	var st Step
 	st.V, st.SumX = l.potential(w, x)
+	return l.scalars(w, st, y)
+}
+
+// scalars completes st (V and SumX set) with φ(V), the error factor and the
+// rule's scalars, refreshing the coefficients when due.
+func (l *Learner) scalars(w []float64, st Step, y float64) (Step, error) {
 	if err := finiteOr("membrane potential V", st.V); err != nil {
 		return st, err
 	}
@@ -226,11 +243,18 @@ func (l *Learner) refresh(w []float64) error {
 	}
 	mu, variance := l.voltageStatistics(w)
 	var err error
-	if l.cfg.Kind == Approximate {
+	switch {
+	case l.cfg.Kind == Approximate:
 		var gs float64
-		gs, err = l.engine.GammaS(mu, variance)
+		if l.cache != nil {
+			gs, err = l.cache.GammaS(mu, variance)
+		} else {
+			gs, err = l.engine.GammaS(mu, variance)
+		}
 		l.coeffs = fisher.Coefficients{Mu: mu, Var: variance, Q: l.q, GammaS: gs}
-	} else {
+	case l.cache != nil:
+		l.coeffs, err = l.cache.Coefficients(mu, variance, l.q, l.kernel.Eps0)
+	default:
 		l.coeffs, err = l.engine.Coefficients(mu, variance, l.q, l.kernel.Eps0)
 	}
 	if err != nil {

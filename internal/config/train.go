@@ -34,6 +34,9 @@ type TrainConfig struct {
 	Teacher            string       `json:"teacher"`             // realizable | poisson | replay
 	TeacherRate        float64      `json:"teacher_rate"`        // Hz, Poisson teacher
 	Seed               uint64       `json:"seed"`                // root seed of the trial streams
+	// Speed options (opt-in; see rule.Config.CoefficientTol, learn.Config.EventDriven).
+	CoefficientTolerance float64 `json:"coefficient_tolerance"` // 0: exact quadrature
+	EventDriven          bool    `json:"event_driven"`          // event-driven evaluation
 }
 
 // DefaultTrain returns the defaults: the paper's neuron, the natural rule,
@@ -74,7 +77,7 @@ func (c TrainConfig) Learn(a Arrays, trial uint64) (learn.Config, error) {
 	}
 	lc := learn.Config{Transfer: t, Kernel: k, Rule: rc, Rates: a.Rates, W0: a.W0, Teacher: teacher,
 		Duration: c.Duration, InputSpikes: a.InputSpikes, RecordEvery: c.RecordEvery, TraceEvery: c.TraceEvery,
-		TestSamples: c.TestSamples, TestBins: c.TestBins, Seed: c.Seed, Trial: trial}
+		TestSamples: c.TestSamples, TestBins: c.TestBins, Seed: c.Seed, Trial: trial, EventDriven: c.EventDriven}
 	if a.Attenuation != nil {
 		lc.Param = neuron.Dendritic{Alpha: a.Attenuation}
 	}
@@ -93,7 +96,8 @@ func (c TrainConfig) ruleConfig() (rule.Config, error) {
 	if err != nil {
 		return rule.Config{}, err
 	}
-	rc := rule.Config{Kind: kind, Eta: c.Eta, LR: lr, Refresh: c.CoefficientRefresh, CU: c.CU, CW: c.CW, SilentRate: c.SilentRate}
+	rc := rule.Config{Kind: kind, Eta: c.Eta, LR: lr, Refresh: c.CoefficientRefresh, CU: c.CU, CW: c.CW, SilentRate: c.SilentRate,
+		CoefficientTol: c.CoefficientTolerance}
 	return rc, rc.Validate()
 }
 

@@ -1,0 +1,298 @@
+package fisher
+
+import (
+	"errors"
+	"math"
+)
+
+// Cache evaluates the Fisher coefficients of one Engine by interpolation
+// under an error bound. During learning the operating point (μ_V, σ_V²)
+// moves by a small fraction of σ_V per bin, so a Cache covers the
+// neighbourhood of the current point with a patch: a box
+// [μ0 ± hμ] × [v0 ± hv] on which γ_s = 1/c1, ρ2 = c2/c1 and ρ3 = c3/c1
+// (Eqn 82) are tensor Chebyshev interpolants of degree cacheDegree,
+// fitted from quadrature at the Chebyshev nodes. g1 … g4 follow exactly from
+// ρ2, ρ3 (InverseCoefficients is invariant under C → λC).
+//
+// A patch is accepted only if (a) the Chebyshev coefficients of the two
+// highest degrees in either variable sum to at most Tol times the scale of
+// each function and (b) the interpolants agree with direct quadrature to
+// Tol at cacheChecks points off the nodes. The scales are min |γ_s| (so Tol
+// bounds the relative error of γ_s), and s2 = max(max|ρ2|, √max|ρ3|, 1/σ)
+// and s2² for ρ2 and ρ3 (so Tol bounds their error relative to the size of the
+// coefficient vector, which stays meaningful where c2 crosses zero). A
+// rejected patch is refitted with half the size, and after cacheShrinks
+// rejections the point is evaluated directly. A point outside every stored
+// patch starts a new patch centred on it.
+//
+// A Cache is not safe for concurrent use (a Learner owns one per trial).
+type Cache struct {
+	engine  *Engine
+	tol     float64
+	fracMu  float64 // hμ / σ of the next patch
+	fracVar float64 // hv / v of the next patch
+	patches [cachePatches]patch
+	next    int
+	// Fits counts fitted patches, Hits interpolated evaluations and
+	// Direct evaluations by quadrature (outside the cache's reach).
+	Fits, Hits, Direct int
+}
+
+const (
+	cacheDegree  = 7
+	cacheNodes   = cacheDegree + 1
+	cachePatches = 4
+	cacheChecks  = 4
+	cacheShrinks = 8
+	// Initial and largest patch sizes relative to σ_V and σ_V².
+	cacheFracMu, cacheMaxFracMu   = 0.25, 2.0
+	cacheFracVar, cacheMaxFracVar = 0.1, 0.5
+)
+
+type patch struct {
+	valid            bool
+	mu0, hMu, v0, hV float64
+	coef             [3][cacheNodes * cacheNodes]float64 // γ_s, ρ2, ρ3
+}
+
+// chebCos[k][i] = cos(π k (i + ½) / N), the DCT of the Chebyshev fit.
+var chebCos = func() (c [cacheNodes][cacheNodes]float64) {
+	for k := range cacheNodes {
+		for i := range cacheNodes {
+			c[k][i] = math.Cos(math.Pi * float64(k) * (float64(i) + 0.5) / cacheNodes)
+		}
+	}
+	return c
+}()
+
+// NewCache returns a Cache over e whose interpolated coefficients meet the
+// relative error bound tol (see Cache), 1e-14 ≤ tol < 1.
+func NewCache(e *Engine, tol float64) (*Cache, error) {
+	if e == nil {
+		return nil, errors.New("fisher: NewCache: nil Engine")
+	}
+	if !(tol >= 1e-14 && tol < 1) {
+		return nil, errors.New("coefficient tolerance must be in [1e-14, 1)")
+	}
+	return &Cache{engine: e, tol: tol, fracMu: cacheFracMu, fracVar: cacheFracVar}, nil
+}
+
+// Tol returns the error bound the Cache was built with.
+func (c *Cache) Tol() float64 { return c.tol }
+
+// Coefficients is Engine.Coefficients within the Cache's error bound. The
+// raw moments I1 … I3 are reconstructed from the interpolated c's.
+func (c *Cache) Coefficients(mu, variance, q, eps0 float64) (Coefficients, error) {
+	if err := checkCoefficientArgs(mu, variance, q, eps0); err != nil {
+		return Coefficients{}, err
+	}
+	p := c.lookup(mu, variance)
+	if p == nil {
+		c.Direct++
+		return c.engine.Coefficients(mu, variance, q, eps0)
+	}
+	c.Hits++
+	gs, r2, r3 := p.eval(mu, variance, 3)
+	c1 := 1 / gs
+	co := Coefficients{Mu: mu, Var: variance, Q: q, C1: c1, C2: r2 * c1, C3: r3 * c1, GammaS: gs}
+	co.I1, co.I2 = c1, mu*c1+co.C2*variance
+	co.I3 = co.C3*variance*variance + 2*mu*co.C2*variance + (mu*mu+variance)*c1
+	det := inverseDet(1, r2, r3, mu, variance, q)
+	if !(det > 0) || math.IsInf(det, 0) {
+		return Coefficients{}, errSingular(mu, variance, q)
+	}
+	co.G1, co.G2, co.G3, co.G4 = InverseCoefficients(1, r2, r3, mu, variance, q, eps0)
+	return co, nil
+}
+
+// GammaS is Engine.GammaS within the Cache's error bound.
+func (c *Cache) GammaS(mu, variance float64) (float64, error) {
+	if err := checkGaussian(mu, variance); err != nil {
+		return 0, err
+	}
+	p := c.lookup(mu, variance)
+	if p == nil {
+		c.Direct++
+		return c.engine.GammaS(mu, variance)
+	}
+	c.Hits++
+	gs, _, _ := p.eval(mu, variance, 1)
+	return gs, nil
+}
+
+// lookup returns a patch that contains (mu, v), fitting a new one if none
+// does, or nil if no patch meets the error bound there.
+func (c *Cache) lookup(mu, v float64) *patch {
+	for k := range cachePatches {
+		p := &c.patches[(c.next+cachePatches-1-k)%cachePatches]
+		if p.valid && math.Abs(mu-p.mu0) <= p.hMu && math.Abs(v-p.v0) <= p.hV {
+			return p
+		}
+	}
+	for range cacheShrinks {
+		p := patch{mu0: mu, hMu: c.fracMu * math.Sqrt(v), v0: v, hV: c.fracVar * v}
+		ok, err := c.fit(&p)
+		if err != nil {
+			return nil
+		}
+		if ok {
+			c.Fits++
+			c.fracMu = math.Min(1.5*c.fracMu, cacheMaxFracMu)
+			c.fracVar = math.Min(1.5*c.fracVar, cacheMaxFracVar)
+			slot := &c.patches[c.next]
+			*slot = p
+			c.next = (c.next + 1) % cachePatches
+			return slot
+		}
+		c.fracMu /= 2
+		c.fracVar /= 2
+	}
+	return nil
+}
+
+// sample returns γ_s, ρ2, ρ3 by quadrature.
+func (c *Cache) sample(mu, v float64) (f [3]float64, err error) {
+	if err := checkGaussian(mu, v); err != nil {
+		return f, err
+	}
+	m := c.engine.moments(mu, v)
+	if !(m.i1 > 0) || !finite(m.i1, m.m1, m.m2) || math.IsInf(1/m.i1, 0) {
+		return f, errVanishing(mu, v)
+	}
+	return [3]float64{1 / m.i1, m.m1 / v / m.i1, m.m2 / (v * v) / m.i1}, nil
+}
+
+// fit computes p's Chebyshev coefficients and reports whether they meet
+// the error bound.
+func (c *Cache) fit(p *patch) (bool, error) {
+	var vals [3][cacheNodes][cacheNodes]float64
+	scale := [3]float64{math.Inf(1), 0, 0}
+	for i := range cacheNodes {
+		for j := range cacheNodes {
+			f, err := c.sample(p.mu0+p.hMu*chebCos[1][i], p.v0+p.hV*chebCos[1][j])
+			if err != nil {
+				return false, err
+			}
+			for a := range 3 {
+				vals[a][i][j] = f[a]
+			}
+			scale[0] = math.Min(scale[0], math.Abs(f[0]))
+			scale[1] = math.Max(scale[1], math.Abs(f[1]))
+			scale[2] = math.Max(scale[2], math.Abs(f[2]))
+		}
+	}
+	// 1/σ floors the scale where c2 and c3 vanish (rectified quadratic φ):
+	// errors of ρ2 σ and ρ3 σ² are those of g2 σ and g4 σ² relative to g1.
+	scale[1] = math.Max(math.Max(scale[1], math.Sqrt(scale[2])), 1/math.Sqrt(p.v0+p.hV))
+	scale[2] = math.Max(scale[2], scale[1]*scale[1])
+	for a := range 3 {
+		chebyshevCoefficients(&p.coef[a], &vals[a])
+		if tail(&p.coef[a]) > c.tol*scale[a] {
+			return false, nil
+		}
+	}
+	p.valid = true
+	return c.check(p, scale)
+}
+
+// check compares p with quadrature at cacheChecks points between the nodes.
+func (c *Cache) check(p *patch, scale [3]float64) (bool, error) {
+	for k := range cacheChecks {
+		t, s := 0.69*float64(1-2*(k&1)), 0.375*float64(1-(k&2)) // between nodes
+		mu, v := p.mu0+p.hMu*t, p.v0+p.hV*s
+		want, err := c.sample(mu, v)
+		if err != nil {
+			return false, err
+		}
+		g, r2, r3 := p.eval(mu, v, 3)
+		for a, got := range [3]float64{g, r2, r3} {
+			if math.Abs(got-want[a]) > c.tol*scale[a] {
+				p.valid = false
+				return false, nil
+			}
+		}
+	}
+	return true, nil
+}
+
+// chebyshevCoefficients turns values at the tensor Chebyshev nodes into the
+// coefficients of Σ_kl a_kl T_k(t) T_l(s) (a two-dimensional DCT-II).
+func chebyshevCoefficients(dst *[cacheNodes * cacheNodes]float64, vals *[cacheNodes][cacheNodes]float64) {
+	var rows [cacheNodes][cacheNodes]float64 // rows[k][j] = Σ_i vals[i][j] cos_k(i)
+	for k := range cacheNodes {
+		for j := range cacheNodes {
+			s := 0.0
+			for i := range cacheNodes {
+				s += vals[i][j] * chebCos[k][i]
+			}
+			rows[k][j] = s
+		}
+	}
+	for k := range cacheNodes {
+		for l := range cacheNodes {
+			s := 0.0
+			for j := range cacheNodes {
+				s += rows[k][j] * chebCos[l][j]
+			}
+			f := 4.0 / (cacheNodes * cacheNodes)
+			if k == 0 {
+				f /= 2
+			}
+			if l == 0 {
+				f /= 2
+			}
+			dst[k*cacheNodes+l] = f * s
+		}
+	}
+}
+
+// tail returns the sum of |a_kl| over the two highest degrees in k or l,
+// an estimate of the interpolation error.
+func tail(a *[cacheNodes * cacheNodes]float64) float64 {
+	s := 0.0
+	for k := range cacheNodes {
+		for l := range cacheNodes {
+			if k >= cacheNodes-2 || l >= cacheNodes-2 {
+				s += math.Abs(a[k*cacheNodes+l])
+			}
+		}
+	}
+	return s
+}
+
+// eval returns the first `count` interpolants (γ_s, ρ2, ρ3) at (mu, v)
+// (count 1 or 3), Σ_k T_k(t) Σ_l a_kl T_l(s).
+func (p *patch) eval(mu, v float64, count int) (gs, r2, r3 float64) {
+	var tm, tv [cacheNodes]float64
+	chebyshevBasis(&tm, (mu-p.mu0)/p.hMu)
+	chebyshevBasis(&tv, (v-p.v0)/p.hV)
+	gs = rowSum(&p.coef[0], &tm, &tv)
+	if count == 1 {
+		return gs, 0, 0
+	}
+	return gs, rowSum(&p.coef[1], &tm, &tv), rowSum(&p.coef[2], &tm, &tv)
+}
+
+// rowSum returns Σ_k tm[k] Σ_l a[k][l] tv[l]; the inner sums are written
+// out as balanced trees for instruction-level parallelism.
+func rowSum(a *[cacheNodes * cacheNodes]float64, tm, tv *[cacheNodes]float64) float64 {
+	var r [cacheNodes]float64
+	for k := range r {
+		c := (*[cacheNodes]float64)(a[k*cacheNodes : (k+1)*cacheNodes])
+		r[k] = ((c[0]*tv[0] + c[1]*tv[1]) + (c[2]*tv[2] + c[3]*tv[3])) +
+			((c[4]*tv[4] + c[5]*tv[5]) + (c[6]*tv[6] + c[7]*tv[7]))
+	}
+	return ((r[0]*tm[0] + r[1]*tm[1]) + (r[2]*tm[2] + r[3]*tm[3])) +
+		((r[4]*tm[4] + r[5]*tm[5]) + (r[6]*tm[6] + r[7]*tm[7]))
+}
+
+// rowSum is written out for eight nodes.
+var _ = [1]struct{}{}[cacheNodes-8]
+
+// chebyshevBasis fills t with T_0(x) … T_{N−1}(x).
+func chebyshevBasis(t *[cacheNodes]float64, x float64) {
+	t[0], t[1] = 1, x
+	for k := 2; k < cacheNodes; k++ {
+		t[k] = 2*x*t[k-1] - t[k-2]
+	}
+}

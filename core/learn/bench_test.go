@@ -1,0 +1,97 @@
+package learn
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/natspike/natspike/core/rule"
+)
+
+// benchSizes and benchRules span the benchmark grid.
+var (
+	benchSizes = []int{100, 1000, 10000}
+	benchRules = []rule.Kind{rule.Euclidean, rule.Natural, rule.Approximate}
+	benchEta   = map[rule.Kind]float64{rule.Euclidean: 1.5e-6, rule.Natural: 2e-3, rule.Approximate: 1.5e-3}
+)
+
+// benchModes are the evaluation modes: dense and exact (the default), with
+// the coefficient cache, and event-driven with the cache.
+var benchModes = []struct {
+	name   string
+	events bool
+	tol    float64
+}{{"dense", false, 0}, {"dense+cache", false, 1e-9}, {"events+cache", true, 1e-9}}
+
+// BenchmarkBin measures one learning bin of the Fig 3F setting (realizable
+// teacher, 10/50 Hz, Poisson inputs): input spikes, traces, teacher, rule.
+// Setup (test set, objective) is excluded. cpu-ns/synapse-step is the
+// thread's CPU time per bin and synapse, steadier than wall time on a
+// shared machine.
+func BenchmarkBin(b *testing.B) {
+	for _, kind := range benchRules {
+		for _, mode := range benchModes {
+			if kind == rule.Euclidean && mode.tol > 0 && !mode.events {
+				continue // no coefficients to cache
+			}
+			for _, n := range benchSizes {
+				b.Run(fmt.Sprintf("%v/%s/n=%d", kind, mode.name, n), func(b *testing.B) {
+					cfg := fig3Config(kind, benchEta[kind], 1e6, n)
+					cfg.EventDriven, cfg.Rule.CoefficientTol = mode.events, mode.tol
+					benchmarkBins(b, cfg)
+				})
+			}
+		}
+	}
+}
+
+func benchmarkBins(b *testing.B, cfg Config) {
+	cfg.setDefaults()
+	cfg.TestSamples, cfg.TestBins = 1, 1
+	tr, err := newTrial(cfg, &Result{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	b.ResetTimer()
+	start := threadCPU()
+	for k := 0; k < b.N; k++ {
+		if err := tr.step(k); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu := threadCPU() - start
+	b.StopTimer()
+	n := float64(len(cfg.Rates))
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/n, "cpu-ns/synapse-step")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/synapse-step")
+}
+
+// threadCPU returns the CPU time consumed by the calling OS thread.
+func threadCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(1 /* RUSAGE_THREAD */, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkRun measures a whole 10-s trial including its setup (test-set
+// sampling and objective evaluation at the start and the end).
+func BenchmarkRun(b *testing.B) {
+	for _, kind := range benchRules {
+		b.Run(fmt.Sprintf("%v/n=100", kind), func(b *testing.B) {
+			cfg := fig3Config(kind, benchEta[kind], 10, 100)
+			cfg.RecordEvery = 0
+			for b.Loop() {
+				if err := Run(context.Background(), cfg, &Result{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

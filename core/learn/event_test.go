@@ -1,0 +1,103 @@
+package learn
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/natspike/natspike/core/neuron"
+	"github.com/natspike/natspike/core/rule"
+)
+
+// relativeDeviation returns max |a − b| / max |b|.
+func relativeDeviation(a, b []float64) float64 {
+	d, m := 0.0, 0.0
+	for i := range b {
+		d = math.Max(d, math.Abs(a[i]-b[i]))
+		m = math.Max(m, math.Abs(b[i]))
+	}
+	return d / m
+}
+
+// TestEventDrivenMatchesDenseTrajectories runs the same trials (same
+// spikes, same teacher stream) densely and event-driven, for every rule,
+// somatic and dendritic weights, realizable and Poisson teachers, and
+// coefficient schedules, and requires the weight trajectories to agree to
+// 1e-9 relative (the bar for a shortcut is 1e-6).
+func TestEventDrivenMatchesDenseTrajectories(t *testing.T) {
+	eta := map[rule.Kind]float64{rule.Euclidean: 2e-6, rule.Natural: 2e-3, rule.Approximate: 1.5e-3}
+	for _, kind := range benchRules {
+		for variant := range 4 {
+			cfg := fig3Config(kind, eta[kind], 15, 30)
+			cfg.RecordEvery = 997
+			cfg.TraceEvery = 31
+			switch variant {
+			case 1:
+				alpha := make([]float64, 30)
+				for i := range alpha {
+					alpha[i] = 0.25 * float64(1+i%4)
+					cfg.W0[i] /= alpha[i]
+				}
+				cfg.Param = neuron.Dendritic{Alpha: alpha}
+			case 2:
+				cfg.Teacher = Teacher{Kind: PoissonTeacher, Rate: 20}
+				cfg.Rates[3] = 0
+			case 3:
+				cfg.Rule.Refresh = 7
+				cfg.Rule.LR = rule.Authors
+			}
+			var dense, events Result
+			if err := Run(context.Background(), cfg, &dense); err != nil {
+				t.Fatal(err)
+			}
+			cfg.EventDriven = true
+			if err := Run(context.Background(), cfg, &events); err != nil {
+				t.Fatal(err)
+			}
+			dw := relativeDeviation(events.Weights, dense.Weights)
+			dv := relativeDeviation(events.Voltage, dense.Voltage)
+			dk := relativeDeviation(events.KL, dense.KL)
+			if dw > 1e-9 || dv > 1e-9 || dk > 1e-7 {
+				t.Errorf("%v variant %d: weights deviate by %.2g, V by %.2g, KL by %.2g", kind, variant, dw, dv, dk)
+			}
+			if relativeDeviation(dense.Weights[len(dense.Weights)-30:], dense.Weights[:30]) < 1e-3 {
+				t.Errorf("%v variant %d: weights barely moved, the comparison is vacuous", kind, variant)
+			}
+			t.Logf("%v variant %d: weights %.2g, V %.2g, KL %.2g", kind, variant, dw, dv, dk)
+		}
+	}
+}
+
+func TestEventDrivenRejectsAlphaKernel(t *testing.T) {
+	cfg := fig3Config(rule.Natural, 1e-3, 1, 4)
+	cfg.Kernel.TauS = cfg.Kernel.TauM
+	cfg.EventDriven = true
+	if err := Run(context.Background(), cfg, &Result{}); err == nil {
+		t.Fatal("alpha kernel accepted in event-driven mode")
+	}
+}
+
+// TestEventDrivenStaysCloseOverLongRuns checks that rounding does not build
+// up: 200 s (400 000 bins, thousands of epochs and sum refreshes) at n = 300
+// with the paper's natural-gradient learning rate.
+func TestEventDrivenStaysCloseOverLongRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long run")
+	}
+	cfg := fig3Config(rule.Natural, 6e-4, 200, 300)
+	cfg.Rule.LR = rule.Authors
+	cfg.RecordEvery = 20000
+	var dense, events Result
+	if err := Run(context.Background(), cfg, &dense); err != nil {
+		t.Fatal(err)
+	}
+	cfg.EventDriven = true
+	if err := Run(context.Background(), cfg, &events); err != nil {
+		t.Fatal(err)
+	}
+	if d := relativeDeviation(events.Weights, dense.Weights); d > 1e-9 {
+		t.Errorf("weights deviate by %.2g after 200 s", d)
+	} else {
+		t.Logf("weights deviate by %.2g after 200 s", d)
+	}
+}

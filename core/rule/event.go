@@ -1,0 +1,278 @@
+package rule
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Events runs a Learner in event-driven form: O(1) work per bin plus O(1)
+// per input spike, instead of O(n) per bin, with the same mathematics.
+//
+// In somatic units u = f(w) every rule's update is
+//
+//	u_i ← A u_i + H b_i x_i − U,  x_i = c (P_i − S_i),
+//
+// with scalars A, H, U shared by all synapses (natural and approximate:
+// A = 1 + g γ_w, H = g, U = g γ_u, g = η e γ_s, b_i = c_ε/r̂_i; Euclidean:
+// A = 1, H = η e, U = 0, b_i = α_i²) and traces P, S that decay by
+// e^{−dt/τ_m}, e^{−dt/τ_s} per bin and jump only at input spikes.
+//
+// Per-afferent state is kept lazily relative to an epoch start k0: traces
+// P_i(k) = D_k p̂_i, S_i(k) = E_k ŝ_i with D_k = e^{−(k−k0)dt/τ_m},
+// E_k = e^{−(k−k0)dt/τ_s}, and weights u_i(k) = M_k (z_i(k) − B_k) with
+// M_k = Π A, B_k = Σ U/M and z_i(k) = ζ_i + c b_i (p̂_i ΦF_k − ŝ_i ΦG_k),
+// where ΦF, ΦG are prefix sums of H D/M and H E/M. p̂, ŝ and ζ change only
+// at the afferent's spikes.
+//
+// V = c(Σ u P − Σ u S), Σ x, the teacher's Σ w* x and the voltage moments
+// Σ r̂ u, Σ r̂ u² are running sums in physical units, advanced each bin by
+// exact recursions that need only Σ b P², Σ b P S, Σ b S² besides them and
+// corrections for the bin's spikes. At the end of an epoch all weights are
+// materialised, the anchors reset and the sums recomputed from scratch, which
+// bounds rounding: the fast trace's anchor ŝ grows like e^{(k−k0)dt/τ_s} and
+// the lazy weights lose about log10(e)·(k−k0)·dt/τ_s digits to cancellation,
+// so an epoch ends before that loss reaches eventTol (see below).
+//
+// Results agree with the dense per-bin evaluation up to rounding (tests
+// check trajectories to 1e-9 relative); requires a linear parametrization
+// and the two-exponential kernel (τ_m ≠ τ_s).
+type Events struct {
+	l          *Learner
+	c, dm, ds  float64
+	b, target  []float64 // homosynaptic gains b_i; somatic teacher weights or nil
+	zeta, p, s []float64
+	epoch      int // bins since the epoch start
+	// epoch factors D, E, M, B and prefix sums ΦF, ΦG
+	dk, ek, mk, bk, phiF, phiG float64
+	// roundoff bound: Σ |H| E/M over the epoch, and its limit
+	absG, absGLimit float64
+	epochs          int // epochs completed
+	sums            eventSums
+	rateSum, maxB   float64 // Σ r̂, max b_i
+}
+
+// eventSums are the physical running sums at the current bin, over the
+// decayed traces before the bin's spikes.
+type eventSums struct {
+	sp, ss        float64 // Σ P, Σ S
+	up, us        float64 // Σ u P, Σ u S
+	tp, ts        float64 // Σ w* P, Σ w* S
+	qpp, qps, qss float64 // Σ b P², Σ b P S, Σ b S²
+	r1, r2        float64 // Σ r̂ u, Σ r̂ u²
+}
+
+// An epoch ends when the rounding error of a lazy weight, at most about
+// 4 ε c max(b) Σ|H| E/M / E_k (the cancellation in ζ_i + c b_i(… − ŝ_i ΦG)),
+// could exceed eventTol times the RMS weight, and after at most
+// maxEventEpoch bins (which keeps the anchors p̂, ŝ far from overflow).
+// With the paper's learning rates an epoch lasts about 60–200 bins.
+const (
+	eventTol      = 1e-12
+	maxEventEpoch = 2048
+)
+
+// ErrNotEventDriven reports a learner that Events cannot drive.
+var ErrNotEventDriven = errors.New("event-driven mode needs somatic or dendritic (linear) weights and tau_m != tau_s")
+
+// NewEvents prepares the event-driven form of l for initial weights w (in
+// the learned parametrization) and somatic teacher weights (nil if the
+// teacher is not realizable). Traces start at zero.
+func (l *Learner) NewEvents(w, teacher []float64) (*Events, error) {
+	if l.scale == nil || l.kernel.Alpha() {
+		return nil, ErrNotEventDriven
+	}
+	n := len(l.rates)
+	if len(w) != n || (teacher != nil && len(teacher) != n) {
+		panic("rule: NewEvents: length mismatch")
+	}
+	dm, ds := l.kernel.Decays()
+	e := &Events{l: l, c: l.kernel.TraceGain(), dm: dm, ds: ds, target: teacher,
+		zeta: make([]float64, n), p: make([]float64, n), s: make([]float64, n)}
+	e.b = l.homGain
+	if l.cfg.Kind == Euclidean {
+		e.b = make([]float64, n)
+		for i, a := range l.scale {
+			e.b[i] = a * a
+		}
+	}
+	for i, r := range l.rates {
+		e.rateSum += r
+		e.maxB = max(e.maxB, e.b[i])
+		e.zeta[i] = l.scale[i] * w[i]
+	}
+	e.dk, e.ek, e.mk = 1, 1, 1
+	return e, e.renormalise()
+}
+
+// Potentials returns the current bin's V, Σ x and teacher potential.
+func (e *Events) Potentials() Potentials {
+	s := &e.sums
+	return Potentials{V: e.c * (s.up - s.us), SumX: e.c * (s.sp - s.ss), Teacher: e.c * (s.tp - s.ts)}
+}
+
+// Update computes the bin's scalars from its potentials and teacher spike y
+// (like Learner.Stage), applies the update to the lazy state, adds the bin's
+// input spikes and advances to the next bin.
+func (e *Events) Update(pot Potentials, y float64, spikes []int) (Step, error) {
+	l := e.l
+	l.sumWR, l.sumW2R, l.statsValid = e.sums.r1, e.sums.r2, true
+	st, err := l.scalars(nil, Step{V: pot.V, SumX: pot.SumX}, y)
+	if err != nil {
+		return st, err
+	}
+	l.bin++
+	a, h, u := 1.0, l.cfg.Eta*st.Error, 0.0
+	if l.cfg.Kind != Euclidean {
+		h *= st.GammaS
+		a, u = 1+h*st.GammaW, h*st.GammaU
+	}
+	if !(a > 0.5 && a < 2) {
+		return st, fmt.Errorf("weight factor 1 + g*gamma_w = %.3g outside (0.5, 2), beyond the event-driven mode's range", a)
+	}
+	old := e.sums
+	e.mk *= a
+	hm := h / e.mk
+	e.phiF += hm * e.dk
+	e.phiG += hm * e.ek
+	e.bk += u / e.mk
+	e.absG += math.Abs(hm) * e.ek
+	sp := e.spikes(spikes)
+	e.advance(&old, pot, a, h, u, sp)
+	e.dk *= e.dm
+	e.ek *= e.ds
+	if e.epoch++; e.epoch == maxEventEpoch || e.absG > e.absGLimit*e.ek {
+		e.epochs++
+		if e.epochs%sumsRefresh == 0 {
+			return st, e.renormalise()
+		}
+		return st, e.reanchor()
+	}
+	return st, nil
+}
+
+// spikeSums are the corrections that the bin's spikes contribute to the
+// running sums.
+type spikeSums struct {
+	count, u, t, pp, ps, ss float64
+}
+
+// spikes settles the weights of the spiking afferents (after the update),
+// collects their corrections and moves their anchors by the new spike.
+func (e *Events) spikes(spikes []int) spikeSums {
+	var sp spikeSums
+	dp, ds := 1/e.dk, 1/e.ek
+	for _, i := range spikes {
+		cb := e.c * e.b[i]
+		pi, si := e.p[i], e.s[i]
+		u := e.mk * (e.zeta[i] + cb*(pi*e.phiF-si*e.phiG) - e.bk)
+		P, S := e.dk*pi, e.ek*si
+		sp.u += u
+		if e.target != nil {
+			sp.t += e.target[i]
+		}
+		sp.pp += e.b[i] * (2*P + 1)
+		sp.ps += e.b[i] * (P + S + 1)
+		sp.ss += e.b[i] * (2*S + 1)
+		e.zeta[i] -= cb * (dp*e.phiF - ds*e.phiG)
+		e.p[i], e.s[i] = pi+dp, si+ds
+	}
+	sp.count = float64(len(spikes))
+	return sp
+}
+
+// advance moves the running sums from bin k to k+1 (see Events).
+func (e *Events) advance(old *eventSums, pot Potentials, a, h, u float64, sp spikeSums) {
+	s, c, dm, ds := &e.sums, e.c, e.dm, e.ds
+	bxp, bxs := c*(old.qpp-old.qps), c*(old.qps-old.qss) // Σ b x P, Σ b x S
+	s.up = dm * (a*old.up + h*bxp - u*old.sp + sp.u)
+	s.us = ds * (a*old.us + h*bxs - u*old.ss + sp.u)
+	s.sp, s.ss = dm*(old.sp+sp.count), ds*(old.ss+sp.count)
+	s.tp, s.ts = dm*(old.tp+sp.t), ds*(old.ts+sp.t)
+	s.qpp = dm * dm * (old.qpp + sp.pp)
+	s.qps = dm * ds * (old.qps + sp.ps)
+	s.qss = ds * ds * (old.qss + sp.ss)
+	if e.l.cfg.Kind == Euclidean {
+		return
+	}
+	// With r̂ b = c_ε: Σ r̂ b x = c_ε Σx, Σ r̂ b u x = c_ε V and
+	// Σ r̂ b² x² = c_ε Σ b x².
+	ce := e.l.cEps
+	rbx, rbux := ce*pot.SumX, ce*pot.V
+	rbbxx := ce * c * c * (old.qpp - 2*old.qps + old.qss)
+	s.r2 = a*a*old.r2 + h*h*rbbxx + u*u*e.rateSum + 2*a*h*rbux - 2*a*u*old.r1 - 2*h*u*rbx
+	s.r1 = a*old.r1 + h*rbx - u*e.rateSum
+}
+
+// sumsRefresh is how many epochs pass between recomputations of the
+// running sums from scratch; in between only the anchors are reset, and the
+// sums carry on by their recursions (rounding grows by ~ε per bin there).
+const sumsRefresh = 16
+
+// reanchor materialises weights and traces and restarts the epoch, keeping
+// the running sums.
+func (e *Events) reanchor() error {
+	cb := e.c
+	for i := range e.zeta {
+		bi := cb * e.b[i]
+		u := e.mk * (e.zeta[i] + bi*(e.p[i]*e.phiF-e.s[i]*e.phiG) - e.bk)
+		P, S := e.dk*e.p[i], e.ek*e.s[i]
+		if S < 1e-200 { // a long-silent fast trace; keeps clear of subnormals
+			S = 0
+		}
+		e.zeta[i], e.p[i], e.s[i] = u, P, S
+	}
+	e.restartEpoch()
+	return finiteOr("weights", e.sums.r2+e.sums.up)
+}
+
+func (e *Events) restartEpoch() {
+	e.dk, e.ek, e.mk, e.bk, e.phiF, e.phiG, e.epoch, e.absG = 1, 1, 1, 0, 0, 0, 0, 0
+	rms := math.Sqrt(e.sums.r2 / e.rateSum)
+	e.absGLimit = eventTol * rms / (4 * 0x1p-52 * e.c * e.maxB)
+}
+
+// renormalise materialises weights and traces, restarts the epoch and
+// recomputes the running sums from scratch.
+func (e *Events) renormalise() error {
+	var s eventSums
+	l := e.l
+	for i := range e.zeta {
+		cb := e.c * e.b[i]
+		u := e.mk * (e.zeta[i] + cb*(e.p[i]*e.phiF-e.s[i]*e.phiG) - e.bk)
+		P, S := e.dk*e.p[i], e.ek*e.s[i]
+		if S < 1e-200 { // a long-silent fast trace; keeps clear of subnormals
+			S = 0
+		}
+		if P < 1e-200 {
+			P = 0
+		}
+		e.zeta[i], e.p[i], e.s[i] = u, P, S
+		s.sp += P
+		s.ss += S
+		s.up += u * P
+		s.us += u * S
+		if e.target != nil {
+			s.tp += e.target[i] * P
+			s.ts += e.target[i] * S
+		}
+		s.qpp += e.b[i] * P * P
+		s.qps += e.b[i] * P * S
+		s.qss += e.b[i] * S * S
+		s.r1 += l.rates[i] * u
+		s.r2 += l.rates[i] * u * u
+	}
+	e.sums = s
+	e.restartEpoch()
+	return finiteOr("weights", s.r2+s.up)
+}
+
+// Weights materialises the current weights into w (learned
+// parametrization); it also starts a new epoch.
+func (e *Events) Weights(w []float64) error {
+	err := e.renormalise()
+	for i, u := range e.zeta {
+		w[i] = u * e.l.invScale[i]
+	}
+	return err
+}
