@@ -15,7 +15,7 @@ SOURCES := $(shell find . \( -path ./.git -o -path ./.venv -o -path './_build*' 
              -o \( \( -name '*.go' -a ! -name '*_test.go' \) -o -name '*.py' -o -name '*.h' -o -name go.mod -o -name go.sum \
                    -o -name pyproject.toml -o -name MANIFEST.in \) -print)
 
-.PHONY: install test test-go test-python demo bench clean distclean
+.PHONY: install test test-go test-python fuzz soak demo bench clean distclean
 
 install: $(STAMP)
 
@@ -29,7 +29,7 @@ $(STAMP): $(PY) requirements-test.txt $(SOURCES)
 	$(PY) -m pip install -q .
 	touch $@
 
-test: install test-go test-python
+test: install test-go fuzz test-python
 
 test-go:
 	go vet ./...
@@ -39,11 +39,32 @@ test-go:
 test-python: install
 	$(PY) -m pytest tests
 
+# Every Fuzz target under capi/, core/ and internal/ for FUZZTIME each (`go test` alone runs
+# only their seed corpora). `make test` runs a short pass; `make soak` a long one.
+FUZZTIME ?= 2s
+fuzz:
+	@set -e; for f in $$(grep -rl --include='*_fuzz_test.go' '^func Fuzz' capi core internal | sort); do \
+	  for t in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$f); do \
+	    out=$$(go test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) ./$$(dirname $$f) 2>&1) || \
+	      { echo "$$out"; echo "FAIL fuzz ./$$(dirname $$f) $$t"; exit 1; }; \
+	    echo "fuzz ./$$(dirname $$f) $$t: $$(echo "$$out" | grep -o 'execs: [0-9]*' | tail -n 1) in $(FUZZTIME)"; \
+	  done; done
+
+# Long runs, reported rather than part of CI: 60 s of fuzzing per target, then the soak tests
+# (10^5 calls, repeated interrupts and faults, a larger Dask run, 2000 examples per property).
+soak: install
+	$(MAKE) fuzz FUZZTIME=$${SOAK_FUZZTIME:-60s}
+	NATSPIKE_SOAK=1 NATSPIKE_HYPOTHESIS_EXAMPLES=2000 $(PY) -m pytest -v -s tests/test_soak.py tests/test_bad_input.py -k "soak or finite or refused"
+
 demo: install
 	$(PY) -m natspike demo
 
+# One table, measured in one run: natspike vs the NumPy reference and Brian2 (tests/benchmarks/).
+# Brian2 gets its own environment (requirements-bench.txt says why); its projects go to /tmp.
 bench: install
-	go test -run '^$$' -bench . -benchmem ./...
+	test -x $(VENV)/brian2-env/bin/python || $(PYTHON) -m venv $(VENV)/brian2-env
+	$(VENV)/brian2-env/bin/python -m pip install -q -r requirements-bench.txt
+	$(PY) tests/benchmarks/bench_table.py --brian2-python $(VENV)/brian2-env/bin/python $(BENCHFLAGS)
 
 clean:
 	rm -rf _build* build dist python/natspike/_go python/*.egg-info .pytest_cache

@@ -17,6 +17,15 @@ func checkLen(name string, n int64) error {
 	return nil
 }
 
+// checkProduct validates a count a·b of elements (a, b ≥ 0) without
+// overflowing: products of two C lengths can exceed int64.
+func checkProduct(name string, a, b int64) error {
+	if a < 0 || b < 0 || (a > 0 && b > maxLen/a) {
+		return fmt.Errorf("%s must be >= 0 factors with a product in [0, 2^40], got %d and %d", name, a, b)
+	}
+	return nil
+}
+
 // checkSquare validates the size n of an n×n output, whose n² entries must
 // be addressable.
 func checkSquare(name string, n int64) error {
@@ -34,6 +43,21 @@ func checkFinite(name string, xs []float64) error {
 	for i, x := range xs {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			return fmt.Errorf("%s[%d] must be finite, got %v", name, i, x)
+		}
+	}
+	return nil
+}
+
+// checkResult passes err through and otherwise reports the first entry of a
+// result that is NaN or ±Inf: extreme but valid arguments (e.g. ε0 = 1e308)
+// can overflow, and a NaN must never reach the caller as a number.
+func checkResult(err error, name string, xs []float64) error {
+	if err != nil {
+		return err
+	}
+	for i, x := range xs {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return fmt.Errorf("%s[%d] came out %v: the arguments are outside the numerically representable range", name, i, x)
 		}
 	}
 	return nil

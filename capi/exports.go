@@ -15,11 +15,16 @@ import (
 
 //export ns_version
 func ns_version(out *C.char, n C.int) C.int {
-	calls.Add(1)
-	if writeMessage(out, n, version.Version) {
-		return StatusOK
+	status, msg := run(func() error {
+		if !writeMessage(out, n, version.Version) {
+			return errors.New("version string truncated")
+		}
+		return nil
+	})
+	if status == StatusInternal { // a panic: out is the only buffer for its message
+		writeMessage(out, n, msg)
 	}
-	return StatusInvalid
+	return C.int(status)
 }
 
 //export ns_coefficients
@@ -35,8 +40,9 @@ func ns_coefficients(neuronJSON *C.char, mu, variance, q *C.double, n C.longlong
 		}
 		ctx, stop := watchCancel((*int32)(unsafe.Pointer(cancel)))
 		defer stop()
-		return coefficientsInto(ctx, c, doubles(mu, m), doubles(variance, m), doubles(q, m),
-			doubles(out, m*len(CoefficientColumns)), Progress{(*int64)(unsafe.Pointer(progress))})
+		res := doubles(out, m*len(CoefficientColumns))
+		return checkResult(coefficientsInto(ctx, c, doubles(mu, m), doubles(variance, m), doubles(q, m),
+			res, Progress{(*int64)(unsafe.Pointer(progress))}), "out", res)
 	})
 }
 
@@ -58,7 +64,8 @@ func fisherExport(neuronJSON *C.char, w, rates *C.double, n C.longlong, out *C.d
 	if err := checkBuffers(m, buffer{"weights", w}, buffer{"rates", rates}, buffer{"out", out}); err != nil {
 		return err
 	}
-	return fisherInto(c, doubles(w, m), doubles(rates, m), doubles(out, m*m), inverse)
+	res := doubles(out, m*m)
+	return checkResult(fisherInto(c, doubles(w, m), doubles(rates, m), res, inverse), "out", res)
 }
 
 // neuronAndLen decodes the neuron JSON and validates the array length n;

@@ -95,6 +95,13 @@ extern int ns_run_trials(const char *configJSON, long long n, long long trials, 
  * milliseconds, adding 1 to *progress per millisecond, unless cancelled. */
 extern int ns_debug_panic(int kind, char *err, int errlen);
 extern int ns_debug_sleep(long long ms, int32_t *cancel, int64_t *progress, char *err, int errlen);
+/* Fault injection (capi/fault.go): ns_debug_arm_fault makes the next call of
+ * the export named target panic inside its recover (NS_INTERNAL), or with
+ * target "worker" the next parallel worker block or trial goroutine; ""
+ * disarms all. ns_debug_goroutines writes the number of goroutines, other
+ * than the caller, that are running natspike code (0 between calls). */
+extern int ns_debug_arm_fault(const char *target, char *err, int errlen);
+extern int ns_debug_goroutines(long long *out, char *err, int errlen);
 
 #ifdef __cplusplus
 }

@@ -72,5 +72,6 @@ func runBlock(ctx context.Context, w, lo, hi int, body func(w, lo, hi int) error
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	injectWorkerFault() // test hook (fault.go)
 	return body(w, lo, hi)
 }

@@ -69,6 +69,7 @@ func run(f func() error) (status int, msg string) {
 			status, msg = statusOf(err), err.Error()
 		}
 	}()
+	injectFault() // test hook (fault.go): no-op unless ns_debug_arm_fault armed this export
 	if err := f(); err != nil {
 		return statusOf(err), err.Error()
 	}

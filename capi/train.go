@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"unsafe"
 
 	"github.com/natspike/natspike/core/learn"
@@ -56,6 +57,12 @@ func ns_train(configJSON *C.char, n C.longlong, rates, w0, teacherWeights, teach
 		if e := checkLen("n", int64(n)); e != nil {
 			return e
 		}
+		if e := checkLen("teacherBins", int64(teacherBins)); e != nil {
+			return e
+		}
+		if e := checkProduct("inputBins x n", int64(inputBins), int64(n)); e != nil {
+			return e
+		}
 		a := config.Arrays{Rates: doubles(rates, m), W0: doubles(w0, m), TeacherWeights: doubles(teacherWeights, m),
 			TeacherSpikes: doubles(teacherSpikes, int(teacherBins)), InputSpikes: doubles(inputSpikes, int(inputBins)*m),
 			Attenuation: doubles(attenuation, m)}
@@ -67,7 +74,7 @@ func ns_train(configJSON *C.char, n C.longlong, rates, w0, teacherWeights, teach
 		ctx, stop := watchCancel((*int32)(unsafe.Pointer(cancel)))
 		defer stop()
 		lc.Progress = binProgress(progress)
-		return learn.Run(ctx, lc, &res)
+		return checkTrial(learn.Run(ctx, lc, &res), &res)
 	})
 }
 
@@ -120,8 +127,14 @@ func ns_run_trials(configJSON *C.char, n, trials, firstTrial C.longlong, workers
 		if e := checkLen("n", int64(n)); e != nil {
 			return e
 		}
-		if trials < 0 || firstTrial < 0 {
-			return fmt.Errorf("n_trials and the first trial index must be >= 0, got %d and %d", trials, firstTrial)
+		if trials < 0 || firstTrial < 0 || firstTrial > maxLen {
+			return fmt.Errorf("n_trials and the first trial index must be in [0, 2^40], got %d and %d", trials, firstTrial)
+		}
+		if e := checkProduct("n_trials x n", int64(trials), int64(n)); e != nil {
+			return e
+		}
+		if e := checkBuffers(int(trials*n), buffer{"rates", rates}, buffer{"w0", w0}); e != nil {
+			return e
 		}
 		if c.Teacher == config.TeacherReplay {
 			return errors.New("teacher: a replayed spike train cannot be shared by independent trials; use train()")
@@ -137,6 +150,36 @@ func ns_run_trials(configJSON *C.char, n, trials, firstTrial C.longlong, workers
 	})
 }
 
+// checkTrial passes err through and otherwise reports the first recorded
+// value that is NaN or ±Inf as a divergence, naming the time and the
+// quantity: learn.Run checks weights and potential, but a metric can still
+// overflow (e.g. D_KL once the student's spike probability φ·dt exceeds 1).
+func checkTrial(err error, res *learn.Result) error {
+	if err != nil {
+		return err
+	}
+	perRecord := []struct {
+		name string
+		xs   []float64
+	}{{"weights", res.Weights}, {"kl", res.KL}, {"rate_error", res.RateError}, {"weight_distance", res.WeightDistance}}
+	for _, q := range perRecord {
+		stride := max(len(q.xs)/max(len(res.Times), 1), 1)
+		for i, x := range q.xs {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				j := min(i/stride, len(res.Times)-1)
+				return fmt.Errorf("%w at t = %.6g s (record %d): %s is %v (for kl or rate_error: the student's "+
+					"spike probability phi*dt left [0, 1) on the test set)", learn.ErrDiverged, res.Times[j], j, q.name, x)
+			}
+		}
+	}
+	for _, e := range []error{checkResult(nil, "voltage", res.Voltage), checkResult(nil, "rate", res.Rate)} {
+		if e != nil {
+			return fmt.Errorf("%w: %w", learn.ErrDiverged, e)
+		}
+	}
+	return nil
+}
+
 // trialsJob runs trials first … first+trials−1 that share one configuration
 // and differ in initial and target weights and in their random streams.
 type trialsJob struct {
@@ -148,10 +191,13 @@ type trialsJob struct {
 }
 
 func (j trialsJob) run(ctx context.Context, workers int, progress func(int)) error {
+	if j.trials == 0 {
+		return nil
+	}
 	if _, err := j.config(0); err != nil { // validate once before spawning
 		return err
 	}
-	return sweep.Run(ctx, j.first, j.trials, workers, func(ctx context.Context, i int) error {
+	return sweep.Run(ctx, j.first, j.trials, workers, safeTrial(func(ctx context.Context, i int) error {
 		slotIdx := i - j.first
 		lc, err := j.config(slotIdx)
 		if err != nil {
@@ -159,8 +205,8 @@ func (j trialsJob) run(ctx context.Context, workers int, progress func(int)) err
 		}
 		lc.Trial, lc.Progress = uint64(i), progress
 		res := j.out.result(lc, slotIdx)
-		return learn.Run(ctx, lc, &res)
-	}, func(i int) {
+		return checkTrial(learn.Run(ctx, lc, &res), &res)
+	}), func(i int) {
 		if j.completed != nil {
 			j.completed[i-j.first] = 1
 		}

@@ -30,7 +30,7 @@ func ns_sample_usps(neuronJSON *C.char, rates *C.double, n, samples, bins, rootS
 		if samples < 0 || samples > 1<<34 || bins < 1 || bins > 1<<32 {
 			return fmt.Errorf("samples must be in [0, 2^34] and bins in [1, 2^32], got %d and %d", samples, bins)
 		}
-		if e := checkLen("samples x n", int64(samples)*int64(n)); e != nil {
+		if e := checkProduct("samples x n", int64(samples), int64(n)); e != nil {
 			return e
 		}
 		if e := checkBuffers(m, buffer{"rates", rates}, buffer{"out", out}); e != nil {
@@ -38,8 +38,9 @@ func ns_sample_usps(neuronJSON *C.char, rates *C.double, n, samples, bins, rootS
 		}
 		ctx, stop := watchCancel((*int32)(unsafe.Pointer(cancel)))
 		defer stop()
-		return sampleUSPs(ctx, c, doubles(rates, m), int(samples), int(bins), uint64(rootSeed),
-			doubles(out, int(samples)*m), Progress{(*int64)(unsafe.Pointer(progress))})
+		res := doubles(out, int(samples)*m)
+		return checkResult(sampleUSPs(ctx, c, doubles(rates, m), int(samples), int(bins), uint64(rootSeed),
+			res, Progress{(*int64)(unsafe.Pointer(progress))}), "out", res)
 	})
 }
 

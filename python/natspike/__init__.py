@@ -12,6 +12,7 @@ fisher_matrix          the analytic Fisher matrix G (Eqn 81)
 inverse_fisher_matrix  its closed-form inverse (Eqns 100–105)
 train                  one learning trial (Euclidean, natural, approximate rules)
 run_trials             many trials on all cores or a Dask cluster
+sweep                  run_trials over a parameter grid, resumable from a results store
 Result, load           recorded learning curves with parameters and seed
 experiments, plotting  the paper's figures (submodules)
 
@@ -27,11 +28,12 @@ from ._fisher import Coefficients, coefficients, fisher_matrix, inverse_fisher_m
 from ._native import DivergenceError  # noqa: E402
 from ._neuron import Neuron  # noqa: E402
 from ._result import Result, load  # noqa: E402
+from ._sweep import sweep  # noqa: E402
 from ._train import train  # noqa: E402
 from ._trials import TrialsInterrupted, run_trials  # noqa: E402
 
 __all__ = ["__version__", "Neuron", "Coefficients", "coefficients", "fisher_matrix", "inverse_fisher_matrix",
-           "sample_usps", "train", "run_trials", "Result", "load", "DivergenceError", "TrialsInterrupted",
+           "sample_usps", "train", "run_trials", "sweep", "Result", "load", "DivergenceError", "TrialsInterrupted",
            "experiments", "plotting"]
 
 

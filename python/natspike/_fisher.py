@@ -10,7 +10,7 @@ import numpy as np
 
 from . import _native
 from ._neuron import resolve
-from ._validate import at_least, contiguous, finite, real_array, vector
+from ._validate import at_least, check_memory, contiguous, empty, finite, real_array, vector
 
 # Column order of ns_coefficients' output (capi.CoefficientColumns).
 _COLUMNS = ("gamma_s", "g1", "g2", "g3", "g4", "c1", "c2", "c3", "I1", "I2", "I3")
@@ -114,12 +114,13 @@ def coefficients(mean, var, q, *, neuron=None) -> Coefficients:
     except ValueError:
         shapes = ", ".join(f"{k} {a.shape}" for k, a in arrays.items())
         raise ValueError(f"mean, var and q must broadcast to one shape, got {shapes}") from None
+    check_memory(16 * 8 * m.size, "mean, var and q", f"a grid of {m.size} points")
     finite(m, "mean")
     at_least(v, "var", 0.0, strict=True)
     at_least(qq, "q", 0.0, strict=True)
     flat = [contiguous(a.ravel()) for a in (m, v, qq)]
     n = flat[0].size
-    out = np.empty((n, len(_COLUMNS)))
+    out = empty((n, len(_COLUMNS)), "mean, var and q")
     call = _native.call_cancellable if n >= _CANCELLABLE_FROM else _call_uncancellable
     call(_native.functions["ns_coefficients"], neuron._json, *flat, n, out)
     return Coefficients(*(out[:, i].reshape(m.shape) for i in range(len(_COLUMNS))))
@@ -203,7 +204,7 @@ def fisher_matrix(weights, rates, *, neuron=None, method="analytic", samples=Non
     if samples is not None or seed is not None:
         raise ValueError("samples and seed apply only to method='monte_carlo'")
     w, r = _weights_and_rates(weights, rates)
-    out = np.empty((w.size, w.size))
+    out = empty((w.size, w.size), "weights", copies=2)
     _native.call(_native.functions["ns_fisher_matrix"], neuron._json, w, r, w.size, out)
     return out
 
@@ -244,7 +245,7 @@ def inverse_fisher_matrix(weights, rates, *, neuron=None) -> np.ndarray:
     """
     neuron = resolve(neuron)
     w, r = _weights_and_rates(weights, rates, positive_rates=True)
-    out = np.empty((w.size, w.size))
+    out = empty((w.size, w.size), "weights", copies=2)
     _native.call(_native.functions["ns_inverse_fisher_matrix"], neuron._json, w, r, w.size, out)
     return out
 
@@ -260,7 +261,7 @@ def _monte_carlo_fisher(weights, rates, neuron, samples, seed):
         raise ValueError(f"samples must be in [1, 2**34], got {samples}")
     w, r = _weights_and_rates(weights, rates)
     root = root_seed(seed)
-    out = np.empty((w.size, w.size))
+    out = empty((w.size, w.size), "weights", copies=18)  # Go: a sum and a block matrix per chain
     _native.call_cancellable(_native.functions["ns_monte_carlo_fisher"], neuron._json, w, r, w.size,
                              int(samples), root - 2**64 if root >= 2**63 else root, out)
     return out
@@ -302,7 +303,7 @@ def sample_usps(rates, samples, *, bins=500, neuron=None, seed=None) -> np.ndarr
         if not (0 if name == "samples" else 1) <= v <= hi:
             raise ValueError(f"{name} must be in [{0 if name == 'samples' else 1}, {hi}], got {v}")
     root = root_seed(seed)
-    out = np.empty((int(samples), r.size))
+    out = empty((int(samples), r.size), "samples")
     _native.call_cancellable(_native.functions["ns_sample_usps"], neuron._json, r, r.size, int(samples), int(bins),
                              root - 2**64 if root >= 2**63 else root, out)
     return out

@@ -157,23 +157,33 @@ def call_cancellable(fn, *args, on_progress=None, interval: float = 0.1) -> None
     err = ctypes.create_string_buffer(ERRLEN)
     outcome = {}
 
+    finished = threading.Event()
+
     def work(raw=_raw(args), keep=args):  # keep: the arrays behind the pointers
         try:
             outcome["status"] = fn(*raw, cancel.ctypes.data, progress.ctypes.data, err, ERRLEN)
         except BaseException as exc:  # pragma: no cover - ctypes argument errors
             outcome["error"] = exc
+        finally:
+            finished.set()
 
     worker = threading.Thread(target=work, name=f"natspike-{getattr(fn, '__name__', 'call')}", daemon=True)
     worker.start()
+    # Wait on an Event, not Thread.join: on Python 3.11 a join interrupted by
+    # Ctrl-C marks the thread stopped while it still runs (bpo-45274), and
+    # later joins return at once.
     try:
-        while worker.is_alive():
-            worker.join(interval)
+        while not finished.wait(interval):
             if on_progress is not None:
                 on_progress(int(progress[0]))
+        if on_progress is not None:
+            on_progress(int(progress[0]))
     except KeyboardInterrupt:
         cancel[0] = 1
-        worker.join(1.0)
+        if finished.wait(1.0):
+            worker.join(0.1)
         raise
+    worker.join()
     if "error" in outcome:
         raise outcome["error"]
     raise_for_status(outcome["status"], err.value.decode("utf-8", "replace"))
@@ -195,7 +205,8 @@ def progress_bar(total: int, desc: str | None = None, *, enabled: bool = True, u
 def version() -> str:
     """natspike's version, as compiled into the Go library."""
     buf = ctypes.create_string_buffer(64)
-    raise_for_status(functions["ns_version"](buf, len(buf)), "version string truncated")
+    status = functions["ns_version"](buf, len(buf))
+    raise_for_status(status, "version string truncated" if status == 1 else buf.value.decode("utf-8", "replace"))
     return buf.value.decode()
 
 

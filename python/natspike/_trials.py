@@ -1,9 +1,28 @@
-"""Many trials: :func:`run_trials`, locally on all cores or on a Dask cluster."""
+"""Many trials: :func:`run_trials`, locally on all cores or on a Dask cluster.
+
+Three ways to run the same trials, all giving bit-identical numbers because
+trial ``i`` draws only from streams ``(root seed, i)``:
+
+* one native call that runs every trial on ``workers`` goroutines (the
+  default: the fastest, and Ctrl-C returns the finished trials);
+* tasks of a few trials each, on ``workers`` Python threads that each call
+  Go (with a results store: every finished task is saved at once);
+* tasks submitted to a Dask cluster (``client=``), gathered as they finish.
+
+The task-based paths are shared with :func:`natspike.sweep`.
+"""
 
 from __future__ import annotations
 
+import inspect
 import json
 import numbers
+import os
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from itertools import islice
 
 import numpy as np
 
@@ -11,65 +30,45 @@ from . import _native
 from ._result import Result
 from ._seeds import root_seed, trial_generator
 from ._train import _attenuation, _config, _neuron, _outputs, _params, _plan, _progress_bar
-from ._validate import contiguous, finite, vector
+from ._validate import check_memory, check_trial_size, contiguous, finite, finite_scalar, real_array, vector
+
+#: Keyword arguments of :func:`run_trials` that describe the trials (the
+#: options a sweep may vary), besides ``rule``, ``weights``, ``rates`` and
+#: ``teacher``: those of :func:`natspike.train` except ``inputs`` and
+#: ``trace_every``.
+TRAIN_OPTIONS = ("attenuation",) + tuple(p for p in inspect.signature(_config).parameters
+                                          if p not in ("rule", "trace_every"))
 
 
 class TrialsInterrupted(KeyboardInterrupt):
-    """Ctrl-C during :func:`run_trials`; ``.result`` holds the finished trials.
+    """Ctrl-C during :func:`run_trials` or :func:`natspike.sweep`.
 
-    ``result.completed`` marks which trials finished; the others are zeros.
+    ``.result`` holds what had finished: a :class:`Result` whose
+    ``completed`` marks the finished trials (the others are zeros), or for a
+    sweep an :class:`xarray.Dataset` with a ``completed`` variable. With a
+    results store the finished trials are also on disk, and running the
+    same call again computes only the rest.
     """
 
     def __init__(self, result):
-        super().__init__("run_trials interrupted; finished trials are in .result")
-        self.result = result
+        super().__init__("interrupted; the finished trials are in .result")
+        self._result = result
 
-
-def _per_trial(value, name, n_trials, n, root):
-    """(n_trials, n) array from a vector, a stack, or a callable(rng) -> (n,)."""
-    if callable(value):
-        rows = [np.asarray(value(trial_generator(root, i)), dtype=float) for i in range(n_trials)]
-        for i, row in enumerate(rows):
-            if row.shape != (n,):
-                raise ValueError(f"{name}(rng) must return shape ({n},), got {row.shape} for trial {i}")
-        a = np.stack(rows) if rows else np.zeros((0, n))
-    else:
-        a = np.asarray(value)
-        if a.dtype.kind not in "iuf":
-            raise TypeError(f"{name} must be real numbers, an array or a callable, got dtype {a.dtype}")
-        a = a.astype(float)
-        if a.shape == (n,):
-            a = np.broadcast_to(a, (n_trials, n))
-        elif a.shape != (n_trials, n):
-            raise ValueError(f"{name} must have shape ({n},) or ({n_trials}, {n}), got {a.shape}")
-    return contiguous(finite(a, name))
-
-
-def _n_trials(n_trials):
-    if isinstance(n_trials, bool) or not isinstance(n_trials, numbers.Integral):
-        raise TypeError(f"n_trials must be an int, got {type(n_trials).__name__}")
-    if not 1 <= n_trials <= 10**7:
-        raise ValueError(f"n_trials must be in [1, 10**7], got {n_trials}")
-    return int(n_trials)
-
-
-def _workers(workers):
-    if workers is None:
-        return 0
-    if isinstance(workers, bool) or not isinstance(workers, numbers.Integral):
-        raise TypeError(f"workers must be an int or None, got {type(workers).__name__}")
-    if not 1 <= workers <= 1024:
-        raise ValueError(f"workers must be in [1, 1024], got {workers}")
-    return int(workers)
+    @property
+    def result(self):
+        """What had finished (assembled on first access, so Ctrl-C stops at once)."""
+        if callable(self._result):
+            self._result = self._result()
+        return self._result
 
 
 def run_trials(rule, weights, rates, *, n_trials, seed, workers=None, client=None, progress=False,
-               chunk_size=None, teacher, **train_options) -> Result:
+               chunk_size=None, store=None, teacher, **train_options) -> Result:
     """Run ``n_trials`` independent learning trials, on all cores or on Dask.
 
     Trial ``i`` draws its spikes from streams derived from ``(seed, i)``
-    only, so the numbers do not depend on ``workers``, on chunking, or on
-    whether the trials ran locally or on a cluster.
+    only, so the numbers do not depend on ``workers``, on chunking, on a
+    results store, or on whether the trials ran locally or on a cluster.
 
     Parameters
     ----------
@@ -84,15 +83,25 @@ def run_trials(rule, weights, rates, *, n_trials, seed, workers=None, client=Non
     n_trials : int
         Number of trials (≥ 1).
     seed : int, SeedSequence or Generator
-        Root seed (required: results are meant to be reproducible).
+        Root seed (required: results are meant to be reproducible; with a
+        store it must reproduce the same root, so not None).
     workers : int, optional
-        Goroutines for local runs (default: all cores). Ignored with Dask.
+        Goroutines (or, with a store, threads) for local runs (default: all
+        cores). Ignored with Dask.
     client : dask.distributed.Client, optional
-        Run chunks of trials as Dask tasks on the client's cluster.
+        Run tasks of ``chunk_size`` trials on the client's cluster, gathered
+        as they finish.
     progress : bool
-        Show a tqdm progress bar (in simulated bins, or chunks with Dask).
+        Show a tqdm progress bar (in simulated bins, or trials with Dask).
     chunk_size : int, optional
-        Trials per Dask task (default: about 4 tasks per worker thread).
+        Trials per task with Dask or a store (default: about 4 tasks per
+        worker thread on Dask; locally one trial per task, or n_trials/10⁴
+        for more than 10⁴ trials). A store gets one file per task.
+    store : str or os.PathLike, optional
+        Directory of a results store (see ``natspike._store``): every
+        finished task is written there at once; running the same call again
+        reads the finished trials and computes only the missing ones. A
+        store written with other parameters raises ``ValueError``.
     **train_options
         ``duration``, ``eta`` (required) and any other keyword of
         :func:`natspike.train` except ``inputs`` and ``trace_every``.
@@ -106,32 +115,94 @@ def run_trials(rule, weights, rates, *, n_trials, seed, workers=None, client=Non
 
     Raises
     ------
+    TypeError, ValueError
+        For bad arguments (the message names the parameter).
+    MemoryError
+        If the results would not fit in memory (before anything runs).
+    DivergenceError
+        If a trial diverges; the message names the trial, time and quantity.
     TrialsInterrupted
-        (a ``KeyboardInterrupt``) on Ctrl-C; its ``result`` holds the trials
-        that had finished, marked in ``result.completed``.
+        (a ``KeyboardInterrupt``) on Ctrl-C, within about a second; its
+        ``result`` holds the trials that had finished, marked in
+        ``result.completed`` (and a store holds them on disk).
     """
     for banned in ("inputs", "trace_every"):
         if train_options.get(banned) is not None:
             raise ValueError(f"{banned} is not supported by run_trials (each trial draws its own inputs); use train")
-    n_trials, workers = _n_trials(n_trials), _workers(workers)
-    root = root_seed(seed)
-    r = contiguous(finite(vector(rates, "rates"), "rates"))
-    w0 = _per_trial(weights, "weights", n_trials, r.size, root)
-    neuron = _neuron(train_options.pop("neuron", None))
-    att = _attenuation(train_options.pop("attenuation", None), r.size)
+    n_trials, workers = _count(n_trials, "n_trials", 10**7), _workers(workers)
+    chunk_size, progress = _chunk_size(chunk_size), bool(progress)
+    _check_client(client)
+    point = _prepare(rule, weights, rates, n_trials=n_trials, seed=seed, teacher=teacher, options=train_options,
+                     store=store)
+    if client is None and store is None:
+        return _run_native(point, workers, progress)
+    runner = _TaskRun([point], store=store)
+    runner.execute(client=client, workers=workers, chunk_size=chunk_size, progress=progress,
+                   interrupted=lambda: TrialsInterrupted(lambda: runner.result(0)))
+    return runner.result(0)
+
+
+# --- argument checks ---------------------------------------------------------------------------------------
+
+
+def _count(value, name, hi):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if not 1 <= value <= hi:
+        raise ValueError(f"{name} must be in [1, {hi}], got {value}")
+    return int(value)
+
+
+def _n_trials(n_trials):
+    return _count(n_trials, "n_trials", 10**7)
+
+
+def _workers(workers):
+    return 0 if workers is None else _count(workers, "workers", 1024)
+
+
+def _chunk_size(chunk_size):
+    return None if chunk_size is None else _count(chunk_size, "chunk_size", 10**7)
+
+
+def _check_client(client):
+    if client is not None and not all(hasattr(client, a) for a in ("submit", "cancel", "nthreads")):
+        raise TypeError(f"client must be a dask.distributed.Client or None, got {type(client).__name__}")
+
+
+def _check_store_seed(seed, store):
+    if store is not None and seed is None:
+        raise ValueError("seed must be given (not None) with a store: a resumed run must draw the same streams")
+
+
+def _per_trial(value, name, n_trials, n, root):
+    """(n_trials, n) array from a vector, a stack, or a callable(rng) -> (n,)."""
+    check_memory(16 * n_trials * n, "n_trials", f"{n_trials} x {n} per-trial {name}")
+    if callable(value):
+        rows = [real_array(value(trial_generator(root, i)), f"{name}(rng)") for i in range(n_trials)]
+        for i, row in enumerate(rows):
+            if row.shape != (n,):
+                raise ValueError(f"{name}(rng) must return shape ({n},), got {row.shape} for trial {i}")
+        a = np.stack(rows)
+    else:
+        a = real_array(value, name)
+        if a.shape == (n,):
+            a = np.broadcast_to(a, (n_trials, n))
+        elif a.shape != (n_trials, n):
+            raise ValueError(f"{name} must have shape ({n},) or ({n_trials}, {n}), got {a.shape}")
+    return contiguous(finite(a, name))
+
+
+def _teacher_kind(teacher):
+    """('poisson', rate) for a number, else ('realizable', 0.0): target weights."""
     if isinstance(teacher, numbers.Real) and not isinstance(teacher, bool):
-        kind, rate, tw = "poisson", float(teacher), None
-    else:
-        kind, rate, tw = "realizable", 0.0, _per_trial(teacher, "teacher", n_trials, r.size, root)
-    cfg = _config(rule, neuron=neuron, **train_options)
-    cfg.update(teacher=kind, teacher_rate=rate, seed=root)
-    bins, records, _ = _plan(cfg)
-    job = _Job(json.dumps(cfg).encode(), r, att, records, kind)
-    if client is not None:
-        out = _run_dask(client, job, w0, tw, chunk_size, progress)
-    else:
-        out = _run_local(job, w0, tw, workers, progress, bins, cfg, rule)
-    return _result(out, cfg, r, att, w0, tw)
+        return "poisson", finite_scalar(teacher, "teacher rate")
+    if isinstance(teacher, np.ndarray) and teacher.dtype.kind in "biu" and teacher.ndim == 1:
+        raise ValueError("teacher: a replayed spike train cannot be shared by independent trials; use train")
+    return "realizable", 0.0
+
+
+# --- one set of trials -------------------------------------------------------------------------------------
 
 
 class _Job:
@@ -141,30 +212,107 @@ class _Job:
         self.config, self.rates, self.attenuation = config, rates, attenuation
         self.records, self.kind = records, kind
 
+    def outputs(self, count):
+        out = _outputs(self.kind, self.records, self.rates.size, 0, trials=count)
+        out["completed"] = np.zeros(count)
+        return out
+
+    def _args(self, first, w0, teacher, workers, out):
+        # contiguous(): arrays unpickled on a Dask worker may be misaligned views of a network buffer.
+        att = None if self.attenuation is None else contiguous(self.attenuation)
+        return (self.config, self.rates.size, w0.shape[0], first, workers, contiguous(self.rates), contiguous(w0),
+                None if teacher is None else contiguous(teacher), att, out["times"],
+                out["weights"], out["kl"], out["rate_error"], out["weight_distance"], out["final_weights"],
+                out["completed"])
+
     def run(self, first, w0, teacher, workers=0, on_progress=None, out=None):
-        count = w0.shape[0]
-        out = out or _outputs(self.kind, self.records, self.rates.size, 0, trials=count)
-        out.setdefault("completed", np.zeros(count))
-        _native.call_cancellable(
-            _native.functions["ns_run_trials"], self.config, self.rates.size, count, first, workers,
-            self.rates, np.ascontiguousarray(w0), None if teacher is None else np.ascontiguousarray(teacher),
-            self.attenuation, out["times"], out["weights"], out["kl"], out["rate_error"], out["weight_distance"],
-            out["final_weights"], out["completed"], on_progress=on_progress)
+        """Trials first … first+len(w0)−1 in one cancellable native call."""
+        out = out or self.outputs(w0.shape[0])
+        out.setdefault("completed", np.zeros(w0.shape[0]))
+        _native.call_cancellable(_native.functions["ns_run_trials"], *self._args(first, w0, teacher, workers, out),
+                                 on_progress=on_progress)
+        return out
+
+    def run_with(self, first, w0, teacher, cancel, progress):
+        """The same on one goroutine, from a worker thread, with a shared
+        cancel flag and progress counter (one-element int32/int64 arrays)."""
+        out = self.outputs(w0.shape[0])
+        _native.call(_native.functions["ns_run_trials"], *self._args(first, w0, teacher, 1, out), cancel, progress)
         return out
 
 
-def _run_local(job, w0, tw, workers, progress, bins, cfg, rule):
-    out = _outputs(job.kind, job.records, job.rates.size, 0, trials=w0.shape[0])
-    out["completed"] = np.zeros(w0.shape[0])
-    bar, on_progress = _progress_bar(progress, bins * w0.shape[0], f"{rule} x {w0.shape[0]} trials")
+@dataclass
+class _Point:
+    """The trials of one run_trials call (or of one grid point of a sweep)."""
+
+    job: _Job
+    w0: np.ndarray  # (n_trials, n)
+    tw: np.ndarray | None  # (n_trials, n) target weights, or None for a Poisson teacher
+    cfg: dict
+    bins: int
+    label: str = ""
+
+    @property
+    def n_trials(self):
+        return self.w0.shape[0]
+
+    def inputs(self, first, count):
+        rows = slice(first, first + count)
+        return self.w0[rows], None if self.tw is None else self.tw[rows]
+
+
+def _prepare(rule, weights, rates, *, n_trials, seed, teacher, options, store=None, label="") -> _Point:
+    """Validate one set of trials and plan it (nothing runs yet)."""
+    options = dict(options)
+    _check_store_seed(seed, store)
+    root = root_seed(seed)
+    r = contiguous(finite(vector(rates, "rates"), "rates"))
+    neuron = _neuron(options.pop("neuron", None))
+    att = _attenuation(options.pop("attenuation", None), r.size)
+    kind, rate = _teacher_kind(teacher)
+    cfg = _config(rule, neuron=neuron, **options)
+    cfg.update(teacher=kind, teacher_rate=rate, seed=root)
+    bins, records, _ = _plan(cfg)
+    check_trial_size(records, 0, r.size, cfg["test_samples"], cfg["test_bins"], trials=n_trials)
+    w0 = _per_trial(weights, "weights", n_trials, r.size, root)
+    tw = None if kind == "poisson" else _per_trial(teacher, "teacher", n_trials, r.size, root)
+    job = _Job(json.dumps(cfg).encode(), r, att, records, kind)
+    return _Point(job, w0, tw, cfg, bins, label)
+
+
+def _check_size(points):
+    """MemoryError (naming n_trials) if the results of all points cannot fit."""
+    p = points[0]
+    check_trial_size(p.job.records, 0, p.job.rates.size, p.cfg["test_samples"], p.cfg["test_bins"],
+                     trials=sum(q.n_trials for q in points))
+
+
+def _run_native(point, workers, progress):
+    """All trials in one native call on ``workers`` goroutines."""
+    _check_size([point])
+    job, w0, tw = point.job, point.w0, point.tw
+    out = job.outputs(point.n_trials)
+    bar, on_progress = _progress_bar(progress, point.bins * point.n_trials,
+                                     f"{point.cfg['rule']} x {point.n_trials} trials")
     try:
         job.run(0, w0, tw, workers, on_progress, out)
     except KeyboardInterrupt:
-        raise TrialsInterrupted(_result(out, cfg, job.rates, job.attenuation, w0, tw)) from None
+        raise TrialsInterrupted(_result(out, point)) from None
     finally:
         if bar is not None:
             bar.close()
-    return out
+    return _result(out, point)
+
+
+def _result(out, point: _Point) -> Result:
+    out = dict(out)
+    completed = out.pop("completed").astype(bool)
+    out.pop("voltage", None)
+    out.pop("rate", None)
+    cfg, job = point.cfg, point.job
+    return Result(**out, completed=completed, initial_weights=np.array(point.w0),
+                  target_weights=None if point.tw is None else np.array(point.tw),
+                  params=_params(cfg, job.rates, job.attenuation), seed=cfg["seed"], version=_native.version())
 
 
 def _chunk(job, first, w0, teacher):
@@ -172,35 +320,229 @@ def _chunk(job, first, w0, teacher):
     return job.run(first, w0, teacher, workers=1)
 
 
-def _run_dask(client, job, w0, tw, chunk_size, progress):
-    n = w0.shape[0]
-    if chunk_size is None:
-        threads = max(1, sum(client.nthreads().values()))
-        chunk_size = max(1, -(-n // (4 * threads)))
-    starts = range(0, n, chunk_size)
-    futures = [client.submit(_chunk, job, s, w0[s:s + chunk_size], None if tw is None else tw[s:s + chunk_size],
-                             pure=False) for s in starts]
-    if progress:
-        from dask.distributed import progress as dask_progress
-
-        dask_progress(futures)
-    parts = client.gather(futures)
-    out = {}
-    for key in parts[0]:
-        if parts[0][key] is None:
-            out[key] = None
-        elif key == "times":
-            out[key] = parts[0][key]
-        else:
-            out[key] = np.concatenate([p[key] for p in parts])
-    return out
+# --- task-based runs (store, Dask, sweeps) ------------------------------------------------------------------
 
 
-def _result(out, cfg, rates, att, w0, tw):
-    out = dict(out)
-    completed = out.pop("completed").astype(bool)
-    out.pop("voltage", None)
-    out.pop("rate", None)
-    return Result(**out, completed=completed, initial_weights=np.array(w0),
-                  target_weights=None if tw is None else np.array(tw),
-                  params=_params(cfg, rates, att), seed=cfg["seed"], version=_native.version())
+class _TaskRun:
+    """Runs the trials of several points as tasks and collects the results.
+
+    All points share the kind of teacher, the number of records and n.
+    Results live in flat arrays indexed by unit u = point · n_trials + trial.
+    """
+
+    def __init__(self, points: list[_Point], *, store=None, grid=None):
+        self.points = points
+        self.n_trials = points[0].n_trials
+        units = len(points) * self.n_trials
+        _check_size(points)
+        self.out = points[0].job.outputs(units)
+        self.out["completed"] = np.zeros(units, bool)
+        self.loaded = self.computed = 0
+        self.store = None
+        if store is not None:
+            from ._store import Store, point_identity
+
+            version = _native.version()
+            ids = [point_identity(p.cfg, p.job.rates, p.job.attenuation, version) for p in points]
+            self.store = Store(store, ids, grid)
+            self._load()
+
+    def _load(self):
+        for point, first, stored, file in self.store.finished():
+            if first >= self.n_trials:
+                continue
+            arrays = self.store.read(point, first, stored, file)
+            count = min(stored, self.n_trials - first)  # a later run may ask for fewer trials
+            self._check_inputs(point, first, count, arrays, file)
+            self._fill(point, first, {k: v[:count] if k != "times" else v for k, v in arrays.items()})
+            self.loaded += count
+
+    def _check_inputs(self, point, first, count, arrays, file):
+        w0, tw = self.points[point].inputs(first, count)
+        same = np.array_equal(arrays.get("initial_weights")[:count], w0) and (
+            tw is None or np.array_equal(arrays.get("target_weights", np.empty(0))[:count], tw))
+        if not same:
+            raise ValueError(f"store: shard {file.name} holds trials {first}… of point {point} with other initial "
+                             "or target weights than this run's; use another directory")
+
+    def _fill(self, point, first, arrays):
+        u = point * self.n_trials + first
+        rows = slice(u, u + len(arrays["final_weights"]))
+        for key, value in arrays.items():
+            if key == "times":
+                self.out["times"][:] = value
+            elif self.out.get(key) is not None and key != "completed":
+                self.out[key][rows] = value
+        self.out["completed"][rows] = True
+
+    def tasks(self, chunk_size):
+        """(point, first, count) for every run of unfinished trials."""
+        done = self.out["completed"].reshape(len(self.points), self.n_trials)
+        for p in range(len(self.points)):
+            missing = np.flatnonzero(~done[p])
+            for run in np.split(missing, np.flatnonzero(np.diff(missing) != 1) + 1):
+                for start in range(0, run.size, chunk_size):
+                    yield p, int(run[start]), int(min(chunk_size, run.size - start))
+
+    def done(self, task, out):
+        """Record (and store) a finished task."""
+        p, first, count = task
+        if self.store is not None:
+            w0, tw = self.points[p].inputs(first, count)
+            keep = {k: v for k, v in out.items() if k not in ("completed", "voltage", "rate")}
+            self.store.write(p, first, {**keep, "initial_weights": w0, "target_weights": tw})
+        self._fill(p, first, {k: v for k, v in out.items() if v is not None and k in self.out})
+        self.computed += count
+
+    def execute(self, *, client, workers, chunk_size, progress, interrupted):
+        """Run every unfinished trial; on Ctrl-C raise ``interrupted()``."""
+        missing = int((~self.out["completed"]).sum())
+        if missing == 0:
+            return
+        if chunk_size is None:
+            chunk_size = _default_chunk(client, missing, self.n_trials)
+        tasks = list(self.tasks(chunk_size))
+        try:
+            if client is None:
+                _execute_local(self, tasks, workers or _cores(), progress)
+            else:
+                _execute_dask(self, tasks, client, progress)
+        except KeyboardInterrupt:
+            raise interrupted() from None
+
+    def result(self, p) -> Result:
+        """The Result of point p (run_trials)."""
+        rows = slice(p * self.n_trials, (p + 1) * self.n_trials)
+        out = {k: (v if k == "times" or v is None else v[rows]) for k, v in self.out.items()}
+        return _result(out, self.points[p])
+
+
+def _cores():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _default_chunk(client, missing, n_trials):
+    if client is None:  # one trial per task, or fewer, larger tasks beyond 10⁴ trials
+        return max(1, min(n_trials, -(-missing // 10_000)))
+    threads = max(1, sum(client.nthreads().values()))
+    return max(1, min(n_trials, -(-missing // (4 * threads))))
+
+
+def _in_context(exc, point: _Point, task):
+    """Prefix a task's error with its grid point (same exception type)."""
+    if not point.label or not isinstance(exc, (ValueError, TypeError, MemoryError, RuntimeError)):
+        return exc
+    try:
+        new = type(exc)(f"{point.label}: {exc}")
+    except Exception:  # pragma: no cover - exotic exception signatures
+        return exc
+    new.__cause__ = exc
+    return new
+
+
+def _execute_local(run: _TaskRun, tasks, workers, progress):
+    """Tasks on ``workers`` daemon threads, each calling Go; the calling
+    thread collects results, stores them and handles Ctrl-C."""
+    cancel, counter = np.zeros(1, np.int32), np.zeros(1, np.int64)
+    todo, results = queue.SimpleQueue(), queue.SimpleQueue()
+    for task in tasks:
+        todo.put(task)
+
+    def work():
+        while not cancel[0]:
+            try:
+                task = todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                w0, tw = run.points[task[0]].inputs(task[1], task[2])
+                results.put((task, run.points[task[0]].job.run_with(task[1], w0, tw, cancel, counter), None))
+            except BaseException as exc:  # handed to the collecting thread
+                results.put((task, None, exc))
+
+    threads = [threading.Thread(target=work, name="natspike-task", daemon=True)
+               for _ in range(min(workers, len(tasks)))]
+    total = sum(run.points[p].bins * count for p, _, count in tasks)
+    bar, on_progress = _progress_bar(progress, total, f"{len(tasks)} tasks")
+    for t in threads:
+        t.start()
+    try:
+        for _ in range(len(tasks)):
+            task, out, exc = _next_result(results, on_progress, counter)
+            if exc is not None:
+                raise _in_context(exc, run.points[task[0]], task)
+            run.done(task, out)
+        if on_progress is not None:
+            on_progress(int(counter[0]))
+    finally:
+        _stop(threads, cancel)
+        if bar is not None:
+            bar.close()
+
+
+def _next_result(results, on_progress, counter):
+    while True:
+        try:
+            return results.get(timeout=0.1)
+        except queue.Empty:
+            if on_progress is not None:
+                on_progress(int(counter[0]))
+
+
+def _stop(threads, cancel, grace=1.0):
+    """Raise the cancel flag if anything is still running and wait up to
+    ``grace`` seconds for the threads (Go polls the flag every 10 ms)."""
+    if any(t.is_alive() for t in threads):
+        cancel[0] = 1
+    deadline = time.monotonic() + grace
+    for t in threads:
+        t.join(max(0.0, deadline - time.monotonic()))
+
+
+def _execute_dask(run: _TaskRun, tasks, client, progress):
+    """Tasks on a Dask cluster, at most a few per worker thread in flight;
+    results are gathered (and stored) on this side as they finish."""
+    from dask.distributed import as_completed
+
+    threads = max(1, sum(client.nthreads().values()))
+    pending, live, finished = iter(tasks), {}, as_completed()
+
+    def submit(task):
+        p, first, count = task
+        w0, tw = run.points[p].inputs(first, count)
+        future = client.submit(_chunk, run.points[p].job, first, w0, tw, pure=False)
+        live[future] = task
+        finished.add(future)
+
+    for task in islice(pending, max(16, 4 * threads)):
+        submit(task)
+    bar = _trial_bar(progress, sum(t[2] for t in tasks), f"{len(tasks)} Dask tasks")
+    try:
+        for future in finished:
+            task = live.pop(future)
+            try:
+                out = future.result()
+            except Exception as exc:
+                raise _in_context(exc, run.points[task[0]], task) from None
+            run.done(task, out)
+            if bar is not None:
+                bar.update(task[2])
+            nxt = next(pending, None)
+            if nxt is not None:
+                submit(nxt)
+    finally:
+        if live:
+            client.cancel(list(live))
+        if bar is not None:
+            bar.close()
+
+
+def _trial_bar(enabled, total, desc):
+    if not enabled:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit="trial")

@@ -1,28 +1,39 @@
 """Argument checks shared by the public functions.
 
-Each check raises ``TypeError`` (wrong kind of value) or ``ValueError``
-(wrong shape or value) with a message that names the parameter, and returns
-arrays ready for the C ABI: float64, C-contiguous, aligned.
+Each check raises ``TypeError`` (wrong kind of value), ``ValueError`` (wrong
+shape or value) or ``MemoryError`` (a size that cannot fit in memory) with
+a message that names the parameter, and returns arrays ready for the C ABI:
+float64, C-contiguous, aligned.
 """
 
 from __future__ import annotations
 
 import numbers
+import os
+from pathlib import Path
 
 import numpy as np
 
 
 def real_array(x, name: str) -> np.ndarray:
-    """``x`` as a float64 array; TypeError unless it holds real numbers."""
-    a = np.asarray(x)
+    """``x`` as a float64 array; TypeError unless it holds real numbers
+    (bool, complex, strings, None and other objects are rejected)."""
+    try:
+        a = np.asarray(x)
+    except (ValueError, TypeError) as exc:  # ragged nested sequences
+        raise ValueError(f"{name} must be a rectangular array of real numbers ({exc})") from None
     if a.dtype.kind in "iuf":
         return a.astype(np.float64, copy=False)
-    if a.dtype.kind == "O":
+    if a.dtype.kind == "O" and all(_is_real(v) for v in a.flat):
         try:
             return a.astype(np.float64)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             pass
     raise TypeError(f"{name} must be a real number or an array of real numbers, got {_describe(x, a)}")
+
+
+def _is_real(v) -> bool:
+    return isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
 
 
 def _describe(x, a: np.ndarray) -> str:
@@ -66,8 +77,10 @@ def vector(x, name: str, *, allow_empty: bool = False) -> np.ndarray:
 
 
 def contiguous(a: np.ndarray) -> np.ndarray:
-    """A C-contiguous, aligned float64 array with the same values."""
-    return np.ascontiguousarray(a, dtype=np.float64)
+    """A C-contiguous, aligned float64 array with the same values (a copy
+    if ``a`` is strided, byte-swapped, of another dtype or misaligned)."""
+    a = np.ascontiguousarray(a, dtype=np.float64)
+    return a if a.flags.aligned else a.copy()
 
 
 def real_scalar(x, name: str) -> float:
@@ -75,3 +88,97 @@ def real_scalar(x, name: str) -> float:
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(x).__name__}")
     return float(x)
+
+
+def finite_scalar(x, name: str) -> float:
+    """A finite Python float (TypeError for non-real values, ValueError for NaN/inf)."""
+    v = real_scalar(x, name)
+    if v != v or v in (float("inf"), float("-inf")):
+        raise ValueError(f"{name} must be finite, got {v}")
+    return v
+
+
+#: Work of a test set (samples × bins × afferents) above which a trial would
+#: spend minutes before its first cancellation check.
+MAX_TEST_SET_WORK = 2**33
+
+
+def check_trial_size(records: int, traces: int, n: int, test_samples: int, test_bins: int, trials: int = 1) -> None:
+    """Refuse trials whose recordings cannot fit in memory (MemoryError
+    naming ``record_every``/``duration``, ``trace_every`` or ``n_trials``) or
+    whose test set would run for minutes without a cancellation point
+    (ValueError naming ``test_samples``)."""
+    work = test_samples * test_bins * n
+    if work > MAX_TEST_SET_WORK:
+        raise ValueError(f"test_samples x test_bins x n = {work:.3g} afferent-bins exceeds 2**33: the test set "
+                         "alone would run for minutes without a chance to interrupt it; use fewer samples or bins")
+    per_trial = 8 * (records * (n + 4) + 2 * traces + 3 * n)
+    test_sets = 8 * test_samples * n * min(trials, os.cpu_count() or 1)  # one per running trial
+    name = "n_trials" if trials > 1 else ("trace_every" if traces > records else "record_every")
+    what = f"{records} records x {n} weights{f' x {trials} trials' if trials > 1 else ''}"
+    check_memory(per_trial * trials + test_sets, name, f"recording {what} (with duration)")
+
+
+def empty(shape, name: str, *, copies: int = 1) -> np.ndarray:
+    """``np.empty(shape)`` of float64 after checking that it fits in memory
+    ``copies`` times (the output plus what Go allocates alongside);
+    MemoryError naming ``name`` otherwise."""
+    shape = tuple(int(s) for s in np.atleast_1d(shape))
+    check_memory(8 * copies * int(np.prod(shape, dtype=object)), name, f"an output of shape {shape}")
+    return np.empty(shape)
+
+
+def available_memory() -> int:
+    """Bytes the process can still allocate: MemAvailable plus free swap,
+    capped by a cgroup memory limit (physical memory where /proc is missing)."""
+    info = _meminfo()
+    if info:
+        limit = info.get("MemAvailable", info.get("MemFree", 0)) + info.get("SwapFree", 0)
+    else:  # pragma: no cover - not Linux
+        limit = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return min(limit, _cgroup_headroom())
+
+
+def _meminfo() -> dict:
+    try:
+        lines = Path("/proc/meminfo").read_text().splitlines()
+    except OSError:  # pragma: no cover
+        return {}
+    info = {}
+    for line in lines:
+        key, _, rest = line.partition(":")
+        fields = rest.split()
+        if fields and fields[0].isdigit():
+            info[key] = int(fields[0]) * 1024
+    return info
+
+
+def _cgroup_headroom() -> int:
+    for limit_file, usage_file in (("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
+                                   ("/sys/fs/cgroup/memory/memory.limit_in_bytes",
+                                    "/sys/fs/cgroup/memory/memory.usage_in_bytes")):
+        try:
+            limit, usage = Path(limit_file).read_text().strip(), Path(usage_file).read_text().strip()
+        except OSError:
+            continue
+        if limit.isdigit() and usage.isdigit() and int(limit) < 2**60:
+            return max(0, int(limit) - int(usage))
+    return 2**63
+
+
+def check_memory(nbytes: int, name: str, what: str) -> None:
+    """MemoryError naming ``name`` if ``nbytes`` (for ``what``) cannot fit in
+    the memory still available. Checking first matters: NumPy reserves huge
+    arrays lazily, and the process would be killed when Go fills them."""
+    limit = available_memory()
+    if nbytes > limit:
+        raise MemoryError(f"{name}: {what} would need {_size(nbytes)}, more than the {_size(limit)} of memory "
+                          "available")
+
+
+def _size(nbytes: float) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if nbytes < 1024 or unit == "PiB":
+            return f"{nbytes:.3g} {unit}"
+        nbytes /= 1024
+    return f"{nbytes:.3g} EiB"  # pragma: no cover

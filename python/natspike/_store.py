@@ -1,0 +1,157 @@
+"""Resumable results: finished trials written to disk as they complete.
+
+A store is a directory::
+
+    store/
+        natspike-store.json     what was run: one entry per grid point
+        shards/p000003-t000000012-n000004.npz
+                                trials 12 … 15 of point 3, one file per task
+
+Each shard is written to a hidden temporary file, flushed to disk and then
+renamed, so a shard is either complete or absent: a process killed with
+SIGKILL loses only the trials that were still running. Running the same
+sweep again reads the shards that exist and computes only the missing
+trials. A store records, for every grid point, the parameters that
+determine its numbers (configuration, rates, attenuation, root seed and
+natspike version); opening it with other parameters raises ``ValueError``
+instead of mixing results. The number of trials is not part of that
+identity: asking for more trials later extends a store. Each shard also
+keeps the initial and target weights of its trials, which are compared
+with the requested ones when the shard is read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import uuid
+from pathlib import Path
+
+import numpy as np
+
+FORMAT = "natspike-store/1"
+META = "natspike-store.json"
+_SHARD = re.compile(r"p(\d{6,})-t(\d{9,})-n(\d{6,})\.npz")
+#: Per-trial arrays of a shard (leading axis: trial); "times" is shared.
+TRIAL_ARRAYS = ("weights", "kl", "rate_error", "weight_distance", "final_weights", "initial_weights",
+                "target_weights")
+
+
+def point_identity(cfg: dict, rates: np.ndarray, attenuation, version: str) -> dict:
+    """What determines the numbers of one grid point, as JSON-able values.
+
+    ``cfg`` is the control-plane dict that crosses the C ABI (it includes
+    the root seed); arrays enter through a SHA-256 digest.
+    """
+    digest = hashlib.sha256(json.dumps(cfg, sort_keys=True).encode())
+    digest.update(np.ascontiguousarray(rates, np.float64).tobytes())
+    if attenuation is not None:
+        digest.update(b"attenuation" + np.ascontiguousarray(attenuation, np.float64).tobytes())
+    digest.update(version.encode())
+    summary = {k: v for k, v in cfg.items() if k != "neuron"}
+    summary.update(neuron=cfg.get("neuron"), n=int(np.size(rates)), seed=str(cfg.get("seed")), version=version)
+    return {"digest": digest.hexdigest(), "params": summary}
+
+
+class Store:
+    """A results store at ``path`` for a run whose grid points have the
+    given identities (see :func:`point_identity`); ``grid`` describes the
+    axes (JSON-able). Creates the directory, or checks that an existing
+    store was written by the same run."""
+
+    def __init__(self, path, points: list[dict], grid: dict | None = None):
+        self.path = Path(os.fspath(path))
+        self.points = points
+        self.meta = {"format": FORMAT, "grid": grid or {}, "points": points}
+        self.shards = self.path / "shards"
+        if (self.path / META).exists():
+            self._check(json.loads((self.path / META).read_text()))
+        elif self.path.exists() and any(self.path.iterdir()):
+            raise ValueError(f"store: {self.path} exists, is not empty and is not a natspike store; "
+                             "choose a new directory")
+        else:
+            self.shards.mkdir(parents=True, exist_ok=True)
+            _atomic_write_text(self.path / META, json.dumps(self.meta, indent=1))
+
+    def _check(self, stored: dict) -> None:
+        if stored.get("format") != FORMAT:
+            raise ValueError(f"store: {self.path} has format {stored.get('format')!r}, expected {FORMAT!r}")
+        problems = _differences(stored, self.meta)
+        if problems:
+            raise ValueError(f"store: {self.path} was written with other parameters ({'; '.join(problems[:5])}); "
+                             "its results cannot be mixed with this run's. Use another directory, or delete it.")
+        self.shards.mkdir(exist_ok=True)
+
+    def finished(self) -> list[tuple[int, int, int, Path]]:
+        """(point, first trial, count, file) of every complete shard."""
+        found = []
+        for entry in os.scandir(self.shards):
+            m = _SHARD.fullmatch(entry.name)
+            if m:
+                point, first, count = (int(g) for g in m.groups())
+                if point < len(self.points):
+                    found.append((point, first, count, Path(entry.path)))
+        return sorted(found)
+
+    def write(self, point: int, first: int, arrays: dict) -> None:
+        """Save trials first … first+count−1 of ``point`` (arrays with a
+        leading trial axis, plus the shared ``times``), atomically."""
+        count = len(arrays["final_weights"])
+        target = self.shards / f"p{point:06d}-t{first:09d}-n{count:06d}.npz"
+        data = {k: np.asarray(v) for k, v in arrays.items() if v is not None}
+        data["digest"] = np.array(self.points[point]["digest"])
+        tmp = self.shards / f".tmp-{uuid.uuid4().hex}.npz"
+        try:
+            with open(tmp, "wb") as f:
+                np.savez(f, **data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def read(self, point: int, first: int, count: int, file: Path) -> dict:
+        """The arrays of one shard, after checking that it belongs to ``point``."""
+        try:
+            with np.load(file, allow_pickle=False) as f:
+                arrays = {k: f[k] for k in f.files}
+        except Exception as exc:  # zipfile, OS and format errors alike
+            raise ValueError(f"store: shard {file} is unreadable ({exc!r}); delete it and run again to recompute "
+                             "its trials") from exc
+        if str(arrays.pop("digest", "")) != self.points[point]["digest"]:
+            raise ValueError(f"store: shard {file.name} was written for other parameters than point {point}; "
+                             "the store is inconsistent (files copied between stores?)")
+        if len(arrays.get("final_weights", ())) != count:
+            raise ValueError(f"store: shard {file.name} should hold {count} trials")
+        return arrays
+
+
+def _differences(stored: dict, wanted: dict) -> list[str]:
+    """Human-readable differences between two store descriptions."""
+    problems = []
+    if stored.get("grid") != wanted["grid"]:
+        problems.append(f"grid {stored.get('grid')} != {wanted['grid']}")
+    old, new = stored.get("points", []), wanted["points"]
+    if len(old) != len(new):
+        problems.append(f"{len(old)} grid points != {len(new)}")
+    for i, (a, b) in enumerate(zip(old, new)):
+        if a.get("digest") != b["digest"]:
+            keys = sorted(k for k in set(a.get("params", {})) | set(b["params"])
+                          if a.get("params", {}).get(k) != b["params"].get(k))
+            what = ", ".join(f"{k}: {a.get('params', {}).get(k)!r} -> {b['params'].get(k)!r}" for k in keys)
+            problems.append(f"point {i}: {what or 'rates, attenuation or initial values'}")
+    return problems
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".tmp-{uuid.uuid4().hex}")
+    try:
+        with open(tmp, "w") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -1,0 +1,109 @@
+"""Same seed, same bits: whatever the worker count, chunking, results store,
+Go thread count (GOMAXPROCS) or Python thread count. (Local versus Dask:
+tests/test_dask.py; worker counts of the native path: tests/test_api.py.)"""
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+import natspike
+from natspike._sweep import sweep
+
+N = 8
+R = np.r_[np.full(N // 2, 10.0), np.full(N // 2, 50.0)]
+DRAW = lambda rng: rng.uniform(-0.1, 0.1, (2, N))  # noqa: E731
+TRIALS = dict(weights=lambda rng: DRAW(rng)[0], teacher=lambda rng: DRAW(rng)[1], n_trials=7, duration=0.3, eta=1e-3,
+              seed=2**63 + 5, record_every=0.1, test_samples=5, test_bins=50)
+
+
+def _trials(**kw):
+    args = {**TRIALS, **kw}
+    return natspike.run_trials("natural", args.pop("weights"), R, **args)
+
+
+FIELDS = ("weights", "kl", "rate_error", "weight_distance", "final_weights", "times")
+
+
+def _same(a, b):
+    return all(np.array_equal(getattr(a, f), getattr(b, f)) for f in FIELDS)
+
+
+@pytest.mark.parametrize("workers, chunk_size", [(1, 1), (2, 3), (3, 7), (8, 2)])
+def test_task_runs_with_a_store_match_the_native_run_bit_for_bit(workers, chunk_size, tmp_path):
+    reference = _trials()
+    stored = _trials(workers=workers, chunk_size=chunk_size, store=tmp_path / "s")
+    assert _same(reference, stored)
+    assert _same(reference, _trials(store=tmp_path / "s"))  # read back from disk
+
+
+def test_sweep_points_match_run_trials_for_any_worker_count():
+    grid = {"eta": [5e-4, 2e-3], "rule": ["natural", "euclidean"]}
+    a = sweep(grid, rates=R, workers=1, **{k: v for k, v in TRIALS.items() if k != "eta"})
+    b = sweep(grid, rates=R, workers=3, chunk_size=2, **{k: v for k, v in TRIALS.items() if k != "eta"})
+    assert a.drop_attrs().identical(b.drop_attrs())
+    ref = natspike.run_trials("euclidean", TRIALS["weights"], R,
+                              **{**{k: v for k, v in TRIALS.items() if k != "weights"}, "eta": 2e-3})
+    assert np.array_equal(a["weights"].sel(eta=2e-3, rule="euclidean").values, ref.weights)
+
+
+def _digest(arrays) -> str:
+    h = hashlib.sha256()
+    for a in arrays:
+        h.update(np.ascontiguousarray(a, np.float64).tobytes())
+    return h.hexdigest()
+
+
+COMPUTE = textwrap.dedent("""
+    import json, numpy as np, natspike
+    R = np.r_[np.full(4, 10.0), np.full(4, 50.0)]
+    W = np.linspace(-0.05, 0.08, 8)
+    out = {
+        "coefficients": [natspike.coefficients(np.linspace(-8, 8, 5000), 3.85, 78.0).g4],
+        "sample_usps": [natspike.sample_usps(R, 700, bins=100, seed=3)],
+        "monte_carlo": [natspike.fisher_matrix(W, R, method="monte_carlo", samples=3000, seed=4)],
+        "run_trials": [natspike.run_trials("approximate", W, R, teacher=W[::-1].copy(), n_trials=6, duration=0.2,
+                                           eta=1e-3, seed=5, record_every=0.1, test_samples=5, test_bins=50).weights],
+    }
+""")
+
+
+def _digests_in_child(gomaxprocs):
+    script = COMPUTE + textwrap.dedent("""
+        import hashlib
+        def digest(arrays):
+            h = hashlib.sha256()
+            for a in arrays:
+                h.update(np.ascontiguousarray(a, np.float64).tobytes())
+            return h.hexdigest()
+        print(json.dumps({k: digest(v) for k, v in out.items()}))
+    """)
+    env = dict(os.environ, GOMAXPROCS=str(gomaxprocs))
+    res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120,
+                         check=True)
+    return json.loads(res.stdout)
+
+
+@pytest.mark.timeout(300)
+def test_go_thread_count_does_not_change_a_bit():
+    one, four = _digests_in_child(1), _digests_in_child(4)
+    scope = {}
+    exec(COMPUTE, scope)
+    here = {k: _digest(v) for k, v in scope["out"].items()}
+    assert one == four == here
+
+
+def test_python_thread_count_does_not_change_a_bit():
+    def job(seed):
+        return _trials(seed=seed, n_trials=3).final_weights
+
+    serial = [job(s) for s in range(6)]
+    for threads in (2, 6):
+        with ThreadPoolExecutor(threads) as ex:
+            assert all(np.array_equal(a, b) for a, b in zip(ex.map(job, range(6)), serial))

@@ -1,0 +1,151 @@
+"""Injected faults: a panic inside any export, or inside a worker goroutine,
+reaches Python as RuntimeError and the next call works; numerical blow-up
+raises DivergenceError naming the time and the quantity.
+
+The hook is ns_debug_arm_fault (capi/fault.go): it arms a one-shot panic in
+the next call of an export (inside its recover), or with "worker" in the
+next parallel block or trial goroutine of whichever export runs next.
+"""
+
+import tempfile
+
+import numpy as np
+import pytest
+
+import natspike
+from natspike import _native
+from natspike._sweep import sweep
+
+W = np.array([0.02, -0.01, 0.015, 0.005])
+R = np.array([10.0, 50.0, 20.0, 5.0])
+TRAIN = dict(teacher=W[::-1].copy(), duration=0.02, eta=1e-3, seed=1, test_samples=2, test_bins=20)
+FN = _native.functions
+
+
+def arm(target):
+    _native.call(FN["ns_debug_arm_fault"], target.encode())
+
+
+def goroutines():
+    out = np.zeros(1, np.int64)
+    _native.call(FN["ns_debug_goroutines"], out)
+    return int(out[0])
+
+
+# One public (or test-hook) call per export, with valid arguments. Exports
+# reached only through another call (ns_train_plan through train) are
+# armed alone, so the fault fires in them.
+CALLS = {
+    "ns_version": _native.version,
+    "ns_coefficients": lambda: natspike.coefficients([0.0, 1.0], 3.85, 78.0),
+    "ns_fisher_matrix": lambda: natspike.fisher_matrix(W, R),
+    "ns_inverse_fisher_matrix": lambda: natspike.inverse_fisher_matrix(W, R),
+    "ns_monte_carlo_fisher": lambda: natspike.fisher_matrix(W, R, method="monte_carlo", samples=64, seed=1),
+    "ns_sample_usps": lambda: natspike.sample_usps(R, 3, seed=1),
+    "ns_train_plan": lambda: natspike.train("natural", W, R, **TRAIN),
+    "ns_train": lambda: natspike.train("natural", W, R, **TRAIN),
+    "ns_run_trials": lambda: natspike.run_trials("natural", W, R, n_trials=3, **TRAIN),
+    "ns_debug_panic": lambda: pytest.raises(ValueError, _native.call, FN["ns_debug_panic"], 99),
+    "ns_debug_sleep": lambda: _native.call_cancellable(FN["ns_debug_sleep"], 2),
+    "ns_debug_arm_fault": lambda: arm(""),
+    "ns_debug_goroutines": goroutines,
+}
+
+
+def test_every_export_has_a_fault_test():
+    assert set(CALLS) == set(FN), "add the new export to CALLS"
+
+
+@pytest.mark.parametrize("export", sorted(CALLS))
+def test_a_panic_in_any_export_is_a_runtime_error_and_the_next_call_works(export):
+    arm(export)
+    with pytest.raises(RuntimeError, match=f"fault injected into {export}"):
+        CALLS[export]()
+    CALLS[export]()  # works again, the fault was one-shot
+    assert natspike.coefficients(0.0, 3.85, 78.0).c1 > 0
+
+
+WORKER_CALLS = {
+    "coefficients (grid of 5000, worker blocks)": lambda: natspike.coefficients(np.linspace(-5, 5, 5000), 3.85, 78.0),
+    "sample_usps (600 samples, worker blocks)": lambda: natspike.sample_usps(R, 600, bins=20, seed=2),
+    "monte_carlo_fisher (8 chains)": lambda: natspike.fisher_matrix(W, R, method="monte_carlo", samples=64, seed=1),
+    "run_trials (trial goroutines)": lambda: natspike.run_trials("natural", W, R, n_trials=4, workers=2, **TRAIN),
+    "run_trials with a store (thread pool)": lambda: natspike.run_trials(
+        "natural", W, R, n_trials=4, workers=2, store=_fresh_store(), **TRAIN),
+    "sweep (thread pool)": lambda: sweep({"eta": [1e-3, 2e-3]}, rule="natural", weights=W, rates=R, **TRAIN),
+}
+
+
+_TMP = tempfile.TemporaryDirectory(prefix="natspike-fault-")
+
+
+def _fresh_store():
+    return tempfile.mkdtemp(dir=_TMP.name) + "/store"
+
+
+@pytest.mark.parametrize("what", list(WORKER_CALLS))
+def test_a_panic_in_a_worker_goroutine_is_a_runtime_error_and_the_next_call_works(what):
+    before = goroutines()
+    arm("worker")
+    with pytest.raises(RuntimeError, match="fault injected into a worker goroutine"):
+        WORKER_CALLS[what]()
+    WORKER_CALLS[what]()
+    assert goroutines() <= before + 2
+
+
+def test_faults_fire_once_per_arming_and_can_be_disarmed():
+    arm("ns_fisher_matrix")
+    arm("ns_fisher_matrix")
+    for _ in range(2):
+        with pytest.raises(RuntimeError):
+            natspike.fisher_matrix(W, R)
+    natspike.fisher_matrix(W, R)
+    arm("ns_sample_usps")
+    arm("")
+    natspike.sample_usps(R, 2, seed=1)
+    with pytest.raises(ValueError, match="target must be"):
+        arm("ns_no_such_export")
+
+
+def test_many_faults_in_a_row_leave_the_runtime_healthy():
+    before = goroutines()
+    for i in range(200):
+        export = sorted(CALLS)[i % len(CALLS)]
+        arm(export)
+        with pytest.raises(RuntimeError):
+            CALLS[export]()
+    arm("")
+    res = natspike.run_trials("natural", W, R, n_trials=2, **TRAIN)
+    assert np.isfinite(res.weights).all()
+    assert goroutines() <= before + 2
+
+
+# --- numerical blow-up ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rule", ["euclidean", "natural", "approximate"])
+def test_enormous_eta_in_run_trials_names_trial_time_and_quantity(rule):
+    quantity = "(membrane potential|weights|fisher coefficients)"
+    with pytest.raises(natspike.DivergenceError,
+                       match=rf"trial \d+: learning diverged at t = [0-9.e+-]+ s \(bin \d+\): {quantity}"):
+        natspike.run_trials(rule, W, R, n_trials=3, **{**TRAIN, "eta": 1e300, "duration": 0.5})
+
+
+def test_divergence_in_a_sweep_names_the_grid_point():
+    with pytest.raises(natspike.DivergenceError, match=r"grid point eta=1e\+200: .*diverged at t = .* s"):
+        sweep({"eta": [1e-3, 1e200]}, rule="natural", weights=W, rates=R, **{**TRAIN, "duration": 0.5})
+
+
+def test_a_metric_that_overflows_is_a_divergence_naming_time_and_quantity():
+    # Found by FuzzRunTrials: with the unbounded rectified quadratic the
+    # student's spike probability φ·dt exceeds 1 on the test set, and the
+    # Bernoulli D_KL became NaN while the run reported success.
+    neuron = natspike.Neuron(transfer="rectified_quadratic")
+    with pytest.raises(natspike.DivergenceError, match=r"at t = [0-9.e+-]+ s \(record \d+\): kl is NaN"):
+        natspike.run_trials("natural", np.array([52.01, -52.01]), np.array([10.0, 5.0]), n_trials=2,
+                            teacher=np.array([0.02, 52.01]), duration=1.0, eta=1.0, neuron=neuron, seed=1)
+
+
+def test_non_finite_outputs_of_extreme_parameters_are_refused():
+    with pytest.raises(ValueError, match="outside the numerically representable range"):
+        natspike.sample_usps(R, 3, neuron=natspike.Neuron(eps0=1e308), seed=1)
