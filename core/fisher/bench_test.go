@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/natspike/natspike/core/neuron"
+	"github.com/natspike/natspike/internal/benchcpu"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -17,7 +18,7 @@ func benchmarkCoefficients(b *testing.B, t neuron.Transfer, mu, variance float64
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
-	m := startCPU(b)
+	m := benchcpu.Start(b)
 	for range b.N {
 		c, err := e.Coefficients(mu, variance, 78, 1)
 		if err != nil {
@@ -25,7 +26,7 @@ func benchmarkCoefficients(b *testing.B, t neuron.Transfer, mu, variance float64
 		}
 		sinkCoefficients = c
 	}
-	m.stop(1, "op")
+	m.Stop(1, "op")
 }
 
 // BenchmarkCoefficients is the typical Fig 3F operating point (μ ≈ 0, σ² ≈ 4).
@@ -78,7 +79,7 @@ var sinkFloat float64
 func BenchmarkGammaS(b *testing.B) {
 	e, _ := NewEngine(neuron.DefaultSigmoid())
 	b.ReportAllocs()
-	m := startCPU(b)
+	m := benchcpu.Start(b)
 	for range b.N {
 		gs, err := e.GammaS(0, 4)
 		if err != nil {
@@ -86,7 +87,7 @@ func BenchmarkGammaS(b *testing.B) {
 		}
 		sinkFloat = gs
 	}
-	m.stop(1, "op")
+	m.Stop(1, "op")
 }
 
 func BenchmarkMoments(b *testing.B) {
@@ -163,7 +164,7 @@ func BenchmarkCacheCoefficients(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	mu, v := 1.7, 4.0
 	b.ReportAllocs()
-	m := startCPU(b)
+	m := benchcpu.Start(b)
 	for range b.N {
 		mu, v = driftStep(rng, mu, v)
 		co, err := c.Coefficients(mu, v, 78, 1)
@@ -172,7 +173,7 @@ func BenchmarkCacheCoefficients(b *testing.B) {
 		}
 		sinkCoefficients = co
 	}
-	m.stop(1, "op")
+	m.Stop(1, "op")
 	b.ReportMetric(float64(c.Fits)/float64(b.N), "fits/op")
 }
 
@@ -181,7 +182,7 @@ func BenchmarkCacheGammaS(b *testing.B) {
 	c, _ := NewCache(e, 1e-9)
 	rng := rand.New(rand.NewPCG(1, 1))
 	mu, v := 1.7, 4.0
-	m := startCPU(b)
+	m := benchcpu.Start(b)
 	for range b.N {
 		mu, v = driftStep(rng, mu, v)
 		gs, err := c.GammaS(mu, v)
@@ -190,7 +191,7 @@ func BenchmarkCacheGammaS(b *testing.B) {
 		}
 		sinkFloat = gs
 	}
-	m.stop(1, "op")
+	m.Stop(1, "op")
 }
 
 // BenchmarkDriftStep is the cost of driftStep alone, to subtract from the
@@ -198,10 +199,10 @@ func BenchmarkCacheGammaS(b *testing.B) {
 func BenchmarkDriftStep(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	mu, v := 1.7, 4.0
-	m := startCPU(b)
+	m := benchcpu.Start(b)
 	for range b.N {
 		mu, v = driftStep(rng, mu, v)
 	}
 	sinkFloat = mu + v
-	m.stop(1, "op")
+	m.Stop(1, "op")
 }

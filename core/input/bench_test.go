@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/natspike/natspike/core/neuron"
+	"github.com/natspike/natspike/internal/benchcpu"
 )
 
 // BenchmarkPoissonNext measures input generation alone, one bin of the
@@ -25,11 +26,11 @@ func BenchmarkPoissonNext(b *testing.B) {
 				b.Fatal(err)
 			}
 			var spikes []int
-			m := startCPU(b)
+			m := benchcpu.Start(b)
 			for range b.N {
 				spikes, _ = src.Next(spikes)
 			}
-			m.stop(n, "synapse-step")
+			m.Stop(n, "synapse-step")
 		})
 	}
 }

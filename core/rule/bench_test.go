@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/natspike/natspike/core/input"
+	"github.com/natspike/natspike/internal/benchcpu"
 )
 
 // BenchmarkStep measures one learning step (excluding input generation) of
@@ -52,7 +53,7 @@ func BenchmarkAdvance(b *testing.B) {
 						spikes[k] = append(spikes[k], i)
 					}
 				}
-				m := startCPU(b)
+				m := benchcpu.Start(b)
 				for k := 0; k < b.N; k++ {
 					pot, err := l.Advance(w, tr, spikes[k%64], target)
 					if err != nil {
@@ -62,7 +63,7 @@ func BenchmarkAdvance(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
-				m.stop(n, "synapse-step")
+				m.Stop(n, "synapse-step")
 			})
 		}
 	}
