@@ -8,12 +8,10 @@ first falls below 5·10⁻⁵ (Fig 9D). The crossing times are recomputed here
 from the recorded D_KL values with plain NumPy.
 
 Sizes are reduced (the paper uses 1000 trials of 133 min). They were chosen
-from larger runs (50–100 trials, 133 min; see the project's notes) so that
-each run lasts past the faster rule's crossing with margin, while the
-slower rule is still well above the threshold; seeds are fixed. A run ends
-before the slower rule crosses, which is enough for the claim: the faster
-rule's mean D_KL is below 5·10⁻⁵ at a time when the slower rule's is not
-yet.
+from runs with 10–100 trials of up to 133 min and from repeats with seven
+seeds at the test size (all passed), so that each run lasts well past the
+faster rule's crossing. The slower rule may or may not cross within the
+run; not crossing counts as later. Seeds are fixed.
 """
 
 import numpy as np
@@ -23,7 +21,7 @@ from natspike import experiments
 
 THRESHOLD = 5e-5
 SEED = 2022
-TRIALS = 6
+C8_TRIALS = 6
 
 
 def first_below(kl, minutes):
@@ -50,17 +48,20 @@ C8_RUNS = [(0.5, 50.0), (1.0, 30.0), (2.0, 30.0)]
 @pytest.mark.parametrize("factor, minutes", C8_RUNS, ids=[f"eta x{f:g}" for f, _ in C8_RUNS])
 def test_c8_natural_gradient_converges_before_euclidean(factor, minutes):
     eta = {rule: factor * experiments.PAPER_ETA[rule] for rule in ("natural", "euclidean")}
-    ds = experiments.figure3f(trials=TRIALS, minutes=minutes, seed=SEED, eta=eta, rules=("natural", "euclidean"))
+    ds = experiments.figure3f(trials=C8_TRIALS, minutes=minutes, seed=SEED, eta=eta, rules=("natural", "euclidean"))
     assert_first(ds, "natural", "euclidean")
     assert np.all(ds["kl"].values > 0) and np.all(np.isfinite(ds["kl_trials"].values))
 
 
 C12_PATTERNS = [(10.0, 30.0), (10.0, 50.0), (20.0, 20.0), (20.0, 40.0)]
-C12_MINUTES = 40.0
+# Measured with 10 trials and 7 seeds: the approximate rule crossed at 13–17 (10/30), 17–20 (10/50), 15–17 (20/20)
+# and 20–22 min (20/40); the Euclidean rule at 22–28, > 30, 18–23 and ≥ 30 min. 20/20 Hz has the smallest margin
+# (with 20 trials: approximate 14.2, Euclidean 20.0 min).
+C12_TRIALS, C12_MINUTES = 10, 30.0
 
 
 def test_c12_approximate_rule_converges_before_euclidean_for_all_patterns():
-    ds = experiments.figure12_curves(trials=TRIALS, minutes=C12_MINUTES, seed=SEED, patterns=C12_PATTERNS,
+    ds = experiments.figure12_curves(trials=C12_TRIALS, minutes=C12_MINUTES, seed=SEED, patterns=C12_PATTERNS,
                                      rules=("approximate", "euclidean"))
     for label in ds["pattern"].values:
         assert_first(ds.sel(pattern=label), "approximate", "euclidean")
