@@ -10,5 +10,8 @@
 // kept in a timing wheel of per-bin bitsets so that a bin's spikes come out
 // in ascending order at O(1) cost per spike;
 // Replay plays back a user-supplied spike matrix so that any external random
-// stream can be reproduced.
+// stream can be reproduced; Pool and PoolSource implement the authors' input
+// protocol of the Fig 3 family (spec §10.6): a pool of pre-drawn trains of
+// one interval per rate group, shared by all trials and resampled with
+// replacement every interval, with no spike in the first bin of a train.
 package input

@@ -94,10 +94,14 @@ func wheelSize(rates []float64, dt float64) int {
 	return size
 }
 
-// gap draws the number of bins to the next spike, ≥ 1, P(k) = (1−p)^{k−1} p.
-func (p *Poisson) gap(i int) int64 {
-	u := 1 - p.rng.Float64() // in (0, 1]
-	k := math.Floor(math.Log(u) / p.logq[i])
+// gap draws the number of bins to afferent i's next spike.
+func (p *Poisson) gap(i int) int64 { return geometricGap(p.rng, p.logq[i]) }
+
+// geometricGap draws the number of bins to the next spike, ≥ 1,
+// P(k) = (1−p)^{k−1} p, where logq = log(1 − p) < 0.
+func geometricGap(rng *rand.Rand, logq float64) int64 {
+	u := 1 - rng.Float64() // in (0, 1]
+	k := math.Floor(math.Log(u) / logq)
 	if k > 1e15 {
 		k = 1e15
 	}

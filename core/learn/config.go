@@ -3,6 +3,7 @@ package learn
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/natspike/natspike/core/input"
 	"github.com/natspike/natspike/core/neuron"
@@ -60,9 +61,43 @@ type Config struct {
 	// to the dense evaluation up to rounding. It needs somatic or dendritic
 	// weights and tau_m != tau_s.
 	EventDriven bool
+	// InputPool, if its Size is > 0, replaces the continuous Poisson input
+	// by the authors' pool protocol (spec §10.6; see InputPool).
+	InputPool InputPool
 	// Progress, if not nil, is called from the running goroutine with the
 	// number of bins completed since its previous call.
 	Progress func(bins int)
+}
+
+// InputPool is the authors' input protocol of the Fig 3 family (spec
+// §10.6), opt-in: Size trains of one Interval per distinct rate are drawn
+// once from seed.Stream(Seed, Stream, seed.InputPool), so every trial of a
+// run with the same Seed shares the pool. At the start of every interval the
+// USP traces are reset to zero and each afferent draws one train of its rate
+// group, with replacement, from the trial's input stream (input.Pool; bin 0
+// of every train carries no spike, the authors' first-bin quirk). Not
+// combinable with EventDriven or InputSpikes.
+type InputPool struct {
+	Size     int     // trains per rate group, 0 (off) or 1 … MaxPoolSize
+	Interval float64 // s per train, a whole number of bins ≥ dt; 0 means DefaultPoolInterval
+	Stream   uint64  // selects another pool for the same Seed
+}
+
+// Bounds and default of InputPool.
+const (
+	MaxPoolSize         = 1_000_000
+	DefaultPoolInterval = 1.0     // s, as in the authors' code
+	maxPoolSpikes       = 1 << 28 // expected spikes stored in a pool (4 bytes each)
+)
+
+// Bins returns the number of bins per interval at bin width dt.
+func (p InputPool) Bins(dt float64) int { return int(math.Round(p.interval() / dt)) }
+
+func (p InputPool) interval() float64 {
+	if p.Interval == 0 {
+		return DefaultPoolInterval
+	}
+	return p.Interval
 }
 
 // Bins returns the number of learning bins, round(Duration/dt).
@@ -130,6 +165,9 @@ func (c Config) Validate() error {
 	if err := c.validateEventDriven(); err != nil {
 		return err
 	}
+	if err := c.validatePool(); err != nil {
+		return err
+	}
 	return c.validateTeacher()
 }
 
@@ -172,6 +210,43 @@ func (c Config) validateEventDriven() error {
 	}
 	if c.Kernel.Alpha() {
 		return fmt.Errorf("event_driven: %w", rule.ErrNotEventDriven)
+	}
+	return nil
+}
+
+func (c Config) validatePool() error {
+	p, dt := c.InputPool, c.Kernel.Dt
+	if p.Size == 0 {
+		return nil
+	}
+	if p.Size < 0 || p.Size > MaxPoolSize {
+		return fmt.Errorf("input_pool_size must be 0 (off) or in [1, %d], got %d", MaxPoolSize, p.Size)
+	}
+	iv, bins := p.interval(), p.Bins(dt)
+	if !(iv >= dt) || math.IsInf(iv, 0) || bins > input.MaxPoolBins {
+		return fmt.Errorf("input_pool_interval must be finite, >= dt = %v s and at most 2^30 bins, got %v s", dt, iv)
+	}
+	if math.Abs(iv/dt-float64(bins)) > 1e-9*float64(bins) {
+		return fmt.Errorf("input_pool_interval must be a whole number of bins of dt = %v s, got %v s (%.6g bins)", dt, iv, iv/dt)
+	}
+	if c.EventDriven {
+		return fmt.Errorf("input_pool_size and event_driven cannot be combined: the event-driven evaluation does not support the input pool")
+	}
+	if c.InputSpikes != nil {
+		return fmt.Errorf("input_pool_size and inputs cannot be combined: replayed input spikes take the place of the pool")
+	}
+	return c.validatePoolMemory(bins)
+}
+
+// validatePoolMemory bounds the expected number of spikes stored in the pool.
+func (c Config) validatePoolMemory(bins int) error {
+	sum := 0.0
+	for _, r := range slices.Compact(slices.Sorted(slices.Values(c.Rates))) {
+		sum += r
+	}
+	spikes := float64(c.InputPool.Size) * float64(bins-1) * c.Kernel.Dt * sum
+	if spikes > maxPoolSpikes {
+		return fmt.Errorf("input_pool_size x input_pool_interval x (sum of the distinct rates) = %.3g expected pool spikes, more than the supported 2^28", spikes)
 	}
 	return nil
 }

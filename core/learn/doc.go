@@ -26,6 +26,18 @@
 // the dense evaluation up to rounding (tests: 1e-9 relative); combined with
 // rule.Config.CoefficientTol it makes long trials several times faster.
 //
+// Config.InputPool (opt-in, off by default) replaces the continuous Poisson
+// input by the authors' protocol of spec §10.6: Size trains of one Interval
+// (default 1 s) per distinct rate, drawn once from the run's Seed with
+// purpose seed.InputPool (so all trials of a run share the pool, whatever
+// the number of workers). At the start of every interval the USP traces are
+// reset to zero (after applying the update staged with the old traces) and
+// each afferent draws one train of its group with replacement from the
+// trial's input stream; bin 0 of every train carries no spike, as in the
+// authors' loop that starts at bin 1. Each interval thus begins with a
+// 20–30 ms ramp-up of the USPs from zero. It cannot be combined with
+// EventDriven or InputSpikes (a validation error names both).
+//
 // Random numbers come from streams derived from (Seed, Trial) and a purpose
 // (package seed), so a trial's result does not depend on which goroutine
 // runs it.

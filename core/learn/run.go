@@ -44,6 +44,7 @@ type trial struct {
 	fused   bool         // the learner's pipelined form drives the loop
 	events  *rule.Events // the event-driven form drives the loop (EventDriven)
 	target  []float64    // teacher weights for the fused teacher dot, or nil
+	reset   int          // bins per pool interval (traces restart from zero), or 0
 }
 
 // Run executes one trial and fills res. It returns ctx.Err() if the context
@@ -92,6 +93,14 @@ func newTrial(cfg Config, res *Result) (*trial, error) {
 func (t *trial) source() (input.Source, error) {
 	if t.cfg.InputSpikes != nil {
 		return input.NewReplay(t.cfg.InputSpikes, len(t.cfg.Rates))
+	}
+	if p := t.cfg.InputPool; p.Size > 0 {
+		t.reset = p.Bins(t.cfg.Kernel.Dt)
+		pool, err := input.NewPool(t.cfg.Rates, t.cfg.Kernel.Dt, p.Size, t.reset, seed.Stream(t.cfg.Seed, p.Stream, seed.InputPool))
+		if err != nil {
+			return nil, err
+		}
+		return pool.Source(seed.Stream(t.cfg.Seed, t.cfg.Trial, seed.Inputs)), nil
 	}
 	return input.NewPoisson(t.cfg.Rates, t.cfg.Kernel.Dt, seed.Stream(t.cfg.Seed, t.cfg.Trial, seed.Inputs))
 }
@@ -211,8 +220,24 @@ func (t *trial) flush() error {
 	return nil
 }
 
+// restartTraces resets the USP traces to zero at a pool interval
+// boundary, after applying the update the fused loop staged with the old
+// traces.
+func (t *trial) restartTraces() error {
+	if err := t.flush(); err != nil {
+		return lateWeights{err}
+	}
+	t.traces.Reset()
+	return nil
+}
+
 func (t *trial) step(k int) error {
 	var err error
+	if t.reset > 0 && k%t.reset == 0 && k > 0 {
+		if err := t.restartTraces(); err != nil {
+			return err
+		}
+	}
 	if t.spikes, err = t.src.Next(t.spikes); err != nil {
 		return err
 	}

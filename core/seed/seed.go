@@ -17,6 +17,10 @@ const (
 	TestSet
 	Output
 	Initial
+	// InputPool draws the authors' shared input pool (learn.InputPool); its
+	// trial index is the pool's stream number, not a trial, so that all
+	// trials of a run share one pool.
+	InputPool
 )
 
 // Stream returns a PCG generator for (root, trial, purpose).

@@ -38,7 +38,7 @@ func FuzzParseTrain(f *testing.F) {
 	for _, s := range []string{"{}", `{"rule":"natural","eta":0.001,"duration":0.01}`,
 		`{"rule":"approximate","eta":1,"duration":1,"coefficient_refresh":-1,"teacher":"poisson","teacher_rate":20}`,
 		`{"rule":"euclidean","eta":-1}`, `{"rule":"x"}`, `{"seed":-1}`, `{"seed":18446744073709551615}`,
-		`{"teacher":"replay","duration":0.001}`, `{"test_samples":-5}`, `{"neuron":{"dt":2}}`, `{`} {
+		`{"teacher":"replay","duration":0.001}`, `{"test_samples":-5}`, `{"duration":0.01,"eta":1,"input_pool_size":3,"input_pool_interval":0.002}`, `{"neuron":{"dt":2}}`, `{`} {
 		f.Add([]byte(s), 2, 10.0, 0.01, false)
 	}
 	f.Fuzz(func(t *testing.T, data []byte, n int, rate, w float64, dendritic bool) {

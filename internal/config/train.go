@@ -37,6 +37,10 @@ type TrainConfig struct {
 	// Speed options (opt-in; see rule.Config.CoefficientTol, learn.Config.EventDriven).
 	CoefficientTolerance float64 `json:"coefficient_tolerance"` // 0: exact quadrature
 	EventDriven          bool    `json:"event_driven"`          // event-driven evaluation
+	// The authors' input pool (opt-in, spec §10.6; see learn.InputPool).
+	InputPoolSize     int     `json:"input_pool_size"`     // trains per rate group; 0: off
+	InputPoolInterval float64 `json:"input_pool_interval"` // s per train
+	InputPoolStream   uint64  `json:"input_pool_stream"`   // which pool for the same seed
 }
 
 // DefaultTrain returns the defaults: the paper's neuron, the natural rule,
@@ -44,7 +48,8 @@ type TrainConfig struct {
 func DefaultTrain() TrainConfig {
 	return TrainConfig{Neuron: DefaultNeuron(), Rule: "natural", LRConvention: "exact", CoefficientRefresh: 1,
 		CU: rule.DefaultCU, CW: rule.DefaultCW, SilentRate: rule.DefaultSilentRate,
-		TestSamples: learn.DefaultTestSamples, TestBins: learn.DefaultTestBins, Teacher: TeacherRealizable}
+		TestSamples: learn.DefaultTestSamples, TestBins: learn.DefaultTestBins, Teacher: TeacherRealizable,
+		InputPoolInterval: learn.DefaultPoolInterval}
 }
 
 // ParseTrain decodes a JSON object over DefaultTrain.
@@ -77,7 +82,8 @@ func (c TrainConfig) Learn(a Arrays, trial uint64) (learn.Config, error) {
 	}
 	lc := learn.Config{Transfer: t, Kernel: k, Rule: rc, Rates: a.Rates, W0: a.W0, Teacher: teacher,
 		Duration: c.Duration, InputSpikes: a.InputSpikes, RecordEvery: c.RecordEvery, TraceEvery: c.TraceEvery,
-		TestSamples: c.TestSamples, TestBins: c.TestBins, Seed: c.Seed, Trial: trial, EventDriven: c.EventDriven}
+		TestSamples: c.TestSamples, TestBins: c.TestBins, Seed: c.Seed, Trial: trial, EventDriven: c.EventDriven,
+		InputPool: learn.InputPool{Size: c.InputPoolSize, Interval: c.InputPoolInterval, Stream: c.InputPoolStream}}
 	if a.Attenuation != nil {
 		lc.Param = neuron.Dendritic{Alpha: a.Attenuation}
 	}
