@@ -48,6 +48,16 @@ def test_run_trials_on_dask_is_bit_identical_and_uses_both_workers(client):
     IDENTITY["run_trials"] = dict(trials=12, tasks=len(stream.data), workers=len(workers), identical=True)
 
 
+@pytest.mark.timeout(120)
+def test_input_pool_on_dask_is_bit_identical(client):
+    pool = dict(n_trials=6, input_pool_size=100, input_pool_interval=0.1)
+    local = _trials(**pool)
+    remote = _trials(**pool, client=client, chunk_size=2)
+    for name in FIELDS:
+        assert np.array_equal(getattr(local, name), getattr(remote, name)), name
+    assert remote.params["input_pool_size"] == 100
+
+
 def _fig9d(**kw):
     eta0 = {"natural": 6e-4, "euclidean": 4.5e-7}
     return sweep({"rule": ["natural", "euclidean"], "eta_factor": [0.5, 1.0, 2.0]},

@@ -57,7 +57,8 @@ def _refresh(value):
 
 def _config(rule, *, neuron, eta, duration, lr_convention="exact", coefficient_refresh=1, c_u=0.95, c_w=0.05,
             silent_rate=1e-4, record_every=None, trace_every=None, test_samples=50, test_bins=500,
-            coefficient_tolerance=None, event_driven=False):
+            coefficient_tolerance=None, event_driven=False, input_pool_size=None, input_pool_interval=1.0,
+            input_pool_stream=0):
     """The control-plane dict that crosses the C ABI as JSON (teacher and seed added later)."""
     neuron = _neuron(neuron)
     dt = neuron.dt
@@ -74,7 +75,37 @@ def _config(rule, *, neuron, eta, duration, lr_convention="exact", coefficient_r
         if not np.isfinite(cfg[name]):
             raise ValueError(f"{name} must be finite, got {cfg[name]}")
     cfg.update(_speed_options(coefficient_tolerance, event_driven))
+    cfg.update(_input_pool(input_pool_size, input_pool_interval, input_pool_stream, dt, event_driven))
     return cfg
+
+
+MAX_POOL_SIZE = 10**6
+
+
+def _input_pool(size, interval, stream, dt, event_driven):
+    """The authors' input pool (spec §10.6), opt-in; off (None) adds nothing to the config."""
+    if size is None:
+        if not (isinstance(interval, numbers.Real) and interval == 1.0) or not (
+                isinstance(stream, numbers.Integral) and stream == 0):
+            raise ValueError("input_pool_interval and input_pool_stream need input_pool_size (the pool is off)")
+        return {}
+    if isinstance(size, bool) or not isinstance(size, numbers.Integral):
+        raise TypeError(f"input_pool_size must be None or an int, got {type(size).__name__}")
+    if not 1 <= size <= MAX_POOL_SIZE:
+        raise ValueError(f"input_pool_size must be None (off) or in [1, {MAX_POOL_SIZE}], got {size}")
+    iv = real_scalar(interval, "input_pool_interval")
+    bins = round(iv / dt) if np.isfinite(iv) else 0
+    if not (np.isfinite(iv) and iv >= dt and abs(iv / dt - bins) <= 1e-9 * bins):
+        raise ValueError(f"input_pool_interval must be finite, >= dt = {dt} s and a whole number of bins, "
+                         f"got {interval}")
+    if isinstance(stream, bool) or not isinstance(stream, numbers.Integral):
+        raise TypeError(f"input_pool_stream must be an int, got {type(stream).__name__}")
+    if not 0 <= stream < 2**64:
+        raise ValueError(f"input_pool_stream must be in [0, 2**64), got {stream}")
+    if event_driven:
+        raise ValueError("input_pool_size and event_driven cannot be combined: the event-driven evaluation "
+                         "does not support the input pool")
+    return {"input_pool_size": int(size), "input_pool_interval": iv, "input_pool_stream": int(stream)}
 
 
 def _speed_options(coefficient_tolerance, event_driven):
@@ -175,7 +206,8 @@ def _progress_bar(enabled, total, desc):
 def train(rule, weights, rates, *, teacher, duration, eta, seed=None, neuron=None, attenuation=None,
           record_every=None, lr_convention="exact", coefficient_refresh=1, c_u=0.95, c_w=0.05,
           silent_rate=1e-4, inputs=None, trace_every=None, test_samples=50, test_bins=500,
-          progress=False, coefficient_tolerance=None, event_driven=False) -> Result:
+          progress=False, coefficient_tolerance=None, event_driven=False, input_pool_size=None,
+          input_pool_interval=1.0, input_pool_stream=0) -> Result:
     r"""Run one learning trial of a Poisson neuron supervised by a teacher.
 
     n Poisson afferents (Bernoulli spikes with probability ``rates * dt`` per
@@ -251,6 +283,23 @@ def train(rule, weights, rates, *, teacher, duration, eta, seed=None, neuron=Non
         O(1) per input spike instead of O(n) per bin. Mathematically the same
         update; equal to the default dense evaluation up to rounding (tests
         bound the difference by 1e-9 relative). Needs ``tau_m != tau_s``.
+    input_pool_size : int, optional
+        Opt-in: the authors' input protocol of the Fig 3 family (spec §10.6)
+        instead of continuous Poisson input (default None: off). For every
+        distinct rate, ``input_pool_size`` trains of ``input_pool_interval``
+        s (8000 in the paper, at most 10⁶) are drawn once from ``seed`` and
+        shared by all trials of a run. At the start of every interval the
+        USP traces are reset to zero, so each interval begins with a 20–30 ms
+        ramp-up of the USPs, and every afferent replays a train of its rate
+        group drawn with replacement from the trial's input stream. As in
+        the authors' code, the first bin of every train carries no spike
+        (mean rate ``r·(1 − dt/input_pool_interval)``). Not combinable with
+        ``event_driven`` or ``inputs``.
+    input_pool_interval : float
+        Length of one pool train in s (default 1.0); a whole number of bins
+        ≥ ``dt``.
+    input_pool_stream : int
+        Selects another pool for the same ``seed`` (default 0).
 
     Returns
     -------
@@ -291,7 +340,9 @@ def train(rule, weights, rates, *, teacher, duration, eta, seed=None, neuron=Non
     cfg = _config(rule, neuron=neuron, eta=eta, duration=duration, lr_convention=lr_convention,
                   coefficient_refresh=coefficient_refresh, c_u=c_u, c_w=c_w, silent_rate=silent_rate,
                   record_every=record_every, trace_every=trace_every, test_samples=test_samples,
-                  test_bins=test_bins, coefficient_tolerance=coefficient_tolerance, event_driven=event_driven)
+                  test_bins=test_bins, coefficient_tolerance=coefficient_tolerance, event_driven=event_driven,
+                  input_pool_size=input_pool_size, input_pool_interval=input_pool_interval,
+                  input_pool_stream=input_pool_stream)
     cfg.update(teacher=kind, teacher_rate=rate, seed=root_seed(seed))
     bins, records, traces = _plan(cfg)
     check_trial_size(records, traces, r.size, cfg["test_samples"], cfg["test_bins"])

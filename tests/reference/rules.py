@@ -229,10 +229,23 @@ def _delta(rule, e, ws, alpha, x, V, r_hat, coeffs, ce, eps0, c_u, c_w):
     raise ValueError(f"rule must be one of {RULES}, got {rule!r}")
 
 
+def _interval_usps(spikes, reset_every, dt, tau_m, tau_s, eps0):
+    """USPs of one continuous train, or of trains restarted from zero every ``reset_every`` bins
+    with their first bin's spike ignored (see ``simulate``)."""
+    if reset_every <= 0:
+        return usp_traces(spikes, dt, tau_m, tau_s, eps0)
+    blocks = []
+    for start in range(0, spikes.shape[0], reset_every):
+        block = spikes[start:start + reset_every].copy()
+        block[0] = 0.0
+        blocks.append(usp_traces(block, dt, tau_m, tau_s, eps0))
+    return np.concatenate(blocks) if blocks else np.zeros_like(spikes)
+
+
 def simulate(
     rule, w0, rates, input_spikes, teacher_spikes, *, eta, dt, tau_m, tau_s, eps0, phi_max, beta, theta,
     attenuation=None, lr_convention="exact", coefficient_refresh=1, c_u=0.95, c_w=0.05, silent_rate=1e-4,
-    coefficients="quad", return_details=False,
+    coefficients="quad", return_details=False, reset_every=0,
 ):
     """Reference learning simulator (the discrete-time contract in the module docstring).
 
@@ -270,6 +283,10 @@ def simulate(
         Quadrature used for the coefficients.
     return_details : bool
         Also return per-bin diagnostics.
+    reset_every : int
+        If > 0, the authors' input-pool protocol (spec §10.6, §1.2): the USP traces restart from
+        zero at bins 0, reset_every, 2·reset_every, … and the spike of the first bin of each such
+        interval is ignored (the authors' trace loop starts at bin 1). 0: one continuous train.
 
     Returns
     -------
@@ -302,7 +319,7 @@ def simulate(
     ce = _c_eps(tau_m, tau_s, eps0)
     refresh = int(coefficient_refresh)
 
-    X = usp_traces(spikes, dt, tau_m, tau_s, eps0)  # step a for all bins (inputs do not depend on w)
+    X = _interval_usps(spikes, int(reset_every), dt, tau_m, tau_s, eps0)  # step a (inputs do not depend on w)
     traj = np.empty((K + 1, w.size))
     traj[0] = w
     if return_details:
