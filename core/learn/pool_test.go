@@ -217,3 +217,22 @@ func TestBadPoolConfigsNameTheParameter(t *testing.T) {
 		}
 	}
 }
+
+// TestPoolRestartAppliesThePendingUpdateFirst: the pipelined loop keeps a
+// bin's update pending until the next bin; at an interval boundary it must
+// be applied with the old traces before they are reset. Recording every bin
+// flushes every update at once, so both record strides must agree exactly.
+func TestPoolRestartAppliesThePendingUpdateFirst(t *testing.T) {
+	final := func(every int) []float64 {
+		cfg := poolConfig(rule.Natural, 2e-3, 0.5, 20, 50, 0.05)
+		cfg.RecordEvery = every
+		var res Result
+		if err := Run(context.Background(), cfg, &res); err != nil {
+			t.Fatal(err)
+		}
+		return res.Final
+	}
+	if a, b := final(1), final(7); !equal(a, b) {
+		t.Errorf("final weights depend on the record stride: %v vs %v", a, b)
+	}
+}
