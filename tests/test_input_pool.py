@@ -71,3 +71,20 @@ def test_bad_input_pool_options_raise_naming_the_parameter(kwargs, exc, words):
 def test_run_trials_rejects_the_pool_with_event_driven():
     with pytest.raises(ValueError, match="input_pool_size and event_driven"):
         natspike.run_trials("natural", W0, RATES, n_trials=2, event_driven=True, input_pool_size=8, **SHARED)
+
+
+def test_learning_curve_experiments_offer_the_authors_input_pool():
+    from natspike import experiments
+
+    kw = dict(trials=2, minutes=1.0, seed=3, rules=("natural",), record_every=10.0)
+    pooled = experiments.figure3f(input_pool=200, **kw)
+    stream = experiments.figure3f(**kw)
+    assert pooled.attrs["input_pool"] == 200 and stream.attrs["input_pool"] == 0
+    assert pooled.attrs["event_driven"] == 0, "the pool has no event-driven form"
+    assert np.all(np.isfinite(pooled["kl_trials"].values)) and np.all(pooled["kl_trials"].values > 0)
+    # Same seed, same w0 and w*: the test set is the same, the training inputs are not.
+    np.testing.assert_array_equal(pooled["kl_trials"].values[..., 0], stream["kl_trials"].values[..., 0])
+    assert not np.array_equal(pooled["kl_trials"].values[..., -1], stream["kl_trials"].values[..., -1])
+    for bad in (0, -5, 2.5, True, 10**7):
+        with pytest.raises(ValueError, match="input_pool"):
+            experiments.figure3f(input_pool=bad, **kw)

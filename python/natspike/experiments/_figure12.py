@@ -222,7 +222,7 @@ TABLE1_ETA = {(10.0, 30.0): {"natural": 6.55e-4, "approximate": 5.5e-4, "euclide
 
 def figure12_curves(trials=5, minutes=60.0, seed=2022, *, full=False, patterns=tuple(TABLE1_ETA),
                     rules=("natural", "euclidean", "approximate"), eta=None, n=100, record_every=100.0,
-                    fast=True, workers=None, client=None, progress=False):
+                    fast=True, input_pool=None, workers=None, client=None, progress=False):
     """Learning curves of the natural, Euclidean and approximate rules for four input patterns (Fig 12C–F).
 
     For each pattern (r1, r2) the Fig 3F protocol runs (see
@@ -260,6 +260,10 @@ def figure12_curves(trials=5, minutes=60.0, seed=2022, *, full=False, patterns=t
     fast : bool
         Opt-in speed-ups of :func:`natspike.train`, equal to the exact path up
         to rounding (see :func:`figure3f`); ``False`` for exact quadrature.
+    input_pool : int, optional
+        The authors' pool of 1-s input trains per rate group, restarted from
+        zero every second (8000 in the paper; see :func:`figure3f`).
+        ``None`` (default): continuous Poisson inputs.
     workers, client, progress
         Passed to :func:`natspike.run_trials`.
 
@@ -281,7 +285,7 @@ def figure12_curves(trials=5, minutes=60.0, seed=2022, *, full=False, patterns=t
     pairs = _curve_patterns(patterns)
     table = _curve_learning_rates(pairs, rules, eta)
     runs = [learning_curves(table[pair], pair, trials, minutes, seed, n=n, record_every=record_every, fast=fast,
-                            workers=workers, client=client, progress=progress) for pair in pairs]
+                            input_pool=input_pool, workers=workers, client=client, progress=progress) for pair in pairs]
     ds = xr.concat(runs, dim="pattern", combine_attrs="drop_conflicts")
     labels = [f"{r1:g}/{r2:g}" for r1, r2 in pairs]
     ds = ds.assign_coords(pattern=("pattern", labels), r1=("pattern", [p[0] for p in pairs]),

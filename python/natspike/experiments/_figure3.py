@@ -29,8 +29,8 @@ _METRICS = ("kl", "rate_error", "weight_distance")
 
 
 def figure3f(trials=16, minutes=60.0, seed=2022, *, full=False, n=100, rates=(10.0, 50.0), eta=None,
-             rules=("natural", "euclidean", "approximate"), record_every=100.0, fast=True, workers=None,
-             client=None, progress=False):
+             rules=("natural", "euclidean", "approximate"), record_every=100.0, fast=True, input_pool=None,
+             workers=None, client=None, progress=False):
     """Learning curves of Fig 3F (and the data of Fig 9A–C).
 
     Protocol (spec §8, Fig 3F): n = 100 afferents, the first half at 10 Hz,
@@ -45,8 +45,9 @@ def figure3f(trials=16, minutes=60.0, seed=2022, *, full=False, n=100, rates=(10
     D_KL is below 5·10⁻⁵ (Fig 9D). Differences from the
     authors' scripts, following the paper's equations: inputs are one
     continuous Poisson stream (not a pool of 1-s traces restarted from
-    zero), coefficients are exact every bin (no lookup table), and the
-    approximate rule uses the current V (spec §10.1, §10.2, §10.6).
+    zero; ``input_pool`` selects the authors' pool), coefficients are
+    exact every bin (no lookup table), and the approximate rule uses the
+    current V (spec §10.1, §10.2, §10.6).
 
     Parameters
     ----------
@@ -70,6 +71,14 @@ def figure3f(trials=16, minutes=60.0, seed=2022, *, full=False, n=100, rates=(10
         ≤ 1e-9, event-driven updates): the same equations, equal to the exact
         per-bin path up to rounding (weights agree to ~1e-14 after 20 min)
         and 5–10× faster. ``False``: exact quadrature in every bin.
+    input_pool : int, optional
+        The authors' input protocol (spec §10.6): a pool of this many 1-s
+        spike trains per rate group (8000 in the paper), shared by all
+        trials and resampled for every afferent every second, with the
+        USP traces restarting from zero each second (``input_pool_size``
+        of :func:`natspike.run_trials`). It is not event-driven, so
+        ``fast`` then uses only the coefficient patches. ``None``
+        (default): one continuous Poisson stream per afferent.
     workers, client, progress
         Passed to :func:`natspike.run_trials`.
 
@@ -86,13 +95,14 @@ def figure3f(trials=16, minutes=60.0, seed=2022, *, full=False, n=100, rates=(10
         trials, minutes = 1000, PAPER_MINUTES
     eta = {**PAPER_ETA, **(eta or {})}
     ds = learning_curves({rule: eta.get(rule) for rule in rules}, rates, trials, minutes, seed, n=n,
-                         record_every=record_every, fast=fast, workers=workers, client=client, progress=progress)
+                         record_every=record_every, fast=fast, input_pool=input_pool, workers=workers, client=client,
+                         progress=progress)
     ds.attrs["figure"] = "3F"
     return ds
 
 
 def learning_curves(eta, rates, trials, minutes, seed, *, n=100, record_every=100.0, lr_convention="authors",
-                    fast=True, workers=None, client=None, progress=False):
+                    fast=True, input_pool=None, workers=None, client=None, progress=False):
     """The Fig 3F protocol for the rules and learning rates in ``eta``.
 
     Parameters
@@ -109,6 +119,8 @@ def learning_curves(eta, rates, trials, minutes, seed, *, n=100, record_every=10
         "authors" (default) matches the paper's learning rates (spec §10.4).
     fast : bool
         Opt-in speed-ups of :func:`natspike.train` (see :func:`figure3f`).
+    input_pool : int, optional
+        The authors' input protocol (see :func:`figure3f`).
     workers, client, progress
         Passed to :func:`natspike.run_trials`.
 
@@ -121,12 +133,10 @@ def learning_curves(eta, rates, trials, minutes, seed, *, n=100, record_every=10
     import xarray as xr
 
     _check_size(trials, minutes, n)
-    if not isinstance(fast, (bool, np.bool_)):
-        raise TypeError(f"fast must be a bool, got {type(fast).__name__}")
     rules, etas = _check_eta(eta)
     pair = _check_rates(rates)
     r = np.repeat(pair, [n // 2, n - n // 2])
-    speed = {"coefficient_tolerance": FAST_TOLERANCE, "event_driven": True} if fast else {}
+    speed = _train_options(fast, input_pool)
     draw = lambda rng: rng.uniform(-1 / n, 1 / n, size=(2, n))  # noqa: E731  w0 and w* of one trial
     runs = [run_trials(rule, lambda rng: draw(rng)[0], r, teacher=lambda rng: draw(rng)[1], n_trials=trials,
                        seed=seed, duration=minutes * 60, eta=e, lr_convention=lr_convention,
@@ -143,9 +153,22 @@ def learning_curves(eta, rates, trials, minutes, seed, *, n=100, record_every=10
     _describe(ds)
     ds.attrs.update(trials=int(trials), minutes=float(minutes), seed=seed_attr(runs[0].seed), n=int(n),
                     rates=[float(x) for x in pair], lr_convention=lr_convention, record_every=float(record_every),
-                    threshold=CROSSING_THRESHOLD, coefficient_tolerance=FAST_TOLERANCE if fast else 0.0,
-                    event_driven=int(bool(fast)), version=runs[0].version)
+                    threshold=CROSSING_THRESHOLD, coefficient_tolerance=speed.get("coefficient_tolerance", 0.0),
+                    event_driven=int(speed.get("event_driven", False)), input_pool=int(input_pool or 0),
+                    version=runs[0].version)
     return ds
+
+
+def _train_options(fast, input_pool):
+    """Keyword arguments of run_trials for ``fast`` and ``input_pool`` (the pool is not event-driven)."""
+    if not isinstance(fast, (bool, np.bool_)):
+        raise TypeError(f"fast must be a bool, got {type(fast).__name__}")
+    options = {"coefficient_tolerance": FAST_TOLERANCE} if fast else {}
+    if input_pool is None:
+        return {**options, "event_driven": True} if fast else options
+    if isinstance(input_pool, bool) or not isinstance(input_pool, numbers.Integral) or not 1 <= input_pool <= 10**6:
+        raise ValueError(f"input_pool must be None or an int in [1, 1000000] (the paper: 8000), got {input_pool!r}")
+    return {**options, "input_pool_size": int(input_pool)}
 
 
 def seed_attr(seed):

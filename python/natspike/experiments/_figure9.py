@@ -14,7 +14,7 @@ FIGURE9_RULES = ("natural", "euclidean")
 
 
 def figure9(trials=5, minutes=100.0, seed=2022, *, full=False, eta_factors=(0.5, 1.0, 2.0), n=100,
-            rates=(10.0, 50.0), record_every=100.0, fast=True, workers=None, client=None, progress=False):
+            rates=(10.0, 50.0), record_every=100.0, fast=True, input_pool=None, workers=None, client=None, progress=False):
     """Convergence of natural and Euclidean learning (Fig 9A–D).
 
     Runs the Fig 3F protocol (see :func:`figure3f`: n = 100, 10/50 Hz,
@@ -54,6 +54,10 @@ def figure9(trials=5, minutes=100.0, seed=2022, *, full=False, eta_factors=(0.5,
     fast : bool
         Opt-in speed-ups of :func:`natspike.train`, equal to the exact path up
         to rounding (see :func:`figure3f`); ``False`` for exact quadrature.
+    input_pool : int, optional
+        The authors' pool of 1-s input trains per rate group, restarted from
+        zero every second (8000 in the paper; see :func:`figure3f`).
+        ``None`` (default): continuous Poisson inputs.
     workers, client, progress
         Passed to :func:`natspike.run_trials`.
 
@@ -73,8 +77,8 @@ def figure9(trials=5, minutes=100.0, seed=2022, *, full=False, eta_factors=(0.5,
         trials, minutes, eta_factors = 1000, PAPER_MINUTES, PAPER_ETA_FACTORS
     factors = _check_factors(eta_factors)
     runs = [learning_curves({rule: x * PAPER_ETA[rule] for rule in FIGURE9_RULES}, rates, trials, minutes, seed,
-                            n=n, record_every=record_every, fast=fast, workers=workers, client=client,
-                            progress=progress)
+                            n=n, record_every=record_every, fast=fast, input_pool=input_pool, workers=workers,
+                            client=client, progress=progress)
             for x in factors]
     ds = runs[factors.index(1.0)].drop_vars("eta")
     sweep = xr.concat([run["kl"] for run in runs], dim=xr.DataArray(factors, dims="eta_factor"))
