@@ -8,6 +8,7 @@ from .._fisher import coefficients, sample_usps
 from .._neuron import resolve
 from .._seeds import root_seed
 from .._trials import run_trials
+from ._figure3 import FAST_TOLERANCE, _train_options
 from ._figure3bc import _check_count, _check_positive, _neuron_attrs, seed_attr, transfer
 
 N = 2
@@ -29,7 +30,7 @@ _USP_STREAM = 3_004  # seed offset of the USP samples, away from the trial strea
 
 
 def figure3de(trials=2, minutes=100.0, seed=2022, *, full=False, samples=2000, cost_step=0.006,
-              record_every=100.0, workers=None, client=None, progress=False):
+              record_every=100.0, fast=True, workers=None, client=None, progress=False):
     """Cost contours, gradient vector fields and weight paths of Fig 3D–E (n = 2).
 
     Protocol (spec §8, Fig 3D–E): two afferents at 10 and 50 Hz, realizable
@@ -79,6 +80,11 @@ def figure3de(trials=2, minutes=100.0, seed=2022, *, full=False, samples=2000, c
         Grid step of the cost contours in n·w (paper: 0.006, 167 × 167).
     record_every : float
         Seconds between points of the weight paths (paper: 100 s).
+    fast : bool
+        Learning trials with the opt-in speed-ups of :func:`natspike.train`
+        (coefficients from verified Chebyshev patches, relative error
+        ≤ 1e-9, and event-driven updates; see :func:`figure3f`), about 5×
+        faster at n = 2; ``False``: exact quadrature in every bin.
     workers, client, progress
         Passed to :func:`natspike.run_trials`.
 
@@ -125,7 +131,8 @@ def figure3de(trials=2, minutes=100.0, seed=2022, *, full=False, samples=2000, c
 
     runs = {rule: run_trials(rule, np.asarray(START) / N, r, teacher=wstar, n_trials=trials, seed=root,
                              duration=minutes * 60, eta=ETA[rule], lr_convention="authors",
-                             record_every=record_every, workers=workers, client=client, progress=progress)
+                             record_every=record_every, workers=workers, client=client, progress=progress,
+                             **_train_options(fast, None))
             for rule in RULES}
     paths = np.stack([N * runs[rule].weights for rule in RULES])  # (rule, trial, time, 2)
     ds = xr.Dataset(
@@ -149,6 +156,7 @@ def figure3de(trials=2, minutes=100.0, seed=2022, *, full=False, samples=2000, c
                     samples=int(samples), usp_bins=2000, cost_step=float(cost_step), grid=list(GRID), n=N,
                     rates=list(RATES), start=list(START), target=list(TARGET), eta_natural=ETA["natural"],
                     eta_euclidean=ETA["euclidean"], lr_convention="authors", coefficient_refresh=1,
+                    coefficient_tolerance=FAST_TOLERANCE if fast else 0.0, event_driven=int(bool(fast)),
                     record_every=float(record_every), levels=list(LEVELS), units="n*w",
                     version=runs["natural"].version, **_neuron_attrs(neuron), **summary)
     return ds
