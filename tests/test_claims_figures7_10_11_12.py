@@ -39,6 +39,14 @@ def test_sparse_refresh_matches_every_bin():
         assert np.all(np.abs(a - b) <= 1e-3 * np.abs(a)), name
 
 
+def test_fig7_fast_coefficients_match_exact_quadrature():
+    kw = dict(grid=([1.5, 4.5], [2.5]), trials=2, seed=3, duration=10.0)
+    exact, fast = experiments.figure7(**kw, fast=False), experiments.figure7(**kw)
+    assert exact.attrs["coefficient_tolerance"] == 0.0 and fast.attrs["coefficient_tolerance"] == 1e-9
+    for name in ("change_st_trials", "change_ust_trials"):
+        np.testing.assert_allclose(fast[name].values, exact[name].values, rtol=1e-6, err_msg=name)
+
+
 def test_fig7_stimulated_change_does_not_depend_on_unstimulated_weights(fig7):
     # Unstimulated inputs are silent, so w_ust never enters V: columns differ only by noise.
     trials = fig7["change_st_trials"].values  # (st, ust, replicate)

@@ -159,11 +159,16 @@ def learning_curves(eta, rates, trials, minutes, seed, *, n=100, record_every=10
     return ds
 
 
-def _train_options(fast, input_pool):
-    """Keyword arguments of run_trials for ``fast`` and ``input_pool`` (the pool is not event-driven)."""
+def fast_tolerance(fast):
+    """The coefficient_tolerance that ``fast`` selects (None: exact quadrature in every bin)."""
     if not isinstance(fast, (bool, np.bool_)):
         raise TypeError(f"fast must be a bool, got {type(fast).__name__}")
-    options = {"coefficient_tolerance": FAST_TOLERANCE} if fast else {}
+    return FAST_TOLERANCE if fast else None
+
+
+def _train_options(fast, input_pool):
+    """Keyword arguments of run_trials for ``fast`` and ``input_pool`` (the pool is not event-driven)."""
+    options = {"coefficient_tolerance": FAST_TOLERANCE} if fast_tolerance(fast) else {}
     if input_pool is None:
         return {**options, "event_driven": True} if fast else options
     if isinstance(input_pool, bool) or not isinstance(input_pool, numbers.Integral) or not 1 <= input_pool <= 10**6:

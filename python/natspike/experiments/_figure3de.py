@@ -8,7 +8,7 @@ from .._fisher import coefficients, sample_usps
 from .._neuron import resolve
 from .._seeds import root_seed
 from .._trials import run_trials
-from ._figure3 import FAST_TOLERANCE, _train_options
+from ._figure3 import _train_options
 from ._figure3bc import _check_count, _check_positive, _neuron_attrs, seed_attr, transfer
 
 N = 2
@@ -129,10 +129,11 @@ def figure3de(trials=2, minutes=100.0, seed=2022, *, full=False, samples=2000, c
     cost_grid = np.arange(GRID[0], GRID[1], cost_step)
     cost = poisson_cost(cost_grid / N, cost_grid / N, wstar, x, neuron)
 
+    speed = _train_options(fast, None)
     runs = {rule: run_trials(rule, np.asarray(START) / N, r, teacher=wstar, n_trials=trials, seed=root,
                              duration=minutes * 60, eta=ETA[rule], lr_convention="authors",
                              record_every=record_every, workers=workers, client=client, progress=progress,
-                             **_train_options(fast, None))
+                             **speed)
             for rule in RULES}
     paths = np.stack([N * runs[rule].weights for rule in RULES])  # (rule, trial, time, 2)
     ds = xr.Dataset(
@@ -156,7 +157,8 @@ def figure3de(trials=2, minutes=100.0, seed=2022, *, full=False, samples=2000, c
                     samples=int(samples), usp_bins=2000, cost_step=float(cost_step), grid=list(GRID), n=N,
                     rates=list(RATES), start=list(START), target=list(TARGET), eta_natural=ETA["natural"],
                     eta_euclidean=ETA["euclidean"], lr_convention="authors", coefficient_refresh=1,
-                    coefficient_tolerance=FAST_TOLERANCE if fast else 0.0, event_driven=int(bool(fast)),
+                    coefficient_tolerance=speed.get("coefficient_tolerance", 0.0),
+                    event_driven=int(speed.get("event_driven", False)),
                     record_every=float(record_every), levels=list(LEVELS), units="n*w",
                     version=runs["natural"].version, **_neuron_attrs(neuron), **summary)
     return ds

@@ -8,7 +8,7 @@ import numpy as np
 
 from .._neuron import Neuron
 from .._trials import run_trials
-from ._figure3 import FAST_TOLERANCE
+from ._figure3 import fast_tolerance
 
 #: The Fig 7 setting (spec §8): 10 synapses, the first 5 driven at 5 Hz, the other 5 silent.
 N_SYNAPSES, N_STIMULATED, INPUT_RATE = 10, 5, 5.0
@@ -76,15 +76,8 @@ def _run(w0, trials, seed, *, refresh, tolerance, duration, eta, workers, progre
     weights = np.repeat(w0, trials, axis=0)
     return run_trials("natural", weights, rates, n_trials=len(weights), seed=seed, teacher=TEACHER_RATE,
                       duration=duration, eta=eta, neuron=Neuron(theta=THETA), coefficient_refresh=refresh,
-                      coefficient_tolerance=tolerance, record_every=record_every, test_samples=1, test_bins=1, workers=workers,
-                      progress=progress)
-
-
-def _tolerance(fast):
-    """coefficient_tolerance for ``fast`` (0: exact quadrature)."""
-    if not isinstance(fast, (bool, np.bool_)):
-        raise TypeError(f"fast must be a bool, got {type(fast).__name__}")
-    return FAST_TOLERANCE if fast else 0.0
+                      coefficient_tolerance=tolerance, record_every=record_every, test_samples=1, test_bins=1,
+                      workers=workers, progress=progress)
 
 
 def _group_change(weights, w0):
@@ -98,7 +91,7 @@ def _common_attrs(trials, seed, duration, eta, protocol, refresh, tolerance, res
     return dict(trials=int(trials), seed=int(seed), n=N_SYNAPSES, n_stimulated=N_STIMULATED,
                 input_rate=INPUT_RATE, teacher_rate=TEACHER_RATE, theta=THETA, duration=float(duration),
                 eta=float(eta), paper_eta=PAPER_ETA, protocol=protocol, coefficient_refresh=str(refresh),
-                coefficient_tolerance=tolerance,
+                coefficient_tolerance=tolerance or 0.0,
                 rule="natural", lr_convention="exact", silent_rate=1e-4, version=res.version)
 
 
@@ -172,7 +165,8 @@ def figure7(grid=12, trials=4, seed=2022, *, full=False, protocol="paper", durat
     refresh = _refresh(protocol, coefficient_refresh)
     st, ust = _grid_axes(grid, span, full)
     w0 = _initial_weights(st, ust)
-    res = _run(w0, trials, seed, refresh=refresh, tolerance=_tolerance(fast), duration=duration, eta=eta,
+    tolerance = fast_tolerance(fast)
+    res = _run(w0, trials, seed, refresh=refresh, tolerance=tolerance, duration=duration, eta=eta,
                workers=workers, progress=progress)
     shape = (len(st), len(ust), trials)
     dst, dust = _group_change(res.final_weights, np.repeat(w0, trials, axis=0))
@@ -187,7 +181,7 @@ def figure7(grid=12, trials=4, seed=2022, *, full=False, protocol="paper", durat
     ds["w_st"].attrs["long_name"] = "n·w_st(t0)"
     ds["w_ust"].attrs["long_name"] = "n·w_ust(t0)"
     ds.attrs.update(figure="7B-D", grid=[len(st), len(ust)], **_common_attrs(trials, seed, duration, eta, protocol,
-                                                                          refresh, _tolerance(fast), res))
+                                                                          refresh, tolerance, res))
     return ds
 
 
@@ -306,7 +300,8 @@ def figure7_examples(trials=4, seed=2022, *, values=MARKERS, duration=60.0, eta=
         raise ValueError(f"values must be a non-empty 1-D sequence of positive n·w, got {values!r}")
     refresh = _refresh(protocol, coefficient_refresh)
     w0 = np.repeat(values[:, None], N_SYNAPSES, axis=1) / N_SYNAPSES  # both groups start equal
-    res = _run(w0, trials, seed, refresh=refresh, tolerance=_tolerance(fast), duration=duration, eta=eta,
+    tolerance = fast_tolerance(fast)
+    res = _run(w0, trials, seed, refresh=refresh, tolerance=tolerance, duration=duration, eta=eta,
                workers=workers, progress=progress, record_every=record_every)
     w = res.weights.reshape(len(values), trials, len(res.times), N_SYNAPSES)
     start = w0[:, None, None, :]
@@ -318,7 +313,7 @@ def figure7_examples(trials=4, seed=2022, *, values=MARKERS, duration=60.0, eta=
                     coords={"example": values, "replicate": np.arange(trials), "time": res.times})
     ds["time"].attrs["units"] = "s"
     ds.attrs.update(figure="7E-G", record_every=float(record_every),
-                    **_common_attrs(trials, seed, duration, eta, protocol, refresh, _tolerance(fast), res))
+                    **_common_attrs(trials, seed, duration, eta, protocol, refresh, tolerance, res))
     return ds
 
 
