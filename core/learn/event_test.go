@@ -46,14 +46,7 @@ func TestEventDrivenMatchesDenseTrajectories(t *testing.T) {
 				cfg.Rule.Refresh = 7
 				cfg.Rule.LR = rule.Authors
 			}
-			var dense, events Result
-			if err := Run(context.Background(), cfg, &dense); err != nil {
-				t.Fatal(err)
-			}
-			cfg.EventDriven = true
-			if err := Run(context.Background(), cfg, &events); err != nil {
-				t.Fatal(err)
-			}
+			dense, events := denseAndEventDriven(t, cfg)
 			dw := relativeDeviation(events.Weights, dense.Weights)
 			dv := relativeDeviation(events.Voltage, dense.Voltage)
 			dk := relativeDeviation(events.KL, dense.KL)
@@ -87,7 +80,17 @@ func TestEventDrivenStaysCloseOverLongRuns(t *testing.T) {
 	cfg := fig3Config(rule.Natural, 6e-4, 200, 300)
 	cfg.Rule.LR = rule.Authors
 	cfg.RecordEvery = 20000
-	var dense, events Result
+	dense, events := denseAndEventDriven(t, cfg)
+	if d := relativeDeviation(events.Weights, dense.Weights); d > 1e-9 {
+		t.Errorf("weights deviate by %.2g after 200 s", d)
+	} else {
+		t.Logf("weights deviate by %.2g after 200 s", d)
+	}
+}
+
+// denseAndEventDriven runs cfg densely and event-driven.
+func denseAndEventDriven(t *testing.T, cfg Config) (dense, events Result) {
+	t.Helper()
 	if err := Run(context.Background(), cfg, &dense); err != nil {
 		t.Fatal(err)
 	}
@@ -95,9 +98,5 @@ func TestEventDrivenStaysCloseOverLongRuns(t *testing.T) {
 	if err := Run(context.Background(), cfg, &events); err != nil {
 		t.Fatal(err)
 	}
-	if d := relativeDeviation(events.Weights, dense.Weights); d > 1e-9 {
-		t.Errorf("weights deviate by %.2g after 200 s", d)
-	} else {
-		t.Logf("weights deviate by %.2g after 200 s", d)
-	}
+	return dense, events
 }
