@@ -15,7 +15,7 @@ SOURCES := $(shell find . \( -path ./.git -o -path ./.venv -o -path './_build*' 
              -o \( \( -name '*.go' -a ! -name '*_test.go' \) -o -name '*.py' -o -name '*.h' -o -name go.mod -o -name go.sum \
                    -o -name pyproject.toml -o -name MANIFEST.in \) -print)
 
-.PHONY: install test test-go test-python fuzz soak demo bench clean distclean
+.PHONY: install lint test test-go test-python fuzz soak demo bench clean distclean
 
 install: $(STAMP)
 
@@ -29,7 +29,12 @@ $(STAMP): $(PY) requirements-test.txt $(SOURCES)
 	$(PY) -m pip install -q .
 	touch $@
 
-test: install test-go fuzz test-python
+test: install lint test-go fuzz test-python
+
+# ruff, configured in pyproject.toml: lint and format are both enforced.
+lint: install
+	$(VENV)/bin/ruff check python tests setup.py
+	$(VENV)/bin/ruff format --check python tests setup.py
 
 test-go:
 	go vet ./...

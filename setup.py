@@ -50,7 +50,7 @@ def go_env(go, *names):
 
 def check_toolchain():
     """Return the go executable, or raise one error listing what is missing."""
-    need = "%d.%d" % required_go()
+    need = "{}.{}".format(*required_go())
     go, problems = shutil.which(os.environ.get("GO", "go")), []
     if go is None:
         problems.append(f"Go >= {need} (`go` is not on PATH)")
@@ -64,13 +64,15 @@ def check_toolchain():
     try:
         import pybindgen  # noqa: F401  (gopy's generator runs under this interpreter)
     except ImportError:
-        problems.append("the Python package pybindgen (`pip install pybindgen`; pip does this itself "
-                        "for `pip install .`)")
+        problems.append(
+            "the Python package pybindgen (`pip install pybindgen`; pip does this itself for `pip install .`)"
+        )
     if problems:
         raise PlatformError(
             "natspike compiles its Go core when installed and needs: " + "; ".join(problems) + ". "
             "Install Go from https://go.dev/dl/ and a C compiler (Debian/Ubuntu: "
-            "`apt-get install gcc`; macOS: `xcode-select --install`), then retry.")
+            "`apt-get install gcc`; macOS: `xcode-select --install`), then retry."
+        )
     return go
 
 
@@ -91,16 +93,30 @@ class GoExtension(Extension):
 class GoBuild(build_ext):
     def build_extension(self, ext):
         go = check_toolchain()
-        env = dict(os.environ, CGO_ENABLED="1", CGO_LDFLAGS_ALLOW="-fwrapv",
-                   GOFLAGS=(os.environ.get("GOFLAGS", "") + " -buildvcs=false").strip())
+        env = dict(
+            os.environ,
+            CGO_ENABLED="1",
+            CGO_LDFLAGS_ALLOW="-fwrapv",
+            GOFLAGS=(os.environ.get("GOFLAGS", "") + " -buildvcs=false").strip(),
+        )
         out = ROOT / f"_build/gopy-{sys.implementation.cache_tag}"
         with tempfile.TemporaryDirectory(prefix="natspike-tools-") as tmp, go_mod_guard():
             for name, pkg in TOOLS.items():
                 run([go, "build", "-o", Path(tmp, name), pkg], env)
             env["PATH"] = tmp + os.pathsep + env["PATH"]
             shutil.rmtree(out, ignore_errors=True)
-            run(["gopy", "build", "-dynamic-link=true", "-symbols=false", f"-vm={sys.executable}",
-                 f"-output={out}", GO_PACKAGE], env)
+            run(
+                [
+                    "gopy",
+                    "build",
+                    "-dynamic-link=true",
+                    "-symbols=false",
+                    f"-vm={sys.executable}",
+                    f"-output={out}",
+                    GO_PACKAGE,
+                ],
+                env,
+            )
         products = [out / Path(self.get_ext_filename(ext.name)).name, *(out / w for w in WRAPPERS), HEADER]
         targets = [Path(self.get_ext_fullpath(ext.name)).parent]
         if self.inplace or getattr(self, "editable_mode", False):

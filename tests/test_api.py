@@ -1,9 +1,8 @@
 """API behaviour of train / run_trials / Result: shapes, dtypes, seeds, errors, persistence."""
 
+import natspike
 import numpy as np
 import pytest
-
-import natspike
 
 N = 10
 RATES = np.r_[np.full(N // 2, 10.0), np.full(N - N // 2, 50.0)]
@@ -80,8 +79,9 @@ def test_to_xarray_labels_dimensions():
 
 
 def test_run_trials_stacks_trials_and_is_identical_for_any_worker_count():
-    kw = dict(n_trials=5, seed=3, teacher=lambda rng: rng.uniform(-0.05, 0.05, N), duration=0.5, eta=1e-3,
-              record_every=0.25)
+    kw = dict(
+        n_trials=5, seed=3, teacher=lambda rng: rng.uniform(-0.05, 0.05, N), duration=0.5, eta=1e-3, record_every=0.25
+    )
     one = natspike.run_trials("natural", lambda rng: rng.uniform(-0.05, 0.05, N), RATES, workers=1, **kw)
     two = natspike.run_trials("natural", lambda rng: rng.uniform(-0.05, 0.05, N), RATES, workers=2, **kw)
     assert one.weights.shape == (5, 3, N) and one.kl.shape == (5, 3) and one.completed.all()
@@ -97,39 +97,50 @@ def test_run_trials_chunk_equals_the_same_trials_of_a_full_run():
     np.testing.assert_array_equal(full.final_weights[0], single.final_weights)
 
 
-@pytest.mark.parametrize("kwargs,exc,words", [
-    (dict(rule="newton"), ValueError, "rule"),
-    (dict(rule=3), TypeError, "rule"),
-    (dict(eta=-1.0), ValueError, "eta"),
-    (dict(eta=float("nan")), ValueError, "eta"),
-    (dict(duration=1e-6), ValueError, "duration"),
-    (dict(weights=W0[:-1]), ValueError, "same length"),
-    (dict(weights=np.r_[W0[:-1], np.nan]), ValueError, "weights"),
-    (dict(rates=-RATES), ValueError, "rates"),
-    (dict(rates=RATES * 1e3), ValueError, "rates"),
-    (dict(teacher=WSTAR[:3]), ValueError, "teacher"),
-    (dict(teacher=np.array([0, 2, 1], dtype=np.uint8)), ValueError, "teacher"),
-    (dict(attenuation=np.full(N, 1.5)), ValueError, "attenuation"),
-    (dict(lr_convention="fast"), ValueError, "lr_convention"),
-    (dict(coefficient_refresh=0), ValueError, "coefficient_refresh"),
-    (dict(record_every=1e-9), ValueError, "record_every"),
-    (dict(seed=-1), ValueError, "seed"),
-    (dict(seed="x"), TypeError, "seed"),
-    (dict(neuron="paper"), TypeError, "neuron"),
-    (dict(inputs=np.zeros((3, N))), ValueError, "inputs"),
-])
+@pytest.mark.parametrize(
+    "kwargs,exc,words",
+    [
+        (dict(rule="newton"), ValueError, "rule"),
+        (dict(rule=3), TypeError, "rule"),
+        (dict(eta=-1.0), ValueError, "eta"),
+        (dict(eta=float("nan")), ValueError, "eta"),
+        (dict(duration=1e-6), ValueError, "duration"),
+        (dict(weights=W0[:-1]), ValueError, "same length"),
+        (dict(weights=np.r_[W0[:-1], np.nan]), ValueError, "weights"),
+        (dict(rates=-RATES), ValueError, "rates"),
+        (dict(rates=RATES * 1e3), ValueError, "rates"),
+        (dict(teacher=WSTAR[:3]), ValueError, "teacher"),
+        (dict(teacher=np.array([0, 2, 1], dtype=np.uint8)), ValueError, "teacher"),
+        (dict(attenuation=np.full(N, 1.5)), ValueError, "attenuation"),
+        (dict(lr_convention="fast"), ValueError, "lr_convention"),
+        (dict(coefficient_refresh=0), ValueError, "coefficient_refresh"),
+        (dict(record_every=1e-9), ValueError, "record_every"),
+        (dict(seed=-1), ValueError, "seed"),
+        (dict(seed="x"), TypeError, "seed"),
+        (dict(neuron="paper"), TypeError, "neuron"),
+        (dict(inputs=np.zeros((3, N))), ValueError, "inputs"),
+    ],
+)
 def test_bad_input_raises_naming_the_parameter(kwargs, exc, words):
     args = dict(rule="natural", weights=W0, rates=RATES)
     for k in list(args):
         if k in kwargs:
             args[k] = kwargs.pop(k)
     with pytest.raises(exc, match=words):
-        _train(args["rule"], **{**kwargs}) if args["weights"] is W0 and args["rates"] is RATES else \
-            natspike.train(args["rule"], args["weights"], args["rates"], teacher=kwargs.pop("teacher", WSTAR),
-                           duration=1.0, eta=1e-3, **kwargs)
+        _train(args["rule"], **{**kwargs}) if args["weights"] is W0 and args["rates"] is RATES else natspike.train(
+            args["rule"],
+            args["weights"],
+            args["rates"],
+            teacher=kwargs.pop("teacher", WSTAR),
+            duration=1.0,
+            eta=1e-3,
+            **kwargs,
+        )
 
 
 @pytest.mark.parametrize("rule", ["euclidean", "natural", "approximate"])
 def test_divergence_raises_divergence_error_naming_time_and_quantity(rule):
-    with pytest.raises(natspike.DivergenceError, match=r"diverged at t = [0-9.e-]+ s \(bin \d+\): (membrane potential|weights)"):
+    with pytest.raises(
+        natspike.DivergenceError, match=r"diverged at t = [0-9.e-]+ s \(bin \d+\): (membrane potential|weights)"
+    ):
         _train(eta=1e12, rule=rule)

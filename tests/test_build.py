@@ -14,10 +14,9 @@ import threading
 import time
 from pathlib import Path
 
+import natspike
 import numpy as np
 import pytest
-
-import natspike
 from natspike import _native
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,8 +31,12 @@ def test_version_is_the_go_version():
 
 
 class _DlInfo(ctypes.Structure):
-    _fields_ = [("fname", ctypes.c_char_p), ("fbase", ctypes.c_void_p),
-                ("sname", ctypes.c_char_p), ("saddr", ctypes.c_void_p)]
+    _fields_ = [
+        ("fname", ctypes.c_char_p),
+        ("fbase", ctypes.c_void_p),
+        ("sname", ctypes.c_char_p),
+        ("saddr", ctypes.c_void_p),
+    ]
 
 
 def _object_file(address):
@@ -49,8 +52,11 @@ def test_one_library_one_go_runtime():
     assert _object_file(ctypes.cast(FUNCTIONS["ns_version"], ctypes.c_void_p).value) == lib_path
     assert _object_file(ctypes.cast(_native.lib.PyInit__bindings, ctypes.c_void_p).value) == lib_path
     # ... which is mapped once: no second copy of the Go runtime.
-    mapped = {line.split()[-1] for line in Path("/proc/self/maps").read_text().splitlines()
-              if "natspike" in line and ".so" in line}
+    mapped = {
+        line.split()[-1]
+        for line in Path("/proc/self/maps").read_text().splitlines()
+        if "natspike" in line and ".so" in line
+    }
     assert mapped == {lib_path}
     # The Go counter bumped by ctypes calls is the one gopy reads.
     before = _native.go.NativeCalls()
@@ -61,17 +67,26 @@ def test_one_library_one_go_runtime():
 
 def test_header_functions_are_declared():
     assert _native.HEADER.exists()
-    assert {"ns_version", "ns_coefficients", "ns_fisher_matrix", "ns_inverse_fisher_matrix",
-            "ns_debug_panic", "ns_debug_sleep"} <= set(FUNCTIONS)
+    assert {
+        "ns_version",
+        "ns_coefficients",
+        "ns_fisher_matrix",
+        "ns_inverse_fisher_matrix",
+        "ns_debug_panic",
+        "ns_debug_sleep",
+    } <= set(FUNCTIONS)
     assert FUNCTIONS["ns_coefficients"].argtypes[4] is ctypes.c_longlong
 
 
-@pytest.mark.parametrize("mean, var, q, shape", [
-    (0.0, 3.85, 78.0, ()),
-    ([0.0, 5.0], 30.0, 78.0, (2,)),
-    (np.zeros((3, 1)), [10.0, 30.0], 52, (3, 2)),
-    (np.arange(4).reshape(2, 2), 10, np.float32(5.0), (2, 2)),
-])
+@pytest.mark.parametrize(
+    "mean, var, q, shape",
+    [
+        (0.0, 3.85, 78.0, ()),
+        ([0.0, 5.0], 30.0, 78.0, (2,)),
+        (np.zeros((3, 1)), [10.0, 30.0], 52, (3, 2)),
+        (np.arange(4).reshape(2, 2), 10, np.float32(5.0), (2, 2)),
+    ],
+)
 def test_coefficients_broadcast_shapes_and_dtypes(mean, var, q, shape):
     c = natspike.coefficients(mean, var, q)
     for name, value in c.to_dict().items():
@@ -100,16 +115,18 @@ def test_coefficients_match_the_papers_table():
 
 
 def _input_statistics(w, r, neuron):
-    return (neuron.eps0 * np.sum(w * r), np.sum(w**2 * r) / neuron.c_eps,
-            neuron.c_eps * neuron.eps0**2 * np.sum(r))
+    return (neuron.eps0 * np.sum(w * r), np.sum(w**2 * r) / neuron.c_eps, neuron.c_eps * neuron.eps0**2 * np.sum(r))
 
 
 def _eqn81(w, r, neuron):
     c = natspike.coefficients(*_input_statistics(w, r, neuron), neuron=neuron)
     cov = np.diag(r / neuron.c_eps)  # Σ_usp, Eqn 68
     sw, e0 = cov @ w, neuron.eps0
-    return (c.c1 * (e0**2 * np.outer(r, r) + cov) + c.c2 * e0 * (np.outer(sw, r) + np.outer(r, sw))
-            + c.c3 * np.outer(sw, sw))
+    return (
+        c.c1 * (e0**2 * np.outer(r, r) + cov)
+        + c.c2 * e0 * (np.outer(sw, r) + np.outer(r, sw))
+        + c.c3 * np.outer(sw, sw)
+    )
 
 
 @pytest.mark.parametrize("neuron", [natspike.Neuron(), natspike.Neuron(theta=5.0, eps0=0.5, tau_s=0.004)])
@@ -131,33 +148,36 @@ def test_scalar_rates_broadcast():
     np.testing.assert_array_equal(natspike.fisher_matrix(w, 20.0), natspike.fisher_matrix(w, [20.0] * 3))
 
 
-@pytest.mark.parametrize("call, error, name", [
-    (lambda: natspike.Neuron(beta=-1), ValueError, "beta"),
-    (lambda: natspike.Neuron(phi_max=float("nan")), ValueError, "phi_max"),
-    (lambda: natspike.Neuron(dt=0.1), ValueError, "dt"),
-    (lambda: natspike.Neuron(transfer="relu"), ValueError, "transfer"),
-    (lambda: natspike.Neuron(transfer="rectified_quadratic", scale=0), ValueError, "scale"),
-    (lambda: natspike.Neuron(beta="x"), TypeError, "beta"),
-    (lambda: natspike.Neuron(tau_m=True), TypeError, "tau_m"),
-    (lambda: natspike.coefficients(np.nan, 1.0, 1.0), ValueError, "mean"),
-    (lambda: natspike.coefficients(0.0, [1.0, -1.0], 1.0), ValueError, "var"),
-    (lambda: natspike.coefficients(0.0, 0.0, 1.0), ValueError, "var"),
-    (lambda: natspike.coefficients(0.0, np.inf, 1.0), ValueError, "var"),
-    (lambda: natspike.coefficients(0.0, 1.0, -1.0), ValueError, "q"),
-    (lambda: natspike.coefficients([0.0, 1.0], [1.0, 2.0, 3.0], 1.0), ValueError, "broadcast"),
-    (lambda: natspike.coefficients("a", 1.0, 1.0), TypeError, "mean"),
-    (lambda: natspike.coefficients(1j, 1.0, 1.0), TypeError, "mean"),
-    (lambda: natspike.coefficients(0.0, 1.0, 1.0, neuron="sigmoid"), TypeError, "neuron"),
-    (lambda: natspike.fisher_matrix([0.1, 0.2], [1.0, 2.0, 3.0]), ValueError, "same length"),
-    (lambda: natspike.fisher_matrix([0.1, np.inf], [1.0, 2.0]), ValueError, "weights"),
-    (lambda: natspike.fisher_matrix([[0.1]], [1.0]), ValueError, "weights"),
-    (lambda: natspike.fisher_matrix([], []), ValueError, "weights"),
-    (lambda: natspike.fisher_matrix([0.1, 0.2], [1.0, -2.0]), ValueError, "rates"),
-    (lambda: natspike.fisher_matrix([0.0, 0.0], [1.0, 2.0]), ValueError, "variance"),
-    (lambda: natspike.fisher_matrix([0.1], [1.0], method="exact"), ValueError, "method"),
-    (lambda: natspike.fisher_matrix([0.1], [1.0], seed=1), ValueError, "seed"),
-    (lambda: natspike.inverse_fisher_matrix([0.1, 0.2], [1.0, 0.0]), ValueError, "rates"),
-])
+@pytest.mark.parametrize(
+    "call, error, name",
+    [
+        (lambda: natspike.Neuron(beta=-1), ValueError, "beta"),
+        (lambda: natspike.Neuron(phi_max=float("nan")), ValueError, "phi_max"),
+        (lambda: natspike.Neuron(dt=0.1), ValueError, "dt"),
+        (lambda: natspike.Neuron(transfer="relu"), ValueError, "transfer"),
+        (lambda: natspike.Neuron(transfer="rectified_quadratic", scale=0), ValueError, "scale"),
+        (lambda: natspike.Neuron(beta="x"), TypeError, "beta"),
+        (lambda: natspike.Neuron(tau_m=True), TypeError, "tau_m"),
+        (lambda: natspike.coefficients(np.nan, 1.0, 1.0), ValueError, "mean"),
+        (lambda: natspike.coefficients(0.0, [1.0, -1.0], 1.0), ValueError, "var"),
+        (lambda: natspike.coefficients(0.0, 0.0, 1.0), ValueError, "var"),
+        (lambda: natspike.coefficients(0.0, np.inf, 1.0), ValueError, "var"),
+        (lambda: natspike.coefficients(0.0, 1.0, -1.0), ValueError, "q"),
+        (lambda: natspike.coefficients([0.0, 1.0], [1.0, 2.0, 3.0], 1.0), ValueError, "broadcast"),
+        (lambda: natspike.coefficients("a", 1.0, 1.0), TypeError, "mean"),
+        (lambda: natspike.coefficients(1j, 1.0, 1.0), TypeError, "mean"),
+        (lambda: natspike.coefficients(0.0, 1.0, 1.0, neuron="sigmoid"), TypeError, "neuron"),
+        (lambda: natspike.fisher_matrix([0.1, 0.2], [1.0, 2.0, 3.0]), ValueError, "same length"),
+        (lambda: natspike.fisher_matrix([0.1, np.inf], [1.0, 2.0]), ValueError, "weights"),
+        (lambda: natspike.fisher_matrix([[0.1]], [1.0]), ValueError, "weights"),
+        (lambda: natspike.fisher_matrix([], []), ValueError, "weights"),
+        (lambda: natspike.fisher_matrix([0.1, 0.2], [1.0, -2.0]), ValueError, "rates"),
+        (lambda: natspike.fisher_matrix([0.0, 0.0], [1.0, 2.0]), ValueError, "variance"),
+        (lambda: natspike.fisher_matrix([0.1], [1.0], method="exact"), ValueError, "method"),
+        (lambda: natspike.fisher_matrix([0.1], [1.0], seed=1), ValueError, "seed"),
+        (lambda: natspike.inverse_fisher_matrix([0.1, 0.2], [1.0, 0.0]), ValueError, "rates"),
+    ],
+)
 def test_errors_name_the_parameter(call, error, name):
     with pytest.raises(error, match=re.escape(name)):
         call()
@@ -176,13 +196,16 @@ def test_go_side_validation_and_json_errors_become_value_errors():
         _native.call(fn, b"{}", None, ones, ones, 1, out, None, None)
 
 
-@pytest.mark.parametrize("kind, error, text", [
-    (0, RuntimeError, "internal error: ns_debug_panic was asked to panic (at "),
-    (1, RuntimeError, "index out of range"),
-    (2, RuntimeError, "worker panic"),
-    (3, MemoryError, "out of memory"),
-    (9, ValueError, "kind must be"),
-])
+@pytest.mark.parametrize(
+    "kind, error, text",
+    [
+        (0, RuntimeError, "internal error: ns_debug_panic was asked to panic (at "),
+        (1, RuntimeError, "index out of range"),
+        (2, RuntimeError, "worker panic"),
+        (3, MemoryError, "out of memory"),
+        (9, ValueError, "kind must be"),
+    ],
+)
 def test_panics_become_exceptions_and_the_library_keeps_working(kind, error, text):
     with pytest.raises(error, match=re.escape(text)):
         _native.call(FUNCTIONS["ns_debug_panic"], kind)
@@ -190,9 +213,14 @@ def test_panics_become_exceptions_and_the_library_keeps_working(kind, error, tex
 
 
 def test_help_shows_the_docstring():
-    out = subprocess.run([sys.executable, "-c", "import natspike; help(natspike.coefficients)"],
-                         capture_output=True, text=True, env=dict(os.environ, PAGER="cat", TERM="dumb"),
-                         check=True, timeout=60).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", "import natspike; help(natspike.coefficients)"],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PAGER="cat", TERM="dumb"),
+        check=True,
+        timeout=60,
+    ).stdout
     assert "Eqns 77–82" in out and "Parameters" in out and "Returns" in out
 
 

@@ -6,10 +6,9 @@ invariances, closed forms) or compares with an independent NumPy computation
 numbers that natspike printed.
 """
 
+import natspike
 import numpy as np
 import pytest
-
-import natspike
 import reference as ref
 from natspike import experiments
 from natspike.experiments import _figure3de
@@ -25,9 +24,11 @@ def fig4():
     return experiments.figure4(seed=11)
 
 
-@pytest.mark.parametrize("options", [{}, {"protocol": "authors"}, {"replay_authors_stream": True},
-                                     {"inverse_attenuation": (1.0, 1.7, 4.2, 9.5)}],
-                         ids=["paper", "authors", "replay", "non-integer"])
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"protocol": "authors"}, {"replay_authors_stream": True}, {"inverse_attenuation": (1.0, 1.7, 4.2, 9.5)}],
+    ids=["paper", "authors", "replay", "non-integer"],
+)
 def test_fig4_relative_change_is_the_same_at_every_distance(options):
     ds = experiments.figure4(seed=11, **options)
     relative = ds["relative_change"].values / 100
@@ -54,8 +55,9 @@ def test_fig4_initial_dendritic_weight_is_somatic_weight_over_alpha(fig4):
     assert np.allclose(fig4["dendritic_weight"].values[:, 0], 0.05 * inv, rtol=1e-15)
 
 
-@pytest.mark.parametrize("options", [{"inverse_attenuation": (0.5, 2.0)}, {"inverse_attenuation": ()},
-                                     {"protocol": "frozen"}, {"eta": -1.0}])
+@pytest.mark.parametrize(
+    "options", [{"inverse_attenuation": (0.5, 2.0)}, {"inverse_attenuation": ()}, {"protocol": "frozen"}, {"eta": -1.0}]
+)
 def test_fig4_rejects_bad_input(options):
     with pytest.raises(ValueError):
         experiments.figure4(**options)
@@ -85,8 +87,10 @@ def test_fig5_change_decreases_strictly_with_usp_std(protocol):
 
 def test_fig5_usp_std_is_the_campbell_value():
     ds = experiments.figure5(trials=1, replay_authors_stream=True)
-    for sweep, rates, taus in (("tau_sweep", np.full(6, 10.0), ds["tau_s"].values),
-                               ("rate_sweep", ds["rate"].values, np.full(5, 0.020))):
+    for sweep, rates, taus in (
+        ("tau_sweep", np.full(6, 10.0), ds["tau_s"].values),
+        ("rate_sweep", ds["rate"].values, np.full(5, 0.020)),
+    ):
         var = rates / ref.c_eps(0.010, taus, 1 / rates)  # Var(x^ε) = r/c_ε with ε0 = 1/r (Eqns 29–31)
         assert np.allclose(ds[f"{sweep}_std"].values, np.sqrt(var), rtol=1e-12)
 
@@ -114,8 +118,9 @@ def _authors_fig5_loop(rate, tau_s, *, eta=1e-4, w0=0.01, teacher_rate=80.0, bin
 
 
 def test_fig5_replay_reproduces_the_authors_computation():
-    ds = experiments.figure5(replay_authors_stream=True, protocol="authors", tau_s_values=(0.001, 0.020),
-                             rate_values=(10.0, 50.0))
+    ds = experiments.figure5(
+        replay_authors_stream=True, protocol="authors", tau_s_values=(0.001, 0.020), rate_values=(10.0, 50.0)
+    )
     assert ds["tau_sweep_change"].sel(tau_s=0.001).item() == pytest.approx(_authors_fig5_loop(10.0, 0.001), rel=1e-9)
     assert ds["rate_sweep_change"].sel(rate=50.0).item() == pytest.approx(_authors_fig5_loop(50.0, 0.020), rel=1e-9)
 
@@ -205,18 +210,22 @@ def test_usp_traces_match_reference():
     rng = np.random.default_rng(1)
     spikes = rng.random((800, 4)) < np.array([10.0, 50.0, 5.0, 80.0]) * D["dt"]
     ours = experiments._figure3bc.usp_traces(spikes, natspike.Neuron(tau_s=0.004, eps0=0.5))
-    assert np.allclose(ours, ref.usp_traces(spikes.astype(float), D["dt"], 0.010, 0.004, 0.5), rtol=1e-12,
-                       atol=1e-12)
+    assert np.allclose(ours, ref.usp_traces(spikes.astype(float), D["dt"], 0.010, 0.004, 0.5), rtol=1e-12, atol=1e-12)
 
 
 # --- every Dataset serialises to netCDF3 (the CLI's format) ----------------------------------------------------
 
 
 def test_datasets_save_as_netcdf3(tmp_path, fig4, fig3de, fig3bc):
-    for name, ds in (("4", fig4), ("3de", fig3de), ("3bc", fig3bc),
-                     ("5", experiments.figure5(trials=2, seed=1, protocol="authors"))):
+    for name, ds in (
+        ("4", fig4),
+        ("3de", fig3de),
+        ("3bc", fig3bc),
+        ("5", experiments.figure5(trials=2, seed=1, protocol="authors")),
+    ):
         path = tmp_path / f"figure{name}.nc"
         ds.to_netcdf(path, engine="scipy")
         assert path.stat().st_size > 0
-        assert all(isinstance(v, (int, float, str, list, np.integer, np.floating, np.ndarray))
-                   for v in ds.attrs.values())
+        assert all(
+            isinstance(v, (int, float, str, list, np.integer, np.floating, np.ndarray)) for v in ds.attrs.values()
+        )

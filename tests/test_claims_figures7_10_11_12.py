@@ -6,13 +6,12 @@ independent NumPy computation (``tests/reference``, which never imports
 natspike).
 """
 
+import natspike
 import numpy as np
 import pytest
-from scipy.stats import spearmanr
-
-import natspike
 import reference as ref
 from natspike import experiments
+from scipy.stats import spearmanr
 
 # ----------------------------------------------------------------------------------------------------------------
 # Fig 7 / C7: homo- and heterosynaptic sign rules
@@ -146,8 +145,14 @@ def test_fig10_gamma_s_positive_and_matches_numpy_quadrature(fig10):
     for r in (5.0, 45.0):
         for k in range(3):
             p = fig10.sel(rate=r, sample=k)
-            want = ref.coefficients(float(p["mean_v"]), float(p["var_v"]), C_EPS * 100 * r, phi_max=D["phi_max"],
-                                    beta=D["beta"], theta=D["theta"]).gamma_s
+            want = ref.coefficients(
+                float(p["mean_v"]),
+                float(p["var_v"]),
+                C_EPS * 100 * r,
+                phi_max=D["phi_max"],
+                beta=D["beta"],
+                theta=D["theta"],
+            ).gamma_s
             assert float(p["gamma_s"]) == pytest.approx(want, rel=1e-6)
 
 
@@ -188,8 +193,14 @@ def fig11():
 def test_fig11_coefficients_match_numpy_reference(fig11):
     for r, k in ((5.0, 0), (25.0, 1), (45.0, 2)):
         p = fig11.sel(rate=r, sample=k)
-        c = ref.coefficients(float(p["mean_v"]), float(p["var_v"]), C_EPS * 100 * r, phi_max=D["phi_max"],
-                             beta=D["beta"], theta=D["theta"])
+        c = ref.coefficients(
+            float(p["mean_v"]),
+            float(p["var_v"]),
+            C_EPS * 100 * r,
+            phi_max=D["phi_max"],
+            beta=D["beta"],
+            theta=D["theta"],
+        )
         for name in ("g1", "g2", "g3", "g4"):
             assert float(p[name]) == pytest.approx(getattr(c, name), rel=1e-6, abs=1e-12), name
     assert np.allclose(fig11["g2"], fig11["g3"], rtol=1e-9, atol=0)  # the inverse of a symmetric G is symmetric
@@ -244,8 +255,9 @@ def test_fig12_directions_and_fisher_angles_match_numpy_reference():
     w = rng.uniform(-5, 5, 100) / 100
     x = natspike.sample_usps(rates, 4, bins=2000, seed=2)
     mu, var = ref.voltage_moments(w, rates, c_eps=C_EPS)
-    c = ref.coefficients(mu, var, ref.total_rate(rates, c_eps=C_EPS), phi_max=D["phi_max"], beta=D["beta"],
-                         theta=D["theta"])
+    c = ref.coefficients(
+        mu, var, ref.total_rate(rates, c_eps=C_EPS), phi_max=D["phi_max"], beta=D["beta"], theta=D["theta"]
+    )
     g = ref.fisher_matrix(w, rates, c.c1, c.c2, c.c3, c_eps=C_EPS)
     g_inv = ref.inverse_fisher_matrix(w, rates, c.gamma_s, c.g1, c.g2, c.g3, c.g4, c_eps=C_EPS)
     d = update_directions(w, x, rates)
@@ -254,6 +266,7 @@ def test_fig12_directions_and_fisher_angles_match_numpy_reference():
     approx = c.gamma_s * (C_EPS * x / rates - 0.95 * C_EPS + 0.05 * (x @ w)[:, None] * w)  # Eqn 114
     assert np.allclose(d["approximate"], approx, rtol=1e-6, atol=1e-9 * np.abs(approx).max())
     for a, b in ((natural, approx), (natural, x)):
-        cos = np.einsum("ki,ij,kj->k", a, g, b) / np.sqrt(np.einsum("ki,ij,kj->k", a, g, a)
-                                                         * np.einsum("ki,ij,kj->k", b, g, b))
+        cos = np.einsum("ki,ij,kj->k", a, g, b) / np.sqrt(
+            np.einsum("ki,ij,kj->k", a, g, a) * np.einsum("ki,ij,kj->k", b, g, b)
+        )
         assert angles(a, b, g) == pytest.approx(np.degrees(np.arccos(cos)), abs=1e-6)

@@ -16,7 +16,6 @@ run; not crossing counts as later. Seeds are fixed.
 
 import numpy as np
 import pytest
-
 from natspike import experiments
 
 THRESHOLD = 5e-5
@@ -61,7 +60,8 @@ C12_TRIALS, C12_MINUTES = 10, 30.0
 
 
 def test_c12_approximate_rule_converges_before_euclidean_for_all_patterns():
-    ds = experiments.figure12_curves(trials=C12_TRIALS, minutes=C12_MINUTES, seed=SEED, patterns=C12_PATTERNS,
-                                     rules=("approximate", "euclidean"))
+    ds = experiments.figure12_curves(
+        trials=C12_TRIALS, minutes=C12_MINUTES, seed=SEED, patterns=C12_PATTERNS, rules=("approximate", "euclidean")
+    )
     for label in ds["pattern"].values:
         assert_first(ds.sel(pattern=label), "approximate", "euclidean")

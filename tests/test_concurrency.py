@@ -9,10 +9,9 @@ import textwrap
 import threading
 from pathlib import Path
 
+import natspike
 import numpy as np
 import pytest
-
-import natspike
 from natspike import _native
 from natspike._sweep import sweep
 
@@ -27,12 +26,29 @@ CALLS = {
     "inverse_fisher_matrix": lambda: natspike.inverse_fisher_matrix(W, R + 1),
     "monte_carlo_fisher": lambda: natspike.fisher_matrix(W, R, method="monte_carlo", samples=200, seed=3),
     "sample_usps": lambda: natspike.sample_usps(R, 40, seed=4),
-    "train": lambda: natspike.train("natural", W, R, teacher=TEACHER, duration=0.2, eta=1e-3, seed=5,
-                                    record_every=0.05, **SMALL).weights,
-    "run_trials": lambda: natspike.run_trials("approximate", W, R, teacher=20.0, n_trials=3, duration=0.1, eta=1e-3,
-                                              seed=6, workers=2, **SMALL).final_weights,
-    "sweep": lambda: sweep({"eta": [1e-3, 2e-3]}, rule="euclidean", weights=W, rates=R, teacher=TEACHER,
-                           duration=0.1, seed=7, workers=2, **SMALL)["kl"].values,
+    "train": lambda: (
+        natspike.train(
+            "natural", W, R, teacher=TEACHER, duration=0.2, eta=1e-3, seed=5, record_every=0.05, **SMALL
+        ).weights
+    ),
+    "run_trials": lambda: (
+        natspike.run_trials(
+            "approximate", W, R, teacher=20.0, n_trials=3, duration=0.1, eta=1e-3, seed=6, workers=2, **SMALL
+        ).final_weights
+    ),
+    "sweep": lambda: (
+        sweep(
+            {"eta": [1e-3, 2e-3]},
+            rule="euclidean",
+            weights=W,
+            rates=R,
+            teacher=TEACHER,
+            duration=0.1,
+            seed=7,
+            workers=2,
+            **SMALL,
+        )["kl"].values
+    ),
 }
 
 
@@ -47,7 +63,7 @@ def test_eight_threads_at_once_give_the_serial_results():
         start.wait()
         try:
             for rep in range(3):
-                for name in names[k % len(names):] + names[:k % len(names)]:  # a different order per thread
+                for name in names[k % len(names) :] + names[: k % len(names)]:  # a different order per thread
                     if not np.array_equal(CALLS[name](), serial[name]):
                         mismatches.append((k, rep, name))
         except BaseException as exc:  # reported below
@@ -70,10 +86,12 @@ LEAK_CALLS = [
     lambda: natspike.coefficients(0.5, 3.85, 78.0),
     lambda: natspike.fisher_matrix(W, R),
     lambda: natspike.sample_usps(R, 4, bins=20, seed=1),
-    lambda: natspike.train("euclidean", W, R, teacher=TEACHER, duration=0.005, eta=1e-3, seed=2, test_samples=2,
-                           test_bins=10),
-    lambda: natspike.run_trials("euclidean", W, R, teacher=TEACHER, n_trials=2, duration=0.005, eta=1e-3, seed=3,
-                                test_samples=2, test_bins=10),
+    lambda: natspike.train(
+        "euclidean", W, R, teacher=TEACHER, duration=0.005, eta=1e-3, seed=2, test_samples=2, test_bins=10
+    ),
+    lambda: natspike.run_trials(
+        "euclidean", W, R, teacher=TEACHER, n_trials=2, duration=0.005, eta=1e-3, seed=3, test_samples=2, test_bins=10
+    ),
     lambda: pytest.raises(ValueError, natspike.coefficients, 100.0, 1.0, 1.0),  # an error from Go
     lambda: pytest.raises(RuntimeError, _native.call, _native.functions["ns_debug_panic"], 0),  # a recovered panic
 ]
@@ -98,8 +116,9 @@ def test_ten_thousand_calls_grow_resident_memory_by_less_than_10_mb():
 def _run_trials_in_child(seed):
     import natspike as ns
 
-    return ns.run_trials("natural", W, R, teacher=TEACHER, n_trials=3, duration=0.2, eta=1e-3, seed=seed,
-                         **SMALL).final_weights
+    return ns.run_trials(
+        "natural", W, R, teacher=TEACHER, n_trials=3, duration=0.2, eta=1e-3, seed=seed, **SMALL
+    ).final_weights
 
 
 @pytest.mark.timeout(180)

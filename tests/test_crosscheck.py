@@ -4,10 +4,9 @@ The reference never imports natspike; both implement the discrete-time contract 
 ``core/learn`` (spec §1–§6). Trajectories must agree to 1e-10 relative.
 """
 
+import natspike
 import numpy as np
 import pytest
-
-import natspike
 import reference as ref
 
 D = ref.DEFAULTS
@@ -27,15 +26,26 @@ def _task(n, bins, seed, rates=None, teacher_rate=None):
 
 def _go(rule, w0, rates, spikes, y, **kw):
     bins = spikes.shape[0]
-    res = natspike.train(rule, w0, rates, teacher=y, inputs=spikes, duration=bins * D["dt"],
-                         record_every=D["dt"], seed=0, **kw)
+    res = natspike.train(
+        rule, w0, rates, teacher=y, inputs=spikes, duration=bins * D["dt"], record_every=D["dt"], seed=0, **kw
+    )
     return res.weights
 
 
 def _reference(rule, w0, rates, spikes, y, *, eta, coefficient_refresh=1, **kw):
     refresh = 0 if coefficient_refresh == "frozen" else coefficient_refresh
-    return ref.simulate(rule, w0, rates, spikes.astype(float), y.astype(float), eta=eta,
-                        coefficient_refresh=refresh, coefficients="gauss", **D, **kw)
+    return ref.simulate(
+        rule,
+        w0,
+        rates,
+        spikes.astype(float),
+        y.astype(float),
+        eta=eta,
+        coefficient_refresh=refresh,
+        coefficients="gauss",
+        **D,
+        **kw,
+    )
 
 
 def _assert_close(go, np_, what):
@@ -74,12 +84,29 @@ def test_coefficient_refresh_schedules_match_numpy_reference(refresh):
 
 def test_silent_afferents_and_poisson_teacher_match_numpy_reference():
     rates = np.array([5.0] * 5 + [0.0] * 5)
-    _, w0, _, spikes, y = _task(10, 800, 5, rates=rates, teacher_rate=20.0)
+    _, _w0, _, spikes, y = _task(10, 800, 5, rates=rates, teacher_rate=20.0)
     neuron = natspike.Neuron(theta=15.0)
-    go = natspike.train("natural", np.full(10, 0.2), rates, teacher=y, inputs=spikes, duration=0.4,
-                        record_every=D["dt"], eta=1e-3, neuron=neuron).weights
-    np_ = ref.simulate("natural", np.full(10, 0.2), rates, spikes.astype(float), y.astype(float), eta=1e-3,
-                       coefficients="gauss", **{**D, "theta": 15.0})
+    go = natspike.train(
+        "natural",
+        np.full(10, 0.2),
+        rates,
+        teacher=y,
+        inputs=spikes,
+        duration=0.4,
+        record_every=D["dt"],
+        eta=1e-3,
+        neuron=neuron,
+    ).weights
+    np_ = ref.simulate(
+        "natural",
+        np.full(10, 0.2),
+        rates,
+        spikes.astype(float),
+        y.astype(float),
+        eta=1e-3,
+        coefficients="gauss",
+        **{**D, "theta": 15.0},
+    )
     _assert_close(go, np_, "silent afferents")
     assert np.all(spikes[:, 5:] == 0)
 
@@ -103,8 +130,9 @@ POOL_BINS, POOL_INTERVALS, POOL_SEED = 200, 3, 12
 
 
 def _pool_kw(y):
-    return dict(teacher=y, duration=y.size * D["dt"], seed=POOL_SEED, input_pool_size=1,
-                input_pool_interval=POOL_BINS * D["dt"])
+    return dict(
+        teacher=y, duration=y.size * D["dt"], seed=POOL_SEED, input_pool_size=1, input_pool_interval=POOL_BINS * D["dt"]
+    )
 
 
 def _recover_spikes(x):
@@ -139,8 +167,9 @@ def test_input_pool_trajectories_match_numpy_reference_with_reset_traces():
     # Records every 7 bins, not at interval boundaries, so that the update of an interval's last bin is still
     # pending in Go's pipelined loop when the traces restart.
     go = natspike.train("natural", w0, rates, eta=2e-3, record_every=7 * D["dt"], **_pool_kw(y)).weights
-    np_ = ref.simulate("natural", w0, rates, spikes, y.astype(float), eta=2e-3, coefficients="gauss",
-                       reset_every=POOL_BINS, **D)
+    np_ = ref.simulate(
+        "natural", w0, rates, spikes, y.astype(float), eta=2e-3, coefficients="gauss", reset_every=POOL_BINS, **D
+    )
     assert go.shape == (bins // 7 + 1, n)
     _assert_close(go, np_[::7][: go.shape[0]], "input pool")
     continuous = ref.simulate("natural", w0, rates, spikes, y.astype(float), eta=2e-3, coefficients="gauss", **D)

@@ -3,27 +3,44 @@ LocalCluster of two worker processes on the loopback interface give the
 local numbers bit for bit, spread the work over both workers, resume from a
 store, and report worker faults and divergences like local runs."""
 
+import natspike
 import numpy as np
 import pytest
-
-import natspike
 from natspike._sweep import sweep
 
 distributed = pytest.importorskip("dask.distributed")
 
 N = 10
 R = np.r_[np.full(N // 2, 10.0), np.full(N - N // 2, 50.0)]
-DRAW = lambda rng: rng.uniform(-1 / N, 1 / N, (2, N))  # noqa: E731  w0 and w* of one trial (Fig 3F)
-TRIALS = dict(teacher=lambda rng: DRAW(rng)[1], duration=0.5, eta=6e-4, lr_convention="authors", record_every=0.25,
-              seed=2022, test_samples=10, test_bins=100)
-FIELDS = ("times", "weights", "kl", "rate_error", "weight_distance", "final_weights", "initial_weights",
-          "target_weights", "completed")
+DRAW = lambda rng: rng.uniform(-1 / N, 1 / N, (2, N))
+TRIALS = dict(
+    teacher=lambda rng: DRAW(rng)[1],
+    duration=0.5,
+    eta=6e-4,
+    lr_convention="authors",
+    record_every=0.25,
+    seed=2022,
+    test_samples=10,
+    test_bins=100,
+)
+FIELDS = (
+    "times",
+    "weights",
+    "kl",
+    "rate_error",
+    "weight_distance",
+    "final_weights",
+    "initial_weights",
+    "target_weights",
+    "completed",
+)
 
 
 @pytest.fixture(scope="module")
 def client():
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                       dashboard_address=None)
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    )
     with distributed.Client(cluster) as c:
         yield c
     cluster.close()
@@ -60,18 +77,35 @@ def test_input_pool_on_dask_is_bit_identical(client):
 
 def _fig9d(**kw):
     eta0 = {"natural": 6e-4, "euclidean": 4.5e-7}
-    return sweep({"rule": ["natural", "euclidean"], "eta_factor": [0.5, 1.0, 2.0]},
-                 setup=lambda rule, eta_factor: {"eta": eta_factor * eta0[rule]},
-                 weights=lambda rng: DRAW(rng)[0], rates=R, n_trials=3, **{**TRIALS, "eta": None}, **kw)
+    return sweep(
+        {"rule": ["natural", "euclidean"], "eta_factor": [0.5, 1.0, 2.0]},
+        setup=lambda rule, eta_factor: {"eta": eta_factor * eta0[rule]},
+        weights=lambda rng: DRAW(rng)[0],
+        rates=R,
+        n_trials=3,
+        **{**TRIALS, "eta": None},
+        **kw,
+    )
 
 
 def _fig7(**kw):
     values = [1.0 / N, 2.5 / N, 4.5 / N]
-    return sweep({"w_stim": values, "w_unstim": values},
-                 setup=lambda w_stim, w_unstim: {"weights": np.r_[np.full(5, w_stim), np.full(5, w_unstim)]},
-                 rule="natural", rates=np.r_[np.full(5, 5.0), np.zeros(5)], teacher=20.0, eta=1e-3, duration=0.5,
-                 neuron=natspike.Neuron(theta=15.0), coefficient_refresh="frozen", n_trials=2, seed=7,
-                 test_samples=10, test_bins=100, **kw)
+    return sweep(
+        {"w_stim": values, "w_unstim": values},
+        setup=lambda w_stim, w_unstim: {"weights": np.r_[np.full(5, w_stim), np.full(5, w_unstim)]},
+        rule="natural",
+        rates=np.r_[np.full(5, 5.0), np.zeros(5)],
+        teacher=20.0,
+        eta=1e-3,
+        duration=0.5,
+        neuron=natspike.Neuron(theta=15.0),
+        coefficient_refresh="frozen",
+        n_trials=2,
+        seed=7,
+        test_samples=10,
+        test_bins=100,
+        **kw,
+    )
 
 
 @pytest.mark.timeout(120)
@@ -87,10 +121,16 @@ def test_a_dask_sweep_resumes_a_local_store_computing_only_the_rest(client, tmp_
     store = tmp_path / "fig9d"
     first = _fig9d(store=store, workers=2)
     assert first.attrs["computed_trials"] == 18
-    extended = sweep({"rule": ["natural", "euclidean"], "eta_factor": [0.5, 1.0, 2.0]},
-                     setup=lambda rule, eta_factor: {"eta": eta_factor * {"natural": 6e-4, "euclidean": 4.5e-7}[rule]},
-                     weights=lambda rng: DRAW(rng)[0], rates=R, n_trials=5, store=store, client=client,
-                     **{**TRIALS, "eta": None})
+    extended = sweep(
+        {"rule": ["natural", "euclidean"], "eta_factor": [0.5, 1.0, 2.0]},
+        setup=lambda rule, eta_factor: {"eta": eta_factor * {"natural": 6e-4, "euclidean": 4.5e-7}[rule]},
+        weights=lambda rng: DRAW(rng)[0],
+        rates=R,
+        n_trials=5,
+        store=store,
+        client=client,
+        **{**TRIALS, "eta": None},
+    )
     assert extended.attrs["loaded_trials"] == 18 and extended.attrs["computed_trials"] == 12
     assert first.drop_attrs().identical(extended.isel(trial=slice(0, 3)).drop_attrs())
 
@@ -106,13 +146,21 @@ def test_a_panic_on_a_dask_worker_is_a_runtime_error_and_the_cluster_keeps_worki
     client.run(_arm_worker_fault)  # on both workers
     with pytest.raises(RuntimeError, match="fault injected into a worker goroutine"):
         _trials(n_trials=2, client=client, chunk_size=2)
-    client.run(lambda: __import__("natspike")._native.call(
-        __import__("natspike")._native.functions["ns_debug_arm_fault"], b""))
+    client.run(
+        lambda: __import__("natspike")._native.call(__import__("natspike")._native.functions["ns_debug_arm_fault"], b"")
+    )
     assert _trials(n_trials=4, client=client).completed.all()
 
 
 @pytest.mark.timeout(120)
 def test_a_divergence_on_dask_names_the_grid_point_and_time(client):
     with pytest.raises(natspike.DivergenceError, match=r"grid point eta=1e\+200: .*diverged at t = "):
-        sweep({"eta": [1e-3, 1e200]}, rule="natural", weights=lambda rng: DRAW(rng)[0], rates=R, n_trials=2,
-              client=client, **{**TRIALS, "eta": None})
+        sweep(
+            {"eta": [1e-3, 1e200]},
+            rule="natural",
+            weights=lambda rng: DRAW(rng)[0],
+            rates=R,
+            n_trials=2,
+            client=client,
+            **{**TRIALS, "eta": None},
+        )

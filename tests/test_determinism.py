@@ -10,17 +10,25 @@ import sys
 import textwrap
 from concurrent.futures import ThreadPoolExecutor
 
+import natspike
 import numpy as np
 import pytest
-
-import natspike
 from natspike._sweep import sweep
 
 N = 8
 R = np.r_[np.full(N // 2, 10.0), np.full(N // 2, 50.0)]
-DRAW = lambda rng: rng.uniform(-0.1, 0.1, (2, N))  # noqa: E731
-TRIALS = dict(weights=lambda rng: DRAW(rng)[0], teacher=lambda rng: DRAW(rng)[1], n_trials=7, duration=0.3, eta=1e-3,
-              seed=2**63 + 5, record_every=0.1, test_samples=5, test_bins=50)
+DRAW = lambda rng: rng.uniform(-0.1, 0.1, (2, N))
+TRIALS = dict(
+    weights=lambda rng: DRAW(rng)[0],
+    teacher=lambda rng: DRAW(rng)[1],
+    n_trials=7,
+    duration=0.3,
+    eta=1e-3,
+    seed=2**63 + 5,
+    record_every=0.1,
+    test_samples=5,
+    test_bins=50,
+)
 
 
 def _trials(**kw):
@@ -48,8 +56,9 @@ def test_sweep_points_match_run_trials_for_any_worker_count():
     a = sweep(grid, rates=R, workers=1, **{k: v for k, v in TRIALS.items() if k != "eta"})
     b = sweep(grid, rates=R, workers=3, chunk_size=2, **{k: v for k, v in TRIALS.items() if k != "eta"})
     assert a.drop_attrs().identical(b.drop_attrs())
-    ref = natspike.run_trials("euclidean", TRIALS["weights"], R,
-                              **{**{k: v for k, v in TRIALS.items() if k != "weights"}, "eta": 2e-3})
+    ref = natspike.run_trials(
+        "euclidean", TRIALS["weights"], R, **{**{k: v for k, v in TRIALS.items() if k != "weights"}, "eta": 2e-3}
+    )
     assert np.array_equal(a["weights"].sel(eta=2e-3, rule="euclidean").values, ref.weights)
 
 
@@ -85,8 +94,9 @@ def _digests_in_child(gomaxprocs):
         print(json.dumps({k: digest(v) for k, v in out.items()}))
     """)
     env = dict(os.environ, GOMAXPROCS=str(gomaxprocs))
-    res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120,
-                         check=True)
+    res = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120, check=True
+    )
     return json.loads(res.stdout)
 
 

@@ -9,10 +9,9 @@ next parallel block or trial goroutine of whichever export runs next.
 
 import tempfile
 
+import natspike
 import numpy as np
 import pytest
-
-import natspike
 from natspike import _native
 from natspike._sweep import sweep
 
@@ -71,7 +70,8 @@ WORKER_CALLS = {
     "monte_carlo_fisher (8 chains)": lambda: natspike.fisher_matrix(W, R, method="monte_carlo", samples=64, seed=1),
     "run_trials (trial goroutines)": lambda: natspike.run_trials("natural", W, R, n_trials=4, workers=2, **TRAIN),
     "run_trials with a store (thread pool)": lambda: natspike.run_trials(
-        "natural", W, R, n_trials=4, workers=2, store=_fresh_store(), **TRAIN),
+        "natural", W, R, n_trials=4, workers=2, store=_fresh_store(), **TRAIN
+    ),
     "sweep (thread pool)": lambda: sweep({"eta": [1e-3, 2e-3]}, rule="natural", weights=W, rates=R, **TRAIN),
 }
 
@@ -126,8 +126,9 @@ def test_many_faults_in_a_row_leave_the_runtime_healthy():
 @pytest.mark.parametrize("rule", ["euclidean", "natural", "approximate"])
 def test_enormous_eta_in_run_trials_names_trial_time_and_quantity(rule):
     quantity = "(membrane potential|weights|fisher coefficients)"
-    with pytest.raises(natspike.DivergenceError,
-                       match=rf"trial \d+: learning diverged at t = [0-9.e+-]+ s \(bin \d+\): {quantity}"):
+    with pytest.raises(
+        natspike.DivergenceError, match=rf"trial \d+: learning diverged at t = [0-9.e+-]+ s \(bin \d+\): {quantity}"
+    ):
         natspike.run_trials(rule, W, R, n_trials=3, **{**TRAIN, "eta": 1e300, "duration": 0.5})
 
 
@@ -142,8 +143,17 @@ def test_a_metric_that_overflows_is_a_divergence_naming_time_and_quantity():
     # Bernoulli D_KL became NaN while the run reported success.
     neuron = natspike.Neuron(transfer="rectified_quadratic")
     with pytest.raises(natspike.DivergenceError, match=r"at t = [0-9.e+-]+ s \(record \d+\): kl is NaN"):
-        natspike.run_trials("natural", np.array([52.01, -52.01]), np.array([10.0, 5.0]), n_trials=2,
-                            teacher=np.array([0.02, 52.01]), duration=1.0, eta=1.0, neuron=neuron, seed=1)
+        natspike.run_trials(
+            "natural",
+            np.array([52.01, -52.01]),
+            np.array([10.0, 5.0]),
+            n_trials=2,
+            teacher=np.array([0.02, 52.01]),
+            duration=1.0,
+            eta=1.0,
+            neuron=neuron,
+            seed=1,
+        )
 
 
 def test_non_finite_outputs_of_extreme_parameters_are_refused():

@@ -3,10 +3,9 @@
 import json
 from pathlib import Path
 
+import natspike
 import numpy as np
 import pytest
-
-import natspike
 
 POINTS = json.loads((Path(__file__).parent / "data" / "coefficients_golden.json").read_text())["points"]
 TOL = 1e-9
@@ -25,8 +24,15 @@ def test_coefficients_match_golden_vectors(p):
         assert not _consistent(p), "a point that weights and rates can produce was refused"
         return
     sd = np.sqrt(p["var"])
-    scales = {"I1": p["I1"], "I2": abs(p["I2"]) + p["I1"] * (abs(p["mu"]) + sd), "I3": p["I3"],
-              "c1": p["c1"], "c2": p["I1"] / sd, "c3": p["I1"] / p["var"], "gamma_s": p["gamma_s"]}
+    scales = {
+        "I1": p["I1"],
+        "I2": abs(p["I2"]) + p["I1"] * (abs(p["mu"]) + sd),
+        "I3": p["I3"],
+        "c1": p["c1"],
+        "c2": p["I1"] / sd,
+        "c3": p["I1"] / p["var"],
+        "gamma_s": p["gamma_s"],
+    }
     for name, scale in scales.items():
         assert abs(float(getattr(c, name)) - p[name]) <= TOL * scale, name
     for j, name in enumerate(("g1", "g2", "g3", "g4")):

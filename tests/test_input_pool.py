@@ -4,10 +4,9 @@ The NumPy cross-check of the learning dynamics with the reset traces is in test_
 statistics of the pool (rates, first-bin quirk, ramp-up transient) in core/input and core/learn.
 """
 
+import natspike
 import numpy as np
 import pytest
-
-import natspike
 
 N = 10
 RATES = np.where(np.arange(N) < N // 2, 10.0, 50.0)
@@ -30,8 +29,15 @@ def test_trials_share_one_pool_so_a_pool_of_one_train_gives_every_trial_the_same
 
 
 def test_input_pool_results_do_not_depend_on_workers_or_tasks(tmp_path):
-    kw = dict(teacher=lambda rng: rng.uniform(-1 / N, 1 / N, N), n_trials=4, seed=5, duration=0.5, eta=2e-3,
-              input_pool_size=50, input_pool_interval=0.1)
+    kw = dict(
+        teacher=lambda rng: rng.uniform(-1 / N, 1 / N, N),
+        n_trials=4,
+        seed=5,
+        duration=0.5,
+        eta=2e-3,
+        input_pool_size=50,
+        input_pool_interval=0.1,
+    )
     one = natspike.run_trials("natural", W0, RATES, workers=1, **kw)
     two = natspike.run_trials("natural", W0, RATES, workers=2, **kw)
     tasks = natspike.run_trials("natural", W0, RATES, workers=2, store=tmp_path / "store", **kw)
@@ -42,27 +48,40 @@ def test_input_pool_results_do_not_depend_on_workers_or_tasks(tmp_path):
 
 
 def test_train_with_the_pool_restarts_the_inputs_every_interval():
-    res = natspike.train("natural", W0, RATES, teacher=W0[::-1], duration=0.3, eta=1e-3, seed=1,
-                         trace_every=5e-4, input_pool_size=20, input_pool_interval=0.1)
+    res = natspike.train(
+        "natural",
+        W0,
+        RATES,
+        teacher=W0[::-1],
+        duration=0.3,
+        eta=1e-3,
+        seed=1,
+        trace_every=5e-4,
+        input_pool_size=20,
+        input_pool_interval=0.1,
+    )
     starts = np.arange(0, 600, 200)
     assert np.all(res.voltage[starts] == 0) and np.all(res.voltage[starts + 1] == 0)
     assert np.all(res.voltage[starts[1:] - 1] != 0)
 
 
-@pytest.mark.parametrize("kwargs,exc,words", [
-    ({"input_pool_size": 0}, ValueError, r"input_pool_size must be None \(off\) or in \[1, 1000000\]"),
-    ({"input_pool_size": 10**6 + 1}, ValueError, "input_pool_size"),
-    ({"input_pool_size": 2.5}, TypeError, "input_pool_size"),
-    ({"input_pool_size": True}, TypeError, "input_pool_size"),
-    ({"input_pool_size": 8, "input_pool_interval": 1e-4}, ValueError, "input_pool_interval must be finite, >= dt"),
-    ({"input_pool_size": 8, "input_pool_interval": 0.10025}, ValueError, "whole number of bins"),
-    ({"input_pool_size": 8, "input_pool_interval": float("nan")}, ValueError, "input_pool_interval"),
-    ({"input_pool_size": 8, "input_pool_stream": -1}, ValueError, "input_pool_stream"),
-    ({"input_pool_interval": 0.5}, ValueError, "need input_pool_size"),
-    ({"input_pool_size": 8, "event_driven": True}, ValueError, "input_pool_size and event_driven"),
-    ({"input_pool_size": 8, "inputs": np.zeros((200, N), np.uint8)}, ValueError, "input_pool_size and inputs"),
-    ({"input_pool_size": 10**6, "input_pool_interval": 100.0}, ValueError, "expected pool spikes"),
-])
+@pytest.mark.parametrize(
+    "kwargs,exc,words",
+    [
+        ({"input_pool_size": 0}, ValueError, r"input_pool_size must be None \(off\) or in \[1, 1000000\]"),
+        ({"input_pool_size": 10**6 + 1}, ValueError, "input_pool_size"),
+        ({"input_pool_size": 2.5}, TypeError, "input_pool_size"),
+        ({"input_pool_size": True}, TypeError, "input_pool_size"),
+        ({"input_pool_size": 8, "input_pool_interval": 1e-4}, ValueError, "input_pool_interval must be finite, >= dt"),
+        ({"input_pool_size": 8, "input_pool_interval": 0.10025}, ValueError, "whole number of bins"),
+        ({"input_pool_size": 8, "input_pool_interval": float("nan")}, ValueError, "input_pool_interval"),
+        ({"input_pool_size": 8, "input_pool_stream": -1}, ValueError, "input_pool_stream"),
+        ({"input_pool_interval": 0.5}, ValueError, "need input_pool_size"),
+        ({"input_pool_size": 8, "event_driven": True}, ValueError, "input_pool_size and event_driven"),
+        ({"input_pool_size": 8, "inputs": np.zeros((200, N), np.uint8)}, ValueError, "input_pool_size and inputs"),
+        ({"input_pool_size": 10**6, "input_pool_interval": 100.0}, ValueError, "expected pool spikes"),
+    ],
+)
 def test_bad_input_pool_options_raise_naming_the_parameter(kwargs, exc, words):
     with pytest.raises(exc, match=words):
         natspike.train("natural", W0, RATES, teacher=W0, duration=0.1, eta=1e-3, **kwargs)

@@ -146,8 +146,13 @@ def _interrupt(name, tmp_path, delay=0.6):
     script = PRELUDE + textwrap.dedent(SCENARIOS[name])
     path = tmp_path / f"interrupt_{name}.py"  # a file, not -c: Dask's spawned workers re-import __main__
     path.write_text(script)
-    proc = subprocess.Popen([sys.executable, str(path), str(tmp_path / "store")], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, str(path), str(tmp_path / "store")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    )
     lines = []
     reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
     reader.start()

@@ -5,7 +5,6 @@ when it is "1"; all of them together must finish within a few minutes. Outputs
 are stripped in git (checked here too).
 """
 
-import os
 from pathlib import Path
 
 import nbformat

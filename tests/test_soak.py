@@ -11,10 +11,9 @@ import sys
 import threading
 import time
 
+import natspike
 import numpy as np
 import pytest
-
-import natspike
 from natspike import _native
 from natspike._sweep import sweep
 
@@ -22,9 +21,10 @@ pytestmark = pytest.mark.skipif(not os.environ.get("NATSPIKE_SOAK"), reason="soa
 
 N = 10
 R = np.r_[np.full(5, 10.0), np.full(5, 50.0)]
-DRAW = lambda rng: rng.uniform(-0.1, 0.1, (2, N))  # noqa: E731
-KW = dict(weights=lambda rng: DRAW(rng)[0], teacher=lambda rng: DRAW(rng)[1], eta=1e-3, seed=5, test_samples=10,
-          test_bins=100)
+DRAW = lambda rng: rng.uniform(-0.1, 0.1, (2, N))
+KW = dict(
+    weights=lambda rng: DRAW(rng)[0], teacher=lambda rng: DRAW(rng)[1], eta=1e-3, seed=5, test_samples=10, test_bins=100
+)
 
 
 def _goroutines():
@@ -42,7 +42,7 @@ def test_soak_rss_over_100k_calls():
         LEAK_CALLS[i % len(LEAK_CALLS)]()
     gc.collect()
     before, samples = _rss(), []
-    for block in range(10):
+    for _block in range(10):
         for i in range(10_000):
             LEAK_CALLS[i % len(LEAK_CALLS)]()
         gc.collect()
@@ -52,11 +52,19 @@ def test_soak_rss_over_100k_calls():
 
 
 RUNS = {
-    "train": lambda: natspike.train("natural", DRAW(np.random.default_rng(0))[0], R,
-                                    teacher=DRAW(np.random.default_rng(1))[1], duration=1e5, eta=1e-3, seed=1),
+    "train": lambda: natspike.train(
+        "natural",
+        DRAW(np.random.default_rng(0))[0],
+        R,
+        teacher=DRAW(np.random.default_rng(1))[1],
+        duration=1e5,
+        eta=1e-3,
+        seed=1,
+    ),
     "run_trials": lambda: natspike.run_trials("natural", rates=R, n_trials=64, duration=200.0, **KW),
-    "sweep": lambda: sweep({"eta": [1e-3, 2e-3]}, rule="natural", rates=R, n_trials=32, duration=200.0,
-                           **{**KW, "eta": None}),
+    "sweep": lambda: sweep(
+        {"eta": [1e-3, 2e-3]}, rule="natural", rates=R, n_trials=32, duration=200.0, **{**KW, "eta": None}
+    ),
     "coefficients": lambda: natspike.coefficients(np.linspace(-5, 5, 2_000_000), 3.85, 78.0),
 }
 
@@ -80,8 +88,10 @@ def test_soak_repeated_interrupts():
         latencies[name].append(time.monotonic() - start - delay)
         assert _goroutines() == 0, f"goroutines left after interrupt {i} ({name})"
     worst = {name: max(v) for name, v in latencies.items()}
-    print(f"interrupt latency over 120 interrupts, worst per call (ms): "
-          f"{ {k: round(v * 1000) for k, v in worst.items()} }")
+    print(
+        f"interrupt latency over 120 interrupts, worst per call (ms): "
+        f"{ {k: round(v * 1000) for k, v in worst.items()} }"
+    )
     assert max(worst.values()) < 1.0
 
 
@@ -112,11 +122,22 @@ def test_soak_dask_identity_on_a_larger_sweep():
 
     grid = {"rule": ["natural", "euclidean", "approximate"], "eta_factor": [0.5, 1.0, 2.0]}
     eta0 = {"natural": 6e-4, "euclidean": 4.5e-7, "approximate": 4.5e-4}
-    kw = dict(setup=lambda rule, eta_factor: {"eta": eta_factor * eta0[rule]}, rates=R, n_trials=40, duration=20.0,
-              record_every=5.0, lr_convention="authors", **{**KW, "eta": None})
+    kw = dict(
+        setup=lambda rule, eta_factor: {"eta": eta_factor * eta0[rule]},
+        rates=R,
+        n_trials=40,
+        duration=20.0,
+        record_every=5.0,
+        lr_convention="authors",
+        **{**KW, "eta": None},
+    )
     local = sweep(grid, **kw)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         remote = sweep(grid, client=client, **kw)
     assert local.drop_attrs().identical(remote.drop_attrs())
     print(f"Dask identity: {local['completed'].size} trials on 9 grid points, bit-identical to the local run")
@@ -143,8 +164,17 @@ def test_soak_repeated_sigkill_then_resume(tmp_path):
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         kills.append(len([f for f in os.listdir(store / "shards") if not f.startswith(".")]))
-    kw = dict(rule="natural", weights=lambda rng: DRAW(rng)[0], teacher=lambda rng: DRAW(rng)[1], rates=R,
-              duration=5.0, n_trials=40, seed=3, test_samples=10, test_bins=100)
+    kw = dict(
+        rule="natural",
+        weights=lambda rng: DRAW(rng)[0],
+        teacher=lambda rng: DRAW(rng)[1],
+        rates=R,
+        duration=5.0,
+        n_trials=40,
+        seed=3,
+        test_samples=10,
+        test_bins=100,
+    )
     resumed = sweep({"eta": [5e-4, 1e-3, 2e-3]}, store=store, **kw)
     reference = sweep({"eta": [5e-4, 1e-3, 2e-3]}, **kw)
     assert resumed.drop_attrs().identical(reference.drop_attrs())

@@ -11,17 +11,25 @@ import textwrap
 import threading
 import time
 
+import natspike
 import numpy as np
 import pytest
-
-import natspike
 from natspike._sweep import sweep
 
 N = 6
 R = np.r_[np.full(3, 10.0), np.full(3, 50.0)]
-DRAW = lambda rng: rng.uniform(-0.1, 0.1, (2, N))  # noqa: E731
-OPTS = dict(rule="natural", weights=lambda rng: DRAW(rng)[0], teacher=lambda rng: DRAW(rng)[1], rates=R,
-            duration=0.2, record_every=0.1, test_samples=5, test_bins=50, seed=21)
+DRAW = lambda rng: rng.uniform(-0.1, 0.1, (2, N))
+OPTS = dict(
+    rule="natural",
+    weights=lambda rng: DRAW(rng)[0],
+    teacher=lambda rng: DRAW(rng)[1],
+    rates=R,
+    duration=0.2,
+    record_every=0.1,
+    test_samples=5,
+    test_bins=50,
+    seed=21,
+)
 GRID = {"eta": [5e-4, 1e-3, 2e-3]}
 
 
@@ -61,17 +69,20 @@ def test_missing_shards_are_recomputed_identically(tmp_path):
     assert resumed.drop_attrs().identical(full.drop_attrs())
 
 
-@pytest.mark.parametrize("change, word", [
-    (dict(eta=None, grid={"eta": [5e-4, 1e-3, 4e-3]}), "eta"),
-    (dict(seed=22), "seed"),
-    (dict(duration=0.3), "duration"),
-    (dict(rates=R * 1.01), "rates"),
-    (dict(neuron=natspike.Neuron(beta=0.31)), "neuron"),
-    (dict(rule="approximate"), "rule"),
-    (dict(streams="independent"), "seed"),
-    (dict(grid={"eta": [5e-4, 1e-3]}), "grid"),
-    (dict(grid={"eta": [5e-4, 1e-3, 2e-3], "c_w": [0.05]}), "grid"),
-])
+@pytest.mark.parametrize(
+    "change, word",
+    [
+        (dict(eta=None, grid={"eta": [5e-4, 1e-3, 4e-3]}), "eta"),
+        (dict(seed=22), "seed"),
+        (dict(duration=0.3), "duration"),
+        (dict(rates=R * 1.01), "rates"),
+        (dict(neuron=natspike.Neuron(beta=0.31)), "neuron"),
+        (dict(rule="approximate"), "rule"),
+        (dict(streams="independent"), "seed"),
+        (dict(grid={"eta": [5e-4, 1e-3]}), "grid"),
+        (dict(grid={"eta": [5e-4, 1e-3, 2e-3], "c_w": [0.05]}), "grid"),
+    ],
+)
 def test_a_store_written_with_other_parameters_is_refused(change, word, tmp_path):
     store = tmp_path / "s"
     _sweep(store)
@@ -87,11 +98,25 @@ def test_a_store_written_with_other_parameters_is_refused(change, word, tmp_path
 def test_other_per_trial_weights_are_refused(tmp_path):
     store = tmp_path / "s"
     w0 = np.stack([DRAW(np.random.default_rng(i))[0] for i in range(3)])
-    natspike.run_trials("natural", w0, R, n_trials=3, store=store, eta=1e-3,
-                        **{k: v for k, v in OPTS.items() if k not in ("rule", "weights", "rates")})
+    natspike.run_trials(
+        "natural",
+        w0,
+        R,
+        n_trials=3,
+        store=store,
+        eta=1e-3,
+        **{k: v for k, v in OPTS.items() if k not in ("rule", "weights", "rates")},
+    )
     with pytest.raises(ValueError, match="other initial or target weights"):
-        natspike.run_trials("natural", w0[::-1].copy(), R, n_trials=3, store=store, eta=1e-3,
-                            **{k: v for k, v in OPTS.items() if k not in ("rule", "weights", "rates")})
+        natspike.run_trials(
+            "natural",
+            w0[::-1].copy(),
+            R,
+            n_trials=3,
+            store=store,
+            eta=1e-3,
+            **{k: v for k, v in OPTS.items() if k not in ("rule", "weights", "rates")},
+        )
 
 
 def test_foreign_directories_and_copied_shards_are_refused(tmp_path):
@@ -159,8 +184,9 @@ KILL_STATS = {}
 @pytest.mark.timeout(300)
 def test_sigkill_loses_at_most_the_tasks_in_flight(tmp_path):
     store = tmp_path / "s"
-    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(store)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILL_SCRIPT, str(store)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     lines = []
     reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
     reader.start()
@@ -177,9 +203,19 @@ def test_sigkill_loses_at_most_the_tasks_in_flight(tmp_path):
     # every reported shard is on disk; at most the one being reported when killed is unreported
     assert reported <= on_disk <= reported + 1
     duration = float(next(line.split()[1] for line in lines if line.startswith("duration")))
-    kw = dict(grid={"eta": [5e-4, 1e-3, 2e-3, 4e-3]}, rule="natural", weights=lambda rng: DRAW(rng)[0],
-              teacher=lambda rng: DRAW(rng)[1], rates=R, duration=duration, record_every=duration / 2,
-              test_samples=5, test_bins=50, seed=21, n_trials=12)
+    kw = dict(
+        grid={"eta": [5e-4, 1e-3, 2e-3, 4e-3]},
+        rule="natural",
+        weights=lambda rng: DRAW(rng)[0],
+        teacher=lambda rng: DRAW(rng)[1],
+        rates=R,
+        duration=duration,
+        record_every=duration / 2,
+        test_samples=5,
+        test_bins=50,
+        seed=21,
+        n_trials=12,
+    )
     resumed = sweep(kw.pop("grid"), store=store, **kw)
     assert resumed.attrs["loaded_trials"] == on_disk
     assert resumed.attrs["computed_trials"] == 48 - on_disk

@@ -24,17 +24,32 @@ from ._native import version as _go_version
 
 __version__ = _go_version()
 
-from ._fisher import Coefficients, coefficients, fisher_matrix, inverse_fisher_matrix, sample_usps  # noqa: E402
-from ._native import DivergenceError  # noqa: E402
-from ._neuron import Neuron  # noqa: E402
-from ._result import Result, load  # noqa: E402
-from ._sweep import sweep  # noqa: E402
-from ._train import train  # noqa: E402
-from ._trials import TrialsInterrupted, run_trials  # noqa: E402
+from ._fisher import Coefficients, coefficients, fisher_matrix, inverse_fisher_matrix, sample_usps
+from ._native import DivergenceError
+from ._neuron import Neuron
+from ._result import Result, load
+from ._sweep import sweep
+from ._train import train
+from ._trials import TrialsInterrupted, run_trials
 
-__all__ = ["__version__", "Neuron", "Coefficients", "coefficients", "fisher_matrix", "inverse_fisher_matrix",
-           "sample_usps", "train", "run_trials", "sweep", "Result", "load", "DivergenceError", "TrialsInterrupted",
-           "experiments", "plotting"]
+__all__ = [
+    "__version__",
+    "Neuron",
+    "Coefficients",
+    "coefficients",
+    "fisher_matrix",
+    "inverse_fisher_matrix",
+    "sample_usps",
+    "train",
+    "run_trials",
+    "sweep",
+    "Result",
+    "load",
+    "DivergenceError",
+    "TrialsInterrupted",
+    "experiments",
+    "plotting",
+]
 
 
 def __getattr__(name):  # experiments and plotting import xarray/matplotlib: load them on first use

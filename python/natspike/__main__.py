@@ -15,15 +15,25 @@ from pathlib import Path
 
 #: CLI name -> experiment (and plotting, and claim_<...>) function name.
 FIGURES = {
-    "3bc": "figure3bc", "3de": "figure3de", "3f": "figure3f", "4": "figure4", "5": "figure5",
-    "7": "figure7", "7eg": "figure7_examples", "9": "figure9", "10": "figure10", "11": "figure11",
-    "12ab": "figure12_angles", "12cf": "figure12_curves",
+    "3bc": "figure3bc",
+    "3de": "figure3de",
+    "3f": "figure3f",
+    "4": "figure4",
+    "5": "figure5",
+    "7": "figure7",
+    "7eg": "figure7_examples",
+    "9": "figure9",
+    "10": "figure10",
+    "11": "figure11",
+    "12ab": "figure12_angles",
+    "12cf": "figure12_curves",
 }
 
 
 def _parser():
-    p = argparse.ArgumentParser(prog="python -m natspike",
-                                description="Natural-gradient learning for spiking neurons (Kreutzer et al. 2022).")
+    p = argparse.ArgumentParser(
+        prog="python -m natspike", description="Natural-gradient learning for spiking neurons (Kreutzer et al. 2022)."
+    )
     sub = p.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="the paper's central result (Fig 3F) at reduced size")
     demo.add_argument("--out", default="demo_output", help="output folder (default: demo_output)")
@@ -41,8 +51,13 @@ def _parser():
 def _options(fn, args):
     """Keyword arguments of the experiment that the command line set."""
     accepted = inspect.signature(fn).parameters
-    given = {"seed": args.seed, "full": args.full, "trials": args.trials, "minutes": args.minutes,
-             "progress": not args.no_progress}
+    given = {
+        "seed": args.seed,
+        "full": args.full,
+        "trials": args.trials,
+        "minutes": args.minutes,
+        "progress": not args.no_progress,
+    }
     unknown = [k for k in ("trials", "minutes") if given[k] is not None and k not in accepted]
     if unknown:
         raise SystemExit(f"figure {args.name} has no --{unknown[0]} option")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-
 import numbers
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -262,8 +261,16 @@ def _monte_carlo_fisher(weights, rates, neuron, samples, seed):
     w, r = _weights_and_rates(weights, rates)
     root = root_seed(seed)
     out = empty((w.size, w.size), "weights", copies=18)  # Go: a sum and a block matrix per chain
-    _native.call_cancellable(_native.functions["ns_monte_carlo_fisher"], neuron._json, w, r, w.size,
-                             int(samples), root - 2**64 if root >= 2**63 else root, out)
+    _native.call_cancellable(
+        _native.functions["ns_monte_carlo_fisher"],
+        neuron._json,
+        w,
+        r,
+        w.size,
+        int(samples),
+        root - 2**64 if root >= 2**63 else root,
+        out,
+    )
     return out
 
 
@@ -304,6 +311,14 @@ def sample_usps(rates, samples, *, bins=500, neuron=None, seed=None) -> np.ndarr
             raise ValueError(f"{name} must be in [{0 if name == 'samples' else 1}, {hi}], got {v}")
     root = root_seed(seed)
     out = empty((int(samples), r.size), "samples")
-    _native.call_cancellable(_native.functions["ns_sample_usps"], neuron._json, r, r.size, int(samples), int(bins),
-                             root - 2**64 if root >= 2**63 else root, out)
+    _native.call_cancellable(
+        _native.functions["ns_sample_usps"],
+        neuron._json,
+        r,
+        r.size,
+        int(samples),
+        int(bins),
+        root - 2**64 if root >= 2**63 else root,
+        out,
+    )
     return out

@@ -40,7 +40,7 @@ import numpy as np
 
 try:
     from ._go import _bindings as _extension
-    from ._go import bindings as go
+    from ._go import bindings as go  # noqa: F401  (loads the extension's Python module)
 except ImportError as exc:  # pragma: no cover - depends on the installation
     raise ImportError(
         "natspike's compiled Go library (natspike._go) is missing or does not load. Install natspike "
@@ -53,6 +53,7 @@ LIBRARY = _extension.__file__
 HEADER = Path(LIBRARY).with_name("natspike.h")
 #: The library as seen by ctypes (the same mapping as the extension).
 lib = ctypes.CDLL(LIBRARY)
+
 
 #: Exception raised for each non-zero status code.
 class DivergenceError(FloatingPointError, ValueError):
@@ -75,8 +76,9 @@ def _ctype(param: str):
         return ctypes.c_char_p if words[0] == "char" else ctypes.c_void_p
     scalar = {"int": ctypes.c_int, "long long": ctypes.c_longlong}.get(" ".join(words))
     if scalar is None:
-        raise ImportError(f"natspike.h: no ctypes mapping for parameter {param.strip()!r}; "
-                          "extend natspike._native._ctype")
+        raise ImportError(
+            f"natspike.h: no ctypes mapping for parameter {param.strip()!r}; extend natspike._native._ctype"
+        )
     return scalar
 
 
@@ -124,7 +126,8 @@ def check_process() -> None:
     if _forked:
         raise RuntimeError(
             "natspike cannot call Go in a process created by os.fork() after natspike was imported; "
-            "use multiprocessing.get_context('spawn') (see natspike._native.mp_context)")
+            "use multiprocessing.get_context('spawn') (see natspike._native.mp_context)"
+        )
 
 
 def call(fn, *args) -> None:
@@ -159,7 +162,7 @@ def call_cancellable(fn, *args, on_progress=None, interval: float = 0.1) -> None
 
     finished = threading.Event()
 
-    def work(raw=_raw(args), keep=args):  # keep: the arrays behind the pointers
+    def work(raw=_raw(args), keep=args):  # noqa: B008  (bound now, on purpose)  # keep: the arrays behind the pointers
         try:
             outcome["status"] = fn(*raw, cancel.ctypes.data, progress.ctypes.data, err, ERRLEN)
         except BaseException as exc:  # pragma: no cover - ctypes argument errors
@@ -226,7 +229,9 @@ def _warn_fork():
     warnings.warn(
         "os.fork() after natspike loaded its Go runtime: the child cannot call natspike and may hang. "
         "Use multiprocessing.get_context('spawn') or 'forkserver' (natspike._native.mp_context()).",
-        RuntimeWarning, stacklevel=2)
+        RuntimeWarning,
+        stacklevel=2,
+    )
 
 
 def _mark_forked():

@@ -9,8 +9,14 @@ from ._validate import real_scalar
 
 # Python name -> field of the Go struct bindings.Neuron, in signature order.
 _FIELDS = {
-    "phi_max": "PhiMax", "beta": "Beta", "theta": "Theta", "tau_m": "TauM", "tau_s": "TauS",
-    "dt": "Dt", "eps0": "Eps0", "scale": "Scale",
+    "phi_max": "PhiMax",
+    "beta": "Beta",
+    "theta": "Theta",
+    "tau_m": "TauM",
+    "tau_s": "TauS",
+    "dt": "Dt",
+    "eps0": "Eps0",
+    "scale": "Scale",
 }
 TRANSFERS = ("sigmoid", "rectified_quadratic")
 
@@ -68,13 +74,23 @@ class Neuron:
     12.0
     """
 
-    __slots__ = ("_values", "_go", "_json", "_c_eps")
+    __slots__ = ("_c_eps", "_go", "_json", "_values")
 
-    def __init__(self, phi_max=100.0, beta=0.3, theta=10.0, tau_m=0.010, tau_s=0.003, dt=0.0005, eps0=1.0,
-                 *, transfer="sigmoid", scale=0.25):
+    def __init__(
+        self,
+        phi_max=100.0,
+        beta=0.3,
+        theta=10.0,
+        tau_m=0.010,
+        tau_s=0.003,
+        dt=0.0005,
+        eps0=1.0,
+        *,
+        transfer="sigmoid",
+        scale=0.25,
+    ):
         _native.check_process()
-        given = dict(phi_max=phi_max, beta=beta, theta=theta, tau_m=tau_m, tau_s=tau_s, dt=dt, eps0=eps0,
-                     scale=scale)
+        given = dict(phi_max=phi_max, beta=beta, theta=theta, tau_m=tau_m, tau_s=tau_s, dt=dt, eps0=eps0, scale=scale)
         values = {name: real_scalar(v, name) for name, v in given.items()}
         if not isinstance(transfer, str):
             raise TypeError(f"transfer must be a string, one of {TRANSFERS}, got {type(transfer).__name__}")
@@ -111,7 +127,7 @@ class Neuron:
         return {"transfer": self.transfer, **{k: self._values[k] for k in _FIELDS}}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Neuron":
+    def from_dict(cls, d: dict) -> Neuron:
         """Inverse of :meth:`to_dict`; omitted keys take the defaults."""
         return cls(**d)
 
@@ -120,11 +136,11 @@ class Neuron:
         return self._json.decode()
 
     @classmethod
-    def from_json(cls, text: str) -> "Neuron":
+    def from_json(cls, text: str) -> Neuron:
         """Inverse of :meth:`to_json`."""
         return cls.from_dict(json.loads(text))
 
-    def replace(self, **changes) -> "Neuron":
+    def replace(self, **changes) -> Neuron:
         """A copy with some parameters changed."""
         return type(self).from_dict({**self.to_dict(), **changes})
 

@@ -7,8 +7,19 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-_ARRAYS = ("times", "weights", "kl", "rate_error", "weight_distance", "final_weights", "voltage", "rate",
-           "completed", "initial_weights", "target_weights")
+_ARRAYS = (
+    "times",
+    "weights",
+    "kl",
+    "rate_error",
+    "weight_distance",
+    "final_weights",
+    "voltage",
+    "rate",
+    "completed",
+    "initial_weights",
+    "target_weights",
+)
 
 
 @dataclass(eq=False)
@@ -83,23 +94,30 @@ class Result:
         import xarray as xr
 
         lead = () if self.completed is None else ("trial",)
-        data = {"weights": (lead + ("time", "synapse"), self.weights),
-                "final_weights": (lead + ("synapse",), self.final_weights)}
+        data = {
+            "weights": (lead + ("time", "synapse"), self.weights),
+            "final_weights": (lead + ("synapse",), self.final_weights),
+        }
         for name in ("kl", "rate_error", "weight_distance"):
             if getattr(self, name) is not None:
                 data[name] = (lead + ("time",), getattr(self, name))
         if self.completed is not None:
             data["completed"] = (("trial",), self.completed)
-        attrs = {"seed": str(self.seed), "version": self.version,
-                 **{k: (v if isinstance(v, (int, float, str)) else json.dumps(v)) for k, v in self.params.items()}}
+        attrs = {
+            "seed": str(self.seed),
+            "version": self.version,
+            **{k: (v if isinstance(v, (int, float, str)) else json.dumps(v)) for k, v in self.params.items()},
+        }
         ds = xr.Dataset(data, coords={"time": self.times}, attrs=attrs)
         ds["time"].attrs["units"] = "s"
         return ds
 
     def __repr__(self):
         shape = self.weights.shape
-        return (f"Result(rule={self.params.get('rule')!r}, weights shape={shape}, "
-                f"times={self.times[0]:g}…{self.times[-1]:g} s, seed={self.seed})")
+        return (
+            f"Result(rule={self.params.get('rule')!r}, weights shape={shape}, "
+            f"times={self.times[0]:g}…{self.times[-1]:g} s, seed={self.seed})"
+        )
 
 
 def load(path) -> Result:

@@ -36,8 +36,9 @@ def root_seed(seed) -> int:
     if isinstance(seed, np.random.Generator):
         return int(seed.integers(0, 2**63))
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an int, numpy.random.SeedSequence, numpy.random.Generator or None, "
-                        f"got {type(seed).__name__}")
+        raise TypeError(
+            f"seed must be an int, numpy.random.SeedSequence, numpy.random.Generator or None, got {type(seed).__name__}"
+        )
     if not 0 <= int(seed) < _MAX:
         raise ValueError(f"seed must be in [0, 2**64), got {seed}")
     return int(seed)

@@ -35,8 +35,7 @@ FORMAT = "natspike-store/1"
 META = "natspike-store.json"
 _SHARD = re.compile(r"p(\d{6,})-t(\d{9,})-n(\d{6,})\.npz")
 #: Per-trial arrays of a shard (leading axis: trial); "times" is shared.
-TRIAL_ARRAYS = ("weights", "kl", "rate_error", "weight_distance", "final_weights", "initial_weights",
-                "target_weights")
+TRIAL_ARRAYS = ("weights", "kl", "rate_error", "weight_distance", "final_weights", "initial_weights", "target_weights")
 
 
 def point_identity(cfg: dict, rates: np.ndarray, attenuation, version: str) -> dict:
@@ -69,8 +68,9 @@ class Store:
         if (self.path / META).exists():
             self._check(json.loads((self.path / META).read_text()))
         elif self.path.exists() and any(self.path.iterdir()):
-            raise ValueError(f"store: {self.path} exists, is not empty and is not a natspike store; "
-                             "choose a new directory")
+            raise ValueError(
+                f"store: {self.path} exists, is not empty and is not a natspike store; choose a new directory"
+            )
         else:
             self.shards.mkdir(parents=True, exist_ok=True)
             _atomic_write_text(self.path / META, json.dumps(self.meta, indent=1))
@@ -80,8 +80,10 @@ class Store:
             raise ValueError(f"store: {self.path} has format {stored.get('format')!r}, expected {FORMAT!r}")
         problems = _differences(stored, self.meta)
         if problems:
-            raise ValueError(f"store: {self.path} was written with other parameters ({'; '.join(problems[:5])}); "
-                             "its results cannot be mixed with this run's. Use another directory, or delete it.")
+            raise ValueError(
+                f"store: {self.path} was written with other parameters ({'; '.join(problems[:5])}); "
+                "its results cannot be mixed with this run's. Use another directory, or delete it."
+            )
         self.shards.mkdir(exist_ok=True)
 
     def finished(self) -> list[tuple[int, int, int, Path]]:
@@ -118,11 +120,14 @@ class Store:
             with np.load(file, allow_pickle=False) as f:
                 arrays = {k: f[k] for k in f.files}
         except Exception as exc:  # zipfile, OS and format errors alike
-            raise ValueError(f"store: shard {file} is unreadable ({exc!r}); delete it and run again to recompute "
-                             "its trials") from exc
+            raise ValueError(
+                f"store: shard {file} is unreadable ({exc!r}); delete it and run again to recompute its trials"
+            ) from exc
         if str(arrays.pop("digest", "")) != self.points[point]["digest"]:
-            raise ValueError(f"store: shard {file.name} was written for other parameters than point {point}; "
-                             "the store is inconsistent (files copied between stores?)")
+            raise ValueError(
+                f"store: shard {file.name} was written for other parameters than point {point}; "
+                "the store is inconsistent (files copied between stores?)"
+            )
         if len(arrays.get("final_weights", ())) != count:
             raise ValueError(f"store: shard {file.name} should hold {count} trials")
         return arrays
@@ -138,8 +143,11 @@ def _differences(stored: dict, wanted: dict) -> list[str]:
         problems.append(f"{len(old)} grid points != {len(new)}")
     for i, (a, b) in enumerate(zip(old, new)):
         if a.get("digest") != b["digest"]:
-            keys = sorted(k for k in set(a.get("params", {})) | set(b["params"])
-                          if a.get("params", {}).get(k) != b["params"].get(k))
+            keys = sorted(
+                k
+                for k in set(a.get("params", {})) | set(b["params"])
+                if a.get("params", {}).get(k) != b["params"].get(k)
+            )
             what = ", ".join(f"{k}: {a.get('params', {}).get(k)!r} -> {b['params'].get(k)!r}" for k in keys)
             problems.append(f"point {i}: {what or 'rates, attenuation or initial values'}")
     return problems

@@ -12,8 +12,18 @@ import numpy as np
 
 from . import _native
 from ._seeds import root_seed
-from ._trials import (TRAIN_OPTIONS, TrialsInterrupted, _check_client, _check_store_seed, _check_size, _chunk_size,
-                      _count, _prepare, _TaskRun, _workers)
+from ._trials import (
+    TRAIN_OPTIONS,
+    TrialsInterrupted,
+    _check_client,
+    _check_size,
+    _check_store_seed,
+    _chunk_size,
+    _count,
+    _prepare,
+    _TaskRun,
+    _workers,
+)
 
 #: What a grid point may set: the arguments of run_trials that describe trials.
 POINT_OPTIONS = ("rule", "weights", "rates", "teacher") + TRAIN_OPTIONS
@@ -22,8 +32,20 @@ _RESERVED_DIMS = ("trial", "time", "synapse")
 STREAMS = ("shared", "independent")
 
 
-def sweep(grid, *, seed, n_trials=1, setup=None, streams="shared", store=None, client=None, workers=None,
-          chunk_size=None, progress=False, **options):
+def sweep(
+    grid,
+    *,
+    seed,
+    n_trials=1,
+    setup=None,
+    streams="shared",
+    store=None,
+    client=None,
+    workers=None,
+    chunk_size=None,
+    progress=False,
+    **options,
+):
     """Run :func:`natspike.run_trials` at every point of a parameter grid.
 
     The grid is the Cartesian product of its axes (in the order given).
@@ -137,15 +159,21 @@ def sweep(grid, *, seed, n_trials=1, setup=None, streams="shared", store=None, c
     combos = list(product(*axes.values()))
     points = []
     for k, values in enumerate(combos):
-        points.append(_point(k, dict(zip(axes, values)), setup, options, _point_root(root, k, streams), n_trials,
-                             store))
+        points.append(
+            _point(k, dict(zip(axes, values)), setup, options, _point_root(root, k, streams), n_trials, store)
+        )
         if k == 0:
             _check_size(points * len(combos))  # before preparing the other points
     _check_uniform(points)
     run = _TaskRun(points, store=store, grid={"axes": axes, "streams": streams})
-    make = lambda: _dataset(run, axes, root, streams)  # noqa: E731
-    run.execute(client=client, workers=workers, chunk_size=chunk_size, progress=bool(progress),
-                interrupted=lambda: TrialsInterrupted(make))
+    make = lambda: _dataset(run, axes, root, streams)
+    run.execute(
+        client=client,
+        workers=workers,
+        chunk_size=chunk_size,
+        progress=bool(progress),
+        interrupted=lambda: TrialsInterrupted(make),
+    )
     return make()
 
 
@@ -160,8 +188,10 @@ def _axes(grid, setup) -> dict:
         if name in _RESERVED_DIMS or name in ("seed", "n_trials", "inputs", "trace_every"):
             raise ValueError(f"grid axis {name!r} is reserved; sweep it with separate calls")
         if name not in POINT_OPTIONS and setup is None:
-            raise ValueError(f"grid axis {name!r} is not an argument of run_trials; pass setup=... to map it "
-                             f"(arguments: {', '.join(POINT_OPTIONS)})")
+            raise ValueError(
+                f"grid axis {name!r} is not an argument of run_trials; pass setup=... to map it "
+                f"(arguments: {', '.join(POINT_OPTIONS)})"
+            )
         axes[name] = _axis_values(name, values)
     return axes
 
@@ -170,7 +200,7 @@ def _axis_values(name, values) -> list:
     if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
         raise TypeError(f"grid[{name!r}] must be a sequence of values, got {type(values).__name__}")
     out = []
-    for v in (values.tolist() if isinstance(values, np.ndarray) else list(values)):
+    for v in values.tolist() if isinstance(values, np.ndarray) else list(values):
         if isinstance(v, np.generic):
             v = v.item()
         if not isinstance(v, (numbers.Real, str)):
@@ -188,8 +218,10 @@ def _axis_values(name, values) -> list:
 def _check_options(options, where):
     unknown = sorted(set(options) - set(POINT_OPTIONS))
     if unknown:
-        raise TypeError(f"sweep {where}: unexpected argument(s) {', '.join(unknown)} "
-                        f"(run_trials arguments: {', '.join(POINT_OPTIONS)})")
+        raise TypeError(
+            f"sweep {where}: unexpected argument(s) {', '.join(unknown)} "
+            f"(run_trials arguments: {', '.join(POINT_OPTIONS)})"
+        )
 
 
 def _point_root(root, k, streams):
@@ -205,16 +237,24 @@ def _point(k, point, setup, options, root, n_trials, store):
     if setup is not None:
         extra = setup(**point)
         if not isinstance(extra, dict):
-            raise TypeError(f"setup must return a dict of run_trials arguments, got {type(extra).__name__} "
-                            f"at {label}")
+            raise TypeError(f"setup must return a dict of run_trials arguments, got {type(extra).__name__} at {label}")
         _check_options(extra, f"setup at {label}")
         opts.update(extra)
     missing = [name for name in _REQUIRED if name not in opts]
     if missing:
         raise TypeError(f"sweep: missing required argument(s) {', '.join(missing)} at {label}")
     try:
-        return _prepare(opts.pop("rule"), opts.pop("weights"), opts.pop("rates"), n_trials=n_trials, seed=root,
-                        teacher=opts.pop("teacher"), options=opts, store=store, label=label)
+        return _prepare(
+            opts.pop("rule"),
+            opts.pop("weights"),
+            opts.pop("rates"),
+            n_trials=n_trials,
+            seed=root,
+            teacher=opts.pop("teacher"),
+            options=opts,
+            store=store,
+            label=label,
+        )
     except (TypeError, ValueError) as exc:
         raise type(exc)(f"{label}: {exc}") from exc
 
@@ -225,9 +265,11 @@ def _check_uniform(points):
     for p in points[1:]:
         other = (p.job.kind, p.job.records, p.job.rates.size)
         if other != shape:
-            raise ValueError(f"all grid points must share the teacher kind, number of records and synapses; "
-                             f"{p.label} has {other}, {first.label} has {shape}. Sweep such parameters in "
-                             "separate calls.")
+            raise ValueError(
+                f"all grid points must share the teacher kind, number of records and synapses; "
+                f"{p.label} has {other}, {first.label} has {shape}. Sweep such parameters in "
+                "separate calls."
+            )
 
 
 def _dataset(run: _TaskRun, axes: dict, root: int, streams: str):
@@ -240,10 +282,12 @@ def _dataset(run: _TaskRun, axes: dict, root: int, streams: str):
         return dims + ("trial",) + rest, a.reshape(shape + (trials,) + a.shape[1:])
 
     out, points = run.out, run.points
-    data = {"weights": field(out["weights"], "time", "synapse"),
-            "final_weights": field(out["final_weights"], "synapse"),
-            "initial_weights": field(np.concatenate([p.w0 for p in points]), "synapse"),
-            "completed": field(out["completed"])}
+    data = {
+        "weights": field(out["weights"], "time", "synapse"),
+        "final_weights": field(out["final_weights"], "synapse"),
+        "initial_weights": field(np.concatenate([p.w0 for p in points]), "synapse"),
+        "completed": field(out["completed"]),
+    }
     for name in ("kl", "rate_error", "weight_distance"):
         if out.get(name) is not None:
             data[name] = field(out[name], "time")
@@ -254,9 +298,18 @@ def _dataset(run: _TaskRun, axes: dict, root: int, streams: str):
     ds = xr.Dataset(data, coords=coords)
     ds["time"].attrs["units"] = "s"
     params = {k: v for k, v in points[0].cfg.items() if k != "seed"}
-    params.update(rates=points[0].job.rates.tolist(),
-                  attenuation=None if points[0].job.attenuation is None else points[0].job.attenuation.tolist())
-    ds.attrs.update(seed=str(root), streams=streams, n_trials=trials, version=_native.version(),
-                    params=json.dumps(params), computed_trials=run.computed, loaded_trials=run.loaded,
-                    store="" if run.store is None else str(run.store.path))
+    params.update(
+        rates=points[0].job.rates.tolist(),
+        attenuation=None if points[0].job.attenuation is None else points[0].job.attenuation.tolist(),
+    )
+    ds.attrs.update(
+        seed=str(root),
+        streams=streams,
+        n_trials=trials,
+        version=_native.version(),
+        params=json.dumps(params),
+        computed_trials=run.computed,
+        loaded_trials=run.loaded,
+        store="" if run.store is None else str(run.store.path),
+    )
     return ds

@@ -10,7 +10,7 @@ import numpy as np
 from . import _native
 from ._neuron import DEFAULT, Neuron
 from ._result import Result
-from ._seeds import root_seed, trial_generator
+from ._seeds import root_seed
 from ._validate import check_trial_size, contiguous, finite, finite_scalar, real_scalar, vector
 
 RULES = ("euclidean", "natural", "approximate")
@@ -55,22 +55,45 @@ def _refresh(value):
     return int(value)
 
 
-def _config(rule, *, neuron, eta, duration, lr_convention="exact", coefficient_refresh=1, c_u=0.95, c_w=0.05,
-            silent_rate=1e-4, record_every=None, trace_every=None, test_samples=50, test_bins=500,
-            coefficient_tolerance=None, event_driven=False, input_pool_size=None, input_pool_interval=1.0,
-            input_pool_stream=0):
+def _config(
+    rule,
+    *,
+    neuron,
+    eta,
+    duration,
+    lr_convention="exact",
+    coefficient_refresh=1,
+    c_u=0.95,
+    c_w=0.05,
+    silent_rate=1e-4,
+    record_every=None,
+    trace_every=None,
+    test_samples=50,
+    test_bins=500,
+    coefficient_tolerance=None,
+    event_driven=False,
+    input_pool_size=None,
+    input_pool_interval=1.0,
+    input_pool_stream=0,
+):
     """The control-plane dict that crosses the C ABI as JSON (teacher and seed added later)."""
     neuron = _neuron(neuron)
     dt = neuron.dt
-    cfg = {"neuron": neuron.to_dict(), "rule": _choice(rule, "rule", RULES),
-           "eta": real_scalar(eta, "eta"), "duration": real_scalar(duration, "duration"),
-           "lr_convention": _choice(lr_convention, "lr_convention", LR_CONVENTIONS),
-           "coefficient_refresh": _refresh(coefficient_refresh),
-           "c_u": real_scalar(c_u, "c_u"), "c_w": real_scalar(c_w, "c_w"),
-           "silent_rate": real_scalar(silent_rate, "silent_rate"),
-           "record_every": _bins(record_every, "record_every", dt),
-           "trace_every": _bins(trace_every, "trace_every", dt),
-           "test_samples": _count(test_samples, "test_samples"), "test_bins": _count(test_bins, "test_bins")}
+    cfg = {
+        "neuron": neuron.to_dict(),
+        "rule": _choice(rule, "rule", RULES),
+        "eta": real_scalar(eta, "eta"),
+        "duration": real_scalar(duration, "duration"),
+        "lr_convention": _choice(lr_convention, "lr_convention", LR_CONVENTIONS),
+        "coefficient_refresh": _refresh(coefficient_refresh),
+        "c_u": real_scalar(c_u, "c_u"),
+        "c_w": real_scalar(c_w, "c_w"),
+        "silent_rate": real_scalar(silent_rate, "silent_rate"),
+        "record_every": _bins(record_every, "record_every", dt),
+        "trace_every": _bins(trace_every, "trace_every", dt),
+        "test_samples": _count(test_samples, "test_samples"),
+        "test_bins": _count(test_bins, "test_bins"),
+    }
     for name in ("eta", "duration", "c_u", "c_w", "silent_rate"):
         if not np.isfinite(cfg[name]):
             raise ValueError(f"{name} must be finite, got {cfg[name]}")
@@ -86,7 +109,8 @@ def _input_pool(size, interval, stream, dt, event_driven):
     """The authors' input pool (spec §10.6), opt-in; off (None) adds nothing to the config."""
     if size is None:
         if not (isinstance(interval, numbers.Real) and interval == 1.0) or not (
-                isinstance(stream, numbers.Integral) and stream == 0):
+            isinstance(stream, numbers.Integral) and stream == 0
+        ):
             raise ValueError("input_pool_interval and input_pool_stream need input_pool_size (the pool is off)")
         return {}
     if isinstance(size, bool) or not isinstance(size, numbers.Integral):
@@ -96,15 +120,18 @@ def _input_pool(size, interval, stream, dt, event_driven):
     iv = real_scalar(interval, "input_pool_interval")
     bins = round(iv / dt) if np.isfinite(iv) else 0
     if not (np.isfinite(iv) and iv >= dt and abs(iv / dt - bins) <= 1e-9 * bins):
-        raise ValueError(f"input_pool_interval must be finite, >= dt = {dt} s and a whole number of bins, "
-                         f"got {interval}")
+        raise ValueError(
+            f"input_pool_interval must be finite, >= dt = {dt} s and a whole number of bins, got {interval}"
+        )
     if isinstance(stream, bool) or not isinstance(stream, numbers.Integral):
         raise TypeError(f"input_pool_stream must be an int, got {type(stream).__name__}")
     if not 0 <= stream < 2**64:
         raise ValueError(f"input_pool_stream must be in [0, 2**64), got {stream}")
     if event_driven:
-        raise ValueError("input_pool_size and event_driven cannot be combined: the event-driven evaluation "
-                         "does not support the input pool")
+        raise ValueError(
+            "input_pool_size and event_driven cannot be combined: the event-driven evaluation "
+            "does not support the input pool"
+        )
     return {"input_pool_size": int(size), "input_pool_interval": iv, "input_pool_stream": int(stream)}
 
 
@@ -203,11 +230,34 @@ def _progress_bar(enabled, total, desc):
     return bar, lambda done: bar.update(done - bar.n)
 
 
-def train(rule, weights, rates, *, teacher, duration, eta, seed=None, neuron=None, attenuation=None,
-          record_every=None, lr_convention="exact", coefficient_refresh=1, c_u=0.95, c_w=0.05,
-          silent_rate=1e-4, inputs=None, trace_every=None, test_samples=50, test_bins=500,
-          progress=False, coefficient_tolerance=None, event_driven=False, input_pool_size=None,
-          input_pool_interval=1.0, input_pool_stream=0) -> Result:
+def train(
+    rule,
+    weights,
+    rates,
+    *,
+    teacher,
+    duration,
+    eta,
+    seed=None,
+    neuron=None,
+    attenuation=None,
+    record_every=None,
+    lr_convention="exact",
+    coefficient_refresh=1,
+    c_u=0.95,
+    c_w=0.05,
+    silent_rate=1e-4,
+    inputs=None,
+    trace_every=None,
+    test_samples=50,
+    test_bins=500,
+    progress=False,
+    coefficient_tolerance=None,
+    event_driven=False,
+    input_pool_size=None,
+    input_pool_interval=1.0,
+    input_pool_stream=0,
+) -> Result:
     r"""Run one learning trial of a Poisson neuron supervised by a teacher.
 
     n Poisson afferents (Bernoulli spikes with probability ``rates * dt`` per
@@ -337,12 +387,26 @@ def train(rule, weights, rates, *, teacher, duration, eta, seed=None, neuron=Non
     w, r = _rates_and_weights(weights, rates)
     kind, rate, tarr = _teacher(teacher, r.size)
     att = _attenuation(attenuation, r.size)
-    cfg = _config(rule, neuron=neuron, eta=eta, duration=duration, lr_convention=lr_convention,
-                  coefficient_refresh=coefficient_refresh, c_u=c_u, c_w=c_w, silent_rate=silent_rate,
-                  record_every=record_every, trace_every=trace_every, test_samples=test_samples,
-                  test_bins=test_bins, coefficient_tolerance=coefficient_tolerance, event_driven=event_driven,
-                  input_pool_size=input_pool_size, input_pool_interval=input_pool_interval,
-                  input_pool_stream=input_pool_stream)
+    cfg = _config(
+        rule,
+        neuron=neuron,
+        eta=eta,
+        duration=duration,
+        lr_convention=lr_convention,
+        coefficient_refresh=coefficient_refresh,
+        c_u=c_u,
+        c_w=c_w,
+        silent_rate=silent_rate,
+        record_every=record_every,
+        trace_every=trace_every,
+        test_samples=test_samples,
+        test_bins=test_bins,
+        coefficient_tolerance=coefficient_tolerance,
+        event_driven=event_driven,
+        input_pool_size=input_pool_size,
+        input_pool_interval=input_pool_interval,
+        input_pool_stream=input_pool_stream,
+    )
     cfg.update(teacher=kind, teacher_rate=rate, seed=root_seed(seed))
     bins, records, traces = _plan(cfg)
     check_trial_size(records, traces, r.size, cfg["test_samples"], cfg["test_bins"])
@@ -353,28 +417,54 @@ def train(rule, weights, rates, *, teacher, duration, eta, seed=None, neuron=Non
     bar, on_progress = _progress_bar(progress, bins, rule)
     try:
         _native.call_cancellable(
-            _native.functions["ns_train"], json.dumps(cfg).encode(), r.size, r, w,
-            tarr if kind == "realizable" else None, tarr if kind == "replay" else None, inp, att,
-            tarr.size if kind == "replay" else 0, input_bins,
-            out["times"], out["weights"], out["kl"], out["rate_error"], out["weight_distance"],
-            out["final_weights"], out["voltage"], out["rate"], on_progress=on_progress)
+            _native.functions["ns_train"],
+            json.dumps(cfg).encode(),
+            r.size,
+            r,
+            w,
+            tarr if kind == "realizable" else None,
+            tarr if kind == "replay" else None,
+            inp,
+            att,
+            tarr.size if kind == "replay" else 0,
+            input_bins,
+            out["times"],
+            out["weights"],
+            out["kl"],
+            out["rate_error"],
+            out["weight_distance"],
+            out["final_weights"],
+            out["voltage"],
+            out["rate"],
+            on_progress=on_progress,
+        )
     finally:
         if bar is not None:
             bar.close()
     params = _params(cfg, r, att)
-    return Result(**out, initial_weights=w.copy(), target_weights=tarr.copy() if kind == "realizable" else None,
-                  params=params, seed=cfg["seed"], version=_native.version())
+    return Result(
+        **out,
+        initial_weights=w.copy(),
+        target_weights=tarr.copy() if kind == "realizable" else None,
+        params=params,
+        seed=cfg["seed"],
+        version=_native.version(),
+    )
 
 
 def _outputs(kind, records, n, traces, trials=None):
     lead = () if trials is None else (trials,)
-    z = lambda *shape: np.zeros(lead + shape)  # noqa: E731
-    return {"times": np.zeros(records), "weights": z(records, n),
-            "kl": z(records) if kind != "replay" else None,
-            "rate_error": z(records) if kind != "replay" else None,
-            "weight_distance": z(records) if kind == "realizable" else None,
-            "final_weights": z(n), "voltage": z(traces) if traces and trials is None else None,
-            "rate": z(traces) if traces and trials is None else None}
+    z = lambda *shape: np.zeros(lead + shape)
+    return {
+        "times": np.zeros(records),
+        "weights": z(records, n),
+        "kl": z(records) if kind != "replay" else None,
+        "rate_error": z(records) if kind != "replay" else None,
+        "weight_distance": z(records) if kind == "realizable" else None,
+        "final_weights": z(n),
+        "voltage": z(traces) if traces and trials is None else None,
+        "rate": z(traces) if traces and trials is None else None,
+    }
 
 
 def _params(cfg, rates, attenuation):

@@ -36,8 +36,9 @@ from ._validate import check_memory, check_trial_size, contiguous, finite, finit
 #: options a sweep may vary), besides ``rule``, ``weights``, ``rates`` and
 #: ``teacher``: those of :func:`natspike.train` except ``inputs`` and
 #: ``trace_every``.
-TRAIN_OPTIONS = ("attenuation",) + tuple(p for p in inspect.signature(_config).parameters
-                                          if p not in ("rule", "trace_every"))
+TRAIN_OPTIONS = ("attenuation",) + tuple(
+    p for p in inspect.signature(_config).parameters if p not in ("rule", "trace_every")
+)
 
 
 class TrialsInterrupted(KeyboardInterrupt):
@@ -62,8 +63,21 @@ class TrialsInterrupted(KeyboardInterrupt):
         return self._result
 
 
-def run_trials(rule, weights, rates, *, n_trials, seed, workers=None, client=None, progress=False,
-               chunk_size=None, store=None, teacher, **train_options) -> Result:
+def run_trials(
+    rule,
+    weights,
+    rates,
+    *,
+    n_trials,
+    seed,
+    workers=None,
+    client=None,
+    progress=False,
+    chunk_size=None,
+    store=None,
+    teacher,
+    **train_options,
+) -> Result:
     """Run ``n_trials`` independent learning trials, on all cores or on Dask.
 
     Trial ``i`` draws its spikes from streams derived from ``(seed, i)``
@@ -132,13 +146,19 @@ def run_trials(rule, weights, rates, *, n_trials, seed, workers=None, client=Non
     n_trials, workers = _count(n_trials, "n_trials", 10**7), _workers(workers)
     chunk_size, progress = _chunk_size(chunk_size), bool(progress)
     _check_client(client)
-    point = _prepare(rule, weights, rates, n_trials=n_trials, seed=seed, teacher=teacher, options=train_options,
-                     store=store)
+    point = _prepare(
+        rule, weights, rates, n_trials=n_trials, seed=seed, teacher=teacher, options=train_options, store=store
+    )
     if client is None and store is None:
         return _run_native(point, workers, progress)
     runner = _TaskRun([point], store=store)
-    runner.execute(client=client, workers=workers, chunk_size=chunk_size, progress=progress,
-                   interrupted=lambda: TrialsInterrupted(lambda: runner.result(0)))
+    runner.execute(
+        client=client,
+        workers=workers,
+        chunk_size=chunk_size,
+        progress=progress,
+        interrupted=lambda: TrialsInterrupted(lambda: runner.result(0)),
+    )
     return runner.result(0)
 
 
@@ -220,17 +240,32 @@ class _Job:
     def _args(self, first, w0, teacher, workers, out):
         # contiguous(): arrays unpickled on a Dask worker may be misaligned views of a network buffer.
         att = None if self.attenuation is None else contiguous(self.attenuation)
-        return (self.config, self.rates.size, w0.shape[0], first, workers, contiguous(self.rates), contiguous(w0),
-                None if teacher is None else contiguous(teacher), att, out["times"],
-                out["weights"], out["kl"], out["rate_error"], out["weight_distance"], out["final_weights"],
-                out["completed"])
+        return (
+            self.config,
+            self.rates.size,
+            w0.shape[0],
+            first,
+            workers,
+            contiguous(self.rates),
+            contiguous(w0),
+            None if teacher is None else contiguous(teacher),
+            att,
+            out["times"],
+            out["weights"],
+            out["kl"],
+            out["rate_error"],
+            out["weight_distance"],
+            out["final_weights"],
+            out["completed"],
+        )
 
     def run(self, first, w0, teacher, workers=0, on_progress=None, out=None):
         """Trials first … first+len(w0)−1 in one cancellable native call."""
         out = out or self.outputs(w0.shape[0])
         out.setdefault("completed", np.zeros(w0.shape[0]))
-        _native.call_cancellable(_native.functions["ns_run_trials"], *self._args(first, w0, teacher, workers, out),
-                                 on_progress=on_progress)
+        _native.call_cancellable(
+            _native.functions["ns_run_trials"], *self._args(first, w0, teacher, workers, out), on_progress=on_progress
+        )
         return out
 
     def run_with(self, first, w0, teacher, cancel, progress):
@@ -283,8 +318,14 @@ def _prepare(rule, weights, rates, *, n_trials, seed, teacher, options, store=No
 def _check_size(points):
     """MemoryError (naming n_trials) if the results of all points cannot fit."""
     p = points[0]
-    check_trial_size(p.job.records, 0, p.job.rates.size, p.cfg["test_samples"], p.cfg["test_bins"],
-                     trials=sum(q.n_trials for q in points))
+    check_trial_size(
+        p.job.records,
+        0,
+        p.job.rates.size,
+        p.cfg["test_samples"],
+        p.cfg["test_bins"],
+        trials=sum(q.n_trials for q in points),
+    )
 
 
 def _run_native(point, workers, progress):
@@ -292,8 +333,9 @@ def _run_native(point, workers, progress):
     _check_size([point])
     job, w0, tw = point.job, point.w0, point.tw
     out = job.outputs(point.n_trials)
-    bar, on_progress = _progress_bar(progress, point.bins * point.n_trials,
-                                     f"{point.cfg['rule']} x {point.n_trials} trials")
+    bar, on_progress = _progress_bar(
+        progress, point.bins * point.n_trials, f"{point.cfg['rule']} x {point.n_trials} trials"
+    )
     try:
         job.run(0, w0, tw, workers, on_progress, out)
     except KeyboardInterrupt:
@@ -310,9 +352,15 @@ def _result(out, point: _Point) -> Result:
     out.pop("voltage", None)
     out.pop("rate", None)
     cfg, job = point.cfg, point.job
-    return Result(**out, completed=completed, initial_weights=np.array(point.w0),
-                  target_weights=None if point.tw is None else np.array(point.tw),
-                  params=_params(cfg, job.rates, job.attenuation), seed=cfg["seed"], version=_native.version())
+    return Result(
+        **out,
+        completed=completed,
+        initial_weights=np.array(point.w0),
+        target_weights=None if point.tw is None else np.array(point.tw),
+        params=_params(cfg, job.rates, job.attenuation),
+        seed=cfg["seed"],
+        version=_native.version(),
+    )
 
 
 def _chunk(job, first, w0, teacher):
@@ -360,10 +408,13 @@ class _TaskRun:
     def _check_inputs(self, point, first, count, arrays, file):
         w0, tw = self.points[point].inputs(first, count)
         same = np.array_equal(arrays.get("initial_weights")[:count], w0) and (
-            tw is None or np.array_equal(arrays.get("target_weights", np.empty(0))[:count], tw))
+            tw is None or np.array_equal(arrays.get("target_weights", np.empty(0))[:count], tw)
+        )
         if not same:
-            raise ValueError(f"store: shard {file.name} holds trials {first}… of point {point} with other initial "
-                             "or target weights than this run's; use another directory")
+            raise ValueError(
+                f"store: shard {file.name} holds trials {first}… of point {point} with other initial "
+                "or target weights than this run's; use another directory"
+            )
 
     def _fill(self, point, first, arrays):
         u = point * self.n_trials + first
@@ -463,8 +514,9 @@ def _execute_local(run: _TaskRun, tasks, workers, progress):
             except BaseException as exc:  # handed to the collecting thread
                 results.put((task, None, exc))
 
-    threads = [threading.Thread(target=work, name="natspike-task", daemon=True)
-               for _ in range(min(workers, len(tasks)))]
+    threads = [
+        threading.Thread(target=work, name="natspike-task", daemon=True) for _ in range(min(workers, len(tasks)))
+    ]
     total = sum(run.points[p].bins * count for p, _, count in tasks)
     bar, on_progress = _progress_bar(progress, total, f"{len(tasks)} tasks")
     for t in threads:

@@ -110,8 +110,10 @@ def check_trial_size(records: int, traces: int, n: int, test_samples: int, test_
     (ValueError naming ``test_samples``)."""
     work = test_samples * test_bins * n
     if work > MAX_TEST_SET_WORK:
-        raise ValueError(f"test_samples x test_bins x n = {work:.3g} afferent-bins exceeds 2**33: the test set "
-                         "alone would run for minutes without a chance to interrupt it; use fewer samples or bins")
+        raise ValueError(
+            f"test_samples x test_bins x n = {work:.3g} afferent-bins exceeds 2**33: the test set "
+            "alone would run for minutes without a chance to interrupt it; use fewer samples or bins"
+        )
     per_trial = 8 * (records * (n + 4) + 2 * traces + 3 * n)
     test_sets = 8 * test_samples * n * min(trials, os.cpu_count() or 1)  # one per running trial
     name = "n_trials" if trials > 1 else ("trace_every" if traces > records else "record_every")
@@ -154,9 +156,10 @@ def _meminfo() -> dict:
 
 
 def _cgroup_headroom() -> int:
-    for limit_file, usage_file in (("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
-                                   ("/sys/fs/cgroup/memory/memory.limit_in_bytes",
-                                    "/sys/fs/cgroup/memory/memory.usage_in_bytes")):
+    for limit_file, usage_file in (
+        ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
+        ("/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.usage_in_bytes"),
+    ):
         try:
             limit, usage = Path(limit_file).read_text().strip(), Path(usage_file).read_text().strip()
         except OSError:
@@ -172,8 +175,9 @@ def check_memory(nbytes: int, name: str, what: str) -> None:
     arrays lazily, and the process would be killed when Go fills them."""
     limit = available_memory()
     if nbytes > limit:
-        raise MemoryError(f"{name}: {what} would need {_size(nbytes)}, more than the {_size(limit)} of memory "
-                          "available")
+        raise MemoryError(
+            f"{name}: {what} would need {_size(nbytes)}, more than the {_size(limit)} of memory available"
+        )
 
 
 def _size(nbytes: float) -> str:

@@ -52,9 +52,12 @@ RULES = ("euclidean", "natural", "approximate")
 SIZES = (100, 1000, 10000)
 #: Table 1 learning rates for 10/50 Hz in the authors' (1 − σ) convention (spec §8, Fig 3F).
 ETA = {"euclidean": 4.5e-7, "natural": 6e-4, "approximate": 4.5e-4}
-MODES = {"default": {}, "frozen": {"coefficient_refresh": "frozen"},
-         "cache": {"coefficient_tolerance": 1e-9},
-         "events+cache": {"event_driven": True, "coefficient_tolerance": 1e-9}}
+MODES = {
+    "default": {},
+    "frozen": {"coefficient_refresh": "frozen"},
+    "cache": {"coefficient_tolerance": 1e-9},
+    "events+cache": {"event_driven": True, "coefficient_tolerance": 1e-9},
+}
 C_EPS = ref.c_eps(D["tau_m"], D["tau_s"], D["eps0"])
 
 
@@ -78,13 +81,13 @@ def say(*args):
 
 # 1. natspike ------------------------------------------------------------------------------------
 
+
 def natspike_cost(rule, n, mode, reps):
     """Marginal CPU ns per synapse-step of train(): (t(T) − t(T/4)) / (ΔK n), median of reps."""
     rates, w0, wstar = fig3(n)
     long = {100: 100.0, 1000: 30.0, 10000: 5.0}[n]
-    kw = dict(teacher=wstar, eta=ETA[rule], lr_convention="authors", seed=1, test_samples=1, test_bins=1,
-              **MODES[mode])
-    run = lambda d: cpu_and_wall(lambda: natspike.train(rule, w0, rates, duration=d, **kw))  # noqa: E731
+    kw = dict(teacher=wstar, eta=ETA[rule], lr_convention="authors", seed=1, test_samples=1, test_bins=1, **MODES[mode])
+    run = lambda d: cpu_and_wall(lambda: natspike.train(rule, w0, rates, duration=d, **kw))
     dk = round(long / DT) - round(long / 4 / DT)
     cpu, wall = [], []
     for _ in range(reps):
@@ -97,6 +100,7 @@ def natspike_cost(rule, n, mode, reps):
 
 # 2. NumPy reference ---------------------------------------------------------------------------
 
+
 def numpy_cost(rule, n):
     """CPU ns per synapse-step of reference.simulate, and its deviation from natspike on its spikes."""
     rates, w0, wstar = fig3(n)
@@ -105,8 +109,17 @@ def numpy_cost(rule, n):
     spikes, _, y = ref.make_realizable_task(rng, rates, wstar, bins, **D)
     kw = dict(eta=ETA[rule], lr_convention="authors", coefficients="gauss")
     cpu, wall, traj = cpu_and_wall(lambda: ref.simulate(rule, w0, rates, spikes, y, **kw, **D))
-    res = natspike.train(rule, w0, rates, teacher=y.astype(np.uint8), inputs=spikes.astype(np.uint8),
-                         duration=bins * DT, record_every=DT, eta=ETA[rule], lr_convention="authors")
+    res = natspike.train(
+        rule,
+        w0,
+        rates,
+        teacher=y.astype(np.uint8),
+        inputs=spikes.astype(np.uint8),
+        duration=bins * DT,
+        record_every=DT,
+        eta=ETA[rule],
+        lr_convention="authors",
+    )
     dev = float(np.abs(res.weights - traj).max() / np.abs(traj).max())
     return {"cpu_ns": cpu / bins / n * 1e9, "wall_ns": wall / bins / n * 1e9, "deviation": dev, "bins": bins}
 
@@ -120,7 +133,7 @@ VALIDATION_DURATION = 20.0
 
 def frozen_coefficients(w0, rates):
     mu = D["eps0"] * np.sum(w0 * rates)
-    var = np.sum(w0 ** 2 * rates) / C_EPS
+    var = np.sum(w0**2 * rates) / C_EPS
     q = C_EPS * D["eps0"] ** 2 * np.sum(rates)
     c = natspike.coefficients(mu, var, q)
     return {k: float(getattr(c, k)) for k in ("gamma_s", "g1", "g2", "g3", "g4")}
@@ -132,24 +145,41 @@ def brian2_jobs(sizes, directory):
     for rule in RULES:
         for n in sizes:
             rates, w0, wstar = fig3(n)
-            base = dict(rates=rates.tolist(), w0=w0.tolist(), wstar=wstar.tolist(),
-                        params={**params, "eta": ETA[rule], "rule": rule, "lr_convention": "authors"},
-                        coefficients=frozen_coefficients(w0, rates) if rule != "euclidean" else None)
+            base = dict(
+                rates=rates.tolist(),
+                w0=w0.tolist(),
+                wstar=wstar.tolist(),
+                params={**params, "eta": ETA[rule], "rule": rule, "lr_convention": "authors"},
+                coefficients=frozen_coefficients(w0, rates) if rule != "euclidean" else None,
+            )
             validate = n == min(sizes)
             duration = VALIDATION_DURATION if validate else BRIAN2_DURATION[n]
             for s in range(VALIDATION_SEEDS if validate else 1):
-                runtime.append({**base, "name": f"{rule}/{n}/{s}", "device": "runtime", "seed": 100 + s,
-                                "duration": duration})
-            standalone.append({**base, "name": f"{rule}/{n}", "device": "cpp_standalone", "duration": duration,
-                               "repeats": VALIDATION_SEEDS if validate else 1, "directory": directory})
+                runtime.append(
+                    {**base, "name": f"{rule}/{n}/{s}", "device": "runtime", "seed": 100 + s, "duration": duration}
+                )
+            standalone.append(
+                {
+                    **base,
+                    "name": f"{rule}/{n}",
+                    "device": "cpp_standalone",
+                    "duration": duration,
+                    "repeats": VALIDATION_SEEDS if validate else 1,
+                    "directory": directory,
+                }
+            )
     return runtime, standalone
 
 
 def run_brian2(python, jobs, tag, workdir):
     jobs_path, out_path = Path(workdir) / f"{tag}_jobs.json", Path(workdir) / f"{tag}_results.json"
     jobs_path.write_text(json.dumps(jobs))
-    proc = subprocess.run([python, str(HERE / "brian2_model.py"), str(jobs_path), str(out_path)],
-                          capture_output=True, text=True, cwd=workdir)
+    proc = subprocess.run(
+        [python, str(HERE / "brian2_model.py"), str(jobs_path), str(out_path)],
+        capture_output=True,
+        text=True,
+        cwd=workdir,
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"Brian2 {tag} failed:\n{proc.stderr[-3000:]}")
     return {r["name"]: r for r in json.loads(out_path.read_text())}
@@ -157,7 +187,7 @@ def run_brian2(python, jobs, tag, workdir):
 
 def group_statistics(w_start, w_final, mean_rate, n):
     drift = np.asarray(w_final) - np.asarray(w_start)
-    return np.array([mean_rate, drift[: n // 2].mean() * n, drift[n // 2:].mean() * n])
+    return np.array([mean_rate, drift[: n // 2].mean() * n, drift[n // 2 :].mean() * n])
 
 
 def natspike_statistics(rule, n):
@@ -165,8 +195,18 @@ def natspike_statistics(rule, n):
     extra = {} if rule == "euclidean" else {"coefficient_refresh": "frozen"}
     stats = []
     for s in range(VALIDATION_SEEDS):
-        res = natspike.train(rule, w0, rates, teacher=wstar, duration=VALIDATION_DURATION, eta=ETA[rule],
-                             lr_convention="authors", seed=200 + s, trace_every=DT, **extra)
+        res = natspike.train(
+            rule,
+            w0,
+            rates,
+            teacher=wstar,
+            duration=VALIDATION_DURATION,
+            eta=ETA[rule],
+            lr_convention="authors",
+            seed=200 + s,
+            trace_every=DT,
+            **extra,
+        )
         stats.append(group_statistics(w0, res.final_weights, res.rate.mean(), n))
     return np.array(stats)
 
@@ -187,8 +227,13 @@ def brian2_section(python, sizes, workdir):
     out = {}
     for rule in RULES:
         ours = natspike_statistics(rule, n0)
-        rt_stats = np.array([group_statistics(r["w_start"], r["w_final"], r["mean_rate"], n0)
-                             for k, r in rt.items() if k.startswith(f"{rule}/{n0}/")])
+        rt_stats = np.array(
+            [
+                group_statistics(r["w_start"], r["w_final"], r["mean_rate"], n0)
+                for k, r in rt.items()
+                if k.startswith(f"{rule}/{n0}/")
+            ]
+        )
         sa0 = sa[f"{rule}/{n0}"]
         sa_stats = np.array([group_statistics(sa0["w_start"], r["w_final"], r["mean_rate"], n0) for r in sa0["runs"]])
         z_rt, z_sa = compare_statistics(rt_stats, ours), compare_statistics(sa_stats, ours)
@@ -198,16 +243,23 @@ def brian2_section(python, sizes, workdir):
             bins = round((VALIDATION_DURATION if n == n0 else BRIAN2_DURATION[n]) / DT)
             best = min(s["runs"], key=lambda x: x["run_cpu_s"])
             out[(rule, n)] = {
-                "runtime_cpu_ns": r["run_cpu_s"] / bins / n * 1e9, "runtime_compile_s": r["compile_s"],
+                "runtime_cpu_ns": r["run_cpu_s"] / bins / n * 1e9,
+                "runtime_compile_s": r["compile_s"],
                 "standalone_cpu_ns": best["run_cpu_s"] / bins / n * 1e9,
                 "standalone_loop_wall_ns": best["loop_wall_s"] / bins / n * 1e9,
-                "standalone_compile_s": s["compile_s"], "z_runtime": z_rt, "z_standalone": z_sa,
-                "stats_natspike": ours.mean(axis=0).tolist(), "stats_runtime": rt_stats.mean(axis=0).tolist(),
-                "stats_standalone": sa_stats.mean(axis=0).tolist(), "valid": bool(z_rt < 4 and z_sa < 4)}
+                "standalone_compile_s": s["compile_s"],
+                "z_runtime": z_rt,
+                "z_standalone": z_sa,
+                "stats_natspike": ours.mean(axis=0).tolist(),
+                "stats_runtime": rt_stats.mean(axis=0).tolist(),
+                "stats_standalone": sa_stats.mean(axis=0).tolist(),
+                "valid": bool(z_rt < 4 and z_sa < 4),
+            }
     return out
 
 
 # 4. coefficients --------------------------------------------------------------------------------
+
 
 def scipy_moments(mu, var):
     """I1, I2, I3 by scipy.integrate.quad over the real line, asked for 1e-8 relative accuracy."""
@@ -219,8 +271,8 @@ def scipy_moments(mu, var):
     def f(u, k):
         z = p["beta"] * (u - p["theta"])
         s = 0.5 * (1 + math.tanh(z / 2))
-        g = math.exp(-(u - mu) ** 2 / (2 * var)) / (sd * math.sqrt(2 * math.pi))
-        return p["phi_max"] * p["beta"] ** 2 * s * (1 - s) ** 2 * g * u ** k
+        g = math.exp(-((u - mu) ** 2) / (2 * var)) / (sd * math.sqrt(2 * math.pi))
+        return p["phi_max"] * p["beta"] ** 2 * s * (1 - s) ** 2 * g * u**k
 
     return [quad(f, -np.inf, np.inf, args=(k,), epsabs=0, epsrel=1e-8, limit=200)[0] for k in range(3)]
 
@@ -239,25 +291,35 @@ def coefficients_section(points):
     natspike.coefficients(mu[:10], var[:10], q[:10])  # warm up
     cpu, wall, c = cpu_and_wall(lambda: natspike.coefficients(mu, var, q))
     sub = range(0, points, max(1, points // 40))
-    truth = [ref.voltage_integrals(mu[i], var[i], phi_max=D["phi_max"], beta=D["beta"], theta=D["theta"])
-             for i in sub]
-    scipy_cpu, scipy_wall, plain = cpu_and_wall(lambda: [scipy_moments(mu[i], var[i]) for i in sub])
+    truth = [ref.voltage_integrals(mu[i], var[i], phi_max=D["phi_max"], beta=D["beta"], theta=D["theta"]) for i in sub]
+    scipy_cpu, _scipy_wall, plain = cpu_and_wall(lambda: [scipy_moments(mu[i], var[i]) for i in sub])
     ours = [(float(c.I1[i]), float(c.I2[i]), float(c.I3[i])) for i in sub]
-    return {"natspike_cpu_us": cpu / points * 1e6, "natspike_wall_us": wall / points * 1e6,
-            "scipy_cpu_us": scipy_cpu / len(sub) * 1e6,
-            "natspike_error": max(moments_error(o, t, mu[i], var[i]) for o, t, i in zip(ours, truth, sub)),
-            "scipy_error": max(moments_error(s, t, mu[i], var[i]) for s, t, i in zip(plain, truth, sub))}
+    return {
+        "natspike_cpu_us": cpu / points * 1e6,
+        "natspike_wall_us": wall / points * 1e6,
+        "scipy_cpu_us": scipy_cpu / len(sub) * 1e6,
+        "natspike_error": max(moments_error(o, t, mu[i], var[i]) for o, t, i in zip(ours, truth, sub)),
+        "scipy_error": max(moments_error(s, t, mu[i], var[i]) for s, t, i in zip(plain, truth, sub)),
+    }
 
 
 # 5. run_trials, 6. overhead, 7. memory ----------------------------------------------------------
+
 
 def run_trials_section(n_trials, duration):
     """Wall-time efficiency T1 / (2 T2), and the CPU-time one (work inflation by parallelism)."""
     rates, w0, wstar = fig3(100)
     out = {"load_before": os.getloadavg()[0]}
     for workers in (1, 2):
-        kw = dict(teacher=wstar, n_trials=n_trials, seed=3, duration=duration, eta=ETA["natural"],
-                  lr_convention="authors", workers=workers)
+        kw = dict(
+            teacher=wstar,
+            n_trials=n_trials,
+            seed=3,
+            duration=duration,
+            eta=ETA["natural"],
+            lr_convention="authors",
+            workers=workers,
+        )
         cpu, wall, _ = cpu_and_wall(lambda: natspike.run_trials("natural", w0, rates, **kw))
         out[workers] = {"wall_s": wall, "cpu_s": cpu, "trials_per_s": n_trials / wall}
     out["efficiency"] = out[1]["wall_s"] / (2 * out[2]["wall_s"])
@@ -279,9 +341,16 @@ def overhead_section(gotrain, duration, reps=5):
     go_cpu, go_wall = min(go["cpu_s"]), min(go["wall_s"])
     tiny = dict(kw, duration=DT, test_samples=1, test_bins=1)
     fixed = min(cpu_and_wall(lambda: natspike.train("natural", w0, rates, **tiny))[0] for _ in range(50))
-    return {"python_cpu_s": py_cpu, "go_cpu_s": go_cpu, "python_wall_s": py_wall, "go_wall_s": go_wall,
-            "overhead_cpu": py_cpu / go_cpu - 1, "overhead_wall": py_wall / go_wall - 1, "duration": duration,
-            "fixed_call_cpu_s": fixed}
+    return {
+        "python_cpu_s": py_cpu,
+        "go_cpu_s": go_cpu,
+        "python_wall_s": py_wall,
+        "go_wall_s": go_wall,
+        "overhead_cpu": py_cpu / go_cpu - 1,
+        "overhead_wall": py_wall / go_wall - 1,
+        "duration": duration,
+        "fixed_call_cpu_s": fixed,
+    }
 
 
 MEMORY_SCRIPT = """
@@ -297,9 +366,11 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 def memory_section(long):
     def peak(duration):
-        out = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT, str(duration)], capture_output=True, text=True,
-                             check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", MEMORY_SCRIPT, str(duration)], capture_output=True, text=True, check=True
+        )
         return int(out.stdout.split()[-1]) / 1024  # MiB
+
     short_mb, long_mb = peak(1.0), peak(long)
     dense_mb = round(long / DT) * 1000 * 8 / 2**20
     return {"short_mib": short_mb, "long_mib": long_mb, "long_s": long, "dense_history_mib": dense_mb}
@@ -311,9 +382,20 @@ GO_BENCH = re.compile(r"^(Benchmark\S+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op(.*)$")
 
 
 def go_benchmarks(count):
-    cmd = ["go", "test", "-run", "^$", "-count", str(count), "-bench",
-           "BenchmarkBin|BenchmarkCoefficients$|BenchmarkCacheCoefficients|BenchmarkGammaS$|BenchmarkCacheGammaS|"
-           "BenchmarkPoissonNext|BenchmarkDriftStep", "./core/learn", "./core/fisher", "./core/input"]
+    cmd = [
+        "go",
+        "test",
+        "-run",
+        "^$",
+        "-count",
+        str(count),
+        "-bench",
+        "BenchmarkBin|BenchmarkCoefficients$|BenchmarkCacheCoefficients|BenchmarkGammaS$|BenchmarkCacheGammaS|"
+        "BenchmarkPoissonNext|BenchmarkDriftStep",
+        "./core/learn",
+        "./core/fisher",
+        "./core/input",
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=True)
     rows = {}
     for line in proc.stdout.splitlines():
@@ -329,17 +411,33 @@ def go_benchmarks(count):
 
 # 9. Fig 3F --------------------------------------------------------------------------------------
 
+
 def figure3f_estimate(trials, short, long, options):
     """Fig 3F protocol (natspike.experiments.figure3f) on 2 workers: `trials` trials × 3 rules at two
     durations; the full run (1000 trials × 8000 s) is extrapolated linearly in both (setup + per-second)."""
     rates, _, _ = fig3(100)
-    draw = lambda rng: rng.uniform(-1 / 100, 1 / 100, size=(2, 100))  # noqa: E731
+    draw = lambda rng: rng.uniform(-1 / 100, 1 / 100, size=(2, 100))
 
     def measure(seconds):
-        runs = [cpu_and_wall(lambda: natspike.run_trials(
-            rule, lambda rng: draw(rng)[0], rates, teacher=lambda rng: draw(rng)[1], n_trials=trials, seed=2022,
-            duration=seconds, eta=ETA[rule], lr_convention="authors", record_every=min(100.0, seconds),
-            workers=2, **options)) for rule in RULES]
+        runs = [
+            cpu_and_wall(
+                lambda: natspike.run_trials(
+                    rule,
+                    lambda rng: draw(rng)[0],
+                    rates,
+                    teacher=lambda rng: draw(rng)[1],
+                    n_trials=trials,
+                    seed=2022,
+                    duration=seconds,
+                    eta=ETA[rule],
+                    lr_convention="authors",
+                    record_every=min(100.0, seconds),
+                    workers=2,
+                    **options,
+                )
+            )
+            for rule in RULES
+        ]
         return sum(r[1] for r in runs), sum(r[0] for r in runs)
 
     def extrapolate(short_value, long_value):
@@ -347,12 +445,19 @@ def figure3f_estimate(trials, short, long, options):
         return (short_value - per_second * short + per_second * 8000) * 1000 / trials
 
     (w_short, c_short), (w_long, c_long) = measure(short), measure(long)
-    return {"trials": trials, "seconds": [short, long], "subset_wall_s": [w_short, w_long],
-            "subset_cpu_s": [c_short, c_long], "full_wall_s": extrapolate(w_short, w_long),
-            "full_cpu_s": extrapolate(c_short, c_long), "load": os.getloadavg()[0]}
+    return {
+        "trials": trials,
+        "seconds": [short, long],
+        "subset_wall_s": [w_short, w_long],
+        "subset_cpu_s": [c_short, c_long],
+        "full_wall_s": extrapolate(w_short, w_long),
+        "full_cpu_s": extrapolate(c_short, c_long),
+        "load": os.getloadavg()[0],
+    }
 
 
 # table ------------------------------------------------------------------------------------------
+
 
 def fmt(x, digits=3):
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
@@ -366,8 +471,10 @@ def print_table(r):
     p = print
     p(f"# natspike performance ({r['machine']})\n")
     p("## 1–3. CPU ns per synapse-step (single thread; natspike = marginal cost of train(), Fig 3F setting)\n")
-    p("| rule | n | natspike default | frozen | cache | events+cache | NumPy ref | Brian2 runtime | "
-      "Brian2 cpp_standalone | NumPy/default | NumPy/events | Brian2 sa/events | Brian2 sa/frozen |")
+    p(
+        "| rule | n | natspike default | frozen | cache | events+cache | NumPy ref | Brian2 runtime | "
+        "Brian2 cpp_standalone | NumPy/default | NumPy/events | Brian2 sa/events | Brian2 sa/frozen |"
+    )
     p("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for rule in RULES:
         for n in SIZES:
@@ -376,36 +483,54 @@ def print_table(r):
             b2 = r["brian2"].get(f"{rule}/{n}", {})
             sa = b2.get("standalone_cpu_ns") if b2.get("valid") else None
             rt = b2.get("runtime_cpu_ns") if b2.get("valid") else None
-            get = lambda m: ns.get(m, {}).get("cpu_ns")  # noqa: E731
+            get = lambda m: ns.get(m, {}).get("cpu_ns")
             best = get("events+cache")
-            ratio = lambda a, b: a / b if a and b else None  # noqa: E731
-            p(f"| {rule} | {n} | {fmt(get('default'))} | {fmt(get('frozen'))} | {fmt(get('cache'))} | {fmt(best)} | "
-              f"{fmt(npy)} | {fmt(rt)} | {fmt(sa)} | {fmt(ratio(npy, get('default')))} | {fmt(ratio(npy, best))} | "
-              f"{fmt(ratio(sa, best))} | {fmt(ratio(sa, get('frozen')))} |")
-    p("\nValidation: NumPy reference replayed through natspike (max |Δw| / max|w|):",
-      ", ".join(f"{k} {v['deviation']:.1e}" for k, v in r["numpy"].items()))
-    p("Brian2 vs natspike, largest |Δmean|/SE of (mean rate, n·drift group 1, n·drift group 2) over "
-      f"{VALIDATION_SEEDS} seeds × {VALIDATION_DURATION:g} s at n = {min(r['sizes'])} (times count if < 4):")
+            ratio = lambda a, b: a / b if a and b else None
+            p(
+                f"| {rule} | {n} | {fmt(get('default'))} | {fmt(get('frozen'))} | {fmt(get('cache'))} | {fmt(best)} | "
+                f"{fmt(npy)} | {fmt(rt)} | {fmt(sa)} | {fmt(ratio(npy, get('default')))} | {fmt(ratio(npy, best))} | "
+                f"{fmt(ratio(sa, best))} | {fmt(ratio(sa, get('frozen')))} |"
+            )
+    p(
+        "\nValidation: NumPy reference replayed through natspike (max |Δw| / max|w|):",
+        ", ".join(f"{k} {v['deviation']:.1e}" for k, v in r["numpy"].items()),
+    )
+    p(
+        "Brian2 vs natspike, largest |Δmean|/SE of (mean rate, n·drift group 1, n·drift group 2) over "
+        f"{VALIDATION_SEEDS} seeds × {VALIDATION_DURATION:g} s at n = {min(r['sizes'])} (times count if < 4):"
+    )
     for rule in RULES:
         b = r["brian2"].get(f"{rule}/{min(r['sizes'])}")
         if b:
-            p(f"  {rule}: runtime {b['z_runtime']:.2f}, cpp_standalone {b['z_standalone']:.2f}; means natspike "
-              f"{np.round(b['stats_natspike'], 4).tolist()}, Brian2 standalone {np.round(b['stats_standalone'], 4).tolist()}")
+            p(
+                f"  {rule}: runtime {b['z_runtime']:.2f}, cpp_standalone {b['z_standalone']:.2f}; means natspike "
+                f"{np.round(b['stats_natspike'], 4).tolist()}, Brian2 standalone {np.round(b['stats_standalone'], 4).tolist()}"
+            )
     comp = {k: v for k, v in r["brian2"].items() if k.endswith(f"/{min(r['sizes'])}")}
     if comp:
-        p("Brian2 compile time (s): " + ", ".join(
-            f"{k} runtime {v['runtime_compile_s']:.0f} / standalone {v['standalone_compile_s']:.0f}" for k, v in comp.items()))
+        p(
+            "Brian2 compile time (s): "
+            + ", ".join(
+                f"{k} runtime {v['runtime_compile_s']:.0f} / standalone {v['standalone_compile_s']:.0f}"
+                for k, v in comp.items()
+            )
+        )
     c = r["coefficients"]
     p("\n## 4. Fisher coefficients per evaluation (CPU)\n")
     p("| method | µs / evaluation | max error of I1..I3 | speed-up vs scipy |")
     p("|---|---|---|---|")
     p(f"| scipy.integrate.quad (epsrel 1e-8, 3 integrals) | {fmt(c['scipy_cpu_us'])} | {c['scipy_error']:.1e} | 1 |")
-    p(f"| natspike.coefficients (Python, vectorized) | {fmt(c['natspike_cpu_us'])} | {c['natspike_error']:.1e} | "
-      f"{fmt(c['scipy_cpu_us'] / c['natspike_cpu_us'])} |")
+    p(
+        f"| natspike.coefficients (Python, vectorized) | {fmt(c['natspike_cpu_us'])} | {c['natspike_error']:.1e} | "
+        f"{fmt(c['scipy_cpu_us'] / c['natspike_cpu_us'])} |"
+    )
     g = r["go"]
-    for name, label in (("BenchmarkCoefficients", "Go Engine.Coefficients (quadrature)"),
-                        ("BenchmarkCacheCoefficients", "Go Cache.Coefficients (tol 1e-9, drifting point, drift step subtracted)"),
-                        ("BenchmarkGammaS", "Go Engine.GammaS"), ("BenchmarkCacheGammaS", "Go Cache.GammaS")):
+    for name, label in (
+        ("BenchmarkCoefficients", "Go Engine.Coefficients (quadrature)"),
+        ("BenchmarkCacheCoefficients", "Go Cache.Coefficients (tol 1e-9, drifting point, drift step subtracted)"),
+        ("BenchmarkGammaS", "Go Engine.GammaS"),
+        ("BenchmarkCacheGammaS", "Go Cache.GammaS"),
+    ):
         if name in g:
             drift = g.get("BenchmarkDriftStep", {}).get("cpu-ns/op", 0) if "Cache" in name else 0
             us = (g[name].get("cpu-ns/op", g[name]["ns/op"]) - drift) / 1000
@@ -413,42 +538,60 @@ def print_table(r):
             p(f"| {label} | {fmt(us)} | {err} | {fmt(c['scipy_cpu_us'] / us)} |")
     t = r["run_trials"]
     p(f"\n## 5. run_trials (natural, n = 100, {t['n_trials']} trials × {t['duration']:g} s)\n")
-    p(f"1 worker: {t[1]['trials_per_s']:.2f} trials/s; 2 workers: {t[2]['trials_per_s']:.2f} trials/s; "
-      f"parallel efficiency {100 * t['efficiency']:.0f} % in wall time (load average {t['load_before']:.1f} on "
-      f"2 cores before), {100 * t['cpu_efficiency']:.0f} % in CPU time (CPU(1 worker) / CPU(2 workers))")
+    p(
+        f"1 worker: {t[1]['trials_per_s']:.2f} trials/s; 2 workers: {t[2]['trials_per_s']:.2f} trials/s; "
+        f"parallel efficiency {100 * t['efficiency']:.0f} % in wall time (load average {t['load_before']:.1f} on "
+        f"2 cores before), {100 * t['cpu_efficiency']:.0f} % in CPU time (CPU(1 worker) / CPU(2 workers))"
+    )
     o = r["overhead"]
-    p(f"\n## 6. Python overhead of train (natural, n = 100, {o['duration']:g} s, best of 5)\n\nCPU: Python "
-      f"{o['python_cpu_s'] * 1e3:.1f} ms vs Go {o['go_cpu_s'] * 1e3:.1f} ms → {100 * o['overhead_cpu']:+.1f} %; wall: "
-      f"{100 * o['overhead_wall']:+.1f} %; a 1-bin call costs {o['fixed_call_cpu_s'] * 1e3:.2f} ms CPU in all")
+    p(
+        f"\n## 6. Python overhead of train (natural, n = 100, {o['duration']:g} s, best of 5)\n\nCPU: Python "
+        f"{o['python_cpu_s'] * 1e3:.1f} ms vs Go {o['go_cpu_s'] * 1e3:.1f} ms → {100 * o['overhead_cpu']:+.1f} %; wall: "
+        f"{100 * o['overhead_wall']:+.1f} %; a 1-bin call costs {o['fixed_call_cpu_s'] * 1e3:.2f} ms CPU in all"
+    )
     m = r["memory"]
-    p(f"\n## 7. Peak memory (n = 1000): 1 s trial {m['short_mib']:.0f} MiB, {m['long_s']:g} s trial "
-      f"{m['long_mib']:.0f} MiB (an O(steps × n) history would be {m['dense_history_mib']:,.0f} MiB)")
+    p(
+        f"\n## 7. Peak memory (n = 1000): 1 s trial {m['short_mib']:.0f} MiB, {m['long_s']:g} s trial "
+        f"{m['long_mib']:.0f} MiB (an O(steps × n) history would be {m['dense_history_mib']:,.0f} MiB)"
+    )
     p("\n## 8. Go: one bin, CPU ns per synapse-step (BenchmarkBin, inputs + traces + teacher + rule)\n")
-    p("| rule | n | dense | dense+cache | events+cache | events / dense | of which inputs | "
-      "(events − inputs) / (dense − inputs) |")
+    p(
+        "| rule | n | dense | dense+cache | events+cache | events / dense | of which inputs | "
+        "(events − inputs) / (dense − inputs) |"
+    )
     p("|---|---|---|---|---|---|---|---|")
     for rule in RULES:
         for n in SIZES:
-            row = {mode: g.get(f"BenchmarkBin/{rule}/{mode}/n={n}", {}).get("cpu-ns/synapse-step")
-                   for mode in ("dense", "dense+cache", "events+cache")}
+            row = {
+                mode: g.get(f"BenchmarkBin/{rule}/{mode}/n={n}", {}).get("cpu-ns/synapse-step")
+                for mode in ("dense", "dense+cache", "events+cache")
+            }
             inputs = g.get(f"BenchmarkPoissonNext/n={n}", {}).get("cpu-ns/synapse-step")
             ok = row["dense"] and row["events+cache"]
             ratio = row["events+cache"] / row["dense"] if ok else None
             learning = (row["events+cache"] - inputs) / (row["dense"] - inputs) if ok and inputs else None
-            p(f"| {rule} | {n} | {fmt(row['dense'])} | {fmt(row['dense+cache'])} | {fmt(row['events+cache'])} | "
-              f"{fmt(ratio)} | {fmt(inputs)} | {fmt(learning)} |")
+            p(
+                f"| {rule} | {n} | {fmt(row['dense'])} | {fmt(row['dense+cache'])} | {fmt(row['events+cache'])} | "
+                f"{fmt(ratio)} | {fmt(inputs)} | {fmt(learning)} |"
+            )
     f = r["figure3f"]
     e0 = f["default"]
-    p("\n## 9. Full Fig 3F (1000 trials × 3 rules × 8000 s, n = 100) on 2 workers, extrapolated (setup + "
-      f"per-second cost) from {e0['trials']} trials × 3 rules at {e0['seconds'][0]:g} s and {e0['seconds'][1]:g} s\n")
+    p(
+        "\n## 9. Full Fig 3F (1000 trials × 3 rules × 8000 s, n = 100) on 2 workers, extrapolated (setup + "
+        f"per-second cost) from {e0['trials']} trials × 3 rules at {e0['seconds'][0]:g} s and {e0['seconds'][1]:g} s\n"
+    )
     for mode, e in f.items():
-        p(f"{mode}: measured {e['subset_wall_s'][0]:.1f} s and {e['subset_wall_s'][1]:.1f} s wall (load average "
-          f"{e['load']:.1f}) → full ≈ {e['full_wall_s'] / 3600:.1f} h wall here; its CPU time "
-          f"{e['full_cpu_s'] / 3600:.1f} h, i.e. ≈ {e['full_cpu_s'] / 7200:.1f} h on 2 free cores")
+        p(
+            f"{mode}: measured {e['subset_wall_s'][0]:.1f} s and {e['subset_wall_s'][1]:.1f} s wall (load average "
+            f"{e['load']:.1f}) → full ≈ {e['full_wall_s'] / 3600:.1f} h wall here; its CPU time "
+            f"{e['full_cpu_s'] / 3600:.1f} h, i.e. ≈ {e['full_cpu_s'] / 7200:.1f} h on 2 free cores"
+        )
 
 
 def machine():
-    model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    model = next(
+        (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?"
+    )
     return f"{model}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}, natspike {natspike.__version__}"
 
 
@@ -491,8 +634,10 @@ def main():
     say("7. memory ...")
     r["memory"] = memory_section(120.0 if args.quick else 600.0)
     say("9. Fig 3F subset ...")
-    r["figure3f"] = {"default": figure3f_estimate(4, 10.0, 40.0, {}),
-                     "events+cache": figure3f_estimate(4, 10.0, 40.0, MODES["events+cache"])}
+    r["figure3f"] = {
+        "default": figure3f_estimate(4, 10.0, 40.0, {}),
+        "events+cache": figure3f_estimate(4, 10.0, 40.0, MODES["events+cache"]),
+    }
     print_table(r)
     if args.json:
         Path(args.json).write_text(json.dumps(r, indent=1, default=str))

@@ -45,14 +45,15 @@ def _update_code(rule):
 
 def _error_code(p):
     psi = "(1 - sig)" if p["lr_convention"] == "authors" else "beta * (1 - sig)"
-    code = ["sig = 1 / (1 + exp(-beta * (V - theta)))",
-            "sigstar = 1 / (1 + exp(-beta * (Vstar - theta)))",
-            "y = int(rand() < phi_max * sigstar * dt_s)",
-            f"err = eta * (y - phi_max * sig * dt_s) * {psi}",
-            "phisum += phi_max * sig * dt_s"]
+    code = [
+        "sig = 1 / (1 + exp(-beta * (V - theta)))",
+        "sigstar = 1 / (1 + exp(-beta * (Vstar - theta)))",
+        "y = int(rand() < phi_max * sigstar * dt_s)",
+        f"err = eta * (y - phi_max * sig * dt_s) * {psi}",
+        "phisum += phi_max * sig * dt_s",
+    ]
     if p["rule"] == "natural":
-        code += ["gu = -ceps * eps0 * (ceps * eps0 * g1 * sumx + g3 * V)",
-                 "gw = ceps * eps0 * g2 * sumx + g4 * V"]
+        code += ["gu = -ceps * eps0 * (ceps * eps0 * g1 * sumx + g3 * V)", "gw = ceps * eps0 * g2 * sumx + g4 * V"]
     return "\n".join(code)
 
 
@@ -61,27 +62,54 @@ def build(b2, job):
     p, n = job["params"], len(job["rates"])
     b2.defaultclock.dt = p["dt"] * b2.second
     co = job.get("coefficients") or {}
-    ns = dict(tau_m=p["tau_m"] * b2.second, tau_s=p["tau_s"] * b2.second, c=p["eps0"] / (p["tau_m"] - p["tau_s"]),
-              phi_max=p["phi_max"], beta=p["beta"], theta=p["theta"], eta=p["eta"], dt_s=p["dt"],
-              ceps=2 * (p["tau_m"] + p["tau_s"]) / p["eps0"] ** 2, eps0=p["eps0"], c_u=p.get("c_u", 0.95),
-              c_w=p.get("c_w", 0.05), gamma_s=co.get("gamma_s", 0.0), g1=co.get("g1", 0.0), g2=co.get("g2", 0.0),
-              g3=co.get("g3", 0.0), g4=co.get("g4", 0.0))
-    inputs = b2.NeuronGroup(n, """dpm/dt = -pm/tau_m : 1
+    ns = dict(
+        tau_m=p["tau_m"] * b2.second,
+        tau_s=p["tau_s"] * b2.second,
+        c=p["eps0"] / (p["tau_m"] - p["tau_s"]),
+        phi_max=p["phi_max"],
+        beta=p["beta"],
+        theta=p["theta"],
+        eta=p["eta"],
+        dt_s=p["dt"],
+        ceps=2 * (p["tau_m"] + p["tau_s"]) / p["eps0"] ** 2,
+        eps0=p["eps0"],
+        c_u=p.get("c_u", 0.95),
+        c_w=p.get("c_w", 0.05),
+        gamma_s=co.get("gamma_s", 0.0),
+        g1=co.get("g1", 0.0),
+        g2=co.get("g2", 0.0),
+        g3=co.get("g3", 0.0),
+        g4=co.get("g4", 0.0),
+    )
+    inputs = b2.NeuronGroup(
+        n,
+        """dpm/dt = -pm/tau_m : 1
                                   dps/dt = -ps/tau_s : 1
                                   x = c*(pm - ps) : 1
                                   rate : Hz (constant)
                                   rhat : 1 (constant)""",
-                            threshold="rand() < rate*dt", reset="pm += 1\nps += 1", method="exact",
-                            namespace=ns, order=0, name="inputs")
+        threshold="rand() < rate*dt",
+        reset="pm += 1\nps += 1",
+        method="exact",
+        namespace=ns,
+        order=0,
+        name="inputs",
+    )
     inputs.rate = np.asarray(job["rates"]) * b2.Hz
     inputs.rhat = np.asarray(job["rates"])
-    out = b2.NeuronGroup(1, """V : 1
+    out = b2.NeuronGroup(
+        1,
+        """V : 1
                                Vstar : 1
                                sumx : 1
                                err : 1
                                gu : 1
                                gw : 1
-                               phisum : 1""", namespace=ns, order=5, name="out")
+                               phisum : 1""",
+        namespace=ns,
+        order=5,
+        name="out",
+    )
     summed = ["V_post = w*x_pre : 1 (summed)", "Vstar_post = wstar*x_pre : 1 (summed)"]
     if p["rule"] == "natural":
         summed.append("sumx_post = x_pre : 1 (summed)")
@@ -110,8 +138,14 @@ def run_runtime(b2, job):
     cpu0, wall0 = time.process_time(), time.perf_counter()
     net.run(job["duration"] * b2.second)
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
-    return {"compile_s": compile_s, "run_cpu_s": cpu, "run_wall_s": wall, "w_start": w_start.tolist(),
-            "w_final": np.array(syn.w[:]).tolist(), "mean_rate": (float(out.phisum[0]) - phisum0) / job["duration"]}
+    return {
+        "compile_s": compile_s,
+        "run_cpu_s": cpu,
+        "run_wall_s": wall,
+        "w_start": w_start.tolist(),
+        "w_final": np.array(syn.w[:]).tolist(),
+        "mean_rate": (float(out.phisum[0]) - phisum0) / job["duration"],
+    }
 
 
 def run_standalone(b2, job, directory):
@@ -131,9 +165,15 @@ def run_standalone(b2, job, directory):
     for _ in range(job.get("repeats", 1)):
         c0, t0 = _children_cpu(), time.perf_counter()
         b2.device.run(directory=directory, with_output=False)
-        runs.append({"run_cpu_s": _children_cpu() - c0, "run_wall_s": time.perf_counter() - t0,
-                     "loop_wall_s": b2.device._last_run_time,
-                     "w_final": np.array(syn.w[:]).tolist(), "mean_rate": float(out.phisum[0]) / job["duration"]})
+        runs.append(
+            {
+                "run_cpu_s": _children_cpu() - c0,
+                "run_wall_s": time.perf_counter() - t0,
+                "loop_wall_s": b2.device._last_run_time,
+                "w_final": np.array(syn.w[:]).tolist(),
+                "mean_rate": float(out.phisum[0]) / job["duration"],
+            }
+        )
     return {"compile_s": compile_s, "compile_cpu_s": compile_cpu, "runs": runs, "w_start": list(job["w0"])}
 
 

@@ -47,8 +47,12 @@ def cli_cost(name, *flags):
     """Wall and CPU seconds of ``python -m natspike figure NAME FLAGS`` (claim line kept)."""
     with tempfile.TemporaryDirectory() as out:
         cpu0, t0 = child_cpu(), time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "natspike", "figure", name, "--no-progress", "--out", out,
-                               *flags], capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "natspike", "figure", name, "--no-progress", "--out", out, *flags],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         wall, cpu = time.perf_counter() - t0, child_cpu() - cpu0
     claim = next((line for line in done.stdout.splitlines() if line.startswith("Fig")), "")
     return {"wall_s": wall, "cpu_s": cpu, "claim": claim}
@@ -69,8 +73,14 @@ def subset_cost(make_run, small, large, full):
         per_unit = (b - a) / (large - small)
         return max(a - small * per_unit, 0.0) + full * per_unit
 
-    return {"units": [small, large], "full": full, "subset_wall_s": [w1, w2], "subset_cpu_s": [c1, c2],
-            "full_wall_s": extrapolate(w1, w2), "full_cpu_s": extrapolate(c1, c2)}
+    return {
+        "units": [small, large],
+        "full": full,
+        "subset_wall_s": [w1, w2],
+        "subset_cpu_s": [c1, c2],
+        "full_wall_s": extrapolate(w1, w2),
+        "full_cpu_s": extrapolate(c1, c2),
+    }
 
 
 def full_subsets():
@@ -86,7 +96,7 @@ def full_subsets():
         "3f": (lambda k: lambda: ex.figure3f(trials=k, minutes=minutes), 2, 6, 1000),
         "9": (lambda k: lambda: ex.figure9(trials=k, minutes=minutes, eta_factors=ex.PAPER_ETA_FACTORS), 2, 4, 1000),
         "12cf": (lambda k: lambda: ex.figure12_curves(trials=k, minutes=minutes), 2, 4, 1000),
-        "7": (lambda k: lambda: ex.figure7(grid=(st[:k // 50], ust[::12]), trials=1), 100, 300, 600 * 600),
+        "7": (lambda k: lambda: ex.figure7(grid=(st[: k // 50], ust[::12]), trials=1), 100, 300, 600 * 600),
     }
 
 
@@ -116,10 +126,13 @@ def main():
             print(f"{name:5s} full (run): wall {f['wall_s']:.1f} s, CPU {f['cpu_s']:.1f} s", flush=True)
         elif not args.skip_full and name in subsets:
             row["full"] = f = subset_cost(*subsets[name])
-            print(f"{name:5s} full (from {f['units'][0]} and {f['units'][1]} of {f['full']}): subset wall "
-                  f"{f['subset_wall_s'][0]:.1f}, {f['subset_wall_s'][1]:.1f} s, CPU {f['subset_cpu_s'][0]:.1f}, "
-                  f"{f['subset_cpu_s'][1]:.1f} s -> full CPU {hours(f['full_cpu_s'])}, "
-                  f"2 free cores ≈ {hours(f['full_cpu_s'] / 2)}", flush=True)
+            print(
+                f"{name:5s} full (from {f['units'][0]} and {f['units'][1]} of {f['full']}): subset wall "
+                f"{f['subset_wall_s'][0]:.1f}, {f['subset_wall_s'][1]:.1f} s, CPU {f['subset_cpu_s'][0]:.1f}, "
+                f"{f['subset_cpu_s'][1]:.1f} s -> full CPU {hours(f['full_cpu_s'])}, "
+                f"2 free cores ≈ {hours(f['full_cpu_s'] / 2)}",
+                flush=True,
+            )
         results[name] = row
     results["load_end"] = os.getloadavg()[0]
     print(f"load average {results['load_start']:.1f} at start, {results['load_end']:.1f} at end")

@@ -47,8 +47,15 @@ def design():
     pts = []
     for i in range(n):
         pts.append(
-            ("grid", float(mus[i]), float(variances[i]), qs[i % 3], phi_maxes[(i // 12) % 2], betas[(i // 6) % 2],
-             thetas[(i // 3) % 2])
+            (
+                "grid",
+                float(mus[i]),
+                float(variances[i]),
+                qs[i % 3],
+                phi_maxes[(i // 12) % 2],
+                betas[(i // 6) % 2],
+                thetas[(i // 3) % 2],
+            )
         )
     for label, mu, var, q, theta in SPEC_ROWS:
         pts.append((label, mu, var, q, 100.0, 0.3, theta))
@@ -77,8 +84,16 @@ def compute():
     points = []
     for label, mu, var, q, phi_max, beta, theta in design():
         c = R.coefficients(mu, var, q, phi_max=phi_max, beta=beta, theta=theta, method="quad", raw_moments=True)
-        d = {"label": label, "mu": mu, "var": var, "q": q, "phi_max": phi_max, "beta": beta, "theta": theta,
-             "eps0": 1.0}
+        d = {
+            "label": label,
+            "mu": mu,
+            "var": var,
+            "q": q,
+            "phi_max": phi_max,
+            "beta": beta,
+            "theta": theta,
+            "eps0": 1.0,
+        }
         d.update({f: getattr(c, f) for f in FIELDS})
         d["g_sensitivity"] = g_sensitivity(c.c1, c.c2, c.c3, mu, var, q)
         points.append(d)

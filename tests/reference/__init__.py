@@ -15,36 +15,36 @@ metrics       Bernoulli and Poisson KL, log-likelihood, RMS rate error, weight d
 sampling      Bernoulli inputs and teachers for test-data generation
 """
 
-from .kernel import usp_kernel, c_eps, usp_traces, usp_traces_loop
-from .transfer import sigma, phi, log_phi, phi_prime, phi_prime_over_phi, phi_prime_sq_over_phi
 from .coefficients import (
-    voltage_moments,
-    total_rate,
-    integration_breakpoints,
-    centred_integrals,
-    voltage_integrals,
-    fisher_coefficients,
-    inverse_fisher_coefficients_paper,
-    inverse_fisher_coefficients_code,
-    inverse_fisher_coefficients_closed,
     Coefficients,
+    centred_integrals,
     coefficients,
+    fisher_coefficients,
+    fisher_matrix,
     gamma_u,
     gamma_w,
-    fisher_matrix,
+    integration_breakpoints,
+    inverse_fisher_coefficients_closed,
+    inverse_fisher_coefficients_code,
+    inverse_fisher_coefficients_paper,
     inverse_fisher_matrix,
+    total_rate,
+    voltage_integrals,
+    voltage_moments,
 )
+from .kernel import c_eps, usp_kernel, usp_traces, usp_traces_loop
+from .metrics import kl_bernoulli, kl_cost, kl_poisson, log_likelihood_bin, rms_rate_error, weight_distance
 from .rules import (
     RULES,
     effective_rates,
     learning_signal,
-    rule_coefficients,
-    weight_update,
     plasticity_components,
+    rule_coefficients,
     simulate,
+    weight_update,
 )
-from .metrics import kl_bernoulli, kl_poisson, log_likelihood_bin, kl_cost, rms_rate_error, weight_distance
-from .sampling import draw_input_spikes, draw_teacher_spikes, draw_poisson_teacher, make_realizable_task
+from .sampling import draw_input_spikes, draw_poisson_teacher, draw_teacher_spikes, make_realizable_task
+from .transfer import log_phi, phi, phi_prime, phi_prime_over_phi, phi_prime_sq_over_phi, sigma
 
 #: Paper defaults (spec §0, §8): seconds, Hz, mV.
 DEFAULTS = dict(dt=5e-4, tau_m=1e-2, tau_s=3e-3, eps0=1.0, phi_max=100.0, beta=0.3, theta=10.0)
@@ -52,19 +52,51 @@ DEFAULTS = dict(dt=5e-4, tau_m=1e-2, tau_s=3e-3, eps0=1.0, phi_max=100.0, beta=0
 __all__ = [
     "DEFAULTS",
     # kernel
-    "usp_kernel", "c_eps", "usp_traces", "usp_traces_loop",
+    "usp_kernel",
+    "c_eps",
+    "usp_traces",
+    "usp_traces_loop",
     # transfer
-    "sigma", "phi", "log_phi", "phi_prime", "phi_prime_over_phi", "phi_prime_sq_over_phi",
+    "sigma",
+    "phi",
+    "log_phi",
+    "phi_prime",
+    "phi_prime_over_phi",
+    "phi_prime_sq_over_phi",
     # coefficients
-    "voltage_moments", "total_rate", "integration_breakpoints", "centred_integrals", "voltage_integrals",
-    "fisher_coefficients", "inverse_fisher_coefficients_paper", "inverse_fisher_coefficients_code",
-    "inverse_fisher_coefficients_closed", "Coefficients", "coefficients", "gamma_u", "gamma_w",
-    "fisher_matrix", "inverse_fisher_matrix",
+    "voltage_moments",
+    "total_rate",
+    "integration_breakpoints",
+    "centred_integrals",
+    "voltage_integrals",
+    "fisher_coefficients",
+    "inverse_fisher_coefficients_paper",
+    "inverse_fisher_coefficients_code",
+    "inverse_fisher_coefficients_closed",
+    "Coefficients",
+    "coefficients",
+    "gamma_u",
+    "gamma_w",
+    "fisher_matrix",
+    "inverse_fisher_matrix",
     # rules
-    "RULES", "effective_rates", "learning_signal", "rule_coefficients", "weight_update",
-    "plasticity_components", "simulate",
+    "RULES",
+    "effective_rates",
+    "learning_signal",
+    "rule_coefficients",
+    "weight_update",
+    "plasticity_components",
+    "simulate",
     # metrics
-    "kl_bernoulli", "kl_poisson", "log_likelihood_bin", "kl_cost", "rms_rate_error", "weight_distance",
+    "kl_bernoulli",
+    "kl_poisson",
+    "log_likelihood_bin",
+    "kl_cost",
+    "rms_rate_error",
+    "weight_distance",
     # sampling
-    "draw_input_spikes", "draw_teacher_spikes", "draw_poisson_teacher", "make_realizable_task",
+    "draw_input_spikes",
+    "draw_teacher_spikes",
+    "draw_poisson_teacher",
+    "make_realizable_task",
 ]

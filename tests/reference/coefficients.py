@@ -20,10 +20,10 @@ meaningful even when the integral as a whole is close to zero.
 
 import math
 import warnings
-from dataclasses import dataclass, asdict
+from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy.integrate import quad, IntegrationWarning
+from scipy.integrate import IntegrationWarning, quad
 from scipy.optimize import brentq
 from scipy.special import expit, log_expit
 
@@ -338,12 +338,24 @@ def inverse_fisher_coefficients_code(c1, c2, c3, mu, var, q):
     """
     K1 = 1.0 / (c1 * (q + 1.0) + c2 * mu)
     K2 = 1.0 / (c1 + c2 * mu + c3 * var - K1 * (c1 * mu + c2 * var) * (c2 * q + c3 * mu))
-    g1 = K1 * K2 * (
-        -c1 / K2 + c1 * c2 * mu + c2**2 * var
-        - K1 * c1 * ((c1 * c2 * mu + c2**2 * var) * q + (c1 * c3 * mu + c2 * c3 * var) * mu)
+    g1 = (
+        K1
+        * K2
+        * (
+            -c1 / K2
+            + c1 * c2 * mu
+            + c2**2 * var
+            - K1 * c1 * ((c1 * c2 * mu + c2**2 * var) * q + (c1 * c3 * mu + c2 * c3 * var) * mu)
+        )
     )
-    g2 = K1 * K2 * (
-        -c2 / K2 + (c1 * c3 * mu + c2 * c3 * var) * (1.0 - K1 * mu * c2) - K1 * c2 * (c1 * c2 * mu + c2**2 * var) * q
+    g2 = (
+        K1
+        * K2
+        * (
+            -c2 / K2
+            + (c1 * c3 * mu + c2 * c3 * var) * (1.0 - K1 * mu * c2)
+            - K1 * c2 * (c1 * c2 * mu + c2**2 * var) * q
+        )
     )
     g3 = K1 * K2 * (c1 * c2 * q + c1 * c3 * mu - c2 / K1)
     g4 = K1 * K2 * (c2**2 * q + c2 * c3 * mu - c3 / K1)
@@ -448,8 +460,20 @@ def coefficients(mu, var, q, *, phi_max, beta, theta, method="quad", raw_moments
     }[g_form]
     g1, g2, g3, g4 = gfun(c1, c2, c3, mu, var, q)
     return Coefficients(
-        mu=float(mu), var=float(var), q=float(q), I1=I1, I2=I2, I3=I3, c1=c1, c2=c2, c3=c3,
-        gamma_s=1.0 / c1, g1=g1, g2=g2, g3=g3, g4=g4,
+        mu=float(mu),
+        var=float(var),
+        q=float(q),
+        I1=I1,
+        I2=I2,
+        I3=I3,
+        c1=c1,
+        c2=c2,
+        c3=c3,
+        gamma_s=1.0 / c1,
+        g1=g1,
+        g2=g2,
+        g3=g3,
+        g4=g4,
     )
 
 

@@ -4,7 +4,7 @@ Rates in Hz, dt in s.  Per-bin quantities include the bin width (they are probab
 """
 
 import numpy as np
-from scipy.special import xlogy, xlog1py, log_expit
+from scipy.special import log_expit, xlog1py, xlogy
 
 from .transfer import phi
 

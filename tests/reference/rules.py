@@ -95,9 +95,7 @@ def rule_coefficients(ws, r_hat, *, c_eps, eps0, phi_max, beta, theta, coefficie
     """
     mu, var = voltage_moments(ws, r_hat, c_eps=c_eps, eps0=eps0)
     q = total_rate(r_hat, c_eps=c_eps, eps0=eps0)
-    return _coefficients(
-        mu, var, q, phi_max=phi_max, beta=beta, theta=theta, method=coefficients, raw_moments=False
-    )
+    return _coefficients(mu, var, q, phi_max=phi_max, beta=beta, theta=theta, method=coefficients, raw_moments=False)
 
 
 def _components(rule, e, ws, alpha, x, V, r_hat, coeffs, *, c_eps, eps0, c_u, c_w):
@@ -131,9 +129,27 @@ def _prepare(w, rates, attenuation, silent_rate):
 
 
 def plasticity_components(
-    rule, w, x, y, rates, *, eta, dt, tau_m, tau_s, eps0, phi_max, beta, theta,
-    attenuation=None, lr_convention="exact", c_u=0.95, c_w=0.05, silent_rate=1e-4,
-    coeffs=None, coefficients="quad",
+    rule,
+    w,
+    x,
+    y,
+    rates,
+    *,
+    eta,
+    dt,
+    tau_m,
+    tau_s,
+    eps0,
+    phi_max,
+    beta,
+    theta,
+    attenuation=None,
+    lr_convention="exact",
+    c_u=0.95,
+    c_w=0.05,
+    silent_rate=1e-4,
+    coeffs=None,
+    coefficients="quad",
 ):
     """The three plasticity components of one bin's update (Eqns 20-23; spec §5.3).
 
@@ -182,14 +198,34 @@ def plasticity_components(
         coeffs = rule_coefficients(
             ws, r_hat, c_eps=ce, eps0=eps0, phi_max=phi_max, beta=beta, theta=theta, coefficients=coefficients
         )
-    pref, hom, het_u, het_w = _components(rule, e, ws, alpha, x, V, r_hat, coeffs, c_eps=ce, eps0=eps0, c_u=c_u, c_w=c_w)
+    pref, hom, het_u, het_w = _components(
+        rule, e, ws, alpha, x, V, r_hat, coeffs, c_eps=ce, eps0=eps0, c_u=c_u, c_w=c_w
+    )
     return pref * hom, pref * het_u, pref * het_w
 
 
 def weight_update(
-    rule, w, x, y, rates, *, eta, dt, tau_m, tau_s, eps0, phi_max, beta, theta,
-    attenuation=None, lr_convention="exact", c_u=0.95, c_w=0.05, silent_rate=1e-4,
-    coeffs=None, coefficients="quad",
+    rule,
+    w,
+    x,
+    y,
+    rates,
+    *,
+    eta,
+    dt,
+    tau_m,
+    tau_s,
+    eps0,
+    phi_max,
+    beta,
+    theta,
+    attenuation=None,
+    lr_convention="exact",
+    c_u=0.95,
+    c_w=0.05,
+    silent_rate=1e-4,
+    coeffs=None,
+    coefficients="quad",
 ):
     """Weight change Δw of one bin (steps b-f of the contract).
 
@@ -236,16 +272,36 @@ def _interval_usps(spikes, reset_every, dt, tau_m, tau_s, eps0):
         return usp_traces(spikes, dt, tau_m, tau_s, eps0)
     blocks = []
     for start in range(0, spikes.shape[0], reset_every):
-        block = spikes[start:start + reset_every].copy()
+        block = spikes[start : start + reset_every].copy()
         block[0] = 0.0
         blocks.append(usp_traces(block, dt, tau_m, tau_s, eps0))
     return np.concatenate(blocks) if blocks else np.zeros_like(spikes)
 
 
 def simulate(
-    rule, w0, rates, input_spikes, teacher_spikes, *, eta, dt, tau_m, tau_s, eps0, phi_max, beta, theta,
-    attenuation=None, lr_convention="exact", coefficient_refresh=1, c_u=0.95, c_w=0.05, silent_rate=1e-4,
-    coefficients="quad", return_details=False, reset_every=0,
+    rule,
+    w0,
+    rates,
+    input_spikes,
+    teacher_spikes,
+    *,
+    eta,
+    dt,
+    tau_m,
+    tau_s,
+    eps0,
+    phi_max,
+    beta,
+    theta,
+    attenuation=None,
+    lr_convention="exact",
+    coefficient_refresh=1,
+    c_u=0.95,
+    c_w=0.05,
+    silent_rate=1e-4,
+    coefficients="quad",
+    return_details=False,
+    reset_every=0,
 ):
     """Reference learning simulator (the discrete-time contract in the module docstring).
 
@@ -330,7 +386,9 @@ def simulate(
         x = X[k]
         ws = alpha * w
         V = float(ws @ x)
-        e = learning_signal(y[k], V, eta=eta, dt=dt, phi_max=phi_max, beta=beta, theta=theta, lr_convention=lr_convention)
+        e = learning_signal(
+            y[k], V, eta=eta, dt=dt, phi_max=phi_max, beta=beta, theta=theta, lr_convention=lr_convention
+        )
         if rule != "euclidean" and (coeffs is None or (refresh > 0 and k % refresh == 0)):
             coeffs = rule_coefficients(
                 ws, r_hat, c_eps=ce, eps0=eps0, phi_max=phi_max, beta=beta, theta=theta, coefficients=coefficients

@@ -82,7 +82,7 @@ class TestKernel:
     @pytest.mark.parametrize("tau_s", [3e-3, 1e-2, 2e-2])
     def test_continuous_integrals(self, tau_s):
         eps0 = 1.7
-        f = lambda t: usp_kernel(t, TAU_M, tau_s, eps0)  # noqa: E731
+        f = lambda t: usp_kernel(t, TAU_M, tau_s, eps0)
         area = quad(f, 0, 1, epsabs=0, epsrel=1e-12, limit=200, points=[0.005, 0.02])[0]
         sq = quad(lambda t: f(t) ** 2, 0, 1, epsabs=0, epsrel=1e-12, limit=200, points=[0.005, 0.02])[0]
         assert abs(area - eps0) < 1e-10
@@ -159,8 +159,13 @@ class TestTransfer:
         V = np.array([-1e6, -1e3, 0.0, 1e3, 1e6])
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            vals = [phi(V, **PHI), phi_prime(V, **PHI), phi_prime_over_phi(V, 0.3, 10.0),
-                    phi_prime_sq_over_phi(V, **PHI), log_phi(V, **PHI)]
+            vals = [
+                phi(V, **PHI),
+                phi_prime(V, **PHI),
+                phi_prime_over_phi(V, 0.3, 10.0),
+                phi_prime_sq_over_phi(V, **PHI),
+                log_phi(V, **PHI),
+            ]
         for v in vals:
             assert np.all(np.isfinite(v))
         assert phi(1e6, **PHI) == 100.0 and abs(log_phi(-1e3, **PHI) - (math.log(100) - 0.3 * 1010)) < 1e-9
@@ -171,13 +176,97 @@ class TestTransfer:
 # ================================================================================================
 # spec §7.2 table: μ, σ², q, θ, c1, c2, c3, γ_s, g1, g2 = g3, g4
 SPEC_TABLE = [
-    (0.25, 0.48075, 5 / 38.46, 10, 0.417937647, 0.105190239, 0.0207937294, 2.39270142, -0.776284675, -0.199323052, -0.0374957546),
-    (0, 3.85, 3000 / 38.46, 10, 0.424057865, 0.100574982, 0.0170784911, 2.35816874, -0.0126208636, -0.00318951661, 0.0162180921),
-    (-2, 10, 3000 / 38.46, 10, 0.299696983, 0.0708978093, 0.0125934027, 3.3367036, -0.0127196272, -0.00308436997, 0.015453499),
-    (5, 30, 3000 / 38.46, 10, 0.787651126, 0.0329068515, -0.0135727862, 1.26959763, -0.0123158216, -0.00390814121, 0.0428239433),
-    (15, 100, 2000 / 38.46, 10, 0.410867895, -0.0273442012, -0.00159060266, 2.43387233, -0.0182316903, -0.0062174154, 0.0467216556),
-    (11, 128.841, 60 / 38.46, 10, 0.457177736, -0.012463107, -0.00269103068, 2.18733311, -0.217198827, -0.0679903111, 0.0241640073),
-    (12.5, 300, 25.0005 / 38.46, 15, 0.331748824, -0.000745958047, -0.00102174992, 3.0143287, -0.135414947, -0.0659905044, 0.00924115745),
+    (
+        0.25,
+        0.48075,
+        5 / 38.46,
+        10,
+        0.417937647,
+        0.105190239,
+        0.0207937294,
+        2.39270142,
+        -0.776284675,
+        -0.199323052,
+        -0.0374957546,
+    ),
+    (
+        0,
+        3.85,
+        3000 / 38.46,
+        10,
+        0.424057865,
+        0.100574982,
+        0.0170784911,
+        2.35816874,
+        -0.0126208636,
+        -0.00318951661,
+        0.0162180921,
+    ),
+    (
+        -2,
+        10,
+        3000 / 38.46,
+        10,
+        0.299696983,
+        0.0708978093,
+        0.0125934027,
+        3.3367036,
+        -0.0127196272,
+        -0.00308436997,
+        0.015453499,
+    ),
+    (
+        5,
+        30,
+        3000 / 38.46,
+        10,
+        0.787651126,
+        0.0329068515,
+        -0.0135727862,
+        1.26959763,
+        -0.0123158216,
+        -0.00390814121,
+        0.0428239433,
+    ),
+    (
+        15,
+        100,
+        2000 / 38.46,
+        10,
+        0.410867895,
+        -0.0273442012,
+        -0.00159060266,
+        2.43387233,
+        -0.0182316903,
+        -0.0062174154,
+        0.0467216556,
+    ),
+    (
+        11,
+        128.841,
+        60 / 38.46,
+        10,
+        0.457177736,
+        -0.012463107,
+        -0.00269103068,
+        2.18733311,
+        -0.217198827,
+        -0.0679903111,
+        0.0241640073,
+    ),
+    (
+        12.5,
+        300,
+        25.0005 / 38.46,
+        15,
+        0.331748824,
+        -0.000745958047,
+        -0.00102174992,
+        3.0143287,
+        -0.135414947,
+        -0.0659905044,
+        0.00924115745,
+    ),
 ]
 
 
@@ -237,8 +326,9 @@ class TestCoefficients:
     def test_golden_gauss_with_suggested_tolerances(self):
         """The comparison recommended in tests/data/README.md, applied to the reference's Gauss-Legendre."""
         for p in _load_golden():
-            c = coefficients(p["mu"], p["var"], p["q"], phi_max=p["phi_max"], beta=p["beta"], theta=p["theta"],
-                             method="gauss")
+            c = coefficients(
+                p["mu"], p["var"], p["q"], phi_max=p["phi_max"], beta=p["beta"], theta=p["theta"], method="gauss"
+            )
             sd, i1, tol = math.sqrt(p["var"]), p["I1"], 1e-12
             assert abs(c.c1 - p["c1"]) <= tol * i1
             assert abs(c.c2 - p["c2"]) <= tol * i1 / sd
@@ -250,8 +340,11 @@ class TestCoefficients:
         rng = np.random.default_rng(2)
         for _ in range(40):
             mu, var = rng.uniform(-30, 30), 10 ** rng.uniform(-2, math.log10(2000))
-            kw = dict(phi_max=float(rng.choice([50.0, 100.0])), beta=float(rng.choice([0.3, 1.0])),
-                      theta=float(rng.choice([10.0, 15.0])))
+            kw = dict(
+                phi_max=float(rng.choice([50.0, 100.0])),
+                beta=float(rng.choice([0.3, 1.0])),
+                theta=float(rng.choice([10.0, 15.0])),
+            )
             a = centred_integrals(mu, var, method="quad", **kw)
             b = centred_integrals(mu, var, method="gauss", **kw)
             sd = math.sqrt(var)
@@ -305,8 +398,10 @@ class TestCoefficients:
             assert np.all(np.abs(d - b) <= 1e-12 * np.abs(b))
             assert abs(a[1] - a[2]) <= 1e-12 * abs(a[1])
 
-    @pytest.mark.parametrize("form", [inverse_fisher_coefficients_paper, inverse_fisher_coefficients_code,
-                                      inverse_fisher_coefficients_closed])
+    @pytest.mark.parametrize(
+        "form",
+        [inverse_fisher_coefficients_paper, inverse_fisher_coefficients_code, inverse_fisher_coefficients_closed],
+    )
     @pytest.mark.parametrize("q", [0.13, 1.56, 78.0])
     def test_quadratic_special_case(self, form, q):
         """c1 = 1, c2 = c3 = 0 (rectified quadratic φ, Eqns 115-124)."""
@@ -405,10 +500,16 @@ class TestObjective:
             kw = dict(eta=1.0, dt=dt, tau_m=TAU_M, tau_s=TAU_S, eps0=1.0, **PHI)
             dw = weight_update("euclidean", w, x, y, r, **kw)
             h = 1e-6
-            fd = np.array([
-                (log_likelihood_bin(y, (w + h * e) @ x, dt, **PHI) - log_likelihood_bin(y, (w - h * e) @ x, dt, **PHI)) / (2 * h)
-                for e in np.eye(n)
-            ])
+            fd = np.array(
+                [
+                    (
+                        log_likelihood_bin(y, (w + h * e) @ x, dt, **PHI)
+                        - log_likelihood_bin(y, (w - h * e) @ x, dt, **PHI)
+                    )
+                    / (2 * h)
+                    for e in np.eye(n)
+                ]
+            )
             pdt = float(phi(w @ x, **PHI)) * dt
             err = np.max(np.abs(dw - fd)) / np.max(np.abs(fd))
             assert err < 2 * pdt + 1e-7
@@ -527,8 +628,14 @@ class TestRules:
 
     @pytest.mark.parametrize(
         "rule, lr_convention, method",
-        [("natural", "exact", "quad"), ("natural", "exact", "gauss"), ("natural", "authors", "gauss"),
-         ("approximate", "exact", "quad"), ("approximate", "exact", "gauss"), ("approximate", "authors", "gauss")],
+        [
+            ("natural", "exact", "quad"),
+            ("natural", "exact", "gauss"),
+            ("natural", "authors", "gauss"),
+            ("approximate", "exact", "quad"),
+            ("approximate", "exact", "gauss"),
+            ("approximate", "authors", "gauss"),
+        ],
     )
     def test_C4_dendritic_equals_somatic(self, task, rule, lr_convention, method):
         """C4: α ⊙ w^d(t) = w^s(t) at every step (Eqns 13, 17, 114 are exactly equivariant)."""

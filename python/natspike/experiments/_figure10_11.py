@@ -58,12 +58,13 @@ def _rate_coefficients(w, rates, neuron):
     q = c_ε ε0² n r (Eqn 36).
     """
     mean, var = _voltage_stats(w[None], rates[:, None, None], neuron)
-    q = neuron.c_eps * neuron.eps0 ** 2 * w.shape[-1] * rates[:, None]
+    q = neuron.c_eps * neuron.eps0**2 * w.shape[-1] * rates[:, None]
     return coefficients(mean, var, q, neuron=neuron), mean, var
 
 
-def figure10(samples=20, seed=2022, *, full=False, n=100, rates=RATES, curve_vars=CURVE_VARS, curve_q=CURVE_Q,
-             neuron=None):
+def figure10(
+    samples=20, seed=2022, *, full=False, n=100, rates=RATES, curve_vars=CURVE_VARS, curve_q=CURVE_Q, neuron=None
+):
     """Global scaling factor γ_s = 1/I1 versus the mean membrane potential (Fig 10).
 
     Protocol (spec §8, Fig 10): n = 100 afferents all firing at the same
@@ -108,15 +109,32 @@ def figure10(samples=20, seed=2022, *, full=False, n=100, rates=RATES, curve_var
     curve_vars = _positive(curve_vars, "curve_vars")
     curve = coefficients(mu[None, :], curve_vars[:, None], curve_q, neuron=neuron).gamma_s
     dims = ("rate", "sample")
-    ds = xr.Dataset({"gamma_s": (dims, coef.gamma_s), "mean_v": (dims, mean), "var_v": (dims, var),
-                     "phi_mean": (dims, _phi(mean, neuron)), "gamma_s_curve": (("curve_var", "mu"), curve)},
-                    coords={"rate": rates, "sample": np.arange(samples), "curve_var": curve_vars, "mu": mu})
+    ds = xr.Dataset(
+        {
+            "gamma_s": (dims, coef.gamma_s),
+            "mean_v": (dims, mean),
+            "var_v": (dims, var),
+            "phi_mean": (dims, _phi(mean, neuron)),
+            "gamma_s_curve": (("curve_var", "mu"), curve),
+        },
+        coords={"rate": rates, "sample": np.arange(samples), "curve_var": curve_vars, "mu": mu},
+    )
     ds["rate"].attrs["units"] = "Hz"
     ds["mean_v"].attrs.update(units="mV", long_name="mean membrane potential μ_V")
     ds["mu"].attrs["units"] = "mV"
-    ds.attrs.update(figure="10", samples=samples, seed=int(seed), n=n, rates=rates.tolist(),
-                    weight_range=[-W_SCALE, W_SCALE], curve_q=float(curve_q), theta=neuron.theta,
-                    beta=neuron.beta, phi_max=neuron.phi_max, version=_version())
+    ds.attrs.update(
+        figure="10",
+        samples=samples,
+        seed=int(seed),
+        n=n,
+        rates=rates.tolist(),
+        weight_range=[-W_SCALE, W_SCALE],
+        curve_q=float(curve_q),
+        theta=neuron.theta,
+        beta=neuron.beta,
+        phi_max=neuron.phi_max,
+        version=_version(),
+    )
     return ds
 
 
@@ -149,13 +167,15 @@ def claim_figure10(ds):
     shape = figure10_curve_shape(ds, peak)
     positive = bool((gs > 0).all())
     curve_ok = shape["near_peak"] and shape["steeper_above"]
-    yes = lambda flag: "yes" if flag else "NO"  # noqa: E731
-    return (f"Fig 10 ({ds.sizes['sample']} weight samples per rate): γ_s > 0: {yes(positive)}; "
-            f"mean γ_s at {', '.join(f'{r:g}' for r in ds['rate'].values)} Hz = "
-            f"{', '.join(f'{m:.2f}' for m in means)} (rank corr. with rate {rho:+.2f}; grows: {yes(grows)}); "
-            f"at σ_V² = {shape['var']:g} γ_s is minimal at μ_V = {shape['argmin']:.1f} mV "
-            f"(θ − ln2/β = {peak:.2f}) and rises faster above it (γ_s(μ*+10)/γ_s(μ*−10) = {shape['ratio']:.1f}): "
-            f"{yes(curve_ok)}; claim C13 holds: {yes(positive and grows and curve_ok)}")
+    yes = lambda flag: "yes" if flag else "NO"
+    return (
+        f"Fig 10 ({ds.sizes['sample']} weight samples per rate): γ_s > 0: {yes(positive)}; "
+        f"mean γ_s at {', '.join(f'{r:g}' for r in ds['rate'].values)} Hz = "
+        f"{', '.join(f'{m:.2f}' for m in means)} (rank corr. with rate {rho:+.2f}; grows: {yes(grows)}); "
+        f"at σ_V² = {shape['var']:g} γ_s is minimal at μ_V = {shape['argmin']:.1f} mV "
+        f"(θ − ln2/β = {peak:.2f}) and rises faster above it (γ_s(μ*+10)/γ_s(μ*−10) = {shape['ratio']:.1f}): "
+        f"{yes(curve_ok)}; claim C13 holds: {yes(positive and grows and curve_ok)}"
+    )
 
 
 def figure10_curve_shape(ds, peak, distance=10.0):
@@ -165,12 +185,29 @@ def figure10_curve_shape(ds, peak, distance=10.0):
     argmin = float(mu[np.argmin(g)])
     above, below = np.interp(argmin + distance, mu, g), np.interp(argmin - distance, mu, g)
     step = float(mu[1] - mu[0])
-    return {"var": float(curve["curve_var"]), "argmin": argmin, "ratio": float(above / below),
-            "near_peak": abs(argmin - peak) <= 0.5 + step, "steeper_above": bool(above > below)}
+    return {
+        "var": float(curve["curve_var"]),
+        "argmin": argmin,
+        "ratio": float(above / below),
+        "near_peak": abs(argmin - peak) <= 0.5 + step,
+        "steeper_above": bool(above > below),
+    }
 
 
-def figure11(samples=20, usp_samples=20, seed=2022, *, full=False, n=100, rates=RATES, sizes=SIZES,
-             size_rate=SIZE_RATE, c_w=C_W, usp_bins=400, neuron=None):
+def figure11(
+    samples=20,
+    usp_samples=20,
+    seed=2022,
+    *,
+    full=False,
+    n=100,
+    rates=RATES,
+    sizes=SIZES,
+    size_rate=SIZE_RATE,
+    c_w=C_W,
+    usp_bins=400,
+    neuron=None,
+):
     """Learning-rule coefficients and their approximations (Fig 11A–L).
 
     Protocol (spec §8, Fig 11; authors' File01_coefficients_Fig10-11.py):
@@ -230,31 +267,49 @@ def figure11(samples=20, usp_samples=20, seed=2022, *, full=False, n=100, rates=
     data = _by_rate(weights[n], rates, neuron)
     data.update(_by_size(weights, sizes, rates, size_rate, neuron))
     data.update(_gammas(weights[n], rates, usp_samples, usp_bins, c_w, root, neuron))
-    ds = xr.Dataset(data, coords={"rate": rates, "sample": np.arange(samples), "n": sizes,
-                                  "usp": np.arange(usp_samples)})
+    ds = xr.Dataset(
+        data, coords={"rate": rates, "sample": np.arange(samples), "n": sizes, "usp": np.arange(usp_samples)}
+    )
     ds["rate"].attrs["units"] = "Hz"
-    ds.attrs.update(figure="11", samples=samples, usp_samples=usp_samples, seed=int(seed), n_afferents=n,
-                    rates=rates.tolist(), sizes=sizes.tolist(), size_rate=float(size_rate), c_w=float(c_w),
-                    plot_script_c_w=PLOT_SCRIPT_C_W, usp_bins=usp_bins, weight_range=[-W_SCALE, W_SCALE],
-                    c_eps=neuron.c_eps, version=_version())
+    ds.attrs.update(
+        figure="11",
+        samples=samples,
+        usp_samples=usp_samples,
+        seed=int(seed),
+        n_afferents=n,
+        rates=rates.tolist(),
+        sizes=sizes.tolist(),
+        size_rate=float(size_rate),
+        c_w=float(c_w),
+        plot_script_c_w=PLOT_SCRIPT_C_W,
+        usp_bins=usp_bins,
+        weight_range=[-W_SCALE, W_SCALE],
+        c_eps=neuron.c_eps,
+        version=_version(),
+    )
     return ds
 
 
 def _by_rate(w, rates, neuron):
     coef, mean, var = _rate_coefficients(w, rates, neuron)
     dims = ("rate", "sample")
-    return {**{f"g{k}": (dims, getattr(coef, f"g{k}")) for k in range(1, 5)}, "mean_v": (dims, mean),
-            "var_v": (dims, var)}
+    return {
+        **{f"g{k}": (dims, getattr(coef, f"g{k}")) for k in range(1, 5)},
+        "mean_v": (dims, mean),
+        "var_v": (dims, var),
+    }
 
 
 def _by_size(weights, sizes, rates, size_rate, neuron):
     at_size_rate = [_rate_coefficients(weights[int(m)], np.array([size_rate]), neuron)[0] for m in sizes]
-    out = {f"g{k}_n": (("n", "sample"), np.stack([getattr(c, f"g{k}")[0] for c in at_size_rate]))
-           for k in range(1, 5)}
+    out = {f"g{k}_n": (("n", "sample"), np.stack([getattr(c, f"g{k}")[0] for c in at_size_rate])) for k in range(1, 5)}
     g1 = np.stack([_rate_coefficients(weights[int(m)], rates, neuron)[0].g1 for m in sizes])
-    q = neuron.c_eps * neuron.eps0 ** 2 * sizes[:, None] * rates[None, :]
-    out.update(g1_nr=(("n", "rate", "sample"), g1), total_rate=(("n", "rate"), sizes[:, None] * rates[None, :]),
-               minus_inv_q=(("n", "rate"), -1.0 / q))
+    q = neuron.c_eps * neuron.eps0**2 * sizes[:, None] * rates[None, :]
+    out.update(
+        g1_nr=(("n", "rate", "sample"), g1),
+        total_rate=(("n", "rate"), sizes[:, None] * rates[None, :]),
+        minus_inv_q=(("n", "rate"), -1.0 / q),
+    )
     return out
 
 
@@ -262,9 +317,18 @@ def _gammas(w, rates, usp_samples, usp_bins, c_w, root, neuron):
     """γ_u, s, γ_w, g4·V, c_w·V for USP samples at every rate (Fig 11J–L)."""
     coef, _, _ = _rate_coefficients(w, rates, neuron)
     samples, n = w.shape
-    x = np.stack([sample_usps(np.full(n, r), samples * usp_samples, bins=usp_bins, neuron=neuron,
-                              seed=np.random.SeedSequence(root, spawn_key=(1000 + i,))).reshape(samples, usp_samples, n)
-                  for i, r in enumerate(rates)])
+    x = np.stack(
+        [
+            sample_usps(
+                np.full(n, r),
+                samples * usp_samples,
+                bins=usp_bins,
+                neuron=neuron,
+                seed=np.random.SeedSequence(root, spawn_key=(1000 + i,)),
+            ).reshape(samples, usp_samples, n)
+            for i, r in enumerate(rates)
+        ]
+    )
     v = np.einsum("rsun,sn->rsu", x, w)
     sum_x = x.sum(-1)
     ce, e0 = neuron.c_eps, neuron.eps0
@@ -273,8 +337,13 @@ def _gammas(w, rates, usp_samples, usp_bins, c_w, root, neuron):
     gamma_w = ce * e0 * g["g2"] * sum_x + g["g4"] * v  # Eqn 109
     s = ce * sum_x / (n * rates[:, None, None])  # Eqn 111
     dims = ("rate", "sample", "usp")
-    return {"gamma_u": (dims, gamma_u), "s": (dims, s), "gamma_w": (dims, gamma_w), "g4_v": (dims, g["g4"] * v),
-            "cw_v": (dims, c_w * v)}
+    return {
+        "gamma_u": (dims, gamma_u),
+        "s": (dims, s),
+        "gamma_w": (dims, gamma_w),
+        "g4_v": (dims, g["g4"] * v),
+        "cw_v": (dims, c_w * v),
+    }
 
 
 def figure11_checks(ds):
@@ -289,19 +358,26 @@ def figure11_checks(ds):
     """
     g1q = (ds["g1_nr"] / -ds["minus_inv_q"]).mean("sample").values.ravel()
     order = np.argsort(ds["total_rate"].values.ravel())
-    spread = lambda a: float(np.abs(a).max() / np.abs(a).min())  # noqa: E731
-    corr = lambda a, b: float(np.corrcoef(ds[a].values.ravel(), ds[b].values.ravel())[0, 1])  # noqa: E731
-    out = {"g1q_small": float(g1q[order[0]]), "g1q_large": float(g1q[order[-1]]),
-           "g4_spread_rate": spread(ds["g4"].mean("sample").values),
-           "g4_spread_n": spread(ds["g4_n"].mean("sample").values),
-           "g1_spread_rate": spread(ds["g1"].mean("sample").values),
-           "g1_spread_n": spread(ds["g1_n"].mean("sample").values),
-           "gamma_u_ratio": float(np.median((ds["gamma_u"] / ds["s"]).values)), "gamma_u_corr": corr("gamma_u", "s"),
-           "gamma_w_corr_g4v": corr("gamma_w", "g4_v"), "gamma_w_corr_cwv": corr("gamma_w", "cw_v")}
+    spread = lambda a: float(np.abs(a).max() / np.abs(a).min())
+    corr = lambda a, b: float(np.corrcoef(ds[a].values.ravel(), ds[b].values.ravel())[0, 1])
+    out = {
+        "g1q_small": float(g1q[order[0]]),
+        "g1q_large": float(g1q[order[-1]]),
+        "g4_spread_rate": spread(ds["g4"].mean("sample").values),
+        "g4_spread_n": spread(ds["g4_n"].mean("sample").values),
+        "g1_spread_rate": spread(ds["g1"].mean("sample").values),
+        "g1_spread_n": spread(ds["g1_n"].mean("sample").values),
+        "gamma_u_ratio": float(np.median((ds["gamma_u"] / ds["s"]).values)),
+        "gamma_u_corr": corr("gamma_u", "s"),
+        "gamma_w_corr_g4v": corr("gamma_w", "g4_v"),
+        "gamma_w_corr_cwv": corr("gamma_w", "cw_v"),
+    }
     out["g1q_to_minus_one"] = abs(out["g1q_large"] + 1) < min(0.05, abs(out["g1q_small"] + 1))
-    out["g4_constant"] = (max(out["g4_spread_rate"], out["g4_spread_n"]) < 2
-                          and out["g4_spread_rate"] < out["g1_spread_rate"] / 3
-                          and out["g4_spread_n"] < out["g1_spread_n"] / 3)
+    out["g4_constant"] = (
+        max(out["g4_spread_rate"], out["g4_spread_n"]) < 2
+        and out["g4_spread_rate"] < out["g1_spread_rate"] / 3
+        and out["g4_spread_n"] < out["g1_spread_n"] / 3
+    )
     out["gamma_u_near_s"] = abs(out["gamma_u_ratio"] - 1) < 0.1 and out["gamma_u_corr"] > 0.8
     return out
 
@@ -309,13 +385,15 @@ def figure11_checks(ds):
 def claim_figure11(ds):
     """One line: g1·q → −1, mean g4 roughly constant, γ_u ≈ s, γ_w ≈ g4 V ≈ c_w V (claim C10)."""
     c = figure11_checks(ds)
-    yes = lambda ok: "yes" if ok else "NO"  # noqa: E731
+    yes = lambda ok: "yes" if ok else "NO"
     nr = ds["total_rate"].values
     ok = c["g1q_to_minus_one"] and c["g4_constant"] and c["gamma_u_near_s"]
-    return (f"Fig 11 ({ds.sizes['sample']} weight samples): g1·q = {c['g1q_small']:.3f} at n·r = {nr.min():g} → "
-            f"{c['g1q_large']:.3f} at n·r = {nr.max():g} (→ −1: {yes(c['g1q_to_minus_one'])}); "
-            f"mean g4 max/min ×{c['g4_spread_rate']:.2f} over rates, ×{c['g4_spread_n']:.2f} over n "
-            f"(g1: ×{c['g1_spread_rate']:.1f}, ×{c['g1_spread_n']:.1f}; roughly constant: {yes(c['g4_constant'])}); "
-            f"γ_u/s median {c['gamma_u_ratio']:.3f}, corr {c['gamma_u_corr']:.2f} (γ_u ≈ s: "
-            f"{yes(c['gamma_u_near_s'])}); corr(γ_w, g4·V) = {c['gamma_w_corr_g4v']:.3f}, "
-            f"corr(γ_w, c_w·V) = {c['gamma_w_corr_cwv']:.3f}; claim C10 holds: {yes(ok)}")
+    return (
+        f"Fig 11 ({ds.sizes['sample']} weight samples): g1·q = {c['g1q_small']:.3f} at n·r = {nr.min():g} → "
+        f"{c['g1q_large']:.3f} at n·r = {nr.max():g} (→ −1: {yes(c['g1q_to_minus_one'])}); "
+        f"mean g4 max/min ×{c['g4_spread_rate']:.2f} over rates, ×{c['g4_spread_n']:.2f} over n "
+        f"(g1: ×{c['g1_spread_rate']:.1f}, ×{c['g1_spread_n']:.1f}; roughly constant: {yes(c['g4_constant'])}); "
+        f"γ_u/s median {c['gamma_u_ratio']:.3f}, corr {c['gamma_u_corr']:.2f} (γ_u ≈ s: "
+        f"{yes(c['gamma_u_near_s'])}); corr(γ_w, g4·V) = {c['gamma_w_corr_g4v']:.3f}, "
+        f"corr(γ_w, c_w·V) = {c['gamma_w_corr_cwv']:.3f}; claim C10 holds: {yes(ok)}"
+    )

@@ -76,7 +76,7 @@ def update_directions(w, x, rates, neuron=None, *, c_u=0.95, c_w=0.05):
     if not np.all(r > 0):
         raise ValueError("rates must be > 0 (the natural rule divides by r)")
     ce, e0 = neuron.c_eps, neuron.eps0
-    c = coefficients(e0 * w @ r, (w * w) @ r / ce, ce * e0 ** 2 * r.sum(), neuron=neuron)  # text after Eqn 79
+    c = coefficients(e0 * w @ r, (w * w) @ r / ce, ce * e0**2 * r.sum(), neuron=neuron)  # text after Eqn 79
     v, sum_x = x @ w, x.sum(-1)
     gamma_u = -ce * e0 * (ce * e0 * c.g1 * sum_x + c.g3 * v)  # Eqn 108
     gamma_w = ce * e0 * c.g2 * sum_x + c.g4 * v  # Eqn 109
@@ -103,8 +103,20 @@ def _pattern_angles(w, x, rates, neuron, c_u, c_w):
     return np.array([[angles(d["natural"], d[other], metric).mean() for other in COMPARED] for metric in (None, g)])
 
 
-def figure12_angles(trials=40, usp_samples=50, seed=2022, *, full=False, n=100, patterns=ANGLE_PATTERNS,
-                    c_u=0.95, c_w=0.05, bins=2000, neuron=None, progress=False):
+def figure12_angles(
+    trials=40,
+    usp_samples=50,
+    seed=2022,
+    *,
+    full=False,
+    n=100,
+    patterns=ANGLE_PATTERNS,
+    c_u=0.95,
+    c_w=0.05,
+    bins=2000,
+    neuron=None,
+    progress=False,
+):
     """Angles between natural, approximate and Euclidean update directions (Fig 12A–B).
 
     Protocol (spec §8, Fig 12A–B): n = 100 afferents in two halves at
@@ -157,8 +169,9 @@ def figure12_angles(trials=40, usp_samples=50, seed=2022, *, full=False, n=100, 
     from .._seeds import root_seed
 
     neuron = resolve(neuron)
-    trials, usp_samples = (100, 100) if full else (_angle_count(trials, "trials"), _angle_count(usp_samples,
-                                                                                                  "usp_samples"))
+    trials, usp_samples = (
+        (100, 100) if full else (_angle_count(trials, "trials"), _angle_count(usp_samples, "usp_samples"))
+    )
     n, bins, patterns = _angle_count(n, "n"), _angle_count(bins, "bins"), _angle_patterns(patterns)
     root = root_seed(seed)
     out = np.empty((len(METRICS), len(COMPARED), len(patterns), trials))
@@ -166,23 +179,44 @@ def figure12_angles(trials=40, usp_samples=50, seed=2022, *, full=False, n=100, 
     for p, (r1, r2) in enumerate(_progress(patterns, progress)):
         rates = np.r_[np.full(n // 2, r1), np.full(n - n // 2, r2)]
         w = np.random.default_rng(np.random.SeedSequence(root, spawn_key=(0, p))).uniform(-5, 5, (trials, n)) / n
-        x = sample_usps(rates, trials * usp_samples, bins=bins, neuron=neuron,
-                        seed=np.random.SeedSequence(root, spawn_key=(1, p))).reshape(trials, usp_samples, n)
+        x = sample_usps(
+            rates, trials * usp_samples, bins=bins, neuron=neuron, seed=np.random.SeedSequence(root, spawn_key=(1, p))
+        ).reshape(trials, usp_samples, n)
         for k in range(trials):
             out[:, :, p, k] = _pattern_angles(w[k], x[k], rates, neuron, c_u, c_w)
         mean_v[p], var_v[p] = neuron.eps0 * w @ rates, (w * w) @ rates / neuron.c_eps
     labels = [f"{a:g}/{b:g}" for a, b in patterns]
-    ds = xr.Dataset({"angle": (("metric", "compared", "pattern", "trial"), out),
-                     "mean_v": (("pattern", "trial"), mean_v), "var_v": (("pattern", "trial"), var_v)},
-                    coords={"metric": list(METRICS), "compared": list(COMPARED), "pattern": labels,
-                            "r1": ("pattern", patterns[:, 0]), "r2": ("pattern", patterns[:, 1]),
-                            "trial": np.arange(trials)})
+    ds = xr.Dataset(
+        {
+            "angle": (("metric", "compared", "pattern", "trial"), out),
+            "mean_v": (("pattern", "trial"), mean_v),
+            "var_v": (("pattern", "trial"), var_v),
+        },
+        coords={
+            "metric": list(METRICS),
+            "compared": list(COMPARED),
+            "pattern": labels,
+            "r1": ("pattern", patterns[:, 0]),
+            "r2": ("pattern", patterns[:, 1]),
+            "trial": np.arange(trials),
+        },
+    )
     ds["mean_angle"] = ds["angle"].mean("trial")
     ds["angle"].attrs.update(units="degree", long_name="mean angle to the natural-gradient direction")
     from .. import __version__
 
-    ds.attrs.update(figure="12A-B", trials=trials, usp_samples=usp_samples, seed=int(seed), n=n, bins=bins,
-                    c_u=float(c_u), c_w=float(c_w), weight_range=[-5.0, 5.0], version=__version__)
+    ds.attrs.update(
+        figure="12A-B",
+        trials=trials,
+        usp_samples=usp_samples,
+        seed=int(seed),
+        n=n,
+        bins=bins,
+        c_u=float(c_u),
+        c_w=float(c_w),
+        weight_range=[-5.0, 5.0],
+        version=__version__,
+    )
     return ds
 
 
@@ -200,13 +234,18 @@ def claim_figure12_angles(ds):
     closer = bool((m.sel(compared="approximate") < m.sel(compared="euclidean")).all())
     parts = []
     for metric in ds["metric"].values:
-        pairs = ", ".join(f"{p} {float(m.sel(metric=metric, pattern=p, compared='approximate')):.1f}° vs "
-                          f"{float(m.sel(metric=metric, pattern=p, compared='euclidean')):.1f}°"
-                          for p in ds["pattern"].values)
+        pairs = ", ".join(
+            f"{p} {float(m.sel(metric=metric, pattern=p, compared='approximate')):.1f}° vs "
+            f"{float(m.sel(metric=metric, pattern=p, compared='euclidean')):.1f}°"
+            for p in ds["pattern"].values
+        )
         parts.append(f"{metric} metric: {pairs}")
-    return (f"Fig 12A-B ({ds.attrs['trials']} weight × {ds.attrs['usp_samples']} USP samples per pattern), mean "
-            f"angle natural–approximate vs natural–Euclidean: " + "; ".join(parts)
-            + f"; approximate closer for every pattern and metric: {'yes' if closer else 'NO'}")
+    return (
+        f"Fig 12A-B ({ds.attrs['trials']} weight × {ds.attrs['usp_samples']} USP samples per pattern), mean "
+        f"angle natural–approximate vs natural–Euclidean: "
+        + "; ".join(parts)
+        + f"; approximate closer for every pattern and metric: {'yes' if closer else 'NO'}"
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -214,15 +253,31 @@ def claim_figure12_angles(ds):
 # ---------------------------------------------------------------------------------------------------------------
 
 #: Table 1 learning rates (authors' (1 − σ) convention) per input pattern (r1, r2) in Hz.
-TABLE1_ETA = {(10.0, 30.0): {"natural": 6.55e-4, "approximate": 5.5e-4, "euclidean": 1.10e-6},
-              (10.0, 50.0): {"natural": 6.00e-4, "approximate": 4.5e-4, "euclidean": 4.5e-7},
-              (20.0, 20.0): {"natural": 6.50e-4, "approximate": 5.3e-4, "euclidean": 1.18e-6},
-              (20.0, 40.0): {"natural": 5.80e-4, "approximate": 4.5e-4, "euclidean": 5.5e-7}}
+TABLE1_ETA = {
+    (10.0, 30.0): {"natural": 6.55e-4, "approximate": 5.5e-4, "euclidean": 1.10e-6},
+    (10.0, 50.0): {"natural": 6.00e-4, "approximate": 4.5e-4, "euclidean": 4.5e-7},
+    (20.0, 20.0): {"natural": 6.50e-4, "approximate": 5.3e-4, "euclidean": 1.18e-6},
+    (20.0, 40.0): {"natural": 5.80e-4, "approximate": 4.5e-4, "euclidean": 5.5e-7},
+}
 
 
-def figure12_curves(trials=5, minutes=60.0, seed=2022, *, full=False, patterns=tuple(TABLE1_ETA),
-                    rules=("natural", "euclidean", "approximate"), eta=None, n=100, record_every=100.0,
-                    fast=True, input_pool=None, workers=None, client=None, progress=False):
+def figure12_curves(
+    trials=5,
+    minutes=60.0,
+    seed=2022,
+    *,
+    full=False,
+    patterns=tuple(TABLE1_ETA),
+    rules=("natural", "euclidean", "approximate"),
+    eta=None,
+    n=100,
+    record_every=100.0,
+    fast=True,
+    input_pool=None,
+    workers=None,
+    client=None,
+    progress=False,
+):
     """Learning curves of the natural, Euclidean and approximate rules for four input patterns (Fig 12C–F).
 
     For each pattern (r1, r2) the Fig 3F protocol runs (see
@@ -284,12 +339,28 @@ def figure12_curves(trials=5, minutes=60.0, seed=2022, *, full=False, patterns=t
         trials, minutes = 1000, PAPER_MINUTES
     pairs = _curve_patterns(patterns)
     table = _curve_learning_rates(pairs, rules, eta)
-    runs = [learning_curves(table[pair], pair, trials, minutes, seed, n=n, record_every=record_every, fast=fast,
-                            input_pool=input_pool, workers=workers, client=client, progress=progress) for pair in pairs]
+    runs = [
+        learning_curves(
+            table[pair],
+            pair,
+            trials,
+            minutes,
+            seed,
+            n=n,
+            record_every=record_every,
+            fast=fast,
+            input_pool=input_pool,
+            workers=workers,
+            client=client,
+            progress=progress,
+        )
+        for pair in pairs
+    ]
     ds = xr.concat(runs, dim="pattern", combine_attrs="drop_conflicts")
     labels = [f"{r1:g}/{r2:g}" for r1, r2 in pairs]
-    ds = ds.assign_coords(pattern=("pattern", labels), r1=("pattern", [p[0] for p in pairs]),
-                          r2=("pattern", [p[1] for p in pairs]))
+    ds = ds.assign_coords(
+        pattern=("pattern", labels), r1=("pattern", [p[0] for p in pairs]), r2=("pattern", [p[1] for p in pairs])
+    )
     ds["r1"].attrs["units"] = ds["r2"].attrs["units"] = "Hz"
     ds.attrs.update(runs[0].attrs)
     ds.attrs.pop("rates", None)
@@ -317,8 +388,10 @@ def _curve_learning_rates(pairs, rules, eta):
         known = {**TABLE1_ETA.get(pair, {}), **given.get(pair, {})}
         missing = [rule for rule in rules if rule not in known]
         if missing:
-            raise ValueError(f"no learning rate for pattern {pair[0]:g}/{pair[1]:g} Hz and rules {missing}: "
-                             f"Table 1 covers {[f'{a:g}/{b:g}' for a, b in TABLE1_ETA]}; pass eta")
+            raise ValueError(
+                f"no learning rate for pattern {pair[0]:g}/{pair[1]:g} Hz and rules {missing}: "
+                f"Table 1 covers {[f'{a:g}/{b:g}' for a, b in TABLE1_ETA]}; pass eta"
+            )
         table[pair] = {rule: known[rule] for rule in rules}
     return table
 
@@ -332,11 +405,15 @@ def claim_figure12_curves(ds):
         app, euc, nat = (ct.get(r, np.nan) for r in ("approximate", "euclidean", "natural"))
         wins.append(bool(np.isfinite(app) and not euc <= app))
         between.append(bool(wins[-1] and np.isfinite(nat) and nat <= app))
-        parts.append(f"{label} Hz: " + ", ".join(
-            (f"{r[:3]} {t:.1f}" if np.isfinite(t) else f"{r[:3]} >{minutes:.0f}") for r, t in ct.items()))
+        parts.append(
+            f"{label} Hz: "
+            + ", ".join((f"{r[:3]} {t:.1f}" if np.isfinite(t) else f"{r[:3]} >{minutes:.0f}") for r, t in ct.items())
+        )
     verdict = "yes" if all(wins) else f"NO ({sum(not w for w in wins)} of {len(wins)} patterns)"
-    line = (f"Fig 12C-F ({ds.attrs['trials']} trials, minutes to mean D_KL < 5e-5): {'; '.join(parts)}; "
-            f"approximate converges before Euclidean for every pattern: {verdict}")
+    line = (
+        f"Fig 12C-F ({ds.attrs['trials']} trials, minutes to mean D_KL < 5e-5): {'; '.join(parts)}; "
+        f"approximate converges before Euclidean for every pattern: {verdict}"
+    )
     if "natural" in ds["rule"].values:  # the paper's wording: between natural and Euclidean
         line += f"; natural <= approximate < Euclidean for {sum(between)} of {len(between)} patterns"
     return line

@@ -28,9 +28,23 @@ PAPER_MINUTES = 8000 / 60
 _METRICS = ("kl", "rate_error", "weight_distance")
 
 
-def figure3f(trials=16, minutes=60.0, seed=2022, *, full=False, n=100, rates=(10.0, 50.0), eta=None,
-             rules=("natural", "euclidean", "approximate"), record_every=100.0, fast=True, input_pool=None,
-             workers=None, client=None, progress=False):
+def figure3f(
+    trials=16,
+    minutes=60.0,
+    seed=2022,
+    *,
+    full=False,
+    n=100,
+    rates=(10.0, 50.0),
+    eta=None,
+    rules=("natural", "euclidean", "approximate"),
+    record_every=100.0,
+    fast=True,
+    input_pool=None,
+    workers=None,
+    client=None,
+    progress=False,
+):
     """Learning curves of Fig 3F (and the data of Fig 9A–C).
 
     Protocol (spec §8, Fig 3F): n = 100 afferents, the first half at 10 Hz,
@@ -94,15 +108,40 @@ def figure3f(trials=16, minutes=60.0, seed=2022, *, full=False, n=100, rates=(10
     if full:
         trials, minutes = 1000, PAPER_MINUTES
     eta = {**PAPER_ETA, **(eta or {})}
-    ds = learning_curves({rule: eta.get(rule) for rule in rules}, rates, trials, minutes, seed, n=n,
-                         record_every=record_every, fast=fast, input_pool=input_pool, workers=workers, client=client,
-                         progress=progress)
+    ds = learning_curves(
+        {rule: eta.get(rule) for rule in rules},
+        rates,
+        trials,
+        minutes,
+        seed,
+        n=n,
+        record_every=record_every,
+        fast=fast,
+        input_pool=input_pool,
+        workers=workers,
+        client=client,
+        progress=progress,
+    )
     ds.attrs["figure"] = "3F"
     return ds
 
 
-def learning_curves(eta, rates, trials, minutes, seed, *, n=100, record_every=100.0, lr_convention="authors",
-                    fast=True, input_pool=None, workers=None, client=None, progress=False):
+def learning_curves(
+    eta,
+    rates,
+    trials,
+    minutes,
+    seed,
+    *,
+    n=100,
+    record_every=100.0,
+    lr_convention="authors",
+    fast=True,
+    input_pool=None,
+    workers=None,
+    client=None,
+    progress=False,
+):
     """The Fig 3F protocol for the rules and learning rates in ``eta``.
 
     Parameters
@@ -137,11 +176,26 @@ def learning_curves(eta, rates, trials, minutes, seed, *, n=100, record_every=10
     pair = _check_rates(rates)
     r = np.repeat(pair, [n // 2, n - n // 2])
     speed = _train_options(fast, input_pool)
-    draw = lambda rng: rng.uniform(-1 / n, 1 / n, size=(2, n))  # noqa: E731  w0 and w* of one trial
-    runs = [run_trials(rule, lambda rng: draw(rng)[0], r, teacher=lambda rng: draw(rng)[1], n_trials=trials,
-                       seed=seed, duration=minutes * 60, eta=e, lr_convention=lr_convention,
-                       record_every=record_every, workers=workers, client=client, progress=progress, **speed)
-            for rule, e in zip(rules, etas)]
+    draw = lambda rng: rng.uniform(-1 / n, 1 / n, size=(2, n))
+    runs = [
+        run_trials(
+            rule,
+            lambda rng: draw(rng)[0],
+            r,
+            teacher=lambda rng: draw(rng)[1],
+            n_trials=trials,
+            seed=seed,
+            duration=minutes * 60,
+            eta=e,
+            lr_convention=lr_convention,
+            record_every=record_every,
+            workers=workers,
+            client=client,
+            progress=progress,
+            **speed,
+        )
+        for rule, e in zip(rules, etas)
+    ]
     data = {}
     for name in _METRICS:
         stack = np.stack([getattr(run, name) for run in runs])
@@ -151,11 +205,20 @@ def learning_curves(eta, rates, trials, minutes, seed, *, n=100, record_every=10
     ds["crossing_time"] = ("rule", crossing_times(ds["kl"].values, ds["time"].values))
     ds["eta"] = ("rule", etas)
     _describe(ds)
-    ds.attrs.update(trials=int(trials), minutes=float(minutes), seed=seed_attr(runs[0].seed), n=int(n),
-                    rates=[float(x) for x in pair], lr_convention=lr_convention, record_every=float(record_every),
-                    threshold=CROSSING_THRESHOLD, coefficient_tolerance=speed.get("coefficient_tolerance", 0.0),
-                    event_driven=int(speed.get("event_driven", False)), input_pool=int(input_pool or 0),
-                    version=runs[0].version)
+    ds.attrs.update(
+        trials=int(trials),
+        minutes=float(minutes),
+        seed=seed_attr(runs[0].seed),
+        n=int(n),
+        rates=[float(x) for x in pair],
+        lr_convention=lr_convention,
+        record_every=float(record_every),
+        threshold=CROSSING_THRESHOLD,
+        coefficient_tolerance=speed.get("coefficient_tolerance", 0.0),
+        event_driven=int(speed.get("event_driven", False)),
+        input_pool=int(input_pool or 0),
+        version=runs[0].version,
+    )
     return ds
 
 
@@ -242,5 +305,7 @@ def claim_figure3f(ds):
     """One line: when each rule's mean D_KL first drops below 5·10⁻⁵, and whether natural is first (C8)."""
     ct = dict(zip(map(str, ds["rule"].values), ds["crossing_time"].values))
     parts = ", ".join(_format_crossing(r, t, ds.attrs["minutes"]) for r, t in ct.items())
-    return (f"Fig 3F ({ds.attrs['trials']} trials): mean D_KL < 5e-5 at {parts}; "
-            f"natural converges before Euclidean: {'yes' if natural_first(ct) else 'NO'}")
+    return (
+        f"Fig 3F ({ds.attrs['trials']} trials): mean D_KL < 5e-5 at {parts}; "
+        f"natural converges before Euclidean: {'yes' if natural_first(ct) else 'NO'}"
+    )

@@ -20,8 +20,20 @@ ETA_NATURAL = 6e-4
 WEIGHT_SETS = ("initial", "learned", "target")
 
 
-def figure3bc(minutes=30.0, repetitions=3000, seed=2022, *, full=False, n=100, rates=(10.0, 50.0),
-              eta=ETA_NATURAL, window=0.25, warmup=0.25, psth_bin=0.0125, progress=False):
+def figure3bc(
+    minutes=30.0,
+    repetitions=3000,
+    seed=2022,
+    *,
+    full=False,
+    n=100,
+    rates=(10.0, 50.0),
+    eta=ETA_NATURAL,
+    window=0.25,
+    warmup=0.25,
+    psth_bin=0.0125,
+    progress=False,
+):
     """PSTH, raster and membrane potential of Fig 3B–C, before and after learning.
 
     Protocol (spec §8, Fig 3B–C): initial and target weights are drawn like
@@ -99,17 +111,31 @@ def figure3bc(minutes=30.0, repetitions=3000, seed=2022, *, full=False, n=100, r
     _check_count(n, "n", minimum=2)
     neuron = resolve(None)
     dt = neuron.dt
-    window_bins, warmup_bins, per_psth = _bins(window, "window", dt), _bins(warmup, "warmup", dt, zero=True), \
-        _bins(psth_bin, "psth_bin", dt)
+    window_bins, warmup_bins, per_psth = (
+        _bins(window, "window", dt),
+        _bins(warmup, "warmup", dt, zero=True),
+        _bins(psth_bin, "psth_bin", dt),
+    )
     root = root_seed(seed)
     r = np.repeat(np.asarray(rates, float), [n // 2, n - n // 2])
     w0, wstar = trial_generator(root, 0).uniform(-1 / n, 1 / n, size=(2, n))
-    run = train("natural", w0, r, teacher=wstar, duration=minutes * 60, eta=eta, seed=root,
-                lr_convention="authors", record_every=minutes * 60 / 10, progress=progress)
+    run = train(
+        "natural",
+        w0,
+        r,
+        teacher=wstar,
+        duration=minutes * 60,
+        eta=eta,
+        seed=root,
+        lr_convention="authors",
+        record_every=minutes * 60 / 10,
+        progress=progress,
+    )
     weights = np.stack([w0, run.final_weights, wstar])
 
-    stream_in, stream_out = (np.random.default_rng(np.random.SeedSequence(root, spawn_key=(_STREAM, k)))
-                             for k in (0, 1))
+    stream_in, stream_out = (
+        np.random.default_rng(np.random.SeedSequence(root, spawn_key=(_STREAM, k))) for k in (0, 1)
+    )
     spikes_in = stream_in.random((warmup_bins + window_bins, n)) < r * dt
     x = usp_traces(spikes_in, neuron)[warmup_bins:]
     voltage = x @ weights.T  # (time, weights)
@@ -120,31 +146,56 @@ def figure3bc(minutes=30.0, repetitions=3000, seed=2022, *, full=False, n=100, r
 
     time = np.arange(window_bins) * dt
     ds = xr.Dataset(
-        {"voltage": (("weights", "time"), voltage.T), "rate": (("weights", "time"), rate.T),
-         "spikes": (("weights", "repetition", "time"), out.astype(np.int8)),
-         "psth": (("weights", "psth_time"), psth), "psth_rate": (("weights", "psth_time"), psth / (per_psth * dt)),
-         "w": (("weights", "synapse"), weights), "kl": (("learning_time",), run.kl)},
-        coords={"weights": list(WEIGHT_SETS), "time": time, "repetition": np.arange(repetitions),
-                "psth_time": (np.arange(usable // per_psth) + 0.5) * per_psth * dt, "synapse": np.arange(n),
-                "learning_time": run.times / 60})
+        {
+            "voltage": (("weights", "time"), voltage.T),
+            "rate": (("weights", "time"), rate.T),
+            "spikes": (("weights", "repetition", "time"), out.astype(np.int8)),
+            "psth": (("weights", "psth_time"), psth),
+            "psth_rate": (("weights", "psth_time"), psth / (per_psth * dt)),
+            "w": (("weights", "synapse"), weights),
+            "kl": (("learning_time",), run.kl),
+        },
+        coords={
+            "weights": list(WEIGHT_SETS),
+            "time": time,
+            "repetition": np.arange(repetitions),
+            "psth_time": (np.arange(usable // per_psth) + 0.5) * per_psth * dt,
+            "synapse": np.arange(n),
+            "learning_time": run.times / 60,
+        },
+    )
     ds["voltage"].attrs.update(units="mV", long_name="V above rest (V_rest = -70 mV)")
     ds["rate"].attrs["units"] = "Hz"
     ds["psth"].attrs["long_name"] = "spikes per repetition and PSTH bin"
     ds["psth_rate"].attrs["units"] = "Hz"
     ds["time"].attrs["units"] = ds["psth_time"].attrs["units"] = "s"
     ds["learning_time"].attrs["units"] = "min"
-    ds.attrs.update(figure="3B-C", seed=seed_attr(root), minutes=float(minutes), repetitions=int(repetitions), n=int(n),
-                    rates=[float(v) for v in rates], eta=float(eta), rule="natural", lr_convention="authors",
-                    coefficient_refresh=1, window=window_bins * dt, warmup=warmup_bins * dt,
-                    psth_bin=per_psth * dt, v_rest=-70.0, version=run.version, **_neuron_attrs(neuron),
-                    **_summary(psth, rate.T, per_psth * dt))
+    ds.attrs.update(
+        figure="3B-C",
+        seed=seed_attr(root),
+        minutes=float(minutes),
+        repetitions=int(repetitions),
+        n=int(n),
+        rates=[float(v) for v in rates],
+        eta=float(eta),
+        rule="natural",
+        lr_convention="authors",
+        coefficient_refresh=1,
+        window=window_bins * dt,
+        warmup=warmup_bins * dt,
+        psth_bin=per_psth * dt,
+        v_rest=-70.0,
+        version=run.version,
+        **_neuron_attrs(neuron),
+        **_summary(psth, rate.T, per_psth * dt),
+    )
     return ds
 
 
 def _summary(psth, rate, width):
     """Student-vs-teacher agreement of the PSTHs and of the exact rates, before and after learning."""
-    corr = lambda a, b: float(np.corrcoef(a, b)[0, 1]) if a.std() > 0 and b.std() > 0 else 0.0  # noqa: E731
-    rms = lambda a, b: float(np.sqrt(np.mean((a - b) ** 2)) / width)  # noqa: E731
+    corr = lambda a, b: float(np.corrcoef(a, b)[0, 1]) if a.std() > 0 and b.std() > 0 else 0.0
+    rms = lambda a, b: float(np.sqrt(np.mean((a - b) ** 2)) / width)
     out = {}
     for when, i in (("before", 0), ("after", 1)):
         out[f"psth_corr_{when}"] = corr(psth[i], psth[2])
@@ -157,16 +208,21 @@ def claim_figure3bc(ds):
     """One line: the student's PSTH matches the teacher's much better after learning than before."""
     a = ds.attrs
     ok = _psth_claim_holds(ds)
-    return (f"Fig 3B-C ({a['repetitions']} repetitions, {a['minutes']:.0f} min of learning): PSTH correlation with "
-            f"the teacher {a['psth_corr_before']:.2f} before -> {a['psth_corr_after']:.2f} after, RMS PSTH "
-            f"difference {a['psth_rms_before']:.1f} -> {a['psth_rms_after']:.1f} Hz; student aligns with the teacher "
-            f"after learning: {'yes' if ok else 'NO'}")
+    return (
+        f"Fig 3B-C ({a['repetitions']} repetitions, {a['minutes']:.0f} min of learning): PSTH correlation with "
+        f"the teacher {a['psth_corr_before']:.2f} before -> {a['psth_corr_after']:.2f} after, RMS PSTH "
+        f"difference {a['psth_rms_before']:.1f} -> {a['psth_rms_after']:.1f} Hz; student aligns with the teacher "
+        f"after learning: {'yes' if ok else 'NO'}"
+    )
 
 
 def _psth_claim_holds(ds):
     a = ds.attrs
-    return (a["psth_corr_after"] > 0.8 and a["psth_corr_after"] > a["psth_corr_before"] + 0.2
-            and a["psth_rms_after"] < 0.5 * a["psth_rms_before"])
+    return (
+        a["psth_corr_after"] > 0.8
+        and a["psth_corr_after"] > a["psth_corr_before"] + 0.2
+        and a["psth_rms_after"] < 0.5 * a["psth_rms_before"]
+    )
 
 
 # --- helpers shared by the figure modules -----------------------------------------------------------------------

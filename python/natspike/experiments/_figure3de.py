@@ -29,8 +29,20 @@ RULES = ("natural", "euclidean")
 _USP_STREAM = 3_004  # seed offset of the USP samples, away from the trial streams of run_trials
 
 
-def figure3de(trials=2, minutes=100.0, seed=2022, *, full=False, samples=2000, cost_step=0.006,
-              record_every=100.0, fast=True, workers=None, client=None, progress=False):
+def figure3de(
+    trials=2,
+    minutes=100.0,
+    seed=2022,
+    *,
+    full=False,
+    samples=2000,
+    cost_step=0.006,
+    record_every=100.0,
+    fast=True,
+    workers=None,
+    client=None,
+    progress=False,
+):
     """Cost contours, gradient vector fields and weight paths of Fig 3D–E (n = 2).
 
     Protocol (spec §8, Fig 3D–E): two afferents at 10 and 50 Hz, realizable
@@ -130,37 +142,85 @@ def figure3de(trials=2, minutes=100.0, seed=2022, *, full=False, samples=2000, c
     cost = poisson_cost(cost_grid / N, cost_grid / N, wstar, x, neuron)
 
     speed = _train_options(fast, None)
-    runs = {rule: run_trials(rule, np.asarray(START) / N, r, teacher=wstar, n_trials=trials, seed=root,
-                             duration=minutes * 60, eta=ETA[rule], lr_convention="authors",
-                             record_every=record_every, workers=workers, client=client, progress=progress,
-                             **speed)
-            for rule in RULES}
+    runs = {
+        rule: run_trials(
+            rule,
+            np.asarray(START) / N,
+            r,
+            teacher=wstar,
+            n_trials=trials,
+            seed=root,
+            duration=minutes * 60,
+            eta=ETA[rule],
+            lr_convention="authors",
+            record_every=record_every,
+            workers=workers,
+            client=client,
+            progress=progress,
+            **speed,
+        )
+        for rule in RULES
+    }
     paths = np.stack([N * runs[rule].weights for rule in RULES])  # (rule, trial, time, 2)
     ds = xr.Dataset(
-        {"cost": (("cost_w1", "cost_w2"), cost), "field": (("rule", "w1", "w2", "component"), field),
-         "arrows": (("rule", "arrow_w1", "arrow_w2", "component"), arrows),
-         "angle": (("rule", "arrow_w1", "arrow_w2"), angle),
-         "path": (("rule", "time", "component"), paths.mean(axis=1)),
-         "path_trials": (("rule", "trial", "time", "component"), paths),
-         "kl": (("rule", "time"), np.stack([runs[rule].kl.mean(axis=0) for rule in RULES]))},
-        coords={"rule": list(RULES), "w1": grid, "w2": grid, "cost_w1": cost_grid, "cost_w2": cost_grid,
-                "arrow_w1": grid[ARROW_ROWS], "arrow_w2": grid[ARROW_COLS], "component": ["w1", "w2"],
-                "trial": np.arange(trials), "time": runs["natural"].times / 60})
+        {
+            "cost": (("cost_w1", "cost_w2"), cost),
+            "field": (("rule", "w1", "w2", "component"), field),
+            "arrows": (("rule", "arrow_w1", "arrow_w2", "component"), arrows),
+            "angle": (("rule", "arrow_w1", "arrow_w2"), angle),
+            "path": (("rule", "time", "component"), paths.mean(axis=1)),
+            "path_trials": (("rule", "trial", "time", "component"), paths),
+            "kl": (("rule", "time"), np.stack([runs[rule].kl.mean(axis=0) for rule in RULES])),
+        },
+        coords={
+            "rule": list(RULES),
+            "w1": grid,
+            "w2": grid,
+            "cost_w1": cost_grid,
+            "cost_w2": cost_grid,
+            "arrow_w1": grid[ARROW_ROWS],
+            "arrow_w2": grid[ARROW_COLS],
+            "component": ["w1", "w2"],
+            "trial": np.arange(trials),
+            "time": runs["natural"].times / 60,
+        },
+    )
     ds["cost"].attrs.update(long_name="Poisson-form D_KL per bin", units="Hz s")
     ds["angle"].attrs.update(long_name="angle between mean update and w* - w", units="degree")
     ds["time"].attrs["units"] = "min"
     for name in ("w1", "w2", "cost_w1", "cost_w2", "arrow_w1", "arrow_w2"):
         ds[name].attrs["long_name"] = f"n * {name[-2:]} ({RATES[int(name[-1]) - 1]:g} Hz afferent)"
-    summary = {f"angle_{stat}_{rule}": float(fn(angle[i])) for i, rule in enumerate(RULES)
-               for stat, fn in (("mean", np.mean), ("worst", np.max))}
-    ds.attrs.update(figure="3D-E", seed=seed_attr(root), trials=int(trials), minutes=float(minutes),
-                    samples=int(samples), usp_bins=2000, cost_step=float(cost_step), grid=list(GRID), n=N,
-                    rates=list(RATES), start=list(START), target=list(TARGET), eta_natural=ETA["natural"],
-                    eta_euclidean=ETA["euclidean"], lr_convention="authors", coefficient_refresh=1,
-                    coefficient_tolerance=speed.get("coefficient_tolerance", 0.0),
-                    event_driven=int(speed.get("event_driven", False)),
-                    record_every=float(record_every), levels=list(LEVELS), units="n*w",
-                    version=runs["natural"].version, **_neuron_attrs(neuron), **summary)
+    summary = {
+        f"angle_{stat}_{rule}": float(fn(angle[i]))
+        for i, rule in enumerate(RULES)
+        for stat, fn in (("mean", np.mean), ("worst", np.max))
+    }
+    ds.attrs.update(
+        figure="3D-E",
+        seed=seed_attr(root),
+        trials=int(trials),
+        minutes=float(minutes),
+        samples=int(samples),
+        usp_bins=2000,
+        cost_step=float(cost_step),
+        grid=list(GRID),
+        n=N,
+        rates=list(RATES),
+        start=list(START),
+        target=list(TARGET),
+        eta_natural=ETA["natural"],
+        eta_euclidean=ETA["euclidean"],
+        lr_convention="authors",
+        coefficient_refresh=1,
+        coefficient_tolerance=speed.get("coefficient_tolerance", 0.0),
+        event_driven=int(speed.get("event_driven", False)),
+        record_every=float(record_every),
+        levels=list(LEVELS),
+        units="n*w",
+        version=runs["natural"].version,
+        **_neuron_attrs(neuron),
+        **summary,
+    )
     return ds
 
 
@@ -216,10 +276,10 @@ def poisson_cost(w1, w2, wstar, x, neuron=None, chunk=16):
     log_sig_s = -np.logaddexp(0.0, -b * (vs - th))
     out = np.empty((len(w1), len(w2)))
     for start in range(0, len(w1), chunk):
-        a = np.asarray(w1[start:start + chunk])[:, None, None]
+        a = np.asarray(w1[start : start + chunk])[:, None, None]
         v = a * x[:, 0] + np.asarray(w2)[None, :, None] * x[:, 1]  # (chunk, n2, S)
         log_ratio = log_sig_s + np.logaddexp(0.0, -b * (v - th))
-        out[start:start + chunk] = (phi_s * log_ratio + transfer(v, neuron) - phi_s).mean(axis=-1)
+        out[start : start + chunk] = (phi_s * log_ratio + transfer(v, neuron) - phi_s).mean(axis=-1)
     return out * neuron.dt
 
 
@@ -227,13 +287,17 @@ def claim_figure3de(ds):
     """One line (C9): natural-gradient arrows point much closer to w* than Euclidean ones."""
     a = ds.attrs
     ok = _vector_claim_holds(ds)
-    return (f"Fig 3D-E ({a['samples']} USP samples, 20 arrows): angle to w* natural mean "
-            f"{a['angle_mean_natural']:.1f} deg / worst {a['angle_worst_natural']:.1f} deg, Euclidean mean "
-            f"{a['angle_mean_euclidean']:.1f} deg / worst {a['angle_worst_euclidean']:.1f} deg; natural points much "
-            f"closer to w*: {'yes' if ok else 'NO'}")
+    return (
+        f"Fig 3D-E ({a['samples']} USP samples, 20 arrows): angle to w* natural mean "
+        f"{a['angle_mean_natural']:.1f} deg / worst {a['angle_worst_natural']:.1f} deg, Euclidean mean "
+        f"{a['angle_mean_euclidean']:.1f} deg / worst {a['angle_worst_euclidean']:.1f} deg; natural points much "
+        f"closer to w*: {'yes' if ok else 'NO'}"
+    )
 
 
 def _vector_claim_holds(ds):
     a = ds.attrs
-    return (a["angle_mean_natural"] < 0.5 * a["angle_mean_euclidean"]
-            and a["angle_worst_natural"] < 0.5 * a["angle_worst_euclidean"])
+    return (
+        a["angle_mean_natural"] < 0.5 * a["angle_mean_euclidean"]
+        and a["angle_worst_natural"] < 0.5 * a["angle_worst_euclidean"]
+    )

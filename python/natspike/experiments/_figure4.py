@@ -14,9 +14,20 @@ AUTHORS_SEED = 55
 PROTOCOLS = ("paper", "authors")
 
 
-def figure4(seed=2022, *, full=False, inverse_attenuation=tuple(range(1, 11)), protocol="paper",
-            replay_authors_stream=False, eta=0.017, rate=5.0, teacher_rate=20.0, duration=5.0,
-            somatic_weight=0.05, record_every=None):
+def figure4(
+    seed=2022,
+    *,
+    full=False,
+    inverse_attenuation=tuple(range(1, 11)),
+    protocol="paper",
+    replay_authors_stream=False,
+    eta=0.017,
+    rate=5.0,
+    teacher_rate=20.0,
+    duration=5.0,
+    somatic_weight=0.05,
+    record_every=None,
+):
     """Dendritic natural-gradient learning of one synapse at several distances from the soma (Fig 4).
 
     Protocol (spec §8, Fig 4): one synapse with Poisson input at 5 Hz, a
@@ -84,8 +95,13 @@ def figure4(seed=2022, *, full=False, inverse_attenuation=tuple(range(1, 11)), p
         raise ValueError(f"protocol must be one of {PROTOCOLS}, got {protocol!r}")
     if not isinstance(replay_authors_stream, (bool, np.bool_)):
         raise TypeError(f"replay_authors_stream must be a bool, got {type(replay_authors_stream).__name__}")
-    for name, value in (("eta", eta), ("rate", rate), ("teacher_rate", teacher_rate), ("duration", duration),
-                        ("somatic_weight", somatic_weight)):
+    for name, value in (
+        ("eta", eta),
+        ("rate", rate),
+        ("teacher_rate", teacher_rate),
+        ("duration", duration),
+        ("somatic_weight", somatic_weight),
+    ):
         _check_positive(value, name)
     neuron = resolve(None)
     dt = neuron.dt
@@ -106,23 +122,40 @@ def figure4(seed=2022, *, full=False, inverse_attenuation=tuple(range(1, 11)), p
     relative, absolute = w_end / w0 - 1, w_end - w0
     per_inv = absolute / inv
     ds = xr.Dataset(
-        {"dendritic_weight": (("inverse_attenuation", "time"), wd),
-         "somatic_weight": (("inverse_attenuation", "time"), wd / inv[:, None]),
-         "absolute_change": (("inverse_attenuation",), absolute),
-         "relative_change": (("inverse_attenuation",), 100 * relative)},
-        coords={"inverse_attenuation": inv, "time": runs[0].times})
+        {
+            "dendritic_weight": (("inverse_attenuation", "time"), wd),
+            "somatic_weight": (("inverse_attenuation", "time"), wd / inv[:, None]),
+            "absolute_change": (("inverse_attenuation",), absolute),
+            "relative_change": (("inverse_attenuation",), 100 * relative),
+        },
+        coords={"inverse_attenuation": inv, "time": runs[0].times},
+    )
     ds["time"].attrs["units"] = "s"
     ds["relative_change"].attrs["units"] = "%"
     ds["inverse_attenuation"].attrs["long_name"] = "inverse attenuation 1/alpha"
     ds.attrs.update(
-        figure="4", seed=seed_attr(root), stream="numpy RandomState(55)" if replay_authors_stream else "natspike",
-        replay_authors_stream=int(bool(replay_authors_stream)), protocol=protocol,
-        coefficient_refresh=str(refresh), rule="natural", parametrization="dendritic", lr_convention="exact",
-        eta=float(eta), rate=float(rate), teacher_rate=float(teacher_rate), duration=float(runs[0].params["duration"]),
-        somatic_weight=float(somatic_weight), record_every=float(record_every), version=runs[0].version,
-        relative_change_mean=float(100 * relative.mean()), relative_change_spread=float(np.ptp(relative)),
+        figure="4",
+        seed=seed_attr(root),
+        stream="numpy RandomState(55)" if replay_authors_stream else "natspike",
+        replay_authors_stream=int(bool(replay_authors_stream)),
+        protocol=protocol,
+        coefficient_refresh=str(refresh),
+        rule="natural",
+        parametrization="dendritic",
+        lr_convention="exact",
+        eta=float(eta),
+        rate=float(rate),
+        teacher_rate=float(teacher_rate),
+        duration=float(runs[0].params["duration"]),
+        somatic_weight=float(somatic_weight),
+        record_every=float(record_every),
+        version=runs[0].version,
+        relative_change_mean=float(100 * relative.mean()),
+        relative_change_spread=float(np.ptp(relative)),
         absolute_change_per_inverse_attenuation=float(per_inv.mean()),
-        proportionality_error=float(np.ptp(per_inv) / abs(per_inv.mean())), **_neuron_attrs(neuron))
+        proportionality_error=float(np.ptp(per_inv) / abs(per_inv.mean())),
+        **_neuron_attrs(neuron),
+    )
     return ds
 
 
@@ -151,10 +184,12 @@ def claim_figure4(ds):
     """One line (C5): the relative change is the same for every α and the absolute change is ∝ α⁻¹."""
     a = ds.attrs
     ok = _democratic(ds)
-    return (f"Fig 4 ({ds.sizes['inverse_attenuation']} distances, {a['protocol']} protocol): relative change "
-            f"{a['relative_change_mean']:+.4f} % for every alpha (spread {a['relative_change_spread']:.1e}), absolute "
-            f"change = {a['absolute_change_per_inverse_attenuation']:.6f} x 1/alpha (spread "
-            f"{a['proportionality_error']:.1e}); democratic plasticity: {'yes' if ok else 'NO'}")
+    return (
+        f"Fig 4 ({ds.sizes['inverse_attenuation']} distances, {a['protocol']} protocol): relative change "
+        f"{a['relative_change_mean']:+.4f} % for every alpha (spread {a['relative_change_spread']:.1e}), absolute "
+        f"change = {a['absolute_change_per_inverse_attenuation']:.6f} x 1/alpha (spread "
+        f"{a['proportionality_error']:.1e}); democratic plasticity: {'yes' if ok else 'NO'}"
+    )
 
 
 def _democratic(ds, tol=1e-12):

@@ -21,10 +21,25 @@ SCENARIOS = (("reference", 50.0, 0.020), ("short tau_s", 50.0, 0.001), ("low rat
 _USP_STREAM = 3_005  # spawn_key prefix of the NumPy stream of the illustrative USP traces
 
 
-def figure5(trials=32, seed=2022, *, full=False, protocol="paper", replay_authors_stream=False,
-            tau_s_values=TAU_S_VALUES, rate_values=RATE_VALUES, sweep_rate=10.0, sweep_tau_s=0.020,
-            eta=1e-4, initial_weight=0.01, teacher_rate=80.0, duration=5.0, tau_m=0.010, record_every=0.01,
-            workers=None):
+def figure5(
+    trials=32,
+    seed=2022,
+    *,
+    full=False,
+    protocol="paper",
+    replay_authors_stream=False,
+    tau_s_values=TAU_S_VALUES,
+    rate_values=RATE_VALUES,
+    sweep_rate=10.0,
+    sweep_tau_s=0.020,
+    eta=1e-4,
+    initial_weight=0.01,
+    teacher_rate=80.0,
+    duration=5.0,
+    tau_m=0.010,
+    record_every=0.01,
+    workers=None,
+):
     """Weight change after 5 s of natural-gradient learning versus USP standard deviation (Fig 5).
 
     Protocol (spec §8, Fig 5): one synapse, Poisson teacher at 80 Hz
@@ -101,16 +116,33 @@ def figure5(trials=32, seed=2022, *, full=False, protocol="paper", replay_author
         raise TypeError(f"replay_authors_stream must be a bool, got {type(replay_authors_stream).__name__}")
     tau_s_values = _positive_values(tau_s_values, "tau_s_values")
     rate_values = _positive_values(rate_values, "rate_values")
-    for name, value in (("sweep_rate", sweep_rate), ("sweep_tau_s", sweep_tau_s), ("eta", eta),
-                        ("initial_weight", initial_weight), ("teacher_rate", teacher_rate),
-                        ("duration", duration), ("tau_m", tau_m), ("record_every", record_every)):
+    for name, value in (
+        ("sweep_rate", sweep_rate),
+        ("sweep_tau_s", sweep_tau_s),
+        ("eta", eta),
+        ("initial_weight", initial_weight),
+        ("teacher_rate", teacher_rate),
+        ("duration", duration),
+        ("tau_m", tau_m),
+        ("record_every", record_every),
+    ):
         _check_positive(value, name)
     if replay_authors_stream:
         trials = 1
     root = AUTHORS_SEED if replay_authors_stream else root_seed(seed)
-    options = dict(eta=eta, weight=initial_weight, teacher_rate=teacher_rate, duration=duration,
-                   record_every=record_every, refresh=1 if protocol == "paper" else "frozen", trials=trials,
-                   root=root, workers=workers, tau_m=tau_m, replay=replay_authors_stream)
+    options = dict(
+        eta=eta,
+        weight=initial_weight,
+        teacher_rate=teacher_rate,
+        duration=duration,
+        record_every=record_every,
+        refresh=1 if protocol == "paper" else "frozen",
+        trials=trials,
+        root=root,
+        workers=workers,
+        tau_m=tau_m,
+        replay=replay_authors_stream,
+    )
     cache = {}
 
     def condition(rate, tau_s):
@@ -133,25 +165,50 @@ def figure5(trials=32, seed=2022, *, full=False, protocol="paper", replay_author
     data["scenario_std"] = (("scenario",), np.array([run["std"] for run in scenario_runs]))
     data["scenario_usp"] = (("scenario", "usp_time"), np.stack([run["usp"] for run in scenario_runs]))
     first = scenario_runs[0]
-    ds = xr.Dataset(data, coords={
-        "tau_s": tau_s_values, "rate": rate_values, "trial": np.arange(trials),
-        "scenario": [s[0] for s in SCENARIOS], "scenario_rate": ("scenario", [s[1] for s in SCENARIOS]),
-        "scenario_tau_s": ("scenario", [s[2] for s in SCENARIOS]), "time": first["times"],
-        "usp_time": np.arange(first["usp"].size) * Neuron().dt})
+    ds = xr.Dataset(
+        data,
+        coords={
+            "tau_s": tau_s_values,
+            "rate": rate_values,
+            "trial": np.arange(trials),
+            "scenario": [s[0] for s in SCENARIOS],
+            "scenario_rate": ("scenario", [s[1] for s in SCENARIOS]),
+            "scenario_tau_s": ("scenario", [s[2] for s in SCENARIOS]),
+            "time": first["times"],
+            "usp_time": np.arange(first["usp"].size) * Neuron().dt,
+        },
+    )
     for name in ("tau_sweep_change", "rate_sweep_change", "scenario_change"):
         ds[name].attrs["units"] = "%"
     ds["tau_s"].attrs["units"] = ds["time"].attrs["units"] = ds["usp_time"].attrs["units"] = "s"
     ds["rate"].attrs["units"] = "Hz"
-    summary = {f"{prefix}_largest_step": _largest_step(ds[f"{prefix}_std"].values, ds[f"{prefix}_change"].values)
-               for prefix in ("tau_sweep", "rate_sweep")}
+    summary = {
+        f"{prefix}_largest_step": _largest_step(ds[f"{prefix}_std"].values, ds[f"{prefix}_change"].values)
+        for prefix in ("tau_sweep", "rate_sweep")
+    }
     ds.attrs.update(
-        figure="5", seed=seed_attr(root), trials=int(trials), protocol=protocol,
-        coefficient_refresh=str(options["refresh"]), replay_authors_stream=int(bool(replay_authors_stream)),
-        stream="numpy RandomState(999)" if replay_authors_stream else "natspike", rule="natural",
-        lr_convention="exact", eta=float(eta), initial_weight=float(initial_weight),
-        teacher_rate=float(teacher_rate), duration=float(first["duration"]), tau_m=float(tau_m),
-        sweep_rate=float(sweep_rate), sweep_tau_s=float(sweep_tau_s), eps0="1/rate",
-        record_every=float(record_every), version=first["version"], **_fixed_neuron_attrs(), **summary)
+        figure="5",
+        seed=seed_attr(root),
+        trials=int(trials),
+        protocol=protocol,
+        coefficient_refresh=str(options["refresh"]),
+        replay_authors_stream=int(bool(replay_authors_stream)),
+        stream="numpy RandomState(999)" if replay_authors_stream else "natspike",
+        rule="natural",
+        lr_convention="exact",
+        eta=float(eta),
+        initial_weight=float(initial_weight),
+        teacher_rate=float(teacher_rate),
+        duration=float(first["duration"]),
+        tau_m=float(tau_m),
+        sweep_rate=float(sweep_rate),
+        sweep_tau_s=float(sweep_tau_s),
+        eps0="1/rate",
+        record_every=float(record_every),
+        version=first["version"],
+        **_fixed_neuron_attrs(),
+        **summary,
+    )
     return ds
 
 
@@ -170,26 +227,50 @@ def _positive_values(values, name):
     return a
 
 
-def _run_condition(rate, tau_s, *, eta, weight, teacher_rate, duration, record_every, refresh, trials, root,
-                   workers, tau_m, replay):
+def _run_condition(
+    rate, tau_s, *, eta, weight, teacher_rate, duration, record_every, refresh, trials, root, workers, tau_m, replay
+):
     """% change of one condition (all replicates), its mean trajectory, USP std and an example USP trace."""
     neuron = Neuron(tau_m=tau_m, tau_s=tau_s, eps0=1.0 / rate)
     common = dict(eta=eta, neuron=neuron, coefficient_refresh=refresh, record_every=record_every)
     if replay:
         inputs, teacher = _authors_streams(rate, teacher_rate, duration, neuron.dt)
-        run = train("natural", [weight], [rate], teacher=teacher, inputs=inputs,
-                    duration=(teacher.size - 1) * neuron.dt, **common)
+        run = train(
+            "natural",
+            [weight],
+            [rate],
+            teacher=teacher,
+            inputs=inputs,
+            duration=(teacher.size - 1) * neuron.dt,
+            **common,
+        )
         weights, final, spikes = run.weights[None, :, 0], run.final_weights[None], inputs
     else:
-        run = run_trials("natural", [weight], [rate], teacher=float(teacher_rate), n_trials=trials, seed=root,
-                         duration=duration, workers=workers, **common)
+        run = run_trials(
+            "natural",
+            [weight],
+            [rate],
+            teacher=float(teacher_rate),
+            n_trials=trials,
+            seed=root,
+            duration=duration,
+            workers=workers,
+            **common,
+        )
         weights, final = run.weights[:, :, 0], run.final_weights
-        stream = np.random.default_rng(np.random.SeedSequence(root, spawn_key=(_USP_STREAM, int(rate * 1000),
-                                                                              int(round(tau_s * 1e6)))))
+        stream = np.random.default_rng(
+            np.random.SeedSequence(root, spawn_key=(_USP_STREAM, int(rate * 1000), int(round(tau_s * 1e6))))
+        )
         spikes = stream.random((int(round(duration / neuron.dt)), 1)) < rate * neuron.dt
-    return {"change": 100 * (final[:, 0] / weight - 1), "trajectory": 100 * (weights.mean(axis=0) / weight - 1),
-            "std": float(np.sqrt(rate / neuron.c_eps)), "usp": usp_traces(spikes, neuron)[:, 0],
-            "times": run.times, "duration": run.params["duration"], "version": run.version}
+    return {
+        "change": 100 * (final[:, 0] / weight - 1),
+        "trajectory": 100 * (weights.mean(axis=0) / weight - 1),
+        "std": float(np.sqrt(rate / neuron.c_eps)),
+        "usp": usp_traces(spikes, neuron)[:, 0],
+        "times": run.times,
+        "duration": run.params["duration"],
+        "version": run.version,
+    }
 
 
 def _authors_streams(rate, teacher_rate, duration, dt):
@@ -214,11 +295,16 @@ def claim_figure5(ds):
     for prefix, label in (("tau_sweep", "tau_s sweep"), ("rate_sweep", "rate sweep")):
         std, change = ds[f"{prefix}_std"].values, ds[f"{prefix}_change"].values
         lo, hi = np.argmin(std), np.argmax(std)
-        parts.append(f"{label} {change[lo]:.0f} % at std {std[lo]:.2f} -> {change[hi]:.0f} % at std {std[hi]:.2f} "
-                     f"(largest step {a[f'{prefix}_largest_step']:+.1f} %)")
+        parts.append(
+            f"{label} {change[lo]:.0f} % at std {std[lo]:.2f} -> {change[hi]:.0f} % at std {std[hi]:.2f} "
+            f"(largest step {a[f'{prefix}_largest_step']:+.1f} %)"
+        )
     ok = _decreasing(ds)
-    return (f"Fig 5 ({a['trials']} replicates, {a['protocol']} protocol): " + "; ".join(parts)
-            + f"; change strictly decreasing in USP std in both sweeps: {'yes' if ok else 'NO'}")
+    return (
+        f"Fig 5 ({a['trials']} replicates, {a['protocol']} protocol): "
+        + "; ".join(parts)
+        + f"; change strictly decreasing in USP std in both sweeps: {'yes' if ok else 'NO'}"
+    )
 
 
 def _decreasing(ds):

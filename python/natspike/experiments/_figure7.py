@@ -66,18 +66,34 @@ def _initial_weights(st, ust):
     """Weights (len(st)·len(ust), n): stimulated synapses first, all of a group equal."""
     rows = np.repeat(np.asarray(st, float), len(ust))
     cols = np.tile(np.asarray(ust, float), len(st))
-    return np.hstack([np.repeat(rows[:, None], N_STIMULATED, 1),
-                      np.repeat(cols[:, None], N_SYNAPSES - N_STIMULATED, 1)]) / N_SYNAPSES
+    return (
+        np.hstack([np.repeat(rows[:, None], N_STIMULATED, 1), np.repeat(cols[:, None], N_SYNAPSES - N_STIMULATED, 1)])
+        / N_SYNAPSES
+    )
 
 
 def _run(w0, trials, seed, *, refresh, tolerance, duration, eta, workers, progress, record_every=None):
     """All (condition, replicate) runs in one native call; trial index = condition·trials + replicate."""
     rates = np.r_[np.full(N_STIMULATED, INPUT_RATE), np.zeros(N_SYNAPSES - N_STIMULATED)]
     weights = np.repeat(w0, trials, axis=0)
-    return run_trials("natural", weights, rates, n_trials=len(weights), seed=seed, teacher=TEACHER_RATE,
-                      duration=duration, eta=eta, neuron=Neuron(theta=THETA), coefficient_refresh=refresh,
-                      coefficient_tolerance=tolerance, record_every=record_every, test_samples=1, test_bins=1,
-                      workers=workers, progress=progress)
+    return run_trials(
+        "natural",
+        weights,
+        rates,
+        n_trials=len(weights),
+        seed=seed,
+        teacher=TEACHER_RATE,
+        duration=duration,
+        eta=eta,
+        neuron=Neuron(theta=THETA),
+        coefficient_refresh=refresh,
+        coefficient_tolerance=tolerance,
+        record_every=record_every,
+        test_samples=1,
+        test_bins=1,
+        workers=workers,
+        progress=progress,
+    )
 
 
 def _group_change(weights, w0):
@@ -88,15 +104,42 @@ def _group_change(weights, w0):
 
 
 def _common_attrs(trials, seed, duration, eta, protocol, refresh, tolerance, res):
-    return dict(trials=int(trials), seed=int(seed), n=N_SYNAPSES, n_stimulated=N_STIMULATED,
-                input_rate=INPUT_RATE, teacher_rate=TEACHER_RATE, theta=THETA, duration=float(duration),
-                eta=float(eta), paper_eta=PAPER_ETA, protocol=protocol, coefficient_refresh=str(refresh),
-                coefficient_tolerance=tolerance or 0.0,
-                rule="natural", lr_convention="exact", silent_rate=1e-4, version=res.version)
+    return dict(
+        trials=int(trials),
+        seed=int(seed),
+        n=N_SYNAPSES,
+        n_stimulated=N_STIMULATED,
+        input_rate=INPUT_RATE,
+        teacher_rate=TEACHER_RATE,
+        theta=THETA,
+        duration=float(duration),
+        eta=float(eta),
+        paper_eta=PAPER_ETA,
+        protocol=protocol,
+        coefficient_refresh=str(refresh),
+        coefficient_tolerance=tolerance or 0.0,
+        rule="natural",
+        lr_convention="exact",
+        silent_rate=1e-4,
+        version=res.version,
+    )
 
 
-def figure7(grid=12, trials=4, seed=2022, *, full=False, protocol="paper", duration=60.0, eta=ETA,
-            span=(0.25, 5.0), coefficient_refresh=None, fast=True, workers=None, progress=False):
+def figure7(
+    grid=12,
+    trials=4,
+    seed=2022,
+    *,
+    full=False,
+    protocol="paper",
+    duration=60.0,
+    eta=ETA,
+    span=(0.25, 5.0),
+    coefficient_refresh=None,
+    fast=True,
+    workers=None,
+    progress=False,
+):
     """Relative weight changes of stimulated and unstimulated synapses (Fig 7B–D).
 
     Protocol (spec §8, Fig 7): n = 10 synapses, 5 stimulated by Poisson
@@ -166,13 +209,24 @@ def figure7(grid=12, trials=4, seed=2022, *, full=False, protocol="paper", durat
     st, ust = _grid_axes(grid, span, full)
     w0 = _initial_weights(st, ust)
     tolerance = fast_tolerance(fast)
-    res = _run(w0, trials, seed, refresh=refresh, tolerance=tolerance, duration=duration, eta=eta,
-               workers=workers, progress=progress)
+    res = _run(
+        w0,
+        trials,
+        seed,
+        refresh=refresh,
+        tolerance=tolerance,
+        duration=duration,
+        eta=eta,
+        workers=workers,
+        progress=progress,
+    )
     shape = (len(st), len(ust), trials)
     dst, dust = _group_change(res.final_weights, np.repeat(w0, trials, axis=0))
     dims = ("w_st", "w_ust", "replicate")
-    ds = xr.Dataset({"change_st_trials": (dims, dst.reshape(shape)), "change_ust_trials": (dims, dust.reshape(shape))},
-                    coords={"w_st": st, "w_ust": ust, "replicate": np.arange(trials)})
+    ds = xr.Dataset(
+        {"change_st_trials": (dims, dst.reshape(shape)), "change_ust_trials": (dims, dust.reshape(shape))},
+        coords={"w_st": st, "w_ust": ust, "replicate": np.arange(trials)},
+    )
     for name in ("st", "ust"):
         ds[f"change_{name}"] = ds[f"change_{name}_trials"].mean("replicate")
         ds[f"change_{name}"].attrs.update(units="%", long_name=f"relative change of the mean {name} weight")
@@ -180,8 +234,11 @@ def figure7(grid=12, trials=4, seed=2022, *, full=False, protocol="paper", durat
     ds["zero_error_line"] = ("w_ust", zero_crossings(ds["change_st"].values, st))
     ds["w_st"].attrs["long_name"] = "n·w_st(t0)"
     ds["w_ust"].attrs["long_name"] = "n·w_ust(t0)"
-    ds.attrs.update(figure="7B-D", grid=[len(st), len(ust)], **_common_attrs(trials, seed, duration, eta, protocol,
-                                                                          refresh, tolerance, res))
+    ds.attrs.update(
+        figure="7B-D",
+        grid=[len(st), len(ust)],
+        **_common_attrs(trials, seed, duration, eta, protocol, refresh, tolerance, res),
+    )
     return ds
 
 
@@ -224,8 +281,11 @@ def figure7_regions(ds):
     """
     st, ust = ds["w_st"].values, ds["w_ust"].values
     cst, cust = ds["change_st"].values, ds["change_ust"].values
-    out = {"line": float(np.nanmean(ds["zero_error_line"].values)) if np.isfinite(ds["zero_error_line"]).any()
-           else float("nan")}
+    out = {
+        "line": float(np.nanmean(ds["zero_error_line"].values))
+        if np.isfinite(ds["zero_error_line"]).any()
+        else float("nan")
+    }
     reps = ds.sizes["replicate"]
     if reps > 1:
         per_row_var = ds["change_st_trials"].values.var(axis=(1, 2), ddof=1)
@@ -239,8 +299,12 @@ def figure7_regions(ds):
     i25, low = _nearest(st, 2.5), ust <= 2.5 + 1e-9
     out["O2"] = bool((cst[i25, low] < 0).all() and (cust[i25, low] > 0).all())
     hi_st, hi_ust = st >= 4.5 - 1e-9, ust >= 4.5 - 1e-9
-    out["S"] = bool(hi_st.any() and hi_ust.any() and (cst[np.ix_(hi_st, hi_ust)] < 0).all()
-                    and (cust[np.ix_(hi_st, hi_ust)] < 0).all())
+    out["S"] = bool(
+        hi_st.any()
+        and hi_ust.any()
+        and (cst[np.ix_(hi_st, hi_ust)] < 0).all()
+        and (cust[np.ix_(hi_st, hi_ust)] < 0).all()
+    )
     flips = [(_first_flip(cst[:, j]), _first_flip(-cust[:, j])) for j in np.nonzero(low & cols)[0]]
     out["flip_together"] = bool(flips) and all(a >= 0 and b >= 0 and abs(a - b) <= 1 for a, b in flips)
     region = np.ix_(st >= PLOT_REGION[0], ust >= PLOT_REGION[0])
@@ -252,20 +316,34 @@ def figure7_regions(ds):
 def claim_figure7(ds):
     """One line: the sign pattern of Fig 7B–D and the zero-error line (claim C7)."""
     r = figure7_regions(ds)
-    yes = lambda ok: "yes" if ok else "NO"  # noqa: E731
+    yes = lambda ok: "yes" if ok else "NO"
     keys = ("O1", "O2", "S", "flip_together", "in_range") + (("independent",) if "independent" in r else ())
     ok = all(r[k] for k in keys)
     indep = f"; Δw_st independent of w_ust: {yes(r['independent'])}" if "independent" in r else ""
-    return (f"Fig 7B-D ({ds.sizes['w_st']}x{ds.sizes['w_ust']} grid, {ds.sizes['replicate']} replicates, "
-            f"{ds.attrs['protocol']} protocol): zero-error line at n·w_st ≈ {r['line']:.2f}; "
-            f"O1 (st LTP, ust LTD at n·w_st≈1): {yes(r['O1'])}; O2 (st LTD, ust LTP at 2.5): {yes(r['O2'])}; "
-            f"S (both LTD ≥ 4.5): {yes(r['S'])}; ust flips with st: {yes(r['flip_together'])}; "
-            f"|Δ| ≤ 12.5 % (max {r['max_abs_change']:.1f} %): {yes(r['in_range'])}{indep}; "
-            f"claim C7 holds: {yes(ok)}")
+    return (
+        f"Fig 7B-D ({ds.sizes['w_st']}x{ds.sizes['w_ust']} grid, {ds.sizes['replicate']} replicates, "
+        f"{ds.attrs['protocol']} protocol): zero-error line at n·w_st ≈ {r['line']:.2f}; "
+        f"O1 (st LTP, ust LTD at n·w_st≈1): {yes(r['O1'])}; O2 (st LTD, ust LTP at 2.5): {yes(r['O2'])}; "
+        f"S (both LTD ≥ 4.5): {yes(r['S'])}; ust flips with st: {yes(r['flip_together'])}; "
+        f"|Δ| ≤ 12.5 % (max {r['max_abs_change']:.1f} %): {yes(r['in_range'])}{indep}; "
+        f"claim C7 holds: {yes(ok)}"
+    )
 
 
-def figure7_examples(trials=4, seed=2022, *, values=MARKERS, duration=60.0, eta=ETA, record_every=0.5,
-                     protocol="paper", coefficient_refresh=None, fast=True, workers=None, progress=False):
+def figure7_examples(
+    trials=4,
+    seed=2022,
+    *,
+    values=MARKERS,
+    duration=60.0,
+    eta=ETA,
+    record_every=0.5,
+    protocol="paper",
+    coefficient_refresh=None,
+    fast=True,
+    workers=None,
+    progress=False,
+):
     """Weight traces for w_st(t0) = w_ust(t0) ∈ {1.6, 2.5, 4.5}/n (Fig 7E–G).
 
     Same setting as :func:`figure7`, with the coefficients recomputed every
@@ -301,19 +379,37 @@ def figure7_examples(trials=4, seed=2022, *, values=MARKERS, duration=60.0, eta=
     refresh = _refresh(protocol, coefficient_refresh)
     w0 = np.repeat(values[:, None], N_SYNAPSES, axis=1) / N_SYNAPSES  # both groups start equal
     tolerance = fast_tolerance(fast)
-    res = _run(w0, trials, seed, refresh=refresh, tolerance=tolerance, duration=duration, eta=eta,
-               workers=workers, progress=progress, record_every=record_every)
+    res = _run(
+        w0,
+        trials,
+        seed,
+        refresh=refresh,
+        tolerance=tolerance,
+        duration=duration,
+        eta=eta,
+        workers=workers,
+        progress=progress,
+        record_every=record_every,
+    )
     w = res.weights.reshape(len(values), trials, len(res.times), N_SYNAPSES)
     start = w0[:, None, None, :]
     dst, dust = _group_change(w, np.broadcast_to(start, w.shape))
     dims = ("example", "replicate", "time")
-    ds = xr.Dataset({"w_st": (dims, N_SYNAPSES * w[..., :N_STIMULATED].mean(-1)),
-                     "w_ust": (dims, N_SYNAPSES * w[..., N_STIMULATED:].mean(-1)),
-                     "change_st": (dims, dst), "change_ust": (dims, dust)},
-                    coords={"example": values, "replicate": np.arange(trials), "time": res.times})
+    ds = xr.Dataset(
+        {
+            "w_st": (dims, N_SYNAPSES * w[..., :N_STIMULATED].mean(-1)),
+            "w_ust": (dims, N_SYNAPSES * w[..., N_STIMULATED:].mean(-1)),
+            "change_st": (dims, dst),
+            "change_ust": (dims, dust),
+        },
+        coords={"example": values, "replicate": np.arange(trials), "time": res.times},
+    )
     ds["time"].attrs["units"] = "s"
-    ds.attrs.update(figure="7E-G", record_every=float(record_every),
-                    **_common_attrs(trials, seed, duration, eta, protocol, refresh, tolerance, res))
+    ds.attrs.update(
+        figure="7E-G",
+        record_every=float(record_every),
+        **_common_attrs(trials, seed, duration, eta, protocol, refresh, tolerance, res),
+    )
     return ds
 
 
@@ -330,5 +426,8 @@ def claim_figure7_examples(ds):
         want = EXAMPLE_SIGNS.get(round(float(v), 6))
         ok &= want is None or got == want
         parts.append(f"n·w={v:g}: st {float(end['change_st']):+.2f} %, ust {float(end['change_ust']):+.2f} %")
-    return (f"Fig 7E-G ({ds.sizes['replicate']} replicates, {ds.attrs['duration']:g} s): " + "; ".join(parts)
-            + f"; signs match O1/O2/S: {'yes' if ok else 'NO'}")
+    return (
+        f"Fig 7E-G ({ds.sizes['replicate']} replicates, {ds.attrs['duration']:g} s): "
+        + "; ".join(parts)
+        + f"; signs match O1/O2/S: {'yes' if ok else 'NO'}"
+    )

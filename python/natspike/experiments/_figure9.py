@@ -13,8 +13,22 @@ PAPER_ETA_FACTORS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2, 1.4, 1.6, 1.8, 2.0)
 FIGURE9_RULES = ("natural", "euclidean")
 
 
-def figure9(trials=5, minutes=100.0, seed=2022, *, full=False, eta_factors=(0.5, 1.0, 2.0), n=100,
-            rates=(10.0, 50.0), record_every=100.0, fast=True, input_pool=None, workers=None, client=None, progress=False):
+def figure9(
+    trials=5,
+    minutes=100.0,
+    seed=2022,
+    *,
+    full=False,
+    eta_factors=(0.5, 1.0, 2.0),
+    n=100,
+    rates=(10.0, 50.0),
+    record_every=100.0,
+    fast=True,
+    input_pool=None,
+    workers=None,
+    client=None,
+    progress=False,
+):
     """Convergence of natural and Euclidean learning (Fig 9A–D).
 
     Runs the Fig 3F protocol (see :func:`figure3f`: n = 100, 10/50 Hz,
@@ -76,10 +90,23 @@ def figure9(trials=5, minutes=100.0, seed=2022, *, full=False, eta_factors=(0.5,
     if full:
         trials, minutes, eta_factors = 1000, PAPER_MINUTES, PAPER_ETA_FACTORS
     factors = _check_factors(eta_factors)
-    runs = [learning_curves({rule: x * PAPER_ETA[rule] for rule in FIGURE9_RULES}, rates, trials, minutes, seed,
-                            n=n, record_every=record_every, fast=fast, input_pool=input_pool, workers=workers,
-                            client=client, progress=progress)
-            for x in factors]
+    runs = [
+        learning_curves(
+            {rule: x * PAPER_ETA[rule] for rule in FIGURE9_RULES},
+            rates,
+            trials,
+            minutes,
+            seed,
+            n=n,
+            record_every=record_every,
+            fast=fast,
+            input_pool=input_pool,
+            workers=workers,
+            client=client,
+            progress=progress,
+        )
+        for x in factors
+    ]
     ds = runs[factors.index(1.0)].drop_vars("eta")
     sweep = xr.concat([run["kl"] for run in runs], dim=xr.DataArray(factors, dims="eta_factor"))
     ds["kl_sweep"] = sweep.transpose("eta_factor", "rule", "time")
@@ -105,11 +132,19 @@ def _check_factors(eta_factors):
 def claim_figure9(ds):
     """One line: natural converges before Euclidean at every η/η0 (C8, Fig 9D)?"""
     conv = ds["convergence_time"]
-    wins = [natural_first({r: float(conv.sel(eta_factor=x, rule=r)) for r in FIGURE9_RULES})
-            for x in conv["eta_factor"].values]
-    table = "; ".join(f"x={x:g}: " + ", ".join(_format_crossing(r[:3], float(conv.sel(eta_factor=x, rule=r)),
-                                                                 ds.attrs["minutes"]) for r in FIGURE9_RULES)
-                      for x in conv["eta_factor"].values)
+    wins = [
+        natural_first({r: float(conv.sel(eta_factor=x, rule=r)) for r in FIGURE9_RULES})
+        for x in conv["eta_factor"].values
+    ]
+    table = "; ".join(
+        f"x={x:g}: "
+        + ", ".join(
+            _format_crossing(r[:3], float(conv.sel(eta_factor=x, rule=r)), ds.attrs["minutes"]) for r in FIGURE9_RULES
+        )
+        for x in conv["eta_factor"].values
+    )
     verdict = "yes" if all(wins) else f"NO (fails at {sum(not w for w in wins)} of {len(wins)} factors)"
-    return (f"Fig 9D ({ds.attrs['trials']} trials, time to mean D_KL < 5e-5): {table}; "
-            f"natural converges first at every eta: {verdict}")
+    return (
+        f"Fig 9D ({ds.attrs['trials']} trials, time to mean D_KL < 5e-5): {table}; "
+        f"natural converges first at every eta: {verdict}"
+    )

@@ -33,10 +33,11 @@ def figure10(ds):
     twin.set_ylabel(r"$\phi(\mu_V)$ [Hz]", color=APPROX)
     twin.spines["top"].set_visible(False)
     ax.spines["top"].set_visible(False)
-    ax.set_title(f"Fig 10: n = {ds.attrs.get('n')}, r ∈ {{{', '.join(f'{r:g}' for r in ds['rate'].values)}}} Hz",
-                 fontsize=10)
+    ax.set_title(
+        f"Fig 10: n = {ds.attrs.get('n')}, r ∈ {{{', '.join(f'{r:g}' for r in ds['rate'].values)}}} Hz", fontsize=10
+    )
     for v in ds["curve_var"].values:
-        curve.plot(ds["mu"], ds["gamma_s_curve"].sel(curve_var=v), label=fr"$\sigma_V^2$ = {v:g} mV²")
+        curve.plot(ds["mu"], ds["gamma_s_curve"].sel(curve_var=v), label=rf"$\sigma_V^2$ = {v:g} mV²")
     peak = ds.attrs["theta"] - np.log(2) / ds.attrs["beta"]
     curve.axvline(peak, color="0.4", ls="--", lw=1, label=r"$\theta - \ln 2/\beta$")
     curve.set_yscale("log")
@@ -95,16 +96,25 @@ def figure11(ds):
     ax = axes[2, 0]
     nr = np.broadcast_to(ds["total_rate"].values[..., None], ds["g1_nr"].shape)
     _scatter(ax, nr, ds["g1_nr"].values, r"$n\cdot r$ [Hz]", r"$g_1$")
-    ax.scatter(ds["total_rate"].values.ravel(), ds["minus_inv_q"].values.ravel(), s=20, marker="*", color=APPROX,
-               label=r"$-1/q$", zorder=3)
+    ax.scatter(
+        ds["total_rate"].values.ravel(),
+        ds["minus_inv_q"].values.ravel(),
+        s=20,
+        marker="*",
+        color=APPROX,
+        label=r"$-1/q$",
+        zorder=3,
+    )
     ax.legend(frameon=False, fontsize=7, loc="center right")
     ax.set_title("I", loc="left", fontsize=10, fontweight="bold")
     _diagonal(axes[2, 1], ds, "s", "gamma_u", r"$s = c_\varepsilon \sum x / \sum r$", r"$\gamma_{\rm u}$", "J")
     _diagonal(axes[2, 2], ds, "g4_v", "gamma_w", r"$g_4 V$", r"$\gamma_{\rm w}$", "K")
-    _diagonal(axes[2, 3], ds, "cw_v", "gamma_w", f"$c_w V$ ($c_w$ = {ds.attrs.get('c_w', 0.05):g})",
-              r"$\gamma_{\rm w}$", "L")
-    fig.suptitle(f"Fig 11: coefficients for {ds.sizes['sample']} weight samples w ~ U(−5, 5)/n per condition",
-                 fontsize=11)
+    _diagonal(
+        axes[2, 3], ds, "cw_v", "gamma_w", f"$c_w V$ ($c_w$ = {ds.attrs.get('c_w', 0.05):g})", r"$\gamma_{\rm w}$", "L"
+    )
+    fig.suptitle(
+        f"Fig 11: coefficients for {ds.sizes['sample']} weight samples w ~ U(−5, 5)/n per condition", fontsize=11
+    )
     fig.tight_layout()
     return fig
 

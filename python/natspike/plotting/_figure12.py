@@ -30,10 +30,13 @@ def figure12_angles(ds, *, bin_width=5.0):
         data = [sub.sel(compared=c).values.ravel() for c in ("approximate", "euclidean")]
         weights = [np.full(d.size, 1.0 / d.size) for d in data]
         means = ds["mean_angle"].sel(metric=metric)
-        labels = [f"natural vs {c}: " + ", ".join(f"{float(v):.0f}°" for v in means.sel(compared=c).values)
-                  for c in ("approximate", "euclidean")]
-        counts, _, _ = ax.hist(data, edges, weights=weights, color=[colors["approximate"], colors["euclidean"]],
-                               label=labels)
+        labels = [
+            f"natural vs {c}: " + ", ".join(f"{float(v):.0f}°" for v in means.sel(compared=c).values)
+            for c in ("approximate", "euclidean")
+        ]
+        counts, _, _ = ax.hist(
+            data, edges, weights=weights, color=[colors["approximate"], colors["euclidean"]], label=labels
+        )
         ax.set_ylim(0, 1.45 * np.max(counts))
         ax.set_xlim(0, 90)
         ax.set_xticks([0, 45, 90])
@@ -43,8 +46,11 @@ def figure12_angles(ds, *, bin_width=5.0):
         ax.legend(frameon=False, fontsize=7, loc="upper left", title=title, title_fontsize=7)
         ax.spines[["top", "right"]].set_visible(False)
     axes[0].set_ylabel("fraction of samples")
-    fig.suptitle(f"Fig 12A–B: {ds.attrs.get('trials')} weight samples × {ds.attrs.get('usp_samples')} USP samples "
-                 f"per pattern, n = {ds.attrs.get('n')}", fontsize=11)
+    fig.suptitle(
+        f"Fig 12A–B: {ds.attrs.get('trials')} weight samples × {ds.attrs.get('usp_samples')} USP samples "
+        f"per pattern, n = {ds.attrs.get('n')}",
+        fontsize=11,
+    )
     fig.tight_layout()
     return fig
 
@@ -74,7 +80,7 @@ def figure12_curves(ds, *, spread=False):
         ax.set_title(f"{'CDEFGHIJKLMNOP'[i] if i < 14 else ''}  {label} Hz", loc="left")
         if i % cols:
             ax.set_ylabel("")
-    for ax in list(axes.flat)[len(labels):]:
+    for ax in list(axes.flat)[len(labels) :]:
         ax.set_visible(False)
     axes.flat[0].legend(frameon=False, fontsize=8)
     fig.suptitle(f"Fig 12C-F: {ds.attrs.get('trials', '?')} trials, n = {ds.attrs.get('n', '?')}")

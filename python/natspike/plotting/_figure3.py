@@ -7,8 +7,11 @@ import numpy as np
 from ._style import COLORS, LABELS
 
 #: Axis label and log-scale choice of each learning-curve metric.
-METRICS = {"kl": (r"$D_{\mathrm{KL}}$", True), "rate_error": ("RMS rate error [Hz]", False),
-           "weight_distance": (r"$\|w - w^*\|$", False)}
+METRICS = {
+    "kl": (r"$D_{\mathrm{KL}}$", True),
+    "rate_error": ("RMS rate error [Hz]", False),
+    "weight_distance": (r"$\|w - w^*\|$", False),
+}
 
 
 def figure3f(ds, ax=None, *, spread=True, metric="kl", legend=True):

@@ -6,6 +6,7 @@ import numpy as np
 
 from ._style import COLORS
 
+
 def figure3bc(ds, *, raster_rows=None):
     """Fig 3B (before learning, left) and 3C (after learning, right).
 
@@ -16,8 +17,7 @@ def figure3bc(ds, *, raster_rows=None):
     """
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(4, 2, figsize=(7.5, 7), sharex=True,
-                             gridspec_kw={"height_ratios": [1, 1, 1.1, 1.3]})
+    fig, axes = plt.subplots(4, 2, figsize=(7.5, 7), sharex=True, gridspec_kw={"height_ratios": [1, 1, 1.1, 1.3]})
     t = ds["time"].values
     v_rest = ds.attrs.get("v_rest", -70.0)
     psth_max = float(ds["psth"].max())
@@ -42,8 +42,11 @@ def figure3bc(ds, *, raster_rows=None):
     for ax in axes.flat:
         ax.spines[["top", "right"]].set_visible(False)
     axes[-1, 0].set_xlim(t[0], t[-1] + (t[1] - t[0]))
-    fig.suptitle(f"Fig 3B–C: {ds.attrs.get('repetitions')} repetitions, learned weights after "
-                 f"{ds.attrs.get('minutes', 0):.0f} min of natural-gradient learning", fontsize=10)
+    fig.suptitle(
+        f"Fig 3B–C: {ds.attrs.get('repetitions')} repetitions, learned weights after "
+        f"{ds.attrs.get('minutes', 0):.0f} min of natural-gradient learning",
+        fontsize=10,
+    )
     fig.tight_layout()
     return fig
 

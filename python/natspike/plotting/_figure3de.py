@@ -23,7 +23,9 @@ def figure3de(ds, axes=None):
     for ax, (rule, letter) in zip(axes, _PANELS):
         _panel(ax, ds, rule, COLORS[rule])
         mean_angle = float(ds["angle"].sel(rule=rule).mean())
-        ax.set_title(rf"$\bf{{{letter}}}$  {LABELS[rule]}  (mean angle to w* {mean_angle:.0f}°)", loc="left", fontsize=10)
+        ax.set_title(
+            rf"$\bf{{{letter}}}$  {LABELS[rule]}  (mean angle to w* {mean_angle:.0f}°)", loc="left", fontsize=10
+        )
     axes[0].set_ylabel(r"$w_2$ [a.u.]  (50 Hz)")
     fig.tight_layout()
     return fig
@@ -34,8 +36,17 @@ def _panel(ax, ds, rule, color):
     ax.contour(ds["cost_w1"], ds["cost_w2"], ds["cost"].T, levels=levels, colors=color, linewidths=0.6, alpha=0.9)
     arrows = ds["arrows"].sel(rule=rule)
     a1, a2 = _mesh(ds["arrow_w1"].values, ds["arrow_w2"].values)
-    ax.quiver(a1, a2, arrows.sel(component="w1").values, arrows.sel(component="w2").values, color=color,
-              angles="xy", scale=10, width=0.007, pivot="tail")
+    ax.quiver(
+        a1,
+        a2,
+        arrows.sel(component="w1").values,
+        arrows.sel(component="w2").values,
+        color=color,
+        angles="xy",
+        scale=10,
+        width=0.007,
+        pivot="tail",
+    )
     path = ds["path"].sel(rule=rule)
     ax.plot(path.sel(component="w1"), path.sel(component="w2"), color=color, lw=2)
     start, target = ds.attrs.get("start", (-0.3, 0.5)), ds.attrs.get("target", (0.15, 0.15))

@@ -50,8 +50,10 @@ def figure4(ds, *, traced=(3, 7)):
         ax.spines[["top", "right"]].set_visible(False)
     for ax in (ax_abs, ax_rel):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    fig.suptitle(f"Fig 4: equal somatic weight {ds.attrs.get('somatic_weight', 0.05):g} at every distance, "
-                 f"{ds.attrs.get('duration', 5):.0f} s of learning ({ds.attrs.get('protocol', 'paper')} protocol)",
-                 fontsize=10)
+    fig.suptitle(
+        f"Fig 4: equal somatic weight {ds.attrs.get('somatic_weight', 0.05):g} at every distance, "
+        f"{ds.attrs.get('duration', 5):.0f} s of learning ({ds.attrs.get('protocol', 'paper')} protocol)",
+        fontsize=10,
+    )
     fig.tight_layout()
     return fig

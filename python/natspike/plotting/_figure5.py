@@ -27,8 +27,10 @@ def figure5(ds):
     ax_h = fig.add_subplot(grid[1, 3:])
     _trajectories(ax_w, ds)
     _summary(ax_h, ds)
-    fig.suptitle(f"Fig 5: {ds.attrs.get('trials', '?')} replicate(s) per point, {ds.attrs.get('protocol', 'paper')} "
-                 f"protocol", fontsize=10)
+    fig.suptitle(
+        f"Fig 5: {ds.attrs.get('trials', '?')} replicate(s) per point, {ds.attrs.get('protocol', 'paper')} protocol",
+        fontsize=10,
+    )
     fig.tight_layout()
     return fig
 
@@ -44,8 +46,11 @@ def _usp_panel(ax, hist_ax, ds, i, color):
     if i == 0:
         ax.set_ylabel(r"$x^\epsilon$ [mV]")
     rate, tau = float(ds["scenario_rate"][i]), float(ds["scenario_tau_s"][i])
-    ax.set_title(f"r = {rate:g} Hz, $\\tau_s$ = {1000 * tau:g} ms\n$\\sigma$ = {float(ds['scenario_std'][i]):.2f} mV",
-                 fontsize=8, loc="left")
+    ax.set_title(
+        f"r = {rate:g} Hz, $\\tau_s$ = {1000 * tau:g} ms\n$\\sigma$ = {float(ds['scenario_std'][i]):.2f} mV",
+        fontsize=8,
+        loc="left",
+    )
     hist_ax.hist(usp, bins=np.arange(0, top + 0.5, 0.5), orientation="horizontal", color=color, density=True)
     hist_ax.set_xlabel(r"$p(x^\epsilon)$", fontsize=8)
     hist_ax.tick_params(labelleft=False, labelsize=7)
@@ -64,8 +69,10 @@ def _trajectories(ax, ds):
 
 
 def _summary(ax, ds):
-    for prefix, marker, label in (("tau_sweep", "o", r"$\tau_s$ = 1…20 ms at 10 Hz"),
-                                  ("rate_sweep", "s", r"r = 10…50 Hz at $\tau_s$ = 20 ms")):
+    for prefix, marker, label in (
+        ("tau_sweep", "o", r"$\tau_s$ = 1…20 ms at 10 Hz"),
+        ("rate_sweep", "s", r"r = 10…50 Hz at $\tau_s$ = 20 ms"),
+    ):
         std, change = ds[f"{prefix}_std"].values, ds[f"{prefix}_change"].values
         trials = ds[f"{prefix}_change_trials"]
         if trials.sizes.get("trial", 1) > 1:

@@ -19,8 +19,15 @@ def seismic_inverted():
 
 
 def _heatmap(ax, ds, name, cmap, color_range):
-    im = ax.pcolormesh(ds["w_ust"].values, ds["w_st"].values, ds[name].values, cmap=cmap,
-                       vmin=-color_range, vmax=color_range, shading="nearest")
+    im = ax.pcolormesh(
+        ds["w_ust"].values,
+        ds["w_st"].values,
+        ds[name].values,
+        cmap=cmap,
+        vmin=-color_range,
+        vmax=color_range,
+        shading="nearest",
+    )
     cb = ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.03, ticks=[-color_range, 0, color_range])
     cb.outline.set_visible(False)
     return cb
@@ -58,18 +65,24 @@ def figure7(ds, *, region=(1.0, 5.0), color_range=12.0):
 
     fig, axes = plt.subplots(1, 3, figsize=(12.5, 4.0))
     cmap = seismic_inverted()
-    for ax, name, label, title in ((axes[0], "change_st", r"$\Delta w_{\mathrm{st}}$ [%]", "B: stimulated"),
-                                   (axes[1], "change_ust", r"$\Delta w_{\mathrm{ust}}$ [%]", "C: unstimulated")):
+    for ax, name, label, title in (
+        (axes[0], "change_st", r"$\Delta w_{\mathrm{st}}$ [%]", "B: stimulated"),
+        (axes[1], "change_ust", r"$\Delta w_{\mathrm{ust}}$ [%]", "C: unstimulated"),
+    ):
         cb = _heatmap(ax, ds, name, cmap, color_range)
         cb.set_label(label)
         _decorate(ax, ds, region, title)
     signs = ListedColormap(["#c7e9c0", "#006d2c"])
-    axes[2].pcolormesh(ds["w_ust"].values, ds["w_st"].values, ds["sign_product"].values, cmap=signs, vmin=-1,
-                       vmax=1, shading="nearest")
+    axes[2].pcolormesh(
+        ds["w_ust"].values, ds["w_st"].values, ds["sign_product"].values, cmap=signs, vmin=-1, vmax=1, shading="nearest"
+    )
     _decorate(axes[2], ds, region, "D: light = opposite signs, dark = same", ("k", "k", "w"))
     reps, proto = ds.sizes.get("replicate", 1), ds.attrs.get("protocol", "paper")
-    fig.suptitle(f"Fig 7B–D: {ds.sizes['w_st']}×{ds.sizes['w_ust']} grid, {reps} replicates, "
-                 f"η = {ds.attrs.get('eta', 0):g}, {ds.attrs.get('duration', 0):g} s, {proto} protocol", fontsize=11)
+    fig.suptitle(
+        f"Fig 7B–D: {ds.sizes['w_st']}×{ds.sizes['w_ust']} grid, {reps} replicates, "
+        f"η = {ds.attrs.get('eta', 0):g}, {ds.attrs.get('duration', 0):g} s, {proto} protocol",
+        fontsize=11,
+    )
     fig.tight_layout()
     return fig
 

@@ -26,8 +26,10 @@ def figure9(ds, *, spread=True):
     axes[0, 0].legend(frameon=False)
     convergence_panel(axes[1, 1], ds)
     axes[1, 1].set_title("D", loc="left", fontweight="bold")
-    fig.suptitle(f"Fig 9: {ds.attrs.get('trials', '?')} trials, n = {ds.attrs.get('n', '?')}, "
-                 f"{ds.attrs.get('minutes', float('nan')):.0f} min")
+    fig.suptitle(
+        f"Fig 9: {ds.attrs.get('trials', '?')} trials, n = {ds.attrs.get('n', '?')}, "
+        f"{ds.attrs.get('minutes', float('nan')):.0f} min"
+    )
     fig.tight_layout()
     return fig
 
@@ -45,8 +47,15 @@ def convergence_panel(ax, ds):
             ax.plot(x[ok], t[ok], "o-", color=c, label=LABELS.get(rule, rule), lw=1.5)
         if (~ok).any():  # lower bounds, nudged sideways so that the rules do not hide each other
             nudge = 1 + 0.02 * (i - (len(rules) - 1) / 2)
-            ax.plot(x[~ok] * nudge, np.full((~ok).sum(), minutes), "^", color=c, mfc="none", ms=8,
-                    label=f"{LABELS.get(rule, rule)}: not within {minutes:.0f} min")
+            ax.plot(
+                x[~ok] * nudge,
+                np.full((~ok).sum(), minutes),
+                "^",
+                color=c,
+                mfc="none",
+                ms=8,
+                label=f"{LABELS.get(rule, rule)}: not within {minutes:.0f} min",
+            )
     ax.set_xlabel(r"$\eta / \eta_0$")
     ax.set_ylabel("convergence time [min]")
     ax.set_ylim(0, minutes * 1.08)
