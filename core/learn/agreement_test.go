@@ -58,9 +58,10 @@ func bitIdentical(a, b Result) string {
 }
 
 // agreementCase builds one scenario of the table below on fig3Config.
-func agreementCase(kind rule.Kind, dendritic bool, teacher TeacherKind, inputs string, cache bool) Config {
+func agreementCase(kind rule.Kind, tf neuron.Transfer, dendritic bool, teacher TeacherKind, inputs string, cache bool) Config {
 	const n, duration = 24, 1.0
 	cfg := fig3Config(kind, map[rule.Kind]float64{rule.Euclidean: 2e-4, rule.Natural: 5e-3, rule.Approximate: 5e-3}[kind], duration, n)
+	cfg.Transfer = tf
 	cfg.RecordEvery, cfg.TraceEvery = 7, 3 // 7: records fall inside pool intervals, with an update still staged
 	rng := rand.New(rand.NewPCG(11, uint64(kind)))
 	bins := cfg.Bins()
@@ -109,35 +110,50 @@ func bool2int(b bool) int {
 // TestFusedLoopIsBitIdenticalToFourPassLoop checks the claim of package
 // learn's doc (and README's speed-options table): the fused one-pass loop
 // gives bit for bit the numbers of the four-pass loop, for every rule,
-// somatic and dendritic weights, every teacher kind, Poisson, replayed and
-// pooled inputs, with and without the coefficient cache. Every output is
-// compared: weights, final weights, D_KL, rate error, weight distance, V, φ.
+// the sigmoid and the rectified quadratic (θ far below the potentials, so
+// that φ > 0), somatic and dendritic weights, every teacher kind, Poisson,
+// replayed and pooled inputs, with and without the coefficient cache. Every
+// output is compared: weights, final weights, D_KL, rate error, weight
+// distance, V, φ. (The alpha kernel is not pipelined: it always runs the
+// four-pass loop.)
 func TestFusedLoopIsBitIdenticalToFourPassLoop(t *testing.T) {
 	teachers := map[TeacherKind]string{Realizable: "realizable", PoissonTeacher: "poisson", ReplayTeacher: "replay"}
+	transfers := map[string]neuron.Transfer{"sigmoid": neuron.DefaultSigmoid(), "quadratic": neuron.RectifiedQuadratic{Scale: 0.25, Theta: -30}}
 	var matrix []string
 	for _, kind := range benchRules {
-		for _, dendritic := range []bool{false, true} {
-			for _, teacher := range []TeacherKind{Realizable, PoissonTeacher, ReplayTeacher} {
-				row := fmt.Sprintf("%-11v %-9s %-10s", kind, map[bool]string{false: "somatic", true: "dendritic"}[dendritic], teachers[teacher])
-				for _, inputs := range []string{"poisson", "replay", "pool"} {
-					for _, cache := range []bool{false, true} {
-						cfg := agreementCase(kind, dendritic, teacher, inputs, cache)
-						fused, four := runForm(t, cfg, true), runForm(t, cfg, false)
-						cell := "OK"
-						if diff := bitIdentical(fused, four); diff != "" {
-							cell = "FAIL"
-							t.Errorf("%s inputs=%s cache=%v: fused and four-pass differ: %s", row, inputs, cache, diff)
-						}
-						if relativeDeviation(fused.Final, cfg.W0) < 1e-4 {
-							t.Errorf("%s inputs=%s cache=%v: weights barely moved, the comparison is vacuous", row, inputs, cache)
-						}
-						row += fmt.Sprintf("  %-4s", cell)
-					}
+		for _, tname := range []string{"sigmoid", "quadratic"} {
+			for _, dendritic := range []bool{false, true} {
+				for _, teacher := range []TeacherKind{Realizable, PoissonTeacher, ReplayTeacher} {
+					row := fmt.Sprintf("%-11v %-9s %-9s %-10s", kind, tname, map[bool]string{false: "somatic", true: "dendritic"}[dendritic], teachers[teacher])
+					matrix = append(matrix, fusedAgainstFourPass(t, row, func(inputs string, cache bool) Config {
+						return agreementCase(kind, transfers[tname], dendritic, teacher, inputs, cache)
+					}))
 				}
-				matrix = append(matrix, row)
 			}
 		}
 	}
 	t.Logf("fused vs four-pass (OK: bit-identical), columns inputs poisson/replay/pool × cache off/on:\n%s",
 		strings.Join(matrix, "\n"))
+}
+
+// fusedAgainstFourPass runs one row of the table: every input source with
+// and without the cache. It returns the row with a cell per column.
+func fusedAgainstFourPass(t *testing.T, row string, build func(inputs string, cache bool) Config) string {
+	out := row
+	for _, inputs := range []string{"poisson", "replay", "pool"} {
+		for _, cache := range []bool{false, true} {
+			cfg := build(inputs, cache)
+			fused, four := runForm(t, cfg, true), runForm(t, cfg, false)
+			cell := "OK"
+			if diff := bitIdentical(fused, four); diff != "" {
+				cell = "FAIL"
+				t.Errorf("%s inputs=%s cache=%v: fused and four-pass differ: %s", row, inputs, cache, diff)
+			}
+			if relativeDeviation(fused.Final, cfg.W0) < 1e-4 {
+				t.Errorf("%s inputs=%s cache=%v: weights barely moved, the comparison is vacuous", row, inputs, cache)
+			}
+			out += fmt.Sprintf("  %-4s", cell)
+		}
+	}
+	return out
 }
