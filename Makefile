@@ -15,7 +15,7 @@ SOURCES := $(shell find . \( -path ./.git -o -path ./.venv -o -path './_build*' 
              -o \( \( -name '*.go' -a ! -name '*_test.go' \) -o -name '*.py' -o -name '*.h' -o -name go.mod -o -name go.sum \
                    -o -name pyproject.toml -o -name MANIFEST.in \) -print)
 
-.PHONY: install lint test test-go test-python fuzz soak demo bench clean distclean
+.PHONY: install lint test test-go test-python docs-examples agreement fuzz soak demo bench clean distclean
 
 install: $(STAMP)
 
@@ -43,6 +43,15 @@ test-go:
 # pytest's own exit code counts: 5 ("no tests collected") fails the target.
 test-python: install
 	$(PY) -m pytest tests
+
+# Subsets of test-python: the docstring examples and the README's code blocks (against the installed
+# package), and the agreement matrix of configurations x scenarios (printed at the end).
+docs-examples: install
+	$(PY) -m pytest tests/test_docstring_examples.py tests/test_readme.py
+
+agreement: install
+	$(PY) -m pytest tests/test_agreement.py
+	go test ./core/learn -run TestFusedLoopIsBitIdenticalToFourPassLoop -v
 
 # Every Fuzz target under capi/, core/ and internal/ for FUZZTIME each (`go test` alone runs
 # only their seed corpora). `make test` runs a short pass; `make soak` a long one.
