@@ -16,7 +16,7 @@ import natspike
 import numpy as np
 import reference as ref
 
-from .scenarios import N, Task
+from .scenarios import BINS, POOL_INTERVAL, RECORD_STRIDE, N, Task
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ def recovered_teacher(task: Task):
     spike, after a pool restart) an approximate-rule probe moves them by −e γ_s c_ε c_u instead. The
     replayed-teacher column then checks the recovery: replaying these spikes must reproduce the run.
     """
-    kw = task.train_kwargs(eta=1e-4, attenuation=None, trace_every=None)
+    kw = task.train_kwargs(eta=1e-4, attenuation=None, record_every=task.neuron.dt, trace_every=None)
     drift = {
         rule: np.diff(natspike.train(rule, np.full(N, 1e-3), task.rates, **kw).weights, axis=0).sum(axis=1)
         for rule in ("euclidean", "approximate")
@@ -140,6 +140,43 @@ def recovered_teacher(task: Task):
 
 def teacher_spikes(task: Task):
     return task.teacher if task.scenario.teacher == "replay" else recovered_teacher(task)
+
+
+def _reset_bins(task: Task):
+    """Bins between the pool's trace restarts, or 0 for continuous input."""
+    return round(POOL_INTERVAL / task.neuron.dt) if task.scenario.inputs == "pool" else 0
+
+
+@cache
+def recovered_inputs(task: Task):
+    """The input spikes Go drew (Poisson or pool), read off probe runs that do not learn (η = 1e-300 rounds
+    away): with weights 1 on afferent i and 0 elsewhere, V is afferent i's USP x_i, and the spikes follow
+    from the trace recursion, restarted where the pool restarts the traces. Checked: they reproduce x."""
+    kw = task.train_kwargs(eta=1e-300, attenuation=None, record_every=None)
+    x = np.stack([natspike.train("euclidean", np.eye(N)[i], task.rates, **kw).voltage for i in range(N)], axis=1)
+    assert x.shape == (BINS, N)
+    return _spikes_from_usps(x, task.neuron, _reset_bins(task))
+
+
+def _spikes_from_usps(x, neuron, reset):
+    """Spikes s such that the two-exponential recursion (Eqn 28 sampled per bin) gives the USPs x; a
+    spike of bin k first shows in x of bin k + 1, so the last bin's (and, with restarts, each interval's
+    last bin's) spikes are invisible, and irrelevant."""
+    dm, ds = np.exp(-neuron.dt / neuron.tau_m), np.exp(-neuron.dt / neuron.tau_s)
+    gain = neuron.eps0 / (neuron.tau_m - neuron.tau_s)
+    jump = gain * (dm - ds)  # x one bin after a spike
+    spikes = np.zeros_like(x)
+    P, S = np.zeros(x.shape[1]), np.zeros(x.shape[1])
+    for k in range(x.shape[0]):
+        restart = reset and k % reset == 0
+        if restart:
+            P[:], S[:] = 0.0, 0.0
+        P, S = P * dm, S * ds
+        if k and not restart:
+            spikes[k - 1] = x[k] - gain * (P - S) > jump / 2
+            P, S = P + spikes[k - 1] * dm, S + spikes[k - 1] * ds
+        np.testing.assert_allclose(x[k], gain * (P - S), rtol=1e-9, atol=1e-9, err_msg=f"bin {k}: not a spike train")
+    return spikes
 
 
 class ReplayedTeacher(Configuration):
@@ -166,26 +203,24 @@ class NumpyReference(Configuration):
     def hole(self, scenario):
         if scenario.transfer != "sigmoid":
             return Hole("n/i", "tests/reference implements only the sigmoid transfer")
-        if scenario.inputs == "pool":
-            return Hole("n/i", "Go does not export the pool's spikes (test_crosscheck.py recovers them for one case)")
-        if scenario.inputs != "replay":
-            return Hole("n/i", "Go does not export the Poisson spikes it draws")
         return None
 
     def run(self, task):
+        spikes = task.spikes if task.spikes is not None else recovered_inputs(task)
         traj, details = ref.simulate(
             task.scenario.rule,
             task.w0,
             task.rates,
-            task.spikes.astype(float),
+            spikes.astype(float),
             teacher_spikes(task).astype(float),
+            reset_every=_reset_bins(task),
             eta=task.eta,
             attenuation=task.attenuation,
             coefficients="gauss",
             return_details=True,
             **task.reference_params(),
         )
-        return {"weights": traj, "voltage": details["V"]}
+        return {"weights": traj[::RECORD_STRIDE], "voltage": details["V"]}
 
 
 CONFIGURATIONS = [
