@@ -11,6 +11,20 @@ from .compare import CLAIMS, RESULTS, Cell, compare, relative_deviation, render
 from .configurations import CONFIGURATIONS, Claim, Configuration, Hole, baseline
 from .scenarios import Scenario, Task, all_scenarios, task
 
+
+def matrix_text():
+    """The matrix of the cells that ran, with the holes that are not tests (n/i, n/a, go) filled in."""
+    results = dict(RESULTS)
+    ran = {s for s, _ in RESULTS}
+    for scenario in all_scenarios():
+        for configuration in CONFIGURATIONS:
+            hole = configuration.hole(scenario)
+            if scenario.name in ran and hole is not None and hole.kind != "refused":
+                results[(scenario.name, configuration.name)] = Cell(hole.kind, detail=hole.reason)
+    rows, cols = [s.name for s in all_scenarios()], [c.name for c in CONFIGURATIONS]
+    return render(results, CLAIMS, rows, cols)
+
+
 __all__ = [
     "CLAIMS",
     "CONFIGURATIONS",
@@ -24,6 +38,7 @@ __all__ = [
     "all_scenarios",
     "baseline",
     "compare",
+    "matrix_text",
     "relative_deviation",
     "render",
     "task",
