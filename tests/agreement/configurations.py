@@ -37,9 +37,6 @@ class Hole:
     refusal: str | None = None  # for "refused": a word the ValueError must contain
 
 
-BIT = Claim(None, "")
-
-
 def run_default(task: Task, **options):
     """Weights (records × n) and V (per bin) of natspike.train on the task, with extra options."""
     res = natspike.train(task.scenario.rule, task.w0, task.rates, **task.train_kwargs(**options))
@@ -52,6 +49,8 @@ def baseline(task: Task):
 
 
 class Configuration:
+    """One way of computing a trajectory; subclasses set name and options, or override run."""
+
     name = ""
     options: ClassVar[dict] = {}
 
