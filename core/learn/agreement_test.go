@@ -58,10 +58,20 @@ func bitIdentical(a, b Result) string {
 }
 
 // agreementCase builds one scenario of the table below on fig3Config.
-func agreementCase(kind rule.Kind, tf neuron.Transfer, dendritic bool, teacher TeacherKind, inputs string, cache bool) Config {
+func agreementCase(kind rule.Kind, tf neuron.Transfer, dendritic bool, teacher TeacherKind, protocol, inputs string, cache bool) Config {
 	const n, duration = 24, 1.0
 	cfg := fig3Config(kind, map[rule.Kind]float64{rule.Euclidean: 2e-4, rule.Natural: 5e-3, rule.Approximate: 5e-3}[kind], duration, n)
 	cfg.Transfer = tf
+	switch protocol {
+	case "authors-lr":
+		cfg.Rule.LR = rule.Authors
+	case "refresh-7":
+		cfg.Rule.Refresh = 7
+	case "frozen":
+		cfg.Rule.Refresh = rule.Frozen
+	case "silent":
+		cfg.Rates[0], cfg.Rates[n-1] = 0, 0
+	}
 	cfg.RecordEvery, cfg.TraceEvery = 7, 3 // 7: records fall inside pool intervals, with an update still staged
 	rng := rand.New(rand.NewPCG(11, uint64(kind)))
 	bins := cfg.Bins()
@@ -112,7 +122,9 @@ func bool2int(b bool) int {
 // gives bit for bit the numbers of the four-pass loop, for every rule,
 // the sigmoid and the rectified quadratic (θ far below the potentials, so
 // that φ > 0), somatic and dendritic weights, every teacher kind, Poisson,
-// replayed and pooled inputs, with and without the coefficient cache. Every
+// replayed and pooled inputs, with and without the coefficient cache, and
+// the protocol options (authors' ψ, refresh every 7 bins, frozen
+// coefficients, silent afferents). Every
 // output is compared: weights, final weights, D_KL, rate error, weight
 // distance, V, φ. (The alpha kernel is not pipelined: it always runs the
 // four-pass loop.)
@@ -124,12 +136,18 @@ func TestFusedLoopIsBitIdenticalToFourPassLoop(t *testing.T) {
 		for _, tname := range []string{"sigmoid", "quadratic"} {
 			for _, dendritic := range []bool{false, true} {
 				for _, teacher := range []TeacherKind{Realizable, PoissonTeacher, ReplayTeacher} {
-					row := fmt.Sprintf("%-11v %-9s %-9s %-10s", kind, tname, map[bool]string{false: "somatic", true: "dendritic"}[dendritic], teachers[teacher])
+					row := fmt.Sprintf("%-11v %-9s %-9s %-10s %-10s", kind, tname, map[bool]string{false: "somatic", true: "dendritic"}[dendritic], teachers[teacher], "exact")
 					matrix = append(matrix, fusedAgainstFourPass(t, row, func(inputs string, cache bool) Config {
-						return agreementCase(kind, transfers[tname], dendritic, teacher, inputs, cache)
+						return agreementCase(kind, transfers[tname], dendritic, teacher, "exact", inputs, cache)
 					}))
 				}
 			}
+		}
+		for _, protocol := range []string{"authors-lr", "refresh-7", "frozen", "silent"} {
+			row := fmt.Sprintf("%-11v %-9s %-9s %-10s %-10s", kind, "sigmoid", "somatic", "realizable", protocol)
+			matrix = append(matrix, fusedAgainstFourPass(t, row, func(inputs string, cache bool) Config {
+				return agreementCase(kind, transfers["sigmoid"], false, Realizable, protocol, inputs, cache)
+			}))
 		}
 	}
 	t.Logf("fused vs four-pass (OK: bit-identical), columns inputs poisson/replay/pool × cache off/on:\n%s",

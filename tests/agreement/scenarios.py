@@ -29,6 +29,16 @@ KINDS = {
     "inputs": ("replay", "poisson", "pool"),
     "kernel": ("two-exponential", "alpha"),
     "transfer": ("sigmoid", "rectified_quadratic"),
+    "protocol": ("exact", "authors-lr", "refresh-7", "frozen", "silent"),
+}
+# train's options per protocol: the authors' ψ = 1 − σ (with η scaled by β to keep the step), coefficients
+# recomputed every 7 bins or frozen at t = 0 (Figs 4, 5, 7), silent afferents (rate 0, spec §1.1).
+PROTOCOLS = {
+    "exact": {},
+    "authors-lr": {"lr_convention": "authors"},
+    "refresh-7": {"coefficient_refresh": 7},
+    "frozen": {"coefficient_refresh": "frozen"},
+    "silent": {},
 }
 
 
@@ -42,6 +52,7 @@ class Scenario:
     inputs: str = "replay"
     kernel: str = "two-exponential"
     transfer: str = "sigmoid"
+    protocol: str = "exact"
 
     def __post_init__(self):
         for f in fields(self)[1:]:
@@ -65,6 +76,7 @@ def all_scenarios():
             Scenario(rule, inputs="pool", teacher="poisson"),
             Scenario(rule, kernel="alpha"),
             Scenario(rule, transfer="rectified_quadratic"),
+            *(Scenario(rule, protocol=p) for p in KINDS["protocol"][1:]),
         ]
     return out
 
@@ -83,7 +95,7 @@ class Task:
 
     @property
     def eta(self):
-        return ETA[self.scenario.rule]
+        return ETA[self.scenario.rule] * (ref.DEFAULTS["beta"] if self.scenario.protocol == "authors-lr" else 1.0)
 
     def train_kwargs(self, **changes):
         """Keyword arguments of natspike.train for this task: V every bin, weights every RECORD_STRIDE bins."""
@@ -100,13 +112,21 @@ class Task:
         )
         if self.scenario.inputs == "pool":
             kw.update(input_pool_size=POOL_SIZE, input_pool_interval=POOL_INTERVAL)
+        kw.update(PROTOCOLS[self.scenario.protocol])
         kw.update(changes)
         return kw
 
     def reference_params(self):
-        """The neuron's parameters as tests/reference takes them (sigmoid only)."""
+        """The neuron's parameters and the protocol's options as tests/reference takes them (sigmoid only)."""
         n = self.neuron
-        return dict(dt=n.dt, tau_m=n.tau_m, tau_s=n.tau_s, eps0=n.eps0, phi_max=n.phi_max, beta=n.beta, theta=n.theta)
+        kw = dict(dt=n.dt, tau_m=n.tau_m, tau_s=n.tau_s, eps0=n.eps0, phi_max=n.phi_max, beta=n.beta, theta=n.theta)
+        options = PROTOCOLS[self.scenario.protocol]
+        refresh = options.get("coefficient_refresh", 1)
+        kw.update(
+            lr_convention=options.get("lr_convention", "exact"),
+            coefficient_refresh=0 if refresh == "frozen" else refresh,
+        )
+        return kw
 
 
 def _neuron(s: Scenario):
@@ -124,6 +144,8 @@ def task(s: Scenario) -> Task:
     rng = np.random.default_rng(_stable_seed(s))
     neuron = _neuron(s)
     rates = np.where(np.arange(N) < N // 2, 10.0, 50.0)
+    if s.protocol == "silent":
+        rates[[0, N - 1]] = 0.0
     low, high = (0.0, 1 / N) if s.transfer == "rectified_quadratic" else (-3 / N, 3 / N)
     w0, wstar = rng.uniform(low, high, (2, N))
     alpha = rng.uniform(0.1, 1.0, N) if s.weights == "dendritic" else None
