@@ -43,9 +43,22 @@ def _axis(values):
     return values if len(values) <= MAX_AXIS else [values[0], values[len(values) // 2], values[-1]]
 
 
+class Run:
+    """The blocks' namespaces after each block, and the unpatched run_trials and sweep."""
+
+    def __init__(self, real):
+        self.real, self.after = real, []
+
+    def after_block(self, marker):
+        """The namespace after the block containing marker (a block is found by its text, not its place)."""
+        found = [ns for code, ns in self.after if marker in code]
+        assert len(found) == 1, f"{len(found)} README blocks contain {marker!r}: update this test"
+        return found[0]
+
+
 @pytest.fixture(scope="module")
 def readme(tmp_path_factory):
-    """Run every block; returns (namespace after each block, the shrunk calls' functions, workdir)."""
+    """Run every block, in order, in one namespace."""
     real = {"run_trials": natspike.run_trials, "sweep": natspike.sweep}
     patch = pytest.MonkeyPatch()
     patch.setattr(natspike, "run_trials", lambda *a, **kw: real["run_trials"](*a, **_smaller(kw)))
@@ -53,31 +66,34 @@ def readme(tmp_path_factory):
         natspike, "sweep", lambda grid, **kw: real["sweep"]({k: _axis(v) for k, v in grid.items()}, **_smaller(kw))
     )
     patch.chdir(tmp_path_factory.mktemp("readme"))
-    namespace, after = {}, []
+    namespace, run = {}, Run(real)
     try:
         for line, code in _blocks():
             if NEEDS_CLUSTER not in code:
                 exec(compile(code, f"README.md:{line}", "exec"), namespace)
-            after.append(dict(namespace))
-        yield after, real
+            run.after.append((code, dict(namespace)))
+        yield run
     finally:
         patch.undo()
 
 
-def test_the_readme_has_the_blocks_this_test_checks():
-    blocks = [code for _, code in _blocks()]
-    assert len(blocks) == 5, "a block was added or removed: give it an assertion below"
-    assert sum(NEEDS_CLUSTER in code for code in blocks) == 1
-
-
 def test_cluster_block_compiles():
-    for line, code in _blocks():
-        if NEEDS_CLUSTER in code:
-            compile(code, f"README.md:{line}", "exec")
+    blocks = [(line, code) for line, code in _blocks() if NEEDS_CLUSTER in code]
+    assert len(blocks) == 1, "the SLURM example is gone or doubled: update NEEDS_CLUSTER"
+    for line, code in blocks:
+        compile(code, f"README.md:{line}", "exec")
+
+
+FIRST, SWEEPS, STORE, DASK = (
+    "many = natspike.run_trials",
+    "ds7 = natspike.sweep",
+    'store="fig9d-store"',
+    "LocalCluster(",
+)
 
 
 def test_first_experiment_learns(readme):
-    ns = readme[0][0]
+    ns = readme.after_block(FIRST)
     res = ns["res"]
     assert res.weights.shape == (11, 100) and res.times[-1] == 600.0
     assert res.kl[-1] < 0.5 * res.kl[0], f"natural-gradient learning did not halve D_KL in 600 s: {res.kl}"
@@ -87,7 +103,7 @@ def test_first_experiment_learns(readme):
 
 
 def test_run_trials_example_has_a_decreasing_learning_curve(readme):
-    many = readme[0][0]["many"]
+    many = readme.after_block(FIRST)["many"]
     if np.array_equal(many.initial_weights, many.target_weights):
         pytest.xfail(
             "issue 10: the example passes the same callable as weights and teacher, and run_trials gives both "
@@ -98,7 +114,7 @@ def test_run_trials_example_has_a_decreasing_learning_curve(readme):
 
 
 def test_sweep_examples_have_the_documented_dimensions_and_learn(readme):
-    ns = readme[0][1]
+    ns = readme.after_block(SWEEPS)
     kl = ns["ds"]["kl"].mean("trial")
     assert kl.dims == ("rule", "eta_factor", "time")
     assert bool((kl.isel(time=-1) < kl.isel(time=0)).all()), f"D_KL did not decrease at every grid point: {kl}"
@@ -108,7 +124,7 @@ def test_sweep_examples_have_the_documented_dimensions_and_learn(readme):
 
 
 def test_store_example_resumes_from_its_store(readme):
-    ns = dict(readme[0][2])
+    ns = readme.after_block(STORE)
     first = ns["ds"]
     assert first.attrs["computed_trials"] > 0 and first.attrs["loaded_trials"] == 0
     again = natspike.sweep(
@@ -119,9 +135,8 @@ def test_store_example_resumes_from_its_store(readme):
 
 
 def test_dask_example_is_bit_identical_to_a_local_run(readme):
-    after, real = readme
-    ns = after[3]
-    local = real["run_trials"](
+    ns = readme.after_block(DASK)
+    local = readme.real["run_trials"](
         "natural",
         lambda g: ns["draw"](g)[0],
         ns["rates"],
