@@ -14,15 +14,17 @@ from .scenarios import Scenario, Task, all_scenarios, task
 
 def matrix_text():
     """The matrix of the cells that ran, with the holes that are not tests (n/i, n/a, go) filled in."""
-    results = dict(RESULTS)
+    results, claims = dict(RESULTS), set(CLAIMS)
     ran = {s for s, _ in RESULTS}
     for scenario in all_scenarios():
         for configuration in CONFIGURATIONS:
             hole = configuration.hole(scenario)
             if scenario.name in ran and hole is not None and hole.kind != "refused":
                 results[(scenario.name, configuration.name)] = Cell(hole.kind, detail=hole.reason)
+                claim = configuration.claim(scenario)
+                claims.add((configuration.name, str(claim), claim.source))
     rows, cols = [s.name for s in all_scenarios()], [c.name for c in CONFIGURATIONS]
-    return render(results, CLAIMS, rows, cols)
+    return render(results, claims, rows, cols)
 
 
 __all__ = [
