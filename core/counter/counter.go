@@ -1,0 +1,52 @@
+package counter
+
+import (
+	"math/bits"
+
+	"github.com/natspike/natspike/core/seed"
+)
+
+// Key identifies one random stream, (root seed, trial, purpose). Its two
+// halves key the two rounds of Uint64. The zero Key is a valid but
+// arbitrary stream; use NewKey.
+type Key struct{ a, b uint64 }
+
+// golden is 2^64/φ, the Weyl increment of SplitMix64.
+const golden = 0x9e3779b97f4a7c15
+
+// NewKey returns the key of the stream (root, trial, purpose). Different
+// triples give keys that differ in both halves with overwhelming
+// probability; each half is a SplitMix64 finaliser of the three numbers.
+func NewKey(root, trial uint64, p seed.Purpose) Key {
+	h := Mix(root ^ Mix(trial+golden))
+	h = Mix(h ^ Mix(uint64(p)*0xbf58476d1ce4e5b9+golden))
+	return Key{a: h, b: Mix(h ^ 0x5851f42d4c957f2d)}
+}
+
+// Mix is the SplitMix64 finaliser (Steele, Lea & Flood 2014; Stafford's
+// variant 13), a bijection of uint64 with full avalanche.
+func Mix(x uint64) uint64 {
+	x += golden
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// Uint64 returns the stream's value at position c: two keyed rounds of the
+// finaliser, Mix(Mix(c·γ + a) ⊕ b). The first round is SplitMix64's own
+// output at index c of the stream seeded with a; the second, keyed with the
+// independent half b, separates streams whose Weyl sequences overlap.
+func (k Key) Uint64(c uint64) uint64 { return Mix(Mix(c*golden+k.a) ^ k.b) }
+
+// Float64 returns a uniform number in [0, 1) at position c: the top 53 bits
+// of Uint64(c) times 2^−53, so every multiple of 2^−53 in [0, 1) is equally
+// likely.
+func (k Key) Float64(c uint64) float64 { return float64(k.Uint64(c)>>11) * 0x1p-53 }
+
+// Below returns an integer in [0, m) at position c: the high word of
+// Uint64(c)·m (Lemire's multiply-shift). Each value has probability within
+// m/2^64 of 1/m (at most 2^−44 relative for m ≤ 2^20).
+func (k Key) Below(c, m uint64) uint64 {
+	hi, _ := bits.Mul64(k.Uint64(c), m)
+	return hi
+}

@@ -1,0 +1,20 @@
+// Package counter provides counter-based random streams: every number is a
+// pure function of (root seed, trial, purpose, position), so a trial's
+// numbers never depend on the order in which they are drawn, on the lane,
+// batch, worker or kernel that draws them, or on how many other numbers
+// were drawn before.
+//
+// A stream is a Key made from (root, trial, purpose) with NewKey; its value
+// at position c is Key.Uint64(c) = Mix(Mix(c·γ + a) ⊕ b), where Mix is the
+// SplitMix64 finaliser, γ = 2^64/φ its Weyl increment and (a, b) the key's
+// halves. Float64 maps the top 53 bits to [0, 1); Below maps a value to
+// [0, m) by multiply-shift. The caller lays out positions: a purpose's
+// draws must use distinct counters (package lanes documents its layout).
+//
+// Statistics (counter_test.go, fixed seeds, tolerances stated there): over
+// 10^6 draws of one stream a χ² test on 1000 equal cells and the
+// Kolmogorov–Smirnov statistic are within their 10^−4 quantiles; the
+// correlations at lags 1 … 16, between adjacent trials, adjacent purposes
+// and adjacent root seeds at the same position are all below 5/√N in
+// magnitude.
+package counter
