@@ -17,4 +17,15 @@
 // correlations at lags 1 … 16, between adjacent trials, adjacent purposes
 // and adjacent root seeds at the same position are all below 5/√N in
 // magnitude.
+//
+// Poisson draws discrete-time Poisson afferents from such a stream, per bin
+// and equal-rate group: K ~ Binomial(m, r·dt) by table inversion, then K
+// distinct members uniformly. This has exactly the distribution of
+// independent Bernoulli(r·dt) spikes per afferent and bin (proof in the
+// Poisson doc comment). poisson_test.go checks it against the closed-form
+// Bernoulli model over 4·10^5 bins of 56 afferents (10, 50, 120, 400 Hz
+// and silent): per-afferent counts within 5 SE, a χ² of the per-bin group
+// totals against Binomial(m, r·dt) below its 1−10^−6 quantile, all 1500
+// cross-afferent correlations and the lag 1 … 8 autocorrelations below
+// 5/√bins, and the CDF table within 1e−15 of 256-bit sums.
 package counter
