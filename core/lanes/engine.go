@@ -1,0 +1,280 @@
+package lanes
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/natspike/natspike/core/counter"
+	"github.com/natspike/natspike/core/fisher"
+	"github.com/natspike/natspike/core/input"
+	"github.com/natspike/natspike/core/learn"
+	"github.com/natspike/natspike/core/neuron"
+	"github.com/natspike/natspike/core/rule"
+	"github.com/natspike/natspike/core/seed"
+)
+
+// checkInterval is how many bins run between cancellation checks.
+const checkInterval = 256
+
+// Run runs cfg once for every trial index in trials (cfg.Trial is ignored)
+// and fills res[j] for trials[j] exactly as learn.Run fills its Result
+// (preallocated slices are filled in place). Trials advance Width at a
+// time in lockstep; every number a trial uses depends only on (cfg.Seed,
+// trial), so its result does not depend on the batch, the lane or the
+// other trials. It returns ctx.Err() if the context is cancelled, an error
+// wrapping ErrUnsupported if Supports(cfg) fails, and an error wrapping
+// learn.ErrDiverged naming the trial, the time and the quantity if learning
+// produces a non-finite or diverging value.
+func Run(ctx context.Context, cfg learn.Config, trials []uint64, res []learn.Result) error {
+	return run(ctx, cfg, trials, res, nil)
+}
+
+// observer sees every lane's input spikes (y < 0) and teacher spike y of
+// every bin; tests use it to replay a trial's streams into learn.Run.
+type observer func(trial uint64, bin int, spikes []int32, y float64)
+
+func run(ctx context.Context, cfg learn.Config, trials []uint64, res []learn.Result, observe observer) error {
+	if len(res) != len(trials) {
+		return fmt.Errorf("lanes: %d results for %d trials", len(res), len(trials))
+	}
+	if err := prepare(&cfg); err != nil {
+		return err
+	}
+	for start := 0; start < len(trials); start += Width {
+		end := min(start+Width, len(trials))
+		b, err := newBatch(cfg, trials[start:end], res[start:end])
+		if err != nil {
+			return err
+		}
+		b.observe = observe
+		if err := b.run(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func prepare(cfg *learn.Config) error {
+	if err := Supports(*cfg); err != nil {
+		return err
+	}
+	if cfg.TestSamples == 0 {
+		cfg.TestSamples = learn.DefaultTestSamples
+	}
+	if cfg.TestBins == 0 {
+		cfg.TestBins = learn.DefaultTestBins
+	}
+	cfg.Param = neuron.Somatic{}
+	return cfg.Validate()
+}
+
+// batch is up to Width trials of one configuration in lanes.
+type batch struct {
+	cfg      learn.Config
+	active   int // lanes holding a trial; the others stay at zero
+	trials   []uint64
+	res      []learn.Result
+	pass     pass
+	kernel   func(*pass)
+	gen      *counter.Poisson
+	inputKey [Width]counter.Key
+	teachKey [Width]counter.Key
+	lanes    [Width]lane
+	spikes   []int32
+	rates    []float64 // r̂: silent afferents at the rule's SilentRate
+	q        float64   // c_ε ε0² Σ r̂ (Eqn 36)
+	cEps     float64
+	score    float64 // 1, or 1/β under the authors' convention
+	engine   *fisher.Engine
+	obj      []*learn.Objective
+	record   []float64 // one lane's weights
+	observe  observer  // test hook, may be nil
+}
+
+// lane is a trial's scalar state besides its weights and traces.
+type lane struct {
+	cache  *fisher.Cache
+	coeffs fisher.Coefficients
+	step   rule.Step
+}
+
+func newBatch(cfg learn.Config, trials []uint64, res []learn.Result) (*batch, error) {
+	n := len(cfg.Rates)
+	b := &batch{cfg: cfg, active: len(trials), trials: trials, res: res, kernel: selectKernel(),
+		cEps: cfg.Kernel.CEps(), score: 1, record: make([]float64, n)}
+	var err error
+	if b.gen, err = counter.NewPoisson(cfg.Rates, cfg.Kernel.Dt); err != nil {
+		return nil, err
+	}
+	if err := b.setRule(); err != nil {
+		return nil, err
+	}
+	b.setPass()
+	for l, tr := range trials {
+		b.inputKey[l] = counter.NewKey(cfg.Seed, tr, seed.Inputs)
+		b.teachKey[l] = counter.NewKey(cfg.Seed, tr, seed.Teacher)
+		if err := b.allocate(&res[l]); err != nil {
+			return nil, err
+		}
+	}
+	return b, b.prepareObjectives()
+}
+
+// setRule prepares the rule's constants, the Fisher engine and one
+// coefficient cache per lane (a cache's patches depend on its trial's
+// history, so lanes never share one).
+func (b *batch) setRule() error {
+	rc := b.cfg.Rule
+	if rc.LR == rule.Authors {
+		s, ok := b.cfg.Transfer.(neuron.Sigmoid)
+		if !ok {
+			return fmt.Errorf("lr_convention \"authors\" is only defined for the sigmoid transfer function")
+		}
+		b.score = 1 / s.Beta
+	}
+	b.rates = make([]float64, len(b.cfg.Rates))
+	for i, r := range b.cfg.Rates {
+		if r == 0 {
+			r = rc.SilentRate
+		}
+		b.rates[i] = r
+	}
+	_, _, b.q = fisher.InputStatistics(b.cfg.Kernel, b.rates, b.rates)
+	if rc.Kind == rule.Euclidean {
+		return nil
+	}
+	var err error
+	if b.engine, err = fisher.NewEngine(b.cfg.Transfer); err != nil {
+		return err
+	}
+	for l := 0; l < b.active && rc.CoefficientTol > 0; l++ {
+		if b.lanes[l].cache, err = fisher.NewCache(b.engine, rc.CoefficientTol); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *batch) allocate(r *learn.Result) error {
+	c, n := b.cfg, len(b.cfg.Rates)
+	var err error
+	alloc := func(name string, dst *[]float64, size int, want bool) {
+		switch {
+		case !want:
+			*dst = nil
+		case *dst == nil:
+			*dst = make([]float64, size)
+		case len(*dst) != size && err == nil:
+			err = fmt.Errorf("result %s has %d entries, want %d", name, len(*dst), size)
+		}
+	}
+	rec := c.Records()
+	alloc("times", &r.Times, rec, true)
+	alloc("weights", &r.Weights, rec*n, true)
+	alloc("kl", &r.KL, rec, true)
+	alloc("rate_error", &r.RateError, rec, true)
+	alloc("weight_distance", &r.WeightDistance, rec, true)
+	alloc("final_weights", &r.Final, n, true)
+	alloc("voltage", &r.Voltage, c.Traces(), c.Traces() > 0)
+	alloc("rate", &r.Rate, c.Traces(), c.Traces() > 0)
+	return err
+}
+
+// prepareObjectives draws each trial's test set from its own stream, as
+// learn.Run does, so that the objective is the same function of the weights.
+func (b *batch) prepareObjectives() error {
+	c, n := b.cfg, len(b.cfg.Rates)
+	teacherRate := func(x []float64) float64 { return c.Transfer.Phi(dot(c.Teacher.Weights, x)) }
+	for _, tr := range b.trials {
+		samples := make([]float64, c.TestSamples*n)
+		if err := input.SampleUSPs(samples, c.Kernel, c.Rates, c.TestBins, seed.Stream(c.Seed, tr, seed.TestSet)); err != nil {
+			return err
+		}
+		b.obj = append(b.obj, learn.NewObjective(c.Transfer, c.Kernel.Dt, samples, n, teacherRate))
+	}
+	return nil
+}
+
+func dot(a, x []float64) float64 {
+	s := 0.0
+	for i, v := range a {
+		s += v * x[i]
+	}
+	return s
+}
+
+func (b *batch) run(ctx context.Context) error {
+	bins, stride := b.cfg.Bins(), b.recordStride()
+	b.recordAll(0)
+	for k := 0; k < bins; k++ {
+		if k%checkInterval == 0 && k > 0 {
+			if err := b.checkpoint(ctx, checkInterval); err != nil {
+				return err
+			}
+		}
+		if err := b.step(k); err != nil {
+			return err
+		}
+		if (k+1)%stride == 0 {
+			if err := b.flush(k); err != nil {
+				return err
+			}
+			b.recordAll((k + 1) / stride)
+		}
+	}
+	if err := b.flush(bins - 1); err != nil {
+		return err
+	}
+	for l := 0; l < b.active; l++ {
+		b.laneWeights(b.res[l].Final, l)
+	}
+	if b.cfg.Progress != nil {
+		b.cfg.Progress(b.active * (bins - (bins-1)/checkInterval*checkInterval))
+	}
+	return nil
+}
+
+func (b *batch) recordStride() int {
+	if r := b.cfg.RecordEvery; r > 0 && r <= b.cfg.Bins() {
+		return r
+	}
+	return b.cfg.Bins()
+}
+
+func (b *batch) checkpoint(ctx context.Context, done int) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	default:
+	}
+	if b.cfg.Progress != nil {
+		b.cfg.Progress(b.active * done)
+	}
+	return nil
+}
+
+// recordAll stores record j of every lane: time, weights and objective.
+func (b *batch) recordAll(j int) {
+	n := len(b.cfg.Rates)
+	for l := 0; l < b.active; l++ {
+		r := &b.res[l]
+		r.Times[j] = float64(j*b.recordStride()) * b.cfg.Kernel.Dt
+		w := r.Weights[j*n : (j+1)*n]
+		b.laneWeights(w, l)
+		r.KL[j], r.RateError[j] = b.obj[l].Eval(w)
+		r.WeightDistance[j] = learn.Distance(w, b.cfg.Teacher.Weights)
+	}
+}
+
+// laneWeights copies lane l's weights into dst.
+func (b *batch) laneWeights(dst []float64, l int) {
+	for i := range dst {
+		dst[i] = b.pass.w[i*Width+l]
+	}
+}
+
+// diverged wraps err for the trial in lane l at bin k.
+func (b *batch) diverged(l, k int, err error) error {
+	return fmt.Errorf("%w in trial %d at t = %.6g s (bin %d): %w", learn.ErrDiverged, b.trials[l],
+		float64(k)*b.cfg.Kernel.Dt, k, err)
+}

@@ -1,0 +1,246 @@
+package lanes
+
+import (
+	"context"
+	"errors"
+	"math"
+	"testing"
+
+	"github.com/natspike/natspike/core/learn"
+	"github.com/natspike/natspike/core/neuron"
+	"github.com/natspike/natspike/core/rule"
+)
+
+const dt = 0.0005
+
+// fig3Config is the Fig 3F setting at size n: half the afferents at 10 Hz,
+// half at 50 Hz, a realizable teacher, somatic weights.
+func fig3Config(kind rule.Kind, eta, duration float64, n int) learn.Config {
+	rates := make([]float64, n)
+	w0, wt := make([]float64, n), make([]float64, n)
+	for i := range rates {
+		rates[i] = 10
+		if i >= n/2 {
+			rates[i] = 50
+		}
+		w0[i] = 0.8 * math.Sin(float64(3*i+1)) / float64(n)
+		wt[i] = 0.8 * math.Cos(float64(5*i+2)) / float64(n)
+	}
+	return learn.Config{Transfer: neuron.DefaultSigmoid(), Kernel: neuron.DefaultKernel(),
+		Rule: rule.DefaultConfig(kind, eta), Rates: rates, W0: w0,
+		Teacher: learn.Teacher{Kind: learn.Realizable, Weights: wt}, Duration: duration,
+		RecordEvery: 300, Seed: 7, TestSamples: 5, TestBins: 50}
+}
+
+// streams records what each trial's lane drew: inputs (bins × n, 0/1) and
+// teacher spikes (bins).
+type streams struct {
+	inputs, teacher map[uint64][]float64
+}
+
+func runRecorded(t *testing.T, cfg learn.Config, trials []uint64) ([]learn.Result, streams) {
+	t.Helper()
+	n, bins := len(cfg.Rates), cfg.Bins()
+	st := streams{inputs: map[uint64][]float64{}, teacher: map[uint64][]float64{}}
+	for _, tr := range trials {
+		st.inputs[tr], st.teacher[tr] = make([]float64, bins*n), make([]float64, bins)
+	}
+	obs := func(tr uint64, k int, spikes []int32, y float64) {
+		if y >= 0 {
+			st.teacher[tr][k] = y
+			return
+		}
+		for _, i := range spikes {
+			st.inputs[tr][k*n+int(i)] = 1
+		}
+	}
+	res := make([]learn.Result, len(trials))
+	if err := run(context.Background(), cfg, trials, res, obs); err != nil {
+		t.Fatal(err)
+	}
+	return res, st
+}
+
+// replayScalar runs trial tr in learn.Run (its default pipelined dense
+// loop) on the inputs and teacher spikes the lanes engine drew.
+func replayScalar(t *testing.T, cfg learn.Config, st streams, tr uint64) learn.Result {
+	t.Helper()
+	cfg.InputSpikes = st.inputs[tr]
+	cfg.Teacher = learn.Teacher{Kind: learn.ReplayTeacher, Spikes: st.teacher[tr]}
+	cfg.Trial = tr
+	var res learn.Result
+	if err := learn.Run(context.Background(), cfg, &res); err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// maxDeviation returns max |a − b| over the records relative to the
+// largest weight change of the reference, max |b_j − b_0|.
+func maxDeviation(a, b []float64, n int) (dev, change float64) {
+	for j := range b {
+		dev = math.Max(dev, math.Abs(a[j]-b[j]))
+		change = math.Max(change, math.Abs(b[j]-b[j%n]))
+	}
+	return dev / change, change
+}
+
+type scenario struct {
+	name string
+	cfg  learn.Config
+}
+
+func scenarios() []scenario {
+	var out []scenario
+	add := func(name string, cfg learn.Config) { out = append(out, scenario{name, cfg}) }
+	add("euclidean", fig3Config(rule.Euclidean, 2e-3, 1.5, 20))
+	add("natural", fig3Config(rule.Natural, 2e-2, 1.5, 20))
+	add("approximate", fig3Config(rule.Approximate, 2e-2, 1.5, 20))
+	c := fig3Config(rule.Natural, 2e-2, 1.5, 20)
+	c.Rule.CoefficientTol = 1e-9
+	add("natural+cache", c)
+	c = fig3Config(rule.Approximate, 2e-2, 1.5, 20)
+	c.Rule.CoefficientTol, c.Rule.Refresh = 1e-9, 7
+	add("approximate+cache+refresh7", c)
+	c = fig3Config(rule.Natural, 2e-2/0.3, 1.5, 20)
+	c.Rule.LR, c.Rule.Refresh = rule.Authors, rule.Frozen
+	c.Rates[3] = 0 // a silent afferent uses the rule's silent rate
+	add("natural+authors+frozen+silent", c)
+	c = fig3Config(rule.Euclidean, 2e-3, 1.5, 20)
+	c.RecordEvery, c.TraceEvery = 0, 7
+	add("euclidean+traces", c)
+	return out
+}
+
+// TestAgreesWithScalarEngine replays the streams each lane drew into
+// learn.Run: weight records and final weights must agree within 1e-12 of
+// the weight change (they are bit-identical: same operations, same order).
+func TestAgreesWithScalarEngine(t *testing.T) {
+	trials := []uint64{0, 1, 2, 3, 4, 5, 6, 7, 8, 11} // a full batch and a partial one
+	for _, sc := range scenarios() {
+		t.Run(sc.name, func(t *testing.T) {
+			res, st := runRecorded(t, sc.cfg, trials)
+			n := len(sc.cfg.Rates)
+			worst := 0.0
+			defer func() { t.Logf("largest deviation %.3g of the weight change", worst) }()
+			for j, tr := range trials {
+				ref := replayScalar(t, sc.cfg, st, tr)
+				dev, change := maxDeviation(res[j].Weights, ref.Weights, n)
+				fin := 0.0
+				for i, w := range ref.Final {
+					fin = math.Max(fin, math.Abs(res[j].Final[i]-w)/change)
+				}
+				worst = math.Max(worst, math.Max(dev, fin))
+				if !(dev <= 1e-12) || !(fin <= 1e-12) || change == 0 {
+					t.Fatalf("trial %d: records deviate by %.3g, final by %.3g of the weight change %.3g", tr, dev, fin, change)
+				}
+				for i := range ref.Voltage {
+					if res[j].Voltage[i] != ref.Voltage[i] || res[j].Rate[i] != ref.Rate[i] {
+						t.Fatalf("trial %d: trace %d: V %v φ %v, scalar %v %v", tr, i, res[j].Voltage[i], res[j].Rate[i], ref.Voltage[i], ref.Rate[i])
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestIndependentOfBatch: a trial gives the same numbers alone, in
+// another lane and next to other trials.
+func TestIndependentOfBatch(t *testing.T) {
+	cfg := fig3Config(rule.Natural, 2e-2, 0.5, 12)
+	cfg.Rule.CoefficientTol = 1e-9
+	all := []uint64{9, 3, 5, 1, 2, 4, 6, 7, 8, 10}
+	res := make([]learn.Result, len(all))
+	if err := Run(context.Background(), cfg, all, res); err != nil {
+		t.Fatal(err)
+	}
+	for _, batch := range [][]uint64{{5}, {1, 5}, {5, 9, 3}} {
+		alone := make([]learn.Result, len(batch))
+		if err := Run(context.Background(), cfg, batch, alone); err != nil {
+			t.Fatal(err)
+		}
+		for j, tr := range batch {
+			ref := res[indexOf(all, tr)]
+			for i := range ref.Weights {
+				if alone[j].Weights[i] != ref.Weights[i] {
+					t.Fatalf("trial %d in batch %v: weight %d = %v, in the full batch %v", tr, batch, i, alone[j].Weights[i], ref.Weights[i])
+				}
+			}
+			if alone[j].KL[1] != ref.KL[1] {
+				t.Fatalf("trial %d in batch %v: KL differs", tr, batch)
+			}
+		}
+	}
+}
+
+func indexOf(s []uint64, v uint64) int {
+	for i, x := range s {
+		if x == v {
+			return i
+		}
+	}
+	return -1
+}
+
+// TestObjectiveMatchesScalarTestSet: the lanes engine draws the test set
+// from the trial's test-set stream like learn.Run, so at t = 0 (same W0,
+// same teacher) D_KL, the rate error and the weight distance are equal.
+func TestObjectiveMatchesScalarTestSet(t *testing.T) {
+	cfg := fig3Config(rule.Approximate, 1e-2, 0.2, 10)
+	cfg.Trial = 4
+	res := make([]learn.Result, 1)
+	if err := Run(context.Background(), cfg, []uint64{4}, res); err != nil {
+		t.Fatal(err)
+	}
+	var ref learn.Result
+	if err := learn.Run(context.Background(), cfg, &ref); err != nil {
+		t.Fatal(err)
+	}
+	if res[0].KL[0] != ref.KL[0] || res[0].RateError[0] != ref.RateError[0] || res[0].WeightDistance[0] != ref.WeightDistance[0] {
+		t.Fatalf("t = 0: KL %v, rate error %v, distance %v; scalar %v %v %v", res[0].KL[0], res[0].RateError[0],
+			res[0].WeightDistance[0], ref.KL[0], ref.RateError[0], ref.WeightDistance[0])
+	}
+}
+
+func TestRejectsUnsupported(t *testing.T) {
+	base := fig3Config(rule.Natural, 1e-2, 0.1, 4)
+	for name, mutate := range map[string]func(*learn.Config){
+		"dendritic": func(c *learn.Config) { c.Param = neuron.Dendritic{Alpha: []float64{1, 1, 1, 1}} },
+		"poisson teacher": func(c *learn.Config) {
+			c.Teacher = learn.Teacher{Kind: learn.PoissonTeacher, Rate: 10}
+		},
+		"replayed inputs": func(c *learn.Config) { c.InputSpikes = make([]float64, 200*4) },
+		"input pool":      func(c *learn.Config) { c.InputPool.Size = 3 },
+		"alpha kernel":    func(c *learn.Config) { c.Kernel.TauS = c.Kernel.TauM },
+	} {
+		c := base
+		mutate(&c)
+		err := Run(context.Background(), c, []uint64{0}, make([]learn.Result, 1))
+		if !errors.Is(err, ErrUnsupported) {
+			t.Errorf("%s: error %v, want ErrUnsupported", name, err)
+		}
+	}
+	bad := base
+	bad.Rule.Eta = -1
+	if err := Run(context.Background(), bad, []uint64{0}, make([]learn.Result, 1)); err == nil {
+		t.Error("eta = -1 accepted")
+	}
+}
+
+func TestDivergenceNamesTrial(t *testing.T) {
+	cfg := fig3Config(rule.Euclidean, 1e6, 1, 10)
+	err := Run(context.Background(), cfg, []uint64{0, 3}, make([]learn.Result, 2))
+	if !errors.Is(err, learn.ErrDiverged) {
+		t.Fatalf("error %v, want ErrDiverged", err)
+	}
+	t.Log(err)
+}
+
+func TestCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	cfg := fig3Config(rule.Euclidean, 1e-3, 1, 10)
+	if err := Run(ctx, cfg, []uint64{0}, make([]learn.Result, 1)); !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want context.Canceled", err)
+	}
+}

@@ -1,0 +1,106 @@
+package lanes
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/natspike/natspike/core/rule"
+)
+
+// pass is the data of one bin's sweep over the afferents, structure of
+// arrays: afferent i's lane l sits at index i·Width + l.
+type pass struct {
+	n                          int
+	w, p, s, x                 []float64 // weights, the two traces, USPs x^ε
+	homGain, rates, teacher    []float64 // per afferent: c_ε/r̂ (1 for Euclidean), r̂, w*
+	decayM, decayS, gain       float64   // trace recursion (package input's Traces)
+	g, gu, gw                  [Width]float64
+	v, sumX, vt, sumW, wr, w2r [Width]float64
+}
+
+// setPass allocates the lanes' state: weights W0 in every active lane,
+// zero elsewhere, traces at zero, and the staged update zero (none).
+func (b *batch) setPass() {
+	c, n := b.cfg, len(b.cfg.Rates)
+	p := &b.pass
+	p.n = n
+	p.w, p.p, p.s, p.x = make([]float64, n*Width), make([]float64, n*Width), make([]float64, n*Width), make([]float64, n*Width)
+	p.homGain, p.rates, p.teacher = make([]float64, n), b.rates, c.Teacher.Weights
+	for i := range n {
+		p.homGain[i] = 1
+		if c.Rule.Kind != rule.Euclidean {
+			p.homGain[i] = b.cEps / b.rates[i]
+		}
+		for l := 0; l < b.active; l++ {
+			p.w[i*Width+l] = c.W0[i]
+		}
+	}
+	p.decayM, p.decayS = c.Kernel.Decays()
+	p.gain = c.Kernel.TraceGain()
+}
+
+// advanceGeneric is the portable kernel: for every afferent and lane it
+// applies the staged update Δw = g (h x − γ_u + γ_w w) of the previous bin
+// (Eqns 10, 17, 114 for somatic weights; the Euclidean rule has h = 1,
+// γ_u = γ_w = 0), accumulates Σw, Σ w r̂ and Σ w² r̂ of the new weights,
+// decays the traces to the new bin and sums V = w·x, Σx and V* = w*·x.
+// Every lane sees the operations of rule.Learner's pipelined loop in the
+// same order, so each lane is bit-identical to the scalar engine.
+func advanceGeneric(a *pass) {
+	var v, sx, vt, sw, wr, w2r [Width]float64
+	g, gu, gw := a.g, a.gu, a.gw
+	dm, ds, gain := a.decayM, a.decayS, a.gain
+	for i := 0; i < a.n; i++ {
+		o := i * Width
+		w := (*[Width]float64)(a.w[o : o+Width])
+		p := (*[Width]float64)(a.p[o : o+Width])
+		s := (*[Width]float64)(a.s[o : o+Width])
+		x := (*[Width]float64)(a.x[o : o+Width])
+		h, r, t := a.homGain[i], a.rates[i], a.teacher[i]
+		for l := range Width {
+			wi := w[l] + g[l]*(h*x[l]-gu[l]+gw[l]*w[l])
+			w[l] = wi
+			sw[l] += wi
+			wr[l] += wi * r
+			w2r[l] += wi * wi * r
+			pi, si := p[l]*dm, s[l]*ds
+			xi := gain * (pi - si)
+			p[l], s[l], x[l] = pi, si, xi
+			v[l] += wi * xi
+			sx[l] += xi
+			vt[l] += t * xi
+		}
+	}
+	a.v, a.sumX, a.vt, a.sumW, a.wr, a.w2r = v, sx, vt, sw, wr, w2r
+}
+
+// flushUpdate applies the staged update without advancing the traces (at
+// a record) and clears it, with the same arithmetic as advanceGeneric.
+func flushUpdate(a *pass) {
+	var sw, wr, w2r [Width]float64
+	for i := 0; i < a.n; i++ {
+		o := i * Width
+		w := (*[Width]float64)(a.w[o : o+Width])
+		x := (*[Width]float64)(a.x[o : o+Width])
+		h, r := a.homGain[i], a.rates[i]
+		for l := range Width {
+			wi := w[l] + a.g[l]*(h*x[l]-a.gu[l]+a.gw[l]*w[l])
+			w[l] = wi
+			sw[l] += wi
+			wr[l] += wi * r
+			w2r[l] += wi * wi * r
+		}
+	}
+	a.sumW, a.wr, a.w2r = sw, wr, w2r
+	a.g, a.gu, a.gw = [Width]float64{}, [Width]float64{}, [Width]float64{}
+}
+
+// checkWeights fails for the first active lane whose Σw is not finite.
+func (a *pass) checkWeights(active int) (int, error) {
+	for l := 0; l < active; l++ {
+		if s := a.sumW[l]; math.IsNaN(s) || math.IsInf(s, 0) {
+			return l, fmt.Errorf("weights became %v", s)
+		}
+	}
+	return 0, nil
+}

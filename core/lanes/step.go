@@ -1,0 +1,135 @@
+package lanes
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/natspike/natspike/core/fisher"
+	"github.com/natspike/natspike/core/learn"
+	"github.com/natspike/natspike/core/rule"
+)
+
+// step runs bin k in every lane: the kernel (previous update, traces,
+// potentials), the bin's input spikes, then each lane's scalars.
+func (b *batch) step(k int) error {
+	b.kernel(&b.pass)
+	if l, err := b.pass.checkWeights(b.active); err != nil {
+		return b.diverged(l, k-1, err) // the previous bin's update
+	}
+	b.addSpikes(k)
+	for l := 0; l < b.active; l++ {
+		if err := b.scalars(l, k); err != nil {
+			return b.diverged(l, k, err)
+		}
+	}
+	return nil
+}
+
+// flush applies the staged update (before a record) and checks it.
+func (b *batch) flush(k int) error {
+	flushUpdate(&b.pass)
+	if l, err := b.pass.checkWeights(b.active); err != nil {
+		return b.diverged(l, k, err)
+	}
+	return nil
+}
+
+// addSpikes adds bin k's input spikes of every lane to its traces, after
+// the kernel has read x^ε of bin k (a spike shows in x^ε from the next bin).
+func (b *batch) addSpikes(k int) {
+	p := &b.pass
+	for l := 0; l < b.active; l++ {
+		b.spikes = b.gen.Spikes(b.spikes, b.inputKey[l], uint64(k))
+		for _, i := range b.spikes {
+			p.p[int(i)*Width+l]++
+			p.s[int(i)*Width+l]++
+		}
+		if b.observe != nil {
+			b.observe(b.trials[l], k, b.spikes, -1)
+		}
+	}
+}
+
+// teacherSpike draws lane l's teacher spike of bin k: 1 with probability
+// φ(V*) dt (the realizable teacher), from position k of the teacher stream.
+func (b *batch) teacherSpike(l, k int) float64 {
+	if b.teachKey[l].Float64(uint64(k)) < b.cfg.Transfer.Phi(b.pass.vt[l])*b.cfg.Kernel.Dt {
+		return 1
+	}
+	return 0
+}
+
+// scalars computes lane l's step of bin k (rule.Learner's scalars: φ(V),
+// the error factor, the coefficients when due and γ_u, γ_w) and stages its
+// update in the pass.
+func (b *batch) scalars(l, k int) error {
+	p, c := &b.pass, b.cfg
+	v := p.v[l]
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return fmt.Errorf("membrane potential V became %v", v)
+	}
+	if v > learn.MaxPotential || v < -learn.MaxPotential {
+		return fmt.Errorf("membrane potential V = %.3g mV exceeds ±%g mV", v, learn.MaxPotential)
+	}
+	y := b.teacherSpike(l, k)
+	if b.observe != nil {
+		b.observe(b.trials[l], k, nil, y)
+	}
+	st := rule.Step{V: v, SumX: p.sumX[l], Phi: c.Transfer.Phi(v)}
+	st.Error = (y - st.Phi*c.Kernel.Dt) * c.Transfer.ScoreFactor(v) * b.score
+	if c.TraceEvery > 0 && k%c.TraceEvery == 0 {
+		b.res[l].Voltage[k/c.TraceEvery], b.res[l].Rate[k/c.TraceEvery] = v, st.Phi
+	}
+	if c.Rule.Kind == rule.Euclidean {
+		p.g[l] = c.Rule.Eta * st.Error
+		return nil
+	}
+	if err := b.refresh(l, k); err != nil {
+		return err
+	}
+	co := &b.lanes[l].coeffs
+	eps0 := c.Kernel.Eps0
+	if c.Rule.Kind == rule.Natural {
+		p.gu[l], p.gw[l] = co.GammaU(st.SumX, v, b.cEps, eps0), co.GammaW(st.SumX, v, b.cEps, eps0)
+	} else {
+		p.gu[l], p.gw[l] = b.cEps*c.Rule.CU, c.Rule.CW*v
+	}
+	p.g[l] = c.Rule.Eta * st.Error * co.GammaS
+	return nil
+}
+
+// refresh recomputes lane l's Fisher coefficients when the rule's refresh
+// schedule says so, from μ_V = ε0 Σ w r̂ and σ_V² = Σ w² r̂ / c_ε of the
+// current weights (text after Eqn 79) — at bin 0 from W0.
+func (b *batch) refresh(l, k int) error {
+	rc := b.cfg.Rule
+	if !(k == 0 || (rc.Refresh > 0 && k%rc.Refresh == 0)) {
+		return nil
+	}
+	var mu, variance float64
+	if k == 0 {
+		mu, variance, _ = fisher.InputStatistics(b.cfg.Kernel, b.cfg.W0, b.rates)
+	} else {
+		mu, variance = b.cfg.Kernel.Eps0*b.pass.wr[l], b.pass.w2r[l]/b.cEps
+	}
+	ln := &b.lanes[l]
+	var err error
+	switch {
+	case rc.Kind == rule.Approximate:
+		var gs float64
+		if ln.cache != nil {
+			gs, err = ln.cache.GammaS(mu, variance)
+		} else {
+			gs, err = b.engine.GammaS(mu, variance)
+		}
+		ln.coeffs = fisher.Coefficients{Mu: mu, Var: variance, Q: b.q, GammaS: gs}
+	case ln.cache != nil:
+		ln.coeffs, err = ln.cache.Coefficients(mu, variance, b.q, b.cfg.Kernel.Eps0)
+	default:
+		ln.coeffs, err = b.engine.Coefficients(mu, variance, b.q, b.cfg.Kernel.Eps0)
+	}
+	if err != nil {
+		return fmt.Errorf("fisher coefficients at mu_V = %.6g mV, sigma_V^2 = %.6g mV^2: %w", mu, variance, err)
+	}
+	return nil
+}
