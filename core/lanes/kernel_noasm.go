@@ -2,6 +2,6 @@
 
 package lanes
 
-// acceleratedKernel is nil without the SIMD experiment: the generic
+// acceleratedKernels is empty without the SIMD experiment: the generic
 // kernel runs.
-func acceleratedKernel() func(*pass) { return nil }
+func acceleratedKernels() []namedKernel { return nil }

@@ -1,0 +1,94 @@
+package lanes
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/natspike/natspike/core/learn"
+	"github.com/natspike/natspike/core/rule"
+)
+
+// benchEta are learning rates that stay stable over a 10-s Fig 3F trial.
+var benchEta = map[rule.Kind]float64{rule.Euclidean: 1.5e-6, rule.Natural: 2e-3, rule.Approximate: 1.5e-3}
+
+// benchEngines: the lanes engine (its selected kernel, or forced generic)
+// and learn.Run in its default dense form and event-driven with the
+// coefficient cache. tol is the coefficient tolerance (0: exact quadrature).
+var benchEngines = []struct {
+	name   string
+	lanes  bool
+	events bool
+	tol    float64
+}{
+	{"lanes", true, false, 1e-9},
+	{"lanes-exact", true, false, 0},
+	{"scalar-dense", false, false, 0},
+	{"scalar-events+cache", false, true, 1e-9},
+}
+
+// BenchmarkTrialBin measures whole 20-s Fig 3F trials (n = 100, setup
+// included, objective on a 1-sample test set) and reports the calling
+// thread's CPU time per trial and bin. The lanes engine runs 8 trials per
+// batch.
+func BenchmarkTrialBin(b *testing.B) {
+	for _, kind := range []rule.Kind{rule.Euclidean, rule.Natural, rule.Approximate} {
+		for _, eng := range benchEngines {
+			if kind == rule.Euclidean && eng.tol == 0 && eng.lanes {
+				continue // no coefficients: same as "lanes"
+			}
+			b.Run(fmt.Sprintf("%v/%s/n=100", kind, eng.name), func(b *testing.B) {
+				cfg := fig3Config(kind, benchEta[kind], 20, 100)
+				cfg.RecordEvery, cfg.TestSamples, cfg.TestBins = 0, 1, 1
+				cfg.EventDriven, cfg.Rule.CoefficientTol = eng.events, eng.tol
+				if eng.lanes {
+					benchmarkLanes(b, cfg)
+				} else {
+					benchmarkScalar(b, cfg)
+				}
+			})
+		}
+	}
+}
+
+func benchmarkLanes(b *testing.B, cfg learn.Config) {
+	trials := []uint64{0, 1, 2, 3, 4, 5, 6, 7}
+	res := make([]learn.Result, Width)
+	measure(b, cfg.Bins()*len(trials), func() error { return Run(context.Background(), cfg, trials, res) })
+}
+
+func benchmarkScalar(b *testing.B, cfg learn.Config) {
+	var res learn.Result
+	measure(b, cfg.Bins(), func() error { return learn.Run(context.Background(), cfg, &res) })
+}
+
+// measure runs f b.N times on a locked OS thread and reports CPU and wall
+// nanoseconds per trial-bin, trialBins being the trial-bins of one call.
+func measure(b *testing.B, trialBins int, f func() error) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	b.ResetTimer()
+	start := threadCPU()
+	for k := 0; k < b.N; k++ {
+		if err := f(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu := threadCPU() - start
+	b.StopTimer()
+	total := float64(b.N) * float64(trialBins)
+	b.ReportMetric(float64(cpu.Nanoseconds())/total, "cpu-ns/trial-bin")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/total, "ns/trial-bin")
+}
+
+// threadCPU returns the user and system CPU time of the calling OS thread.
+func threadCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(1 /* RUSAGE_THREAD */, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
