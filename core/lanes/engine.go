@@ -70,25 +70,26 @@ func prepare(cfg *learn.Config) error {
 
 // batch is up to Width trials of one configuration in lanes.
 type batch struct {
-	cfg      learn.Config
-	active   int // lanes holding a trial; the others stay at zero
-	trials   []uint64
-	res      []learn.Result
-	pass     pass
-	kernel   func(*pass)
-	gen      *counter.Poisson
-	inputKey [Width]counter.Key
-	teachKey [Width]counter.Key
-	lanes    [Width]lane
-	spikes   []int32
-	rates    []float64 // r̂: silent afferents at the rule's SilentRate
-	q        float64   // c_ε ε0² Σ r̂ (Eqn 36)
-	cEps     float64
-	score    float64 // 1, or 1/β under the authors' convention
-	engine   *fisher.Engine
-	obj      []*learn.Objective
-	record   []float64 // one lane's weights
-	observe  observer  // test hook, may be nil
+	cfg          learn.Config
+	active       int // lanes holding a trial; the others stay at zero
+	trials       []uint64
+	res          []learn.Result
+	pass         pass
+	kernel       func(*pass)
+	gen          *counter.Poisson
+	inputKey     [Width]counter.Key
+	teachKey     [Width]counter.Key
+	lanes        [Width]lane
+	spikes       []int32
+	rates        []float64 // r̂: silent afferents at the rule's SilentRate
+	q            float64   // c_ε ε0² Σ r̂ (Eqn 36)
+	cEps         float64
+	score        float64 // 1, or 1/β under the authors' convention
+	teacherBound float64 // ≥ φ(V) dt for every V
+	engine       *fisher.Engine
+	obj          []*learn.Objective
+	record       []float64 // one lane's weights
+	observe      observer  // test hook, may be nil
 }
 
 // lane is a trial's scalar state besides its weights and traces.
@@ -110,6 +111,7 @@ func newBatch(cfg learn.Config, trials []uint64, res []learn.Result) (*batch, er
 		return nil, err
 	}
 	b.setPass()
+	b.setTeacherBound()
 	for l, tr := range trials {
 		b.inputKey[l] = counter.NewKey(cfg.Seed, tr, seed.Inputs)
 		b.teachKey[l] = counter.NewKey(cfg.Seed, tr, seed.Teacher)

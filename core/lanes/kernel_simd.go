@@ -40,22 +40,25 @@ func advanceQuad(a *pass, off int) {
 	gain := archsimd.BroadcastFloat64x4(a.gain)
 	zero := archsimd.BroadcastFloat64x4(0)
 	v, sx, vt, sw, wr, w2r := zero, zero, zero, zero, zero, zero
-	for i := 0; i < a.n; i++ {
+	n := a.n
+	ws, ps, ss, xs := a.w[:n*Width], a.p[:n*Width], a.s[:n*Width], a.x[:n*Width]
+	home, rates, teacher := a.homGain[:n], a.rates[:n], a.teacher[:n]
+	for i := 0; i < n; i++ {
 		o := i*Width + off
-		w, x := loadQuad(a.w, o), loadQuad(a.x, o)
-		h := archsimd.BroadcastFloat64x4(a.homGain[i])
-		r := archsimd.BroadcastFloat64x4(a.rates[i])
-		t := archsimd.BroadcastFloat64x4(a.teacher[i])
+		w, x := loadQuad(ws, o), loadQuad(xs, o)
+		h := archsimd.BroadcastFloat64x4(home[i])
+		r := archsimd.BroadcastFloat64x4(rates[i])
+		t := archsimd.BroadcastFloat64x4(teacher[i])
 		wi := w.Add(g.Mul(h.Mul(x).Sub(gu).Add(gw.Mul(w))))
-		storeQuad(wi, a.w, o)
+		storeQuad(wi, ws, o)
 		sw = sw.Add(wi)
 		wr = wr.Add(wi.Mul(r))
 		w2r = w2r.Add(wi.Mul(wi).Mul(r))
-		pi, si := loadQuad(a.p, o).Mul(dm), loadQuad(a.s, o).Mul(ds)
+		pi, si := loadQuad(ps, o).Mul(dm), loadQuad(ss, o).Mul(ds)
 		xi := gain.Mul(pi.Sub(si))
-		storeQuad(pi, a.p, o)
-		storeQuad(si, a.s, o)
-		storeQuad(xi, a.x, o)
+		storeQuad(pi, ps, o)
+		storeQuad(si, ss, o)
+		storeQuad(xi, xs, o)
 		v = v.Add(wi.Mul(xi))
 		sx = sx.Add(xi)
 		vt = vt.Add(t.Mul(xi))
@@ -80,22 +83,25 @@ func advanceAVX512(a *pass) {
 	gain := archsimd.BroadcastFloat64x8(a.gain)
 	zero := archsimd.BroadcastFloat64x8(0)
 	v, sx, vt, sw, wr, w2r := zero, zero, zero, zero, zero, zero
-	for i := 0; i < a.n; i++ {
+	n := a.n
+	ws, ps, ss, xs := a.w[:n*Width], a.p[:n*Width], a.s[:n*Width], a.x[:n*Width]
+	home, rates, teacher := a.homGain[:n], a.rates[:n], a.teacher[:n]
+	for i := 0; i < n; i++ {
 		o := i * Width
-		w, x := load(a.w, o), load(a.x, o)
-		h := archsimd.BroadcastFloat64x8(a.homGain[i])
-		r := archsimd.BroadcastFloat64x8(a.rates[i])
-		t := archsimd.BroadcastFloat64x8(a.teacher[i])
+		w, x := load(ws, o), load(xs, o)
+		h := archsimd.BroadcastFloat64x8(home[i])
+		r := archsimd.BroadcastFloat64x8(rates[i])
+		t := archsimd.BroadcastFloat64x8(teacher[i])
 		wi := w.Add(g.Mul(h.Mul(x).Sub(gu).Add(gw.Mul(w))))
-		store(wi, a.w, o)
+		store(wi, ws, o)
 		sw = sw.Add(wi)
 		wr = wr.Add(wi.Mul(r))
 		w2r = w2r.Add(wi.Mul(wi).Mul(r))
-		pi, si := load(a.p, o).Mul(dm), load(a.s, o).Mul(ds)
+		pi, si := load(ps, o).Mul(dm), load(ss, o).Mul(ds)
 		xi := gain.Mul(pi.Sub(si))
-		store(pi, a.p, o)
-		store(si, a.s, o)
-		store(xi, a.x, o)
+		store(pi, ps, o)
+		store(si, ss, o)
+		store(xi, xs, o)
 		v = v.Add(wi.Mul(xi))
 		sx = sx.Add(xi)
 		vt = vt.Add(t.Mul(xi))

@@ -244,3 +244,35 @@ func TestCancelled(t *testing.T) {
 		t.Fatalf("error %v, want context.Canceled", err)
 	}
 }
+
+// plainSigmoid hides the sigmoid's type, so that the engine cannot use
+// φ_max to skip φ(V*).
+type plainSigmoid struct{ neuron.Sigmoid }
+
+// TestTeacherShortcutIsExact: skipping φ(V*) when the teacher's uniform is
+// above φ_max dt changes no spike.
+func TestTeacherShortcutIsExact(t *testing.T) {
+	cfg := fig3Config(rule.Euclidean, 2e-3, 2, 20)
+	for i := range cfg.Teacher.Weights {
+		cfg.Teacher.Weights[i] *= 40 // a teacher near φ_max, where the shortcut matters least
+	}
+	trials := []uint64{0, 1, 2}
+	fast, st := runRecorded(t, cfg, trials)
+	cfg.Transfer = plainSigmoid{neuron.DefaultSigmoid()}
+	slow, ref := runRecorded(t, cfg, trials)
+	spikes := 0.0
+	for _, tr := range trials {
+		for k, y := range ref.teacher[tr] {
+			spikes += y
+			if st.teacher[tr][k] != y {
+				t.Fatalf("trial %d bin %d: teacher spike %v with the shortcut, %v without", tr, k, st.teacher[tr][k], y)
+			}
+		}
+	}
+	for j := range trials {
+		if fast[j].Final[0] != slow[j].Final[0] {
+			t.Fatalf("trial %d: final weights differ", j)
+		}
+	}
+	t.Logf("%v teacher spikes in %d bins", spikes, 3*cfg.Bins())
+}

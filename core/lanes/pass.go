@@ -45,33 +45,37 @@ func (b *batch) setPass() {
 // γ_u = γ_w = 0), accumulates Σw, Σ w r̂ and Σ w² r̂ of the new weights,
 // decays the traces to the new bin and sums V = w·x, Σx and V* = w*·x.
 // Every lane sees the operations of rule.Learner's pipelined loop in the
-// same order, so each lane is bit-identical to the scalar engine.
+// same order, so each lane is bit-identical to the scalar engine. It
+// sweeps lane by lane so that the sums stay in registers; the lanes of an
+// afferent share a cache line.
 func advanceGeneric(a *pass) {
-	var v, sx, vt, sw, wr, w2r [Width]float64
-	g, gu, gw := a.g, a.gu, a.gw
-	dm, ds, gain := a.decayM, a.decayS, a.gain
-	for i := 0; i < a.n; i++ {
-		o := i * Width
-		w := (*[Width]float64)(a.w[o : o+Width])
-		p := (*[Width]float64)(a.p[o : o+Width])
-		s := (*[Width]float64)(a.s[o : o+Width])
-		x := (*[Width]float64)(a.x[o : o+Width])
-		h, r, t := a.homGain[i], a.rates[i], a.teacher[i]
-		for l := range Width {
-			wi := w[l] + g[l]*(h*x[l]-gu[l]+gw[l]*w[l])
-			w[l] = wi
-			sw[l] += wi
-			wr[l] += wi * r
-			w2r[l] += wi * wi * r
-			pi, si := p[l]*dm, s[l]*ds
-			xi := gain * (pi - si)
-			p[l], s[l], x[l] = pi, si, xi
-			v[l] += wi * xi
-			sx[l] += xi
-			vt[l] += t * xi
-		}
+	for l := range Width {
+		advanceLane(a, l)
 	}
-	a.v, a.sumX, a.vt, a.sumW, a.wr, a.w2r = v, sx, vt, sw, wr, w2r
+}
+
+func advanceLane(a *pass, l int) {
+	g, gu, gw := a.g[l], a.gu[l], a.gw[l]
+	dm, ds, gain := a.decayM, a.decayS, a.gain
+	n := a.n
+	w, p, s, x := a.w[:n*Width], a.p[:n*Width], a.s[:n*Width], a.x[:n*Width]
+	home, rates, teacher := a.homGain[:n], a.rates[:n], a.teacher[:n]
+	var v, sx, vt, sw, wr, w2r float64
+	for i := 0; i < n; i++ {
+		o := i*Width + l
+		wi := w[o] + g*(home[i]*x[o]-gu+gw*w[o])
+		w[o] = wi
+		sw += wi
+		wr += wi * rates[i]
+		w2r += wi * wi * rates[i]
+		pi, si := p[o]*dm, s[o]*ds
+		xi := gain * (pi - si)
+		p[o], s[o], x[o] = pi, si, xi
+		v += wi * xi
+		sx += xi
+		vt += teacher[i] * xi
+	}
+	a.v[l], a.sumX[l], a.vt[l], a.sumW[l], a.wr[l], a.w2r[l] = v, sx, vt, sw, wr, w2r
 }
 
 // flushUpdate applies the staged update without advancing the traces (at

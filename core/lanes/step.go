@@ -6,6 +6,7 @@ import (
 
 	"github.com/natspike/natspike/core/fisher"
 	"github.com/natspike/natspike/core/learn"
+	"github.com/natspike/natspike/core/neuron"
 	"github.com/natspike/natspike/core/rule"
 )
 
@@ -52,11 +53,24 @@ func (b *batch) addSpikes(k int) {
 
 // teacherSpike draws lane l's teacher spike of bin k: 1 with probability
 // φ(V*) dt (the realizable teacher), from position k of the teacher stream.
+// φ(V*) is only evaluated when the uniform is below the bound φ_max dt of
+// φ dt (b.teacherBound): above it the spike is 0 whatever φ(V*) is.
 func (b *batch) teacherSpike(l, k int) float64 {
-	if b.teachKey[l].Float64(uint64(k)) < b.cfg.Transfer.Phi(b.pass.vt[l])*b.cfg.Kernel.Dt {
-		return 1
+	u := b.teachKey[l].Float64(uint64(k))
+	if u >= b.teacherBound || u >= b.cfg.Transfer.Phi(b.pass.vt[l])*b.cfg.Kernel.Dt {
+		return 0
 	}
-	return 0
+	return 1
+}
+
+// setTeacherBound sets an upper bound of φ(V) dt for every V: φ_max dt for
+// the sigmoid (Eqn 24: φ_max times a logistic ≤ 1, and rounding is
+// monotonic), otherwise +Inf (no shortcut).
+func (b *batch) setTeacherBound() {
+	b.teacherBound = math.Inf(1)
+	if s, ok := b.cfg.Transfer.(neuron.Sigmoid); ok {
+		b.teacherBound = s.PhiMax * b.cfg.Kernel.Dt
+	}
 }
 
 // scalars computes lane l's step of bin k (rule.Learner's scalars: φ(V),
