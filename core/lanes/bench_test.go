@@ -92,3 +92,49 @@ func threadCPU() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkPoissonBin measures the counter-based input draw of one lane
+// and bin (Fig 3F rates, n = 100), CPU time.
+func BenchmarkPoissonBin(b *testing.B) {
+	cfg := fig3Config(rule.Natural, 1e-3, 1, 100)
+	bt, err := newBatch(cfg, []uint64{0}, make([]learn.Result, 1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	start := threadCPU()
+	k := 0
+	for b.Loop() {
+		bt.spikes = bt.gen.Spikes(bt.spikes, bt.inputKey[0], uint64(k))
+		k++
+	}
+	b.ReportMetric(float64((threadCPU()-start).Nanoseconds())/float64(b.N), "cpu-ns/lane-bin")
+}
+
+// BenchmarkScalars measures one lane's per-bin scalars (teacher draw,
+// φ, error factor, cached coefficients, γ's) at n = 100, CPU time.
+func BenchmarkScalars(b *testing.B) {
+	for _, kind := range []rule.Kind{rule.Euclidean, rule.Natural, rule.Approximate} {
+		b.Run(kind.String(), func(b *testing.B) {
+			cfg := fig3Config(kind, 1e-3, 1, 100)
+			cfg.Rule.CoefficientTol = 1e-9
+			bt, err := newBatch(cfg, []uint64{0}, make([]learn.Result, 1))
+			if err != nil {
+				b.Fatal(err)
+			}
+			bt.kernel(&bt.pass)
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			start := threadCPU()
+			k := 1
+			for b.Loop() {
+				if err := bt.scalars(0, k); err != nil {
+					b.Fatal(err)
+				}
+				k++
+			}
+			b.ReportMetric(float64((threadCPU()-start).Nanoseconds())/float64(b.N), "cpu-ns/lane-bin")
+		})
+	}
+}
