@@ -49,7 +49,7 @@ func TestBinomialTableMatchesClosedForm(t *testing.T) {
 	for _, c := range []struct {
 		m int
 		q float64
-	}{{1, 0.005}, {5, 0.3}, {26, 0.005}, {25, 0.025}, {400, 0.025}, {40, 0.9}} {
+	}{{1, 0.005}, {1, 0.9999}, {5, 0.3}, {26, 0.005}, {25, 0.025}, {400, 0.025}, {40, 0.9}, {300, 0.999}} {
 		cdf := binomialTable(c.m, c.q)
 		ref := exactBinomialCDF(c.m, c.q)
 		for k, got := range cdf {
@@ -62,6 +62,27 @@ func TestBinomialTableMatchesClosedForm(t *testing.T) {
 		}
 		if tail := 1 - ref[len(cdf)-1]; len(cdf) < c.m && tail > 0x1p-54 {
 			t.Errorf("m = %d, q = %v: tail beyond the table %.3g, want < 2^-54", c.m, c.q, tail)
+		}
+	}
+}
+
+// TestBinomialTableLarge: for large groups the table is finite,
+// increasing, ends within 2^−54 of 1 and is short (it stops at the tail).
+func TestBinomialTableLarge(t *testing.T) {
+	for _, c := range []struct {
+		m int
+		q float64
+	}{{100_000, 0.005}, {100_000, 0.5}, {1 << 20, 1e-7}} {
+		cdf := binomialTable(c.m, c.q)
+		for k := 1; k < len(cdf); k++ {
+			if !(cdf[k] >= cdf[k-1]) || math.IsNaN(cdf[k]) {
+				t.Fatalf("m = %d, q = %v: cdf[%d] = %v after %v", c.m, c.q, k, cdf[k], cdf[k-1])
+			}
+		}
+		last := cdf[len(cdf)-1]
+		mean, sd := float64(c.m)*c.q, math.Sqrt(float64(c.m)*c.q*(1-c.q))
+		if math.Abs(last-1) > 1e-12 || float64(len(cdf)) > mean+12*sd+20 {
+			t.Errorf("m = %d, q = %v: %d entries ending at %v", c.m, c.q, len(cdf), last)
 		}
 	}
 }
