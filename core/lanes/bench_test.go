@@ -3,13 +3,11 @@ package lanes
 import (
 	"context"
 	"fmt"
-	"runtime"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/natspike/natspike/core/learn"
 	"github.com/natspike/natspike/core/rule"
+	"github.com/natspike/natspike/internal/benchcpu"
 )
 
 // benchEta are learning rates that stay stable over a 10-s Fig 3F trial.
@@ -65,32 +63,16 @@ func benchmarkScalar(b *testing.B, cfg learn.Config) {
 	measure(b, cfg.Bins(), func() error { return learn.Run(context.Background(), cfg, &res) })
 }
 
-// measure runs f b.N times on a locked OS thread and reports CPU and wall
-// nanoseconds per trial-bin, trialBins being the trial-bins of one call.
+// measure runs f b.N times and reports CPU and wall nanoseconds per
+// trial-bin, trialBins being the trial-bins of one call.
 func measure(b *testing.B, trialBins int, f func() error) {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	b.ResetTimer()
-	start := threadCPU()
+	m := benchcpu.Start(b)
 	for k := 0; k < b.N; k++ {
 		if err := f(); err != nil {
 			b.Fatal(err)
 		}
 	}
-	cpu := threadCPU() - start
-	b.StopTimer()
-	total := float64(b.N) * float64(trialBins)
-	b.ReportMetric(float64(cpu.Nanoseconds())/total, "cpu-ns/trial-bin")
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/total, "ns/trial-bin")
-}
-
-// threadCPU returns the user and system CPU time of the calling OS thread.
-func threadCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(1 /* RUSAGE_THREAD */, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	m.Stop(trialBins, "trial-bin")
 }
 
 // BenchmarkPoissonBin measures the counter-based input draw of one lane
@@ -101,15 +83,11 @@ func BenchmarkPoissonBin(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	start := threadCPU()
-	k := 0
-	for b.Loop() {
+	m := benchcpu.Start(b)
+	for k := 0; k < b.N; k++ {
 		bt.spikes = bt.gen.Spikes(bt.spikes, bt.inputKey[0], uint64(k))
-		k++
 	}
-	b.ReportMetric(float64((threadCPU()-start).Nanoseconds())/float64(b.N), "cpu-ns/lane-bin")
+	m.Stop(1, "lane-bin")
 }
 
 // BenchmarkScalars measures one lane's per-bin scalars (teacher draw,
@@ -124,17 +102,13 @@ func BenchmarkScalars(b *testing.B) {
 				b.Fatal(err)
 			}
 			bt.kernel(&bt.pass)
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			start := threadCPU()
-			k := 1
-			for b.Loop() {
+			m := benchcpu.Start(b)
+			for k := 1; k <= b.N; k++ {
 				if err := bt.scalars(0, k); err != nil {
 					b.Fatal(err)
 				}
-				k++
 			}
-			b.ReportMetric(float64((threadCPU()-start).Nanoseconds())/float64(b.N), "cpu-ns/lane-bin")
+			m.Stop(1, "lane-bin")
 		})
 	}
 }

@@ -4,11 +4,11 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"testing"
 
 	"github.com/natspike/natspike/core/learn"
 	"github.com/natspike/natspike/core/rule"
+	"github.com/natspike/natspike/internal/benchcpu"
 )
 
 // randomPass returns a pass over n afferents with random state and staged
@@ -109,14 +109,11 @@ func BenchmarkKernel(b *testing.B) {
 			// (decaying traces would become subnormal and slow).
 			a := randomPass(100, 1)
 			a.decayM, a.decayS, a.gw = 1, 1, [Width]float64{}
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			start := threadCPU()
-			for b.Loop() {
+			m := benchcpu.Start(b)
+			for range b.N {
 				k.advance(a)
 			}
-			cpu := threadCPU() - start
-			b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/(100*Width), "cpu-ns/synapse-step")
+			m.Stop(100*Width, "synapse-step")
 		})
 	}
 }
