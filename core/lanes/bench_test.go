@@ -79,7 +79,7 @@ func measure(b *testing.B, trialBins int, f func() error) {
 // and bin (Fig 3F rates, n = 100), CPU time.
 func BenchmarkPoissonBin(b *testing.B) {
 	cfg := fig3Config(rule.Natural, 1e-3, 1, 100)
-	bt, err := newBatch(cfg, []uint64{0}, make([]learn.Result, 1))
+	bt, err := newBatch(cfg, []laneSpec{{0, cfg.Rule}}, make([]learn.Result, 1))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func BenchmarkScalars(b *testing.B) {
 		b.Run(kind.String(), func(b *testing.B) {
 			cfg := fig3Config(kind, 1e-3, 1, 100)
 			cfg.Rule.CoefficientTol = 1e-9
-			bt, err := newBatch(cfg, []uint64{0}, make([]learn.Result, 1))
+			bt, err := newBatch(cfg, []laneSpec{{0, cfg.Rule}}, make([]learn.Result, 1))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -111,4 +111,19 @@ func BenchmarkScalars(b *testing.B) {
 			m.Stop(1, "lane-bin")
 		})
 	}
+}
+
+// BenchmarkSharedTrialBin: 8 learning rates of the natural rule (cache
+// 1e−9) sharing one 20-s trial's inputs (Fig 9's η factors), CPU time per
+// configuration and bin.
+func BenchmarkSharedTrialBin(b *testing.B) {
+	cfg := fig3Config(rule.Natural, 1, 20, 100)
+	cfg.RecordEvery, cfg.TestSamples, cfg.TestBins = 0, 1, 1
+	rules := make([]rule.Config, Width)
+	for j := range rules {
+		rules[j] = rule.DefaultConfig(rule.Natural, benchEta[rule.Natural]*float64(j+1)/4)
+		rules[j].CoefficientTol = 1e-9
+	}
+	res := make([]learn.Result, Width)
+	measure(b, cfg.Bins()*Width, func() error { return RunShared(context.Background(), cfg, 0, rules, res) })
 }

@@ -40,13 +40,62 @@ func run(ctx context.Context, cfg learn.Config, trials []uint64, res []learn.Res
 	if err := prepare(&cfg); err != nil {
 		return err
 	}
-	for start := 0; start < len(trials); start += Width {
-		end := min(start+Width, len(trials))
-		b, err := newBatch(cfg, trials[start:end], res[start:end])
+	specs := make([]laneSpec, len(trials))
+	for j, tr := range trials {
+		specs[j] = laneSpec{trial: tr, rule: cfg.Rule}
+	}
+	return runBatches(ctx, cfg, specs, res, false, observe)
+}
+
+// RunShared runs trial `trial` of cfg once for every rule configuration in
+// rules (cfg.Rule and cfg.Trial are ignored), filling res[j] for rules[j]:
+// up to Width variants (learning rates, rules, coefficient settings — e.g.
+// the η factors of Fig 9 or the three rules of Fig 3F) share one draw of
+// the trial's inputs and teacher spikes per bin. res[j] is bit-identical to
+// Run with cfg.Rule = rules[j] for that trial. All rules must share
+// SilentRate (it sets the rates the lanes share).
+func RunShared(ctx context.Context, cfg learn.Config, trial uint64, rules []rule.Config, res []learn.Result) error {
+	if len(res) != len(rules) {
+		return fmt.Errorf("lanes: %d results for %d rules", len(res), len(rules))
+	}
+	specs := make([]laneSpec, len(rules))
+	for j, rc := range rules {
+		if rc.SilentRate != rules[0].SilentRate {
+			return fmt.Errorf("silent_rate must be the same for all rules sharing inputs, got %v and %v", rules[0].SilentRate, rc.SilentRate)
+		}
+		c := cfg
+		c.Rule = rc
+		if err := prepare(&c); err != nil {
+			return fmt.Errorf("rules[%d]: %w", j, err)
+		}
+		specs[j] = laneSpec{trial: trial, rule: rc}
+	}
+	if len(rules) == 0 {
+		return nil
+	}
+	cfg.Rule = rules[0]
+	if err := prepare(&cfg); err != nil {
+		return err
+	}
+	return runBatches(ctx, cfg, specs, res, true, nil)
+}
+
+// laneSpec is what one lane runs: a trial index and a rule configuration.
+type laneSpec struct {
+	trial uint64
+	rule  rule.Config
+}
+
+// runBatches runs the lanes in batches of Width; shared marks lanes that
+// all run the same trial and so can share its input draw.
+func runBatches(ctx context.Context, cfg learn.Config, specs []laneSpec, res []learn.Result, shared bool, observe observer) error {
+	for start := 0; start < len(specs); start += Width {
+		end := min(start+Width, len(specs))
+		b, err := newBatch(cfg, specs[start:end], res[start:end])
 		if err != nil {
 			return err
 		}
-		b.observe = observe
+		b.shared, b.observe = shared, observe
 		if err := b.run(ctx); err != nil {
 			return err
 		}
@@ -73,6 +122,7 @@ type batch struct {
 	cfg          learn.Config
 	active       int // lanes holding a trial; the others stay at zero
 	trials       []uint64
+	shared       bool // all lanes run the same trial: one input draw per bin
 	res          []learn.Result
 	pass         pass
 	kernel       func(*pass)
@@ -84,7 +134,6 @@ type batch struct {
 	rates        []float64 // r̂: silent afferents at the rule's SilentRate
 	q            float64   // c_ε ε0² Σ r̂ (Eqn 36)
 	cEps         float64
-	score        float64 // 1, or 1/β under the authors' convention
 	teacherBound float64 // ≥ φ(V) dt for every V
 	engine       *fisher.Engine
 	obj          []*learn.Objective
@@ -92,27 +141,32 @@ type batch struct {
 	observe      observer  // test hook, may be nil
 }
 
-// lane is a trial's scalar state besides its weights and traces.
+// lane is a lane's rule and scalar state besides its weights and traces.
 type lane struct {
+	rule   rule.Config
+	score  float64 // 1, or 1/β under the authors' convention
 	cache  *fisher.Cache
 	coeffs fisher.Coefficients
-	step   rule.Step
 }
 
-func newBatch(cfg learn.Config, trials []uint64, res []learn.Result) (*batch, error) {
+func newBatch(cfg learn.Config, specs []laneSpec, res []learn.Result) (*batch, error) {
 	n := len(cfg.Rates)
-	b := &batch{cfg: cfg, active: len(trials), trials: trials, res: res, kernel: selectKernel(),
-		cEps: cfg.Kernel.CEps(), score: 1, record: make([]float64, n)}
+	b := &batch{cfg: cfg, active: len(specs), res: res, kernel: selectKernel(),
+		cEps: cfg.Kernel.CEps(), record: make([]float64, n)}
 	var err error
 	if b.gen, err = counter.NewPoisson(cfg.Rates, cfg.Kernel.Dt); err != nil {
 		return nil, err
 	}
-	if err := b.setRule(); err != nil {
-		return nil, err
+	b.setRates(specs[0].rule.SilentRate)
+	for l, sp := range specs {
+		b.trials = append(b.trials, sp.trial)
+		if err := b.setRule(l, sp.rule); err != nil {
+			return nil, err
+		}
 	}
 	b.setPass()
 	b.setTeacherBound()
-	for l, tr := range trials {
+	for l, tr := range b.trials {
 		b.inputKey[l] = counter.NewKey(cfg.Seed, tr, seed.Inputs)
 		b.teachKey[l] = counter.NewKey(cfg.Seed, tr, seed.Teacher)
 		if err := b.allocate(&res[l]); err != nil {
@@ -122,39 +176,45 @@ func newBatch(cfg learn.Config, trials []uint64, res []learn.Result) (*batch, er
 	return b, b.prepareObjectives()
 }
 
-// setRule prepares the rule's constants, the Fisher engine and one
-// coefficient cache per lane (a cache's patches depend on its trial's
-// history, so lanes never share one).
-func (b *batch) setRule() error {
-	rc := b.cfg.Rule
+// setRates sets r̂ (silent afferents at the rules' silent rate) and
+// q = c_ε ε0² Σ r̂ (Eqn 36; InputStatistics' third result needs only r̂).
+func (b *batch) setRates(silent float64) {
+	b.rates = make([]float64, len(b.cfg.Rates))
+	for i, r := range b.cfg.Rates {
+		if r == 0 {
+			r = silent
+		}
+		b.rates[i] = r
+	}
+	_, _, b.q = fisher.InputStatistics(b.cfg.Kernel, b.rates, b.rates)
+}
+
+// setRule prepares lane l's rule: its score convention, the shared Fisher
+// engine and the lane's own coefficient cache (a cache's patches depend on
+// its trial's history, so lanes never share one).
+func (b *batch) setRule(l int, rc rule.Config) error {
+	ln := &b.lanes[l]
+	ln.rule, ln.score = rc, 1
 	if rc.LR == rule.Authors {
 		s, ok := b.cfg.Transfer.(neuron.Sigmoid)
 		if !ok {
 			return fmt.Errorf("lr_convention \"authors\" is only defined for the sigmoid transfer function")
 		}
-		b.score = 1 / s.Beta
+		ln.score = 1 / s.Beta
 	}
-	b.rates = make([]float64, len(b.cfg.Rates))
-	for i, r := range b.cfg.Rates {
-		if r == 0 {
-			r = rc.SilentRate
-		}
-		b.rates[i] = r
-	}
-	_, _, b.q = fisher.InputStatistics(b.cfg.Kernel, b.rates, b.rates)
 	if rc.Kind == rule.Euclidean {
 		return nil
 	}
 	var err error
-	if b.engine, err = fisher.NewEngine(b.cfg.Transfer); err != nil {
-		return err
-	}
-	for l := 0; l < b.active && rc.CoefficientTol > 0; l++ {
-		if b.lanes[l].cache, err = fisher.NewCache(b.engine, rc.CoefficientTol); err != nil {
+	if b.engine == nil {
+		if b.engine, err = fisher.NewEngine(b.cfg.Transfer); err != nil {
 			return err
 		}
 	}
-	return nil
+	if rc.CoefficientTol > 0 {
+		ln.cache, err = fisher.NewCache(b.engine, rc.CoefficientTol)
+	}
+	return err
 }
 
 func (b *batch) allocate(r *learn.Result) error {
@@ -187,7 +247,11 @@ func (b *batch) allocate(r *learn.Result) error {
 func (b *batch) prepareObjectives() error {
 	c, n := b.cfg, len(b.cfg.Rates)
 	teacherRate := func(x []float64) float64 { return c.Transfer.Phi(dot(c.Teacher.Weights, x)) }
-	for _, tr := range b.trials {
+	for j, tr := range b.trials {
+		if b.shared && j > 0 {
+			b.obj = append(b.obj, b.obj[0]) // same trial, same test set
+			continue
+		}
 		samples := make([]float64, c.TestSamples*n)
 		if err := input.SampleUSPs(samples, c.Kernel, c.Rates, c.TestBins, seed.Stream(c.Seed, tr, seed.TestSet)); err != nil {
 			return err

@@ -42,11 +42,10 @@ func advanceQuad(a *pass, off int) {
 	v, sx, vt, sw, wr, w2r := zero, zero, zero, zero, zero, zero
 	n := a.n
 	ws, ps, ss, xs := a.w[:n*Width], a.p[:n*Width], a.s[:n*Width], a.x[:n*Width]
-	home, rates, teacher := a.homGain[:n], a.rates[:n], a.teacher[:n]
+	home, rates, teacher := a.homGain[:n*Width], a.rates[:n], a.teacher[:n]
 	for i := 0; i < n; i++ {
 		o := i*Width + off
-		w, x := loadQuad(ws, o), loadQuad(xs, o)
-		h := archsimd.BroadcastFloat64x4(home[i])
+		w, x, h := loadQuad(ws, o), loadQuad(xs, o), loadQuad(home, o)
 		r := archsimd.BroadcastFloat64x4(rates[i])
 		t := archsimd.BroadcastFloat64x4(teacher[i])
 		wi := w.Add(g.Mul(h.Mul(x).Sub(gu).Add(gw.Mul(w))))
@@ -85,11 +84,10 @@ func advanceAVX512(a *pass) {
 	v, sx, vt, sw, wr, w2r := zero, zero, zero, zero, zero, zero
 	n := a.n
 	ws, ps, ss, xs := a.w[:n*Width], a.p[:n*Width], a.s[:n*Width], a.x[:n*Width]
-	home, rates, teacher := a.homGain[:n], a.rates[:n], a.teacher[:n]
+	home, rates, teacher := a.homGain[:n*Width], a.rates[:n], a.teacher[:n]
 	for i := 0; i < n; i++ {
 		o := i * Width
-		w, x := load(ws, o), load(xs, o)
-		h := archsimd.BroadcastFloat64x8(home[i])
+		w, x, h := load(ws, o), load(xs, o), load(home, o)
 		r := archsimd.BroadcastFloat64x8(rates[i])
 		t := archsimd.BroadcastFloat64x8(teacher[i])
 		wi := w.Add(g.Mul(h.Mul(x).Sub(gu).Add(gw.Mul(w))))

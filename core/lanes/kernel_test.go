@@ -24,7 +24,7 @@ func randomPass(n int, seed uint64) *pass {
 		return s
 	}
 	a.w, a.p, a.s, a.x = fill(n*Width, 0.1), fill(n*Width, 3), fill(n*Width, 2), fill(n*Width, 50)
-	a.homGain, a.rates, a.teacher = fill(n, 0.003), fill(n, 60), fill(n, 0.1)
+	a.homGain, a.rates, a.teacher = fill(n*Width, 0.003), fill(n, 60), fill(n, 0.1)
 	for l := range Width {
 		a.g[l], a.gu[l], a.gw[l] = 1e-3*(rng.Float64()-0.5), rng.Float64()*0.02, rng.NormFloat64()
 	}

@@ -12,7 +12,8 @@ import (
 type pass struct {
 	n                          int
 	w, p, s, x                 []float64 // weights, the two traces, USPs x^ε
-	homGain, rates, teacher    []float64 // per afferent: c_ε/r̂ (1 for Euclidean), r̂, w*
+	homGain                    []float64 // per afferent and lane: c_ε/r̂ (1 for Euclidean)
+	rates, teacher             []float64 // per afferent: r̂, w*
 	decayM, decayS, gain       float64   // trace recursion (package input's Traces)
 	g, gu, gw                  [Width]float64
 	v, sumX, vt, sumW, wr, w2r [Width]float64
@@ -25,11 +26,13 @@ func (b *batch) setPass() {
 	p := &b.pass
 	p.n = n
 	p.w, p.p, p.s, p.x = make([]float64, n*Width), make([]float64, n*Width), make([]float64, n*Width), make([]float64, n*Width)
-	p.homGain, p.rates, p.teacher = make([]float64, n), b.rates, c.Teacher.Weights
+	p.homGain, p.rates, p.teacher = make([]float64, n*Width), b.rates, c.Teacher.Weights
 	for i := range n {
-		p.homGain[i] = 1
-		if c.Rule.Kind != rule.Euclidean {
-			p.homGain[i] = b.cEps / b.rates[i]
+		for l := range Width {
+			p.homGain[i*Width+l] = 1
+			if l < b.active && b.lanes[l].rule.Kind != rule.Euclidean {
+				p.homGain[i*Width+l] = b.cEps / b.rates[i]
+			}
 		}
 		for l := 0; l < b.active; l++ {
 			p.w[i*Width+l] = c.W0[i]
@@ -59,11 +62,11 @@ func advanceLane(a *pass, l int) {
 	dm, ds, gain := a.decayM, a.decayS, a.gain
 	n := a.n
 	w, p, s, x := a.w[:n*Width], a.p[:n*Width], a.s[:n*Width], a.x[:n*Width]
-	home, rates, teacher := a.homGain[:n], a.rates[:n], a.teacher[:n]
+	home, rates, teacher := a.homGain[:n*Width], a.rates[:n], a.teacher[:n]
 	var v, sx, vt, sw, wr, w2r float64
 	for i := 0; i < n; i++ {
 		o := i*Width + l
-		wi := w[o] + g*(home[i]*x[o]-gu+gw*w[o])
+		wi := w[o] + g*(home[o]*x[o]-gu+gw*w[o])
 		w[o] = wi
 		sw += wi
 		wr += wi * rates[i]
@@ -86,9 +89,10 @@ func flushUpdate(a *pass) {
 		o := i * Width
 		w := (*[Width]float64)(a.w[o : o+Width])
 		x := (*[Width]float64)(a.x[o : o+Width])
-		h, r := a.homGain[i], a.rates[i]
+		h := (*[Width]float64)(a.homGain[o : o+Width])
+		r := a.rates[i]
 		for l := range Width {
-			wi := w[l] + a.g[l]*(h*x[l]-a.gu[l]+a.gw[l]*w[l])
+			wi := w[l] + a.g[l]*(h[l]*x[l]-a.gu[l]+a.gw[l]*w[l])
 			w[l] = wi
 			sw[l] += wi
 			wr[l] += wi * r

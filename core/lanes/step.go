@@ -40,7 +40,9 @@ func (b *batch) flush(k int) error {
 func (b *batch) addSpikes(k int) {
 	p := &b.pass
 	for l := 0; l < b.active; l++ {
-		b.spikes = b.gen.Spikes(b.spikes, b.inputKey[l], uint64(k))
+		if !b.shared || l == 0 {
+			b.spikes = b.gen.Spikes(b.spikes, b.inputKey[l], uint64(k))
+		}
 		for _, i := range b.spikes {
 			p.p[int(i)*Width+l]++
 			p.s[int(i)*Width+l]++
@@ -77,7 +79,7 @@ func (b *batch) setTeacherBound() {
 // the error factor, the coefficients when due and γ_u, γ_w) and stages its
 // update in the pass.
 func (b *batch) scalars(l, k int) error {
-	p, c := &b.pass, b.cfg
+	p, c, rc := &b.pass, b.cfg, b.lanes[l].rule
 	v := p.v[l]
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return fmt.Errorf("membrane potential V became %v", v)
@@ -90,12 +92,12 @@ func (b *batch) scalars(l, k int) error {
 		b.observe(b.trials[l], k, nil, y)
 	}
 	st := rule.Step{V: v, SumX: p.sumX[l], Phi: c.Transfer.Phi(v)}
-	st.Error = (y - st.Phi*c.Kernel.Dt) * c.Transfer.ScoreFactor(v) * b.score
+	st.Error = (y - st.Phi*c.Kernel.Dt) * c.Transfer.ScoreFactor(v) * b.lanes[l].score
 	if c.TraceEvery > 0 && k%c.TraceEvery == 0 {
 		b.res[l].Voltage[k/c.TraceEvery], b.res[l].Rate[k/c.TraceEvery] = v, st.Phi
 	}
-	if c.Rule.Kind == rule.Euclidean {
-		p.g[l] = c.Rule.Eta * st.Error
+	if rc.Kind == rule.Euclidean {
+		p.g[l] = rc.Eta * st.Error
 		return nil
 	}
 	if err := b.refresh(l, k); err != nil {
@@ -103,12 +105,12 @@ func (b *batch) scalars(l, k int) error {
 	}
 	co := &b.lanes[l].coeffs
 	eps0 := c.Kernel.Eps0
-	if c.Rule.Kind == rule.Natural {
+	if rc.Kind == rule.Natural {
 		p.gu[l], p.gw[l] = co.GammaU(st.SumX, v, b.cEps, eps0), co.GammaW(st.SumX, v, b.cEps, eps0)
 	} else {
-		p.gu[l], p.gw[l] = b.cEps*c.Rule.CU, c.Rule.CW*v
+		p.gu[l], p.gw[l] = b.cEps*rc.CU, rc.CW*v
 	}
-	p.g[l] = c.Rule.Eta * st.Error * co.GammaS
+	p.g[l] = rc.Eta * st.Error * co.GammaS
 	return nil
 }
 
@@ -116,7 +118,8 @@ func (b *batch) scalars(l, k int) error {
 // schedule says so, from μ_V = ε0 Σ w r̂ and σ_V² = Σ w² r̂ / c_ε of the
 // current weights (text after Eqn 79) — at bin 0 from W0.
 func (b *batch) refresh(l, k int) error {
-	rc := b.cfg.Rule
+	ln := &b.lanes[l]
+	rc := ln.rule
 	if !(k == 0 || (rc.Refresh > 0 && k%rc.Refresh == 0)) {
 		return nil
 	}
@@ -126,7 +129,6 @@ func (b *batch) refresh(l, k int) error {
 	} else {
 		mu, variance = b.cfg.Kernel.Eps0*b.pass.wr[l], b.pass.w2r[l]/b.cEps
 	}
-	ln := &b.lanes[l]
 	var err error
 	switch {
 	case rc.Kind == rule.Approximate:
