@@ -57,29 +57,48 @@
 // (dendritic or general parametrizations, Poisson or replayed teachers,
 // replayed inputs, the input pool, the alpha kernel) is left to learn.Run.
 //
+// # Shared inputs
+//
+// RunShared runs up to Width rule configurations (rules, η factors,
+// coefficient settings) of one trial in the lanes of a batch: the trial's
+// input spikes are drawn once per bin for all of them. Each result is
+// bit-identical to Run of that configuration (TestSharedEqualsSeparate).
+//
 // # Measured
 //
-// One run on the 2-core development machine under heavy load from other
-// processes (absolute numbers are about twice an idle machine's; compare
-// within a run), n = 100, Fig 3F setting, 20-s trials including setup,
-// CPU time of the running thread per trial and bin:
+// The 2-core development machine was under heavy load from other processes
+// (load average 11–13): absolute numbers are 2–3 times an idle machine's
+// and vary by ±30 % between runs; compare within a run. n = 100, Fig 3F
+// setting, 20-s trials including setup, CPU time of the running thread per
+// trial and bin (for RunShared: per configuration and bin):
 //
-//	GOEXPERIMENT=simd go test -run XXX -bench 'TrialBin|Kernel' -benchtime 2x ./core/lanes/
-//	NATSPIKE_KERNEL=generic go test -run XXX -bench 'TrialBin/.*/^lanes$' -benchtime 2x ./core/lanes/
+//	GOEXPERIMENT=simd go test -run XXX -bench TrialBin -benchtime 2x ./core/lanes/   (AVX2 kernel)
+//	go test -run XXX -bench TrialBin -benchtime 2x ./core/lanes/                     (generic kernel)
 //
-//	                       lanes AVX2   lanes generic   learn.Run dense   learn.Run events+cache
-//	euclidean                 489            643              611                 331
-//	natural (cache 1e−9)      777            864             3750 (exact)         502
-//	approximate (cache 1e−9)  505            714             3058 (exact)         380
-//	natural, exact coeffs    3356              —             3750                   —
+//	                         AVX2 run:                      generic run:
+//	                         lanes  learn.Run  learn.Run    lanes  learn.Run  learn.Run
+//	                                dense      events+cache        dense      events+cache
+//	euclidean                 382     611        341         595     450        281
+//	natural (cache 1e−9)      647    3345        497         830    3086        539
+//	approximate (cache 1e−9)  410    2788        367         667    2929        357
+//	natural, exact coeffs    3613    3345          —        3202    3086          —
+//	natural, 8 η shared       459       —          —         814       —          —
 //
-// The kernel alone (BenchmarkKernel): 1.65 CPU-ns per synapse-step with
-// AVX2, 4.8 generic. Per lane and bin the input draw costs 86 CPU-ns
-// (BenchmarkPoissonBin) and the scalars 68 / 265 / 159 CPU-ns for the
-// Euclidean / natural / approximate rule with the coefficient cache
-// (BenchmarkScalars), dominated by the cache's Chebyshev sums. So at
-// n = 100 the lanes engine is 4.8× (natural) and 6× (approximate) faster
-// than learn.Run's default dense exact evaluation, but not yet faster than
-// its event-driven form: the dense O(n) sweep and the per-lane
-// coefficients remain. What is left is listed in the report of issue 12.
+// learn.Run dense uses exact coefficients (its default). Ratios: against
+// learn.Run's default the lanes engine is 5.2× (natural) and 6.8×
+// (approximate) faster with AVX2, 3.7× and 4.4× with the generic kernel;
+// against learn.Run event-driven with the same cache it is 0.77× and 0.90×
+// (AVX2), 0.65× and 0.54× (generic), i.e. still slower. Components
+// (GOEXPERIMENT=simd go test -run XXX -bench 'Kernel|PoissonBin|Scalars'
+// -benchtime 200000x ./core/lanes/): the kernel takes 2.2 CPU-ns per
+// synapse-step with AVX2 and 5.1 generic; per lane and bin the input draw
+// takes 84 CPU-ns and the scalars 73 / 311 / 229 (Euclidean / natural /
+// approximate with the cache), dominated by the cache's Chebyshev sums.
+//
+// What stands between this and the issue's targets: the per-lane
+// coefficient evaluation (a Taylor layer over the cache's patches with a
+// rigorous remainder bound, in package fisher), the O(n) dense sweep (an
+// event-driven lanes form, as rule.Events for one trial), the per-lane
+// input draw and teacher uniform (vectorizing Mix across lanes needs
+// 64-bit multiplies, AVX-512DQ) and one exponential for φ and φ'/φ.
 package lanes
