@@ -38,10 +38,28 @@ func Mix(x uint64) uint64 {
 // independent half b, separates streams whose Weyl sequences overlap.
 func (k Key) Uint64(c uint64) uint64 { return Mix(Mix(c*golden+k.a) ^ k.b) }
 
-// Float64 returns a uniform number in [0, 1) at position c: the top 53 bits
+// Float64 returns a uniform number in [0, 1) at position c: the low 53 bits
 // of Uint64(c) times 2^−53, so every multiple of 2^−53 in [0, 1) is equally
-// likely.
-func (k Key) Float64(c uint64) float64 { return float64(k.Uint64(c)>>11) * 0x1p-53 }
+// likely. It is the math/rand/v2 convention, so rand.New(k.Stream(c)).Float64()
+// returns Float64(c), Float64(c+1), ….
+func (k Key) Float64(c uint64) float64 { return float64(k.Uint64(c)<<11>>11) * 0x1p-53 }
+
+// Stream is a math/rand/v2 Source that returns the values of a Key at
+// positions c, c+1, …, for code that takes a *rand.Rand.
+type Stream struct {
+	key Key
+	pos uint64
+}
+
+// Stream returns the Source of k starting at position c.
+func (k Key) Stream(c uint64) *Stream { return &Stream{key: k, pos: c} }
+
+// Uint64 returns the value at the current position and advances.
+func (s *Stream) Uint64() uint64 {
+	v := s.key.Uint64(s.pos)
+	s.pos++
+	return v
+}
 
 // Below returns an integer in [0, m) at position c: the high word of
 // Uint64(c)·m (Lemire's multiply-shift). Each value has probability within

@@ -2,6 +2,7 @@ package counter
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -155,6 +156,18 @@ func TestPureFunction(t *testing.T) {
 	for c := len(fwd) - 1; c >= 0; c-- {
 		if NewKey(9, 9, seed.Inputs).Uint64(uint64(c)) != fwd[c] {
 			t.Fatalf("position %d differs when evaluated backwards", c)
+		}
+	}
+}
+
+// TestStreamMatchesPositions: a *rand.Rand over Key.Stream draws exactly
+// Float64 at successive positions.
+func TestStreamMatchesPositions(t *testing.T) {
+	k := NewKey(3, 1, seed.Teacher)
+	r := rand.New(k.Stream(100))
+	for c := uint64(100); c < 1100; c++ {
+		if got, want := r.Float64(), k.Float64(c); got != want {
+			t.Fatalf("position %d: rand.Float64 %v, Key.Float64 %v", c, got, want)
 		}
 	}
 }

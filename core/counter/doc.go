@@ -7,8 +7,9 @@
 // A stream is a Key made from (root, trial, purpose) with NewKey; its value
 // at position c is Key.Uint64(c) = Mix(Mix(c·γ + a) ⊕ b), where Mix is the
 // SplitMix64 finaliser, γ = 2^64/φ its Weyl increment and (a, b) the key's
-// halves. Float64 maps the top 53 bits to [0, 1); Below maps a value to
-// [0, m) by multiply-shift. The caller lays out positions: a purpose's
+// halves. Float64 maps the low 53 bits to [0, 1) (math/rand/v2's
+// convention, so that rand.New(key.Stream(c)) draws the same numbers);
+// Below maps a value to [0, m) by multiply-shift. The caller lays out positions: a purpose's
 // draws must use distinct counters (package lanes documents its layout).
 //
 // Statistics (counter_test.go, fixed seeds, tolerances stated there): over
@@ -28,4 +29,8 @@
 // totals against Binomial(m, r·dt) below its 1−10^−6 quantile, all 1500
 // cross-afferent correlations and the lag 1 … 8 autocorrelations below
 // 5/√bins, and the CDF table within 1e−15 of 256-bit sums.
+//
+// Source adapts Poisson to input.Source and Key.Stream to rand.Source, so
+// that the scalar engine can draw exactly the inputs and teacher uniforms
+// of package lanes.
 package counter
