@@ -44,8 +44,10 @@ type group struct {
 	swaps   []int32 // positions swapped during the current draw
 }
 
-// MaxAfferents bounds n so that a bin's counters fit the layout.
-const MaxAfferents = 1 << 24
+// MaxAfferents bounds n so that the counters of 2^40 bins (the longest
+// trial learn.Config allows) stay below 2^63: a bin reserves at most 2n
+// positions.
+const MaxAfferents = 1 << 22
 
 // NewPoisson validates the rates (input.ValidateRates) and tabulates each
 // group's Binomial CDF.
