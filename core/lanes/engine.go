@@ -24,7 +24,9 @@ const checkInterval = 256
 // other trials. It returns ctx.Err() if the context is cancelled, an error
 // wrapping ErrUnsupported if Supports(cfg) fails, and an error wrapping
 // learn.ErrDiverged naming the trial, the time and the quantity if learning
-// produces a non-finite or diverging value.
+// produces a non-finite or diverging value. cfg.Progress, if set, is called
+// from the running goroutine with the number of trial-bins (bins times
+// trials of the batch) completed since its previous call.
 func Run(ctx context.Context, cfg learn.Config, trials []uint64, res []learn.Result) error {
 	return run(ctx, cfg, trials, res, nil)
 }
@@ -95,7 +97,7 @@ func runBatches(ctx context.Context, cfg learn.Config, specs []laneSpec, res []l
 		if err != nil {
 			return err
 		}
-		b.shared, b.observe = shared, observe
+		b.shared, b.observe, b.first = shared, observe, start
 		if err := b.run(ctx); err != nil {
 			return err
 		}
@@ -123,6 +125,7 @@ type batch struct {
 	active       int // lanes holding a trial; the others stay at zero
 	trials       []uint64
 	shared       bool // all lanes run the same trial: one input draw per bin
+	first        int  // index of lane 0 in the caller's list
 	res          []learn.Result
 	pass         pass
 	kernel       func(*pass)
@@ -339,8 +342,13 @@ func (b *batch) laneWeights(dst []float64, l int) {
 	}
 }
 
-// diverged wraps err for the trial in lane l at bin k.
+// diverged wraps err for the trial (or, sharing inputs, the rule) in lane
+// l at bin k.
 func (b *batch) diverged(l, k int, err error) error {
-	return fmt.Errorf("%w in trial %d at t = %.6g s (bin %d): %w", learn.ErrDiverged, b.trials[l],
+	what := fmt.Sprintf("trial %d", b.trials[l])
+	if b.shared {
+		what = fmt.Sprintf("rules[%d] (%v, eta = %v)", b.first+l, b.lanes[l].rule.Kind, b.lanes[l].rule.Eta)
+	}
+	return fmt.Errorf("%w in %s at t = %.6g s (bin %d): %w", learn.ErrDiverged, what,
 		float64(k)*b.cfg.Kernel.Dt, k, err)
 }

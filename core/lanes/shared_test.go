@@ -2,6 +2,7 @@ package lanes
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -74,5 +75,14 @@ func TestSharedRejects(t *testing.T) {
 	}
 	if err := RunShared(context.Background(), cfg, 0, rules, make([]learn.Result, 1)); err == nil {
 		t.Error("result count mismatch accepted")
+	}
+}
+
+func TestSharedDivergenceNamesRule(t *testing.T) {
+	cfg := fig3Config(rule.Euclidean, 1, 1, 10)
+	rules := []rule.Config{rule.DefaultConfig(rule.Euclidean, 1e-4), rule.DefaultConfig(rule.Euclidean, 1e6)}
+	err := RunShared(context.Background(), cfg, 0, rules, make([]learn.Result, 2))
+	if !errors.Is(err, learn.ErrDiverged) || !strings.Contains(err.Error(), "rules[1]") {
+		t.Fatalf("error %v, want ErrDiverged naming rules[1]", err)
 	}
 }
