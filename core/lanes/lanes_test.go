@@ -276,3 +276,15 @@ func TestTeacherShortcutIsExact(t *testing.T) {
 	}
 	t.Logf("%v teacher spikes in %d bins", spikes, 3*cfg.Bins())
 }
+
+func TestProgressCountsTrialBins(t *testing.T) {
+	cfg := fig3Config(rule.Euclidean, 1e-3, 0.7, 5)
+	total := 0
+	cfg.Progress = func(bins int) { total += bins }
+	if err := Run(context.Background(), cfg, []uint64{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, make([]learn.Result, 10)); err != nil {
+		t.Fatal(err)
+	}
+	if want := 10 * cfg.Bins(); total != want {
+		t.Fatalf("progress reported %d trial-bins, want %d", total, want)
+	}
+}
