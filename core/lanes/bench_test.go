@@ -28,8 +28,8 @@ var benchEngines = []struct {
 	{"scalar-events+cache", false, true, 1e-9},
 }
 
-// BenchmarkTrialBin measures whole 20-s Fig 3F trials (n = 100, setup
-// included, objective on a 1-sample test set) and reports the calling
+// BenchmarkTrialBin measures whole 20-s Fig 3F trials (n = 100 and 1000,
+// setup included, objective on a 1-sample test set) and reports the calling
 // thread's CPU time per trial and bin. The lanes engine runs 8 trials per
 // batch.
 func BenchmarkTrialBin(b *testing.B) {
@@ -38,16 +38,18 @@ func BenchmarkTrialBin(b *testing.B) {
 			if kind == rule.Euclidean && eng.tol == 0 && eng.lanes {
 				continue // no coefficients: same as "lanes"
 			}
-			b.Run(fmt.Sprintf("%v/%s/n=100", kind, eng.name), func(b *testing.B) {
-				cfg := fig3Config(kind, benchEta[kind], 20, 100)
-				cfg.RecordEvery, cfg.TestSamples, cfg.TestBins = 0, 1, 1
-				cfg.EventDriven, cfg.Rule.CoefficientTol = eng.events, eng.tol
-				if eng.lanes {
-					benchmarkLanes(b, cfg)
-				} else {
-					benchmarkScalar(b, cfg)
-				}
-			})
+			for _, n := range []int{100, 1000} {
+				b.Run(fmt.Sprintf("%v/%s/n=%d", kind, eng.name, n), func(b *testing.B) {
+					cfg := fig3Config(kind, benchEta[kind]*100/float64(n), 20, n)
+					cfg.RecordEvery, cfg.TestSamples, cfg.TestBins = 0, 1, 1
+					cfg.EventDriven, cfg.Rule.CoefficientTol = eng.events, eng.tol
+					if eng.lanes {
+						benchmarkLanes(b, cfg)
+					} else {
+						benchmarkScalar(b, cfg)
+					}
+				})
+			}
 		}
 	}
 }

@@ -338,7 +338,7 @@ func (b *batch) recordAll(j int) {
 // laneWeights copies lane l's weights into dst.
 func (b *batch) laneWeights(dst []float64, l int) {
 	for i := range dst {
-		dst[i] = b.pass.w[i*Width+l]
+		dst[i] = b.pass.blocks[i].w[l]
 	}
 }
 

@@ -28,87 +28,81 @@ func advanceAVX2(a *pass) {
 	archsimd.ClearAVXUpperBits()
 }
 
-func loadQuad(s []float64, o int) archsimd.Float64x4 {
-	return archsimd.LoadFloat64x4((*[4]float64)(s[o : o+4]))
-}
-
-func storeQuad(v archsimd.Float64x4, s []float64, o int) { v.Store((*[4]float64)(s[o : o+4])) }
+// quad returns lanes off … off+3 of v (off is 0 or 4).
+func quad(v *[Width]float64, off int) *[4]float64 { return (*[4]float64)(v[off : off+4]) }
 
 func advanceQuad(a *pass, off int) {
-	g, gu, gw := loadQuad(a.g[:], off), loadQuad(a.gu[:], off), loadQuad(a.gw[:], off)
+	load := func(v *[Width]float64) archsimd.Float64x4 { return archsimd.LoadFloat64x4(quad(v, off)) }
+	g, gu, gw := load(&a.g), load(&a.gu), load(&a.gw)
 	dm, ds := archsimd.BroadcastFloat64x4(a.decayM), archsimd.BroadcastFloat64x4(a.decayS)
 	gain := archsimd.BroadcastFloat64x4(a.gain)
 	zero := archsimd.BroadcastFloat64x4(0)
 	v, sx, vt, sw, wr, w2r := zero, zero, zero, zero, zero, zero
-	n := a.n
-	ws, ps, ss, xs := a.w[:n*Width], a.p[:n*Width], a.s[:n*Width], a.x[:n*Width]
-	home, rates, teacher := a.homGain[:n*Width], a.rates[:n], a.teacher[:n]
-	for i := 0; i < n; i++ {
-		o := i*Width + off
-		w, x, h := loadQuad(ws, o), loadQuad(xs, o), loadQuad(home, o)
+	blocks := a.blocks
+	rates, teacher := a.rates[:len(blocks)], a.teacher[:len(blocks)]
+	for i := range blocks {
+		blk := &blocks[i]
+		w, x, h := load(&blk.w), load(&blk.x), load(&blk.h)
 		r := archsimd.BroadcastFloat64x4(rates[i])
 		t := archsimd.BroadcastFloat64x4(teacher[i])
 		wi := w.Add(g.Mul(h.Mul(x).Sub(gu).Add(gw.Mul(w))))
-		storeQuad(wi, ws, o)
+		wi.Store(quad(&blk.w, off))
 		sw = sw.Add(wi)
 		wr = wr.Add(wi.Mul(r))
 		w2r = w2r.Add(wi.Mul(wi).Mul(r))
-		pi, si := loadQuad(ps, o).Mul(dm), loadQuad(ss, o).Mul(ds)
+		pi, si := load(&blk.p).Mul(dm), load(&blk.s).Mul(ds)
 		xi := gain.Mul(pi.Sub(si))
-		storeQuad(pi, ps, o)
-		storeQuad(si, ss, o)
-		storeQuad(xi, xs, o)
+		pi.Store(quad(&blk.p, off))
+		si.Store(quad(&blk.s, off))
+		xi.Store(quad(&blk.x, off))
 		v = v.Add(wi.Mul(xi))
 		sx = sx.Add(xi)
 		vt = vt.Add(t.Mul(xi))
 	}
-	storeQuad(v, a.v[:], off)
-	storeQuad(sx, a.sumX[:], off)
-	storeQuad(vt, a.vt[:], off)
-	storeQuad(sw, a.sumW[:], off)
-	storeQuad(wr, a.wr[:], off)
-	storeQuad(w2r, a.w2r[:], off)
+	v.Store(quad(&a.v, off))
+	sx.Store(quad(&a.sumX, off))
+	vt.Store(quad(&a.vt, off))
+	sw.Store(quad(&a.sumW, off))
+	wr.Store(quad(&a.wr, off))
+	w2r.Store(quad(&a.w2r, off))
 }
 
 // advanceAVX512 is advanceGeneric with all 8 lanes in one 512-bit
-// register; same operations and order, bit-identical.
+// register; same operations and order, bit-identical. (The loop repeats
+// advanceQuad's with the 8-lane type: the vector types share no interface
+// that generic code could use without losing the intrinsics.)
 func advanceAVX512(a *pass) {
-	load := func(s []float64, o int) archsimd.Float64x8 {
-		return archsimd.LoadFloat64x8((*[8]float64)(s[o : o+8]))
-	}
-	store := func(v archsimd.Float64x8, s []float64, o int) { v.Store((*[8]float64)(s[o : o+8])) }
-	g, gu, gw := load(a.g[:], 0), load(a.gu[:], 0), load(a.gw[:], 0)
+	g, gu, gw := archsimd.LoadFloat64x8(&a.g), archsimd.LoadFloat64x8(&a.gu), archsimd.LoadFloat64x8(&a.gw)
 	dm, ds := archsimd.BroadcastFloat64x8(a.decayM), archsimd.BroadcastFloat64x8(a.decayS)
 	gain := archsimd.BroadcastFloat64x8(a.gain)
 	zero := archsimd.BroadcastFloat64x8(0)
 	v, sx, vt, sw, wr, w2r := zero, zero, zero, zero, zero, zero
-	n := a.n
-	ws, ps, ss, xs := a.w[:n*Width], a.p[:n*Width], a.s[:n*Width], a.x[:n*Width]
-	home, rates, teacher := a.homGain[:n*Width], a.rates[:n], a.teacher[:n]
-	for i := 0; i < n; i++ {
-		o := i * Width
-		w, x, h := load(ws, o), load(xs, o), load(home, o)
+	blocks := a.blocks
+	rates, teacher := a.rates[:len(blocks)], a.teacher[:len(blocks)]
+	for i := range blocks {
+		blk := &blocks[i]
+		w, x, h := archsimd.LoadFloat64x8(&blk.w), archsimd.LoadFloat64x8(&blk.x), archsimd.LoadFloat64x8(&blk.h)
 		r := archsimd.BroadcastFloat64x8(rates[i])
 		t := archsimd.BroadcastFloat64x8(teacher[i])
 		wi := w.Add(g.Mul(h.Mul(x).Sub(gu).Add(gw.Mul(w))))
-		store(wi, ws, o)
+		wi.Store(&blk.w)
 		sw = sw.Add(wi)
 		wr = wr.Add(wi.Mul(r))
 		w2r = w2r.Add(wi.Mul(wi).Mul(r))
-		pi, si := load(ps, o).Mul(dm), load(ss, o).Mul(ds)
+		pi, si := archsimd.LoadFloat64x8(&blk.p).Mul(dm), archsimd.LoadFloat64x8(&blk.s).Mul(ds)
 		xi := gain.Mul(pi.Sub(si))
-		store(pi, ps, o)
-		store(si, ss, o)
-		store(xi, xs, o)
+		pi.Store(&blk.p)
+		si.Store(&blk.s)
+		xi.Store(&blk.x)
 		v = v.Add(wi.Mul(xi))
 		sx = sx.Add(xi)
 		vt = vt.Add(t.Mul(xi))
 	}
-	store(v, a.v[:], 0)
-	store(sx, a.sumX[:], 0)
-	store(vt, a.vt[:], 0)
-	store(sw, a.sumW[:], 0)
-	store(wr, a.wr[:], 0)
-	store(w2r, a.w2r[:], 0)
+	v.Store(&a.v)
+	sx.Store(&a.sumX)
+	vt.Store(&a.vt)
+	sw.Store(&a.sumW)
+	wr.Store(&a.wr)
+	w2r.Store(&a.w2r)
 	archsimd.ClearAVXUpperBits()
 }

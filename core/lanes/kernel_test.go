@@ -2,6 +2,7 @@ package lanes
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -15,16 +16,15 @@ import (
 // update (the same for the same seed).
 func randomPass(n int, seed uint64) *pass {
 	rng := rand.New(rand.NewPCG(seed, 1))
-	a := &pass{n: n, decayM: math.Exp(-0.05), decayS: math.Exp(-1 / 6.0), gain: 1 / 0.007}
-	fill := func(size int, scale float64) []float64 {
-		s := make([]float64, size)
-		for i := range s {
-			s[i] = scale * (rng.Float64() - 0.3)
+	a := &pass{blocks: make([]block, n), decayM: math.Exp(-0.05), decayS: math.Exp(-1 / 6.0), gain: 1 / 0.007}
+	draw := func(scale float64) float64 { return scale * (rng.Float64() - 0.3) }
+	for i := range a.blocks {
+		blk := &a.blocks[i]
+		for l := range Width {
+			blk.w[l], blk.p[l], blk.s[l], blk.x[l], blk.h[l] = draw(0.1), draw(3), draw(2), draw(50), draw(0.003)
 		}
-		return s
+		a.rates, a.teacher = append(a.rates, draw(60)), append(a.teacher, draw(0.1))
 	}
-	a.w, a.p, a.s, a.x = fill(n*Width, 0.1), fill(n*Width, 3), fill(n*Width, 2), fill(n*Width, 50)
-	a.homGain, a.rates, a.teacher = fill(n*Width, 0.003), fill(n, 60), fill(n, 0.1)
 	for l := range Width {
 		a.g[l], a.gu[l], a.gw[l] = 1e-3*(rng.Float64()-0.5), rng.Float64()*0.02, rng.NormFloat64()
 	}
@@ -33,8 +33,7 @@ func randomPass(n int, seed uint64) *pass {
 
 func clonePass(a *pass) *pass {
 	b := *a
-	b.w, b.p, b.s, b.x = append([]float64(nil), a.w...), append([]float64(nil), a.p...),
-		append([]float64(nil), a.s...), append([]float64(nil), a.x...)
+	b.blocks = append([]block(nil), a.blocks...)
 	return &b
 }
 
@@ -59,18 +58,26 @@ func TestKernelsAgree(t *testing.T) {
 
 func comparePasses(t *testing.T, name string, n, bin int, got, ref *pass) {
 	t.Helper()
-	for _, c := range []struct {
-		what     string
-		got, ref []float64
-	}{{"w", got.w, ref.w}, {"p", got.p, ref.p}, {"s", got.s, ref.s}, {"x", got.x, ref.x},
-		{"V", got.v[:], ref.v[:]}, {"sumX", got.sumX[:], ref.sumX[:]}, {"V*", got.vt[:], ref.vt[:]},
-		{"sumW", got.sumW[:], ref.sumW[:]}, {"sum w r", got.wr[:], ref.wr[:]}, {"sum w^2 r", got.w2r[:], ref.w2r[:]}} {
-		for i := range c.ref {
-			if math.Float64bits(c.got[i]) != math.Float64bits(c.ref[i]) {
-				t.Fatalf("%s kernel, n = %d, bin %d: %s[%d] = %v, generic %v", name, n, bin, c.what, i, c.got[i], c.ref[i])
+	same := func(what string, i int, g, r *[Width]float64) {
+		for l := range Width {
+			if math.Float64bits(g[l]) != math.Float64bits(r[l]) {
+				t.Fatalf("%s kernel, n = %d, bin %d: %s[%d] lane %d = %v, generic %v", name, n, bin, what, i, l, g[l], r[l])
 			}
 		}
 	}
+	for i := range ref.blocks {
+		g, r := &got.blocks[i], &ref.blocks[i]
+		same("w", i, &g.w, &r.w)
+		same("p", i, &g.p, &r.p)
+		same("s", i, &g.s, &r.s)
+		same("x", i, &g.x, &r.x)
+	}
+	same("V", 0, &got.v, &ref.v)
+	same("sumX", 0, &got.sumX, &ref.sumX)
+	same("V*", 0, &got.vt, &ref.vt)
+	same("sumW", 0, &got.sumW, &ref.sumW)
+	same("sum w r", 0, &got.wr, &ref.wr)
+	same("sum w^2 r", 0, &got.w2r, &ref.w2r)
 }
 
 // TestForcedGenericKernel: NATSPIKE_KERNEL=generic selects the generic
@@ -101,19 +108,21 @@ func TestForcedGenericKernel(t *testing.T) {
 }
 
 // BenchmarkKernel measures one kernel sweep (n = 100, 8 lanes) per
-// iteration, per kernel of this build and CPU.
+// iteration, per kernel of this build and CPU, n = 100 and 1000.
 func BenchmarkKernel(b *testing.B) {
 	for _, k := range kernels() {
-		b.Run(k.name+"/n=100", func(b *testing.B) {
-			// Unit decays and γ_w = 0 keep every value at its magnitude
-			// (decaying traces would become subnormal and slow).
-			a := randomPass(100, 1)
-			a.decayM, a.decayS, a.gw = 1, 1, [Width]float64{}
-			m := benchcpu.Start(b)
-			for range b.N {
-				k.advance(a)
-			}
-			m.Stop(100*Width, "synapse-step")
-		})
+		for _, n := range []int{100, 1000} {
+			b.Run(fmt.Sprintf("%s/n=%d", k.name, n), func(b *testing.B) {
+				// Unit decays and γ_w = 0 keep every value at its magnitude
+				// (decaying traces would become subnormal and slow).
+				a := randomPass(n, 1)
+				a.decayM, a.decayS, a.gw = 1, 1, [Width]float64{}
+				m := benchcpu.Start(b)
+				for range b.N {
+					k.advance(a)
+				}
+				m.Stop(n*Width, "synapse-step")
+			})
+		}
 	}
 }

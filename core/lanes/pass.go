@@ -7,12 +7,18 @@ import (
 	"github.com/natspike/natspike/core/rule"
 )
 
+// block is one afferent's state in every lane: weight, the two traces,
+// the USP x^ε and the homosynaptic gain c_ε/r̂ (1 for the Euclidean rule).
+// Blocks are contiguous, so a sweep over the afferents reads memory in
+// order and every lane access has a constant bound.
+type block struct {
+	w, p, s, x, h [Width]float64
+}
+
 // pass is the data of one bin's sweep over the afferents, structure of
-// arrays: afferent i's lane l sits at index i·Width + l.
+// arrays per afferent (one block per afferent).
 type pass struct {
-	n                          int
-	w, p, s, x                 []float64 // weights, the two traces, USPs x^ε
-	homGain                    []float64 // per afferent and lane: c_ε/r̂ (1 for Euclidean)
+	blocks                     []block
 	rates, teacher             []float64 // per afferent: r̂, w*
 	decayM, decayS, gain       float64   // trace recursion (package input's Traces)
 	g, gu, gw                  [Width]float64
@@ -24,18 +30,17 @@ type pass struct {
 func (b *batch) setPass() {
 	c, n := b.cfg, len(b.cfg.Rates)
 	p := &b.pass
-	p.n = n
-	p.w, p.p, p.s, p.x = make([]float64, n*Width), make([]float64, n*Width), make([]float64, n*Width), make([]float64, n*Width)
-	p.homGain, p.rates, p.teacher = make([]float64, n*Width), b.rates, c.Teacher.Weights
-	for i := range n {
+	p.blocks, p.rates, p.teacher = make([]block, n), b.rates, c.Teacher.Weights
+	for i := range p.blocks {
+		blk := &p.blocks[i]
 		for l := range Width {
-			p.homGain[i*Width+l] = 1
+			blk.h[l] = 1
 			if l < b.active && b.lanes[l].rule.Kind != rule.Euclidean {
-				p.homGain[i*Width+l] = b.cEps / b.rates[i]
+				blk.h[l] = b.cEps / b.rates[i]
 			}
-		}
-		for l := 0; l < b.active; l++ {
-			p.w[i*Width+l] = c.W0[i]
+			if l < b.active {
+				blk.w[l] = c.W0[i]
+			}
 		}
 	}
 	p.decayM, p.decayS = c.Kernel.Decays()
@@ -49,8 +54,7 @@ func (b *batch) setPass() {
 // decays the traces to the new bin and sums V = w·x, Σx and V* = w*·x.
 // Every lane sees the operations of rule.Learner's pipelined loop in the
 // same order, so each lane is bit-identical to the scalar engine. It
-// sweeps lane by lane so that the sums stay in registers; the lanes of an
-// afferent share a cache line.
+// sweeps lane by lane so that the sums stay in registers.
 func advanceGeneric(a *pass) {
 	for l := range Width {
 		advanceLane(a, l)
@@ -60,20 +64,19 @@ func advanceGeneric(a *pass) {
 func advanceLane(a *pass, l int) {
 	g, gu, gw := a.g[l], a.gu[l], a.gw[l]
 	dm, ds, gain := a.decayM, a.decayS, a.gain
-	n := a.n
-	w, p, s, x := a.w[:n*Width], a.p[:n*Width], a.s[:n*Width], a.x[:n*Width]
-	home, rates, teacher := a.homGain[:n*Width], a.rates[:n], a.teacher[:n]
+	blocks := a.blocks
+	rates, teacher := a.rates[:len(blocks)], a.teacher[:len(blocks)]
 	var v, sx, vt, sw, wr, w2r float64
-	for i := 0; i < n; i++ {
-		o := i*Width + l
-		wi := w[o] + g*(home[o]*x[o]-gu+gw*w[o])
-		w[o] = wi
+	for i := range blocks {
+		blk := &blocks[i]
+		wi := blk.w[l] + g*(blk.h[l]*blk.x[l]-gu+gw*blk.w[l])
+		blk.w[l] = wi
 		sw += wi
 		wr += wi * rates[i]
 		w2r += wi * wi * rates[i]
-		pi, si := p[o]*dm, s[o]*ds
+		pi, si := blk.p[l]*dm, blk.s[l]*ds
 		xi := gain * (pi - si)
-		p[o], s[o], x[o] = pi, si, xi
+		blk.p[l], blk.s[l], blk.x[l] = pi, si, xi
 		v += wi * xi
 		sx += xi
 		vt += teacher[i] * xi
@@ -85,15 +88,12 @@ func advanceLane(a *pass, l int) {
 // a record) and clears it, with the same arithmetic as advanceGeneric.
 func flushUpdate(a *pass) {
 	var sw, wr, w2r [Width]float64
-	for i := 0; i < a.n; i++ {
-		o := i * Width
-		w := (*[Width]float64)(a.w[o : o+Width])
-		x := (*[Width]float64)(a.x[o : o+Width])
-		h := (*[Width]float64)(a.homGain[o : o+Width])
+	for i := range a.blocks {
+		blk := &a.blocks[i]
 		r := a.rates[i]
 		for l := range Width {
-			wi := w[l] + a.g[l]*(h[l]*x[l]-a.gu[l]+a.gw[l]*w[l])
-			w[l] = wi
+			wi := blk.w[l] + a.g[l]*(blk.h[l]*blk.x[l]-a.gu[l]+a.gw[l]*blk.w[l])
+			blk.w[l] = wi
 			sw[l] += wi
 			wr[l] += wi * r
 			w2r[l] += wi * wi * r

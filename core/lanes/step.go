@@ -44,8 +44,9 @@ func (b *batch) addSpikes(k int) {
 			b.spikes = b.gen.Spikes(b.spikes, b.inputKey[l], uint64(k))
 		}
 		for _, i := range b.spikes {
-			p.p[int(i)*Width+l]++
-			p.s[int(i)*Width+l]++
+			blk := &p.blocks[i]
+			blk.p[l]++
+			blk.s[l]++
 		}
 		if b.observe != nil {
 			b.observe(b.trials[l], k, b.spikes, -1)
