@@ -9,7 +9,6 @@ import (
 	"github.com/natspike/natspike/core/learn"
 	"github.com/natspike/natspike/core/neuron"
 	"github.com/natspike/natspike/core/rule"
-	"github.com/natspike/natspike/core/sweep"
 )
 
 // Example runs 20 trials of the natural rule in batches of lanes.Width on
@@ -32,12 +31,7 @@ func Example() {
 		trials[i] = uint64(i)
 	}
 	res := make([]learn.Result, len(trials))
-	batches := (len(trials) + lanes.Width - 1) / lanes.Width
-	err := sweep.Run(context.Background(), 0, batches, 2, func(ctx context.Context, b int) error {
-		lo, hi := b*lanes.Width, min((b+1)*lanes.Width, len(trials))
-		return lanes.Run(ctx, cfg, trials[lo:hi], res[lo:hi])
-	}, nil)
-	if err != nil {
+	if err := lanes.RunParallel(context.Background(), cfg, trials, res, 2); err != nil {
 		fmt.Println(err)
 		return
 	}
