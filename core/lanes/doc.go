@@ -48,7 +48,10 @@
 // kernels multiply and add separately (no FMA) in the generic order and
 // are bit-identical to it (TestKernelsAgree, run on every kernel the CPU
 // has). Each SIMD kernel ends with archsimd.ClearAVXUpperBits so that
-// scalar SSE code after it pays no AVX transition penalty.
+// scalar SSE code after it pays no AVX transition penalty; after a
+// goroutine preemption (whose register restore leaves the upper halves
+// dirty) at most the rest of one bin runs with the penalty. Other loops in
+// a binary built with the experiment (learn.Run) need the same clearing.
 //
 // # Scope
 //
