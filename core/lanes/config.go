@@ -17,10 +17,11 @@ const Width = 8
 var ErrUnsupported = errors.New("not supported by the lanes engine")
 
 // Supports reports, as an error wrapping ErrUnsupported, why the lanes
-// engine cannot run cfg, or nil if it can: somatic weights, a realizable
-// teacher, Poisson inputs drawn by the engine (no replayed inputs, no input
-// pool) and the two-exponential kernel (τ_m ≠ τ_s). cfg.EventDriven is
-// ignored: the lanes engine evaluates the rule densely.
+// engine cannot run cfg, or nil if it can: somatic weights, any teacher
+// (realizable, Poisson or replayed), Poisson inputs drawn by the engine or
+// replayed inputs (no input pool) and the two-exponential kernel
+// (τ_m ≠ τ_s). cfg.EventDriven is ignored: the lanes engine evaluates the
+// rule densely.
 func Supports(cfg learn.Config) error {
 	unsupported := func(what string) error { return fmt.Errorf("%s: %w", what, ErrUnsupported) }
 	switch cfg.Param.(type) {
@@ -29,10 +30,6 @@ func Supports(cfg learn.Config) error {
 		return unsupported("weights other than somatic")
 	}
 	switch {
-	case cfg.Teacher.Kind != learn.Realizable:
-		return unsupported("a teacher other than the realizable one")
-	case cfg.InputSpikes != nil:
-		return unsupported("replayed input spikes")
 	case cfg.InputPool.Size > 0:
 		return unsupported("the input pool")
 	case cfg.Kernel.Alpha():

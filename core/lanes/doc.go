@@ -3,8 +3,9 @@
 // its own lane of a structure-of-arrays layout (afferent i, lane l at
 // index i·Width + l), so that one SIMD register holds the same quantity of
 // 8 trials. It computes what learn.Run computes for a trial — the USP
-// traces (Eqns 26–28), V = w·x^ε, the realizable teacher's spike with
-// probability φ(w*·x^ε) dt (Eqns 24, 32), and the somatic update of the
+// traces (Eqns 26–28), V = w·x^ε, the teacher's spike (realizable: with
+// probability φ(w*·x^ε) dt, Eqns 24, 32; Poisson: r* dt; or replayed), and
+// the somatic update of the
 // Euclidean (Eqn 10), natural (Eqns 17, 107–109 with the coefficients of
 // Eqns 77–82, 102–105) or approximate natural rule (Eqn 114) — with the
 // Fisher coefficients evaluated per lane by package fisher (exact or
@@ -55,10 +56,11 @@
 //
 // # Scope
 //
-// Supports lists what the engine serves: somatic weights, the realizable
-// teacher, Poisson inputs it draws itself, τ_m ≠ τ_s. Everything else
-// (dendritic or general parametrizations, Poisson or replayed teachers,
-// replayed inputs, the input pool, the alpha kernel) is left to learn.Run.
+// Supports lists what the engine serves: somatic weights; the realizable,
+// Poisson or replayed teacher; Poisson inputs it draws itself or replayed
+// inputs (shared by all lanes); τ_m ≠ τ_s. The rest (dendritic or general
+// parametrizations, the input pool, the alpha kernel) is left to
+// learn.Run.
 //
 // # Shared inputs
 //

@@ -130,6 +130,8 @@ type batch struct {
 	pass         pass
 	kernel       func(*pass)
 	gen          *counter.Poisson
+	replay       *input.Replay // replayed inputs (cfg.InputSpikes), shared by all lanes, or nil
+	replayed     []int
 	inputKey     [Width]counter.Key
 	teachKey     [Width]counter.Key
 	lanes        [Width]lane
@@ -159,6 +161,11 @@ func newBatch(cfg learn.Config, specs []laneSpec, res []learn.Result) (*batch, e
 	var err error
 	if b.gen, err = counter.NewPoisson(cfg.Rates, cfg.Kernel.Dt); err != nil {
 		return nil, err
+	}
+	if cfg.InputSpikes != nil {
+		if b.replay, err = input.NewReplay(cfg.InputSpikes, n); err != nil {
+			return nil, err
+		}
 	}
 	b.setRates(specs[0].rule.SilentRate)
 	for l, sp := range specs {
@@ -236,9 +243,9 @@ func (b *batch) allocate(r *learn.Result) error {
 	rec := c.Records()
 	alloc("times", &r.Times, rec, true)
 	alloc("weights", &r.Weights, rec*n, true)
-	alloc("kl", &r.KL, rec, true)
-	alloc("rate_error", &r.RateError, rec, true)
-	alloc("weight_distance", &r.WeightDistance, rec, true)
+	alloc("kl", &r.KL, rec, c.HasObjective())
+	alloc("rate_error", &r.RateError, rec, c.HasObjective())
+	alloc("weight_distance", &r.WeightDistance, rec, c.HasTarget())
 	alloc("final_weights", &r.Final, n, true)
 	alloc("voltage", &r.Voltage, c.Traces(), c.Traces() > 0)
 	alloc("rate", &r.Rate, c.Traces(), c.Traces() > 0)
@@ -249,7 +256,15 @@ func (b *batch) allocate(r *learn.Result) error {
 // learn.Run does, so that the objective is the same function of the weights.
 func (b *batch) prepareObjectives() error {
 	c, n := b.cfg, len(b.cfg.Rates)
-	teacherRate := func(x []float64) float64 { return c.Transfer.Phi(dot(c.Teacher.Weights, x)) }
+	if !c.HasObjective() {
+		return nil
+	}
+	teacherRate := func(x []float64) float64 {
+		if c.Teacher.Kind == learn.PoissonTeacher {
+			return c.Teacher.Rate
+		}
+		return c.Transfer.Phi(dot(c.Teacher.Weights, x))
+	}
 	for j, tr := range b.trials {
 		if b.shared && j > 0 {
 			b.obj = append(b.obj, b.obj[0]) // same trial, same test set
@@ -330,8 +345,12 @@ func (b *batch) recordAll(j int) {
 		r.Times[j] = float64(j*b.recordStride()) * b.cfg.Kernel.Dt
 		w := r.Weights[j*n : (j+1)*n]
 		b.laneWeights(w, l)
-		r.KL[j], r.RateError[j] = b.obj[l].Eval(w)
-		r.WeightDistance[j] = learn.Distance(w, b.cfg.Teacher.Weights)
+		if r.KL != nil {
+			r.KL[j], r.RateError[j] = b.obj[l].Eval(w)
+		}
+		if r.WeightDistance != nil {
+			r.WeightDistance[j] = learn.Distance(w, b.cfg.Teacher.Weights)
+		}
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"math"
+	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/natspike/natspike/core/learn"
@@ -85,6 +87,19 @@ func maxDeviation(a, b []float64, n int) (dev, change float64) {
 	return dev / change, change
 }
 
+// bernoulliTrain returns bins × n independent 0/1 entries, 1 with
+// probability p.
+func bernoulliTrain(bins, n int, p float64, seed uint64) []float64 {
+	rng := rand.New(rand.NewPCG(seed, 0))
+	s := make([]float64, bins*n)
+	for i := range s {
+		if rng.Float64() < p {
+			s[i] = 1
+		}
+	}
+	return s
+}
+
 type scenario struct {
 	name string
 	cfg  learn.Config
@@ -109,6 +124,16 @@ func scenarios() []scenario {
 	c = fig3Config(rule.Euclidean, 2e-3, 1.5, 20)
 	c.RecordEvery, c.TraceEvery = 0, 7
 	add("euclidean+traces", c)
+	c = fig3Config(rule.Natural, 2e-2, 1.5, 20)
+	c.Rule.CoefficientTol = 1e-9
+	c.Teacher = learn.Teacher{Kind: learn.PoissonTeacher, Rate: 20}
+	add("natural+poisson-teacher", c)
+	c = fig3Config(rule.Approximate, 2e-2, 1.5, 20)
+	c.Teacher = learn.Teacher{Kind: learn.ReplayTeacher, Spikes: bernoulliTrain(c.Bins(), 1, 0.01, 3)}
+	add("approximate+replayed-teacher", c)
+	c = fig3Config(rule.Natural, 2e-2, 1.5, 20)
+	c.InputSpikes = bernoulliTrain(c.Bins(), len(c.Rates), 0.01, 4)
+	add("natural+replayed-inputs", c)
 	return out
 }
 
@@ -186,32 +211,39 @@ func indexOf(s []uint64, v uint64) int {
 // from the trial's test-set stream like learn.Run, so at t = 0 (same W0,
 // same teacher) D_KL, the rate error and the weight distance are equal.
 func TestObjectiveMatchesScalarTestSet(t *testing.T) {
-	cfg := fig3Config(rule.Approximate, 1e-2, 0.2, 10)
-	cfg.Trial = 4
-	res := make([]learn.Result, 1)
-	if err := Run(context.Background(), cfg, []uint64{4}, res); err != nil {
-		t.Fatal(err)
-	}
-	var ref learn.Result
-	if err := learn.Run(context.Background(), cfg, &ref); err != nil {
-		t.Fatal(err)
-	}
-	if res[0].KL[0] != ref.KL[0] || res[0].RateError[0] != ref.RateError[0] || res[0].WeightDistance[0] != ref.WeightDistance[0] {
-		t.Fatalf("t = 0: KL %v, rate error %v, distance %v; scalar %v %v %v", res[0].KL[0], res[0].RateError[0],
-			res[0].WeightDistance[0], ref.KL[0], ref.RateError[0], ref.WeightDistance[0])
+	for _, teacher := range []learn.Teacher{{}, {Kind: learn.PoissonTeacher, Rate: 15}, {Kind: learn.ReplayTeacher}} {
+		cfg := fig3Config(rule.Approximate, 1e-2, 0.2, 10)
+		if teacher.Kind != learn.Realizable {
+			cfg.Teacher = teacher
+			cfg.Teacher.Spikes = make([]float64, cfg.Bins())
+		}
+		cfg.Trial = 4
+		res := make([]learn.Result, 1)
+		if err := Run(context.Background(), cfg, []uint64{4}, res); err != nil {
+			t.Fatal(err)
+		}
+		var ref learn.Result
+		if err := learn.Run(context.Background(), cfg, &ref); err != nil {
+			t.Fatal(err)
+		}
+		if (res[0].KL == nil) != (ref.KL == nil) || (res[0].WeightDistance == nil) != (ref.WeightDistance == nil) {
+			t.Fatalf("teacher kind %d: outputs present differ from learn.Run's", teacher.Kind)
+		}
+		if ref.KL != nil && (res[0].KL[0] != ref.KL[0] || res[0].RateError[0] != ref.RateError[0]) {
+			t.Fatalf("teacher kind %d, t = 0: KL %v, rate error %v; scalar %v %v", teacher.Kind, res[0].KL[0], res[0].RateError[0], ref.KL[0], ref.RateError[0])
+		}
+		if ref.WeightDistance != nil && res[0].WeightDistance[0] != ref.WeightDistance[0] {
+			t.Fatalf("t = 0: distance %v, scalar %v", res[0].WeightDistance[0], ref.WeightDistance[0])
+		}
 	}
 }
 
 func TestRejectsUnsupported(t *testing.T) {
 	base := fig3Config(rule.Natural, 1e-2, 0.1, 4)
 	for name, mutate := range map[string]func(*learn.Config){
-		"dendritic": func(c *learn.Config) { c.Param = neuron.Dendritic{Alpha: []float64{1, 1, 1, 1}} },
-		"poisson teacher": func(c *learn.Config) {
-			c.Teacher = learn.Teacher{Kind: learn.PoissonTeacher, Rate: 10}
-		},
-		"replayed inputs": func(c *learn.Config) { c.InputSpikes = make([]float64, 200*4) },
-		"input pool":      func(c *learn.Config) { c.InputPool.Size = 3 },
-		"alpha kernel":    func(c *learn.Config) { c.Kernel.TauS = c.Kernel.TauM },
+		"dendritic":    func(c *learn.Config) { c.Param = neuron.Dendritic{Alpha: []float64{1, 1, 1, 1}} },
+		"input pool":   func(c *learn.Config) { c.InputPool.Size = 3 },
+		"alpha kernel": func(c *learn.Config) { c.Kernel.TauS = c.Kernel.TauM },
 	} {
 		c := base
 		mutate(&c)
@@ -224,6 +256,12 @@ func TestRejectsUnsupported(t *testing.T) {
 	bad.Rule.Eta = -1
 	if err := Run(context.Background(), bad, []uint64{0}, make([]learn.Result, 1)); err == nil {
 		t.Error("eta = -1 accepted")
+	}
+	bad = base
+	bad.InputSpikes = make([]float64, bad.Bins()*4)
+	bad.InputSpikes[5] = 2
+	if err := Run(context.Background(), bad, []uint64{0}, make([]learn.Result, 1)); err == nil || !strings.Contains(err.Error(), "input spikes") {
+		t.Errorf("input spike 2 accepted: %v", err)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/natspike/natspike/core/learn"
 	"github.com/natspike/natspike/core/rule"
 )
 
@@ -31,6 +32,9 @@ func (b *batch) setPass() {
 	c, n := b.cfg, len(b.cfg.Rates)
 	p := &b.pass
 	p.blocks, p.rates, p.teacher = make([]block, n), b.rates, c.Teacher.Weights
+	if c.Teacher.Kind != learn.Realizable {
+		p.teacher = make([]float64, n) // no teacher potential
+	}
 	for i := range p.blocks {
 		blk := &p.blocks[i]
 		for l := range Width {

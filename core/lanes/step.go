@@ -17,7 +17,9 @@ func (b *batch) step(k int) error {
 	if l, err := b.pass.checkWeights(b.active); err != nil {
 		return b.diverged(l, k-1, err) // the previous bin's update
 	}
-	b.addSpikes(k)
+	if err := b.addSpikes(k); err != nil {
+		return err
+	}
 	for l := 0; l < b.active; l++ {
 		if err := b.scalars(l, k); err != nil {
 			return b.diverged(l, k, err)
@@ -37,10 +39,20 @@ func (b *batch) flush(k int) error {
 
 // addSpikes adds bin k's input spikes of every lane to its traces, after
 // the kernel has read x^ε of bin k (a spike shows in x^ε from the next bin).
-func (b *batch) addSpikes(k int) {
+func (b *batch) addSpikes(k int) error {
 	p := &b.pass
+	if b.replay != nil {
+		var err error
+		if b.replayed, err = b.replay.Next(b.replayed); err != nil {
+			return err
+		}
+		b.spikes = b.spikes[:0]
+		for _, i := range b.replayed {
+			b.spikes = append(b.spikes, int32(i))
+		}
+	}
 	for l := 0; l < b.active; l++ {
-		if !b.shared || l == 0 {
+		if b.replay == nil && (!b.shared || l == 0) {
 			b.spikes = b.gen.Spikes(b.spikes, b.inputKey[l], uint64(k))
 		}
 		for _, i := range b.spikes {
@@ -52,26 +64,38 @@ func (b *batch) addSpikes(k int) {
 			b.observe(b.trials[l], k, b.spikes, -1)
 		}
 	}
+	return nil
 }
 
-// teacherSpike draws lane l's teacher spike of bin k: 1 with probability
-// φ(V*) dt (the realizable teacher), from position k of the teacher stream.
-// φ(V*) is only evaluated when the uniform is below the bound φ_max dt of
-// φ dt (b.teacherBound): above it the spike is 0 whatever φ(V*) is.
+// teacherSpike returns lane l's teacher spike of bin k: the replayed one,
+// or 1 if the uniform at position k of the teacher stream is below the
+// spike probability, r* dt for the Poisson teacher and φ(V*) dt for the
+// realizable one. φ(V*) is only evaluated when the uniform is below the
+// bound b.teacherBound of φ dt: above it the spike is 0 whatever φ(V*) is.
 func (b *batch) teacherSpike(l, k int) float64 {
+	t := b.cfg.Teacher
+	if t.Kind == learn.ReplayTeacher {
+		return t.Spikes[k]
+	}
 	u := b.teachKey[l].Float64(uint64(k))
-	if u >= b.teacherBound || u >= b.cfg.Transfer.Phi(b.pass.vt[l])*b.cfg.Kernel.Dt {
+	if u >= b.teacherBound {
 		return 0
 	}
-	return 1
+	if t.Kind == learn.PoissonTeacher || u < b.cfg.Transfer.Phi(b.pass.vt[l])*b.cfg.Kernel.Dt {
+		return 1
+	}
+	return 0
 }
 
-// setTeacherBound sets an upper bound of φ(V) dt for every V: φ_max dt for
-// the sigmoid (Eqn 24: φ_max times a logistic ≤ 1, and rounding is
-// monotonic), otherwise +Inf (no shortcut).
+// setTeacherBound sets b.teacherBound: r* dt for the Poisson teacher (the
+// spike probability itself); for the realizable one an upper bound of
+// φ(V) dt for every V, φ_max dt for the sigmoid (Eqn 24: φ_max times a
+// logistic ≤ 1, and rounding is monotonic), otherwise +Inf (no shortcut).
 func (b *batch) setTeacherBound() {
 	b.teacherBound = math.Inf(1)
-	if s, ok := b.cfg.Transfer.(neuron.Sigmoid); ok {
+	if b.cfg.Teacher.Kind == learn.PoissonTeacher {
+		b.teacherBound = b.cfg.Teacher.Rate * b.cfg.Kernel.Dt
+	} else if s, ok := b.cfg.Transfer.(neuron.Sigmoid); ok {
 		b.teacherBound = s.PhiMax * b.cfg.Kernel.Dt
 	}
 }
