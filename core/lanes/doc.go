@@ -1,8 +1,8 @@
 // Package lanes runs many learning trials of one configuration in
 // lockstep: Width = 8 trials share every pass over the afferents, each in
-// its own lane of a structure-of-arrays layout (afferent i, lane l at
-// index i·Width + l), so that one SIMD register holds the same quantity of
-// 8 trials. It computes what learn.Run computes for a trial — the USP
+// its own lane of a structure-of-arrays layout (one block per afferent
+// holds its weight, traces, USP and gain as [8]float64 arrays), so that one
+// SIMD register holds the same quantity of 8 trials. It computes what learn.Run computes for a trial — the USP
 // traces (Eqns 26–28), V = w·x^ε, the teacher's spike (realizable: with
 // probability φ(w*·x^ε) dt, Eqns 24, 32; Poisson: r* dt; or replayed), and
 // the somatic update of the
