@@ -28,7 +28,10 @@
 // and silent): per-afferent counts within 5 SE, a χ² of the per-bin group
 // totals against Binomial(m, r·dt) below its 1−10^−6 quantile, all 1500
 // cross-afferent correlations and the lag 1 … 8 autocorrelations below
-// 5/√bins, and the CDF table within 1e−15 of 256-bit sums.
+// 5/√bins, and the CDF table within 1e−15 of 256-bit sums. The trains of
+// adjacent trials (adjacent lanes) and adjacent root seeds are
+// uncorrelated afferent by afferent and in their per-bin totals (|ρ| <
+// 5/√bins over 2·10^5 bins).
 //
 // Cost: one bin of the Fig 3F input (50 afferents at 10 Hz, 50 at 50 Hz)
 // takes 80 CPU-ns on the loaded 2-core development machine

@@ -283,3 +283,44 @@ func TestPoissonRejectsBadRates(t *testing.T) {
 		}
 	}
 }
+
+// TestPoissonCrossTrialIndependence: the trains of adjacent trials (which
+// run in adjacent lanes) and of adjacent root seeds are uncorrelated: for
+// every afferent and for the per-bin spike count, |ρ| < 5/√bins.
+func TestPoissonCrossTrialIndependence(t *testing.T) {
+	rates := testRates()
+	p, _ := NewPoisson(rates, dt)
+	const bins = 200_000
+	draw := func(k Key) (trains [][]float64, totals []float64) {
+		trains = make([][]float64, len(rates))
+		for i := range trains {
+			trains[i] = make([]float64, bins)
+		}
+		totals = make([]float64, bins)
+		var spikes []int32
+		for b := 0; b < bins; b++ {
+			spikes = p.Spikes(spikes, k, uint64(b))
+			for _, i := range spikes {
+				trains[i][b] = 1
+			}
+			totals[b] = float64(len(spikes))
+		}
+		return trains, totals
+	}
+	baseTrains, baseTotals := draw(NewKey(7, 10, seed.Inputs))
+	bound := 5 / math.Sqrt(bins)
+	for name, k := range map[string]Key{"trial+1": NewKey(7, 11, seed.Inputs), "root+1": NewKey(8, 10, seed.Inputs)} {
+		trains, totals := draw(k)
+		if r := correlation(baseTotals, totals); math.Abs(r) > bound {
+			t.Errorf("%s: per-bin spike counts correlate, ρ = %.3g", name, r)
+		}
+		for i, r := range rates {
+			if r == 0 {
+				continue
+			}
+			if rho := correlation(baseTrains[i], trains[i]); math.Abs(rho) > bound {
+				t.Errorf("%s: afferent %d (%v Hz) trains correlate, ρ = %.3g, want |ρ| < %.3g", name, i, r, rho, bound)
+			}
+		}
+	}
+}
