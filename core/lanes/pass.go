@@ -58,19 +58,37 @@ func (b *batch) setPass() {
 // decays the traces to the new bin and sums V = w·x, Σx and V* = w*·x.
 // Every lane sees the operations of rule.Learner's pipelined loop in the
 // same order, so each lane is bit-identical to the scalar engine. It
-// sweeps lane by lane so that the sums stay in registers.
+// sweeps lane by lane, so that the sums stay in registers, over chunks of
+// genericChunk afferents that stay in the L1 cache while the 8 lanes pass.
 func advanceGeneric(a *pass) {
+	var acc [Width]laneSums
+	for lo := 0; lo < len(a.blocks); lo += genericChunk {
+		hi := min(lo+genericChunk, len(a.blocks))
+		for l := range Width {
+			advanceLane(a, l, lo, hi, &acc[l])
+		}
+	}
 	for l := range Width {
-		advanceLane(a, l)
+		s := &acc[l]
+		a.v[l], a.sumX[l], a.vt[l], a.sumW[l], a.wr[l], a.w2r[l] = s.v, s.sx, s.vt, s.sw, s.wr, s.w2r
 	}
 }
 
-func advanceLane(a *pass, l int) {
+// genericChunk blocks (64 × 320 bytes) fit a 32-KiB L1 data cache.
+const genericChunk = 64
+
+// laneSums are one lane's running sums of a sweep.
+type laneSums struct{ v, sx, vt, sw, wr, w2r float64 }
+
+// advanceLane sweeps lane l over afferents lo … hi−1, continuing the sums
+// in acc.
+func advanceLane(a *pass, l, lo, hi int, acc *laneSums) {
 	g, gu, gw := a.g[l], a.gu[l], a.gw[l]
 	dm, ds, gain := a.decayM, a.decayS, a.gain
-	blocks := a.blocks
-	rates, teacher := a.rates[:len(blocks)], a.teacher[:len(blocks)]
-	var v, sx, vt, sw, wr, w2r float64
+	blocks := a.blocks[lo:hi]
+	rates, teacher := a.rates[lo:hi], a.teacher[lo:hi]
+	rates, teacher = rates[:len(blocks)], teacher[:len(blocks)]
+	v, sx, vt, sw, wr, w2r := acc.v, acc.sx, acc.vt, acc.sw, acc.wr, acc.w2r
 	for i := range blocks {
 		blk := &blocks[i]
 		wi := blk.w[l] + g*(blk.h[l]*blk.x[l]-gu+gw*blk.w[l])
@@ -85,7 +103,7 @@ func advanceLane(a *pass, l int) {
 		sx += xi
 		vt += teacher[i] * xi
 	}
-	a.v[l], a.sumX[l], a.vt[l], a.sumW[l], a.wr[l], a.w2r[l] = v, sx, vt, sw, wr, w2r
+	*acc = laneSums{v, sx, vt, sw, wr, w2r}
 }
 
 // flushUpdate applies the staged update without advancing the traces (at
