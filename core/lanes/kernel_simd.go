@@ -21,8 +21,13 @@ func acceleratedKernels() []namedKernel {
 // separately (no FMA), in the generic kernel's order, so the two are
 // bit-identical.
 func advanceAVX2(a *pass) {
-	advanceQuad(a, 0)
-	advanceQuad(a, 4)
+	a.v, a.sumX, a.vt, a.sumW, a.wr, a.w2r = [Width]float64{}, [Width]float64{}, [Width]float64{},
+		[Width]float64{}, [Width]float64{}, [Width]float64{}
+	for lo := 0; lo < len(a.blocks); lo += genericChunk {
+		hi := min(lo+genericChunk, len(a.blocks))
+		advanceQuad(a, 0, lo, hi)
+		advanceQuad(a, 4, lo, hi)
+	}
 	// Clear the upper halves of the vector registers so that SSE code
 	// after this call (and after a preemption) pays no transition penalty.
 	archsimd.ClearAVXUpperBits()
@@ -31,15 +36,18 @@ func advanceAVX2(a *pass) {
 // quad returns lanes off … off+3 of v (off is 0 or 4).
 func quad(v *[Width]float64, off int) *[4]float64 { return (*[4]float64)(v[off : off+4]) }
 
-func advanceQuad(a *pass, off int) {
+// advanceQuad sweeps lanes off … off+3 over the afferents lo … hi−1 (a
+// chunk that stays in L1 while both halves pass), continuing the sums
+// kept in the pass.
+func advanceQuad(a *pass, off, lo, hi int) {
 	load := func(v *[Width]float64) archsimd.Float64x4 { return archsimd.LoadFloat64x4(quad(v, off)) }
 	g, gu, gw := load(&a.g), load(&a.gu), load(&a.gw)
 	dm, ds := archsimd.BroadcastFloat64x4(a.decayM), archsimd.BroadcastFloat64x4(a.decayS)
 	gain := archsimd.BroadcastFloat64x4(a.gain)
-	zero := archsimd.BroadcastFloat64x4(0)
-	v, sx, vt, sw, wr, w2r := zero, zero, zero, zero, zero, zero
-	blocks := a.blocks
-	rates, teacher := a.rates[:len(blocks)], a.teacher[:len(blocks)]
+	v, sx, vt, sw, wr, w2r := load(&a.v), load(&a.sumX), load(&a.vt), load(&a.sumW), load(&a.wr), load(&a.w2r)
+	blocks := a.blocks[lo:hi]
+	rates, teacher := a.rates[lo:hi], a.teacher[lo:hi]
+	rates, teacher = rates[:len(blocks)], teacher[:len(blocks)]
 	for i := range blocks {
 		blk := &blocks[i]
 		w, x, h := load(&blk.w), load(&blk.x), load(&blk.h)
