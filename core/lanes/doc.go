@@ -72,33 +72,40 @@
 // # Measured
 //
 // The 2-core development machine was under heavy load from other processes
-// (load average 11–13): absolute numbers are 2–3 times an idle machine's
-// and vary by ±30 % between runs; compare within a run. n = 100, Fig 3F
+// (load average 9–17): absolute numbers are 2–3 times an idle machine's
+// and vary by up to ±30 % between runs; compare within a run. Fig 3F
 // setting, 20-s trials including setup, CPU time of the running thread per
-// trial and bin (for RunShared: per configuration and bin):
+// trial and bin (for RunShared: per configuration and bin), one run per
+// build:
 //
 //	GOEXPERIMENT=simd go test -run XXX -bench TrialBin -benchtime 2x ./core/lanes/   (AVX2 kernel)
 //	go test -run XXX -bench TrialBin -benchtime 2x ./core/lanes/                     (generic kernel)
 //
-//	                         AVX2 run:                      generic run:
-//	                         lanes  learn.Run  learn.Run    lanes  learn.Run  learn.Run
-//	                                dense      events+cache        dense      events+cache
-//	euclidean                 382     611        341         595     450        281
-//	natural (cache 1e−9)      647    3345        497         830    3086        539
-//	approximate (cache 1e−9)  410    2788        367         667    2929        357
-//	natural, exact coeffs    3613    3345          —        3202    3086          —
-//	natural, 8 η shared       459       —          —         814       —          —
+//	                             AVX2 build:                  generic build:
+//	                             lanes  learn.Run learn.Run   lanes  learn.Run learn.Run
+//	                                    dense     events+cache       dense     events+cache
+//	n = 100
+//	euclidean                     352     503       357         890     684       295
+//	natural (cache 1e−9)          807    3735       522         791    3461       517
+//	approximate (cache 1e−9)      584    3825       461         719    3105       407
+//	natural, exact coefficients  2795    3735         —        3148    3461         —
+//	natural, 8 η shared           638       —         —         836       —         —
+//	n = 1000
+//	euclidean                    2372    4553      1423        5474    4652      1346
+//	natural (cache 1e−9)         2059    9615      1769        5091    7649      1418
+//	approximate (cache 1e−9)     2787   10033      1656        5408    9563      1308
 //
-// learn.Run dense uses exact coefficients (its default). Ratios: against
-// learn.Run's default the lanes engine is 5.2× (natural) and 6.8×
-// (approximate) faster with AVX2, 3.7× and 4.4× with the generic kernel;
-// against learn.Run event-driven with the same cache it is 0.77× and 0.90×
-// (AVX2), 0.65× and 0.54× (generic), i.e. still slower. Components
+// learn.Run dense uses exact coefficients (its default). At n = 100 the
+// lanes engine is 4.6× (natural) and 6.5× (approximate) faster than
+// learn.Run's default with AVX2, 4.4× and 4.3× with the generic kernel,
+// but 0.65× and 0.79× (AVX2), 0.65× and 0.57× (generic) of learn.Run's
+// event-driven form with the same cache, i.e. slower. Components
 // (GOEXPERIMENT=simd go test -run XXX -bench 'Kernel|PoissonBin|Scalars'
-// -benchtime 200000x ./core/lanes/): the kernel takes 2.2 CPU-ns per
-// synapse-step with AVX2 and 5.1 generic; per lane and bin the input draw
-// takes 84 CPU-ns and the scalars 73 / 311 / 229 (Euclidean / natural /
-// approximate with the cache), dominated by the cache's Chebyshev sums.
+// -benchtime 200000x ./core/lanes/, an earlier run): the kernel takes 2.2
+// CPU-ns per synapse-step with AVX2 and 5.1 generic (learn.Run's dense
+// loop ≈ 3.4 at n = 1000); per lane and bin the input draw takes 84 CPU-ns
+// and the scalars 73 / 311 / 229 (Euclidean / natural / approximate with
+// the cache), dominated by the cache's Chebyshev sums.
 //
 // What stands between this and the targets: the per-lane
 // coefficient evaluation (a Taylor layer over the cache's patches with a
