@@ -90,7 +90,7 @@ func (l *Learner) NewEvents(w, teacher []float64) (*Events, error) {
 	e := &Events{l: l, c: l.kernel.TraceGain(), dm: dm, ds: ds, target: teacher,
 		zeta: make([]float64, n), p: make([]float64, n), s: make([]float64, n)}
 	e.b = l.homGain
-	if l.cfg.Kind == Euclidean {
+	if !l.rule.natural {
 		e.b = make([]float64, n)
 		for i, a := range l.scale {
 			e.b[i] = a * a
@@ -123,7 +123,7 @@ func (e *Events) Update(pot Potentials, y float64, spikes []int) (Step, error) {
 	}
 	l.bin++
 	a, h, u := 1.0, l.cfg.Eta*st.Error, 0.0
-	if l.cfg.Kind != Euclidean {
+	if l.rule.natural {
 		h *= st.GammaS
 		a, u = 1+h*st.GammaW, h*st.GammaU
 	}
@@ -192,7 +192,7 @@ func (e *Events) advance(old *eventSums, pot Potentials, a, h, u float64, sp spi
 	s.qpp = dm * dm * (old.qpp + sp.pp)
 	s.qps = dm * ds * (old.qps + sp.ps)
 	s.qss = ds * ds * (old.qss + sp.ss)
-	if e.l.cfg.Kind == Euclidean {
+	if !e.l.rule.natural {
 		return
 	}
 	// With r̂ b = c_ε: Σ r̂ b x = c_ε Σx, Σ r̂ b u x = c_ε V and

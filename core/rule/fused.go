@@ -44,7 +44,7 @@ func (l *Learner) Advance(w []float64, tr *input.Traces, spikes []int, teacher [
 	switch st := l.staged; {
 	case st == nil:
 		pot = l.advanceTraces(w, tr, teacher)
-	case l.cfg.Kind == Euclidean:
+	case !l.rule.natural:
 		pot, err = l.advanceEuclidean(w, tr, teacher, l.cfg.Eta*st.Error)
 	case l.somatic:
 		pot, err = l.advanceSomatic(w, tr, teacher, st)

@@ -12,6 +12,7 @@ import (
 // concurrent use; create one per trial.
 type Learner struct {
 	cfg        Config
+	rule       *properties // cfg.Kind's row of the rules table
 	transfer   neuron.Transfer
 	kernel     neuron.Kernel
 	engine     *fisher.Engine
@@ -47,7 +48,7 @@ func New(cfg Config, t neuron.Transfer, k neuron.Kernel, p neuron.Parametrizatio
 	if err := k.Validate(); err != nil {
 		return nil, err
 	}
-	l := &Learner{cfg: cfg, transfer: t, kernel: k, param: p, cEps: k.CEps(), scoreScale: 1}
+	l := &Learner{cfg: cfg, rule: cfg.Kind.properties(), transfer: t, kernel: k, param: p, cEps: k.CEps(), scoreScale: 1}
 	if err := l.setScoreScale(); err != nil {
 		return nil, err
 	}
@@ -56,7 +57,7 @@ func New(cfg Config, t neuron.Transfer, k neuron.Kernel, p neuron.Parametrizatio
 	}
 	l.setRates(rates)
 	l.setScale()
-	if cfg.Kind != Euclidean {
+	if l.rule.natural {
 		e, err := fisher.NewEngine(t)
 		if err != nil {
 			return nil, err
@@ -155,7 +156,7 @@ func (l *Learner) Decompose(c *Components, w, x []float64, y float64) (Step, err
 	l.param.Somatic(l.ws, w)
 	l.param.Derivative(l.fp, w)
 	for i := range w {
-		if l.cfg.Kind == Euclidean {
+		if !l.rule.natural {
 			c.Hom[i], c.HetU[i], c.HetW[i] = e*l.fp[i]*x[i], 0, 0
 			continue
 		}
@@ -183,21 +184,26 @@ func (l *Learner) scalars(w []float64, st Step, y float64) (Step, error) {
 	}
 	st.Phi = l.transfer.Phi(st.V)
 	st.Error = (y - st.Phi*l.kernel.Dt) * l.transfer.ScoreFactor(st.V) * l.scoreScale
-	if l.cfg.Kind == Euclidean {
+	if !l.rule.natural {
 		return st, nil
 	}
 	if err := l.refresh(w); err != nil {
 		return st, err
 	}
 	st.Coefficient, st.GammaS = l.coeffs, l.coeffs.GammaS
-	eps0 := l.kernel.Eps0
-	if l.cfg.Kind == Natural {
-		st.GammaU = l.coeffs.GammaU(st.SumX, st.V, l.cEps, eps0)
-		st.GammaW = l.coeffs.GammaW(st.SumX, st.V, l.cEps, eps0)
-	} else {
-		st.GammaU, st.GammaW = l.cEps*l.cfg.CU, l.cfg.CW*st.V
-	}
+	st.GammaU, st.GammaW = l.rule.heterosynaptic(l, st.SumX, st.V)
 	return st, nil
+}
+
+// exactHeterosynaptic: γ_u and γ_w of the natural rule (Eqns 108, 109).
+func exactHeterosynaptic(l *Learner, sumX, v float64) (gammaU, gammaW float64) {
+	eps0 := l.kernel.Eps0
+	return l.coeffs.GammaU(sumX, v, l.cEps, eps0), l.coeffs.GammaW(sumX, v, l.cEps, eps0)
+}
+
+// approximateHeterosynaptic: γ_u ≈ c_ε c_u and γ_w ≈ c_w V (Eqn 114).
+func approximateHeterosynaptic(l *Learner, _, v float64) (gammaU, gammaW float64) {
+	return l.cEps * l.cfg.CU, l.cfg.CW * v
 }
 
 // potential returns V = Σ f(w) x and Σ x; for a general parametrization it
@@ -243,31 +249,37 @@ func (l *Learner) refresh(w []float64) error {
 	}
 	mu, variance := l.voltageStatistics(w)
 	var err error
-	switch {
-	case l.cfg.Kind == Approximate:
-		var gs float64
-		if l.cache != nil {
-			gs, err = l.cache.GammaS(mu, variance)
-		} else {
-			gs, err = l.engine.GammaS(mu, variance)
-		}
-		l.coeffs = fisher.Coefficients{Mu: mu, Var: variance, Q: l.q, GammaS: gs}
-	case l.cache != nil:
-		l.coeffs, err = l.cache.Coefficients(mu, variance, l.q, l.kernel.Eps0)
-	default:
-		l.coeffs, err = l.engine.Coefficients(mu, variance, l.q, l.kernel.Eps0)
-	}
-	if err != nil {
+	if l.coeffs, err = l.rule.coefficients(l, mu, variance); err != nil {
 		return fmt.Errorf("fisher coefficients at mu_V = %.6g mV, sigma_V^2 = %.6g mV^2: %w", mu, variance, err)
 	}
 	return nil
+}
+
+// fullCoefficients: the natural rule needs γ_s and g1–g4 (Eqns 101–107).
+func fullCoefficients(l *Learner, mu, variance float64) (fisher.Coefficients, error) {
+	if l.cache != nil {
+		return l.cache.Coefficients(mu, variance, l.q, l.kernel.Eps0)
+	}
+	return l.engine.Coefficients(mu, variance, l.q, l.kernel.Eps0)
+}
+
+// globalScaleOnly: the approximate rule needs only γ_s = 1/c1 (Eqn 114).
+func globalScaleOnly(l *Learner, mu, variance float64) (fisher.Coefficients, error) {
+	var gs float64
+	var err error
+	if l.cache != nil {
+		gs, err = l.cache.GammaS(mu, variance)
+	} else {
+		gs, err = l.engine.GammaS(mu, variance)
+	}
+	return fisher.Coefficients{Mu: mu, Var: variance, Q: l.q, GammaS: gs}, err
 }
 
 // apply adds the update to w and returns Σ w (a cheap non-finite detector).
 func (l *Learner) apply(w, x []float64, st Step) float64 {
 	e := l.cfg.Eta * st.Error
 	switch {
-	case l.cfg.Kind == Euclidean:
+	case !l.rule.natural:
 		return l.applyEuclidean(w, x, e)
 	case l.scale != nil:
 		return l.applyLinear(w, x, st, e*st.GammaS)

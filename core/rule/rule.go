@@ -3,6 +3,7 @@ package rule
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/natspike/natspike/core/fisher"
 	"github.com/natspike/natspike/core/neuron"
@@ -16,24 +17,94 @@ const (
 	Euclidean   Kind = iota // Eqn 10 (chain rule Eqn 44 for other parametrizations)
 	Natural                 // Eqns 13, 17, 38
 	Approximate             // Eqn 114
+	numKinds                // number of rules; every Kind below it has an entry in rules
 )
 
-// ParseKind maps "euclidean", "natural" and "approximate" to a Kind.
-func ParseKind(name string) (Kind, error) {
-	switch name {
-	case "euclidean":
-		return Euclidean, nil
-	case "natural":
-		return Natural, nil
-	case "approximate":
-		return Approximate, nil
-	}
-	return 0, fmt.Errorf("rule must be one of \"euclidean\", \"natural\", \"approximate\", got %q", name)
+// properties is everything that distinguishes one rule from another. Every
+// place that behaves differently per rule reads it from the rules table, so
+// adding a rule means adding a Kind and its row (TestEveryKindHasARow fails
+// for a Kind without one).
+type properties struct {
+	name     string
+	equation string // where the paper defines it
+	// natural rules precondition the error by the inverse Fisher matrix:
+	// Δw = η e γ_s f'(w)⁻¹ ⊙ (c_ε x/r̂ − γ_u + γ_w f(w)) (Eqns 13, 17, 114).
+	// Otherwise the update is the Euclidean Δw = η e f'(w) ⊙ x (Eqns 10, 44).
+	natural bool
+	// coefficients computes the Fisher coefficients the rule needs at the
+	// voltage statistics (mu, variance) of the current weights (natural rules).
+	coefficients func(l *Learner, mu, variance float64) (fisher.Coefficients, error)
+	// heterosynaptic returns the rule's γ_u and γ_w for a bin with potential
+	// v and Σx = sumX (natural rules).
+	heterosynaptic func(l *Learner, sumX, v float64) (gammaU, gammaW float64)
 }
+
+// rules holds one row per Kind.
+var rules = [numKinds]properties{
+	Euclidean: {name: "euclidean", equation: "Eqn 10"},
+	Natural: {name: "natural", equation: "Eqns 13, 17, 38", natural: true,
+		coefficients: fullCoefficients, heterosynaptic: exactHeterosynaptic},
+	Approximate: {name: "approximate", equation: "Eqn 114", natural: true,
+		coefficients: globalScaleOnly, heterosynaptic: approximateHeterosynaptic},
+}
+
+// Kinds returns every rule, in Kind order.
+func Kinds() []Kind {
+	out := make([]Kind, numKinds)
+	for k := range out {
+		out[k] = Kind(k)
+	}
+	return out
+}
+
+// Names returns the rules' names, in Kind order.
+func Names() []string {
+	out := make([]string, numKinds)
+	for k := range out {
+		out[k] = rules[k].name
+	}
+	return out
+}
+
+// ParseKind maps a rule name ("euclidean", "natural", "approximate") to its Kind.
+func ParseKind(name string) (Kind, error) {
+	for k, p := range rules {
+		if p.name == name {
+			return Kind(k), nil
+		}
+	}
+	return 0, fmt.Errorf("rule must be one of %s, got %q", quoted(Names()), name)
+}
+
+// Valid reports whether k is one of the rules.
+func (k Kind) Valid() bool { return k >= 0 && k < numKinds }
 
 // String returns the rule's name.
 func (k Kind) String() string {
-	return [...]string{"euclidean", "natural", "approximate"}[k]
+	if !k.Valid() {
+		return fmt.Sprintf("Kind(%d)", int(k))
+	}
+	return rules[k].name
+}
+
+// Natural reports whether the rule preconditions its update by the
+// (approximate) inverse Fisher matrix, as the natural and approximate rules do.
+func (k Kind) Natural() bool { return k.properties().natural }
+
+// properties returns k's row; an unknown Kind is a programmer error (Config.Validate rejects it).
+func (k Kind) properties() *properties {
+	if !k.Valid() {
+		panic(fmt.Sprintf("rule: unknown Kind %d", int(k)))
+	}
+	return &rules[k]
+}
+
+func quoted(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	return strings.Join(q, ", ")
 }
 
 // LRConvention selects the score factor that multiplies the error.
@@ -95,8 +166,8 @@ func DefaultConfig(kind Kind, eta float64) Config {
 
 // Validate checks η > 0, a known rule, Refresh ≥ 1 or Frozen and positive constants.
 func (c Config) Validate() error {
-	if c.Kind < Euclidean || c.Kind > Approximate {
-		return fmt.Errorf("rule must be euclidean, natural or approximate, got kind %d", int(c.Kind))
+	if !c.Kind.Valid() {
+		return fmt.Errorf("rule must be one of %s, got kind %d", quoted(Names()), int(c.Kind))
 	}
 	if err := neuron.CheckPositive("eta", c.Eta); err != nil {
 		return err
