@@ -3,6 +3,7 @@ package neuron
 import (
 	"fmt"
 	"math"
+	"strings"
 )
 
 // Transfer is a firing-rate transfer function φ(V) in Hz of the somatic
@@ -33,120 +34,91 @@ type FisherSupport interface {
 	FisherWindow(relTol float64) (lo, hi, scale float64)
 }
 
-// Sigmoid is the logistic transfer function of Eqn 24,
-// φ(V) = φ_max / (1 + exp(−β(V − θ))).
-type Sigmoid struct {
-	PhiMax float64 // maximal rate φ_max in Hz (paper: 100)
-	Beta   float64 // steepness β in 1/mV (paper: 0.3)
-	Theta  float64 // midpoint θ in mV above rest (paper: 10)
+// Parameter is one parameter of a transfer-function family.
+type Parameter struct {
+	Name    string  // as in JSON and Python (snake_case)
+	Default float64 // the paper's value
+	Unit    string
+	Meaning string
 }
 
-// DefaultSigmoid returns the paper's transfer function (φ_max = 100 Hz,
-// β = 0.3/mV, θ = 10 mV; Eqn 24).
-func DefaultSigmoid() Sigmoid { return Sigmoid{PhiMax: 100, Beta: 0.3, Theta: 10} }
+// TransferFamily describes one kind of transfer function: its name, the
+// parameters it reads and how to build it from their values. Each family
+// lives in its own file and registers itself there; nothing else in natspike
+// lists the families, so adding one is that file plus its row in the
+// conformance test (transfer_conformance_test.go).
+type TransferFamily struct {
+	Name       string
+	Equation   string // where the paper defines it ("" if it does not)
+	Parameters []Parameter
+	// Build returns the transfer function for the given parameter values
+	// (keyed by Parameter.Name; missing ones take their defaults). The result
+	// is not validated.
+	Build func(values map[string]float64) Transfer
+}
 
-// Validate checks φ_max > 0, β > 0 and a finite θ.
-func (s Sigmoid) Validate() error {
-	if err := CheckPositive("phi_max", s.PhiMax); err != nil {
-		return err
+var families []TransferFamily
+
+// RegisterTransfer adds a family; it panics if the name is taken or the
+// family is incomplete (a programmer error at initialisation).
+func RegisterTransfer(f TransferFamily) {
+	if f.Name == "" || f.Build == nil || len(f.Parameters) == 0 {
+		panic(fmt.Sprintf("neuron: incomplete transfer family %+v", f))
 	}
-	if err := CheckPositive("beta", s.Beta); err != nil {
-		return err
+	if _, err := LookupTransfer(f.Name); err == nil {
+		panic(fmt.Sprintf("neuron: transfer family %q registered twice", f.Name))
 	}
-	return CheckFinite("theta", s.Theta)
+	families = append(families, f)
 }
 
-// Logistic returns σ(V) = φ(V)/φ_max, evaluated without overflow.
-func (s Sigmoid) Logistic(v float64) float64 { return logistic(s.Beta * (v - s.Theta)) }
+// TransferFamilies returns the registered families in registration order.
+func TransferFamilies() []TransferFamily { return append([]TransferFamily(nil), families...) }
 
-// Phi implements Eqn 24.
-func (s Sigmoid) Phi(v float64) float64 { return s.PhiMax * s.Logistic(v) }
-
-// DPhi returns φ' = β φ (1 − σ).
-func (s Sigmoid) DPhi(v float64) float64 {
-	z := s.Beta * (v - s.Theta)
-	return s.PhiMax * s.Beta * logistic(z) * logistic(-z)
-}
-
-// ScoreFactor returns φ'/φ = β (1 − σ).
-func (s Sigmoid) ScoreFactor(v float64) float64 { return s.Beta * logistic(-s.Beta*(v-s.Theta)) }
-
-// FisherDensity returns φ'²/φ = φ_max β² σ (1 − σ)².
-func (s Sigmoid) FisherDensity(v float64) float64 {
-	z := s.Beta * (v - s.Theta)
-	c := logistic(-z)
-	return s.PhiMax * s.Beta * s.Beta * logistic(z) * c * c
-}
-
-// LogPhi returns log φ = log φ_max + log σ, using a log-sigmoid that is exact
-// in both tails.
-func (s Sigmoid) LogPhi(v float64) float64 {
-	return math.Log(s.PhiMax) + LogLogistic(s.Beta*(v-s.Theta))
-}
-
-// FisherWindow: below θ the density decays like e^{β(V−θ)}, above θ like
-// e^{−2β(V−θ)}, and it is analytic in a strip of half-width π/β.
-func (s Sigmoid) FisherWindow(relTol float64) (lo, hi, scale float64) {
-	decades := -math.Log(relTol)
-	return s.Theta - decades/s.Beta, s.Theta + decades/(2*s.Beta), 1 / s.Beta
-}
-
-// RectifiedQuadratic is the transfer function of Eqn 116,
-// φ(V) = Scale·(V − θ)² for V > θ and 0 otherwise (the paper uses Scale = ¼,
-// for which φ'²/φ = 1 above θ).
-type RectifiedQuadratic struct {
-	Scale float64 // curvature in Hz/mV² (paper: 0.25)
-	Theta float64 // threshold θ in mV
-}
-
-// Validate checks Scale > 0 and a finite θ.
-func (q RectifiedQuadratic) Validate() error {
-	if err := CheckPositive("scale", q.Scale); err != nil {
-		return err
+// TransferNames returns the names of the registered families.
+func TransferNames() []string {
+	out := make([]string, len(families))
+	for i, f := range families {
+		out[i] = f.Name
 	}
-	return CheckFinite("theta", q.Theta)
+	return out
 }
 
-// Phi implements Eqn 116.
-func (q RectifiedQuadratic) Phi(v float64) float64 {
-	if v <= q.Theta {
-		return 0
+// LookupTransfer returns the family called name.
+func LookupTransfer(name string) (TransferFamily, error) {
+	for _, f := range families {
+		if f.Name == name {
+			return f, nil
+		}
 	}
-	d := v - q.Theta
-	return q.Scale * d * d
+	q := make([]string, len(families))
+	for i, f := range families {
+		q[i] = fmt.Sprintf("%q", f.Name)
+	}
+	return TransferFamily{}, fmt.Errorf("transfer must be one of %s, got %q", strings.Join(q, ", "), name)
 }
 
-// DPhi returns 2·Scale·(V − θ) above θ.
-func (q RectifiedQuadratic) DPhi(v float64) float64 {
-	if v <= q.Theta {
-		return 0
+// Uses reports whether the family reads the parameter called name.
+func (f TransferFamily) Uses(name string) bool {
+	for _, p := range f.Parameters {
+		if p.Name == name {
+			return true
+		}
 	}
-	return 2 * q.Scale * (v - q.Theta)
+	return false
 }
 
-// ScoreFactor returns φ'/φ = 2/(V − θ) above θ and 0 below, where φ = 0
-// carries no gradient information.
-func (q RectifiedQuadratic) ScoreFactor(v float64) float64 {
-	if v <= q.Theta {
-		return 0
+// Value returns values[name] or, when absent, the default of the family's
+// parameter name; for use in Build functions.
+func (f TransferFamily) Value(values map[string]float64, name string) float64 {
+	if v, ok := values[name]; ok {
+		return v
 	}
-	return 2 / (v - q.Theta)
-}
-
-// FisherDensity returns φ'²/φ = 4·Scale above θ (1 for the paper's Scale = ¼).
-func (q RectifiedQuadratic) FisherDensity(v float64) float64 {
-	if v <= q.Theta {
-		return 0
+	for _, p := range f.Parameters {
+		if p.Name == name {
+			return p.Default
+		}
 	}
-	return 4 * q.Scale
-}
-
-// LogPhi returns log φ, −Inf at or below θ.
-func (q RectifiedQuadratic) LogPhi(v float64) float64 {
-	if v <= q.Theta {
-		return math.Inf(-1)
-	}
-	return math.Log(q.Scale) + 2*math.Log(v-q.Theta)
+	panic(fmt.Sprintf("neuron: transfer %q has no parameter %q", f.Name, name))
 }
 
 // logistic returns 1/(1+e^{−z}) without overflow for any finite z.

@@ -3,6 +3,8 @@ package rule
 import (
 	"fmt"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/natspike/natspike/core/fisher"
 	"github.com/natspike/natspike/core/neuron"
 )
@@ -152,10 +154,16 @@ func (l *Learner) Decompose(c *Components, w, x []float64, y float64) (Step, err
 	if err != nil {
 		return st, err
 	}
-	e := l.cfg.Eta * st.Error
 	l.param.Somatic(l.ws, w)
 	l.param.Derivative(l.fp, w)
-	for i := range w {
+	l.components(c, x, st, l.cfg.Eta*st.Error)
+	return st, nil
+}
+
+// components fills c with the parts of the update for USPs x, scalars st
+// and error factor e, given l.ws = f(w) and l.fp = f'(w).
+func (l *Learner) components(c *Components, x []float64, st Step, e float64) {
+	for i := range x {
 		if !l.rule.natural {
 			c.Hom[i], c.HetU[i], c.HetW[i] = e*l.fp[i]*x[i], 0, 0
 			continue
@@ -163,7 +171,42 @@ func (l *Learner) Decompose(c *Components, w, x []float64, y float64) (Step, err
 		g := e * st.GammaS / l.fp[i]
 		c.Hom[i], c.HetU[i], c.HetW[i] = g*l.homGain[i]*x[i], -g*st.GammaU, g*st.GammaW*l.ws[i]
 	}
-	return st, nil
+}
+
+// Directions fills dst (m × n, row-major) with the rule's update direction
+// for each of the m USP vectors in xs (m × n) at the fixed weights w: the
+// update divided by its common error factor η e, so that Update would apply
+// Δw = η e · direction. Euclidean: f'(w) ⊙ x (Eqns 10, 44); natural:
+// γ_s f'(w)⁻¹ ⊙ (c_ε x/r̂ − γ_u + γ_w f(w)) with γ_u, γ_w of Eqns 108–109
+// (Eqns 13, 38); approximate: the same with γ_u = c_ε c_u, γ_w = c_w V
+// (Eqn 114). The Fisher coefficients are computed once, at w. Neither w nor
+// the learner's bin counter change.
+func (l *Learner) Directions(dst, w, xs []float64) error {
+	n := len(l.rates)
+	if len(w) != n || len(xs)%max(n, 1) != 0 || len(dst) != len(xs) {
+		panic(fmt.Sprintf("rule: Directions: len(w) = %d, len(xs) = %d, len(dst) = %d, want n = %d and m × n", len(w), len(xs), len(dst), n))
+	}
+	l.Invalidate()
+	if l.rule.natural {
+		if err := l.recompute(w); err != nil {
+			return err
+		}
+	}
+	l.param.Somatic(l.ws, w)
+	l.param.Derivative(l.fp, w)
+	c := Components{Hom: make([]float64, n), HetU: make([]float64, n), HetW: make([]float64, n)}
+	for lo := 0; lo < len(xs); lo += n {
+		x, out := xs[lo:lo+n], dst[lo:lo+n]
+		st := l.ruleScalars(Step{V: floats.Dot(l.ws, x), SumX: floats.Sum(x)})
+		if err := finiteOr("membrane potential V", st.V); err != nil {
+			return err
+		}
+		l.components(&c, x, st, 1)
+		for i := range out {
+			out[i] = c.Hom[i] + c.HetU[i] + c.HetW[i]
+		}
+	}
+	return nil
 }
 
 // prepare computes f(w), f'(w), V, the error factor and the rule's scalars.
@@ -190,9 +233,17 @@ func (l *Learner) scalars(w []float64, st Step, y float64) (Step, error) {
 	if err := l.refresh(w); err != nil {
 		return st, err
 	}
-	st.Coefficient, st.GammaS = l.coeffs, l.coeffs.GammaS
-	st.GammaU, st.GammaW = l.rule.heterosynaptic(l, st.SumX, st.V)
-	return st, nil
+	return l.ruleScalars(st), nil
+}
+
+// ruleScalars completes st (V and SumX set) with the coefficients and the
+// heterosynaptic factors of a natural rule; it returns st unchanged otherwise.
+func (l *Learner) ruleScalars(st Step) Step {
+	if l.rule.natural {
+		st.Coefficient, st.GammaS = l.coeffs, l.coeffs.GammaS
+		st.GammaU, st.GammaW = l.rule.heterosynaptic(l, st.SumX, st.V)
+	}
+	return st
 }
 
 // exactHeterosynaptic: γ_u and γ_w of the natural rule (Eqns 108, 109).
@@ -247,6 +298,11 @@ func (l *Learner) refresh(w []float64) error {
 	if !due {
 		return nil
 	}
+	return l.recompute(w)
+}
+
+// recompute evaluates the rule's Fisher coefficients at the current weights.
+func (l *Learner) recompute(w []float64) error {
 	mu, variance := l.voltageStatistics(w)
 	var err error
 	if l.coeffs, err = l.rule.coefficients(l, mu, variance); err != nil {

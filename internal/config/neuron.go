@@ -84,14 +84,14 @@ func (c NeuronConfig) Build() (neuron.Transfer, neuron.Kernel, error) {
 	return t, k, nil
 }
 
+// transfer builds c's transfer function from its family in package neuron,
+// which says which of the parameters below it reads.
 func (c NeuronConfig) transfer() (neuron.Transfer, error) {
-	switch c.Transfer {
-	case Sigmoid:
-		return neuron.Sigmoid{PhiMax: c.PhiMax, Beta: c.Beta, Theta: c.Theta}, nil
-	case RectifiedQuadratic:
-		return neuron.RectifiedQuadratic{Scale: c.Scale, Theta: c.Theta}, nil
+	f, err := neuron.LookupTransfer(c.Transfer)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("transfer must be %q or %q, got %q", Sigmoid, RectifiedQuadratic, c.Transfer)
+	return f.Build(map[string]float64{"phi_max": c.PhiMax, "beta": c.Beta, "theta": c.Theta, "scale": c.Scale}), nil
 }
 
 // JSON encodes c with the snake_case keys ParseNeuron reads.
