@@ -536,6 +536,13 @@ func callValid(t *testing.T, name string) callOutcome {
 		status = int(ns_monte_carlo_fisher(neuron, cDoubles(w), cDoubles(r), cLongLong(2), cLongLong(16), cLongLong(1), cDoubles(out), nil, nil, e, el))
 	case "ns_sample_usps":
 		status = int(ns_sample_usps(neuron, cDoubles(r), cLongLong(2), cLongLong(3), cLongLong(20), cLongLong(1), cDoubles(out), nil, nil, e, el))
+	case "ns_transfer":
+		status = int(ns_transfer(neuron, cString("phi"), cDoubles(w), cLongLong(2), cDoubles(out), e, el))
+	case "ns_usp_traces":
+		status = int(ns_usp_traces(neuron, cDoubles([]float64{1, 0, 0, 1}), cLongLong(2), cLongLong(2), cDoubles(out), e, el))
+	case "ns_update_directions":
+		status = int(ns_update_directions(neuron, cString(`{"rule":"natural"}`), cDoubles(w), cDoubles(r), cLongLong(2),
+			cDoubles([]float64{1, 2, 3, 4}), cLongLong(2), cDoubles(out), e, el))
 	case "ns_train_plan":
 		status = int(ns_train_plan(cfg, cLongLongs(make([]int64, 3)), e, el))
 	case "ns_train", "ns_run_trials":

@@ -73,6 +73,23 @@ extern int ns_monte_carlo_fisher(const char *neuronJSON, const double *w, const 
  * [256 b, 256 (b+1)) come from stream (seed, b). */
 extern int ns_sample_usps(const char *neuronJSON, const double *rates, long long n, long long samples,
 	long long bins, long long seed, double *out, int32_t *cancel, int64_t *progress, char *err, int errlen);
+/* The neuron's equations over arrays (capi/neuron.go). ns_transfer writes
+ * quantity(v[i]) into out[i] for quantity "phi" (Hz), "dphi" (Hz/mV),
+ * "score_factor" (phi'/phi, 1/mV), "fisher_density" (phi'^2/phi, Hz/mV^2) or
+ * "log_phi" (-inf where phi = 0). ns_usp_traces filters a bins x n 0/1 spike
+ * matrix through the USP traces (Eqn 28) from zero: row b of out is x^eps in
+ * bin b, before that bin's spikes. ns_update_directions writes, for each of
+ * `samples` USP vectors x (samples x n), the update direction of the rule
+ * {"rule":"natural"|"euclidean"|"approximate","c_u":0.95,"c_w":0.05} at
+ * somatic weights w: the update divided by its error factor (Eqns 10, 38,
+ * 114); rates must be > 0. */
+extern int ns_transfer(const char *neuronJSON, const char *quantity, const double *v, long long n,
+	double *out, char *err, int errlen);
+extern int ns_usp_traces(const char *neuronJSON, const double *spikes, long long bins, long long n,
+	double *out, char *err, int errlen);
+extern int ns_update_directions(const char *neuronJSON, const char *ruleJSON, const double *w,
+	const double *rates, long long n, const double *x, long long samples, double *out, char *err,
+	int errlen);
 /* Training (package core/learn; see capi/train.go for the buffer layout).
  * ns_train_plan writes the number of bins, records and traces of a trial
  * into out[0..3); ns_train runs one trial; ns_run_trials runs many on
