@@ -10,6 +10,8 @@ Neuron                 the neuron model (transfer function, PSP kernel)
 coefficients           Fisher / inverse-Fisher coefficients (Eqns 77–82, 101–105)
 fisher_matrix          the analytic Fisher matrix G (Eqn 81)
 inverse_fisher_matrix  its closed-form inverse (Eqns 100–105)
+sample_usps, usp_traces  unweighted synaptic potentials (Eqns 26–28)
+update_direction       a rule's update direction (Eqns 10, 38, 114); RULES names the rules
 train                  one learning trial (Euclidean, natural, approximate rules)
 run_trials             many trials on all cores or a Dask cluster
 sweep                  run_trials over a parameter grid, resumable from a results store
@@ -24,10 +26,11 @@ from ._native import version as _go_version
 
 __version__ = _go_version()
 
-from ._fisher import Coefficients, coefficients, fisher_matrix, inverse_fisher_matrix, sample_usps
+from ._fisher import Coefficients, coefficients, fisher_matrix, inverse_fisher_matrix, sample_usps, usp_traces
 from ._native import DivergenceError
 from ._neuron import Neuron
 from ._result import Result, load
+from ._rules import RULES, update_direction
 from ._sweep import sweep
 from ._train import train
 from ._trials import TrialsInterrupted, run_trials
@@ -40,6 +43,9 @@ __all__ = [
     "fisher_matrix",
     "inverse_fisher_matrix",
     "sample_usps",
+    "usp_traces",
+    "update_direction",
+    "RULES",
     "train",
     "run_trials",
     "sweep",

@@ -322,3 +322,54 @@ def sample_usps(rates, samples, *, bins=500, neuron=None, seed=None) -> np.ndarr
         out,
     )
     return out
+
+
+def usp_traces(spikes, *, neuron=None) -> np.ndarray:
+    """Unweighted synaptic potentials x^ε of given spike trains, bin by bin (Eqns 26–28).
+
+    Each spike of afferent i at bin j adds the kernel ε((b − j) dt) of
+    Eqn 28 to x_i^ε at every later bin b (ε0 (e^{−t/τ_m} − e^{−t/τ_s}) /
+    (τ_m − τ_s), or the alpha kernel ε0 t/τ² e^{−t/τ} when τ_m = τ_s). The
+    Go core evaluates this with the exact two-trace recursion that
+    :func:`natspike.train` uses, from zero traces; a spike does not change
+    x^ε in its own bin.
+
+    Parameters
+    ----------
+    spikes : array_like, shape (bins, n)
+        0/1 (or boolean) spike indicators per bin and afferent.
+    neuron : Neuron, optional
+        Supplies the kernel (τ_m, τ_s, ε0) and dt; the paper's by default.
+
+    Returns
+    -------
+    ndarray, shape (bins, n)
+        x^ε in each bin (≙ mV·s⁻¹·s with ε0 = 1: a PSP of unit area).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``spikes`` is not a 2-D array of zeros and ones.
+
+    References
+    ----------
+    Kreutzer, Petrovici & Senn (2022), eLife 11:e66526, Eqns 26–28.
+
+    Examples
+    --------
+    >>> import numpy as np, natspike
+    >>> s = np.zeros((3, 1), dtype=bool); s[0, 0] = True
+    >>> natspike.usp_traces(s)[:, 0].round(4).tolist()  # 0, then ε(dt), ε(2 dt) of Eqn 28
+    [0.0, 14.964, 26.9009]
+    """
+    neuron = resolve(neuron)
+    if isinstance(spikes, np.ndarray) and spikes.dtype == bool:
+        spikes = spikes.astype(np.float64)
+    s = real_array(spikes, "spikes")
+    if s.ndim != 2:
+        raise ValueError(f"spikes must be two-dimensional (bins, n), got shape {s.shape}")
+    flat = contiguous(s)
+    out = empty(s.shape, "spikes")
+    if s.size:
+        _native.call(_native.functions["ns_usp_traces"], neuron._json, flat, s.shape[0], s.shape[1], out)
+    return out

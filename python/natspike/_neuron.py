@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from . import _native
-from ._validate import real_scalar
+from ._validate import contiguous, empty, finite, real_array, real_scalar
 
 # Python name -> field of the Go struct bindings.Neuron, in signature order.
 _FIELDS = {
@@ -18,7 +18,24 @@ _FIELDS = {
     "eps0": "Eps0",
     "scale": "Scale",
 }
-TRANSFERS = ("sigmoid", "rectified_quadratic")
+#: The transfer-function families, as registered in the Go core (core/neuron).
+TRANSFERS = tuple(_native.go.TransferNames().split(","))
+#: Parameters each transfer function reads (the others do not apply to it).
+TRANSFER_PARAMETERS = {t: tuple(_native.go.TransferParameters(t).split(",")) for t in TRANSFERS}
+_TRANSFER_ONLY = frozenset(p for params in TRANSFER_PARAMETERS.values() for p in params)
+_DEFAULTS = {name: getattr(_native.go.NewNeuron(), field) for name, field in _FIELDS.items()}
+#: What the Go core can evaluate over arrays (see :meth:`Neuron.phi` and its siblings).
+_QUANTITIES = ("phi", "dphi", "score_factor", "fisher_density", "log_phi")
+
+
+class _Default:
+    """Marks a parameter the caller did not pass (the transfer's default applies, if it reads it)."""
+
+    def __repr__(self):
+        return "<default>"
+
+
+_UNSET = _Default()
 
 
 class Neuron:
@@ -35,9 +52,9 @@ class Neuron:
     Parameters
     ----------
     phi_max : float, default 100.0
-        Maximal firing rate of the sigmoid, in Hz (> 0).
+        Maximal firing rate of the sigmoid, in Hz (> 0). Sigmoid only.
     beta : float, default 0.3
-        Steepness of the sigmoid, in 1/mV (> 0).
+        Steepness of the sigmoid, in 1/mV (> 0). Sigmoid only.
     theta : float, default 10.0
         Sigmoid midpoint, or rectified-quadratic threshold, in mV above rest.
     tau_m : float, default 0.010
@@ -52,14 +69,21 @@ class Neuron:
         The transfer function.
     scale : float, default 0.25, keyword-only
         Curvature of the rectified quadratic, in Hz/mV² (> 0); with 1/4,
-        ``phi'^2/phi = 1`` above threshold (Eqn 116).
+        ``phi'^2/phi = 1`` above threshold (Eqn 116). Rectified quadratic only.
+
+    A parameter the chosen transfer function does not read (see
+    ``natspike.Neuron.TRANSFER_PARAMETERS``) must not be given; its attribute
+    is None and :meth:`to_dict` leaves it out. The methods :meth:`phi`,
+    :meth:`dphi`, :meth:`score_factor`, :meth:`fisher_density` and
+    :meth:`log_phi` evaluate the transfer function over arrays in the Go core.
 
     Raises
     ------
     TypeError
         If a parameter is not a real number (or ``transfer`` not a string).
     ValueError
-        If a parameter is out of range; the message names it.
+        If a parameter is out of range, or does not apply to the transfer
+        function; the message names it.
 
     References
     ----------
@@ -75,30 +99,34 @@ class Neuron:
     """
 
     __slots__ = ("_c_eps", "_go", "_json", "_values")
+    TRANSFER_PARAMETERS = TRANSFER_PARAMETERS
 
     def __init__(
         self,
-        phi_max=100.0,
-        beta=0.3,
-        theta=10.0,
+        phi_max=_UNSET,
+        beta=_UNSET,
+        theta=_UNSET,
         tau_m=0.010,
         tau_s=0.003,
         dt=0.0005,
         eps0=1.0,
         *,
         transfer="sigmoid",
-        scale=0.25,
+        scale=_UNSET,
     ):
         _native.check_process()
         given = dict(phi_max=phi_max, beta=beta, theta=theta, tau_m=tau_m, tau_s=tau_s, dt=dt, eps0=eps0, scale=scale)
-        values = {name: real_scalar(v, name) for name, v in given.items()}
+        values = {name: real_scalar(v, name) for name, v in given.items() if v is not _UNSET}
         if not isinstance(transfer, str):
             raise TypeError(f"transfer must be a string, one of {TRANSFERS}, got {type(transfer).__name__}")
-        values["transfer"] = transfer
-        gon = _native.go.Neuron(Transfer=transfer, **{_FIELDS[k]: values[k] for k in _FIELDS})
+        _refuse_foreign_parameters(transfer, values)
+        full = {**_DEFAULTS, **values}
+        gon = _native.go.Neuron(Transfer=transfer, **{_FIELDS[k]: full[k] for k in _FIELDS})
         problem = gon.Problem()
         if problem:
             raise ValueError(problem)
+        values = {k: full[k] for k in _FIELDS if k not in _TRANSFER_ONLY or k in TRANSFER_PARAMETERS[transfer]}
+        values["transfer"] = transfer
         object.__setattr__(self, "_values", values)
         object.__setattr__(self, "_go", gon)
         object.__setattr__(self, "_json", gon.JSON().encode())
@@ -107,14 +135,14 @@ class Neuron:
     def __setattr__(self, name, value):
         raise AttributeError(f"Neuron is immutable; use neuron.replace({name}=...)")
 
-    phi_max = property(lambda self: self._values["phi_max"], doc="Maximal sigmoid rate (Hz).")
-    beta = property(lambda self: self._values["beta"], doc="Sigmoid steepness (1/mV).")
-    theta = property(lambda self: self._values["theta"], doc="Midpoint or threshold (mV).")
+    phi_max = property(lambda self: self._values.get("phi_max"), doc="Maximal sigmoid rate (Hz); None for others.")
+    beta = property(lambda self: self._values.get("beta"), doc="Sigmoid steepness (1/mV); None for others.")
+    theta = property(lambda self: self._values.get("theta"), doc="Midpoint or threshold (mV).")
     tau_m = property(lambda self: self._values["tau_m"], doc="Membrane time constant (s).")
     tau_s = property(lambda self: self._values["tau_s"], doc="Synaptic time constant (s).")
     dt = property(lambda self: self._values["dt"], doc="Time step (s).")
     eps0 = property(lambda self: self._values["eps0"], doc="PSP kernel prefactor.")
-    scale = property(lambda self: self._values["scale"], doc="Rectified-quadratic curvature (Hz/mV²).")
+    scale = property(lambda self: self._values.get("scale"), doc="Rectified-quadratic curvature (Hz/mV²); else None.")
     transfer = property(lambda self: self._values["transfer"], doc="Transfer function name.")
 
     @property
@@ -122,14 +150,105 @@ class Neuron:
         """c_ε = (∫ε² dt)⁻¹ = 2 (τ_m + τ_s) / ε0², in s (Eqn 31; 0.026 s by default)."""
         return self._c_eps
 
+    def phi(self, v):
+        """Firing rate φ(V) in Hz at somatic potentials ``v`` (mV above rest).
+
+        The neuron's own transfer function, evaluated by the Go core: the
+        sigmoid of Eqn 24 or the rectified quadratic of Eqn 116.
+
+        Parameters
+        ----------
+        v : array_like
+            Potentials in mV (finite).
+
+        Returns
+        -------
+        ndarray or numpy.float64
+            φ(v), of the shape of ``v``.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``v`` is not real-valued or not finite.
+
+        References
+        ----------
+        Kreutzer, Petrovici & Senn (2022), eLife 11:e66526, Eqns 24, 116.
+
+        Examples
+        --------
+        >>> import natspike
+        >>> float(natspike.Neuron().phi(10.0))
+        50.0
+        >>> natspike.Neuron(transfer="rectified_quadratic").phi([8.0, 12.0]).tolist()
+        [0.0, 1.0]
+        """
+        return self._evaluate("phi", v)
+
+    def dphi(self, v):
+        """Derivative φ'(V) in Hz/mV at potentials ``v`` (mV); see :meth:`phi`.
+
+        Examples
+        --------
+        >>> import natspike
+        >>> float(natspike.Neuron().dphi(10.0))  # β φ_max / 4
+        7.5
+        """
+        return self._evaluate("dphi", v)
+
+    def score_factor(self, v):
+        """Score factor φ'(V)/φ(V) in 1/mV, the factor of the error in Eqn 10; 0 where φ = 0.
+
+        For the sigmoid it is β (1 − φ/φ_max); see :meth:`phi` for ``v``.
+
+        Examples
+        --------
+        >>> import natspike
+        >>> float(natspike.Neuron().score_factor(10.0))
+        0.15
+        """
+        return self._evaluate("score_factor", v)
+
+    def fisher_density(self, v):
+        """Fisher density φ'(V)²/φ(V) in Hz/mV², the weight of Eqns 67 and 77–79; 0 where φ = 0.
+
+        Examples
+        --------
+        >>> import natspike
+        >>> float(natspike.Neuron(transfer="rectified_quadratic").fisher_density(11.0))  # Eqn 116
+        1.0
+        """
+        return self._evaluate("fisher_density", v)
+
+    def log_phi(self, v):
+        """log φ(V) (φ in Hz), exact in the tails and −inf where φ = 0; see :meth:`phi`."""
+        return self._evaluate("log_phi", v)
+
+    def _evaluate(self, quantity, v):
+        a = finite(real_array(v, "v"), "v")
+        flat = contiguous(a.ravel())
+        out = empty(flat.shape, "v")
+        _native.call(_native.functions["ns_transfer"], self._json, quantity.encode(), flat, flat.size, out)
+        return out.reshape(a.shape) if a.ndim else out[0]
+
     def to_dict(self) -> dict:
-        """The parameters as a dict (JSON-serialisable; keys as in ``__init__``)."""
-        return {"transfer": self.transfer, **{k: self._values[k] for k in _FIELDS}}
+        """The parameters as a dict (JSON-serialisable; keys as in ``__init__``).
+
+        Parameters the transfer function does not read (``beta`` of the
+        rectified quadratic, say) are left out.
+        """
+        return {"transfer": self.transfer, **{k: self._values[k] for k in _FIELDS if k in self._values}}
 
     @classmethod
     def from_dict(cls, d: dict) -> Neuron:
-        """Inverse of :meth:`to_dict`; omitted keys take the defaults."""
-        return cls(**d)
+        """Inverse of :meth:`to_dict`; omitted keys take the defaults.
+
+        Parameters the transfer does not read are refused, except when they
+        hold the default value (as in dicts written by natspike ≤ 0.x, which
+        listed every parameter).
+        """
+        own = TRANSFER_PARAMETERS.get(d.get("transfer", "sigmoid"), _TRANSFER_ONLY)
+        return cls(**{k: v for k, v in d.items() if k in own or k not in _TRANSFER_ONLY or v != _DEFAULTS[k]})
 
     def to_json(self) -> str:
         """The parameters as a JSON object (the form that crosses the C ABI)."""
@@ -141,8 +260,18 @@ class Neuron:
         return cls.from_dict(json.loads(text))
 
     def replace(self, **changes) -> Neuron:
-        """A copy with some parameters changed."""
-        return type(self).from_dict({**self.to_dict(), **changes})
+        """A copy with some parameters changed.
+
+        Changing ``transfer`` drops the parameters the new transfer function
+        does not read (unless given in ``changes``, which is then an error).
+        """
+        base = self.to_dict()
+        transfer = changes.get("transfer", self.transfer)
+        if transfer != self.transfer:
+            base = {
+                k: v for k, v in base.items() if k not in _TRANSFER_ONLY or k in TRANSFER_PARAMETERS.get(transfer, ())
+            }
+        return type(self)(**{**base, **changes})
 
     def __eq__(self, other):
         if not isinstance(other, Neuron):
@@ -160,6 +289,19 @@ class Neuron:
 
     def __reduce__(self):  # the Go handle is process-local: pickle the parameters
         return (Neuron.from_dict, (self.to_dict(),))
+
+
+def _refuse_foreign_parameters(transfer, values):
+    """ValueError for a parameter given explicitly that ``transfer`` does not read."""
+    own = TRANSFER_PARAMETERS.get(transfer)
+    if own is None:
+        return  # an unknown transfer: the Go core's message names the allowed ones
+    foreign = [k for k in values if k in _TRANSFER_ONLY and k not in own]
+    if foreign:
+        raise ValueError(
+            f"{foreign[0]} does not apply to transfer {transfer!r}, whose parameters are {', '.join(own)} "
+            "(besides the kernel's tau_m, tau_s, dt, eps0)"
+        )
 
 
 DEFAULT = Neuron()

@@ -10,10 +10,10 @@ import numpy as np
 from . import _native
 from ._neuron import DEFAULT, Neuron
 from ._result import Result
+from ._rules import RULES  # the rule names come from the Go core's table
 from ._seeds import root_seed
 from ._validate import check_trial_size, contiguous, finite, finite_scalar, real_scalar, vector
 
-RULES = ("euclidean", "natural", "approximate")
 LR_CONVENTIONS = ("exact", "authors")
 
 

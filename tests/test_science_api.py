@@ -1,0 +1,136 @@
+"""The public functions that carry the paper's equations (one home per equation), against the independent
+NumPy reference (tests/reference) and closed forms: the transfer functions and their derived quantities
+(Eqns 10, 24, 67, 116), the USP filter (Eqn 28) and the rules' update directions (Eqns 10, 38, 114)."""
+
+import natspike
+import numpy as np
+import pytest
+import reference as ref
+from natspike import _neuron
+
+D = ref.DEFAULTS
+SIG = dict(phi_max=D["phi_max"], beta=D["beta"], theta=D["theta"])
+V = np.linspace(-60.0, 80.0, 280).reshape(7, 40)
+
+
+@pytest.mark.parametrize(
+    "method, reference",
+    [
+        ("phi", lambda v: ref.phi(v, **SIG)),
+        ("dphi", lambda v: ref.phi_prime(v, **SIG)),
+        ("score_factor", lambda v: ref.phi_prime_over_phi(v, **SIG)),
+        ("fisher_density", lambda v: ref.phi_prime_sq_over_phi(v, **SIG)),
+        ("log_phi", lambda v: ref.log_phi(v, **SIG)),
+    ],
+)
+def test_sigmoid_quantities_match_the_reference(method, reference):
+    got = getattr(natspike.Neuron(), method)(V)
+    assert got.shape == V.shape
+    np.testing.assert_allclose(got, reference(V), rtol=1e-13, atol=1e-300)
+
+
+def test_rectified_quadratic_quantities_are_its_own_closed_forms():
+    n = natspike.Neuron(transfer="rectified_quadratic", scale=0.5, theta=-3.0)
+    d = np.clip(V + 3.0, 0, None)
+    above = V > -3.0
+    np.testing.assert_allclose(n.phi(V), 0.5 * d**2, rtol=1e-15)
+    np.testing.assert_allclose(n.dphi(V), d, rtol=1e-15)
+    np.testing.assert_allclose(n.score_factor(V), np.where(above, 2 / np.where(above, d, 1), 0), rtol=1e-15)
+    np.testing.assert_allclose(n.fisher_density(V), np.where(above, 2.0, 0.0), rtol=1e-15)
+    with np.errstate(divide="ignore"):
+        np.testing.assert_allclose(n.log_phi(V), np.log(0.5 * d**2), rtol=1e-14)
+
+
+def test_transfer_methods_take_scalars_and_refuse_bad_potentials():
+    assert natspike.Neuron().phi(10) == 50.0 and np.ndim(natspike.Neuron().phi(10.0)) == 0
+    with pytest.raises(ValueError, match="v must be finite"):
+        natspike.Neuron().phi([0.0, np.nan])
+    with pytest.raises(TypeError, match="v must be a real"):
+        natspike.Neuron().dphi("10")
+
+
+def test_transfer_parameters_come_from_go_and_foreign_ones_are_refused():
+    assert set(_neuron.TRANSFERS) == {"sigmoid", "rectified_quadratic"}
+    assert _neuron.TRANSFER_PARAMETERS == {
+        "sigmoid": ("phi_max", "beta", "theta"),
+        "rectified_quadratic": ("scale", "theta"),
+    }
+    for transfer, foreign in (
+        ("rectified_quadratic", "beta"),
+        ("rectified_quadratic", "phi_max"),
+        ("sigmoid", "scale"),
+    ):
+        with pytest.raises(ValueError, match=f"{foreign} does not apply to transfer '{transfer}'"):
+            natspike.Neuron(transfer=transfer, **{foreign: 0.5})
+    q = natspike.Neuron(transfer="rectified_quadratic")
+    assert q.beta is None and q.phi_max is None and q.scale == 0.25 and "beta" not in q.to_dict()
+    assert natspike.Neuron().scale is None and "scale" not in natspike.Neuron().to_dict()
+    assert natspike.Neuron(beta=0.5).replace(transfer="rectified_quadratic") == q
+    assert q.replace(transfer="sigmoid") == natspike.Neuron()
+    assert eval(repr(q), {"Neuron": natspike.Neuron}) == q
+    # dicts written before (every parameter listed) still load when the foreign values are the defaults
+    assert natspike.Neuron.from_dict({**q.to_dict(), "beta": 0.3, "phi_max": 100.0}) == q
+    with pytest.raises(ValueError, match="beta does not apply"):
+        natspike.Neuron.from_dict({**q.to_dict(), "beta": 0.5})
+
+
+def test_rule_names_come_from_go():
+    assert natspike.RULES == ("euclidean", "natural", "approximate")
+    with pytest.raises(ValueError, match="rule must be one of 'euclidean', 'natural', 'approximate'"):
+        natspike.update_direction("hebbian", [0.1], [[1.0]], [10.0])
+
+
+def test_usp_traces_match_the_reference_recursion_and_the_kernel():
+    rng = np.random.default_rng(5)
+    rates = np.array([5.0, 20.0, 80.0])
+    spikes = rng.random((3000, 3)) < rates * D["dt"]
+    for tau_s in (D["tau_s"], D["tau_m"]):  # two-exponential and alpha kernel
+        neuron = natspike.Neuron(tau_s=tau_s)
+        got = natspike.usp_traces(spikes, neuron=neuron)
+        want = ref.usp_traces(spikes.astype(float), D["dt"], D["tau_m"], tau_s)
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+    one = np.zeros((50, 1))
+    one[0] = 1
+    t = np.arange(50) * D["dt"]
+    np.testing.assert_allclose(natspike.usp_traces(one)[:, 0], ref.usp_kernel(t, D["tau_m"], D["tau_s"]), rtol=1e-12)
+    with pytest.raises(ValueError, match="0 or 1"):
+        natspike.usp_traces(2 * one)
+    with pytest.raises(ValueError, match="two-dimensional"):
+        natspike.usp_traces(one[:, 0])
+
+
+@pytest.mark.parametrize("rule", ["euclidean", "natural", "approximate"])
+def test_update_directions_match_the_reference_rules(rule):
+    rng = np.random.default_rng(11)
+    n = 8
+    rates = np.where(np.arange(n) < n // 2, 10.0, 50.0)
+    w = rng.uniform(-3 / n, 3 / n, n)
+    x = natspike.sample_usps(rates, 6, bins=2000, seed=3)
+    got = natspike.update_direction(rule, w, x, rates, c_u=0.9, c_w=0.07)
+    kw = dict(eta=1.0, dt=D["dt"], tau_m=D["tau_m"], tau_s=D["tau_s"], eps0=1.0, c_u=0.9, c_w=0.07, **SIG)
+    for s in range(x.shape[0]):
+        v = w @ x[s]
+        e = ref.learning_signal(1.0, v, eta=1.0, dt=D["dt"], **SIG)
+        want = sum(ref.plasticity_components(rule, w, x[s], 1.0, rates, **kw)) / e
+        np.testing.assert_allclose(got[s], want, rtol=1e-9, atol=1e-9 * np.abs(want).max())
+
+
+def test_natural_direction_is_the_inverse_fisher_times_x():
+    rates = np.array([10.0, 30.0, 50.0])
+    w = np.array([0.02, -0.01, 0.015])
+    x = natspike.sample_usps(rates, 4, bins=2000, seed=1).reshape(2, 2, 3)
+    d = natspike.update_direction("natural", w, x, rates)
+    assert d.shape == x.shape
+    np.testing.assert_allclose(d @ natspike.fisher_matrix(w, rates).T, x, rtol=1e-9, atol=1e-9 * np.abs(x).max())
+
+
+def test_update_direction_uses_the_neurons_transfer_function():
+    rq = natspike.Neuron(transfer="rectified_quadratic", theta=-100.0)
+    rates = np.array([10.0, 50.0])
+    w = np.array([0.02, 0.01])
+    x = natspike.sample_usps(rates, 3, bins=2000, seed=2)
+    d = natspike.update_direction("natural", w, x, rates, neuron=rq)
+    np.testing.assert_allclose(
+        d @ natspike.fisher_matrix(w, rates, neuron=rq).T, x, rtol=1e-9, atol=1e-9 * np.abs(x).max()
+    )
+    assert not np.allclose(d, natspike.update_direction("natural", w, x, rates))
