@@ -209,7 +209,7 @@ def test_fig3bc_psth_is_the_mean_of_the_sampled_spikes(fig3bc):
 def test_usp_traces_match_reference():
     rng = np.random.default_rng(1)
     spikes = rng.random((800, 4)) < np.array([10.0, 50.0, 5.0, 80.0]) * D["dt"]
-    ours = experiments._figure3bc.usp_traces(spikes, natspike.Neuron(tau_s=0.004, eps0=0.5))
+    ours = natspike.usp_traces(spikes, neuron=natspike.Neuron(tau_s=0.004, eps0=0.5))
     assert np.allclose(ours, ref.usp_traces(spikes.astype(float), D["dt"], 0.010, 0.004, 0.5), rtol=1e-12, atol=1e-12)
 
 

@@ -104,6 +104,6 @@ def test_learning_curve_experiments_offer_the_authors_input_pool():
     # Same seed, same w0 and w*: the test set is the same, the training inputs are not.
     np.testing.assert_array_equal(pooled["kl_trials"].values[..., 0], stream["kl_trials"].values[..., 0])
     assert not np.array_equal(pooled["kl_trials"].values[..., -1], stream["kl_trials"].values[..., -1])
-    for bad in (0, -5, 2.5, True, 10**7):
-        with pytest.raises(ValueError, match="input_pool"):
+    for bad, error in ((0, ValueError), (-5, ValueError), (10**7, ValueError), (2.5, TypeError), (True, TypeError)):
+        with pytest.raises(error, match="input_pool"):  # the error types of natspike.train's input_pool_size
             experiments.figure3f(input_pool=bad, **kw)

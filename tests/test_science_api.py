@@ -134,3 +134,48 @@ def test_update_direction_uses_the_neurons_transfer_function():
         d @ natspike.fisher_matrix(w, rates, neuron=rq).T, x, rtol=1e-9, atol=1e-9 * np.abs(x).max()
     )
     assert not np.allclose(d, natspike.update_direction("natural", w, x, rates))
+
+
+# --- Figs 3B–E use the neuron's own transfer function ------------------------------------------------------------
+
+RQ = dict(transfer="rectified_quadratic", scale=0.25, theta=-100.0)  # all voltage mass above threshold
+
+
+def _rq_phi(v):
+    return 0.25 * np.clip(v + 100.0, 0, None) ** 2
+
+
+def test_figure3bc_rates_are_the_rectified_quadratic_of_the_voltage():
+    from natspike import experiments
+
+    ds = experiments.figure3bc(
+        minutes=0.05, repetitions=20, neuron=natspike.Neuron(**RQ), lr_convention="exact", eta=1e-6
+    )
+    np.testing.assert_allclose(ds["rate"].values, _rq_phi(ds["voltage"].values), rtol=1e-14)
+    assert ds.attrs["neuron_transfer"] == "rectified_quadratic" and ds.attrs["lr_convention"] == "exact"
+    with pytest.raises(ValueError, match="authors"):  # the authors' convention is the sigmoid's
+        experiments.figure3bc(minutes=0.05, repetitions=2, neuron=natspike.Neuron(**RQ))
+
+
+def test_figure3de_cost_and_fields_use_the_rectified_quadratic():
+    from natspike.experiments import _figure3de
+
+    neuron = natspike.Neuron(**RQ)
+    rates, wstar = np.array([10.0, 50.0]), np.array([0.075, 0.075])
+    x = natspike.sample_usps(rates, 300, bins=2000, seed=4)
+    grid = np.array([-0.1, 0.02, 0.2])
+    cost = _figure3de.poisson_cost(grid, grid, wstar, x, neuron)
+    phi_s = _rq_phi(x @ wstar)
+    for i, a in enumerate(grid):
+        for j, b in enumerate(grid):
+            phi = _rq_phi(x @ np.array([a, b]))
+            want = np.mean(phi_s * np.log(phi_s / phi) + phi - phi_s) * D["dt"]  # Poisson-form D_KL per bin
+            assert cost[i, j] == pytest.approx(want, rel=1e-12)
+    points = np.array([[-0.14, 0.01], [0.22, -0.11]])
+    euclidean = _figure3de._mean_update("euclidean", points, wstar, x, rates, neuron)
+    natural = _figure3de._mean_update("natural", points, wstar, x, rates, neuron)
+    for p, euc, nat in zip(points, euclidean, natural):
+        v = x @ p
+        err = -(2 / (v + 100.0)) * (_rq_phi(v) - phi_s)  # −(φ'/φ)(φ − φ*) of Eqn 116
+        np.testing.assert_allclose(euc, err @ x / len(x), rtol=1e-12)
+        np.testing.assert_allclose(nat, natspike.inverse_fisher_matrix(p, rates, neuron=neuron) @ euc, rtol=1e-9)

@@ -13,21 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-#: CLI name -> experiment (and plotting, and claim_<...>) function name.
-FIGURES = {
-    "3bc": "figure3bc",
-    "3de": "figure3de",
-    "3f": "figure3f",
-    "4": "figure4",
-    "5": "figure5",
-    "7": "figure7",
-    "7eg": "figure7_examples",
-    "9": "figure9",
-    "10": "figure10",
-    "11": "figure11",
-    "12ab": "figure12_angles",
-    "12cf": "figure12_curves",
-}
+from .experiments import FIGURES  # the figure registry: CLI name -> (function name, module)
 
 
 def _parser():
@@ -68,7 +54,7 @@ def run_figure(name, args):
     """Run figure ``name``; return (Dataset, matplotlib Figure, claim line)."""
     from . import experiments, plotting
 
-    fn_name = FIGURES[name]
+    fn_name = FIGURES[name][0]
     fn = getattr(experiments, fn_name)
     ds = fn(**_options(fn, args))
     drawn = getattr(plotting, fn_name)(ds)

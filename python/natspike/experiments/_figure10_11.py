@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from .._fisher import coefficients, sample_usps
 from .._neuron import resolve
-from .._seeds import root_seed
+from ._common import count as _count
+from ._common import positive_values as _positive
+from ._common import provenance, root, stream
 
 #: Input rates (Hz) of the authors' script (the paper's text says 5–55 Hz, spec §10.7).
 RATES = (5.0, 15.0, 25.0, 35.0, 45.0)
@@ -20,25 +20,6 @@ W_SCALE = 5.0
 C_W, PLOT_SCRIPT_C_W = 0.05, 0.04
 #: Fixed variances (mV²) and q of the γ_s(μ_V) curves that test claim C13.
 CURVE_VARS, CURVE_Q = (1.0, 25.0), 78.0
-
-
-def _count(value, name, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
-
-
-def _positive(values, name):
-    a = np.asarray(values, float)
-    if a.ndim != 1 or a.size == 0 or not np.all(np.isfinite(a) & (a > 0)):
-        raise ValueError(f"{name} must be a non-empty 1-D sequence of positive numbers, got {values!r}")
-    return a
-
-
-def _rng(root, purpose):
-    return np.random.default_rng(np.random.SeedSequence(root, spawn_key=(purpose,)))
 
 
 def _weights(rng, samples, n):
@@ -102,8 +83,8 @@ def figure10(
     neuron = resolve(neuron)
     samples = 20 if full else _count(samples, "samples")
     n, rates = _count(n, "n", 2), _positive(rates, "rates")
-    root = root_seed(seed)
-    w = _weights(_rng(root, 0), samples, n)
+    seed = root(seed)
+    w = _weights(stream(seed, 0), samples, n)
     coef, mean, var = _rate_coefficients(w, rates, neuron)
     mu = np.linspace(-20.0, 20.0, 401)
     curve_vars = _positive(curve_vars, "curve_vars")
@@ -114,7 +95,7 @@ def figure10(
             "gamma_s": (dims, coef.gamma_s),
             "mean_v": (dims, mean),
             "var_v": (dims, var),
-            "phi_mean": (dims, _phi(mean, neuron)),
+            "phi_mean": (dims, neuron.phi(mean)),
             "gamma_s_curve": (("curve_var", "mu"), curve),
         },
         coords={"rate": rates, "sample": np.arange(samples), "curve_var": curve_vars, "mu": mu},
@@ -123,9 +104,8 @@ def figure10(
     ds["mean_v"].attrs.update(units="mV", long_name="mean membrane potential μ_V")
     ds["mu"].attrs["units"] = "mV"
     ds.attrs.update(
-        figure="10",
+        **provenance("10", seed),
         samples=samples,
-        seed=int(seed),
         n=n,
         rates=rates.tolist(),
         weight_range=[-W_SCALE, W_SCALE],
@@ -133,20 +113,8 @@ def figure10(
         theta=neuron.theta,
         beta=neuron.beta,
         phi_max=neuron.phi_max,
-        version=_version(),
     )
     return ds
-
-
-def _phi(v, neuron):
-    """Sigmoid transfer function φ(V) of Eqn 24 (Hz)."""
-    return neuron.phi_max / (1.0 + np.exp(-neuron.beta * (v - neuron.theta)))
-
-
-def _version():
-    from .. import __version__
-
-    return __version__
 
 
 def _rank_correlation(a, b):
@@ -262,20 +230,19 @@ def figure11(
     samples, usp_samples = _count(samples, "samples"), _count(usp_samples, "usp_samples")
     n, usp_bins = _count(n, "n", 2), _count(usp_bins, "usp_bins")
     rates, sizes = _positive(rates, "rates"), _positive(sizes, "sizes").astype(int)
-    root = root_seed(seed)
-    weights = {int(k): _weights(_rng(root, int(k)), samples, int(k)) for k in {*sizes.tolist(), n}}
+    seed = root(seed)
+    weights = {int(k): _weights(stream(seed, int(k)), samples, int(k)) for k in {*sizes.tolist(), n}}
     data = _by_rate(weights[n], rates, neuron)
     data.update(_by_size(weights, sizes, rates, size_rate, neuron))
-    data.update(_gammas(weights[n], rates, usp_samples, usp_bins, c_w, root, neuron))
+    data.update(_gammas(weights[n], rates, usp_samples, usp_bins, c_w, seed, neuron))
     ds = xr.Dataset(
         data, coords={"rate": rates, "sample": np.arange(samples), "n": sizes, "usp": np.arange(usp_samples)}
     )
     ds["rate"].attrs["units"] = "Hz"
     ds.attrs.update(
-        figure="11",
+        **provenance("11", seed),
         samples=samples,
         usp_samples=usp_samples,
-        seed=int(seed),
         n_afferents=n,
         rates=rates.tolist(),
         sizes=sizes.tolist(),
@@ -285,7 +252,6 @@ def figure11(
         usp_bins=usp_bins,
         weight_range=[-W_SCALE, W_SCALE],
         c_eps=neuron.c_eps,
-        version=_version(),
     )
     return ds
 

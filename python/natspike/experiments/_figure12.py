@@ -8,9 +8,10 @@ patterns. Each panel group lives in its own section below.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
+
+from .._rules import update_direction
+from ._common import count, provenance, root, stream
 
 # ---------------------------------------------------------------------------------------------------------------
 # Fig 12A–B: angle histograms (figure12_angles, claim_figure12_angles)
@@ -20,14 +21,6 @@ import numpy as np
 ANGLE_PATTERNS = ((10.0, 10.0), (10.0, 30.0), (10.0, 50.0), (20.0, 20.0), (20.0, 40.0))
 #: Metrics and compared rules of the angle Dataset (angles are natural vs each compared rule).
 METRICS, COMPARED = ("euclidean", "fisher"), ("approximate", "euclidean")
-
-
-def _angle_count(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
-    return int(value)
 
 
 def _angle_patterns(patterns):
@@ -41,49 +34,18 @@ def update_directions(w, x, rates, neuron=None, *, c_u=0.95, c_w=0.05):
     """Natural, Euclidean and approximate update directions for USP samples (common factor dropped).
 
     All three rules multiply their direction by the same scalar error
-    factor η (Y* − φ) φ'/φ, so it is left out (spec §8, Fig 12):
-
-    * natural (Eqn 38): γ_s [c_ε x/r − γ_u 1 + γ_w w] with γ_u, γ_w of
-      Eqns 108–109 — this equals G⁻¹x with G of Eqn 81;
-    * Euclidean (Eqn 10): x;
-    * approximate (Eqn 114): γ_s [c_ε x/r − c_ε c_u 1 + c_w V w].
-
-    Parameters
-    ----------
-    w : array_like, shape (n,)
-        Somatic weights.
-    x : array_like, shape (..., n)
-        USP vectors.
-    rates : array_like, shape (n,)
-        Input rates (Hz, > 0).
-    neuron : Neuron, optional
-        The paper's neuron by default.
-    c_u, c_w : float
-        Constants of the approximate rule.
+    factor η (Y* − φ) φ'/φ, so it is left out (Fig 12); each direction is
+    :func:`natspike.update_direction` (Eqns 10, 38, 114).
 
     Returns
     -------
     dict of ndarray
         ``natural``, ``euclidean``, ``approximate``, each of the shape of ``x``.
     """
-    from .._fisher import coefficients
-    from .._neuron import resolve
-
-    neuron = resolve(neuron)
-    w, x, r = (np.asarray(a, float) for a in (w, x, rates))
-    if w.ndim != 1 or r.shape != w.shape or x.shape[-1] != w.size:
-        raise ValueError(f"w and rates must be 1-D of length n and x (..., n); got {w.shape}, {r.shape}, {x.shape}")
-    if not np.all(r > 0):
-        raise ValueError("rates must be > 0 (the natural rule divides by r)")
-    ce, e0 = neuron.c_eps, neuron.eps0
-    c = coefficients(e0 * w @ r, (w * w) @ r / ce, ce * e0**2 * r.sum(), neuron=neuron)  # text after Eqn 79
-    v, sum_x = x @ w, x.sum(-1)
-    gamma_u = -ce * e0 * (ce * e0 * c.g1 * sum_x + c.g3 * v)  # Eqn 108
-    gamma_w = ce * e0 * c.g2 * sum_x + c.g4 * v  # Eqn 109
-    hom = ce * x / r
-    natural = c.gamma_s * (hom - gamma_u[..., None] + gamma_w[..., None] * w)
-    approximate = c.gamma_s * (hom - ce * c_u + c_w * v[..., None] * w)
-    return {"natural": natural, "euclidean": x, "approximate": approximate}
+    return {
+        rule: update_direction(rule, w, x, rates, neuron=neuron, c_u=c_u, c_w=c_w)
+        for rule in ("natural", "euclidean", "approximate")
+    }
 
 
 def angles(a, b, metric=None):
@@ -166,21 +128,18 @@ def figure12_angles(
 
     from .._fisher import sample_usps
     from .._neuron import resolve
-    from .._seeds import root_seed
 
     neuron = resolve(neuron)
-    trials, usp_samples = (
-        (100, 100) if full else (_angle_count(trials, "trials"), _angle_count(usp_samples, "usp_samples"))
-    )
-    n, bins, patterns = _angle_count(n, "n"), _angle_count(bins, "bins"), _angle_patterns(patterns)
-    root = root_seed(seed)
+    trials, usp_samples = (100, 100) if full else (count(trials, "trials"), count(usp_samples, "usp_samples"))
+    n, bins, patterns = count(n, "n"), count(bins, "bins"), _angle_patterns(patterns)
+    seed = root(seed)
     out = np.empty((len(METRICS), len(COMPARED), len(patterns), trials))
     mean_v, var_v = np.empty((2, len(patterns), trials))
     for p, (r1, r2) in enumerate(_progress(patterns, progress)):
         rates = np.r_[np.full(n // 2, r1), np.full(n - n // 2, r2)]
-        w = np.random.default_rng(np.random.SeedSequence(root, spawn_key=(0, p))).uniform(-5, 5, (trials, n)) / n
+        w = stream(seed, 0, p).uniform(-5, 5, (trials, n)) / n
         x = sample_usps(
-            rates, trials * usp_samples, bins=bins, neuron=neuron, seed=np.random.SeedSequence(root, spawn_key=(1, p))
+            rates, trials * usp_samples, bins=bins, neuron=neuron, seed=np.random.SeedSequence(seed, spawn_key=(1, p))
         ).reshape(trials, usp_samples, n)
         for k in range(trials):
             out[:, :, p, k] = _pattern_angles(w[k], x[k], rates, neuron, c_u, c_w)
@@ -203,19 +162,15 @@ def figure12_angles(
     )
     ds["mean_angle"] = ds["angle"].mean("trial")
     ds["angle"].attrs.update(units="degree", long_name="mean angle to the natural-gradient direction")
-    from .. import __version__
-
     ds.attrs.update(
-        figure="12A-B",
+        **provenance("12A-B", seed),
         trials=trials,
         usp_samples=usp_samples,
-        seed=int(seed),
         n=n,
         bins=bins,
         c_u=float(c_u),
         c_w=float(c_w),
         weight_range=[-5.0, 5.0],
-        version=__version__,
     )
     return ds
 
@@ -339,6 +294,7 @@ def figure12_curves(
         trials, minutes = 1000, PAPER_MINUTES
     pairs = _curve_patterns(patterns)
     table = _curve_learning_rates(pairs, rules, eta)
+    seed = root(seed)  # once: every pattern starts trial i from the same w0 and w*
     runs = [
         learning_curves(
             table[pair],

@@ -10,17 +10,15 @@ import numbers
 
 import numpy as np
 
-from .._train import RULES
+from .._rules import RULES
 from .._trials import run_trials
+from ._common import count, positive, provenance, root, train_options
 
 #: D_KL level used to compare convergence speed (Fig 9D, spec §8).
 CROSSING_THRESHOLD = 5e-5
 
 #: Table 1 learning rates for 10/50 Hz, in the authors' (1 − σ) convention.
 PAPER_ETA = {"natural": 6e-4, "euclidean": 4.5e-7, "approximate": 4.5e-4}
-
-#: Relative error bound of the Fisher coefficients with ``fast=True`` (0 in the attrs: exact quadrature).
-FAST_TOLERANCE = 1e-9
 
 #: The paper's run length: 8000 one-second intervals, in minutes.
 PAPER_MINUTES = 8000 / 60
@@ -122,7 +120,6 @@ def figure3f(
         client=client,
         progress=progress,
     )
-    ds.attrs["figure"] = "3F"
     return ds
 
 
@@ -171,11 +168,14 @@ def learning_curves(
     """
     import xarray as xr
 
-    _check_size(trials, minutes, n)
+    count(trials, "trials")
+    positive(minutes, "minutes")
+    count(n, "n", minimum=2)
     rules, etas = _check_eta(eta)
     pair = _check_rates(rates)
+    seed = root(seed)
     r = np.repeat(pair, [n // 2, n - n // 2])
-    speed = _train_options(fast, input_pool)
+    speed = train_options(fast, input_pool)
     draw = lambda rng: rng.uniform(-1 / n, 1 / n, size=(2, n))
     runs = [
         run_trials(
@@ -206,9 +206,9 @@ def learning_curves(
     ds["eta"] = ("rule", etas)
     _describe(ds)
     ds.attrs.update(
+        **provenance("3F", seed, runs[0].version),
         trials=int(trials),
         minutes=float(minutes),
-        seed=seed_attr(runs[0].seed),
         n=int(n),
         rates=[float(x) for x in pair],
         lr_convention=lr_convention,
@@ -217,31 +217,8 @@ def learning_curves(
         coefficient_tolerance=speed.get("coefficient_tolerance", 0.0),
         event_driven=int(speed.get("event_driven", False)),
         input_pool=int(input_pool or 0),
-        version=runs[0].version,
     )
     return ds
-
-
-def fast_tolerance(fast):
-    """The coefficient_tolerance that ``fast`` selects (None: exact quadrature in every bin)."""
-    if not isinstance(fast, (bool, np.bool_)):
-        raise TypeError(f"fast must be a bool, got {type(fast).__name__}")
-    return FAST_TOLERANCE if fast else None
-
-
-def _train_options(fast, input_pool):
-    """Keyword arguments of run_trials for ``fast`` and ``input_pool`` (the pool is not event-driven)."""
-    options = {"coefficient_tolerance": FAST_TOLERANCE} if fast_tolerance(fast) else {}
-    if input_pool is None:
-        return {**options, "event_driven": True} if fast else options
-    if isinstance(input_pool, bool) or not isinstance(input_pool, numbers.Integral) or not 1 <= input_pool <= 10**6:
-        raise ValueError(f"input_pool must be None or an int in [1, 1000000] (the paper: 8000), got {input_pool!r}")
-    return {**options, "input_pool_size": int(input_pool)}
-
-
-def seed_attr(seed):
-    """The root seed as a netCDF3-safe attribute: an int if it fits in 32 bits, else its decimal string."""
-    return int(seed) if 0 <= seed < 2**31 else str(seed)
 
 
 def _describe(ds):
@@ -250,15 +227,6 @@ def _describe(ds):
     ds["rate_error"].attrs.update(long_name="RMS rate error (mean over trials)", units="Hz")
     ds["weight_distance"].attrs["long_name"] = "||w - w*|| (mean over trials)"
     ds["crossing_time"].attrs.update(long_name="first time the mean D_KL < threshold (NaN: never)", units="min")
-
-
-def _check_size(trials, minutes, n):
-    if isinstance(trials, bool) or not isinstance(trials, numbers.Integral) or trials < 1:
-        raise ValueError(f"trials must be an int >= 1, got {trials!r}")
-    if isinstance(minutes, bool) or not isinstance(minutes, numbers.Real) or not 0 < minutes < np.inf:
-        raise ValueError(f"minutes must be a positive number, got {minutes!r}")
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 2:
-        raise ValueError(f"n must be an int >= 2, got {n!r}")
 
 
 def _check_eta(eta):

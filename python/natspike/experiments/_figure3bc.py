@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
+from .._fisher import usp_traces
 from .._neuron import resolve
-from .._seeds import root_seed, trial_generator
+from .._seeds import trial_generator
 from .._train import train
+from ._common import bins, count, neuron_attrs, positive, provenance, root, stream
 
 #: spawn_key prefix of the NumPy streams used here (input realisation, output sampling); it keeps them apart
 #: from the per-trial generators of :func:`natspike.run_trials`, whose keys are (trial,).
@@ -32,6 +32,8 @@ def figure3bc(
     window=0.25,
     warmup=0.25,
     psth_bin=0.0125,
+    neuron=None,
+    lr_convention="authors",
     progress=False,
 ):
     """PSTH, raster and membrane potential of Fig 3B–C, before and after learning.
@@ -65,8 +67,9 @@ def figure3bc(
         Learning time of the natural-gradient run, in minutes (> 0).
     repetitions : int
         Number of output samplings per neuron (paper: 3000).
-    seed : int
-        Root seed of weights, learning run, input realisation and output sampling.
+    seed : int, SeedSequence, Generator or None
+        Root seed of weights, learning run, input realisation and output
+        sampling (as in :func:`natspike.train`).
     full : bool
         Paper size: 8000 s of learning, 3000 repetitions.
     n : int
@@ -80,6 +83,13 @@ def figure3bc(
         it (paper: 0.25 s each, i.e. 500 + 500 bins).
     psth_bin : float
         PSTH bin width in s (paper: 12.5 ms).
+    neuron : Neuron, optional
+        The neuron (the paper's by default); its own transfer function gives
+        φ(V) everywhere, so any transfer function can be used.
+    lr_convention : {"authors", "exact"}
+        Learning-rate convention of ``eta`` (see :func:`natspike.train`);
+        "authors" is defined for the sigmoid only, so other transfer
+        functions need "exact" and an ``eta`` of their own.
     progress : bool
         Show a progress bar for the learning run.
 
@@ -106,19 +116,19 @@ def figure3bc(
 
     if full:
         minutes, repetitions = 8000 / 60, 3000
-    _check_positive(minutes, "minutes")
-    _check_count(repetitions, "repetitions")
-    _check_count(n, "n", minimum=2)
-    neuron = resolve(None)
+    positive(minutes, "minutes")
+    count(repetitions, "repetitions")
+    count(n, "n", minimum=2)
+    neuron = resolve(neuron)
     dt = neuron.dt
     window_bins, warmup_bins, per_psth = (
-        _bins(window, "window", dt),
-        _bins(warmup, "warmup", dt, zero=True),
-        _bins(psth_bin, "psth_bin", dt),
+        bins(window, "window", dt),
+        bins(warmup, "warmup", dt, zero=True),
+        bins(psth_bin, "psth_bin", dt),
     )
-    root = root_seed(seed)
+    seed = root(seed)
     r = np.repeat(np.asarray(rates, float), [n // 2, n - n // 2])
-    w0, wstar = trial_generator(root, 0).uniform(-1 / n, 1 / n, size=(2, n))
+    w0, wstar = trial_generator(seed, 0).uniform(-1 / n, 1 / n, size=(2, n))
     run = train(
         "natural",
         w0,
@@ -126,20 +136,19 @@ def figure3bc(
         teacher=wstar,
         duration=minutes * 60,
         eta=eta,
-        seed=root,
-        lr_convention="authors",
+        seed=seed,
+        neuron=neuron,
+        lr_convention=lr_convention,
         record_every=minutes * 60 / 10,
         progress=progress,
     )
     weights = np.stack([w0, run.final_weights, wstar])
 
-    stream_in, stream_out = (
-        np.random.default_rng(np.random.SeedSequence(root, spawn_key=(_STREAM, k))) for k in (0, 1)
-    )
+    stream_in, stream_out = (stream(seed, _STREAM, k) for k in (0, 1))
     spikes_in = stream_in.random((warmup_bins + window_bins, n)) < r * dt
-    x = usp_traces(spikes_in, neuron)[warmup_bins:]
+    x = usp_traces(spikes_in, neuron=neuron)[warmup_bins:]
     voltage = x @ weights.T  # (time, weights)
-    rate = transfer(voltage, neuron)
+    rate = neuron.phi(voltage)
     out = stream_out.random((3, repetitions, window_bins)) < (rate.T * dt)[:, None, :]
     usable = window_bins // per_psth * per_psth
     psth = out[:, :, :usable].reshape(3, repetitions, -1, per_psth).sum(axis=(1, 3)) / repetitions
@@ -171,22 +180,20 @@ def figure3bc(
     ds["time"].attrs["units"] = ds["psth_time"].attrs["units"] = "s"
     ds["learning_time"].attrs["units"] = "min"
     ds.attrs.update(
-        figure="3B-C",
-        seed=seed_attr(root),
+        **provenance("3B-C", seed, run.version),
         minutes=float(minutes),
         repetitions=int(repetitions),
         n=int(n),
         rates=[float(v) for v in rates],
         eta=float(eta),
         rule="natural",
-        lr_convention="authors",
+        lr_convention=lr_convention,
         coefficient_refresh=1,
         window=window_bins * dt,
         warmup=warmup_bins * dt,
         psth_bin=per_psth * dt,
         v_rest=-70.0,
-        version=run.version,
-        **_neuron_attrs(neuron),
+        **neuron_attrs(neuron),
         **_summary(psth, rate.T, per_psth * dt),
     )
     return ds
@@ -223,71 +230,3 @@ def _psth_claim_holds(ds):
         and a["psth_corr_after"] > a["psth_corr_before"] + 0.2
         and a["psth_rms_after"] < 0.5 * a["psth_rms_before"]
     )
-
-
-# --- helpers shared by the figure modules -----------------------------------------------------------------------
-
-
-def usp_traces(spikes, neuron=None):
-    """USP traces x^ε of given 0/1 spike trains, bin by bin (Eqn 28, spec §1.2).
-
-    The discrete two-trace recursion of the library, P ← P e^{−dt/τ_m} + s,
-    S ← S e^{−dt/τ_s} + s, x^ε = ε0/(τ_m − τ_s)(P − S), from zero traces; a
-    spike does not change x^ε in its own bin. ``spikes`` has shape
-    (bins, n); the result has the same shape. τ_m ≠ τ_s is required.
-    """
-    neuron = resolve(neuron)
-    if neuron.tau_m == neuron.tau_s:
-        raise ValueError("usp_traces needs tau_m != tau_s")
-    s = np.asarray(spikes, float)
-    dm, ds = np.exp(-neuron.dt / neuron.tau_m), np.exp(-neuron.dt / neuron.tau_s)
-    p, q = np.zeros(s.shape[1:]), np.zeros(s.shape[1:])
-    x = np.empty_like(s)
-    for k in range(s.shape[0]):
-        p, q = p * dm, q * ds
-        x[k] = p - q
-        p, q = p + s[k], q + s[k]
-    return x * (neuron.eps0 / (neuron.tau_m - neuron.tau_s))
-
-
-def transfer(v, neuron=None):
-    """φ(V) in Hz for the sigmoid (Eqn 24) or rectified-quadratic (Eqn 116) transfer function."""
-    neuron = resolve(neuron)
-    v = np.asarray(v, float)
-    if neuron.transfer == "sigmoid":
-        return neuron.phi_max * 0.5 * (1 + np.tanh(0.5 * neuron.beta * (v - neuron.theta)))
-    return neuron.scale * np.clip(v - neuron.theta, 0, None) ** 2
-
-
-def seed_attr(root):
-    """The root seed as a netCDF3-safe attribute: an int if it fits in 32 bits, else its decimal string."""
-    return int(root) if root < 2**31 else str(root)
-
-
-def _neuron_attrs(neuron):
-    return {f"neuron_{k}": v for k, v in neuron.to_dict().items()}
-
-
-def _check_positive(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be finite and > 0, got {value}")
-    return float(value)
-
-
-def _check_count(value, name, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
-
-
-def _bins(seconds, name, dt, zero=False):
-    if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real):
-        raise TypeError(f"{name} must be a real number of seconds, got {type(seconds).__name__}")
-    bins = int(round(seconds / dt))
-    if not np.isfinite(seconds) or bins < (0 if zero else 1):
-        raise ValueError(f"{name} must be {'>= 0' if zero else f'>= dt = {dt}'} s, got {seconds}")
-    return bins

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._fisher import coefficients, sample_usps
+from .._fisher import sample_usps
 from .._neuron import resolve
-from .._seeds import root_seed
+from .._rules import update_direction
 from .._trials import run_trials
-from ._figure3 import _train_options
-from ._figure3bc import _check_count, _check_positive, _neuron_attrs, seed_attr, transfer
+from ._common import count, neuron_attrs, positive, provenance, root, train_options
 
 N = 2
 RATES = (10.0, 50.0)
@@ -41,6 +40,8 @@ def figure3de(
     fast=True,
     workers=None,
     client=None,
+    neuron=None,
+    lr_convention="authors",
     progress=False,
 ):
     """Cost contours, gradient vector fields and weight paths of Fig 3D–E (n = 2).
@@ -82,8 +83,9 @@ def figure3de(
         Learning trials averaged per rule (paper: 500).
     minutes : float
         Learning time per trial in minutes (paper: 100).
-    seed : int
-        Root seed of the USP samples and of the learning trials.
+    seed : int, SeedSequence, Generator or None
+        Root seed of the USP samples and of the learning trials (as in
+        :func:`natspike.train`).
     full : bool
         Paper size (500 trials of 6000 s, 2000 samples, cost step 0.006).
     samples : int
@@ -99,6 +101,13 @@ def figure3de(
         faster at n = 2; ``False``: exact quadrature in every bin.
     workers, client, progress
         Passed to :func:`natspike.run_trials`.
+    neuron : Neuron, optional
+        The neuron (the paper's by default). Cost, vector fields and runs use
+        its own transfer function (:meth:`natspike.Neuron.phi`,
+        :meth:`~natspike.Neuron.score_factor`, :func:`natspike.update_direction`).
+    lr_convention : {"authors", "exact"}
+        Convention of the learning rates :data:`ETA` (see
+        :func:`natspike.train`); "authors" is defined for the sigmoid only.
 
     Returns
     -------
@@ -119,15 +128,16 @@ def figure3de(
 
     if full:
         trials, minutes, samples, cost_step = 500, 100.0, 2000, 0.006
-    _check_count(trials, "trials")
-    _check_positive(minutes, "minutes")
-    _check_count(samples, "samples")
-    _check_positive(cost_step, "cost_step")
-    neuron = resolve(None)
-    root = root_seed(seed)
+    count(trials, "trials")
+    positive(minutes, "minutes")
+    count(samples, "samples")
+    positive(cost_step, "cost_step")
+    neuron = resolve(neuron)
+    seed = root(seed)
+    speed = train_options(fast, None)
     r = np.asarray(RATES)
     wstar = np.asarray(TARGET) / N
-    x = sample_usps(r, samples, bins=2000, neuron=neuron, seed=(root + _USP_STREAM) % 2**64)
+    x = sample_usps(r, samples, bins=2000, neuron=neuron, seed=(seed + _USP_STREAM) % 2**64)
 
     grid = np.arange(*GRID)
     W1, W2 = np.meshgrid(grid, grid, indexing="ij")
@@ -141,7 +151,6 @@ def figure3de(
     cost_grid = np.arange(GRID[0], GRID[1], cost_step)
     cost = poisson_cost(cost_grid / N, cost_grid / N, wstar, x, neuron)
 
-    speed = _train_options(fast, None)
     runs = {
         rule: run_trials(
             rule,
@@ -149,10 +158,11 @@ def figure3de(
             r,
             teacher=wstar,
             n_trials=trials,
-            seed=root,
+            seed=seed,
             duration=minutes * 60,
             eta=ETA[rule],
-            lr_convention="authors",
+            neuron=neuron,
+            lr_convention=lr_convention,
             record_every=record_every,
             workers=workers,
             client=client,
@@ -196,8 +206,7 @@ def figure3de(
         for stat, fn in (("mean", np.mean), ("worst", np.max))
     }
     ds.attrs.update(
-        figure="3D-E",
-        seed=seed_attr(root),
+        **provenance("3D-E", seed, runs["natural"].version),
         trials=int(trials),
         minutes=float(minutes),
         samples=int(samples),
@@ -210,46 +219,28 @@ def figure3de(
         target=list(TARGET),
         eta_natural=ETA["natural"],
         eta_euclidean=ETA["euclidean"],
-        lr_convention="authors",
+        lr_convention=lr_convention,
         coefficient_refresh=1,
         coefficient_tolerance=speed.get("coefficient_tolerance", 0.0),
         event_driven=int(speed.get("event_driven", False)),
         record_every=float(record_every),
         levels=list(LEVELS),
         units="n*w",
-        version=runs["natural"].version,
-        **_neuron_attrs(neuron),
+        **neuron_attrs(neuron),
         **summary,
     )
     return ds
 
 
-def _sigmoid_terms(v, neuron):
-    """σ(V) = φ/φ_max and φ'/φ = β (1 − σ) for the sigmoid of Eqn 24."""
-    if neuron.transfer != "sigmoid":
-        raise ValueError("figure 3D-E needs the sigmoid transfer function")
-    s = transfer(v, neuron) / neuron.phi_max
-    return s, neuron.beta * (1 - s)
-
-
 def _mean_update(rule, points, wstar, x, rates, neuron):
-    """Sample-mean update direction at each of ``points`` (P, n) over USP samples ``x`` (S, n): shape (P, n)."""
+    """Sample-mean update direction at each of ``points`` (P, n) over USP samples ``x`` (S, n): shape (P, n).
+
+    The mean over samples of the expected error −(φ'/φ)(φ − φ*) (Eqn 10, teacher spike replaced by its rate)
+    times the rule's direction (:func:`natspike.update_direction`: Eqn 10 or Eqn 38).
+    """
     v = points @ x.T  # (P, S)
-    sig, dlog = _sigmoid_terms(v, neuron)
-    sig_star, _ = _sigmoid_terms(x @ wstar, neuron)
-    err = -dlog * (sig - sig_star)  # −(φ'/φ)(φ − φ*)/φ_max, Eqn 10
-    if rule == "euclidean":
-        return err @ x / x.shape[0]
-    c_eps, eps0 = neuron.c_eps, neuron.eps0
-    mean = eps0 * points @ rates
-    var = points**2 @ rates / c_eps
-    coef = coefficients(mean, var, c_eps * eps0**2 * rates.sum(), neuron=neuron)
-    total = x.sum(axis=1)  # Σ_i x_i^ε per sample
-    gamma_u = -c_eps * eps0 * (c_eps * eps0 * coef.g1[:, None] * total + coef.g3[:, None] * v)  # Eqn 108
-    gamma_w = c_eps * eps0 * coef.g2[:, None] * total + coef.g4[:, None] * v  # Eqn 109
-    hom = err @ (c_eps * x / rates)  # homosynaptic term c_ε x/r
-    het = (err * -gamma_u).sum(axis=1, keepdims=True) + (err * gamma_w).sum(axis=1, keepdims=True) * points
-    return coef.gamma_s[:, None] * (hom + het) / x.shape[0]  # Eqn 38
+    err = -neuron.score_factor(v) * (neuron.phi(v) - neuron.phi(x @ wstar))
+    return np.stack([e @ update_direction(rule, p, x, rates, neuron=neuron) for p, e in zip(points, err)]) / len(x)
 
 
 def _unit(v):
@@ -266,20 +257,21 @@ def poisson_cost(w1, w2, wstar, x, neuron=None, chunk=16):
     """Sample mean of the Poisson-form D_KL per bin on the grid w1 × w2 (n = 2, somatic weights).
 
     cost[i, j] = mean_s [φ* log(φ*/φ) + φ − φ*] dt at w = (w1[i], w2[j]),
-    with φ = φ(w·x_s), φ* = φ(w*·x_s) (spec §2, Fig 3D–E); log φ is
-    evaluated as a log-sigmoid so that it cannot overflow.
+    with φ = φ(w·x_s), φ* = φ(w*·x_s) (spec §2, Fig 3D–E), for the neuron's
+    own transfer function; log φ comes from :meth:`natspike.Neuron.log_phi`,
+    which cannot overflow. Where φ* = 0 the first term is 0; where φ = 0 < φ*
+    the cost is +inf.
     """
     neuron = resolve(neuron)
-    b, th = neuron.beta, neuron.theta
     vs = x @ wstar
-    phi_s = transfer(vs, neuron)
-    log_sig_s = -np.logaddexp(0.0, -b * (vs - th))
+    phi_s, log_s = neuron.phi(vs), neuron.log_phi(vs)
     out = np.empty((len(w1), len(w2)))
     for start in range(0, len(w1), chunk):
         a = np.asarray(w1[start : start + chunk])[:, None, None]
         v = a * x[:, 0] + np.asarray(w2)[None, :, None] * x[:, 1]  # (chunk, n2, S)
-        log_ratio = log_sig_s + np.logaddexp(0.0, -b * (v - th))
-        out[start : start + chunk] = (phi_s * log_ratio + transfer(v, neuron) - phi_s).mean(axis=-1)
+        with np.errstate(invalid="ignore"):  # φ* = 0 where log φ* = −inf: the term is 0
+            surprise = np.where(phi_s > 0, phi_s * (log_s - neuron.log_phi(v)), 0.0)
+        out[start : start + chunk] = (surprise + neuron.phi(v) - phi_s).mean(axis=-1)
     return out * neuron.dt
 
 

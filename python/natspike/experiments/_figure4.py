@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._neuron import resolve
-from .._seeds import root_seed
 from .._train import train
-from ._figure3bc import _check_positive, _neuron_attrs, seed_attr
+from ._common import flag, neuron_attrs, positive, provenance, root
 
 #: Seed of numpy's legacy RandomState in the authors' script (File01_attenuation_Fig4.py).
 AUTHORS_SEED = 55
@@ -93,8 +92,8 @@ def figure4(
     inv = _inverse_attenuations(inverse_attenuation)
     if protocol not in PROTOCOLS:
         raise ValueError(f"protocol must be one of {PROTOCOLS}, got {protocol!r}")
-    if not isinstance(replay_authors_stream, (bool, np.bool_)):
-        raise TypeError(f"replay_authors_stream must be a bool, got {type(replay_authors_stream).__name__}")
+    flag(replay_authors_stream, "replay_authors_stream")
+    seed = root(seed)
     for name, value in (
         ("eta", eta),
         ("rate", rate),
@@ -102,19 +101,18 @@ def figure4(
         ("duration", duration),
         ("somatic_weight", somatic_weight),
     ):
-        _check_positive(value, name)
+        positive(value, name)
     neuron = resolve(None)
     dt = neuron.dt
-    record_every = dt if record_every is None else _check_positive(record_every, "record_every")
+    record_every = dt if record_every is None else positive(record_every, "record_every")
     refresh = 1 if protocol == "paper" else "frozen"
     common = dict(eta=eta, neuron=neuron, coefficient_refresh=refresh, record_every=record_every)
     if replay_authors_stream:
         teacher, inputs, bins = _authors_streams(rate, teacher_rate, duration, dt)
-        root = AUTHORS_SEED
+        seed = AUTHORS_SEED
         common.update(teacher=teacher, inputs=inputs, duration=(bins - 1) * dt)
     else:
-        root = root_seed(seed)
-        common.update(teacher=float(teacher_rate), duration=duration, seed=root)
+        common.update(teacher=float(teacher_rate), duration=duration, seed=seed)
     runs = [train("natural", [somatic_weight * k], [rate], attenuation=[1.0 / k], **common) for k in inv]
 
     wd = np.stack([run.weights[:, 0] for run in runs])
@@ -134,8 +132,7 @@ def figure4(
     ds["relative_change"].attrs["units"] = "%"
     ds["inverse_attenuation"].attrs["long_name"] = "inverse attenuation 1/alpha"
     ds.attrs.update(
-        figure="4",
-        seed=seed_attr(root),
+        **provenance("4", seed, runs[0].version),
         stream="numpy RandomState(55)" if replay_authors_stream else "natspike",
         replay_authors_stream=int(bool(replay_authors_stream)),
         protocol=protocol,
@@ -149,12 +146,11 @@ def figure4(
         duration=float(runs[0].params["duration"]),
         somatic_weight=float(somatic_weight),
         record_every=float(record_every),
-        version=runs[0].version,
         relative_change_mean=float(100 * relative.mean()),
         relative_change_spread=float(np.ptp(relative)),
         absolute_change_per_inverse_attenuation=float(per_inv.mean()),
         proportionality_error=float(np.ptp(per_inv) / abs(per_inv.mean())),
-        **_neuron_attrs(neuron),
+        **neuron_attrs(neuron),
     )
     return ds
 

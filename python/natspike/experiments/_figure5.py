@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._fisher import usp_traces
 from .._neuron import Neuron
-from .._seeds import root_seed
 from .._train import train
 from .._trials import run_trials
-from ._figure3bc import _check_count, _check_positive, seed_attr, usp_traces
+from ._common import count, flag, positive, positive_values, provenance, root
 
 #: Seed of numpy's legacy RandomState in the authors' script (File01_variance_Fig5.py).
 AUTHORS_SEED = 999
@@ -109,11 +109,11 @@ def figure5(
 
     if full:
         trials = 200
-    _check_count(trials, "trials")
+    count(trials, "trials")
+    seed = root(seed)
     if protocol not in PROTOCOLS:
         raise ValueError(f"protocol must be one of {PROTOCOLS}, got {protocol!r}")
-    if not isinstance(replay_authors_stream, (bool, np.bool_)):
-        raise TypeError(f"replay_authors_stream must be a bool, got {type(replay_authors_stream).__name__}")
+    flag(replay_authors_stream, "replay_authors_stream")
     tau_s_values = _positive_values(tau_s_values, "tau_s_values")
     rate_values = _positive_values(rate_values, "rate_values")
     for name, value in (
@@ -126,10 +126,9 @@ def figure5(
         ("tau_m", tau_m),
         ("record_every", record_every),
     ):
-        _check_positive(value, name)
+        positive(value, name)
     if replay_authors_stream:
-        trials = 1
-    root = AUTHORS_SEED if replay_authors_stream else root_seed(seed)
+        trials, seed = 1, AUTHORS_SEED
     options = dict(
         eta=eta,
         weight=initial_weight,
@@ -138,7 +137,7 @@ def figure5(
         record_every=record_every,
         refresh=1 if protocol == "paper" else "frozen",
         trials=trials,
-        root=root,
+        root=seed,
         workers=workers,
         tau_m=tau_m,
         replay=replay_authors_stream,
@@ -187,8 +186,7 @@ def figure5(
         for prefix in ("tau_sweep", "rate_sweep")
     }
     ds.attrs.update(
-        figure="5",
-        seed=seed_attr(root),
+        **provenance("5", seed, first["version"]),
         trials=int(trials),
         protocol=protocol,
         coefficient_refresh=str(options["refresh"]),
@@ -205,7 +203,6 @@ def figure5(
         sweep_tau_s=float(sweep_tau_s),
         eps0="1/rate",
         record_every=float(record_every),
-        version=first["version"],
         **_fixed_neuron_attrs(),
         **summary,
     )
@@ -218,11 +215,8 @@ def _fixed_neuron_attrs():
 
 
 def _positive_values(values, name):
-    try:
-        a = np.asarray(values, dtype=float).ravel()
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a sequence of real numbers") from None
-    if a.size < 2 or not np.isfinite(a).all() or (a <= 0).any():
+    a = positive_values(values, name)
+    if a.size < 2:
         raise ValueError(f"{name} must hold at least two finite values > 0, got {a.tolist()}")
     return a
 
@@ -266,7 +260,7 @@ def _run_condition(
         "change": 100 * (final[:, 0] / weight - 1),
         "trajectory": 100 * (weights.mean(axis=0) / weight - 1),
         "std": float(np.sqrt(rate / neuron.c_eps)),
-        "usp": usp_traces(spikes, neuron)[:, 0],
+        "usp": usp_traces(spikes, neuron=neuron)[:, 0],
         "times": run.times,
         "duration": run.params["duration"],
         "version": run.version,

@@ -8,7 +8,7 @@ import numpy as np
 
 from .._neuron import Neuron
 from .._trials import run_trials
-from ._figure3 import fast_tolerance
+from ._common import count, fast_tolerance, positive_values, provenance, root
 
 #: The Fig 7 setting (spec §8): 10 synapses, the first 5 driven at 5 Hz, the other 5 silent.
 N_SYNAPSES, N_STIMULATED, INPUT_RATE = 10, 5, 5.0
@@ -43,13 +43,6 @@ def _grid_axes(grid, span, full):
         if a.ndim != 1 or a.size == 0 or not np.all(np.isfinite(a) & (a > 0)):
             raise ValueError(f"{name} must be a non-empty 1-D sequence of positive numbers, got {a!r}")
     return st, ust
-
-
-def _check_trials(trials):
-    if isinstance(trials, bool) or not isinstance(trials, numbers.Integral):
-        raise TypeError(f"trials must be an int, got {type(trials).__name__}")
-    if trials < 1:
-        raise ValueError(f"trials must be >= 1, got {trials}")
 
 
 def _refresh(protocol, coefficient_refresh):
@@ -103,10 +96,10 @@ def _group_change(weights, w0):
     return 100 * st, 100 * ust
 
 
-def _common_attrs(trials, seed, duration, eta, protocol, refresh, tolerance, res):
+def _common_attrs(figure, trials, seed, duration, eta, protocol, refresh, tolerance, res):
     return dict(
+        **provenance(figure, seed, res.version),
         trials=int(trials),
-        seed=int(seed),
         n=N_SYNAPSES,
         n_stimulated=N_STIMULATED,
         input_rate=INPUT_RATE,
@@ -121,7 +114,6 @@ def _common_attrs(trials, seed, duration, eta, protocol, refresh, tolerance, res
         rule="natural",
         lr_convention="exact",
         silent_rate=1e-4,
-        version=res.version,
     )
 
 
@@ -202,7 +194,8 @@ def figure7(
     """
     import xarray as xr
 
-    _check_trials(trials)
+    count(trials, "trials")
+    seed = root(seed)
     if full:
         trials = 1
     refresh = _refresh(protocol, coefficient_refresh)
@@ -235,9 +228,8 @@ def figure7(
     ds["w_st"].attrs["long_name"] = "n·w_st(t0)"
     ds["w_ust"].attrs["long_name"] = "n·w_ust(t0)"
     ds.attrs.update(
-        figure="7B-D",
+        **_common_attrs("7B-D", trials, seed, duration, eta, protocol, refresh, tolerance, res),
         grid=[len(st), len(ust)],
-        **_common_attrs(trials, seed, duration, eta, protocol, refresh, tolerance, res),
     )
     return ds
 
@@ -372,10 +364,9 @@ def figure7_examples(
     """
     import xarray as xr
 
-    _check_trials(trials)
-    values = np.asarray(values, float)
-    if values.ndim != 1 or values.size == 0 or not np.all(np.isfinite(values) & (values > 0)):
-        raise ValueError(f"values must be a non-empty 1-D sequence of positive n·w, got {values!r}")
+    count(trials, "trials")
+    seed = root(seed)
+    values = positive_values(values, "values")
     refresh = _refresh(protocol, coefficient_refresh)
     w0 = np.repeat(values[:, None], N_SYNAPSES, axis=1) / N_SYNAPSES  # both groups start equal
     tolerance = fast_tolerance(fast)
@@ -406,9 +397,8 @@ def figure7_examples(
     )
     ds["time"].attrs["units"] = "s"
     ds.attrs.update(
-        figure="7E-G",
+        **_common_attrs("7E-G", trials, seed, duration, eta, protocol, refresh, tolerance, res),
         record_every=float(record_every),
-        **_common_attrs(trials, seed, duration, eta, protocol, refresh, tolerance, res),
     )
     return ds
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._common import root
 from ._figure3 import PAPER_ETA, PAPER_MINUTES, _format_crossing, learning_curves, natural_first
 
 #: Fig 9D learning-rate factors η/η0 of the paper.
@@ -90,6 +91,7 @@ def figure9(
     if full:
         trials, minutes, eta_factors = 1000, PAPER_MINUTES, PAPER_ETA_FACTORS
     factors = _check_factors(eta_factors)
+    seed = root(seed)  # once: every factor starts trial i from the same w0 and w*
     runs = [
         learning_curves(
             {rule: x * PAPER_ETA[rule] for rule in FIGURE9_RULES},

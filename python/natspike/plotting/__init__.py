@@ -8,22 +8,11 @@ Fig 7 uses the inverted diverging "seismic" map (red = depression).
 """
 
 from .._lazy import registry
+from ..experiments import FIGURES
 from ._style import COLORS, LABELS
 
-_MODULES = {
-    "figure3bc": "_figure3bc",
-    "figure3de": "_figure3de",
-    "figure3f": "_figure3",
-    "figure4": "_figure4",
-    "figure5": "_figure5",
-    "figure7": "_figure7",
-    "figure7_examples": "_figure7",
-    "figure9": "_figure9",
-    "figure10": "_figure10_11",
-    "figure11": "_figure10_11",
-    "figure12_angles": "_figure12",
-    "figure12_curves": "_figure12",
-}
+#: Plot function name -> private module (the experiment's name and module name, see experiments.FIGURES).
+_MODULES = {name: module for name, module in FIGURES.values()}
 
 __all__ = sorted(_MODULES) + ["COLORS", "LABELS"]
 

@@ -1,0 +1,109 @@
+"""What the figure experiments share: argument checks, seeds, speed options and provenance attributes.
+
+Checks raise ``TypeError`` for a value of the wrong kind and ``ValueError``
+for one out of range, naming the parameter, as :func:`natspike.train` does.
+Seeds are accepted exactly as by :func:`natspike.train` (int,
+``numpy.random.SeedSequence``, ``numpy.random.Generator`` or None) and are
+turned into a root seed before any work starts.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .._seeds import root_seed
+
+#: Relative error bound of the coefficients when an experiment runs with ``fast=True``.
+FAST_TOLERANCE = 1e-9
+
+
+def count(value, name, minimum=1) -> int:
+    """``value`` as an int >= ``minimum``; TypeError for non-integers (bool included), ValueError below it."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def positive(value, name) -> float:
+    """``value`` as a finite float > 0; TypeError for non-real values, ValueError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be finite and > 0, got {value}")
+    return float(value)
+
+
+def positive_values(values, name) -> np.ndarray:
+    """A non-empty 1-D float array of finite values > 0."""
+    try:
+        a = np.asarray(values, float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a sequence of numbers, got {values!r}") from None
+    if a.ndim != 1 or a.size == 0 or not np.all(np.isfinite(a) & (a > 0)):
+        raise ValueError(f"{name} must be a non-empty 1-D sequence of positive numbers, got {values!r}")
+    return a
+
+
+def bins(seconds, name, dt, zero=False) -> int:
+    """A duration in seconds as a whole number of bins of ``dt`` (>= 1, or >= 0 with ``zero``)."""
+    if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real):
+        raise TypeError(f"{name} must be a real number of seconds, got {type(seconds).__name__}")
+    n = int(round(seconds / dt)) if np.isfinite(seconds) else -1
+    if n < (0 if zero else 1):
+        raise ValueError(f"{name} must be {'>= 0' if zero else f'>= dt = {dt}'} s, got {seconds}")
+    return n
+
+
+def flag(value, name) -> bool:
+    """``value`` as a bool; TypeError for anything else."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
+    return bool(value)
+
+
+def root(seed) -> int:
+    """The 64-bit root seed of ``seed``, exactly as :func:`natspike.train` derives it."""
+    return root_seed(seed)
+
+
+def stream(root_value, *key) -> np.random.Generator:
+    """A NumPy generator that depends only on the root seed and ``key`` (a spawn key)."""
+    return np.random.default_rng(np.random.SeedSequence(root_value, spawn_key=tuple(int(k) for k in key)))
+
+
+def seed_attr(root_value):
+    """The root seed as a netCDF3-safe attribute: an int if it fits in 32 bits, else its decimal string."""
+    return int(root_value) if 0 <= root_value < 2**31 else str(root_value)
+
+
+def neuron_attrs(neuron) -> dict:
+    """The neuron's parameters as ``neuron_<name>`` attributes."""
+    return {f"neuron_{k}": v for k, v in neuron.to_dict().items()}
+
+
+def provenance(figure, root_value, version=None) -> dict:
+    """The attributes every figure Dataset carries: figure, root seed and natspike version."""
+    if version is None:
+        from .. import __version__ as version
+    return {"figure": figure, "seed": seed_attr(root_value), "version": version}
+
+
+def fast_tolerance(fast):
+    """The coefficient_tolerance that ``fast`` selects (None: exact quadrature in every bin)."""
+    return FAST_TOLERANCE if flag(fast, "fast") else None
+
+
+def train_options(fast, input_pool):
+    """Keyword arguments of run_trials for ``fast`` and ``input_pool`` (the pool is not event-driven)."""
+    options = {"coefficient_tolerance": FAST_TOLERANCE} if fast_tolerance(fast) else {}
+    if input_pool is None:
+        return {**options, "event_driven": True} if fast else options
+    if isinstance(input_pool, bool) or not isinstance(input_pool, numbers.Integral):
+        raise TypeError(f"input_pool must be None or an int, got {type(input_pool).__name__}")
+    if not 1 <= input_pool <= 10**6:
+        raise ValueError(f"input_pool must be None or an int in [1, 1000000] (the paper: 8000), got {input_pool!r}")
+    return {**options, "input_pool_size": int(input_pool)}
