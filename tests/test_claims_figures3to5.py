@@ -67,7 +67,7 @@ def test_fig4_and_fig5_same_seed_same_numbers():
     a, b = experiments.figure4(seed=21), experiments.figure4(seed=21)
     assert np.array_equal(a["dendritic_weight"].values, b["dendritic_weight"].values)
     assert not np.array_equal(a["dendritic_weight"].values, experiments.figure4(seed=22)["dendritic_weight"].values)
-    c, d = (experiments.figure5(trials=2, seed=21, protocol="authors") for _ in range(2))
+    c, d = (experiments.figure5(n_trials=2, seed=21, protocol="authors") for _ in range(2))
     assert np.array_equal(c["tau_sweep_change_trials"].values, d["tau_sweep_change_trials"].values)
 
 
@@ -76,7 +76,7 @@ def test_fig4_and_fig5_same_seed_same_numbers():
 
 @pytest.mark.parametrize("protocol", ["paper", "authors"])
 def test_fig5_change_decreases_strictly_with_usp_std(protocol):
-    ds = experiments.figure5(trials=8, seed=5, protocol=protocol)
+    ds = experiments.figure5(n_trials=8, seed=5, protocol=protocol)
     for sweep in ("tau_sweep", "rate_sweep"):
         order = np.argsort(ds[f"{sweep}_std"].values)
         change = ds[f"{sweep}_change"].values[order]
@@ -86,7 +86,7 @@ def test_fig5_change_decreases_strictly_with_usp_std(protocol):
 
 
 def test_fig5_usp_std_is_the_campbell_value():
-    ds = experiments.figure5(trials=1, replay_authors_stream=True)
+    ds = experiments.figure5(n_trials=1, replay_authors_stream=True)
     for sweep, rates, taus in (
         ("tau_sweep", np.full(6, 10.0), ds["tau_s"].values),
         ("rate_sweep", ds["rate"].values, np.full(5, 0.020)),
@@ -130,7 +130,7 @@ def test_fig5_replay_reproduces_the_authors_computation():
 
 @pytest.fixture(scope="module")
 def fig3de():
-    return experiments.figure3de(trials=1, minutes=10.0, seed=3, samples=600, cost_step=0.02)
+    return experiments.figure3de(n_trials=1, duration_minutes=10.0, seed=3, samples=600, cost_step=0.02)
 
 
 def test_fig3de_natural_arrows_point_much_closer_to_target(fig3de):
@@ -184,7 +184,7 @@ def test_fig3de_euclidean_path_first_adapts_the_high_rate_weight(fig3de):
 
 @pytest.fixture(scope="module")
 def fig3bc():
-    return experiments.figure3bc(minutes=15.0, repetitions=1000, seed=4)
+    return experiments.figure3bc(duration_minutes=15.0, repetitions=1000, seed=4)
 
 
 def test_fig3bc_student_psth_aligns_with_teacher_after_learning(fig3bc):
@@ -221,7 +221,7 @@ def test_datasets_save_as_netcdf3(tmp_path, fig4, fig3de, fig3bc):
         ("4", fig4),
         ("3de", fig3de),
         ("3bc", fig3bc),
-        ("5", experiments.figure5(trials=2, seed=1, protocol="authors")),
+        ("5", experiments.figure5(n_trials=2, seed=1, protocol="authors")),
     ):
         path = tmp_path / f"figure{name}.nc"
         ds.to_netcdf(path, engine="scipy")

@@ -26,11 +26,11 @@ REFRESH = 10
 
 @pytest.fixture(scope="module")
 def fig7():
-    return experiments.figure7(grid=(ST, UST), trials=8, seed=7, coefficient_refresh=REFRESH)
+    return experiments.figure7(grid=(ST, UST), n_trials=8, seed=7, coefficient_refresh=REFRESH)
 
 
 def test_sparse_refresh_matches_every_bin():
-    kw = dict(grid=([1.5, 4.5], [2.5]), trials=2, seed=3)
+    kw = dict(grid=([1.5, 4.5], [2.5]), n_trials=2, seed=3)
     every = experiments.figure7(**kw)
     sparse = experiments.figure7(**kw, coefficient_refresh=REFRESH)
     for name in ("change_st_trials", "change_ust_trials"):
@@ -39,7 +39,7 @@ def test_sparse_refresh_matches_every_bin():
 
 
 def test_fig7_fast_coefficients_match_exact_quadrature():
-    kw = dict(grid=([1.5, 4.5], [2.5]), trials=2, seed=3, duration=10.0)
+    kw = dict(grid=([1.5, 4.5], [2.5]), n_trials=2, seed=3, duration=10.0)
     exact, fast = experiments.figure7(**kw, fast=False), experiments.figure7(**kw)
     assert exact.attrs["coefficient_tolerance"] == 0.0 and fast.attrs["coefficient_tolerance"] == 1e-9
     for name in ("change_st_trials", "change_ust_trials"):
@@ -99,7 +99,7 @@ def test_fig7_claim_line_and_netcdf_attrs(fig7):
 
 
 def test_fig7_authors_protocol_is_a_small_perturbation():
-    kw = dict(grid=([1.5, 4.5], [2.5]), trials=2, seed=3, coefficient_refresh=None)
+    kw = dict(grid=([1.5, 4.5], [2.5]), n_trials=2, seed=3, coefficient_refresh=None)
     paper = experiments.figure7(**kw)
     kw.pop("coefficient_refresh")
     authors = experiments.figure7(**kw, protocol="authors")
@@ -109,7 +109,7 @@ def test_fig7_authors_protocol_is_a_small_perturbation():
 
 
 def test_fig7_examples_follow_regions_O1_O2_S():
-    ds = experiments.figure7_examples(trials=2, seed=11, coefficient_refresh=REFRESH, record_every=10.0)
+    ds = experiments.figure7_examples(n_trials=2, seed=11, coefficient_refresh=REFRESH, record_every=10.0)
     end = ds.isel(time=-1).mean("replicate")
     want = {1.6: (1, -1), 2.5: (-1, 1), 4.5: (-1, -1)}  # spec §8: markers in O1, O2, S
     for v, (s, u) in want.items():
@@ -120,9 +120,9 @@ def test_fig7_examples_follow_regions_O1_O2_S():
 
 def test_fig7_rejects_bad_arguments():
     with pytest.raises(ValueError, match="protocol"):
-        experiments.figure7(grid=2, trials=1, protocol="fast")
+        experiments.figure7(grid=2, n_trials=1, protocol="fast")
     with pytest.raises(ValueError, match="trials"):
-        experiments.figure7(grid=2, trials=0)
+        experiments.figure7(grid=2, n_trials=0)
     with pytest.raises(ValueError, match="grid"):
         experiments.figure7(grid=1)
 
@@ -240,7 +240,7 @@ def test_fig11_gamma_u_close_to_s_and_gamma_w_close_to_g4_v(fig11):
 
 
 def test_fig12_approximate_closer_than_euclidean_in_both_metrics():
-    ds = experiments.figure12_angles(trials=6, usp_samples=20, seed=4)
+    ds = experiments.figure12_angles(n_trials=6, usp_samples=20, seed=4)
     m = ds["mean_angle"]
     assert (m.sel(compared="approximate") < m.sel(compared="euclidean")).all()
     assert ((ds["angle"] >= 0) & (ds["angle"] <= 90)).all()  # xᵀG⁻¹x > 0: natural–Euclidean angle < 90°

@@ -47,7 +47,9 @@ C8_RUNS = [(0.5, 50.0), (1.0, 30.0), (2.0, 30.0)]
 @pytest.mark.parametrize("factor, minutes", C8_RUNS, ids=[f"eta x{f:g}" for f, _ in C8_RUNS])
 def test_c8_natural_gradient_converges_before_euclidean(factor, minutes):
     eta = {rule: factor * experiments.PAPER_ETA[rule] for rule in ("natural", "euclidean")}
-    ds = experiments.figure3f(trials=C8_TRIALS, minutes=minutes, seed=SEED, eta=eta, rules=("natural", "euclidean"))
+    ds = experiments.figure3f(
+        n_trials=C8_TRIALS, duration_minutes=minutes, seed=SEED, eta=eta, rules=("natural", "euclidean")
+    )
     assert_first(ds, "natural", "euclidean")
     assert np.all(ds["kl"].values > 0) and np.all(np.isfinite(ds["kl_trials"].values))
 
@@ -61,7 +63,11 @@ C12_TRIALS, C12_MINUTES = 10, 30.0
 
 def test_c12_approximate_rule_converges_before_euclidean_for_all_patterns():
     ds = experiments.figure12_curves(
-        trials=C12_TRIALS, minutes=C12_MINUTES, seed=SEED, patterns=C12_PATTERNS, rules=("approximate", "euclidean")
+        n_trials=C12_TRIALS,
+        duration_minutes=C12_MINUTES,
+        seed=SEED,
+        patterns=C12_PATTERNS,
+        rules=("approximate", "euclidean"),
     )
     for label in ds["pattern"].values:
         assert_first(ds.sel(pattern=label), "approximate", "euclidean")

@@ -38,8 +38,22 @@ def test_every_experiment_takes_seeds_as_train_does(cli_name):
 
 
 def test_figure7_accepts_a_seed_sequence_like_train():
-    ds = experiments.figure7(grid=2, trials=1, duration=0.2, seed=np.random.SeedSequence(1))
+    ds = experiments.figure7(grid=2, n_trials=1, duration=0.2, seed=np.random.SeedSequence(1))
     root = int(np.random.SeedSequence(1).generate_state(1, np.uint64)[0])
     assert ds.attrs["seed"] == str(root)
-    again = experiments.figure7(grid=2, trials=1, duration=0.2, seed=root)
+    again = experiments.figure7(grid=2, n_trials=1, duration=0.2, seed=root)
     np.testing.assert_array_equal(ds["change_st"].values, again["change_st"].values)
+
+
+def test_old_argument_names_still_work_with_a_deprecation_warning():
+    kw = dict(grid=2, duration=0.2, seed=5)
+    with pytest.warns(DeprecationWarning, match=r"figure7\(trials=\.\.\.\) is deprecated; use n_trials="):
+        old = experiments.figure7(trials=1, **kw)
+    new = experiments.figure7(n_trials=1, **kw)
+    np.testing.assert_array_equal(old["change_st"].values, new["change_st"].values)
+    assert new.attrs["n_trials"] == 1
+    with pytest.raises(TypeError, match="both trials="):
+        experiments.figure7(trials=1, n_trials=1, **kw)
+    with pytest.warns(DeprecationWarning, match="duration_minutes"):
+        with pytest.raises(ValueError, match="duration_minutes must be finite and > 0"):
+            experiments.figure3f(minutes=-1.0)

@@ -95,10 +95,10 @@ def test_run_trials_rejects_the_pool_with_event_driven():
 def test_learning_curve_experiments_offer_the_authors_input_pool():
     from natspike import experiments
 
-    kw = dict(trials=2, minutes=1.0, seed=3, rules=("natural",), record_every=10.0)
-    pooled = experiments.figure3f(input_pool=200, **kw)
+    kw = dict(n_trials=2, duration_minutes=1.0, seed=3, rules=("natural",), record_every=10.0)
+    pooled = experiments.figure3f(input_pool_size=200, **kw)
     stream = experiments.figure3f(**kw)
-    assert pooled.attrs["input_pool"] == 200 and stream.attrs["input_pool"] == 0
+    assert pooled.attrs["input_pool_size"] == 200 and stream.attrs["input_pool_size"] == 0
     assert pooled.attrs["event_driven"] == 0, "the pool has no event-driven form"
     assert np.all(np.isfinite(pooled["kl_trials"].values)) and np.all(pooled["kl_trials"].values > 0)
     # Same seed, same w0 and w*: the test set is the same, the training inputs are not.
@@ -106,4 +106,4 @@ def test_learning_curve_experiments_offer_the_authors_input_pool():
     assert not np.array_equal(pooled["kl_trials"].values[..., -1], stream["kl_trials"].values[..., -1])
     for bad, error in ((0, ValueError), (-5, ValueError), (10**7, ValueError), (2.5, TypeError), (True, TypeError)):
         with pytest.raises(error, match="input_pool"):  # the error types of natspike.train's input_pool_size
-            experiments.figure3f(input_pool=bad, **kw)
+            experiments.figure3f(input_pool_size=bad, **kw)

@@ -149,12 +149,12 @@ def test_figure3bc_rates_are_the_rectified_quadratic_of_the_voltage():
     from natspike import experiments
 
     ds = experiments.figure3bc(
-        minutes=0.05, repetitions=20, neuron=natspike.Neuron(**RQ), lr_convention="exact", eta=1e-6
+        duration_minutes=0.05, repetitions=20, neuron=natspike.Neuron(**RQ), lr_convention="exact", eta=1e-6
     )
     np.testing.assert_allclose(ds["rate"].values, _rq_phi(ds["voltage"].values), rtol=1e-14)
     assert ds.attrs["neuron_transfer"] == "rectified_quadratic" and ds.attrs["lr_convention"] == "exact"
     with pytest.raises(ValueError, match="authors"):  # the authors' convention is the sigmoid's
-        experiments.figure3bc(minutes=0.05, repetitions=2, neuron=natspike.Neuron(**RQ))
+        experiments.figure3bc(duration_minutes=0.05, repetitions=2, neuron=natspike.Neuron(**RQ))
 
 
 def test_figure3de_cost_and_fields_use_the_rectified_quadratic():
@@ -179,3 +179,4 @@ def test_figure3de_cost_and_fields_use_the_rectified_quadratic():
         err = -(2 / (v + 100.0)) * (_rq_phi(v) - phi_s)  # −(φ'/φ)(φ − φ*) of Eqn 116
         np.testing.assert_allclose(euc, err @ x / len(x), rtol=1e-12)
         np.testing.assert_allclose(nat, natspike.inverse_fisher_matrix(p, rates, neuron=neuron) @ euc, rtol=1e-9)
+

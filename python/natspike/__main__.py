@@ -40,11 +40,12 @@ def _options(fn, args):
     given = {
         "seed": args.seed,
         "full": args.full,
-        "trials": args.trials,
-        "minutes": args.minutes,
+        "n_trials": args.trials,
+        "duration_minutes": args.minutes,
         "progress": not args.no_progress,
     }
-    unknown = [k for k in ("trials", "minutes") if given[k] is not None and k not in accepted]
+    flags = {"n_trials": "trials", "duration_minutes": "minutes"}
+    unknown = [flags[k] for k in flags if given[k] is not None and k not in accepted]
     if unknown:
         raise SystemExit(f"figure {args.name} has no --{unknown[0]} option")
     return {k: v for k, v in given.items() if k in accepted and v is not None}

@@ -92,11 +92,21 @@ def full_subsets():
     st = 0.25 + np.arange(1, 601) * 4.75 / 600
     ust = np.linspace(0.25, 5.0, 600)
     return {
-        "3de": (lambda k: lambda: ex.figure3de(trials=k, minutes=100.0, samples=2000, cost_step=0.006), 2, 6, 500),
-        "3f": (lambda k: lambda: ex.figure3f(trials=k, minutes=minutes), 2, 6, 1000),
-        "9": (lambda k: lambda: ex.figure9(trials=k, minutes=minutes, eta_factors=ex.PAPER_ETA_FACTORS), 2, 4, 1000),
-        "12cf": (lambda k: lambda: ex.figure12_curves(trials=k, minutes=minutes), 2, 4, 1000),
-        "7": (lambda k: lambda: ex.figure7(grid=(st[: k // 50], ust[::12]), trials=1), 100, 300, 600 * 600),
+        "3de": (
+            lambda k: lambda: ex.figure3de(n_trials=k, duration_minutes=100.0, samples=2000, cost_step=0.006),
+            2,
+            6,
+            500,
+        ),
+        "3f": (lambda k: lambda: ex.figure3f(n_trials=k, duration_minutes=minutes), 2, 6, 1000),
+        "9": (
+            lambda k: lambda: ex.figure9(n_trials=k, duration_minutes=minutes, eta_factors=ex.PAPER_ETA_FACTORS),
+            2,
+            4,
+            1000,
+        ),
+        "12cf": (lambda k: lambda: ex.figure12_curves(n_trials=k, duration_minutes=minutes), 2, 4, 1000),
+        "7": (lambda k: lambda: ex.figure7(grid=(st[: k // 50], ust[::12]), n_trials=1), 100, 300, 600 * 600),
     }
 
 

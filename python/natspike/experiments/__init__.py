@@ -7,6 +7,17 @@ paper's size. Every Dataset carries its parameters, seed and the natspike
 version as attributes. Each ``claim_*`` function checks a figure's Dataset
 against the paper's claim and returns a one-line verdict.
 
+Arguments are named as in :func:`natspike.run_trials`: ``n_trials``,
+``duration`` and ``record_every`` in seconds, ``input_pool_size``; a
+learning time given in minutes is ``duration_minutes``, and the ``time``
+coordinate of learning curves is in minutes (its ``units`` attribute says
+"min"). ``seed`` is taken exactly as by :func:`natspike.train` (int,
+``numpy.random.SeedSequence``, ``numpy.random.Generator`` or None) and
+checked before any work. The old names ``trials``, ``minutes`` and
+``input_pool`` still work, with a DeprecationWarning. :data:`FIGURES` is the
+registry of the figures, shared with :mod:`natspike.plotting` and the
+command line.
+
 Functions are imported on first use, so that importing this package stays
 cheap.
 """

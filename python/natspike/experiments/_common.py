@@ -9,7 +9,10 @@ turned into a root seed before any work starts.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import numbers
+import warnings
 
 import numpy as np
 
@@ -103,7 +106,35 @@ def train_options(fast, input_pool):
     if input_pool is None:
         return {**options, "event_driven": True} if fast else options
     if isinstance(input_pool, bool) or not isinstance(input_pool, numbers.Integral):
-        raise TypeError(f"input_pool must be None or an int, got {type(input_pool).__name__}")
+        raise TypeError(f"input_pool_size must be None or an int, got {type(input_pool).__name__}")
     if not 1 <= input_pool <= 10**6:
-        raise ValueError(f"input_pool must be None or an int in [1, 1000000] (the paper: 8000), got {input_pool!r}")
+        raise ValueError(
+            f"input_pool_size must be None or an int in [1, 1000000] (the paper: 8000), got {input_pool!r}"
+        )
     return {**options, "input_pool_size": int(input_pool)}
+
+
+#: Argument names before natspike used the API's own names in the experiments: old -> new.
+RENAMED = {"trials": "n_trials", "minutes": "duration_minutes", "input_pool": "input_pool_size"}
+
+
+def renamed(fn):
+    """Accept the old names of ``fn``'s arguments (:data:`RENAMED`) with a DeprecationWarning."""
+    accepted = inspect.signature(fn).parameters
+    old_names = {old: new for old, new in RENAMED.items() if new in accepted}
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        for old in old_names.keys() & kwargs.keys():
+            new = old_names[old]
+            if new in kwargs:
+                raise TypeError(f"{fn.__name__}() got both {old}= (the deprecated name) and {new}=")
+            warnings.warn(
+                f"{fn.__name__}({old}=...) is deprecated; use {new}=... (same meaning and unit)",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            kwargs[new] = kwargs.pop(old)
+        return fn(*args, **kwargs)
+
+    return wrapper

@@ -60,7 +60,7 @@ def figure10(
     ----------
     samples : int
         Weight vectors per rate (paper: 20).
-    seed : int
+    seed : int, SeedSequence, Generator or None
         Root seed of the weight draws.
     full : bool
         The paper's size (20 samples; the default already is).
@@ -200,7 +200,7 @@ def figure11(
         Weight vectors per rate and per n (paper: 20).
     usp_samples : int
         USP vectors per weight sample for J–L (paper: 20).
-    seed : int
+    seed : int, SeedSequence, Generator or None
         Root seed of weights and USP samples.
     full : bool
         The paper's size (20 and 20; the defaults already are).

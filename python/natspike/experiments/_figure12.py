@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._rules import update_direction
-from ._common import count, provenance, root, stream
+from ._common import count, provenance, renamed, root, stream
 
 # ---------------------------------------------------------------------------------------------------------------
 # Fig 12A–B: angle histograms (figure12_angles, claim_figure12_angles)
@@ -65,8 +65,9 @@ def _pattern_angles(w, x, rates, neuron, c_u, c_w):
     return np.array([[angles(d["natural"], d[other], metric).mean() for other in COMPARED] for metric in (None, g)])
 
 
+@renamed
 def figure12_angles(
-    trials=40,
+    n_trials=40,
     usp_samples=50,
     seed=2022,
     *,
@@ -83,7 +84,7 @@ def figure12_angles(
 
     Protocol (spec §8, Fig 12A–B): n = 100 afferents in two halves at
     (r1, r2) ∈ {10/10, 10/30, 10/50, 20/20, 20/40} Hz. Per pattern,
-    ``trials`` weight samples w ~ U(−5, 5)/n; per weight sample
+    ``n_trials`` weight samples w ~ U(−5, 5)/n; per weight sample
     ``usp_samples`` USP vectors, each the value at the end of an independent
     1-s input train (2000 bins) starting from zero. For every USP vector the
     natural, Euclidean and approximate directions of
@@ -99,11 +100,11 @@ def figure12_angles(
 
     Parameters
     ----------
-    trials : int
+    n_trials : int
         Weight samples per pattern (paper: 100).
     usp_samples : int
         USP vectors per weight sample (paper: 100).
-    seed : int
+    seed : int, SeedSequence, Generator or None
         Root seed of weights and input trains.
     full : bool
         The paper's size (100 × 100 per pattern).
@@ -130,18 +131,18 @@ def figure12_angles(
     from .._neuron import resolve
 
     neuron = resolve(neuron)
-    trials, usp_samples = (100, 100) if full else (count(trials, "trials"), count(usp_samples, "usp_samples"))
+    n_trials, usp_samples = (100, 100) if full else (count(n_trials, "n_trials"), count(usp_samples, "usp_samples"))
     n, bins, patterns = count(n, "n"), count(bins, "bins"), _angle_patterns(patterns)
     seed = root(seed)
-    out = np.empty((len(METRICS), len(COMPARED), len(patterns), trials))
-    mean_v, var_v = np.empty((2, len(patterns), trials))
+    out = np.empty((len(METRICS), len(COMPARED), len(patterns), n_trials))
+    mean_v, var_v = np.empty((2, len(patterns), n_trials))
     for p, (r1, r2) in enumerate(_progress(patterns, progress)):
         rates = np.r_[np.full(n // 2, r1), np.full(n - n // 2, r2)]
-        w = stream(seed, 0, p).uniform(-5, 5, (trials, n)) / n
+        w = stream(seed, 0, p).uniform(-5, 5, (n_trials, n)) / n
         x = sample_usps(
-            rates, trials * usp_samples, bins=bins, neuron=neuron, seed=np.random.SeedSequence(seed, spawn_key=(1, p))
-        ).reshape(trials, usp_samples, n)
-        for k in range(trials):
+            rates, n_trials * usp_samples, bins=bins, neuron=neuron, seed=np.random.SeedSequence(seed, spawn_key=(1, p))
+        ).reshape(n_trials, usp_samples, n)
+        for k in range(n_trials):
             out[:, :, p, k] = _pattern_angles(w[k], x[k], rates, neuron, c_u, c_w)
         mean_v[p], var_v[p] = neuron.eps0 * w @ rates, (w * w) @ rates / neuron.c_eps
     labels = [f"{a:g}/{b:g}" for a, b in patterns]
@@ -157,14 +158,14 @@ def figure12_angles(
             "pattern": labels,
             "r1": ("pattern", patterns[:, 0]),
             "r2": ("pattern", patterns[:, 1]),
-            "trial": np.arange(trials),
+            "trial": np.arange(n_trials),
         },
     )
     ds["mean_angle"] = ds["angle"].mean("trial")
     ds["angle"].attrs.update(units="degree", long_name="mean angle to the natural-gradient direction")
     ds.attrs.update(
         **provenance("12A-B", seed),
-        trials=trials,
+        n_trials=n_trials,
         usp_samples=usp_samples,
         n=n,
         bins=bins,
@@ -196,7 +197,7 @@ def claim_figure12_angles(ds):
         )
         parts.append(f"{metric} metric: {pairs}")
     return (
-        f"Fig 12A-B ({ds.attrs['trials']} weight × {ds.attrs['usp_samples']} USP samples per pattern), mean "
+        f"Fig 12A-B ({ds.attrs['n_trials']} weight × {ds.attrs['usp_samples']} USP samples per pattern), mean "
         f"angle natural–approximate vs natural–Euclidean: "
         + "; ".join(parts)
         + f"; approximate closer for every pattern and metric: {'yes' if closer else 'NO'}"
@@ -216,9 +217,10 @@ TABLE1_ETA = {
 }
 
 
+@renamed
 def figure12_curves(
-    trials=5,
-    minutes=60.0,
+    n_trials=5,
+    duration_minutes=60.0,
     seed=2022,
     *,
     full=False,
@@ -228,7 +230,7 @@ def figure12_curves(
     n=100,
     record_every=100.0,
     fast=True,
-    input_pool=None,
+    input_pool_size=None,
     workers=None,
     client=None,
     progress=False,
@@ -249,15 +251,15 @@ def figure12_curves(
 
     Parameters
     ----------
-    trials : int
+    n_trials : int
         Trials per pattern and rule (paper: 1000).
-    minutes : float
+    duration_minutes : float
         Learning time per trial in minutes (paper: 133.3).
-    seed : int
+    seed : int, SeedSequence, Generator or None
         Root seed.
     full : bool
-        The paper's size (1000 trials, 133.3 min); overrides ``trials`` and
-        ``minutes``.
+        The paper's size (1000 trials, 133.3 min); overrides ``n_trials`` and
+        ``duration_minutes``.
     patterns : sequence of (float, float)
         Input patterns (r1, r2) in Hz; Table 1 patterns by default (10/30,
         10/50, 20/20, 20/40 Hz = panels C–F). Other patterns need ``eta``.
@@ -270,7 +272,7 @@ def figure12_curves(
     fast : bool
         Opt-in speed-ups of :func:`natspike.train`, equal to the exact path up
         to rounding (see :func:`figure3f`); ``False`` for exact quadrature.
-    input_pool : int, optional
+    input_pool_size : int, optional
         The authors' pool of 1-s input trains per rate group, restarted from
         zero every second (8000 in the paper; see :func:`figure3f`).
         ``None`` (default): continuous Poisson inputs.
@@ -291,7 +293,7 @@ def figure12_curves(
     from ._figure3 import PAPER_MINUTES, learning_curves
 
     if full:
-        trials, minutes = 1000, PAPER_MINUTES
+        n_trials, duration_minutes = 1000, PAPER_MINUTES
     pairs = _curve_patterns(patterns)
     table = _curve_learning_rates(pairs, rules, eta)
     seed = root(seed)  # once: every pattern starts trial i from the same w0 and w*
@@ -299,13 +301,13 @@ def figure12_curves(
         learning_curves(
             table[pair],
             pair,
-            trials,
-            minutes,
+            n_trials,
+            duration_minutes,
             seed,
             n=n,
             record_every=record_every,
             fast=fast,
-            input_pool=input_pool,
+            input_pool_size=input_pool_size,
             workers=workers,
             client=client,
             progress=progress,
@@ -354,7 +356,7 @@ def _curve_learning_rates(pairs, rules, eta):
 
 def claim_figure12_curves(ds):
     """One line: per pattern, the crossing times of D_KL < 5·10⁻⁵; approximate before Euclidean everywhere (C12)?"""
-    minutes = ds.attrs["minutes"]
+    duration_minutes = ds.attrs["duration_minutes"]
     parts, wins, between = [], [], []
     for label in map(str, ds["pattern"].values):
         ct = {str(r): float(ds["crossing_time"].sel(pattern=label, rule=r)) for r in ds["rule"].values}
@@ -363,11 +365,13 @@ def claim_figure12_curves(ds):
         between.append(bool(wins[-1] and np.isfinite(nat) and nat <= app))
         parts.append(
             f"{label} Hz: "
-            + ", ".join((f"{r[:3]} {t:.1f}" if np.isfinite(t) else f"{r[:3]} >{minutes:.0f}") for r, t in ct.items())
+            + ", ".join(
+                (f"{r[:3]} {t:.1f}" if np.isfinite(t) else f"{r[:3]} >{duration_minutes:.0f}") for r, t in ct.items()
+            )
         )
     verdict = "yes" if all(wins) else f"NO ({sum(not w for w in wins)} of {len(wins)} patterns)"
     line = (
-        f"Fig 12C-F ({ds.attrs['trials']} trials, minutes to mean D_KL < 5e-5): {'; '.join(parts)}; "
+        f"Fig 12C-F ({ds.attrs['n_trials']} trials, minutes to mean D_KL < 5e-5): {'; '.join(parts)}; "
         f"approximate converges before Euclidean for every pattern: {verdict}"
     )
     if "natural" in ds["rule"].values:  # the paper's wording: between natural and Euclidean

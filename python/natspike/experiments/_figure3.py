@@ -12,7 +12,7 @@ import numpy as np
 
 from .._rules import RULES
 from .._trials import run_trials
-from ._common import count, positive, provenance, root, train_options
+from ._common import count, positive, provenance, renamed, root, train_options
 
 #: D_KL level used to compare convergence speed (Fig 9D, spec §8).
 CROSSING_THRESHOLD = 5e-5
@@ -26,9 +26,10 @@ PAPER_MINUTES = 8000 / 60
 _METRICS = ("kl", "rate_error", "weight_distance")
 
 
+@renamed
 def figure3f(
-    trials=16,
-    minutes=60.0,
+    n_trials=16,
+    duration_minutes=60.0,
     seed=2022,
     *,
     full=False,
@@ -38,7 +39,7 @@ def figure3f(
     rules=("natural", "euclidean", "approximate"),
     record_every=100.0,
     fast=True,
-    input_pool=None,
+    input_pool_size=None,
     workers=None,
     client=None,
     progress=False,
@@ -57,22 +58,22 @@ def figure3f(
     D_KL is below 5·10⁻⁵ (Fig 9D). Differences from the
     authors' scripts, following the paper's equations: inputs are one
     continuous Poisson stream (not a pool of 1-s traces restarted from
-    zero; ``input_pool`` selects the authors' pool), coefficients are
+    zero; ``input_pool_size`` selects the authors' pool), coefficients are
     exact every bin (no lookup table), and the approximate rule uses the
     current V (spec §10.1, §10.2, §10.6).
 
     Parameters
     ----------
-    trials : int
+    n_trials : int
         Trials per rule (paper: 1000).
-    minutes : float
+    duration_minutes : float
         Simulated learning time per trial in minutes (paper: 133.3).
-    seed : int
+    seed : int, SeedSequence, Generator or None
         Root seed; trial i of every rule uses streams (seed, i), so all rules
         see the same initial and target weights, inputs and test set.
     full : bool
-        Use the paper's size (1000 trials, 8000 s); overrides ``trials`` and
-        ``minutes``.
+        Use the paper's size (1000 trials, 8000 s); overrides ``n_trials`` and
+        ``duration_minutes``.
     n, rates, eta, rules, record_every
         Network size, the two group rates (Hz), learning rates per rule
         (a dict rule → η overriding :data:`PAPER_ETA`), rules to run, seconds
@@ -83,7 +84,7 @@ def figure3f(
         ≤ 1e-9, event-driven updates): the same equations, equal to the exact
         per-bin path up to rounding (weights agree to ~1e-14 after 20 min)
         and 5–10× faster. ``False``: exact quadrature in every bin.
-    input_pool : int, optional
+    input_pool_size : int, optional
         The authors' input protocol (spec §10.6): a pool of this many 1-s
         spike trains per rate group (8000 in the paper), shared by all
         trials and resampled for every afferent every second, with the
@@ -104,18 +105,18 @@ def figure3f(
         5·10⁻⁵, NaN if never) and ``eta`` per rule. ``time`` is in minutes.
     """
     if full:
-        trials, minutes = 1000, PAPER_MINUTES
+        n_trials, duration_minutes = 1000, PAPER_MINUTES
     eta = {**PAPER_ETA, **(eta or {})}
     ds = learning_curves(
         {rule: eta.get(rule) for rule in rules},
         rates,
-        trials,
-        minutes,
+        n_trials,
+        duration_minutes,
         seed,
         n=n,
         record_every=record_every,
         fast=fast,
-        input_pool=input_pool,
+        input_pool_size=input_pool_size,
         workers=workers,
         client=client,
         progress=progress,
@@ -123,18 +124,19 @@ def figure3f(
     return ds
 
 
+@renamed
 def learning_curves(
     eta,
     rates,
-    trials,
-    minutes,
+    n_trials,
+    duration_minutes,
     seed,
     *,
     n=100,
     record_every=100.0,
     lr_convention="authors",
     fast=True,
-    input_pool=None,
+    input_pool_size=None,
     workers=None,
     client=None,
     progress=False,
@@ -148,14 +150,14 @@ def learning_curves(
         :data:`PAPER_ETA`. The rules run in this order.
     rates : (float, float)
         Rates (Hz) of the first and the second half of the afferents.
-    trials, minutes, seed, n, record_every
+    n_trials, duration_minutes, seed, n, record_every
         Trials per rule, learning time (min), root seed, number of
         afferents, seconds between records.
     lr_convention : {"authors", "exact"}
         "authors" (default) matches the paper's learning rates (spec §10.4).
     fast : bool
         Opt-in speed-ups of :func:`natspike.train` (see :func:`figure3f`).
-    input_pool : int, optional
+    input_pool_size : int, optional
         The authors' input protocol (see :func:`figure3f`).
     workers, client, progress
         Passed to :func:`natspike.run_trials`.
@@ -168,14 +170,14 @@ def learning_curves(
     """
     import xarray as xr
 
-    count(trials, "trials")
-    positive(minutes, "minutes")
+    count(n_trials, "n_trials")
+    positive(duration_minutes, "duration_minutes")
     count(n, "n", minimum=2)
     rules, etas = _check_eta(eta)
     pair = _check_rates(rates)
     seed = root(seed)
     r = np.repeat(pair, [n // 2, n - n // 2])
-    speed = train_options(fast, input_pool)
+    speed = train_options(fast, input_pool_size)
     draw = lambda rng: rng.uniform(-1 / n, 1 / n, size=(2, n))
     runs = [
         run_trials(
@@ -183,9 +185,9 @@ def learning_curves(
             lambda rng: draw(rng)[0],
             r,
             teacher=lambda rng: draw(rng)[1],
-            n_trials=trials,
+            n_trials=n_trials,
             seed=seed,
-            duration=minutes * 60,
+            duration=duration_minutes * 60,
             eta=e,
             lr_convention=lr_convention,
             record_every=record_every,
@@ -201,14 +203,14 @@ def learning_curves(
         stack = np.stack([getattr(run, name) for run in runs])
         data[f"{name}_trials"] = (("rule", "trial", "time"), stack)
         data[name] = (("rule", "time"), stack.mean(axis=1))
-    ds = xr.Dataset(data, coords={"rule": rules, "trial": np.arange(trials), "time": runs[0].times / 60})
+    ds = xr.Dataset(data, coords={"rule": rules, "trial": np.arange(n_trials), "time": runs[0].times / 60})
     ds["crossing_time"] = ("rule", crossing_times(ds["kl"].values, ds["time"].values))
     ds["eta"] = ("rule", etas)
     _describe(ds)
     ds.attrs.update(
         **provenance("3F", seed, runs[0].version),
-        trials=int(trials),
-        minutes=float(minutes),
+        n_trials=int(n_trials),
+        duration_minutes=float(duration_minutes),
         n=int(n),
         rates=[float(x) for x in pair],
         lr_convention=lr_convention,
@@ -216,7 +218,7 @@ def learning_curves(
         threshold=CROSSING_THRESHOLD,
         coefficient_tolerance=speed.get("coefficient_tolerance", 0.0),
         event_driven=int(speed.get("event_driven", False)),
-        input_pool=int(input_pool or 0),
+        input_pool_size=int(input_pool_size or 0),
     )
     return ds
 
@@ -259,8 +261,8 @@ def crossing_times(kl, time, threshold=CROSSING_THRESHOLD):
     return np.where(below.any(axis=-1), np.asarray(time, dtype=float)[idx], np.nan)
 
 
-def _format_crossing(rule, t, minutes):
-    return f"{rule} {t:.1f} min" if np.isfinite(t) else f"{rule} not within {minutes:.0f} min"
+def _format_crossing(rule, t, duration_minutes):
+    return f"{rule} {t:.1f} min" if np.isfinite(t) else f"{rule} not within {duration_minutes:.0f} min"
 
 
 def natural_first(crossing):
@@ -272,8 +274,8 @@ def natural_first(crossing):
 def claim_figure3f(ds):
     """One line: when each rule's mean D_KL first drops below 5·10⁻⁵, and whether natural is first (C8)."""
     ct = dict(zip(map(str, ds["rule"].values), ds["crossing_time"].values))
-    parts = ", ".join(_format_crossing(r, t, ds.attrs["minutes"]) for r, t in ct.items())
+    parts = ", ".join(_format_crossing(r, t, ds.attrs["duration_minutes"]) for r, t in ct.items())
     return (
-        f"Fig 3F ({ds.attrs['trials']} trials): mean D_KL < 5e-5 at {parts}; "
+        f"Fig 3F ({ds.attrs['n_trials']} trials): mean D_KL < 5e-5 at {parts}; "
         f"natural converges before Euclidean: {'yes' if natural_first(ct) else 'NO'}"
     )

@@ -8,7 +8,7 @@ from .._fisher import usp_traces
 from .._neuron import resolve
 from .._seeds import trial_generator
 from .._train import train
-from ._common import bins, count, neuron_attrs, positive, provenance, root, stream
+from ._common import bins, count, neuron_attrs, positive, provenance, renamed, root, stream
 
 #: spawn_key prefix of the NumPy streams used here (input realisation, output sampling); it keeps them apart
 #: from the per-trial generators of :func:`natspike.run_trials`, whose keys are (trial,).
@@ -20,8 +20,9 @@ ETA_NATURAL = 6e-4
 WEIGHT_SETS = ("initial", "learned", "target")
 
 
+@renamed
 def figure3bc(
-    minutes=30.0,
+    duration_minutes=30.0,
     repetitions=3000,
     seed=2022,
     *,
@@ -43,7 +44,7 @@ def figure3bc(
     half at 50 Hz, w0 and w* i.i.d. U(−1/n, 1/n)); the "learned" weights are
     the end point of a natural-gradient run (Eqn 13, realizable teacher,
     exact coefficients every bin, η_n = 6·10⁻⁴ in the authors' (1 − σ)
-    learning-rate convention, spec §3) of ``minutes`` of simulated time.
+    learning-rate convention, spec §3) of ``duration_minutes`` of simulated time.
     Then one fixed input realisation of ``warmup + window`` seconds is drawn;
     its USPs (Eqn 28, two-trace recursion of spec §1.2, starting from zero)
     give V = w·x^ε for the initial, learned and target weights in the last
@@ -55,7 +56,7 @@ def figure3bc(
     weights come from the 8000-s run of trial 10 of the Fig 3F simulation,
     with a lookup table, inputs from a pool of 1-s traces and η_n = 6·10⁻⁴;
     here the run is one continuous Poisson stream with exact coefficients
-    (the natspike Fig 3F protocol) and lasts ``minutes`` (default 30 min,
+    (the natspike Fig 3F protocol) and lasts ``duration_minutes`` (default 30 min,
     ``full=True``: 8000 s). Weights and learning streams are those of trial 0
     of :func:`natspike.experiments.figure3f` with the same ``seed``. The
     input realisation and output sampling use NumPy streams derived from
@@ -63,7 +64,7 @@ def figure3bc(
 
     Parameters
     ----------
-    minutes : float
+    duration_minutes : float
         Learning time of the natural-gradient run, in minutes (> 0).
     repetitions : int
         Number of output samplings per neuron (paper: 3000).
@@ -115,8 +116,8 @@ def figure3bc(
     import xarray as xr
 
     if full:
-        minutes, repetitions = 8000 / 60, 3000
-    positive(minutes, "minutes")
+        duration_minutes, repetitions = 8000 / 60, 3000
+    positive(duration_minutes, "duration_minutes")
     count(repetitions, "repetitions")
     count(n, "n", minimum=2)
     neuron = resolve(neuron)
@@ -134,12 +135,12 @@ def figure3bc(
         w0,
         r,
         teacher=wstar,
-        duration=minutes * 60,
+        duration=duration_minutes * 60,
         eta=eta,
         seed=seed,
         neuron=neuron,
         lr_convention=lr_convention,
-        record_every=minutes * 60 / 10,
+        record_every=duration_minutes * 60 / 10,
         progress=progress,
     )
     weights = np.stack([w0, run.final_weights, wstar])
@@ -181,7 +182,7 @@ def figure3bc(
     ds["learning_time"].attrs["units"] = "min"
     ds.attrs.update(
         **provenance("3B-C", seed, run.version),
-        minutes=float(minutes),
+        duration_minutes=float(duration_minutes),
         repetitions=int(repetitions),
         n=int(n),
         rates=[float(v) for v in rates],
@@ -216,7 +217,8 @@ def claim_figure3bc(ds):
     a = ds.attrs
     ok = _psth_claim_holds(ds)
     return (
-        f"Fig 3B-C ({a['repetitions']} repetitions, {a['minutes']:.0f} min of learning): PSTH correlation with "
+        f"Fig 3B-C ({a['repetitions']} repetitions, {a['duration_minutes']:.0f} min of learning): PSTH correlation "
+        "with "
         f"the teacher {a['psth_corr_before']:.2f} before -> {a['psth_corr_after']:.2f} after, RMS PSTH "
         f"difference {a['psth_rms_before']:.1f} -> {a['psth_rms_after']:.1f} Hz; student aligns with the teacher "
         f"after learning: {'yes' if ok else 'NO'}"

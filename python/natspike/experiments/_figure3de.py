@@ -8,7 +8,7 @@ from .._fisher import sample_usps
 from .._neuron import resolve
 from .._rules import update_direction
 from .._trials import run_trials
-from ._common import count, neuron_attrs, positive, provenance, root, train_options
+from ._common import count, neuron_attrs, positive, provenance, renamed, root, train_options
 
 N = 2
 RATES = (10.0, 50.0)
@@ -28,9 +28,10 @@ RULES = ("natural", "euclidean")
 _USP_STREAM = 3_004  # seed offset of the USP samples, away from the trial streams of run_trials
 
 
+@renamed
 def figure3de(
-    trials=2,
-    minutes=100.0,
+    n_trials=2,
+    duration_minutes=100.0,
     seed=2022,
     *,
     full=False,
@@ -61,7 +62,7 @@ def figure3de(
       (Eqn 38, γ_s, γ_u, γ_w from Eqns 107–109 with exact coefficients at
       the grid point), each normalised to unit length. ``angle`` is the
       angle between each mean vector and the direction w* − w.
-    * Weight paths: the mean over ``trials`` learning trials
+    * Weight paths: the mean over ``n_trials`` learning trials
       (:func:`natspike.run_trials`, continuous Poisson inputs, exact
       coefficients every bin) of the natural (η_n = 2.5·10⁻⁴) and Euclidean
       (η_e = 7·10⁻⁷) rules, in the authors' (1 − σ) learning-rate
@@ -72,16 +73,16 @@ def figure3de(
     of spec §10.1, used a separate USP sample set per job and averaged the
     paths of 1 trial of 8000 s (the paper says 500 trials of 6000 s); here
     coefficients are exact, one sample set serves cost and vectors, and the
-    default size is ``trials`` = 2 paths of 100 min (``full=True``: 500
+    default size is ``n_trials`` = 2 paths of 100 min (``full=True``: 500
     trials of 6000 s, about 2 h on 2 cores). Constant factors (φ_max, the
     authors' extra dt in the natural field) do not matter after
     normalisation.
 
     Parameters
     ----------
-    trials : int
+    n_trials : int
         Learning trials averaged per rule (paper: 500).
-    minutes : float
+    duration_minutes : float
         Learning time per trial in minutes (paper: 100).
     seed : int, SeedSequence, Generator or None
         Root seed of the USP samples and of the learning trials (as in
@@ -127,9 +128,9 @@ def figure3de(
     import xarray as xr
 
     if full:
-        trials, minutes, samples, cost_step = 500, 100.0, 2000, 0.006
-    count(trials, "trials")
-    positive(minutes, "minutes")
+        n_trials, duration_minutes, samples, cost_step = 500, 100.0, 2000, 0.006
+    count(n_trials, "n_trials")
+    positive(duration_minutes, "duration_minutes")
     count(samples, "samples")
     positive(cost_step, "cost_step")
     neuron = resolve(neuron)
@@ -157,9 +158,9 @@ def figure3de(
             np.asarray(START) / N,
             r,
             teacher=wstar,
-            n_trials=trials,
+            n_trials=n_trials,
             seed=seed,
-            duration=minutes * 60,
+            duration=duration_minutes * 60,
             eta=ETA[rule],
             neuron=neuron,
             lr_convention=lr_convention,
@@ -191,7 +192,7 @@ def figure3de(
             "arrow_w1": grid[ARROW_ROWS],
             "arrow_w2": grid[ARROW_COLS],
             "component": ["w1", "w2"],
-            "trial": np.arange(trials),
+            "trial": np.arange(n_trials),
             "time": runs["natural"].times / 60,
         },
     )
@@ -207,8 +208,8 @@ def figure3de(
     }
     ds.attrs.update(
         **provenance("3D-E", seed, runs["natural"].version),
-        trials=int(trials),
-        minutes=float(minutes),
+        n_trials=int(n_trials),
+        duration_minutes=float(duration_minutes),
         samples=int(samples),
         usp_bins=2000,
         cost_step=float(cost_step),

@@ -49,7 +49,7 @@ def figure4(
 
     Parameters
     ----------
-    seed : int
+    seed : int, SeedSequence, Generator or None
         Root seed of the input and teacher streams (shared by all α).
     full : bool
         Accepted for uniformity; this figure is always at the paper's size.

@@ -8,7 +8,7 @@ from .._fisher import usp_traces
 from .._neuron import Neuron
 from .._train import train
 from .._trials import run_trials
-from ._common import count, flag, positive, positive_values, provenance, root
+from ._common import count, flag, positive, positive_values, provenance, renamed, root
 
 #: Seed of numpy's legacy RandomState in the authors' script (File01_variance_Fig5.py).
 AUTHORS_SEED = 999
@@ -21,8 +21,9 @@ SCENARIOS = (("reference", 50.0, 0.020), ("short tau_s", 50.0, 0.001), ("low rat
 _USP_STREAM = 3_005  # spawn_key prefix of the NumPy stream of the illustrative USP traces
 
 
+@renamed
 def figure5(
-    trials=32,
+    n_trials=32,
     seed=2022,
     *,
     full=False,
@@ -53,7 +54,7 @@ def figure5(
     The read-out is the % change 100·(w(5 s)/w0 − 1) against the analytic
     USP std √(κ/r) (the authors' x axis; the paper's label says variance).
 
-    Each point is the mean over ``trials`` replicates (independent input and
+    Each point is the mean over ``n_trials`` replicates (independent input and
     teacher streams, :func:`natspike.run_trials`); all conditions use the
     same ``seed``, hence the same teacher spikes, like the authors' script
     (which reseeds before every run). ``protocol="paper"`` (default)
@@ -62,10 +63,10 @@ def figure5(
 
     Parameters
     ----------
-    trials : int
+    n_trials : int
         Replicates per condition (default 32: a smooth curve in ~5 s). The
         paper shows one run per condition (``replay_authors_stream=True``).
-    seed : int
+    seed : int, SeedSequence, Generator or None
         Root seed of the replicates' streams.
     full : bool
         200 replicates per condition.
@@ -73,7 +74,7 @@ def figure5(
         Coefficients every bin, or frozen at t = 0.
     replay_authors_stream : bool
         Replay numpy's legacy ``RandomState(999)`` stream of the authors'
-        script, one run per condition (``trials`` and ``seed`` unused):
+        script, one run per condition (``n_trials`` and ``seed`` unused):
         10 000 input spikes ``binomial(1, r·dt)`` first, then 10 000 teacher
         spikes ``binomial(1, 80·dt)``, and 9 999 updates like their loop.
         With ``protocol="authors"`` this is their computation exactly.
@@ -108,8 +109,8 @@ def figure5(
     import xarray as xr
 
     if full:
-        trials = 200
-    count(trials, "trials")
+        n_trials = 200
+    count(n_trials, "n_trials")
     seed = root(seed)
     if protocol not in PROTOCOLS:
         raise ValueError(f"protocol must be one of {PROTOCOLS}, got {protocol!r}")
@@ -128,7 +129,7 @@ def figure5(
     ):
         positive(value, name)
     if replay_authors_stream:
-        trials, seed = 1, AUTHORS_SEED
+        n_trials, seed = 1, AUTHORS_SEED
     options = dict(
         eta=eta,
         weight=initial_weight,
@@ -136,7 +137,7 @@ def figure5(
         duration=duration,
         record_every=record_every,
         refresh=1 if protocol == "paper" else "frozen",
-        trials=trials,
+        n_trials=n_trials,
         root=seed,
         workers=workers,
         tau_m=tau_m,
@@ -169,7 +170,7 @@ def figure5(
         coords={
             "tau_s": tau_s_values,
             "rate": rate_values,
-            "trial": np.arange(trials),
+            "trial": np.arange(n_trials),
             "scenario": [s[0] for s in SCENARIOS],
             "scenario_rate": ("scenario", [s[1] for s in SCENARIOS]),
             "scenario_tau_s": ("scenario", [s[2] for s in SCENARIOS]),
@@ -187,7 +188,7 @@ def figure5(
     }
     ds.attrs.update(
         **provenance("5", seed, first["version"]),
-        trials=int(trials),
+        n_trials=int(n_trials),
         protocol=protocol,
         coefficient_refresh=str(options["refresh"]),
         replay_authors_stream=int(bool(replay_authors_stream)),
@@ -222,7 +223,7 @@ def _positive_values(values, name):
 
 
 def _run_condition(
-    rate, tau_s, *, eta, weight, teacher_rate, duration, record_every, refresh, trials, root, workers, tau_m, replay
+    rate, tau_s, *, eta, weight, teacher_rate, duration, record_every, refresh, n_trials, root, workers, tau_m, replay
 ):
     """% change of one condition (all replicates), its mean trajectory, USP std and an example USP trace."""
     neuron = Neuron(tau_m=tau_m, tau_s=tau_s, eps0=1.0 / rate)
@@ -245,7 +246,7 @@ def _run_condition(
             [weight],
             [rate],
             teacher=float(teacher_rate),
-            n_trials=trials,
+            n_trials=n_trials,
             seed=root,
             duration=duration,
             workers=workers,
@@ -295,7 +296,7 @@ def claim_figure5(ds):
         )
     ok = _decreasing(ds)
     return (
-        f"Fig 5 ({a['trials']} replicates, {a['protocol']} protocol): "
+        f"Fig 5 ({a['n_trials']} replicates, {a['protocol']} protocol): "
         + "; ".join(parts)
         + f"; change strictly decreasing in USP std in both sweeps: {'yes' if ok else 'NO'}"
     )

@@ -8,7 +8,7 @@ import numpy as np
 
 from .._neuron import Neuron
 from .._trials import run_trials
-from ._common import count, fast_tolerance, positive_values, provenance, root
+from ._common import count, fast_tolerance, positive_values, provenance, renamed, root
 
 #: The Fig 7 setting (spec §8): 10 synapses, the first 5 driven at 5 Hz, the other 5 silent.
 N_SYNAPSES, N_STIMULATED, INPUT_RATE = 10, 5, 5.0
@@ -65,10 +65,10 @@ def _initial_weights(st, ust):
     )
 
 
-def _run(w0, trials, seed, *, refresh, tolerance, duration, eta, workers, progress, record_every=None):
+def _run(w0, n_trials, seed, *, refresh, tolerance, duration, eta, workers, progress, record_every=None):
     """All (condition, replicate) runs in one native call; trial index = condition·trials + replicate."""
     rates = np.r_[np.full(N_STIMULATED, INPUT_RATE), np.zeros(N_SYNAPSES - N_STIMULATED)]
-    weights = np.repeat(w0, trials, axis=0)
+    weights = np.repeat(w0, n_trials, axis=0)
     return run_trials(
         "natural",
         weights,
@@ -96,10 +96,10 @@ def _group_change(weights, w0):
     return 100 * st, 100 * ust
 
 
-def _common_attrs(figure, trials, seed, duration, eta, protocol, refresh, tolerance, res):
+def _common_attrs(figure, n_trials, seed, duration, eta, protocol, refresh, tolerance, res):
     return dict(
         **provenance(figure, seed, res.version),
-        trials=int(trials),
+        n_trials=int(n_trials),
         n=N_SYNAPSES,
         n_stimulated=N_STIMULATED,
         input_rate=INPUT_RATE,
@@ -117,9 +117,10 @@ def _common_attrs(figure, trials, seed, duration, eta, protocol, refresh, tolera
     )
 
 
+@renamed
 def figure7(
     grid=12,
-    trials=4,
+    n_trials=4,
     seed=2022,
     *,
     full=False,
@@ -159,9 +160,9 @@ def figure7(
     grid : int or (sequence, sequence)
         Points per axis of a square grid over ``span``, or explicit
         n·w_st(t0) (rows) and n·w_ust(t0) (columns) values. Paper: 600.
-    trials : int
+    n_trials : int
         Noise replicates per grid point (paper: 1).
-    seed : int
+    seed : int, SeedSequence, Generator or None
         Root seed; trial index (i_st·n_ust + i_ust)·trials + replicate.
     full : bool
         The paper's 600 × 600 grid with one replicate (about 10⁵ core-s with
@@ -194,17 +195,17 @@ def figure7(
     """
     import xarray as xr
 
-    count(trials, "trials")
+    count(n_trials, "n_trials")
     seed = root(seed)
     if full:
-        trials = 1
+        n_trials = 1
     refresh = _refresh(protocol, coefficient_refresh)
     st, ust = _grid_axes(grid, span, full)
     w0 = _initial_weights(st, ust)
     tolerance = fast_tolerance(fast)
     res = _run(
         w0,
-        trials,
+        n_trials,
         seed,
         refresh=refresh,
         tolerance=tolerance,
@@ -213,12 +214,12 @@ def figure7(
         workers=workers,
         progress=progress,
     )
-    shape = (len(st), len(ust), trials)
-    dst, dust = _group_change(res.final_weights, np.repeat(w0, trials, axis=0))
+    shape = (len(st), len(ust), n_trials)
+    dst, dust = _group_change(res.final_weights, np.repeat(w0, n_trials, axis=0))
     dims = ("w_st", "w_ust", "replicate")
     ds = xr.Dataset(
         {"change_st_trials": (dims, dst.reshape(shape)), "change_ust_trials": (dims, dust.reshape(shape))},
-        coords={"w_st": st, "w_ust": ust, "replicate": np.arange(trials)},
+        coords={"w_st": st, "w_ust": ust, "replicate": np.arange(n_trials)},
     )
     for name in ("st", "ust"):
         ds[f"change_{name}"] = ds[f"change_{name}_trials"].mean("replicate")
@@ -228,7 +229,7 @@ def figure7(
     ds["w_st"].attrs["long_name"] = "n·w_st(t0)"
     ds["w_ust"].attrs["long_name"] = "n·w_ust(t0)"
     ds.attrs.update(
-        **_common_attrs("7B-D", trials, seed, duration, eta, protocol, refresh, tolerance, res),
+        **_common_attrs("7B-D", n_trials, seed, duration, eta, protocol, refresh, tolerance, res),
         grid=[len(st), len(ust)],
     )
     return ds
@@ -322,8 +323,9 @@ def claim_figure7(ds):
     )
 
 
+@renamed
 def figure7_examples(
-    trials=4,
+    n_trials=4,
     seed=2022,
     *,
     values=MARKERS,
@@ -344,9 +346,9 @@ def figure7_examples(
 
     Parameters
     ----------
-    trials : int
+    n_trials : int
         Replicates per example.
-    seed : int
+    seed : int, SeedSequence, Generator or None
         Root seed; trial index = example·trials + replicate.
     values : sequence of float
         Initial n·w of both groups (paper: 1.6, 2.5, 4.5 — regions O1, O2, S).
@@ -364,7 +366,7 @@ def figure7_examples(
     """
     import xarray as xr
 
-    count(trials, "trials")
+    count(n_trials, "n_trials")
     seed = root(seed)
     values = positive_values(values, "values")
     refresh = _refresh(protocol, coefficient_refresh)
@@ -372,7 +374,7 @@ def figure7_examples(
     tolerance = fast_tolerance(fast)
     res = _run(
         w0,
-        trials,
+        n_trials,
         seed,
         refresh=refresh,
         tolerance=tolerance,
@@ -382,7 +384,7 @@ def figure7_examples(
         progress=progress,
         record_every=record_every,
     )
-    w = res.weights.reshape(len(values), trials, len(res.times), N_SYNAPSES)
+    w = res.weights.reshape(len(values), n_trials, len(res.times), N_SYNAPSES)
     start = w0[:, None, None, :]
     dst, dust = _group_change(w, np.broadcast_to(start, w.shape))
     dims = ("example", "replicate", "time")
@@ -393,11 +395,11 @@ def figure7_examples(
             "change_st": (dims, dst),
             "change_ust": (dims, dust),
         },
-        coords={"example": values, "replicate": np.arange(trials), "time": res.times},
+        coords={"example": values, "replicate": np.arange(n_trials), "time": res.times},
     )
     ds["time"].attrs["units"] = "s"
     ds.attrs.update(
-        **_common_attrs("7E-G", trials, seed, duration, eta, protocol, refresh, tolerance, res),
+        **_common_attrs("7E-G", n_trials, seed, duration, eta, protocol, refresh, tolerance, res),
         record_every=float(record_every),
     )
     return ds

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import root
+from ._common import renamed, root
 from ._figure3 import PAPER_ETA, PAPER_MINUTES, _format_crossing, learning_curves, natural_first
 
 #: Fig 9D learning-rate factors η/η0 of the paper.
@@ -14,9 +14,10 @@ PAPER_ETA_FACTORS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2, 1.4, 1.6, 1.8, 2.0)
 FIGURE9_RULES = ("natural", "euclidean")
 
 
+@renamed
 def figure9(
-    trials=5,
-    minutes=100.0,
+    n_trials=5,
+    duration_minutes=100.0,
     seed=2022,
     *,
     full=False,
@@ -25,7 +26,7 @@ def figure9(
     rates=(10.0, 50.0),
     record_every=100.0,
     fast=True,
-    input_pool=None,
+    input_pool_size=None,
     workers=None,
     client=None,
     progress=False,
@@ -51,16 +52,16 @@ def figure9(
 
     Parameters
     ----------
-    trials : int
+    n_trials : int
         Trials per rule and factor (paper: 1000).
-    minutes : float
+    duration_minutes : float
         Learning time per trial in minutes (paper: 133.3). A factor whose
         mean D_KL stays above the threshold gets convergence time NaN.
-    seed : int
+    seed : int, SeedSequence, Generator or None
         Root seed.
     full : bool
         The paper's size: 1000 trials, 133.3 min, the 11 factors
-        0.5, 0.6, …, 1.0, 1.2, …, 2.0; overrides ``trials``, ``minutes`` and
+        0.5, 0.6, …, 1.0, 1.2, …, 2.0; overrides ``n_trials``, ``duration_minutes`` and
         ``eta_factors``.
     eta_factors : sequence of float
         Factors x = η/η0 (> 0).
@@ -69,7 +70,7 @@ def figure9(
     fast : bool
         Opt-in speed-ups of :func:`natspike.train`, equal to the exact path up
         to rounding (see :func:`figure3f`); ``False`` for exact quadrature.
-    input_pool : int, optional
+    input_pool_size : int, optional
         The authors' pool of 1-s input trains per rate group, restarted from
         zero every second (8000 in the paper; see :func:`figure3f`).
         ``None`` (default): continuous Poisson inputs.
@@ -89,20 +90,20 @@ def figure9(
     import xarray as xr
 
     if full:
-        trials, minutes, eta_factors = 1000, PAPER_MINUTES, PAPER_ETA_FACTORS
+        n_trials, duration_minutes, eta_factors = 1000, PAPER_MINUTES, PAPER_ETA_FACTORS
     factors = _check_factors(eta_factors)
     seed = root(seed)  # once: every factor starts trial i from the same w0 and w*
     runs = [
         learning_curves(
             {rule: x * PAPER_ETA[rule] for rule in FIGURE9_RULES},
             rates,
-            trials,
-            minutes,
+            n_trials,
+            duration_minutes,
             seed,
             n=n,
             record_every=record_every,
             fast=fast,
-            input_pool=input_pool,
+            input_pool_size=input_pool_size,
             workers=workers,
             client=client,
             progress=progress,
@@ -141,12 +142,13 @@ def claim_figure9(ds):
     table = "; ".join(
         f"x={x:g}: "
         + ", ".join(
-            _format_crossing(r[:3], float(conv.sel(eta_factor=x, rule=r)), ds.attrs["minutes"]) for r in FIGURE9_RULES
+            _format_crossing(r[:3], float(conv.sel(eta_factor=x, rule=r)), ds.attrs["duration_minutes"])
+            for r in FIGURE9_RULES
         )
         for x in conv["eta_factor"].values
     )
     verdict = "yes" if all(wins) else f"NO (fails at {sum(not w for w in wins)} of {len(wins)} factors)"
     return (
-        f"Fig 9D ({ds.attrs['trials']} trials, time to mean D_KL < 5e-5): {table}; "
+        f"Fig 9D ({ds.attrs['n_trials']} trials, time to mean D_KL < 5e-5): {table}; "
         f"natural converges first at every eta: {verdict}"
     )

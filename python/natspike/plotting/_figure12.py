@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._style import COLORS
+from ._style import COLORS, attr
 
 # ---------------------------------------------------------------------------------------------------------------
 # Fig 12A–B: angle histograms
@@ -47,7 +47,7 @@ def figure12_angles(ds, *, bin_width=5.0):
         ax.spines[["top", "right"]].set_visible(False)
     axes[0].set_ylabel("fraction of samples")
     fig.suptitle(
-        f"Fig 12A–B: {ds.attrs.get('trials')} weight samples × {ds.attrs.get('usp_samples')} USP samples "
+        f"Fig 12A–B: {attr(ds, 'n_trials')} weight samples × {ds.attrs.get('usp_samples')} USP samples "
         f"per pattern, n = {ds.attrs.get('n')}",
         fontsize=11,
     )
@@ -83,6 +83,6 @@ def figure12_curves(ds, *, spread=False):
     for ax in list(axes.flat)[len(labels) :]:
         ax.set_visible(False)
     axes.flat[0].legend(frameon=False, fontsize=8)
-    fig.suptitle(f"Fig 12C-F: {ds.attrs.get('trials', '?')} trials, n = {ds.attrs.get('n', '?')}")
+    fig.suptitle(f"Fig 12C-F: {attr(ds, 'n_trials', '?')} trials, n = {ds.attrs.get('n', '?')}")
     fig.tight_layout()
     return fig

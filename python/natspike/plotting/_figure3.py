@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._style import COLORS, LABELS
+from ._style import COLORS, LABELS, attr
 
 #: Axis label and log-scale choice of each learning-curve metric.
 METRICS = {
@@ -42,7 +42,7 @@ def figure3f(ds, ax=None, *, spread=True, metric="kl", legend=True):
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.6))
     draw_curves(ax, ds, metric, spread=spread)
-    ax.set_title(f"Fig 3F: {ds.attrs.get('trials', '?')} trials, n = {ds.attrs.get('n', '?')}")
+    ax.set_title(f"Fig 3F: {attr(ds, 'n_trials', '?')} trials, n = {ds.attrs.get('n', '?')}")
     if legend:
         ax.legend(frameon=False)
     ax.figure.tight_layout()

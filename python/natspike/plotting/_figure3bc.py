@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._style import COLORS
+from ._style import COLORS, attr
 
 
 def figure3bc(ds, *, raster_rows=None):
@@ -44,7 +44,7 @@ def figure3bc(ds, *, raster_rows=None):
     axes[-1, 0].set_xlim(t[0], t[-1] + (t[1] - t[0]))
     fig.suptitle(
         f"Fig 3B–C: {ds.attrs.get('repetitions')} repetitions, learned weights after "
-        f"{ds.attrs.get('minutes', 0):.0f} min of natural-gradient learning",
+        f"{attr(ds, 'duration_minutes', 0):.0f} min of natural-gradient learning",
         fontsize=10,
     )
     fig.tight_layout()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._style import attr
+
 #: Scenario colours of the authors' figure (reference, short τ_s, low rate).
 SCENARIO_COLORS = ("mediumseagreen", "dodgerblue", "darkorange")
 
@@ -28,7 +30,7 @@ def figure5(ds):
     _trajectories(ax_w, ds)
     _summary(ax_h, ds)
     fig.suptitle(
-        f"Fig 5: {ds.attrs.get('trials', '?')} replicate(s) per point, {ds.attrs.get('protocol', 'paper')} protocol",
+        f"Fig 5: {attr(ds, 'n_trials', '?')} replicate(s) per point, {ds.attrs.get('protocol', 'paper')} protocol",
         fontsize=10,
     )
     fig.tight_layout()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._figure3 import draw_curves
-from ._style import COLORS, LABELS
+from ._style import COLORS, LABELS, attr
 
 
 def figure9(ds, *, spread=True):
@@ -27,8 +27,8 @@ def figure9(ds, *, spread=True):
     convergence_panel(axes[1, 1], ds)
     axes[1, 1].set_title("D", loc="left", fontweight="bold")
     fig.suptitle(
-        f"Fig 9: {ds.attrs.get('trials', '?')} trials, n = {ds.attrs.get('n', '?')}, "
-        f"{ds.attrs.get('minutes', float('nan')):.0f} min"
+        f"Fig 9: {attr(ds, 'n_trials', '?')} trials, n = {ds.attrs.get('n', '?')}, "
+        f"{attr(ds, 'duration_minutes', float('nan')):.0f} min"
     )
     fig.tight_layout()
     return fig
@@ -37,7 +37,7 @@ def figure9(ds, *, spread=True):
 def convergence_panel(ax, ds):
     """Fig 9D: convergence time versus η/η0, natural red, Euclidean blue."""
     x = ds["eta_factor"].values
-    minutes = ds.attrs.get("minutes", float(ds["time"].values[-1]))
+    minutes = attr(ds, "duration_minutes", float(ds["time"].values[-1]))
     rules = list(map(str, ds["rule"].values))
     for i, rule in enumerate(rules):
         c = COLORS.get(rule, "k")

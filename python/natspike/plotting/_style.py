@@ -8,3 +8,12 @@ COLORS = {
     "student": "#d62728",
 }
 LABELS = {"natural": "natural gradient", "euclidean": "Euclidean gradient", "approximate": "approximate natural"}
+
+
+#: Dataset attributes renamed to the API's names, and what files written before the rename call them.
+_OLD_ATTRS = {"n_trials": "trials", "duration_minutes": "minutes", "input_pool_size": "input_pool"}
+
+
+def attr(ds, name, default=None):
+    """``ds.attrs[name]``, or its name before the rename (Datasets saved by earlier versions), or ``default``."""
+    return ds.attrs.get(name, ds.attrs.get(_OLD_ATTRS.get(name, name), default))
