@@ -82,14 +82,15 @@ extern int ns_sample_usps(const char *neuronJSON, const double *rates, long long
  * `samples` USP vectors x (samples x n), the update direction of the rule
  * {"rule":"natural"|"euclidean"|"approximate","c_u":0.95,"c_w":0.05} at
  * somatic weights w: the update divided by its error factor (Eqns 10, 38,
- * 114); rates must be > 0. */
+ * 114); rates must be > 0. If factors is not NULL, row s of it (samples x 5)
+ * holds V, sum_i x_i, gamma_s, gamma_u, gamma_w of sample s. */
 extern int ns_transfer(const char *neuronJSON, const char *quantity, const double *v, long long n,
 	double *out, char *err, int errlen);
 extern int ns_usp_traces(const char *neuronJSON, const double *spikes, long long bins, long long n,
 	double *out, char *err, int errlen);
 extern int ns_update_directions(const char *neuronJSON, const char *ruleJSON, const double *w,
-	const double *rates, long long n, const double *x, long long samples, double *out, char *err,
-	int errlen);
+	const double *rates, long long n, const double *x, long long samples, double *out, double *factors,
+	char *err, int errlen);
 /* Training (package core/learn; see capi/train.go for the buffer layout).
  * ns_train_plan writes the number of bins, records and traces of a trial
  * into out[0..3); ns_train runs one trial; ns_run_trials runs many on

@@ -117,9 +117,12 @@ type directionRule struct {
 	CW   float64 `json:"c_w"`
 }
 
+// DirectionFactors names the columns of ns_update_directions' factors output, in order.
+var DirectionFactors = [...]string{"v", "sum_x", "gamma_s", "gamma_u", "gamma_w"}
+
 //export ns_update_directions
 func ns_update_directions(neuronJSON, ruleJSON *C.char, w, rates *C.double, n C.longlong, x *C.double, samples C.longlong,
-	out *C.double, err *C.char, errlen C.int) C.int {
+	out, factors *C.double, err *C.char, errlen C.int) C.int {
 	return guard(err, errlen, func() error {
 		c, m, e := neuronAndLen(neuronJSON, n, false)
 		if e != nil {
@@ -139,13 +142,18 @@ func ns_update_directions(neuronJSON, ruleJSON *C.char, w, rates *C.double, n C.
 			return errors.New("rule JSON is NULL")
 		}
 		res := doubles(out, size)
-		return checkResult(updateDirections(c, C.GoString(ruleJSON), doubles(w, m), doubles(rates, m),
-			doubles(x, size), res), "out", res)
+		fac := doubles(factors, int(samples)*len(DirectionFactors)) // nil if factors is NULL
+		if e := updateDirections(c, C.GoString(ruleJSON), doubles(w, m), doubles(rates, m), doubles(x, size), res, fac); e != nil {
+			return e
+		}
+		return checkResult(checkResult(nil, "out", res), "factors", fac)
 	})
 }
 
-// updateDirections fills out with rule.Learner.Directions for somatic weights w.
-func updateDirections(c config.NeuronConfig, ruleJSON string, w, rates, x, out []float64) error {
+// updateDirections fills out with rule.Learner.Directions for somatic weights
+// w and, unless factors is nil, factors (samples × len(DirectionFactors))
+// with each sample's scalars.
+func updateDirections(c config.NeuronConfig, ruleJSON string, w, rates, x, out, factors []float64) error {
 	spec := directionRule{CU: rule.DefaultCU, CW: rule.DefaultCW}
 	dec := json.NewDecoder(bytes.NewReader([]byte(ruleJSON)))
 	dec.DisallowUnknownFields()
@@ -175,5 +183,15 @@ func updateDirections(c config.NeuronConfig, ruleJSON string, w, rates, x, out [
 	if err != nil {
 		return err
 	}
-	return l.Directions(out, w, x)
+	var steps []rule.Step
+	if factors != nil {
+		steps = make([]rule.Step, len(factors)/len(DirectionFactors))
+	}
+	if err := l.Directions(out, w, x, steps); err != nil {
+		return err
+	}
+	for s, st := range steps {
+		copy(factors[s*len(DirectionFactors):], []float64{st.V, st.SumX, st.GammaS, st.GammaU, st.GammaW})
+	}
+	return nil
 }

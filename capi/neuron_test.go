@@ -86,12 +86,12 @@ func TestUpdateDirectionsRefusesBadRules(t *testing.T) {
 		`{"rule":"natural","c_x":1}`:     "unknown field",
 		`{"rule":"approximate","c_u":1}`: "",
 	} {
-		err := updateDirections(c, js, w, r, x, out)
+		err := updateDirections(c, js, w, r, x, out, nil)
 		if (want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), want)) {
 			t.Errorf("%s: %v, want %q", js, err, want)
 		}
 	}
-	if err := updateDirections(c, `{"rule":"natural"}`, w, []float64{10, 0}, x, out); err == nil || !strings.Contains(err.Error(), "rates") {
+	if err := updateDirections(c, `{"rule":"natural"}`, w, []float64{10, 0}, x, out, nil); err == nil || !strings.Contains(err.Error(), "rates") {
 		t.Errorf("zero rate: %v", err)
 	}
 }

@@ -180,3 +180,24 @@ def test_figure3de_cost_and_fields_use_the_rectified_quadratic():
         np.testing.assert_allclose(euc, err @ x / len(x), rtol=1e-12)
         np.testing.assert_allclose(nat, natspike.inverse_fisher_matrix(p, rates, neuron=neuron) @ euc, rtol=1e-9)
 
+
+def test_rule_factors_match_the_reference_gammas():
+    rng = np.random.default_rng(2)
+    n = 10
+    rates = np.full(n, 20.0)
+    w = rng.uniform(-5, 5, n) / n
+    x = natspike.sample_usps(rates, 5, bins=400, seed=6)
+    c_eps = ref.c_eps(D["tau_m"], D["tau_s"])
+    mu, var = ref.voltage_moments(w, rates, c_eps=c_eps)
+    c = ref.coefficients(mu, var, ref.total_rate(rates, c_eps=c_eps), **SIG)
+    f = natspike.rule_factors("natural", w, x, rates)
+    np.testing.assert_allclose(f["v"], x @ w, rtol=1e-13)
+    np.testing.assert_allclose(f["sum_x"], x.sum(-1), rtol=1e-13)
+    np.testing.assert_allclose(f["gamma_s"], c.gamma_s, rtol=1e-7)
+    np.testing.assert_allclose(f["gamma_u"], ref.gamma_u(c.g1, c.g3, x.sum(-1), x @ w, c_eps=c_eps), rtol=1e-6)
+    np.testing.assert_allclose(f["gamma_w"], ref.gamma_w(c.g2, c.g4, x.sum(-1), x @ w, c_eps=c_eps), rtol=1e-6)
+    a = natspike.rule_factors("approximate", w, x, rates, c_u=0.9, c_w=0.07)
+    np.testing.assert_allclose(a["gamma_u"], c_eps * 0.9, rtol=1e-15)
+    np.testing.assert_allclose(a["gamma_w"], 0.07 * x @ w, rtol=1e-13)
+    e = natspike.rule_factors("euclidean", w, x, rates)
+    assert not e["gamma_u"].any() and not e["gamma_w"].any()

@@ -30,8 +30,8 @@ func TestDirectionsAreTheUpdatesWithoutTheErrorFactor(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		dst := make([]float64, m*n)
-		if err := l.Directions(dst, w, samples); err != nil {
+		dst, steps := make([]float64, m*n), make([]Step, m)
+		if err := l.Directions(dst, w, samples, steps); err != nil {
 			t.Fatal(err)
 		}
 		if l.Bin() != 0 {
@@ -44,6 +44,10 @@ func TestDirectionsAreTheUpdatesWithoutTheErrorFactor(t *testing.T) {
 			st, err := fresh.Decompose(&c, w, x, 1)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if got := steps[s]; math.Abs(got.V-st.V) > 1e-12*math.Abs(st.V) || got.GammaS != st.GammaS ||
+				math.Abs(got.GammaU-st.GammaU) > 1e-12*math.Abs(st.GammaU) || math.Abs(got.GammaW-st.GammaW) > 1e-12*math.Abs(st.GammaW)+1e-300 {
+				t.Errorf("%v sample %d: Directions step %+v, Decompose step %+v", kind, s, got, st)
 			}
 			e := cfg.Eta * st.Error
 			for i := range d {

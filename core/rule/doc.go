@@ -21,4 +21,10 @@
 // bit-identical to Update), or event-driven through Events (O(1) per bin
 // plus O(1) per input spike, equal up to rounding). Config.CoefficientTol
 // replaces per-refresh quadrature by a fisher.Cache with that error bound.
+//
+// Everything that differs between the rules lives in one table, rules in
+// rule.go (name, equation, whether it preconditions by the inverse Fisher
+// matrix, which coefficients it needs, its heterosynaptic factors): a new
+// rule is a Kind and its row, and TestEveryKindHasARow fails without it. The
+// rule names reach Python from that table (bindings.RuleNames).
 package rule

@@ -179,9 +179,11 @@ func (l *Learner) components(c *Components, x []float64, st Step, e float64) {
 // Δw = η e · direction. Euclidean: f'(w) ⊙ x (Eqns 10, 44); natural:
 // γ_s f'(w)⁻¹ ⊙ (c_ε x/r̂ − γ_u + γ_w f(w)) with γ_u, γ_w of Eqns 108–109
 // (Eqns 13, 38); approximate: the same with γ_u = c_ε c_u, γ_w = c_w V
-// (Eqn 114). The Fisher coefficients are computed once, at w. Neither w nor
+// (Eqn 114). The Fisher coefficients are computed once, at w. If steps is
+// not nil (length m), steps[s] receives the scalars of sample s (V, Σx, γ_s,
+// γ_u, γ_w and the coefficients; Phi and Error are not set). Neither w nor
 // the learner's bin counter change.
-func (l *Learner) Directions(dst, w, xs []float64) error {
+func (l *Learner) Directions(dst, w, xs []float64, steps []Step) error {
 	n := len(l.rates)
 	if len(w) != n || len(xs)%max(n, 1) != 0 || len(dst) != len(xs) {
 		panic(fmt.Sprintf("rule: Directions: len(w) = %d, len(xs) = %d, len(dst) = %d, want n = %d and m × n", len(w), len(xs), len(dst), n))
@@ -195,11 +197,17 @@ func (l *Learner) Directions(dst, w, xs []float64) error {
 	l.param.Somatic(l.ws, w)
 	l.param.Derivative(l.fp, w)
 	c := Components{Hom: make([]float64, n), HetU: make([]float64, n), HetW: make([]float64, n)}
+	if steps != nil && len(steps)*n != len(xs) {
+		panic(fmt.Sprintf("rule: Directions: len(steps) = %d, want %d", len(steps), len(xs)/max(n, 1)))
+	}
 	for lo := 0; lo < len(xs); lo += n {
 		x, out := xs[lo:lo+n], dst[lo:lo+n]
 		st := l.ruleScalars(Step{V: floats.Dot(l.ws, x), SumX: floats.Sum(x)})
 		if err := finiteOr("membrane potential V", st.V); err != nil {
 			return err
+		}
+		if steps != nil {
+			steps[lo/n] = st
 		}
 		l.components(&c, x, st, 1)
 		for i := range out {

@@ -12,6 +12,7 @@ fisher_matrix          the analytic Fisher matrix G (Eqn 81)
 inverse_fisher_matrix  its closed-form inverse (Eqns 100–105)
 sample_usps, usp_traces  unweighted synaptic potentials (Eqns 26–28)
 update_direction       a rule's update direction (Eqns 10, 38, 114); RULES names the rules
+rule_factors           its scalars V, Σx, γ_s, γ_u, γ_w (Eqns 107–109, 114)
 train                  one learning trial (Euclidean, natural, approximate rules)
 run_trials             many trials on all cores or a Dask cluster
 sweep                  run_trials over a parameter grid, resumable from a results store
@@ -30,7 +31,7 @@ from ._fisher import Coefficients, coefficients, fisher_matrix, inverse_fisher_m
 from ._native import DivergenceError
 from ._neuron import Neuron
 from ._result import Result, load
-from ._rules import RULES, update_direction
+from ._rules import RULES, rule_factors, update_direction
 from ._sweep import sweep
 from ._train import train
 from ._trials import TrialsInterrupted, run_trials
@@ -45,6 +46,7 @@ __all__ = [
     "sample_usps",
     "usp_traces",
     "update_direction",
+    "rule_factors",
     "RULES",
     "train",
     "run_trials",

@@ -72,6 +72,46 @@ def update_direction(rule, weights, usps, rates, *, neuron=None, c_u=0.95, c_w=0
     >>> bool(np.allclose(G @ d[0], x[0]))
     True
     """
+    return _directions(rule, weights, usps, rates, neuron, c_u, c_w, factors=False)[0]
+
+
+def rule_factors(rule, weights, usps, rates, *, neuron=None, c_u=0.95, c_w=0.05) -> dict:
+    """The scalars of a rule's update for each USP vector: V, Σx, γ_s, γ_u, γ_w.
+
+    The same evaluation as :func:`update_direction` (same parameters), which
+    returns the direction these scalars build: V = w · x^ε and Σ_i x_i^ε per
+    USP vector, the global factor γ_s = 1/c1 (Eqn 107) and the
+    heterosynaptic factors γ_u, γ_w — Eqns 108–109 for ``"natural"``,
+    c_ε c_u and c_w V for ``"approximate"`` (Eqn 114), and 0 for
+    ``"euclidean"``.
+
+    Returns
+    -------
+    dict of ndarray
+        ``v``, ``sum_x``, ``gamma_s``, ``gamma_u``, ``gamma_w``, each of shape
+        ``usps.shape[:-1]``.
+
+    References
+    ----------
+    Kreutzer, Petrovici & Senn (2022), eLife 11:e66526, Eqns 38, 107–109, 114.
+
+    Examples
+    --------
+    >>> import natspike
+    >>> f = natspike.rule_factors("approximate", [0.01, 0.02], [[1.0, 2.0]], [10.0, 50.0])
+    >>> round(float(f["gamma_u"][0]), 6), float(f["v"][0])  # c_ε c_u, w · x
+    (0.0247, 0.05)
+    """
+    _, factors, shape = _directions(rule, weights, usps, rates, neuron, c_u, c_w, factors=True)
+    return {name: factors[:, i].reshape(shape) for i, name in enumerate(_FACTORS)}
+
+
+#: Columns of ns_update_directions' factors output (capi.DirectionFactors).
+_FACTORS = ("v", "sum_x", "gamma_s", "gamma_u", "gamma_w")
+
+
+def _directions(rule, weights, usps, rates, neuron, c_u, c_w, *, factors):
+    """(directions of the shape of usps, factors (samples, 5) or None, usps.shape[:-1])."""
     neuron = resolve(neuron)
     if rule not in RULES:
         raise ValueError(f"rule must be one of {', '.join(map(repr, RULES))}, got {rule!r}")
@@ -85,6 +125,7 @@ def update_direction(rule, weights, usps, rates, *, neuron=None, c_u=0.95, c_w=0
     spec = {"rule": rule, "c_u": finite_scalar(c_u, "c_u"), "c_w": finite_scalar(c_w, "c_w")}
     flat = contiguous(x.reshape(-1, w.size))
     out = empty(flat.shape, "usps")
+    fac = empty((flat.shape[0], len(_FACTORS)), "usps") if factors else None
     _native.call(
         _native.functions["ns_update_directions"],
         neuron._json,
@@ -95,5 +136,6 @@ def update_direction(rule, weights, usps, rates, *, neuron=None, c_u=0.95, c_w=0
         flat,
         flat.shape[0],
         out,
+        fac,
     )
-    return out.reshape(x.shape)
+    return out.reshape(x.shape), fac, x.shape[:-1]

@@ -6,6 +6,7 @@ import numpy as np
 
 from .._fisher import coefficients, sample_usps
 from .._neuron import resolve
+from .._rules import rule_factors
 from ._common import count as _count
 from ._common import positive_values as _positive
 from ._common import provenance, root, stream
@@ -295,19 +296,20 @@ def _gammas(w, rates, usp_samples, usp_bins, c_w, root, neuron):
             for i, r in enumerate(rates)
         ]
     )
-    v = np.einsum("rsun,sn->rsu", x, w)
-    sum_x = x.sum(-1)
-    ce, e0 = neuron.c_eps, neuron.eps0
-    g = {k: getattr(coef, k)[..., None] for k in ("g1", "g2", "g3", "g4")}
-    gamma_u = -ce * e0 * (ce * e0 * g["g1"] * sum_x + g["g3"] * v)  # Eqn 108
-    gamma_w = ce * e0 * g["g2"] * sum_x + g["g4"] * v  # Eqn 109
-    s = ce * sum_x / (n * rates[:, None, None])  # Eqn 111
+    factors = [  # V, Σx, γ_u (Eqn 108) and γ_w (Eqn 109) of the natural rule, per rate and weight sample
+        [rule_factors("natural", w[k], x[i, k], np.full(n, r), neuron=neuron) for k in range(samples)]
+        for i, r in enumerate(rates)
+    ]
+    v, sum_x, gamma_u, gamma_w = (
+        np.array([[f[name] for f in row] for row in factors]) for name in ("v", "sum_x", "gamma_u", "gamma_w")
+    )
+    s = neuron.c_eps * sum_x / (n * rates[:, None, None])  # Eqn 111
     dims = ("rate", "sample", "usp")
     return {
         "gamma_u": (dims, gamma_u),
         "s": (dims, s),
         "gamma_w": (dims, gamma_w),
-        "g4_v": (dims, g["g4"] * v),
+        "g4_v": (dims, coef.g4[..., None] * v),
         "cw_v": (dims, c_w * v),
     }
 
