@@ -543,6 +543,8 @@ func callValid(t *testing.T, name string) callOutcome {
 	case "ns_update_directions":
 		status = int(ns_update_directions(neuron, cString(`{"rule":"natural"}`), cDoubles(w), cDoubles(r), cLongLong(2),
 			cDoubles([]float64{1, 2, 3, 4}), cLongLong(2), cDoubles(out), cDoubles(make([]float64, 10)), e, el))
+	case "ns_voltage_statistics":
+		status = int(ns_voltage_statistics(neuron, cDoubles(w), cDoubles(r), cLongLong(1), cLongLong(2), cDoubles(out), e, el))
 	case "ns_train_plan":
 		status = int(ns_train_plan(cfg, cLongLongs(make([]int64, 3)), e, el))
 	case "ns_train", "ns_run_trials":

@@ -91,6 +91,12 @@ extern int ns_usp_traces(const char *neuronJSON, const double *spikes, long long
 extern int ns_update_directions(const char *neuronJSON, const char *ruleJSON, const double *w,
 	const double *rates, long long n, const double *x, long long samples, double *out, double *factors,
 	char *err, int errlen);
+/* Gaussian approximation of the membrane potential for each of m rows of
+ * somatic weights w and rates (m x n, Hz >= 0): row i of out (m x 3) holds
+ * mu_V = eps0 sum w r (mV), sigma_V^2 = sum w^2 r / c_eps (mV^2) (text after
+ * Eqn 79) and q = c_eps eps0^2 sum r (Eqn 36). */
+extern int ns_voltage_statistics(const char *neuronJSON, const double *w, const double *rates, long long m,
+	long long n, double *out, char *err, int errlen);
 /* Training (package core/learn; see capi/train.go for the buffer layout).
  * ns_train_plan writes the number of bins, records and traces of a trial
  * into out[0..3); ns_train runs one trial; ns_run_trials runs many on

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/natspike/natspike/core/fisher"
 	"github.com/natspike/natspike/core/input"
 	"github.com/natspike/natspike/core/neuron"
 	"github.com/natspike/natspike/core/rule"
@@ -192,6 +193,48 @@ func updateDirections(c config.NeuronConfig, ruleJSON string, w, rates, x, out, 
 	}
 	for s, st := range steps {
 		copy(factors[s*len(DirectionFactors):], []float64{st.V, st.SumX, st.GammaS, st.GammaU, st.GammaW})
+	}
+	return nil
+}
+
+//export ns_voltage_statistics
+func ns_voltage_statistics(neuronJSON *C.char, w, rates *C.double, m, n C.longlong, out *C.double, err *C.char, errlen C.int) C.int {
+	return guard(err, errlen, func() error {
+		c, k, e := neuronAndLen(neuronJSON, n, false)
+		if e != nil {
+			return e
+		}
+		if e := checkProduct("m x n", int64(m), int64(n)); e != nil {
+			return e
+		}
+		size := int(m) * k
+		if e := checkBuffers(size, buffer{"weights", w}, buffer{"rates", rates}); e != nil {
+			return e
+		}
+		if e := checkBuffers(int(m), buffer{"out", out}); e != nil {
+			return e
+		}
+		res := doubles(out, 3*int(m))
+		return checkResult(voltageStatistics(c, doubles(w, size), doubles(rates, size), k, res), "out", res)
+	})
+}
+
+// voltageStatistics writes μ_V, σ_V² and q (fisher.InputStatistics) of each
+// of the m rows of w and rates (m × n) into out (m × 3).
+func voltageStatistics(c config.NeuronConfig, w, rates []float64, n int, out []float64) error {
+	if err := checkFinite("weights", w); err != nil {
+		return err
+	}
+	if err := checkAtLeast("rates", rates, 0, false); err != nil {
+		return err
+	}
+	_, k, err := c.Build()
+	if err != nil {
+		return err
+	}
+	for row := 0; row*n < len(w) && n > 0; row++ {
+		mu, variance, q := fisher.InputStatistics(k, w[row*n:(row+1)*n], rates[row*n:(row+1)*n])
+		copy(out[3*row:], []float64{mu, variance, q})
 	}
 	return nil
 }

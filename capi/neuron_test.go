@@ -95,3 +95,23 @@ func TestUpdateDirectionsRefusesBadRules(t *testing.T) {
 		t.Errorf("zero rate: %v", err)
 	}
 }
+
+func TestVoltageStatisticsAreTheGaussianMoments(t *testing.T) {
+	w := []float64{0.1, -0.2, 0.3, 0.05, 0, 1}
+	r := []float64{10, 50, 5, 20, 0, 3}
+	out := make([]float64, 6)
+	if err := voltageStatistics(config.DefaultNeuron(), w, r, 3, out); err != nil {
+		t.Fatal(err)
+	}
+	const cEps = 0.026 // 2 (τ_m + τ_s)/ε0², Eqn 31
+	for row, want := range [][3]float64{
+		{0.1*10 - 0.2*50 + 0.3*5, (0.01*10 + 0.04*50 + 0.09*5) / cEps, cEps * 65},
+		{0.05*20 + 1*3, (0.0025*20 + 1*3) / cEps, cEps * 23},
+	} {
+		for j := range want {
+			if got := out[3*row+j]; math.Abs(got-want[j]) > 1e-13*math.Abs(want[j]) {
+				t.Errorf("row %d column %d = %v, want %v", row, j, got, want[j])
+			}
+		}
+	}
+}

@@ -201,3 +201,18 @@ def test_rule_factors_match_the_reference_gammas():
     np.testing.assert_allclose(a["gamma_w"], 0.07 * x @ w, rtol=1e-13)
     e = natspike.rule_factors("euclidean", w, x, rates)
     assert not e["gamma_u"].any() and not e["gamma_w"].any()
+
+
+def test_voltage_statistics_match_the_reference_and_broadcast():
+    rng = np.random.default_rng(8)
+    w = rng.uniform(-0.05, 0.05, (3, 4, 10))
+    rates = rng.uniform(0, 50, 10)
+    mean, var, q = natspike.voltage_statistics(w, rates)
+    c_eps = ref.c_eps(D["tau_m"], D["tau_s"])
+    for idx in np.ndindex(3, 4):
+        mu_ref, var_ref = ref.voltage_moments(w[idx], rates, c_eps=c_eps)
+        assert mean[idx] == pytest.approx(mu_ref, rel=1e-13) and var[idx] == pytest.approx(var_ref, rel=1e-13)
+        assert q[idx] == pytest.approx(ref.total_rate(rates, c_eps=c_eps), rel=1e-13)
+    assert mean.shape == (3, 4)
+    with pytest.raises(ValueError, match="rates must be >= 0"):
+        natspike.voltage_statistics([0.1], [-1.0])

@@ -8,6 +8,7 @@ Public API
 ----------
 Neuron                 the neuron model (transfer function, PSP kernel)
 coefficients           Fisher / inverse-Fisher coefficients (Eqns 77–82, 101–105)
+voltage_statistics     the operating point μ_V, σ_V², q of the inputs (Eqns 29–31, 36)
 fisher_matrix          the analytic Fisher matrix G (Eqn 81)
 inverse_fisher_matrix  its closed-form inverse (Eqns 100–105)
 sample_usps, usp_traces  unweighted synaptic potentials (Eqns 26–28)
@@ -27,7 +28,15 @@ from ._native import version as _go_version
 
 __version__ = _go_version()
 
-from ._fisher import Coefficients, coefficients, fisher_matrix, inverse_fisher_matrix, sample_usps, usp_traces
+from ._fisher import (
+    Coefficients,
+    coefficients,
+    fisher_matrix,
+    inverse_fisher_matrix,
+    sample_usps,
+    usp_traces,
+    voltage_statistics,
+)
 from ._native import DivergenceError
 from ._neuron import Neuron
 from ._result import Result, load
@@ -45,6 +54,7 @@ __all__ = [
     "inverse_fisher_matrix",
     "sample_usps",
     "usp_traces",
+    "voltage_statistics",
     "update_direction",
     "rule_factors",
     "RULES",

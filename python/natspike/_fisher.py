@@ -373,3 +373,53 @@ def usp_traces(spikes, *, neuron=None) -> np.ndarray:
     if s.size:
         _native.call(_native.functions["ns_usp_traces"], neuron._json, flat, s.shape[0], s.shape[1], out)
     return out
+
+
+def voltage_statistics(weights, rates, *, neuron=None):
+    """Mean and variance of the membrane potential, and q, in the Gaussian approximation.
+
+    For somatic weights w and Poisson rates r of n afferents,
+    μ_V = ε0 Σ w_i r_i (mV), σ_V² = Σ w_i² r_i / c_ε (mV²) (text after
+    Eqn 79; Eqns 29–31) and the total-rate constant q = c_ε ε0² Σ r_i
+    (Eqn 36): the operating point at which :func:`coefficients` and the
+    rules evaluate the Fisher coefficients.
+
+    Parameters
+    ----------
+    weights : array_like, shape (..., n)
+        Somatic weights (finite).
+    rates : array_like, shape (..., n)
+        Rates in Hz (≥ 0); broadcast against ``weights``.
+    neuron : Neuron, optional
+        Supplies c_ε and ε0; the paper's by default.
+
+    Returns
+    -------
+    mean, var, q : ndarray
+        Each of the broadcast shape without the last axis.
+
+    References
+    ----------
+    Kreutzer, Petrovici & Senn (2022), eLife 11:e66526, Eqns 29–31, 36, 79.
+
+    Examples
+    --------
+    >>> import natspike
+    >>> [round(float(a), 6) for a in natspike.voltage_statistics([0.1, -0.2], [10.0, 50.0])]
+    [-9.0, 80.769231, 1.56]
+    """
+    neuron = resolve(neuron)
+    w, r = real_array(weights, "weights"), real_array(rates, "rates")
+    try:
+        w, r = np.broadcast_arrays(w, r)
+    except ValueError:
+        raise ValueError(f"weights and rates must broadcast, got shapes {w.shape} and {r.shape}") from None
+    if w.ndim == 0 or w.shape[-1] == 0:
+        raise ValueError(f"weights must have a last axis of n >= 1 afferents, got shape {w.shape}")
+    finite(w, "weights")
+    at_least(r, "rates", 0.0)
+    n = w.shape[-1]
+    flat_w, flat_r = contiguous(w.reshape(-1, n)), contiguous(r.reshape(-1, n))
+    out = empty((flat_w.shape[0], 3), "weights")
+    _native.call(_native.functions["ns_voltage_statistics"], neuron._json, flat_w, flat_r, flat_w.shape[0], n, out)
+    return tuple(out[:, i].reshape(w.shape[:-1]) for i in range(3))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._fisher import coefficients, sample_usps
+from .._fisher import coefficients, sample_usps, voltage_statistics
 from .._neuron import resolve
 from .._rules import rule_factors
 from ._common import count as _count
@@ -28,19 +28,13 @@ def _weights(rng, samples, n):
     return rng.uniform(-W_SCALE, W_SCALE, (samples, n)) / n
 
 
-def _voltage_stats(w, rates, neuron):
-    """μ_V = ε0 Σ w r and σ_V² = Σ w² r / c_ε (text after Eqn 79) over the last axis."""
-    return neuron.eps0 * (w * rates).sum(-1), (w * w * rates).sum(-1) / neuron.c_eps
-
-
 def _rate_coefficients(w, rates, neuron):
     """Coefficients for weights w (samples, n) at every rate of ``rates`` (all afferents at that rate).
 
-    Returns the Coefficients (rate, sample) and μ_V, σ_V² of the same shape;
-    q = c_ε ε0² n r (Eqn 36).
+    Returns the Coefficients (rate, sample) and μ_V, σ_V² of the same shape
+    (:func:`natspike.voltage_statistics`: text after Eqn 79; q of Eqn 36).
     """
-    mean, var = _voltage_stats(w[None], rates[:, None, None], neuron)
-    q = neuron.c_eps * neuron.eps0**2 * w.shape[-1] * rates[:, None]
+    mean, var, q = voltage_statistics(w[None], rates[:, None, None], neuron=neuron)
     return coefficients(mean, var, q, neuron=neuron), mean, var
 
 
@@ -271,7 +265,7 @@ def _by_size(weights, sizes, rates, size_rate, neuron):
     at_size_rate = [_rate_coefficients(weights[int(m)], np.array([size_rate]), neuron)[0] for m in sizes]
     out = {f"g{k}_n": (("n", "sample"), np.stack([getattr(c, f"g{k}")[0] for c in at_size_rate])) for k in range(1, 5)}
     g1 = np.stack([_rate_coefficients(weights[int(m)], rates, neuron)[0].g1 for m in sizes])
-    q = neuron.c_eps * neuron.eps0**2 * sizes[:, None] * rates[None, :]
+    q = np.stack([voltage_statistics(np.zeros(int(m)), rates[:, None], neuron=neuron)[2] for m in sizes])  # Eqn 36
     out.update(
         g1_nr=(("n", "rate", "sample"), g1),
         total_rate=(("n", "rate"), sizes[:, None] * rates[None, :]),

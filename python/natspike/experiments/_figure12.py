@@ -127,7 +127,7 @@ def figure12_angles(
     """
     import xarray as xr
 
-    from .._fisher import sample_usps
+    from .._fisher import sample_usps, voltage_statistics
     from .._neuron import resolve
 
     neuron = resolve(neuron)
@@ -144,7 +144,7 @@ def figure12_angles(
         ).reshape(n_trials, usp_samples, n)
         for k in range(n_trials):
             out[:, :, p, k] = _pattern_angles(w[k], x[k], rates, neuron, c_u, c_w)
-        mean_v[p], var_v[p] = neuron.eps0 * w @ rates, (w * w) @ rates / neuron.c_eps
+        mean_v[p], var_v[p], _ = voltage_statistics(w, rates, neuron=neuron)
     labels = [f"{a:g}/{b:g}" for a, b in patterns]
     ds = xr.Dataset(
         {
