@@ -32,8 +32,7 @@ def test_train_returns_records_with_documented_shapes_and_dtypes():
 def test_poisson_teacher_has_no_weight_distance_and_replay_has_no_objective():
     res = _train(teacher=20.0)
     assert res.weight_distance is None and res.kl.shape == (5,)
-    spikes = np.zeros(2000, dtype=np.uint8)
-    res = _train(teacher=spikes)
+    res = _train(teacher=natspike.SpikeTrain([], t_stop=1.0))
     assert res.kl is None and res.rate_error is None and res.weight_distance is None
 
 

@@ -276,7 +276,8 @@ for label, t, error in (
     ("str", "poisson", TypeError),
     ("None", None, TypeError),
     ("bool", True, TypeError),
-    ("spikes-short", np.zeros(3, np.int8), ValueError),
+    ("spikes-unwrapped", np.zeros(3, np.int8), TypeError),
+    ("spikes-short", natspike.SpikeTrain([], t_stop=0.001), ValueError),
     ("spikes-not-binary", np.full(40, 3, np.int64), ValueError),
 ):
     case(f"train-teacher-{label}", lambda t=t: _train(teacher=t), error, "teacher")
@@ -389,7 +390,8 @@ for label, value, error in (
     case(f"run_trials-weights-{label}", lambda v=value: _trials(weights=v), error, "weights")
 for label, value, error in (
     ("callable-inf", lambda rng: np.full(N, INF), ValueError),
-    ("spike-train", np.zeros(40, np.int8), ValueError),
+    ("spike-train", natspike.SpikeTrain([], t_stop=1.0), ValueError),
+    ("spikes-unwrapped", np.zeros(40, np.int8), TypeError),
     ("nan-rate", NAN, ValueError),
     ("stack-wrong-n", np.zeros((2, N - 1)), ValueError),
 ):

@@ -24,10 +24,22 @@ def _task(n, bins, seed, rates=None, teacher_rate=None):
     return rates, w0, wstar, spikes.astype(np.uint8), y.astype(np.uint8)
 
 
+def _replayed(y):
+    return natspike.SpikeTrain.from_bins(y, dt=D["dt"])
+
+
 def _go(rule, w0, rates, spikes, y, **kw):
     bins = spikes.shape[0]
     res = natspike.train(
-        rule, w0, rates, teacher=y, inputs=spikes, duration=bins * D["dt"], record_every=D["dt"], seed=0, **kw
+        rule,
+        w0,
+        rates,
+        teacher=_replayed(y),
+        inputs=spikes,
+        duration=bins * D["dt"],
+        record_every=D["dt"],
+        seed=0,
+        **kw,
     )
     return res.weights
 
@@ -90,7 +102,7 @@ def test_silent_afferents_and_poisson_teacher_match_numpy_reference():
         "natural",
         np.full(10, 0.2),
         rates,
-        teacher=y,
+        teacher=_replayed(y),
         inputs=spikes,
         duration=0.4,
         record_every=D["dt"],
@@ -131,7 +143,11 @@ POOL_BINS, POOL_INTERVALS, POOL_SEED = 200, 3, 12
 
 def _pool_kw(y):
     return dict(
-        teacher=y, duration=y.size * D["dt"], seed=POOL_SEED, input_pool_size=1, input_pool_interval=POOL_BINS * D["dt"]
+        teacher=_replayed(y),
+        duration=y.size * D["dt"],
+        seed=POOL_SEED,
+        input_pool_size=1,
+        input_pool_interval=POOL_BINS * D["dt"],
     )
 
 

@@ -18,6 +18,8 @@ train                  one learning trial (Euclidean, natural, approximate rules
 run_trials             many trials on all cores or a Dask cluster
 sweep                  run_trials over a parameter grid, resumable from a results store
 Result, load           recorded learning curves with parameters and seed
+SpikeTrain             a spike train given by the user (teacher or inputs), in s
+UnitWarning            a plain number that looks like another unit (ms for s, V for mV)
 experiments, plotting  the paper's figures (submodules)
 
 Processes: the Go runtime does not survive ``os.fork()``. With
@@ -41,9 +43,11 @@ from ._native import DivergenceError
 from ._neuron import Neuron
 from ._result import Result, load
 from ._rules import RULES, rule_factors, update_direction
+from ._spiketrain import SpikeTrain
 from ._sweep import sweep
 from ._train import train
 from ._trials import TrialsInterrupted, run_trials
+from ._units import UnitWarning
 
 __all__ = [
     "__version__",
@@ -64,6 +68,8 @@ __all__ = [
     "Result",
     "load",
     "DivergenceError",
+    "SpikeTrain",
+    "UnitWarning",
     "TrialsInterrupted",
     "experiments",
     "plotting",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from . import _native
+from ._units import physical
 from ._validate import contiguous, empty, finite, real_array, real_scalar
 
 # Python name -> field of the Go struct bindings.Neuron, in signature order.
@@ -77,6 +78,11 @@ class Neuron:
     :meth:`dphi`, :meth:`score_factor`, :meth:`fisher_density` and
     :meth:`log_phi` evaluate the transfer function over arrays in the Go core.
 
+    Every parameter but ``transfer`` may also be a Quantity (``quantities``,
+    ``pint``, Brian2), converted to the units above; plain values that look
+    like ms or V (``tau_m=10``, ``theta=0.01``) raise a
+    :class:`natspike.UnitWarning` (see ``natspike._units``).
+
     Raises
     ------
     TypeError
@@ -116,7 +122,7 @@ class Neuron:
     ):
         _native.check_process()
         given = dict(phi_max=phi_max, beta=beta, theta=theta, tau_m=tau_m, tau_s=tau_s, dt=dt, eps0=eps0, scale=scale)
-        values = {name: real_scalar(v, name) for name, v in given.items() if v is not _UNSET}
+        values = {name: real_scalar(physical(v, name), name) for name, v in given.items() if v is not _UNSET}
         if not isinstance(transfer, str):
             raise TypeError(f"transfer must be a string, one of {TRANSFERS}, got {type(transfer).__name__}")
         _refuse_foreign_parameters(transfer, values)

@@ -8,13 +8,20 @@ import numbers
 import numpy as np
 
 from . import _native
+from ._inputs import checked_dense, replay_inputs
 from ._neuron import DEFAULT, Neuron
 from ._result import Result
 from ._rules import RULES  # the rule names come from the Go core's table
 from ._seeds import root_seed
-from ._validate import check_trial_size, contiguous, finite, finite_scalar, real_scalar, vector
+from ._spiketrain import replay_bins
+from ._teachers import target_weights, teacher_kind
+from ._units import converts_units
+from ._validate import check_trial_size, contiguous, finite, real_scalar, vector
 
 LR_CONVENTIONS = ("exact", "authors")
+#: Arguments of train that may be Quantities (see natspike._units); teacher and inputs convert their own.
+PHYSICAL = ("weights", "rates", "duration", "eta", "attenuation", "record_every", "c_u", "c_w", "silent_rate")
+PHYSICAL += ("trace_every", "input_pool_interval")
 
 
 def _neuron(neuron) -> Neuron:
@@ -164,41 +171,19 @@ def _plan(cfg) -> tuple[int, int, int]:
     return int(out[0]), int(out[1]), int(out[2])
 
 
-def _spikes(a, name, shape_desc):
-    a = np.asarray(a)
-    if a.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be an array of 0/1 spike indicators, got dtype {a.dtype}")
-    a = contiguous(a)
-    bad = (a != 0) & (a != 1)
-    if bad.any():
-        where = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise ValueError(f"{name} must contain only 0 and 1 ({shape_desc}), got {a[where]!r} at index {where}")
-    return a
-
-
-def _is_spike_train(teacher) -> bool:
-    return isinstance(teacher, np.ndarray) and teacher.dtype.kind in "biu" and teacher.ndim == 1
-
-
 def _teacher(teacher, n):
-    """Classify ``teacher``: ('poisson', rate, None) | ('realizable', 0, w*) | ('replay', 0, spikes)."""
-    if isinstance(teacher, numbers.Real) and not isinstance(teacher, bool):
-        return "poisson", finite_scalar(teacher, "teacher rate"), None
-    if _is_spike_train(teacher):
-        return "replay", 0.0, _spikes(teacher, "teacher", "one entry per bin")
-    w = finite(vector(teacher, "teacher"), "teacher")
+    """Classify ``teacher``: ('poisson', rate, None) | ('realizable', 0, w*) | ('replay', 0, spike train)."""
+    kind, rate = teacher_kind(teacher)
+    if kind != "realizable":
+        return kind, rate, teacher if kind == "replay" else None
+    w = finite(vector(target_weights(teacher), "teacher"), "teacher")
     if w.shape != (n,):
         raise ValueError(f"teacher target weights must have shape ({n},) like rates, got {w.shape}")
     return "realizable", 0.0, contiguous(w)
 
 
 def _inputs(inputs, n, bins):
-    if inputs is None:
-        return None, 0
-    a = _spikes(inputs, "inputs", "bins x afferents")
-    if a.ndim != 2 or a.shape[1] != n or a.shape[0] < bins:
-        raise ValueError(f"inputs must have shape (>= {bins}, {n}) (bins x afferents), got {a.shape}")
-    return a, a.shape[0]
+    return (None, 0) if inputs is None else (checked_dense(inputs, n, bins), inputs.shape[0])
 
 
 def _rates_and_weights(weights, rates):
@@ -230,6 +215,7 @@ def _progress_bar(enabled, total, desc):
     return bar, lambda done: bar.update(done - bar.n)
 
 
+@converts_units(*PHYSICAL)
 def train(
     rule,
     weights,
@@ -276,15 +262,23 @@ def train(
     weights : array_like, shape (n,)
         Initial weights in the learned parametrization: somatic, or
         dendritic when ``attenuation`` is given (w^s = α w^d, Eqn 16).
-    rates : array_like, shape (n,)
+    rates : array_like, shape (n,), or None
         Afferent rates in Hz (≥ 0, rates·dt < 1). Rate 0 marks a silent
-        afferent, which the rule treats with rate ``silent_rate``.
-    teacher : array_like or float
-        A float array of shape (n,): somatic target weights w* of a
-        realizable teacher on the same inputs (Figs 3, 9, 12). A number:
-        the rate (Hz) of a Poisson teacher independent of the inputs
-        (Figs 4, 5, 7). A 1-D bool or integer array of 0/1 with one entry
-        per bin: a teacher spike train to replay.
+        afferent, which the rule treats with rate ``silent_rate``. With
+        ``inputs`` the rule uses these rates (in c_ε x/r and the Fisher
+        coefficients) whatever the replayed spikes' own rates; ``None``
+        estimates them from the spikes: each afferent's spike count in the
+        run over the run's length (bins·dt).
+    teacher : float, rate Quantity, array_like (n,), or spike train
+        Said explicitly, never inferred from dtype or length: a float array
+        of shape (n,) is the somatic target weights w* of a realizable
+        teacher on the same inputs (Figs 3, 9, 12); a number (Hz) or a rate
+        Quantity is a Poisson teacher independent of the inputs (Figs 4, 5,
+        7); a :class:`natspike.SpikeTrain` or ``neo.SpikeTrain`` covering the
+        run is a teacher spike train to replay. Changed in this release: a
+        1-D bool or integer 0/1 array is no longer read as a spike train and
+        raises ``TypeError``; wrap it, ``natspike.SpikeTrain.from_bins(y,
+        dt=neuron.dt)``.
     duration : float
         Learning time in s (rounded to whole bins of ``neuron.dt``).
     eta : float
@@ -313,8 +307,19 @@ def train(
         Constants of the approximate rule (Eqn 114; 0.95, 0.05).
     silent_rate : float
         Rate (Hz) standing in for r = 0 inside the rule (spec §1.1; 1e-4).
-    inputs : array_like, shape (bins, n), optional
-        Input spikes (0/1) to replay instead of drawing Poisson spikes.
+    inputs : list, tuple or ndarray, optional
+        Input spikes to replay instead of drawing Poisson spikes, in any of
+        the field's forms (the same spikes give the same numbers bit for
+        bit): a list of n spike trains (arrays of times in s, Quantity
+        arrays, :class:`natspike.SpikeTrain` or ``neo.SpikeTrain``); a tuple
+        ``(indices, times)`` of every spike, sorted by time, with 0-based
+        afferent indices (Brian2's ``SpikeMonitor`` ``i, t``; NEST's spike
+        recorder ``senders, times`` less the first node id, times in ms as a
+        Quantity or divided by 1000); or an ndarray (bins, n) of 0/1. A spike
+        at time t falls in bin ⌊t/dt⌋ and a bin holds at most one spike of
+        an afferent (two are an error); times must be ≥ 0 and, unless the
+        train has a ``t_stop`` covering the run, < ``duration``. See
+        ``natspike._inputs``.
     trace_every : float, optional
         Seconds between samples of V and φ(V) (off by default).
     test_samples, test_bins : int
@@ -357,6 +362,10 @@ def train(
         ``times, weights, kl, rate_error, weight_distance, final_weights``
         as NumPy arrays, with ``params``, ``seed`` and ``version``.
 
+    Every physical argument (rates, times, the teacher's rate) may be a
+    Quantity of ``quantities``, ``pint`` or Brian2; it is converted to s/Hz,
+    and one of the wrong dimension is refused (see ``natspike._units``).
+
     Raises
     ------
     TypeError, ValueError
@@ -384,6 +393,7 @@ def train(
     ((3, 100), (3,))
     """
     neuron = _neuron(neuron)
+    inputs, rates = replay_inputs(inputs, rates, weights, neuron.dt, duration)
     w, r = _rates_and_weights(weights, rates)
     kind, rate, tarr = _teacher(teacher, r.size)
     att = _attenuation(attenuation, r.size)
@@ -411,8 +421,7 @@ def train(
     bins, records, traces = _plan(cfg)
     check_trial_size(records, traces, r.size, cfg["test_samples"], cfg["test_bins"])
     inp, input_bins = _inputs(inputs, r.size, bins)
-    if kind == "replay" and tarr.size < bins:
-        raise ValueError(f"teacher spike train must have at least {bins} entries (duration/dt), got {tarr.size}")
+    tarr = replay_bins(tarr, neuron.dt, bins, "teacher") if kind == "replay" else tarr
     out = _outputs(kind, records, r.size, traces)
     bar, on_progress = _progress_bar(progress, bins, rule)
     try:

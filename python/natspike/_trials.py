@@ -29,8 +29,10 @@ import numpy as np
 from . import _native
 from ._result import Result
 from ._seeds import root_seed, trial_generator
+from ._teachers import teacher_kind
 from ._train import _attenuation, _config, _neuron, _outputs, _params, _plan, _progress_bar
-from ._validate import check_memory, check_trial_size, contiguous, finite, finite_scalar, real_array, vector
+from ._units import trial_arguments
+from ._validate import check_memory, check_trial_size, contiguous, finite, real_array, vector
 
 #: Keyword arguments of :func:`run_trials` that describe the trials (the
 #: options a sweep may vary), besides ``rule``, ``weights``, ``rates`` and
@@ -214,12 +216,11 @@ def _per_trial(value, name, n_trials, n, root):
 
 
 def _teacher_kind(teacher):
-    """('poisson', rate) for a number, else ('realizable', 0.0): target weights."""
-    if isinstance(teacher, numbers.Real) and not isinstance(teacher, bool):
-        return "poisson", finite_scalar(teacher, "teacher rate")
-    if isinstance(teacher, np.ndarray) and teacher.dtype.kind in "biu" and teacher.ndim == 1:
+    """('poisson', rate) for a number or rate Quantity, else ('realizable', 0.0): target weights."""
+    kind, rate = teacher_kind(teacher)
+    if kind == "replay":
         raise ValueError("teacher: a replayed spike train cannot be shared by independent trials; use train")
-    return "realizable", 0.0
+    return kind, rate
 
 
 # --- one set of trials -------------------------------------------------------------------------------------
@@ -298,7 +299,7 @@ class _Point:
 
 def _prepare(rule, weights, rates, *, n_trials, seed, teacher, options, store=None, label="") -> _Point:
     """Validate one set of trials and plan it (nothing runs yet)."""
-    options = dict(options)
+    options, weights, rates, teacher = trial_arguments(options, weights, rates, teacher)
     _check_store_seed(seed, store)
     root = root_seed(seed)
     r = contiguous(finite(vector(rates, "rates"), "rates"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._neuron import resolve
+from .._spiketrain import SpikeTrain
 from .._train import train
 from ._common import flag, neuron_attrs, positive, provenance, root
 
@@ -110,7 +111,7 @@ def figure4(
     if replay_authors_stream:
         teacher, inputs, bins = _authors_streams(rate, teacher_rate, duration, dt)
         seed = AUTHORS_SEED
-        common.update(teacher=teacher, inputs=inputs, duration=(bins - 1) * dt)
+        common.update(teacher=SpikeTrain.from_bins(teacher, dt=dt), inputs=inputs, duration=(bins - 1) * dt)
     else:
         common.update(teacher=float(teacher_rate), duration=duration, seed=seed)
     runs = [train("natural", [somatic_weight * k], [rate], attenuation=[1.0 / k], **common) for k in inv]

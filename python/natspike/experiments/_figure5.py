@@ -6,6 +6,7 @@ import numpy as np
 
 from .._fisher import usp_traces
 from .._neuron import Neuron
+from .._spiketrain import SpikeTrain
 from .._train import train
 from .._trials import run_trials
 from ._common import count, flag, positive, positive_values, provenance, renamed, root
@@ -234,7 +235,7 @@ def _run_condition(
             "natural",
             [weight],
             [rate],
-            teacher=teacher,
+            teacher=SpikeTrain.from_bins(teacher, dt=neuron.dt),
             inputs=inputs,
             duration=(teacher.size - 1) * neuron.dt,
             **common,

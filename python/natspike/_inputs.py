@@ -1,0 +1,173 @@
+"""Replayed input spikes (``inputs=`` of :func:`natspike.train`) in the field's formats.
+
+Four forms say the same thing, and the same spikes give the same numbers
+bit for bit whichever form carries them:
+
+* a list of n spike trains, one per afferent: arrays of spike times in s,
+  Quantity arrays of times, :class:`natspike.SpikeTrain` or ``neo.SpikeTrain``;
+* a tuple ``(indices, times)``: afferent index and time of every spike,
+  sorted by time, as Brian2's ``SpikeMonitor`` (``mon.i, mon.t``) and NEST's
+  spike recorder (``events["senders"], events["times"]``) give them. Indices
+  are 0-based (subtract the first NEST node id); NEST's times are in ms, so
+  pass them as a Quantity or divide by 1000;
+* an ndarray of shape (bins, n) of 0/1, one row per bin of ``dt``.
+
+A spike at time t falls in bin ⌊t/dt⌋ (see ``natspike._spiketrain``); a bin
+holds at most one spike of an afferent, so two spikes of one afferent in
+one bin are an error. Spike times are >= 0; plain times (arrays, pairs)
+must be < ``duration``, while trains with a ``t_stop`` must cover the run
+(``t_stop >= duration``) and their later spikes are not used, as are rows of
+a dense array beyond the run.
+
+The engine replays a dense float64 (bins, n) array: the sparse forms are
+written straight into it, and a dense float64 C-contiguous array is used as
+it is; the size is checked against the memory available before anything
+is allocated.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._spiketrain import bin_indices, check_one_per_bin, covering_bins, is_spike_train, spike_times
+from ._units import in_units
+from ._validate import check_memory, contiguous, finite_scalar, vector
+
+#: Elements per block when scanning a dense array (no full-size temporaries).
+BLOCK = 1 << 18
+
+
+def run_bins(duration: float, dt: float) -> int:
+    """Bins of a run of ``duration`` s: round(duration/dt), as the Go core plans it (a test pins the two)."""
+    return int(round(duration / dt))
+
+
+def replay_inputs(inputs, rates, weights, dt, duration):
+    """``(inputs as a dense float64 (bins, n) array or None, rates)`` for :func:`natspike.train`.
+
+    With ``rates=None`` the rates are estimated from the replayed spikes:
+    each afferent's spike count in the run's bins over the run's length.
+    """
+    if inputs is None:
+        if rates is None:
+            raise TypeError("rates must be given (Hz, shape (n,)); only with inputs= may it be None (estimated)")
+        return None, rates
+    d = finite_scalar(duration, "duration")
+    if d < dt:
+        raise ValueError(f"duration must be finite and >= dt = {dt} s, got {duration}")
+    n = (vector(rates, "rates") if rates is not None else vector(in_units(weights, "weights"), "weights")).size
+    bins = run_bins(d, dt)
+    dense = dense_inputs(inputs, n, bins, dt)
+    return dense, (estimated_rates(dense, bins, dt) if rates is None else rates)
+
+
+def dense_inputs(inputs, n: int, bins: int, dt: float) -> np.ndarray:
+    """Any accepted form as a C-contiguous float64 0/1 array of shape (>= bins, n)."""
+    if isinstance(inputs, tuple):
+        return _from_pair(inputs, n, bins, dt)
+    if isinstance(inputs, list):
+        return _from_trains(inputs, n, bins, dt)
+    if isinstance(inputs, np.ndarray):
+        return checked_dense(inputs, n, bins)
+    raise TypeError(
+        "inputs must be a list of n spike trains (times in s, Quantities, natspike.SpikeTrain or neo.SpikeTrain), "
+        f"a tuple (indices, times), or an ndarray of shape (bins, n) of 0/1; got {type(inputs).__name__}"
+    )
+
+
+def checked_dense(inputs, n: int, bins: int) -> np.ndarray:
+    """A dense (>= bins, n) 0/1 array as float64, C-contiguous, with at most one full-size copy."""
+    a = np.asarray(inputs)
+    if a.dtype.kind not in "biuf":
+        raise TypeError(f"inputs must be an array of 0/1 spike indicators, got dtype {a.dtype}")
+    if a.ndim != 2 or a.shape[1] != n or a.shape[0] < bins:
+        raise ValueError(f"inputs must have shape (>= {bins}, {n}) (bins x afferents), got {a.shape}")
+    if a.dtype.kind != "b":
+        _check_binary(a)
+    if not (a.dtype == np.float64 and a.flags.c_contiguous and a.flags.aligned):
+        check_memory(8 * a.size, "inputs", f"the {a.shape} input spikes as float64")
+    return contiguous(a)
+
+
+def _check_binary(a: np.ndarray) -> None:
+    step = max(1, BLOCK // max(1, a.shape[1]))
+    for start in range(0, a.shape[0], step):
+        block = a[start : start + step]
+        bad = (block != 0) & (block != 1)
+        if bad.any():
+            r, c = (int(i) for i in np.argwhere(bad)[0])
+            where = (start + r, c)
+            raise ValueError(f"inputs must contain only 0 and 1 (bins x afferents), got {a[where]!r} at index {where}")
+
+
+def _empty(n: int, bins: int) -> np.ndarray:
+    check_memory(8 * bins * n, "inputs", f"{bins} bins x {n} afferents of replayed spikes")
+    return np.zeros((bins, n))
+
+
+def _from_trains(trains: list, n: int, bins: int, dt: float) -> np.ndarray:
+    if len(trains) != n:
+        raise ValueError(f"inputs: a list of spike trains needs one per afferent (n = {n}), got {len(trains)}")
+    out = _empty(n, bins)
+    for i, train in enumerate(trains):
+        name = f"inputs[{i}]"
+        if is_spike_train(train):
+            k = covering_bins(train, bins, dt, name)
+        else:
+            k = _plain_bins(spike_times(train, name), bins, dt, name)
+            check_one_per_bin(k, dt, name)
+        out[k, i] = 1.0
+    return out
+
+
+def _plain_bins(times, bins, dt, name) -> np.ndarray:
+    """Bins of plain spike times: every one must fall inside the run."""
+    k = bin_indices(times, dt)
+    if k.size and k[-1] >= bins:
+        raise ValueError(
+            f"{name}: spike time {times[-1]!r} s is at or after the end of the run ({bins * dt:g} s); plain "
+            "numbers are seconds (NEST and Brian2 print ms: pass a Quantity, or divide by 1000)"
+        )
+    return k
+
+
+def _from_pair(pair: tuple, n: int, bins: int, dt: float) -> np.ndarray:
+    if len(pair) != 2:
+        raise ValueError(f"inputs: a tuple must be the pair (indices, times), got a tuple of {len(pair)}")
+    idx = _indices(pair[0], n)
+    times = spike_times(pair[1], "inputs times")
+    if idx.shape != times.shape:
+        raise ValueError(f"inputs: indices and times must have the same length, got {idx.size} and {times.size}")
+    k = _plain_bins(times, bins, dt, "inputs times")
+    key = np.sort(k * n + idx)
+    same = np.flatnonzero(key[1:] == key[:-1])
+    if same.size:
+        check_one_per_bin(key[same[0] : same[0] + 2] // n, dt, f"inputs (afferent {int(key[same[0]] % n)})")
+    out = _empty(n, bins)
+    out[k, idx] = 1.0
+    return out
+
+
+def _indices(x, n: int) -> np.ndarray:
+    a = np.asarray(in_units(x, "inputs indices", "dimensionless"))
+    if a.ndim != 1 or a.dtype.kind not in "iuf":
+        raise TypeError(f"inputs indices must be a 1-D array of integers (0-based afferent indices), got {a.dtype}")
+    if a.dtype.kind == "f" and not (np.isfinite(a) & (a == np.round(a))).all():
+        raise ValueError("inputs indices must be whole numbers (0-based afferent indices)")
+    bad = (a < 0) | (a >= n)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValueError(
+            f"inputs indices must be in [0, {n}) (0-based; subtract the first NEST node id), "
+            f"got {a[i]!r} at position {i}"
+        )
+    return a.astype(np.int64)
+
+
+def estimated_rates(dense: np.ndarray, bins: int, dt: float) -> np.ndarray:
+    """Each afferent's spike count in the first ``bins`` rows over bins·dt seconds (Hz)."""
+    counts = np.zeros(dense.shape[1])
+    step = max(1, BLOCK // max(1, dense.shape[1]))
+    for start in range(0, bins, step):
+        counts += dense[start : min(bins, start + step)].sum(axis=0)
+    return counts / (bins * dt)

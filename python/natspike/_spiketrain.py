@@ -1,0 +1,181 @@
+"""Spike trains given by the user: :class:`SpikeTrain`, and how spike times become bins.
+
+natspike's neurons live on a grid of bins of width ``dt``; bin k covers
+[k·dt, (k+1)·dt), and in this Bernoulli model a bin holds at most one spike
+per neuron. A spike at time t falls in bin ⌊t/dt⌋, where a time within 10⁻⁶
+of a bin from an edge counts as on the edge (so that ``k * dt`` lands in bin
+k despite rounding). Two spikes of one neuron in one bin are an error, not
+merged.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._units import in_units, library
+from ._validate import real_array
+
+#: Times within this fraction of a bin of a bin edge are taken as on the edge.
+EDGE_TOLERANCE = 1e-6
+
+
+class SpikeTrain:
+    """The spike times of one neuron on [0, ``t_stop``), in seconds.
+
+    natspike's own spike-train type, accepted (like a ``neo.SpikeTrain``)
+    as a replayed ``teacher`` of :func:`natspike.train` and in a list of
+    ``inputs``.
+
+    Parameters
+    ----------
+    times : array_like, shape (k,)
+        Spike times in s, sorted ascending, each in [0, t_stop); or a
+        Quantity array of times (``quantities``, ``pint``, Brian2).
+    t_stop : float or Quantity, keyword-only
+        End of the recording in s (> 0): the train says "no spike" for
+        every time before ``t_stop`` not in ``times``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For non-real, unsorted, negative or late times (the message names
+        ``times`` or ``t_stop``).
+
+    Examples
+    --------
+    >>> import numpy as np, natspike
+    >>> y = natspike.SpikeTrain([0.01, 0.25, 0.5], t_stop=1.0)
+    >>> natspike.SpikeTrain.from_bins(np.array([0, 1, 0, 1]), dt=0.0005).times.tolist()
+    [0.0005, 0.0015]
+    """
+
+    __slots__ = ("_t_stop", "_times")
+
+    def __init__(self, times, *, t_stop):
+        t_stop = float(real_array(in_units(t_stop, "t_stop"), "t_stop"))
+        if not (np.isfinite(t_stop) and t_stop > 0):
+            raise ValueError(f"t_stop must be finite and > 0 s, got {t_stop}")
+        self._times = spike_times(times, "times")
+        self._t_stop = t_stop
+        if self._times.size and self._times[-1] >= t_stop:
+            raise ValueError(f"times must be < t_stop = {t_stop} s, got {self._times[-1]!r}")
+
+    @classmethod
+    def from_bins(cls, bins, *, dt) -> SpikeTrain:
+        """The train of a 0/1 array with one entry per bin of ``dt`` seconds (a spike in bin k at k·dt)."""
+        dt = float(real_array(in_units(dt, "dt"), "dt"))
+        if not (np.isfinite(dt) and dt > 0):
+            raise ValueError(f"dt must be finite and > 0 s, got {dt}")
+        a = np.asarray(bins)
+        if a.ndim != 1 or a.dtype.kind not in "biuf":
+            raise ValueError(f"bins must be a 1-D array of 0/1 spike indicators, got shape {a.shape}, dtype {a.dtype}")
+        bad = (a != 0) & (a != 1)
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise ValueError(f"bins must contain only 0 and 1, got {a[i]!r} at index {i}")
+        return cls(np.flatnonzero(a) * dt, t_stop=a.size * dt)
+
+    @property
+    def times(self) -> np.ndarray:
+        """Spike times in s (a read-only array)."""
+        return self._times
+
+    @property
+    def t_stop(self) -> float:
+        """End of the recording in s."""
+        return self._t_stop
+
+    def __len__(self):
+        return self._times.size
+
+    def __eq__(self, other):
+        if not isinstance(other, SpikeTrain):
+            return NotImplemented
+        return self._t_stop == other._t_stop and np.array_equal(self._times, other._times)
+
+    __hash__ = None
+
+    def __repr__(self):
+        return f"SpikeTrain({self._times.size} spikes, t_stop={self._t_stop!r} s)"
+
+
+def spike_times(x, name: str) -> np.ndarray:
+    """Sorted, non-negative, finite spike times in s (read-only float64 1-D)."""
+    t = real_array(in_units(x, name, "time"), name)
+    if t.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array of spike times in s, got shape {t.shape}")
+    t = np.array(t, dtype=np.float64)
+    if not np.isfinite(t).all():
+        i = int(np.argmax(~np.isfinite(t)))
+        raise ValueError(f"{name} must be finite, got {t[i]!r} at index {i}")
+    if t.size and t.min() < 0:
+        i = int(np.argmax(t < 0))
+        raise ValueError(f"{name} must be >= 0 s (spike times count from the start of the trial), got {t[i]!r}")
+    if t.size > 1 and (np.diff(t) < 0).any():
+        i = int(np.argmax(np.diff(t) < 0)) + 1
+        raise ValueError(f"{name} must be sorted ascending, got {t[i]!r} after {t[i - 1]!r} at index {i}")
+    t.flags.writeable = False
+    return t
+
+
+def is_neo_spiketrain(x) -> bool:
+    return library(x) == "quantities" and type(x).__module__.startswith("neo") and hasattr(x, "t_stop")
+
+
+def is_spike_train(x) -> bool:
+    """A natspike.SpikeTrain or a neo.SpikeTrain: an explicitly given spike train."""
+    return isinstance(x, SpikeTrain) or is_neo_spiketrain(x)
+
+
+def as_spike_train(x, name: str) -> SpikeTrain:
+    """A natspike.SpikeTrain from itself or from a neo.SpikeTrain (which must start at 0)."""
+    if isinstance(x, SpikeTrain):
+        return x
+    t_start = float(in_units(x.t_start, f"{name}.t_start", "time"))
+    if t_start != 0:
+        raise ValueError(
+            f"{name}: a neo.SpikeTrain must start at t_start = 0 (times count from the start of the trial), "
+            f"got t_start = {t_start} s; shift it with .time_shift(-train.t_start)"
+        )
+    # neo keeps the times of a train in the order given; spike_times checks that they are sorted.
+    return SpikeTrain(in_units(x.times, f"{name} times", "time"), t_stop=in_units(x.t_stop, "t_stop"))
+
+
+def bin_indices(times: np.ndarray, dt: float) -> np.ndarray:
+    """The bin ⌊t/dt⌋ of each time (module docstring: edges within 10⁻⁶ bin)."""
+    return np.floor(times / dt + EDGE_TOLERANCE).astype(np.int64)
+
+
+def check_one_per_bin(bins: np.ndarray, dt: float, name: str) -> None:
+    """ValueError if two consecutive entries of the sorted ``bins`` coincide."""
+    same = np.flatnonzero(bins[1:] == bins[:-1])
+    if same.size:
+        k = int(bins[same[0]])
+        raise ValueError(
+            f"{name}: two spikes fall in bin {k} ([{k * dt:g}, {(k + 1) * dt:g}) s); a bin holds at most one "
+            "spike of a neuron in this Bernoulli model (use a smaller dt, or drop the extra spike)"
+        )
+
+
+def covering_bins(train, bins: int, dt: float, name: str) -> np.ndarray:
+    """The bins (< ``bins``) of the spikes of a train with a t_stop (natspike or neo).
+
+    The train must cover the run (t_stop >= bins·dt); its spikes after the
+    run are not used.
+    """
+    train = as_spike_train(train, name)
+    if train.t_stop < bins * dt * (1 - 1e-9):
+        raise ValueError(
+            f"{name}: the spike train ends at t_stop = {train.t_stop:g} s, before the end of the run "
+            f"({bins} bins = {bins * dt:g} s); give a train that covers the whole duration"
+        )
+    k = bin_indices(train.times, dt)
+    check_one_per_bin(k, dt, name)
+    return k[k < bins]
+
+
+def replay_bins(train, dt: float, bins: int, name: str) -> np.ndarray:
+    """A spike train (natspike or neo) as a float64 0/1 array of ``bins`` entries."""
+    out = np.zeros(bins)
+    out[covering_bins(train, bins, dt, name)] = 1.0
+    return out

@@ -1,0 +1,356 @@
+"""The user's own data: Quantities at every physical argument, explicit teachers, input spike trains in the
+formats of Neo, Brian2 and NEST (issue: beyond the paper's protocols)."""
+
+import subprocess
+import sys
+import tracemalloc
+import warnings
+
+import natspike
+import neo
+import numpy as np
+import pint
+import pytest
+import quantities as pq
+from natspike._inputs import checked_dense, run_bins
+
+UREG = pint.UnitRegistry()
+
+N, DT, DURATION = 8, 0.0005, 0.25
+BINS = int(round(DURATION / DT))
+RATES = np.linspace(10.0, 45.0, N)
+RNG = np.random.default_rng(2022)
+W0, WSTAR = RNG.uniform(-0.1, 0.1, (2, N))
+DENSE = RNG.random((BINS, N)) < RATES * DT  # bool, one row per bin
+TEACHER_BINS = RNG.random(BINS) < 0.03
+TIMES = [np.flatnonzero(DENSE[:, i]) * DT for i in range(N)]
+
+
+def _train(**kw):
+    args = dict(teacher=WSTAR, duration=DURATION, eta=1e-3, record_every=0.05, seed=4)
+    args.update(kw)
+    return natspike.train(args.pop("rule", "natural"), args.pop("weights", W0), args.pop("rates", RATES), **args)
+
+
+def _close(a, b):
+    """Equal up to the rounding of a unit conversion (a stripped unit would be off by a factor 1000)."""
+    np.testing.assert_allclose(a.params["rates"], b.params["rates"], rtol=1e-14)
+    np.testing.assert_allclose(a.weights, b.weights, rtol=1e-9, atol=1e-12)
+
+
+def _same(a, b):
+    np.testing.assert_array_equal(a.weights, b.weights)
+    np.testing.assert_array_equal(a.final_weights, b.final_weights)
+
+
+# --- units --------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "rates, duration",
+    [
+        (np.full(N, 0.001) * RATES * pq.kHz, 250 * pq.ms),
+        (UREG.Quantity(RATES / 1000, "kHz"), UREG.Quantity(0.25, "s")),
+        ([r * pq.Hz for r in RATES], UREG.Quantity(250.0, "ms")),
+        (RATES * 60 / pq.min, DURATION),
+    ],
+    ids=["quantities", "pint", "list-of-quantities", "per-minute"],
+)
+def test_array_quantities_are_converted_never_stripped(rates, duration):
+    # 0.02 kHz is 20 Hz (a stripped 0.02 would be read as 0.02 Hz and learn nothing like this).
+    _close(_train(rates=rates, duration=duration), _train())
+
+
+def test_quantity_options_are_converted_like_plain_seconds_and_hz():
+    plain = _train(record_every=0.05, trace_every=0.01, silent_rate=1e-4)
+    q = _train(record_every=50 * pq.ms, trace_every=UREG.Quantity(10, "ms"), silent_rate=1e-7 * pq.kHz)
+    _close(plain, q)
+    np.testing.assert_allclose(plain.times, q.times, rtol=1e-14)
+    np.testing.assert_allclose(plain.voltage, q.voltage, rtol=1e-9)
+
+
+def test_neuron_parameters_accept_quantities_in_any_unit():
+    assert natspike.Neuron(tau_m=10 * pq.ms, tau_s=UREG.Quantity(3000, "us"), dt=0.5 * pq.ms) == natspike.Neuron()
+    assert natspike.Neuron(theta=0.01 * pq.V, beta=300 / pq.V, phi_max=0.1 * pq.kHz) == natspike.Neuron()
+    n = natspike.Neuron(transfer="rectified_quadratic", scale=250 * pq.Hz / pq.V**2 * 1e3, eps0=1000 * pq.mV * pq.ms)
+    assert n.scale == pytest.approx(0.25, rel=1e-12) and n.eps0 == pytest.approx(1.0, rel=1e-12)
+
+
+def test_teacher_rate_quantity_is_a_poisson_teacher():
+    plain = _train(teacher=20.0)
+    _close(_train(teacher=0.02 * pq.kHz), plain)
+    _close(_train(teacher=UREG.Quantity(1200, "1/min")), plain)
+    assert plain.weight_distance is None and plain.kl is not None
+
+
+def test_run_trials_converts_quantities():
+    kw = dict(n_trials=2, seed=3, teacher=20.0, eta=1e-3, workers=1)
+    plain = natspike.run_trials("natural", W0, RATES, duration=DURATION, record_every=0.05, **kw)
+    q = natspike.run_trials("natural", W0, RATES / 1000 * pq.kHz, duration=250 * pq.ms, record_every=50 * pq.ms, **kw)
+    _close(plain, q)
+
+
+@pytest.mark.parametrize(
+    "call, name, what",
+    [
+        (lambda: _train(rates=RATES * pq.mV), "rates", "a rate"),
+        (lambda: _train(duration=1 * pq.Hz), "duration", "a time"),
+        (lambda: _train(record_every=UREG.Quantity(1, "mV")), "record_every", "a time"),
+        (lambda: _train(teacher=20 * pq.s), "teacher rate", "a rate"),
+        (lambda: _train(weights=W0 * pq.mV), "weights", "a plain number"),
+        (lambda: _train(teacher=WSTAR * pq.Hz), "teacher", "a plain number"),
+        (lambda: _train(eta=1e-3 * pq.s), "eta", "a plain number"),
+        (lambda: natspike.Neuron(tau_m=10 * pq.mV), "tau_m", "a time"),
+        (lambda: natspike.Neuron(theta=UREG.Quantity(10, "ms")), "theta", "a voltage"),
+        (lambda: natspike.Neuron(beta=0.3 * pq.mV), "beta", "an inverse voltage"),
+        (lambda: natspike.SpikeTrain([1, 2] * pq.mV, t_stop=1.0), "times", "a time"),
+        (lambda: natspike.SpikeTrain([0.1], t_stop=1 * pq.Hz), "t_stop", "a time"),
+        (
+            lambda: natspike.run_trials(
+                "natural", W0, RATES * pq.s, teacher=20.0, n_trials=1, seed=1, duration=0.1, eta=1e-3
+            ),
+            "rates",
+            "a rate",
+        ),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_a_quantity_of_the_wrong_dimension_names_the_parameter_and_the_dimension(call, name, what):
+    with pytest.raises(ValueError, match=rf"{name} must be {what}"):
+        call()
+
+
+@pytest.mark.parametrize(
+    "kw, name",
+    [
+        (dict(tau_m=10, tau_s=3, dt=0.0005), "tau_m"),
+        (dict(dt=0.5, tau_m=10.0, tau_s=3.0), "dt"),
+        (dict(theta=0.01), "theta"),
+        (dict(beta=300.0), "beta"),
+    ],
+)
+def test_plain_neuron_values_in_another_convention_warn_naming_the_unit(kw, name):
+    with pytest.warns(natspike.UnitWarning, match=rf"{name} = .* is read in") as record:
+        natspike.Neuron(**kw)
+    assert record[0].filename == __file__  # points at the user's call
+
+
+def test_an_integer_duration_of_1000_or_more_warns_but_the_papers_float_durations_do_not():
+    with pytest.warns(natspike.UnitWarning, match="duration = 1000 is read in seconds"):
+        with pytest.raises(ValueError, match="eta"):  # stop before running 1000 s
+            _train(duration=1000, eta=-1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="eta"):
+            _train(duration=8000.0, eta=-1.0)
+        natspike.Neuron()
+        natspike.Neuron(tau_m=0.02, tau_s=0.005, theta=15.0, beta=0.5)
+
+
+def test_natspike_imports_no_unit_library_of_its_own():
+    code = (
+        "import sys, numpy as np, natspike\n"
+        "natspike.train('natural', np.full(3, 0.1), np.full(3, 10.0), teacher=20.0, duration=0.01, eta=1e-3, seed=1)\n"
+        "print(sorted(m for m in ('quantities', 'pint', 'brian2', 'neo') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+# --- explicit teachers --------------------------------------------------------------------------------------------
+
+
+def test_spike_train_teachers_natspike_and_neo_are_the_same_replay():
+    bins_form = natspike.SpikeTrain.from_bins(TEACHER_BINS, dt=DT)
+    times = np.flatnonzero(TEACHER_BINS) * DT
+    explicit = natspike.SpikeTrain(times * 1000 * pq.ms, t_stop=DURATION)
+    from_neo = neo.SpikeTrain(times * pq.s, t_stop=DURATION * pq.s)
+    runs = [_train(teacher=t, inputs=DENSE) for t in (bins_form, explicit, from_neo)]
+    for r in runs[1:]:
+        _same(runs[0], r)
+    assert runs[0].kl is None and runs[0].weight_distance is None
+    assert len(bins_form) == len(explicit) == TEACHER_BINS.sum() and bins_form.t_stop == DURATION
+    np.testing.assert_allclose(explicit.times, bins_form.times, rtol=1e-15)
+
+
+def test_a_float_array_of_length_n_is_always_target_weights():
+    zero_one = np.r_[np.ones(N // 2), np.zeros(N - N // 2)]
+    res = _train(teacher=zero_one)
+    assert res.weight_distance is not None
+    np.testing.assert_array_equal(res.target_weights, zero_one)
+
+
+@pytest.mark.parametrize("teacher", [TEACHER_BINS, TEACHER_BINS.astype(np.uint8), np.ones(N, int)])
+def test_a_bool_or_integer_0_1_teacher_must_be_wrapped(teacher):
+    with pytest.raises(TypeError, match=r"teacher: .*natspike\.SpikeTrain\.from_bins"):
+        _train(teacher=teacher)
+    with pytest.raises(TypeError, match=r"teacher: .*natspike\.SpikeTrain\.from_bins"):
+        natspike.run_trials("natural", W0, RATES, teacher=teacher, n_trials=1, seed=1, duration=0.1, eta=1e-3)
+
+
+@pytest.mark.parametrize(
+    "make, match",
+    [
+        (lambda: natspike.SpikeTrain([0.2, 0.1], t_stop=1.0), "times must be sorted"),
+        (lambda: natspike.SpikeTrain([-0.1], t_stop=1.0), "times must be >= 0"),
+        (lambda: natspike.SpikeTrain([np.nan], t_stop=1.0), "times must be finite"),
+        (lambda: natspike.SpikeTrain([1.0], t_stop=1.0), "times must be < t_stop"),
+        (lambda: natspike.SpikeTrain([[0.1]], t_stop=1.0), "times must be a 1-D"),
+        (lambda: natspike.SpikeTrain([0.1], t_stop=0.0), "t_stop must be"),
+        (lambda: natspike.SpikeTrain.from_bins(np.array([0, 2]), dt=DT), "bins must contain only 0 and 1"),
+        (lambda: natspike.SpikeTrain.from_bins(np.zeros((2, 2)), dt=DT), "bins must be a 1-D"),
+        (lambda: natspike.SpikeTrain.from_bins(np.zeros(2), dt=-1.0), "dt must be"),
+        (lambda: _train(teacher=natspike.SpikeTrain([0.1], t_stop=0.2)), "teacher: the spike train ends"),
+        (lambda: _train(teacher=natspike.SpikeTrain([0.1, 0.1002], t_stop=1.0)), "teacher: two spikes fall in bin"),
+        (lambda: _train(teacher=neo.SpikeTrain([0.3] * pq.s, t_start=0.1 * pq.s, t_stop=1 * pq.s)), "t_start = 0"),
+        (
+            lambda: natspike.run_trials(
+                "natural",
+                W0,
+                RATES,
+                teacher=natspike.SpikeTrain([], t_stop=1.0),
+                n_trials=1,
+                seed=1,
+                duration=0.1,
+                eta=1e-3,
+            ),
+            "cannot be shared",
+        ),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_bad_spike_train_teachers_are_refused_naming_the_parameter(make, match):
+    with pytest.raises(ValueError, match=match):
+        make()
+
+
+# --- input spike trains -------------------------------------------------------------------------------------------
+
+
+def _pair():
+    idx = np.concatenate([np.full(t.size, i, np.int32) for i, t in enumerate(TIMES)])
+    t = np.concatenate(TIMES)
+    order = np.argsort(t, kind="stable")
+    return idx[order], t[order]
+
+
+FORMATS = {
+    "dense-bool": lambda: DENSE,
+    "dense-float": lambda: DENSE.astype(float),
+    "dense-longer": lambda: np.vstack([DENSE, np.ones((7, N), np.uint8)]),
+    "times-seconds": lambda: TIMES,
+    "times-ms-quantities": lambda: [t * 1000 * pq.ms for t in TIMES],
+    "times-pint": lambda: [UREG.Quantity(t, "s") for t in TIMES],
+    "neo": lambda: [neo.SpikeTrain(t * pq.s, t_stop=DURATION * pq.s) for t in TIMES],
+    "neo-longer": lambda: [neo.SpikeTrain(np.r_[t, 0.3] * pq.s, t_stop=0.4 * pq.s) for t in TIMES],
+    "natspike": lambda: [natspike.SpikeTrain(t, t_stop=DURATION) for t in TIMES],
+    "pair-brian2-like": lambda: (_pair()[0], _pair()[1] * pq.s),
+    "pair-nest-like": lambda: (_pair()[0].astype(np.int64), _pair()[1] * 1000 * UREG.ms),
+}
+
+
+@pytest.mark.parametrize("form", list(FORMATS))
+def test_every_input_format_gives_the_same_numbers_bit_for_bit(form):
+    teacher = natspike.SpikeTrain.from_bins(TEACHER_BINS, dt=DT)
+    reference = _train(inputs=DENSE.astype(np.uint8), teacher=teacher)
+    _same(_train(inputs=FORMATS[form](), teacher=teacher), reference)
+    _same(_train(inputs=FORMATS[form](), teacher=20.0), _train(inputs=DENSE.astype(np.uint8), teacher=20.0))
+
+
+def test_rates_none_estimates_each_afferents_rate_from_the_spikes():
+    estimated = _train(rates=None, inputs=TIMES)
+    counts = DENSE.sum(axis=0)
+    np.testing.assert_allclose(estimated.params["rates"], counts / DURATION, rtol=1e-15)
+    _same(estimated, _train(rates=counts / DURATION, inputs=DENSE))
+
+
+def test_given_rates_drive_the_rule_with_replayed_inputs():
+    # Documented: the rule uses ``rates`` (c_eps x/r and the Fisher coefficients), not the spikes' own rates.
+    a, b = _train(inputs=TIMES), _train(inputs=TIMES, rates=2 * RATES)
+    assert not np.array_equal(a.final_weights, b.final_weights)
+
+
+def test_bin_count_of_a_replay_is_the_one_the_go_core_plans():
+    from natspike._train import _config, _plan
+
+    for duration in (0.25, 0.00025 * 3, 0.00075, 1.2345, 0.0005):
+        cfg = _config("natural", neuron=None, eta=1e-3, duration=duration)
+        cfg.update(teacher="poisson", teacher_rate=1.0, seed=0)
+        assert run_bins(duration, DT) == _plan(cfg)[0], duration
+
+
+BAD_INPUTS = [
+    ("index-too-large", lambda: (np.array([0, N]), np.array([0.01, 0.02])), ValueError, rf"in \[0, {N}\)"),
+    ("index-negative", lambda: (np.array([-1]), np.array([0.01])), ValueError, r"0-based"),
+    ("index-float", lambda: (np.array([0.5]), np.array([0.01])), ValueError, "whole numbers"),
+    ("index-str", lambda: (np.array(["a"]), np.array([0.01])), TypeError, "integers"),
+    ("pair-lengths", lambda: (np.array([0, 1]), np.array([0.01])), ValueError, "same length"),
+    ("pair-unsorted", lambda: (np.array([0, 1]), np.array([0.02, 0.01])), ValueError, "sorted"),
+    ("pair-same-bin", lambda: (np.array([1, 2, 1]), np.array([0.01, 0.01, 0.0101])), ValueError, "at most one"),
+    ("pair-late", lambda: (np.array([0]), np.array([DURATION])), ValueError, "at or after the end of the run"),
+    ("pair-ms-as-s", lambda: (np.array([0]), np.array([120.0])), ValueError, "divide by 1000"),
+    ("pair-negative", lambda: (np.array([0]), np.array([-0.001])), ValueError, ">= 0"),
+    ("pair-wrong-unit", lambda: (np.array([0]), np.array([0.1]) * pq.mV), ValueError, "a time"),
+    ("tuple-of-3", lambda: (np.array([0]), np.array([0.1]), np.array([0.2])), ValueError, "pair"),
+    ("list-length", lambda: TIMES[:-1], ValueError, f"one per afferent \\(n = {N}\\)"),
+    ("list-unsorted", lambda: [np.array([0.2, 0.1])] + TIMES[1:], ValueError, r"inputs\[0\] must be sorted"),
+    ("list-same-bin", lambda: TIMES[:3] + [np.array([0.1, 0.10001])] + TIMES[4:], ValueError, r"inputs\[3\].*bin"),
+    ("list-late", lambda: TIMES[:-1] + [np.array([0.3])], ValueError, rf"inputs\[{N - 1}\].*end of the run"),
+    ("list-nan", lambda: [np.array([np.nan])] + TIMES[1:], ValueError, r"inputs\[0\] must be finite"),
+    ("list-2d", lambda: [np.zeros((2, 2))] + TIMES[1:], ValueError, r"inputs\[0\] must be a 1-D"),
+    ("list-str", lambda: [["a"]] + TIMES[1:], TypeError, r"inputs\[0\]"),
+    (
+        "neo-too-short",
+        lambda: [neo.SpikeTrain([0.1] * pq.s, t_stop=0.2 * pq.s)] + TIMES[1:],
+        ValueError,
+        r"inputs\[0\]: the spike train ends",
+    ),
+    ("dict", lambda: {"i": [0], "t": [0.1]}, TypeError, "inputs must be a list"),
+    ("dense-not-binary", lambda: np.full((BINS, N), 2, np.int8), ValueError, "only 0 and 1"),
+    ("dense-short", lambda: DENSE[:-1], ValueError, "inputs must have shape"),
+    ("dense-complex", lambda: DENSE.astype(complex), TypeError, "inputs"),
+]
+
+
+@pytest.mark.parametrize("make, error, match", [c[1:] for c in BAD_INPUTS], ids=[c[0] for c in BAD_INPUTS])
+def test_bad_input_spikes_in_every_format_are_refused_naming_inputs(make, error, match):
+    with pytest.raises(error, match=match):
+        _train(inputs=make())
+
+
+def test_rates_none_without_inputs_is_refused_naming_rates():
+    with pytest.raises(TypeError, match="rates must be given"):
+        _train(rates=None)
+
+
+def _peak_bytes(call):
+    tracemalloc.start()
+    try:
+        call()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_dense_bool_inputs_cost_one_float64_copy_and_no_full_size_temporaries():
+    bins, n = 20_000, 200
+    a = np.random.default_rng(1).random((bins, n)) < 0.01
+    peak = _peak_bytes(lambda: checked_dense(a, n, bins))
+    assert peak < 1.05 * 8 * a.size, peak / a.size  # the float64 copy itself is 8 bytes per entry
+    f = a.astype(np.float64)
+    assert _peak_bytes(lambda: checked_dense(f, n, bins)) < 0.05 * 8 * a.size  # float64 input: used as it is
+
+
+def test_spike_time_inputs_are_written_straight_into_the_replay_buffer():
+    from natspike._inputs import dense_inputs
+
+    bins, n = 20_000, 200
+    rng = np.random.default_rng(2)
+    trains = [np.flatnonzero(rng.random(bins) < 0.01) * DT for _ in range(n)]
+    peak = _peak_bytes(lambda: dense_inputs(trains, n, bins, DT))
+    assert peak < 1.05 * 8 * bins * n, peak / (bins * n)
+
+
+def test_an_input_too_large_for_memory_is_refused_before_allocating():
+    with pytest.raises(MemoryError, match="inputs"):
+        _train(inputs=TIMES[:1] * 1, rates=None, weights=np.zeros(1), teacher=20.0, duration=1e9)
