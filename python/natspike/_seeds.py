@@ -12,15 +12,21 @@ only. The root is a 64-bit integer obtained here from the user's ``seed``:
 * ``None``: fresh OS entropy (the root is stored in the result, so the run
   can be repeated).
 
-Per-trial values drawn in Python (callables passed as ``weights`` or
-``teacher`` to :func:`natspike.run_trials`) use
-``numpy.random.default_rng(SeedSequence(root, spawn_key=(trial,)))``, which
-likewise depends only on the root and the trial index.
+Per-trial values drawn in Python (callables passed as ``weights``,
+``teacher`` or any other per-trial argument of :func:`natspike.run_trials`
+and :func:`natspike.sweep`) use one generator per (trial, purpose),
+``numpy.random.default_rng(SeedSequence(root, spawn_key=(trial,
+purpose_key(purpose))))``, where the purpose is the argument's name and
+:func:`purpose_key` its CRC-32. It depends only on the root, the trial index
+and the argument, so two identical callables (``weights=f, teacher=f``)
+draw different values: initial weights never equal target weights by
+accident. (Before this release both callables got the same generator.)
 """
 
 from __future__ import annotations
 
 import numbers
+import zlib
 
 import numpy as np
 
@@ -44,6 +50,11 @@ def root_seed(seed) -> int:
     return int(seed)
 
 
-def trial_generator(root: int, trial: int) -> np.random.Generator:
-    """The NumPy generator of trial ``trial`` under root seed ``root``."""
-    return np.random.default_rng(np.random.SeedSequence(root, spawn_key=(int(trial),)))
+def purpose_key(purpose: str) -> int:
+    """The spawn-key word of a per-trial purpose (an argument name): its CRC-32."""
+    return zlib.crc32(purpose.encode())
+
+
+def trial_generator(root: int, trial: int, purpose: str) -> np.random.Generator:
+    """The NumPy generator of trial ``trial``, for the argument ``purpose``, under root seed ``root``."""
+    return np.random.default_rng(np.random.SeedSequence(root, spawn_key=(int(trial), purpose_key(purpose))))

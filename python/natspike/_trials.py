@@ -91,11 +91,15 @@ def run_trials(
     rule, rates : see :func:`natspike.train`.
     weights : array_like (n,) or (n_trials, n), or callable
         Initial weights, shared, per trial, or ``weights(rng) -> (n,)``
-        drawn with the trial's generator ``default_rng(SeedSequence(root,
-        spawn_key=(i,)))`` (e.g. ``lambda rng: rng.uniform(-1/n, 1/n, n)``
+        drawn with the trial's own generator for this argument,
+        ``default_rng(SeedSequence(root, spawn_key=(i, purpose_key("weights"))))``
+        (see ``natspike._seeds``; e.g. ``lambda rng: rng.uniform(-1/n, 1/n, n)``
         for the paper's Fig 3F).
     teacher : float, array_like (n,) or (n_trials, n), or callable
-        Poisson teacher rate (Hz), or target weights like ``weights``.
+        Poisson teacher rate (Hz), or target weights like ``weights``; a
+        callable gets a generator of its own (purpose "teacher"), so the
+        same callable for ``weights`` and ``teacher`` draws different
+        initial and target weights.
     n_trials : int
         Number of trials (≥ 1).
     seed : int, SeedSequence or Generator
@@ -201,7 +205,7 @@ def _per_trial(value, name, n_trials, n, root):
     """(n_trials, n) array from a vector, a stack, or a callable(rng) -> (n,)."""
     check_memory(16 * n_trials * n, "n_trials", f"{n_trials} x {n} per-trial {name}")
     if callable(value):
-        rows = [real_array(value(trial_generator(root, i)), f"{name}(rng)") for i in range(n_trials)]
+        rows = [real_array(value(trial_generator(root, i, name)), f"{name}(rng)") for i in range(n_trials)]
         for i, row in enumerate(rows):
             if row.shape != (n,):
                 raise ValueError(f"{name}(rng) must return shape ({n},), got {row.shape} for trial {i}")

@@ -178,13 +178,13 @@ def learning_curves(
     seed = root(seed)
     r = np.repeat(pair, [n // 2, n - n // 2])
     speed = train_options(fast, input_pool_size)
-    draw = lambda rng: rng.uniform(-1 / n, 1 / n, size=(2, n))
+    draw = lambda rng: rng.uniform(-1 / n, 1 / n, n)  # w0 and w*, each from its own stream
     runs = [
         run_trials(
             rule,
-            lambda rng: draw(rng)[0],
+            draw,
             r,
-            teacher=lambda rng: draw(rng)[1],
+            teacher=draw,
             n_trials=n_trials,
             seed=seed,
             duration=duration_minutes * 60,

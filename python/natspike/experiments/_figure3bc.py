@@ -129,7 +129,7 @@ def figure3bc(
     )
     seed = root(seed)
     r = np.repeat(np.asarray(rates, float), [n // 2, n - n // 2])
-    w0, wstar = trial_generator(seed, 0).uniform(-1 / n, 1 / n, size=(2, n))
+    w0, wstar = (trial_generator(seed, 0, purpose).uniform(-1 / n, 1 / n, n) for purpose in ("weights", "teacher"))
     run = train(
         "natural",
         w0,
