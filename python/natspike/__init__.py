@@ -18,6 +18,7 @@ train                  one learning trial (Euclidean, natural, approximate rules
 run_trials             many trials on all cores or a Dask cluster
 sweep                  run_trials over a parameter grid, resumable from a results store
 Result, load           recorded learning curves with parameters and seed
+time_to_threshold      when a D_KL learning curve first falls below a threshold
 SpikeTrain             a spike train given by the user (teacher or inputs), in s
 UnitWarning            a plain number that looks like another unit (ms for s, V for mV)
 experiments, plotting  the paper's figures (submodules)
@@ -30,6 +31,7 @@ from ._native import version as _go_version
 
 __version__ = _go_version()
 
+from ._export import time_to_threshold
 from ._fisher import (
     Coefficients,
     coefficients,
@@ -69,6 +71,7 @@ __all__ = [
     "load",
     "DivergenceError",
     "SpikeTrain",
+    "time_to_threshold",
     "UnitWarning",
     "TrialsInterrupted",
     "experiments",

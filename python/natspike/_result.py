@@ -86,31 +86,12 @@ class Result:
         np.savez_compressed(path, __meta__=np.array(meta), **arrays)
 
     def to_xarray(self):
-        """The result as an :class:`xarray.Dataset` with dims ``trial``, ``time``, ``synapse``.
+        """The result as an :class:`xarray.Dataset`: every recorded array, coordinates ``trial``, ``time``,
+        ``trace_time`` (s) and ``synapse``, units on every variable, parameters, seed and version as
+        attributes (see ``natspike._export``)."""
+        from ._export import to_xarray
 
-        Time is in seconds; parameters, seed and version become attributes
-        (nested parameters as JSON strings).
-        """
-        import xarray as xr
-
-        lead = () if self.completed is None else ("trial",)
-        data = {
-            "weights": (lead + ("time", "synapse"), self.weights),
-            "final_weights": (lead + ("synapse",), self.final_weights),
-        }
-        for name in ("kl", "rate_error", "weight_distance"):
-            if getattr(self, name) is not None:
-                data[name] = (lead + ("time",), getattr(self, name))
-        if self.completed is not None:
-            data["completed"] = (("trial",), self.completed)
-        attrs = {
-            "seed": str(self.seed),
-            "version": self.version,
-            **{k: (v if isinstance(v, (int, float, str)) else json.dumps(v)) for k, v in self.params.items()},
-        }
-        ds = xr.Dataset(data, coords={"time": self.times}, attrs=attrs)
-        ds["time"].attrs["units"] = "s"
-        return ds
+        return to_xarray(self)
 
     def __repr__(self):
         shape = self.weights.shape

@@ -10,6 +10,7 @@ import numbers
 
 import numpy as np
 
+from .._export import time_to_threshold
 from .._rules import RULES
 from .._trials import run_trials
 from ._common import count, positive, provenance, renamed, root, train_options
@@ -253,12 +254,10 @@ def _check_rates(rates):
 def crossing_times(kl, time, threshold=CROSSING_THRESHOLD):
     """First time at which each row of ``kl`` drops below ``threshold`` (NaN if never).
 
-    ``kl`` may have any number of leading dimensions; the last one is time.
+    ``kl`` may have any number of leading dimensions; the last one is time
+    (:func:`natspike.time_to_threshold` on arrays).
     """
-    kl = np.asarray(kl, dtype=float)
-    below = kl < threshold
-    idx = below.argmax(axis=-1)
-    return np.where(below.any(axis=-1), np.asarray(time, dtype=float)[idx], np.nan)
+    return time_to_threshold(kl, threshold, times=time, per_trial=True)
 
 
 def _format_crossing(rule, t, duration_minutes):
