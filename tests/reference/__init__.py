@@ -13,6 +13,7 @@ coefficients  I1..I3, c1..c3, γ_s, g1..g4, γ_u, γ_w, approximate Fisher matri
 rules         Euclidean / natural / approximate rules, plasticity components, ``simulate`` (Eqns 10-17, 114)
 metrics       Bernoulli and Poisson KL, log-likelihood, RMS rate error, weight distance (Eqns 9, 51)
 sampling      Bernoulli inputs and teachers for test-data generation
+spikeformats  spike times (per-neuron trains, index/time pairs) → per-bin 0/1 matrices
 """
 
 from .coefficients import (
@@ -44,6 +45,7 @@ from .rules import (
     weight_update,
 )
 from .sampling import draw_input_spikes, draw_poisson_teacher, draw_teacher_spikes, make_realizable_task
+from .spikeformats import bin_of, matrix_from_pairs, matrix_from_trains, vector_from_train
 from .transfer import log_phi, phi, phi_prime, phi_prime_over_phi, phi_prime_sq_over_phi, sigma
 
 #: Paper defaults (spec §0, §8): seconds, Hz, mV.
@@ -51,6 +53,11 @@ DEFAULTS = dict(dt=5e-4, tau_m=1e-2, tau_s=3e-3, eps0=1.0, phi_max=100.0, beta=0
 
 __all__ = [
     "DEFAULTS",
+    # spikeformats
+    "bin_of",
+    "matrix_from_trains",
+    "matrix_from_pairs",
+    "vector_from_train",
     # kernel
     "usp_kernel",
     "c_eps",
