@@ -354,3 +354,34 @@ def test_spike_time_inputs_are_written_straight_into_the_replay_buffer():
 def test_an_input_too_large_for_memory_is_refused_before_allocating():
     with pytest.raises(MemoryError, match="inputs"):
         _train(inputs=TIMES[:1] * 1, rates=None, weights=np.zeros(1), teacher=20.0, duration=1e9)
+
+
+def test_the_readme_own_data_example_runs_and_estimates_rates():
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / "README.md").read_text()
+    block = text.split("<!-- own-data example: executed by tests/test_own_data.py -->\n```python\n")[1].split("```")[0]
+    scope = {}
+    exec(compile(block, "README.md", "exec"), scope)
+    res, inputs = scope["res"], scope["inputs"]
+    counts = np.array([len(t) for t in inputs])
+    np.testing.assert_allclose(res.params["rates"], counts / 2.0, rtol=1e-15)
+    assert res.kl is None and res.final_weights.shape == (20,)
+
+
+def test_fisher_functions_convert_quantities():
+    w = np.linspace(-0.1, 0.2, N)
+    np.testing.assert_allclose(
+        natspike.fisher_matrix(w, RATES / 1000 * pq.kHz), natspike.fisher_matrix(w, RATES), rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        natspike.inverse_fisher_matrix(w * pq.dimensionless, UREG.Quantity(RATES, "Hz")),
+        natspike.inverse_fisher_matrix(w, RATES),
+        rtol=1e-12,
+    )
+    a, b = natspike.coefficients(0.002 * pq.V, 4 * pq.mV**2, 2.0), natspike.coefficients(2.0, 4.0, 2.0)
+    np.testing.assert_allclose(a.gamma_s, b.gamma_s, rtol=1e-12)
+    with pytest.raises(ValueError, match="var must be a squared voltage"):
+        natspike.coefficients(2.0, 4 * pq.mV, 2.0)
+    with pytest.raises(ValueError, match="rates must be a rate"):
+        natspike.sample_usps(RATES * pq.s, 2, bins=10)

@@ -9,6 +9,7 @@ import numpy as np
 
 from . import _native
 from ._neuron import resolve
+from ._units import converts_units
 from ._validate import at_least, check_memory, contiguous, empty, finite, real_array, vector
 
 # Column order of ns_coefficients' output (capi.CoefficientColumns).
@@ -53,6 +54,7 @@ class Coefficients:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
+@converts_units("mean", "var", "q")
 def coefficients(mean, var, q, *, neuron=None) -> Coefficients:
     """Fisher and inverse-Fisher coefficients for a Gaussian membrane potential.
 
@@ -142,6 +144,7 @@ def _weights_and_rates(weights, rates, *, positive_rates=False):
     return contiguous(w), contiguous(r)
 
 
+@converts_units("weights", "rates")
 def fisher_matrix(weights, rates, *, neuron=None, method="analytic", samples=None, seed=None) -> np.ndarray:
     """Fisher information matrix G(w) of the neuron's output spike train.
 
@@ -208,6 +211,7 @@ def fisher_matrix(weights, rates, *, neuron=None, method="analytic", samples=Non
     return out
 
 
+@converts_units("weights", "rates")
 def inverse_fisher_matrix(weights, rates, *, neuron=None) -> np.ndarray:
     """Closed-form inverse of the analytic Fisher matrix.
 
@@ -274,6 +278,7 @@ def _monte_carlo_fisher(weights, rates, neuron, samples, seed):
     return out
 
 
+@converts_units("rates")
 def sample_usps(rates, samples, *, bins=500, neuron=None, seed=None) -> np.ndarray:
     """Independent USP vectors x^ε of Poisson inputs (Eqns 26–28).
 
