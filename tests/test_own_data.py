@@ -385,3 +385,18 @@ def test_fisher_functions_convert_quantities():
         natspike.coefficients(2.0, 4 * pq.mV, 2.0)
     with pytest.raises(ValueError, match="rates must be a rate"):
         natspike.sample_usps(RATES * pq.s, 2, bins=10)
+
+
+def test_brian2_quantities_and_spike_monitors_where_brian2_imports():
+    b2 = pytest.importorskip("brian2")  # Brian2 2.9 does not import beside NumPy >= 2.4
+    b2.prefs.codegen.target = "numpy"
+    b2.defaultclock.dt = 0.5 * b2.ms
+    idx, times = _pair()
+    group = b2.SpikeGeneratorGroup(N, idx, times * b2.second)
+    monitor = b2.SpikeMonitor(group)
+    b2.run(DURATION * b2.second)
+    _same(_train(inputs=(monitor.i, monitor.t)), _train(inputs=DENSE))
+    _close(_train(rates=RATES / 1000 * b2.kHz, duration=250 * b2.ms), _train())
+    assert natspike.Neuron(tau_m=10 * b2.ms, theta=10 * b2.mV, beta=300 / b2.volt) == natspike.Neuron()
+    with pytest.raises(ValueError, match="duration must be a time"):
+        _train(duration=1 * b2.mV)

@@ -111,7 +111,8 @@ def in_units(x, name: str, dimension: str | None = None):
         value = _CONVERT[lib](x, UNITS[dimension][0])
         if value is None:
             unit, what = UNITS[dimension]
-            raise ValueError(f"{name} must be {what} (in {unit} or a Quantity of that dimension), got {describe(x)}")
+            how = "no unit" if dimension == "dimensionless" else f"in {unit} or a Quantity of that dimension"
+            raise ValueError(f"{name} must be {what} ({how}), got {describe(x)}")
         return float(value) if np.ndim(value) == 0 else value
     if isinstance(x, (list, tuple)) and any(is_quantity(v) for v in x):
         return np.array([in_units(v, name, dimension) for v in x], dtype=np.float64)
@@ -126,7 +127,8 @@ def describe(x) -> str:
     if lib == "pint":
         return f"a Quantity in {x.units}"
     if lib == "brian2":
-        return f"a Quantity of dimension {x.dim}"
+        best = getattr(x, "get_best_unit", None)
+        return f"a Quantity in {best() if best is not None else x.dim}"
     return type(x).__name__
 
 
