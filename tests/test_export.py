@@ -101,3 +101,12 @@ def test_time_to_threshold_needs_a_kl_curve():
         natspike.time_to_threshold(res, 1e-5)
     with pytest.raises(ValueError, match="times must have one entry per record"):
         natspike.time_to_threshold(np.ones(3), 1e-5, times=[0, 1])
+
+
+def test_sweep_datasets_get_units_and_a_synapse_coordinate():
+    ds = natspike.sweep(
+        {"eta": [1e-3, 2e-3]}, rule="natural", weights=W0, rates=RATES, teacher=WSTAR, duration=0.1, n_trials=2, seed=1
+    )
+    np.testing.assert_array_equal(ds["synapse"].values, np.arange(N))
+    assert all("units" in ds[v].attrs for v in ("weights", "kl", "rate_error", "completed", "time", "trial"))
+    assert ds["rate_error"].attrs["units"] == "Hz"

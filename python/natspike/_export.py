@@ -34,6 +34,7 @@ COORDINATES = {
     "trace_time": ("s", "trace sample time"),
     "synapse": ("1", "afferent index"),
 }
+OTHER = {"completed": ("1", "trial finished"), "root_seed": ("1", "root seed of the grid point")}
 
 
 def to_xarray(result):
@@ -42,23 +43,30 @@ def to_xarray(result):
 
     trials = result.completed is not None
     data = {}
-    for name, (dims, units, long_name) in VARIABLES.items():
+    for name, (dims, _, _) in VARIABLES.items():
         value = getattr(result, name)
-        if value is None:
-            continue
-        lead = ("trial",) if trials and np.ndim(value) > len(dims) else ()
-        data[name] = (lead + dims, np.asarray(value), {"units": units, "long_name": long_name})
+        if value is not None:
+            lead = ("trial",) if trials and np.ndim(value) > len(dims) else ()
+            data[name] = (lead + dims, np.asarray(value))
     if trials:
-        data["completed"] = (("trial",), np.asarray(result.completed), {"units": "1", "long_name": "trial finished"})
-    n = np.shape(result.final_weights)[-1]
-    coords = {"time": result.times, "synapse": np.arange(n)}
-    if trials:
-        coords["trial"] = np.arange(len(result.completed))
+        data["completed"] = (("trial",), np.asarray(result.completed))
+    coords = {"time": result.times}
     if result.voltage is not None:
         coords["trace_time"] = trace_times(result.params, np.shape(result.voltage)[-1])
-    ds = xr.Dataset(data, coords=coords, attrs=_attributes(result))
-    for name, (units, long_name) in COORDINATES.items():
-        if name in ds.coords:
+    return label(xr.Dataset(data, coords=coords, attrs=_attributes(result)))
+
+
+def label(ds):
+    """``ds`` with index coordinates for ``trial`` and ``synapse`` and units and long names on every
+    variable and coordinate natspike knows (also used for :func:`natspike.sweep`'s Dataset)."""
+    for dim in ("trial", "synapse"):
+        if dim in ds.dims and dim not in ds.coords:
+            ds = ds.assign_coords({dim: np.arange(ds.sizes[dim])})
+    for name, (_, units, long_name) in VARIABLES.items():
+        if name in ds:
+            ds[name].attrs.update(units=units, long_name=long_name)
+    for name, (units, long_name) in {**COORDINATES, **OTHER}.items():
+        if name in ds.variables:
             ds[name].attrs.update(units=units, long_name=long_name)
     return ds
 

@@ -11,6 +11,7 @@ from itertools import product
 import numpy as np
 
 from . import _native
+from ._export import label
 from ._seeds import root_seed
 from ._trials import (
     TRAIN_OPTIONS,
@@ -295,8 +296,7 @@ def _dataset(run: _TaskRun, axes: dict, root: int, streams: str):
         data["target_weights"] = field(np.concatenate([p.tw for p in points]), "synapse")
     data["root_seed"] = (dims, np.array([p.cfg["seed"] for p in points], np.uint64).reshape(shape))
     coords = {**axes, "trial": np.arange(trials), "time": out["times"]}
-    ds = xr.Dataset(data, coords=coords)
-    ds["time"].attrs["units"] = "s"
+    ds = label(xr.Dataset(data, coords=coords))
     params = {k: v for k, v in points[0].cfg.items() if k != "seed"}
     params.update(
         rates=points[0].job.rates.tolist(),
