@@ -138,9 +138,9 @@ def test_dask_example_is_bit_identical_to_a_local_run(readme):
     ns = readme.after_block(DASK)
     local = readme.real["run_trials"](
         "natural",
-        lambda g: ns["draw"](g)[0],
+        ns["draw"],
         ns["rates"],
-        teacher=lambda g: ns["draw"](g)[1],
+        teacher=ns["draw"],
         **_smaller(dict(n_trials=1000, duration=8000.0, record_every=100.0)),
         seed=2022,
         eta=6e-4,

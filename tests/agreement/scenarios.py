@@ -114,6 +114,8 @@ class Task:
             kw.update(input_pool_size=POOL_SIZE, input_pool_interval=POOL_INTERVAL)
         kw.update(PROTOCOLS[self.scenario.protocol])
         kw.update(changes)
+        if isinstance(kw["teacher"], np.ndarray) and kw["teacher"].dtype.kind in "biu":  # a 0/1 spike train per bin
+            kw["teacher"] = natspike.SpikeTrain.from_bins(kw["teacher"], dt=self.neuron.dt)
         return kw
 
     def reference_params(self):
