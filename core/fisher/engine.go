@@ -12,7 +12,7 @@ import (
 type Coefficients struct {
 	Mu, Var, Q     float64 // μ_V (mV), σ_V² (mV²) and q (Eqn 36) they were computed at
 	I1, I2, I3     float64 // Eqns 77–79: E[f V^k], f = φ'²/φ, k = 0, 1, 2, V ~ N(μ_V, σ_V²)
-	C1, C2, C3     float64 // Eqn 82, from the centred moments (spec §4.2)
+	C1, C2, C3     float64 // Eqn 82, from the centred moments
 	GammaS         float64 // γ_s = 1/c1, Eqn 107
 	G1, G2, G3, G4 float64 // Eqns 102–105, from the closed 2×2 form (InverseCoefficients)
 }

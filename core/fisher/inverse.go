@@ -1,7 +1,7 @@
 package fisher
 
 // inverseDet returns Δ = det(c1 I + M C) for C = [[c1, c2], [c2, c3]] and
-// M = [[q, μ], [μ, σ²]] (spec §4.3). Δ/c1² = det(G)/det(c1 Σ_usp) for the
+// M = [[q, μ], [μ, σ²]] (Eqns 83–106). Δ/c1² = det(G)/det(c1 Σ_usp) for the
 // matrix G of Eqn 81, so Δ > 0 whenever G is positive definite.
 func inverseDet(c1, c2, c3, mu, variance, q float64) float64 {
 	detC := c1*c3 - c2*c2
@@ -10,7 +10,7 @@ func inverseDet(c1, c2, c3, mu, variance, q float64) float64 {
 }
 
 // InverseCoefficients returns g1 … g4 of the inverse Fisher matrix
-// (Eqns 101–105) by the closed 2×2 form of spec §4.3 (the Woodbury identity
+// (Eqns 101–105) by the closed 2×2 form (the Woodbury identity
 // applied to Eqn 81): with C' = [[c1 ε0², c2 ε0], [c2 ε0, c3]] and
 // M' = [[q/ε0², μ/ε0], [μ/ε0, σ²]],
 //

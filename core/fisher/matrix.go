@@ -45,7 +45,7 @@ func reuseSym(dst *mat.SymDense, n int) blas64.Symmetric {
 }
 
 // Matrix stores in dst the analytic Fisher matrix of Eqn 81 (per unit time,
-// spec §4.1),
+// Eqn 130),
 //
 //	G = c1 (ε0² r rᵀ + Σ) + c2 ε0 [(Σ ws) rᵀ + r (Σ ws)ᵀ] + c3 (Σ ws)(Σ ws)ᵀ,  Σ = diag(r/c_ε),
 //
@@ -74,7 +74,7 @@ func Matrix(dst *mat.SymDense, c Coefficients, k neuron.Kernel, ws, rates []floa
 //
 //	G⁻¹ = γ_s [Σ⁻¹ + (c_ε ε0 g1 1 + g2 ws) c_ε ε0 1ᵀ + (c_ε ε0 g3 1 + g4 ws) wsᵀ],
 //
-// symmetrised with g2 = g3 = (G2+G3)/2 (they agree analytically, §4.3).
+// symmetrised with g2 = g3 = (G2+G3)/2 (they agree analytically: G is symmetric).
 // Every rate must be > 0 (Σ⁻¹ = diag(c_ε/r)); InverseMatrix panics otherwise
 // and on length mismatches. dst is sized as in Matrix.
 func InverseMatrix(dst *mat.SymDense, c Coefficients, k neuron.Kernel, ws, rates []float64) {

@@ -15,7 +15,7 @@ import (
 // (concavity then bounds the neglected tails by ~e^{−dropTol}), and covers
 // that window with Gauss–Legendre panels no wider than gaussRatio·σ and
 // poleRatio times the distance to the nearest pole. This resolves both the
-// narrow-Gaussian (σ ≪ 1/β) and the wide-Gaussian (σ ≫ 1/β, spec §7.2)
+// narrow-Gaussian (σ ≪ 1/β) and the wide-Gaussian (σ ≫ 1/β)
 // regimes, and voltage mass far out in either tail of φ.
 //
 // The centred moments E[f(V)(V−μ)] and E[f(V)((V−μ)² − σ²)] cancel

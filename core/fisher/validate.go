@@ -41,7 +41,7 @@ func checkLen(name string, s []float64, n int) {
 }
 
 // errSingular reports an operating point at which the approximate Fisher
-// matrix of Eqn 81 is not positive definite (det(c1 I + M C) ≤ 0, §4.3),
+// matrix of Eqn 81 is not positive definite (det(c1 I + M C) ≤ 0, Eqns 83–106),
 // which only happens for inconsistent (μ, σ², q) with μ² > q σ².
 func errSingular(mu, variance, q float64) error {
 	return fmt.Errorf("approximate Fisher matrix is not positive definite at mu = %v mV, variance = %v mV^2, q = %v "+

@@ -1,5 +1,5 @@
 // Package input generates and replays the afferent spike trains of the
-// paper's model (Kreutzer, Petrovici & Senn 2022, §1.1, Eqns 26–30) and
+// paper's model (Kreutzer, Petrovici & Senn 2022, Eqns 26–30) and
 // filters them into unweighted synaptic potentials (USPs) x^ε with the
 // two-trace recursion that samples the kernel of Eqn 28 exactly on the bin
 // grid.
@@ -11,7 +11,7 @@
 // in ascending order at O(1) cost per spike;
 // Replay plays back a user-supplied spike matrix so that any external random
 // stream can be reproduced; Pool and PoolSource implement the authors' input
-// protocol of the Fig 3 family (spec §10.6): a pool of pre-drawn trains of
+// protocol of the Fig 3 family (user guide, "Input protocols"): a pool of pre-drawn trains of
 // one interval per rate group, shared by all trials and resampled with
 // replacement every interval, with no spike in the first bin of a train.
 package input

@@ -7,7 +7,7 @@ import (
 	"slices"
 )
 
-// Pool is the authors' input protocol for the Fig 3 family (spec §10.6):
+// Pool is the authors' input protocol for the Fig 3 family (user guide, "Input protocols"):
 // for every distinct non-zero rate, Size spike trains of Bins bins each,
 // drawn once and then shared read-only by all trials. A PoolSource replays
 // them interval by interval; the caller resets the USP traces to zero at

@@ -18,7 +18,7 @@ type Source interface {
 }
 
 // ValidateRates checks that every rate is finite, ≥ 0 and r·dt < 1 (the
-// Bernoulli spike probability of §1.1).
+// Bernoulli spike probability; user guide, "Inputs").
 func ValidateRates(rates []float64, dt float64) error {
 	if len(rates) == 0 {
 		return fmt.Errorf("rates must have at least one afferent (n >= 1)")
@@ -35,7 +35,7 @@ func ValidateRates(rates []float64, dt float64) error {
 }
 
 // Poisson is a population of independent Poisson afferents in discrete
-// time: afferent i spikes in each bin with probability r_i·dt (§1.1). It is
+// time: afferent i spikes in each bin with probability r_i·dt (user guide, "Inputs"). It is
 // simulated event by event: the gap to the next spike is geometric. Pending
 // spikes sit in a timing wheel (a ring of per-bin buckets) with a heap for
 // the rare spikes beyond its horizon; the spikes of a bin are handled in
@@ -168,7 +168,7 @@ func (r *Replay) Next(dst []int) ([]int, error) {
 	return dst, nil
 }
 
-// Traces holds the per-afferent state of the USP filter (§1.2):
+// Traces holds the per-afferent state of the USP filter (user guide, "PSP kernel"):
 // P ← P e^{−dt/τ_m} + s, S ← S e^{−dt/τ_s} + s, x^ε = ε0/(τ_m − τ_s)(P − S).
 // For τ_m = τ_s the second trace becomes R ← e^{−dt/τ}(R + P) and
 // x^ε = ε0 dt/τ² · R, the exact samples of the alpha kernel.
@@ -252,7 +252,7 @@ func (t *Traces) stepAlpha(spikes []int) {
 
 // SampleUSPs fills dst (samples × n, row-major) with USP vectors, each the
 // value x^ε at the last of `bins` bins of an independent Poisson train that
-// starts from zero traces (the paper's test-set protocol, §2, uses 50
+// starts from zero traces (the paper's test-set protocol, user guide, "Objective and test set", uses 50
 // samples of 500 bins).
 func SampleUSPs(dst []float64, k neuron.Kernel, rates []float64, bins int, rng *rand.Rand) error {
 	n := len(rates)

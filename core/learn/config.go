@@ -10,7 +10,7 @@ import (
 	"github.com/natspike/natspike/core/rule"
 )
 
-// TeacherKind selects where the teacher's spikes come from (spec §1.5).
+// TeacherKind selects where the teacher's spikes come from (Eqns 32–33).
 type TeacherKind int
 
 const (
@@ -30,7 +30,7 @@ type Teacher struct {
 	Spikes  []float64 // per-bin 0/1 (ReplayTeacher)
 }
 
-// Default sizes of the test set used for the objective (spec §2).
+// Default sizes of the test set used for the objective (user guide, "Objective and test set").
 const (
 	DefaultTestSamples = 50
 	DefaultTestBins    = 500
@@ -62,15 +62,15 @@ type Config struct {
 	// weights and tau_m != tau_s.
 	EventDriven bool
 	// InputPool, if its Size is > 0, replaces the continuous Poisson input
-	// by the authors' pool protocol (spec §10.6; see InputPool).
+	// by the authors' pool protocol (user guide, "Input protocols"; see InputPool).
 	InputPool InputPool
 	// Progress, if not nil, is called from the running goroutine with the
 	// number of bins completed since its previous call.
 	Progress func(bins int)
 }
 
-// InputPool is the authors' input protocol of the Fig 3 family (spec
-// §10.6), opt-in: Size trains of one Interval per distinct rate are drawn
+// InputPool is the authors' input protocol of the Fig 3 family
+// (user guide, "Input protocols"), opt-in: Size trains of one Interval per distinct rate are drawn
 // once from seed.Stream(Seed, Stream, seed.InputPool), so every trial of a
 // run with the same Seed shares the pool. At the start of every interval the
 // USP traces are reset to zero and each afferent draws one train of its rate

@@ -1,7 +1,7 @@
 // Package learn runs one learning trial of Kreutzer, Petrovici & Senn
 // (eLife 2022): Poisson (or replayed) afferents drive a student neuron whose
 // synapses follow a rule of package rule, supervised by a teacher spike
-// train, while the objective of §2 is monitored.
+// train, while the objective of Eqns 9 and 51 is monitored.
 //
 // Per bin k = 0 … K−1 the loop (1) advances the USP traces with the bin's
 // input spikes, (2) draws the teacher spike (realizable teacher: Bernoulli
@@ -12,7 +12,7 @@
 //
 // The objective is evaluated on a fixed test set drawn once per trial: 50
 // USP vectors, each the value at the last of 500 bins of an independent
-// input train starting from zero (the authors' protocol, spec §2). D_KL is
+// input train starting from zero (the authors' protocol; user guide, "Objective and test set"). D_KL is
 // the Bernoulli per-bin divergence (including the factor dt), the rate
 // error is the RMS difference of φ in Hz, and the weight distance is
 // ‖f(w) − w*‖₂ in somatic units.
@@ -27,7 +27,7 @@
 // rule.Config.CoefficientTol it makes long trials several times faster.
 //
 // Config.InputPool (opt-in, off by default) replaces the continuous Poisson
-// input by the authors' protocol of spec §10.6: Size trains of one Interval
+// input by the authors' protocol (user guide, "Input protocols"): Size trains of one Interval
 // (default 1 s) per distinct rate, drawn once from the run's Seed with
 // purpose seed.InputPool (so all trials of a run share the pool, whatever
 // the number of workers). At the start of every interval the USP traces are

@@ -6,7 +6,7 @@ import (
 	"github.com/natspike/natspike/core/neuron"
 )
 
-// BernoulliKL returns the per-bin divergence of spec §2,
+// BernoulliKL returns the per-bin divergence of Eqns 9 and 51,
 // p* log(p*/p) + (1 − p*) log((1 − p*)/(1 − p)), with p* = φ* dt and
 // p = φ dt given through their logarithms to stay exact when p → 0.
 func BernoulliKL(pStar, logPStar, p, logP float64) float64 {
@@ -20,7 +20,7 @@ func BernoulliKL(pStar, logPStar, p, logP float64) float64 {
 	return kl
 }
 
-// PoissonKL returns the dt → 0 form dt[φ* log(φ*/φ) + φ − φ*] (spec §2,
+// PoissonKL returns the dt → 0 form dt[φ* log(φ*/φ) + φ − φ*] (user guide, "Objective and test set",
 // used for the Fig 3D–E contours).
 func PoissonKL(phiStar, phi, dt float64) float64 {
 	kl := phi - phiStar

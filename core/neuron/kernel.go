@@ -57,7 +57,7 @@ func (k Kernel) SquaredIntegral() float64 { return k.Eps0 * k.Eps0 / (2 * (k.Tau
 func (k Kernel) CEps() float64 { return 1 / k.SquaredIntegral() }
 
 // Decays returns the per-bin decay factors e^{−dt/τ_m} and e^{−dt/τ_s} of the
-// two-trace recursion (spec §1.2).
+// two-trace recursion (user guide, "PSP kernel").
 func (k Kernel) Decays() (dm, ds float64) { return math.Exp(-k.Dt / k.TauM), math.Exp(-k.Dt / k.TauS) }
 
 // TraceGain returns g such that the USP is x^ε = g·(P − S) for the two

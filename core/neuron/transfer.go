@@ -8,7 +8,7 @@ import (
 
 // Transfer is a firing-rate transfer function φ(V) in Hz of the somatic
 // potential V in mV above rest. The learning rules need φ and three derived
-// quantities (paper §1.4, Eqns 10, 67): φ', the score factor φ'/φ and the
+// quantities (paper Eqns 10, 24, 67): φ', the score factor φ'/φ and the
 // Fisher density φ'²/φ. Implementations must be smooth where φ > 0, positive
 // and non-decreasing; where φ(V) = 0 the score factor and Fisher density are 0.
 type Transfer interface {

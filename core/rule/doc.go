@@ -3,7 +3,7 @@
 // (Eqn 10 with the chain rule of Eqn 44), the natural-gradient rule
 // (Eqns 13, 17, 38 with γ_s, γ_u, γ_w of Eqns 107–109) and the approximate
 // natural-gradient rule (Eqn 114). The rectified-quadratic special case of
-// §6.3 is the natural rule with neuron.RectifiedQuadratic, whose Fisher
+// Eqns 115–124 is the natural rule with neuron.RectifiedQuadratic, whose Fisher
 // coefficients are exact (c1 = 1, c2 = c3 = 0).
 //
 // Every rule applies, in bin t with USPs x_t, teacher spike y_t ∈ {0, 1}
@@ -14,7 +14,7 @@
 // where u_t is f'(w) ⊙ x_t (Euclidean) or γ_s f'(w)^{-1} ⊙ [c_ε x_t/r − γ_u 1
 // + γ_w f(w)] (natural; approximate with γ_u = c_ε c_u, γ_w = c_w V_t).
 // Silent afferents (r = 0) enter the rule with the infinitesimal rate
-// SilentRate (spec §1.1), which makes their homosynaptic term exactly 0.
+// SilentRate (user guide, "Inputs"), which makes their homosynaptic term exactly 0.
 //
 // A Learner runs bin by bin through Update, or through the fused
 // Advance/Stage/Flush pipeline (one pass over the synapses per bin,

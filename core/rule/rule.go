@@ -114,7 +114,7 @@ const (
 	// Exact uses φ'/φ (Eqn 10), β(1 − σ) for the sigmoid.
 	Exact LRConvention = iota
 	// Authors uses (1 − σ) = (φ'/φ)/β, the convention of the authors' Fig 3,
-	// 9 and 12 code (spec §3, §10.4), so that the paper's η values reproduce
+	// 9 and 12 code (user guide, "Learning-rate conventions"), so that the paper's η values reproduce
 	// the paper's curves. Only defined for the sigmoid.
 	Authors
 )
@@ -130,7 +130,7 @@ func ParseLRConvention(name string) (LRConvention, error) {
 	return 0, fmt.Errorf("lr_convention must be \"exact\" or \"authors\", got %q", name)
 }
 
-// Defaults of the approximate rule (Eqn 114) and of silent afferents (§1.1).
+// Defaults of the approximate rule (Eqn 114) and of silent afferents (user guide, "Inputs").
 const (
 	DefaultCU         = 0.95
 	DefaultCW         = 0.05

@@ -37,7 +37,7 @@ type TrainConfig struct {
 	// Speed options (opt-in; see rule.Config.CoefficientTol, learn.Config.EventDriven).
 	CoefficientTolerance float64 `json:"coefficient_tolerance"` // 0: exact quadrature
 	EventDriven          bool    `json:"event_driven"`          // event-driven evaluation
-	// The authors' input pool (opt-in, spec §10.6; see learn.InputPool).
+	// The authors' input pool (opt-in; user guide, "Input protocols"; see learn.InputPool).
 	InputPoolSize     int     `json:"input_pool_size"`     // trains per rate group; 0: off
 	InputPoolInterval float64 `json:"input_pool_interval"` // s per train
 	InputPoolStream   uint64  `json:"input_pool_stream"`   // which pool for the same seed

@@ -1,4 +1,4 @@
-"""Fisher-information coefficients and matrices (paper §4, Eqns 77–105)."""
+"""Fisher-information coefficients and matrices (the paper's Methods, Eqns 77–105)."""
 
 from __future__ import annotations
 
@@ -155,7 +155,7 @@ def fisher_matrix(weights, rates, *, neuron=None, method="analytic", samples=Non
 
     with Σ = diag(r)/c_ε the USP covariance (Eqn 68) and c1–c3 from
     :func:`coefficients` at the voltage statistics the inputs induce. G is
-    per unit time (paper §4.1).
+    per unit time (Eqns 67, 130).
 
     Parameters
     ----------
@@ -170,7 +170,7 @@ def fisher_matrix(weights, rates, *, neuron=None, method="analytic", samples=Non
         φ'(V)²/φ(V) x xᵀ (Eqn 67) over stationary USP vectors x simulated
         with Bernoulli-per-bin Poisson inputs (8 independent chains, one
         sample every 100 bins after 1000 bins of burn-in); no Gaussian
-        assumption (spec check C3: within ~3 % of Eqn 81 at n = 100).
+        assumption (claim C3, user guide, "Claims checked": within ~3 % of Eqn 81 at n = 100).
     samples : int, optional
         Number of USP samples for "monte_carlo" (default 50 000).
     seed : int, SeedSequence, Generator or None
@@ -283,8 +283,8 @@ def sample_usps(rates, samples, *, bins=500, neuron=None, seed=None) -> np.ndarr
     """Independent USP vectors x^ε of Poisson inputs (Eqns 26–28).
 
     Sample s is the value, at the last of ``bins`` bins, of the USPs of an
-    independent Bernoulli-per-bin Poisson train (spec §1.1) that starts from
-    zero traces: the paper's test-set protocol (spec §2: 50 samples of 500
+    independent Bernoulli-per-bin Poisson train (Eqn 27; user guide, "Inputs") that starts from
+    zero traces: the paper's test-set protocol (user guide, "Objective and test set": 50 samples of 500
     bins) and the "USP at the end of a 1-s train" of Figs 3D–E, 11J and 12A–B
     (``bins=2000``).
 

@@ -34,7 +34,7 @@ class Result:
         Weights in the learned parametrization (dendritic when an
         attenuation was given) at each record time.
     kl : ndarray or None
-        Mean Bernoulli D_KL per bin on the trial's test set (spec §2; includes
+        Mean Bernoulli D_KL per bin on the trial's test set (Eqn 51; includes
         the factor dt). None when the teacher is a replayed spike train.
     rate_error : ndarray or None
         RMS difference between student and teacher rates on the test set (Hz).

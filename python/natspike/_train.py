@@ -113,7 +113,7 @@ MAX_POOL_SIZE = 10**6
 
 
 def _input_pool(size, interval, stream, dt, event_driven):
-    """The authors' input pool (spec §10.6), opt-in; off (None) adds nothing to the config."""
+    """The authors' input pool (user guide, "Input protocols"), opt-in; off (None) adds nothing to the config."""
     if size is None:
         if not (isinstance(interval, numbers.Real) and interval == 1.0) or not (
             isinstance(stream, numbers.Integral) and stream == 0
@@ -247,7 +247,7 @@ def train(
     r"""Run one learning trial of a Poisson neuron supervised by a teacher.
 
     n Poisson afferents (Bernoulli spikes with probability ``rates * dt`` per
-    bin, spec §1.1) drive a neuron with potential ``V = Σ f(w) x^ε``; in
+    bin; user guide, "Inputs") drive a neuron with potential ``V = Σ f(w) x^ε``; in
     every bin the synapses are updated by ``rule`` from the teacher's spike
     (Eqns 10, 13, 17, 38, 114). All computation happens in one native call,
     which releases the GIL; Ctrl-C stops it within a second.
@@ -298,7 +298,7 @@ def train(
         "exact" uses φ'/φ (Eqn 10); "authors" uses (1 − σ(V)) = (φ'/φ)/β like
         the authors' Fig 3, 9 and 12 code, so that the paper's learning rates
         (η_n = 6e-4, η_e = 4.5e-7, η_a = 4.5e-4) reproduce its curves
-        (spec §3, §10.4).
+        (user guide, "Learning-rate conventions").
     coefficient_refresh : int or "frozen"
         Bins between recomputations of the Fisher coefficients (natural and
         approximate rules); 1 (default) is exact, "frozen" computes them once
@@ -306,7 +306,7 @@ def train(
     c_u, c_w : float
         Constants of the approximate rule (Eqn 114; 0.95, 0.05).
     silent_rate : float
-        Rate (Hz) standing in for r = 0 inside the rule (spec §1.1; 1e-4).
+        Rate (Hz) standing in for r = 0 inside the rule (user guide, "Inputs"; 1e-4).
     inputs : list, tuple or ndarray, optional
         Input spikes to replay instead of drawing Poisson spikes, in any of
         the field's forms (the same spikes give the same numbers bit for
@@ -324,7 +324,7 @@ def train(
         Seconds between samples of V and φ(V) (off by default).
     test_samples, test_bins : int
         Size of the test set for D_KL and the rate error: 50 USP vectors,
-        each the last of 500 bins of a fresh input train (spec §2).
+        each the last of 500 bins of a fresh input train (user guide, "Objective and test set").
     progress : bool
         Show a tqdm progress bar.
     coefficient_tolerance : float, optional
@@ -339,7 +339,7 @@ def train(
         update; equal to the default dense evaluation up to rounding (tests
         bound the difference by 1e-9 relative). Needs ``tau_m != tau_s``.
     input_pool_size : int, optional
-        Opt-in: the authors' input protocol of the Fig 3 family (spec §10.6)
+        Opt-in: the authors' input protocol of the Fig 3 family (user guide, "Input protocols")
         instead of continuous Poisson input (default None: off). For every
         distinct rate, ``input_pool_size`` trains of ``input_pool_interval``
         s (8000 in the paper, at most 10⁶) are drawn once from ``seed`` and

@@ -11,20 +11,20 @@ from ._common import count as _count
 from ._common import positive_values as _positive
 from ._common import provenance, root, stream
 
-#: Input rates (Hz) of the authors' script (the paper's text says 5–55 Hz, spec §10.7).
+#: Input rates (Hz) of the authors' script (the paper's text says 5–55 Hz; user guide, "Paper versus code").
 RATES = (5.0, 15.0, 25.0, 35.0, 45.0)
 #: Afferent counts of Fig 11E–I and the rate used for Fig 11E–H.
 SIZES, SIZE_RATE = (10, 50, 100, 200), 20.0
 #: Weights are drawn i.i.d. from U(−W_SCALE, W_SCALE)/n.
 W_SCALE = 5.0
-#: c_w of Eqn 113 / 114; the authors' Fig 11L plotting script uses 0.04 (spec §10.7).
+#: c_w of Eqn 113 / 114; the authors' Fig 11L plotting script uses 0.04 (user guide, "Paper versus code").
 C_W, PLOT_SCRIPT_C_W = 0.05, 0.04
 #: Fixed variances (mV²) and q of the γ_s(μ_V) curves that test claim C13.
 CURVE_VARS, CURVE_Q = (1.0, 25.0), 78.0
 
 
 def _weights(rng, samples, n):
-    """``samples`` weight vectors w ~ U(−5, 5)/n (spec §8, Figs 10–12)."""
+    """``samples`` weight vectors w ~ U(−5, 5)/n (paper, Figs 10–12 and Methods)."""
     return rng.uniform(-W_SCALE, W_SCALE, (samples, n)) / n
 
 
@@ -43,7 +43,7 @@ def figure10(
 ):
     """Global scaling factor γ_s = 1/I1 versus the mean membrane potential (Fig 10).
 
-    Protocol (spec §8, Fig 10): n = 100 afferents all firing at the same
+    Protocol (paper, Fig 10 and Methods): n = 100 afferents all firing at the same
     rate r ∈ {5, 15, 25, 35, 45} Hz; for each rate ``samples`` weight vectors
     w ~ U(−5, 5)/n; μ_V = ε0 Σ w r and σ_V² = Σ w² r / c_ε (Gaussian
     approximation, text after Eqn 79); γ_s = 1/c1 = 1/E[φ'(V)²/φ(V)]
@@ -173,7 +173,7 @@ def figure11(
 ):
     """Learning-rule coefficients and their approximations (Fig 11A–L).
 
-    Protocol (spec §8, Fig 11; authors' File01_coefficients_Fig10-11.py):
+    Protocol (paper, Fig 11 and Methods; authors' File01_coefficients_Fig10-11.py):
     weights w ~ U(−5, 5)/n, all afferents at one rate; coefficients from the
     Gaussian approximation (Eqns 77–82, 102–105) by quadrature.
 

@@ -82,7 +82,7 @@ def figure12_angles(
 ):
     """Angles between natural, approximate and Euclidean update directions (Fig 12A–B).
 
-    Protocol (spec §8, Fig 12A–B): n = 100 afferents in two halves at
+    Protocol (paper, Fig 12A–B and Methods): n = 100 afferents in two halves at
     (r1, r2) ∈ {10/10, 10/30, 10/50, 20/20, 20/40} Hz. Per pattern,
     ``n_trials`` weight samples w ~ U(−5, 5)/n; per weight sample
     ``usp_samples`` USP vectors, each the value at the end of an independent
@@ -94,7 +94,7 @@ def figure12_angles(
 
     Differences from the authors' scripts: coefficients are computed exactly
     at each weight sample instead of read from a lookup table with a shifted
-    σ² grid (spec §10.1); the target weights w* they draw do not enter the
+    σ² grid (user guide, "Lookup tables"); the target weights w* they draw do not enter the
     angles (the error factor is common to all three directions) and are not
     drawn here.
 
@@ -242,10 +242,10 @@ def figure12_curves(
     r2; w0, w* ~ U(−1/n, 1/n) per trial; realizable teacher; D_KL, RMS rate
     error and ‖w − w*‖ on a 50-sample test set every 100 s) with the
     learning rates of Table 1 (:data:`TABLE1_ETA`, authors' (1 − σ)
-    convention, spec §10.4). The approximate rule is Eqn 114 with
+    convention; user guide, "Learning-rate conventions"). The approximate rule is Eqn 114 with
     c_u = 0.95, c_w = 0.05 and the current V of every bin; the authors'
-    script used the V of the previous interval's last bin (spec §10.2) and
-    a coefficient lookup table (§10.1) — the paper's equations are used
+    script used the V of the previous interval's last bin (user guide, "Stale voltage") and
+    a coefficient lookup table (user guide, "Lookup tables") — the paper's equations are used
     here. Every pattern and rule uses the same seed, so trial i starts
     from the same w0 and w* everywhere.
 

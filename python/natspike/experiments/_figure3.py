@@ -15,7 +15,7 @@ from .._rules import RULES
 from .._trials import run_trials
 from ._common import count, positive, provenance, renamed, root, train_options
 
-#: D_KL level used to compare convergence speed (Fig 9D, spec §8).
+#: D_KL level used to compare convergence speed (the paper's Fig 9D).
 CROSSING_THRESHOLD = 5e-5
 
 #: Table 1 learning rates for 10/50 Hz, in the authors' (1 − σ) convention.
@@ -47,21 +47,21 @@ def figure3f(
 ):
     """Learning curves of Fig 3F (and the data of Fig 9A–C).
 
-    Protocol (spec §8, Fig 3F): n = 100 afferents, the first half at 10 Hz,
+    Protocol (paper, Fig 3F and Methods): n = 100 afferents, the first half at 10 Hz,
     the second at 50 Hz; per trial initial and target weights drawn i.i.d.
     from U(−1/n, 1/n), shared by all rules of that trial; realizable teacher;
     D_KL (Bernoulli, per bin, includes dt), RMS rate error and weight
     distance on a 50-sample test set every 100 s. Learning rates are the
     paper's (Table 1: η_n = 6·10⁻⁴, η_e = 4.5·10⁻⁷, η_a = 4.5·10⁻⁴; the
-    authors' parameter file has η_a = 5.5·10⁻⁴, spec §10.7) in the authors'
-    (1 − σ) convention (``lr_convention="authors"``, spec §3, §10.4).
+    authors' parameter file has η_a = 5.5·10⁻⁴; user guide, "Paper versus code") in the authors'
+    (1 − σ) convention (``lr_convention="authors"``; user guide, "Learning-rate conventions").
     Convergence is compared by the first record at which the trial-averaged
     D_KL is below 5·10⁻⁵ (Fig 9D). Differences from the
     authors' scripts, following the paper's equations: inputs are one
     continuous Poisson stream (not a pool of 1-s traces restarted from
     zero; ``input_pool_size`` selects the authors' pool), coefficients are
     exact every bin (no lookup table), and the approximate rule uses the
-    current V (spec §10.1, §10.2, §10.6).
+    current V (user guide, "Differences from the authors' code").
 
     Parameters
     ----------
@@ -86,7 +86,7 @@ def figure3f(
         per-bin path up to rounding (weights agree to ~1e-14 after 20 min)
         and 5–10× faster. ``False``: exact quadrature in every bin.
     input_pool_size : int, optional
-        The authors' input protocol (spec §10.6): a pool of this many 1-s
+        The authors' input protocol (user guide, "Input protocols"): a pool of this many 1-s
         spike trains per rate group (8000 in the paper), shared by all
         trials and resampled for every afferent every second, with the
         USP traces restarting from zero each second (``input_pool_size``
@@ -155,7 +155,7 @@ def learning_curves(
         Trials per rule, learning time (min), root seed, number of
         afferents, seconds between records.
     lr_convention : {"authors", "exact"}
-        "authors" (default) matches the paper's learning rates (spec §10.4).
+        "authors" (default) matches the paper's learning rates (user guide, "Learning-rate conventions").
     fast : bool
         Opt-in speed-ups of :func:`natspike.train` (see :func:`figure3f`).
     input_pool_size : int, optional

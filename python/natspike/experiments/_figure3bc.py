@@ -39,14 +39,14 @@ def figure3bc(
 ):
     """PSTH, raster and membrane potential of Fig 3B–C, before and after learning.
 
-    Protocol (spec §8, Fig 3B–C): initial and target weights are drawn like
+    Protocol (paper, Fig 3B–C and Methods): initial and target weights are drawn like
     one Fig 3F trial (n = 100, first half of the afferents at 10 Hz, second
     half at 50 Hz, w0 and w* i.i.d. U(−1/n, 1/n)); the "learned" weights are
     the end point of a natural-gradient run (Eqn 13, realizable teacher,
     exact coefficients every bin, η_n = 6·10⁻⁴ in the authors' (1 − σ)
-    learning-rate convention, spec §3) of ``duration_minutes`` of simulated time.
+    learning-rate convention; user guide, "Learning-rate conventions") of ``duration_minutes`` of simulated time.
     Then one fixed input realisation of ``warmup + window`` seconds is drawn;
-    its USPs (Eqn 28, two-trace recursion of spec §1.2, starting from zero)
+    its USPs (Eqn 28, two-trace recursion of the user guide, "PSP kernel", starting from zero)
     give V = w·x^ε for the initial, learned and target weights in the last
     ``window`` seconds. The output of each neuron is sampled
     ``repetitions`` times as Bernoulli spikes with probability φ(V) dt per

@@ -12,10 +12,10 @@ from ._common import count, neuron_attrs, positive, provenance, renamed, root, t
 
 N = 2
 RATES = (10.0, 50.0)
-#: Start and target in units of n·w (the plotted coordinates; spec §8 Fig 3D–E, Methods and code).
+#: Start and target in units of n·w (the plotted coordinates; the paper's Methods and the authors' code).
 START = (-0.3, 0.5)
 TARGET = (0.15, 0.15)
-#: Learning rates in the authors' (1 − σ) convention (spec §3, §8).
+#: Learning rates in the authors' (1 − σ) convention (user guide, "Learning-rate conventions").
 ETA = {"natural": 2.5e-4, "euclidean": 7e-7}
 #: Grid of the vector fields, in n·w: np.arange(−0.4, 0.6, 0.06) per axis (17 × 17).
 GRID = (-0.4, 0.6, 0.06)
@@ -47,12 +47,12 @@ def figure3de(
 ):
     """Cost contours, gradient vector fields and weight paths of Fig 3D–E (n = 2).
 
-    Protocol (spec §8, Fig 3D–E): two afferents at 10 and 50 Hz, realizable
+    Protocol (paper, Fig 3D–E and Methods): two afferents at 10 and 50 Hz, realizable
     teacher with w* = (0.15, 0.15)/n, start w0 = (−0.3, 0.5)/n; coordinates
     are plotted as n·w with w1 (10 Hz) on the x axis.
 
     * Cost: the Poisson form of the per-bin D_KL, [φ* log(φ*/φ) + φ − φ*]·dt
-      (spec §2), averaged over ``samples`` USP vectors, each the USP at the
+      (user guide, "Objective and test set"), averaged over ``samples`` USP vectors, each the USP at the
       end of an independent 1-s input train (:func:`natspike.sample_usps`
       with 2000 bins), on a grid of step ``cost_step`` (in n·w) over
       [−0.4, 0.6)².
@@ -70,7 +70,7 @@ def figure3de(
 
     Differences from the authors' scripts: they read the coefficients from
     a lookup table built for q = 1.5 (true q = 1.56) with the σ²-index offset
-    of spec §10.1, used a separate USP sample set per job and averaged the
+    (user guide, "Lookup tables"), used a separate USP sample set per job and averaged the
     paths of 1 trial of 8000 s (the paper says 500 trials of 6000 s); here
     coefficients are exact, one sample set serves cost and vectors, and the
     default size is ``n_trials`` = 2 paths of 100 min (``full=True``: 500
@@ -258,7 +258,7 @@ def poisson_cost(w1, w2, wstar, x, neuron=None, chunk=16):
     """Sample mean of the Poisson-form D_KL per bin on the grid w1 × w2 (n = 2, somatic weights).
 
     cost[i, j] = mean_s [φ* log(φ*/φ) + φ − φ*] dt at w = (w1[i], w2[j]),
-    with φ = φ(w·x_s), φ* = φ(w*·x_s) (spec §2, Fig 3D–E), for the neuron's
+    with φ = φ(w·x_s), φ* = φ(w*·x_s) (user guide, "Objective and test set"), for the neuron's
     own transfer function; log φ comes from :meth:`natspike.Neuron.log_phi`,
     which cannot overflow. Where φ* = 0 the first term is 0; where φ = 0 < φ*
     the cost is +inf.

@@ -30,7 +30,7 @@ def figure4(
 ):
     """Dendritic natural-gradient learning of one synapse at several distances from the soma (Fig 4).
 
-    Protocol (spec §8, Fig 4): one synapse with Poisson input at 5 Hz, a
+    Protocol (paper, Fig 4 and Methods): one synapse with Poisson input at 5 Hz, a
     Poisson teacher at 20 Hz independent of the input, 5 s of learning with
     the dendritic natural-gradient rule (Eqn 17, η = 0.017, true φ'/φ).
     For every inverse attenuation α⁻¹ the synapse starts with the same
@@ -45,7 +45,7 @@ def figure4(
     ``protocol="authors"`` computes them once at t = 0
     (``coefficient_refresh="frozen"``) like the authors' script. That script
     additionally keeps the somatic potential at its *initial* weight for all
-    5 s (spec §10.3), a shortcut not reproduced here: V always uses the
+    5 s (user guide, "Frozen coefficients"), a shortcut not reproduced here: V always uses the
     current weight.
 
     Parameters
@@ -64,7 +64,7 @@ def figure4(
         script instead of natspike's streams (``seed`` is then not used):
         10 000 teacher spikes ``binomial(1, 20·dt)`` first, then 10 000 input
         spikes ``binomial(1, 5·dt)``, and 9 999 updates like their loop. With
-        the authors' frozen V the published value is +24.8826 % (spec §9 C5);
+        the authors' frozen V the published value is +24.8826 % (user guide, "Frozen coefficients");
         here V follows the weight, which gives a slightly smaller value.
     eta, rate, teacher_rate, duration, somatic_weight
         Learning rate, input rate (Hz), teacher rate (Hz), learning time (s)

@@ -44,7 +44,7 @@ def figure5(
 ):
     """Weight change after 5 s of natural-gradient learning versus USP standard deviation (Fig 5).
 
-    Protocol (spec §8, Fig 5): one synapse, Poisson teacher at 80 Hz
+    Protocol (paper, Fig 5 and Methods): one synapse, Poisson teacher at 80 Hz
     independent of the input, 5 s of learning with the natural rule
     (Eqn 38, η = 10⁻⁴, true φ'/φ), initial weight 0.01, τ_m = 10 ms. The
     PSP kernel is normalised by the input rate (ε0 = 1/r), so the mean USP
@@ -60,7 +60,7 @@ def figure5(
     same ``seed``, hence the same teacher spikes, like the authors' script
     (which reseeds before every run). ``protocol="paper"`` (default)
     recomputes the coefficients every bin; ``protocol="authors"`` freezes
-    them at t = 0 like the authors' script (spec §10.3).
+    them at t = 0 like the authors' script (user guide, "Frozen coefficients").
 
     Parameters
     ----------

@@ -10,11 +10,11 @@ from .._neuron import Neuron
 from .._trials import run_trials
 from ._common import count, fast_tolerance, positive_values, provenance, renamed, root
 
-#: The Fig 7 setting (spec §8): 10 synapses, the first 5 driven at 5 Hz, the other 5 silent.
+#: The Fig 7 setting (paper, Fig 7 and Methods): 10 synapses, the first 5 driven at 5 Hz, the other 5 silent.
 N_SYNAPSES, N_STIMULATED, INPUT_RATE = 10, 5, 5.0
 #: Poisson teacher rate (Hz) and the sigmoid midpoint raised by 5 mV of tonic inhibition.
 TEACHER_RATE, THETA = 20.0, 15.0
-#: Learning rate of the authors' script; the paper's text says 0.01 (spec §10.7).
+#: Learning rate of the authors' script; the paper's text says 0.01 (user guide, "Paper versus code").
 ETA, PAPER_ETA = 1e-3, 1e-2
 #: Initial n·w marked in panels B–D and used for the example traces E–G (regions O1, O2, S).
 MARKERS = (1.6, 2.5, 4.5)
@@ -135,9 +135,9 @@ def figure7(
 ):
     """Relative weight changes of stimulated and unstimulated synapses (Fig 7B–D).
 
-    Protocol (spec §8, Fig 7): n = 10 synapses, 5 stimulated by Poisson
+    Protocol (paper, Fig 7 and Methods): n = 10 synapses, 5 stimulated by Poisson
     input at 5 Hz and 5 unstimulated (no spikes; rate 1e-4 Hz inside the
-    rule, spec §1.1); a Poisson teacher at 20 Hz independent of the input;
+    rule; user guide, "Inputs"); a Poisson teacher at 20 Hz independent of the input;
     tonic inhibition of −5 mV, i.e. θ = 15 mV; 60 s of natural-gradient
     learning (Eqn 38) with the exact φ'/φ. All stimulated weights start at
     w_st(t0), all unstimulated ones at w_ust(t0); the grid spans n·w from
@@ -146,7 +146,7 @@ def figure7(
     Unstimulated synapses see only the heterosynaptic terms −γ_u + γ_w w
     (their homosynaptic term c_ε x/r is exactly 0).
 
-    Differences from the authors' script (spec §10.3, §10.7): their
+    Differences from the authors' script (user guide, "Frozen coefficients", "Paper versus code"): their
     coefficients are computed once at t0 and frozen for the 60 s; here they
     are recomputed every bin as the paper's equations say
     (``protocol="authors"`` freezes them). η = 0.001 is the script's value
@@ -341,7 +341,7 @@ def figure7_examples(
     """Weight traces for w_st(t0) = w_ust(t0) ∈ {1.6, 2.5, 4.5}/n (Fig 7E–G).
 
     Same setting as :func:`figure7`, with the coefficients recomputed every
-    bin (as in the authors' example script, spec §10.3). One trace per
+    bin (as in the authors' example script; user guide, "Frozen coefficients"). One trace per
     replicate; the paper shows a single realisation.
 
     Parameters

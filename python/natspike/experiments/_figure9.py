@@ -38,7 +38,7 @@ def figure9(
     for the natural (Eqn 13) and the Euclidean rule (Eqn 10) at learning
     rates η = x·η0 for every factor x in ``eta_factors``, with η0 = 6·10⁻⁴
     (natural) and 4.5·10⁻⁷ (Euclidean) in the authors' (1 − σ) convention
-    (``lr_convention="authors"``, spec §10.4). Every factor and rule uses
+    (``lr_convention="authors"``; user guide, "Learning-rate conventions"). Every factor and rule uses
     the same seed, so trial i always starts from the same w0 and w* and sees
     the same input spikes.
 
@@ -47,8 +47,8 @@ def figure9(
     Panel D: convergence time, the first record at which the trial-averaged
     D_KL falls below 5·10⁻⁵ (File01_time2converge.py; 100-s resolution with
     the default ``record_every``), versus x. The paper's protocol differs as
-    listed in :func:`figure3f` (continuous inputs, exact coefficients; spec
-    §10.1, §10.6); the paper's equations are used.
+    listed in :func:`figure3f` (continuous inputs, exact coefficients;
+    user guide, "Differences from the authors' code"); the paper's equations are used.
 
     Parameters
     ----------
