@@ -11,11 +11,11 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.natspike-installed
 SOURCES := $(shell find . \( -path ./.git -o -path ./.venv -o -path './_build*' -o -path ./build \
-             -o -path ./tests -o -path ./notebooks -o -path ./python/natspike/_go \) -prune \
+             -o -path ./tests -o -path ./notebooks -o -path ./docs -o -path ./python/natspike/_go \) -prune \
              -o \( \( -name '*.go' -a ! -name '*_test.go' \) -o -name '*.py' -o -name '*.h' -o -name go.mod -o -name go.sum \
                    -o -name pyproject.toml -o -name MANIFEST.in \) -print)
 
-.PHONY: install lint test test-go test-python docs-examples agreement fuzz soak demo bench clean distclean
+.PHONY: install deps docs lint test test-go test-python docs-examples agreement fuzz soak demo bench clean distclean
 
 install: $(STAMP)
 
@@ -29,7 +29,21 @@ $(STAMP): $(PY) requirements-test.txt $(SOURCES)
 	$(PY) -m pip install -q .
 	touch $@
 
-test: install lint test-go fuzz test-python
+test: install deps lint test-go fuzz docs test-python
+
+# System packages of the test suite (Debian: chromium for tests/test_docs_site.py); a no-op once present.
+deps:
+	bash .ci/setup-debian
+
+# The documentation site (docs/README.md): Sphinx, warnings are errors, natspike imported from
+# the installed package in $(VENV); the notebooks run at smoke size (cached in docs/_build).
+DOCS_STAMP := $(VENV)/.natspike-docs-deps
+$(DOCS_STAMP): $(STAMP) docs/requirements.txt
+	$(PY) -m pip install -q -r docs/requirements.txt
+	touch $@
+
+docs: install $(DOCS_STAMP)
+	$(PY) -m sphinx -W --keep-going -q -b html docs docs/_build/html
 
 # ruff, configured in pyproject.toml: lint and format are both enforced.
 lint: install
@@ -86,6 +100,7 @@ bench: install
 
 clean:
 	rm -rf _build* build dist python/natspike/_go python/*.egg-info .pytest_cache
+	rm -rf docs/_build docs/api docs/notebooks
 	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 	rm -f $(STAMP)
 
