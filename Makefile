@@ -36,14 +36,15 @@ deps:
 	bash .ci/setup-debian
 
 # The documentation site (docs/README.md): Sphinx, warnings are errors, natspike imported from
-# the installed package in $(VENV); the notebooks run at smoke size (cached in docs/_build).
+# the installed package in $(VENV); every page is reread (-E: docstrings may have changed), the
+# notebooks run at smoke size and their outputs are cached in docs/_build.
 DOCS_STAMP := $(VENV)/.natspike-docs-deps
 $(DOCS_STAMP): $(STAMP) docs/requirements.txt
 	$(PY) -m pip install -q -r docs/requirements.txt
 	touch $@
 
 docs: install $(DOCS_STAMP)
-	$(PY) -m sphinx -W --keep-going -q -b html docs docs/_build/html
+	$(PY) -m sphinx -E -W --keep-going -q -b html docs docs/_build/html
 
 # ruff, configured in pyproject.toml: lint and format are both enforced.
 lint: install

@@ -6,7 +6,9 @@ what users get. The notebooks are copied from ``notebooks/`` and executed at
 smoke size (``NATSPIKE_SMOKE=1``), as the notebook tests run them.
 """
 
+import importlib
 import os
+import pkgutil
 import shutil
 from pathlib import Path
 
@@ -97,10 +99,40 @@ def write_api_page():
         lines += [name, "-" * len(name), "", summary, "", f".. currentmodule:: {name}", ""]
         lines += [".. autosummary::", "   :toctree: generated", "", *(f"   {n}" for n in public_names(module)), ""]
     page = DOCS / "api" / "index.rst"
+    shutil.rmtree(page.parent / "generated", ignore_errors=True)  # stubs of names no longer exported
     page.parent.mkdir(exist_ok=True)
     text = "\n".join(lines)
     if not page.exists() or page.read_text() != text:
         page.write_text(text)
+
+
+def defining_attr_doc(package, attr):
+    """The ``#:`` comment above ``attr`` in the private submodule of ``package`` that defines it, or None.
+
+    The public packages re-export their constants lazily from private modules, where autodoc does not
+    look for attribute comments; without this a constant would show the docstring of its type.
+    """
+    from sphinx.pycode import ModuleAnalyzer
+
+    module = importlib.import_module(package)
+    for info in pkgutil.iter_modules(getattr(module, "__path__", [])):
+        docs = ModuleAnalyzer.for_module(f"{package}.{info.name}").find_attr_docs()
+        if ("", attr) in docs:
+            return list(docs[("", attr)])
+    return None
+
+
+def document_constants(app, what, name, obj, options, lines):
+    """autodoc-process-docstring: module constants get the comment written above their definition."""
+    if what in ("data", "attribute"):
+        package, _, attr = name.rpartition(".")
+        doc = defining_attr_doc(package, attr) if package.startswith("natspike") else None
+        if doc:
+            lines[:] = doc
+
+
+def setup(app):
+    app.connect("autodoc-process-docstring", document_constants)
 
 
 def copy_notebooks():

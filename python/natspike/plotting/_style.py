@@ -1,5 +1,6 @@
 """The paper's colours and labels, shared by all figures."""
 
+#: Line colours of the paper's figures, by rule (and teacher/student in Fig 3B–C).
 COLORS = {
     "natural": "#d62728",
     "euclidean": "#1f77b4",
@@ -7,6 +8,7 @@ COLORS = {
     "teacher": "#ff7f0e",
     "student": "#d62728",
 }
+#: Legend labels of the three learning rules.
 LABELS = {"natural": "natural gradient", "euclidean": "Euclidean gradient", "approximate": "approximate natural"}
 
 
