@@ -185,10 +185,10 @@ def test_screenshot_of_a_notebook_page_is_not_blank(site, tmp_path):
 
 
 def user_texts():
-    """(label, text) of everything a user reads: the installed package's files, README, notebooks, Go doc comments."""
+    """(label, text) of what users read: the installed package, README, docs sources, notebooks, Go doc comments."""
     package = Path(natspike.__file__).resolve().parent
     files = [p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".pyi", ".txt", ".json", ".md")]
-    files += [ROOT / "README.md"]
+    files += [ROOT / "README.md", *(p for p in (ROOT / "docs").rglob("*.md") if "_build" not in p.parts)]
     files += [p for d in ("core", "capi", "bindings", "internal") for p in (ROOT / d).rglob("*.go")]
     texts = [(str(p), p.read_text(errors="replace")) for p in files if not p.name.endswith("_test.go")]
     for path in NOTEBOOKS:
