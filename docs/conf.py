@@ -96,8 +96,9 @@ def write_api_page():
     for module in (natspike, experiments, plotting):
         name = module.__name__
         summary = module.__doc__.strip().splitlines()[0]
-        lines += [name, "-" * len(name), "", summary, "", f".. currentmodule:: {name}", ""]
-        lines += [".. autosummary::", "   :toctree: generated", "", *(f"   {n}" for n in public_names(module)), ""]
+        lines += [name, "-" * len(name), "", f".. py:module:: {name}", "", summary, ""]
+        lines += [f".. currentmodule:: {name}", "", ".. autosummary::", "   :toctree: generated", ""]
+        lines += [*(f"   {n}" for n in public_names(module)), ""]
     page = DOCS / "api" / "index.rst"
     shutil.rmtree(page.parent / "generated", ignore_errors=True)  # stubs of names no longer exported
     page.parent.mkdir(exist_ok=True)
