@@ -213,3 +213,16 @@ def test_user_guide_sections_cited_in_docstrings_exist(site):
             headings.add(html.unescape(re.sub(r"<[^>]+>", "", h)).strip().replace("\u2019", "'"))  # smart quotes
     missing = sorted(cited - headings)
     assert not missing, f"cited but not a section of the user guide: {missing}"
+
+
+def test_gallery_captions_state_the_readme_gallery_sizes():
+    """The README's gallery table and docs/gallery.md both say which figures are not at default size."""
+    readme = (ROOT / "README.md").read_text()
+    gallery = (ROOT / "docs" / "gallery.md").read_text()
+    cells = re.findall(r"\]\(notebooks/gallery/(\w+)\.png\) [^|(]*(\([^)|]*\))?", readme)
+    assert len(cells) == len(list((ROOT / "notebooks" / "gallery").glob("*.png")))
+    for png, note in cells:
+        block = re.search(rf"```{{figure}} \.\./notebooks/gallery/{png}\.png\n(.*?)```", gallery, re.S)
+        assert block, f"{png}.png is not in docs/gallery.md"
+        inner = note.strip("()")
+        assert (inner in block.group(1)) if note else ("size:" not in block.group(1)), (png, note)
