@@ -226,3 +226,21 @@ def test_gallery_captions_state_the_readme_gallery_sizes():
         assert block, f"{png}.png is not in docs/gallery.md"
         inner = note.strip("()")
         assert (inner in block.group(1)) if note else ("size:" not in block.group(1)), (png, note)
+
+
+def test_numbers_in_the_differences_page_are_what_natspike_computes():
+    """The measured numbers of docs/guide/differences.md, recomputed by the commands printed next to them."""
+    page = (ROOT / "docs" / "guide" / "differences.md").read_text()
+    lookup = re.findall(r"`natspike\.coefficients\(0, ([\d.]+), ([\d.]+)\)`[^|]*\| ([\d.]+) \| ([\d.]+) \|", page)
+    assert len(lookup) == 2
+    for var, q, gamma_s, g4 in lookup:
+        c = natspike.coefficients(0.0, float(var), float(q))
+        assert f"{float(c.gamma_s):.4f}" == gamma_s and f"{float(c.g4):.6f}" == g4, (var, float(c.gamma_s), float(c.g4))
+    figure4 = re.findall(r"`figure4\(([^`]*)\)`\) \| \+([\d.]+) % \|", page)
+    assert len(figure4) == 2
+    for args, percent in figure4:
+        kwargs = dict(re.findall(r'(\w+)=("?\w+"?)', args))
+        kwargs = {k: (v.strip('"') if v.startswith('"') else v == "True") for k, v in kwargs.items()}
+        ds = natspike.experiments.figure4(**kwargs)
+        assert float(ds.relative_change.max() - ds.relative_change.min()) < 1e-9  # the same for every attenuation
+        assert f"{float(ds.relative_change.mean()):.3f}" == percent, (args, float(ds.relative_change.mean()))
