@@ -49,7 +49,6 @@ html_title = f"natspike {release}"
 # written below (they come from the installed package's __all__, never by hand).
 autosummary_generate = True
 autosummary_imported_members = True
-autodoc_default_options = {"members": False}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False

@@ -36,18 +36,21 @@ CHROMIUM = os.environ.get("NATSPIKE_CHROMIUM", "/usr/bin/chromium")
 # once every page and its images have loaded; its onload handler then writes, synchronously (before
 # Chromium dumps the DOM), what the browser rendered into <pre id="result"> as JSON: per page the
 # images with their natural size, the API entries (titles of the autosummary links) with their
-# one-line summaries and, with
-# ?fetch=1, the HTTP status of each entry's page.
+# one-line summaries, the ids of documented objects, with ?fetch=1 the HTTP status of each entry's
+# page and with ?text=1 the page's text.
 CHECKER_SCRIPT = """
 window.onload = () => {
-  const fetchLinks = new URLSearchParams(location.search).get("fetch") === "1";
+  const params = new URLSearchParams(location.search);
+  const fetchLinks = params.get("fetch") === "1";
   const result = {};
   for (const frame of document.querySelectorAll("iframe")) {
     const doc = frame.contentDocument;
     const out = {title: doc.title, images: Array.from(doc.images).map(i => ({src: i.getAttribute("src"),
         width: i.naturalWidth, height: i.naturalHeight}))};
-    const links = Array.from(doc.querySelectorAll("table.autosummary a.reference.internal[title]"));
+    const links = Array.from(doc.querySelectorAll("table.autosummary td:first-child a.reference.internal[title]"));
     out.entries = links.map(a => a.title);
+    out.documented = Array.from(doc.querySelectorAll("dt[id]")).map(e => e.id);
+    if (params.get("text") === "1") { out.text = doc.body.innerText; }
     out.summaries = Object.fromEntries(links.map(a => [a.title, a.closest("tr").cells[1].innerText.trim()]));
     if (fetchLinks) {
       out.status = {};
@@ -92,12 +95,17 @@ def _handler(site):
     return functools.partial(Handler, directory=str(site))
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):  # Chromium drops connections it no longer needs
+        pass
+
+
 @pytest.fixture(scope="module")
 def site():
     """The built site (built here if missing), served on a loopback port."""
     if not (SITE / "index.html").exists():
         subprocess.run(["make", "docs"], cwd=ROOT, check=True)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(SITE))
+    server = QuietServer(("127.0.0.1", 0), _handler(SITE))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -122,9 +130,9 @@ def chromium(*args, timeout=180):
     return done.stdout
 
 
-def rendered(base, pages, fetch=False):
+def rendered(base, pages, fetch=False, text=False):
     """What Chromium rendered for each page (a path relative to the site root), via the checker page."""
-    url = f"{base}/__check.html?pages={','.join(pages)}&fetch={int(fetch)}"
+    url = f"{base}/__check.html?pages={','.join(pages)}&fetch={int(fetch)}&text={int(text)}"
     dom = chromium("--dump-dom", url)
     match = re.search(r'<pre id="result">(.*?)</pre>', dom, re.S)
     assert match and match.group(1) != "pending", f"checker page did not finish: {dom[:500]}"
@@ -152,6 +160,24 @@ def test_api_page_lists_every_public_name_and_each_entry_loads(site):
         module, _, attr = name.rpartition(".")
         type_doc = (type(getattr(importlib.import_module(module), attr)).__doc__ or "").strip()
         assert summary and not type_doc.startswith(summary.rstrip(".")), f"{name}: summary {summary!r}"
+
+
+def test_class_pages_document_every_public_member(site):
+    """Methods and properties get their own entry; data attributes (slots) appear in the Attributes section."""
+    classes = [getattr(natspike, n) for n in natspike.__all__ if isinstance(getattr(natspike, n), type)]
+    pages = {c: f"api/generated/natspike.{c.__name__}.html" for c in classes}
+    result = rendered(site, list(pages.values()), text=True)
+    checked = 0
+    for c, page in pages.items():
+        for name, member in vars(c).items():
+            if name.startswith("_"):
+                continue
+            checked += 1
+            if callable(member) or isinstance(member, (property, classmethod, staticmethod)):
+                assert f"natspike.{c.__name__}.{name}" in result[page]["documented"], f"{page}: no entry for {name}"
+            else:
+                assert re.search(rf"\b{name}\b", result[page]["text"]), f"{page}: {name} not described"
+    assert checked > 10  # Neuron and Result have methods, properties and attributes
 
 
 def test_notebook_pages_render_their_figures(site):
