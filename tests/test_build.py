@@ -319,3 +319,30 @@ def test_spawned_workers_can_use_natspike():
 
 def _c1_in_worker(neuron):
     return float(natspike.coefficients(0.0, 3.85, 78.0, neuron=neuron).c1)
+
+
+def test_version_flag_and_console_script():
+    out = subprocess.run(
+        [sys.executable, "-m", "natspike", "--version"], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == f"natspike {natspike.__version__}"
+    script = Path(sys.executable).with_name("natspike")
+    out = subprocess.run([script, "--version"], capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.strip() == f"natspike {natspike.__version__}"
+
+
+def test_citation_names_this_version_and_the_paper():
+    citation = (ROOT / "CITATION.cff").read_text()
+    assert re.search(rf"^version: {re.escape(natspike.__version__)}$", citation, re.M)
+    assert "doi: 10.7554/eLife.66526" in citation and "Kreutzer" in citation
+
+
+def test_installed_metadata():
+    from importlib import metadata
+
+    meta = metadata.metadata("natspike")
+    assert meta["License-Expression"] == "BSD-3-Clause"
+    assert "Homepage, https://github.com/natspike/natspike" in meta.get_all("Project-URL")
+    assert {"dask", "netcdf", "neo", "units", "jupyter", "docs", "test"} <= set(meta.get_all("Provides-Extra"))
+    assert (Path(natspike.__file__).parent / "py.typed").is_file()
+    assert any(e.name == "natspike" for e in metadata.entry_points(group="console_scripts"))

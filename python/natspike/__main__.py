@@ -1,4 +1,5 @@
-"""Command line: ``python -m natspike demo`` and ``python -m natspike figure NAME``.
+"""Command line: ``python -m natspike demo`` and ``python -m natspike figure NAME``
+(also installed as the ``natspike`` command; ``--version`` prints the version).
 
 ``python -m natspike figure 3f [--full] [--trials N] [--seed S] [--out DIR]``
 runs one figure's experiment, writes ``figureNAME.png`` and the data
@@ -20,6 +21,7 @@ def _parser():
     p = argparse.ArgumentParser(
         prog="python -m natspike", description="Natural-gradient learning for spiking neurons (Kreutzer et al. 2022)."
     )
+    p.add_argument("--version", action="version", version=f"natspike {_version()}")
     sub = p.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="the paper's central result (Fig 3F) at reduced size")
     demo.add_argument("--out", default="demo_output", help="output folder (default: demo_output)")
@@ -32,6 +34,12 @@ def _parser():
     fig.add_argument("--out", default="figures", help="output folder (default: figures)")
     fig.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     return p
+
+
+def _version():
+    from . import __version__
+
+    return __version__
 
 
 def _options(fn, args):
