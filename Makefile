@@ -15,7 +15,7 @@ SOURCES := $(shell find . \( -path ./.git -o -path ./.venv -o -path './_build*' 
              -o \( \( -name '*.go' -a ! -name '*_test.go' \) -o -name '*.py' -o -name '*.h' -o -name go.mod -o -name go.sum \
                    -o -name pyproject.toml -o -name MANIFEST.in \) -print)
 
-.PHONY: install deps docs lint test test-go test-python docs-examples agreement fuzz soak demo bench clean distclean
+.PHONY: install deps docs lint test test-go test-python docs-examples agreement fuzz soak demo bench sdist wheel wheel-check clean distclean
 
 install: $(STAMP)
 
@@ -98,6 +98,21 @@ bench: install
 	test -x $(VENV)/brian2-env/bin/python || $(PYTHON) -m venv $(VENV)/brian2-env
 	$(VENV)/brian2-env/bin/python -m pip install -q -r requirements-bench.txt
 	$(PY) tests/benchmarks/bench_table.py --brian2-python $(VENV)/brian2-env/bin/python $(BENCHFLAGS)
+
+# Release archives (build_backend/wheels.py; tools from PyPI into _build/wheel-tools).
+# sdist: dist/natspike-<version>.tar.gz with the Go modules vendored (builds offline where Go is).
+# wheel: that sdist built for every CPython >= 3.10 on this machine with zig cc for glibc 2.17, repaired
+#        by auditwheel into dist/*manylinux2014_x86_64.whl.
+# wheel-check: each wheel in dist/ has no RUNPATH or build path, is manylinux2014 for auditwheel, and in a
+#        fresh venv without Go or a C compiler computes the numbers of the source build in .venv.
+sdist:
+	$(PYTHON) build_backend/wheels.py sdist
+
+wheel:
+	$(PYTHON) build_backend/wheels.py wheel
+
+wheel-check: install
+	$(PYTHON) build_backend/wheels.py check --reference $(PY)
 
 clean:
 	rm -rf _build* build dist python/natspike/_go python/*.egg-info .pytest_cache
