@@ -199,9 +199,9 @@ def progress_bar(total: int, desc: str | None = None, *, enabled: bool = True, u
     if not enabled:
         yield None
         return
-    from tqdm.auto import tqdm
+    from ._progress import progress_bar as _bar
 
-    with tqdm(total=total, desc=desc, unit=unit) as bar:
+    with _bar(True, total, desc, unit=unit) as bar:
         yield lambda done: bar.update(done - bar.n)
 
 

@@ -10,6 +10,7 @@ import numpy as np
 from . import _native
 from ._inputs import checked_dense, replay_inputs
 from ._neuron import DEFAULT, Neuron
+from ._progress import progress_bar
 from ._result import Result
 from ._rules import RULES  # the rule names come from the Go core's table
 from ._seeds import root_seed
@@ -209,9 +210,7 @@ def _attenuation(attenuation, n):
 def _progress_bar(enabled, total, desc):
     if not enabled:
         return None, None
-    from tqdm.auto import tqdm
-
-    bar = tqdm(total=total, desc=desc, unit="bin", unit_scale=True)
+    bar = progress_bar(True, total, desc, unit="bin", unit_scale=True)
     return bar, lambda done: bar.update(done - bar.n)
 
 

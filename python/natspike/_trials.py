@@ -27,6 +27,7 @@ from itertools import islice
 import numpy as np
 
 from . import _native
+from ._progress import progress_bar
 from ._result import Result
 from ._seeds import root_seed, trial_generator
 from ._teachers import teacher_kind
@@ -598,8 +599,4 @@ def _execute_dask(run: _TaskRun, tasks, client, progress):
 
 
 def _trial_bar(enabled, total, desc):
-    if not enabled:
-        return None
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc=desc, unit="trial")
+    return progress_bar(enabled, total, desc, unit="trial")

@@ -177,11 +177,9 @@ def figure12_angles(
 
 
 def _progress(items, enabled):
-    if not enabled:
-        return items
-    from tqdm.auto import tqdm
+    from .._progress import track
 
-    return tqdm(items, desc="Fig 12A-B patterns")
+    return track(items, enabled, "Fig 12A-B patterns")
 
 
 def claim_figure12_angles(ds):

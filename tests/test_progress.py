@@ -1,0 +1,87 @@
+"""Progress bars: few lines in logs, tqdm on terminals, no widget warning in Jupyter."""
+
+import io
+import subprocess
+import sys
+import textwrap
+
+import nbformat
+import pytest
+from natspike import _progress
+from nbclient import NotebookClient
+from tqdm import notebook, std
+
+TRAIN = textwrap.dedent("""
+    import numpy as np, natspike
+    n = 10
+    w0, teacher = np.random.default_rng(0).uniform(-0.1, 0.1, size=(2, n))
+    natspike.train("natural", w0, np.full(n, 20.0), teacher=teacher, duration=60.0, eta=1e-4,
+                   record_every=1.0, seed=1, progress=True)
+""")
+
+
+def test_log_bar_writes_one_line_per_tenth():
+    out = io.StringIO()
+    with _progress.LogBar(6890, "Fig 3F", unit="bin", file=out) as bar:
+        for _ in range(689):
+            bar.update(10)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 10 and "\r" not in out.getvalue()
+    assert [line.split(":")[1].split("%")[0].strip() for line in lines] == [str(p) for p in range(10, 101, 10)]
+    assert lines[-1].startswith("Fig 3F: 100 % (6890/6890 bin)")
+
+
+def test_log_bar_reports_where_an_unfinished_run_stopped():
+    out = io.StringIO()
+    bar = _progress.LogBar(100, "x", file=out)
+    bar.update(5)
+    bar.close()
+    bar.close()
+    assert out.getvalue().splitlines() == [out.getvalue().splitlines()[0]] and "5 % (5/100 it)" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "jupyter, widgets, tty, kind",
+    [
+        (False, False, False, _progress.LogBar),
+        (False, True, True, std.tqdm),
+        (True, True, False, notebook.tqdm),
+        (True, False, False, std.tqdm),
+    ],
+)
+def test_progress_bar_suits_the_output(monkeypatch, jupyter, widgets, tty, kind):
+    monkeypatch.setattr(_progress, "_in_jupyter", lambda: jupyter)
+    monkeypatch.setattr(_progress.importlib.util, "find_spec", lambda name: object() if widgets else None)
+    monkeypatch.setattr(_progress, "_isatty", lambda stream: tty)
+    if kind is notebook.tqdm:
+        monkeypatch.setattr(notebook, "tqdm", type("FakeWidgetBar", (), {"__init__": lambda self, **kw: None}))
+        kind = notebook.tqdm
+    bar = _progress.progress_bar(True, 10, "d", unit="bin")
+    assert type(bar) is kind
+    assert _progress.progress_bar(False, 10, "d") is None
+
+
+def test_track_yields_every_item_and_counts_them(monkeypatch, capsys):
+    monkeypatch.setattr(_progress, "_isatty", lambda stream: False)
+    assert list(_progress.track(range(5), True, "items")) == [0, 1, 2, 3, 4]
+    assert capsys.readouterr().err.splitlines()[-1].startswith("items: 100 % (5/5 it)")
+    assert list(_progress.track((1, 2), False, "items")) == [1, 2]
+
+
+@pytest.mark.timeout(120)
+def test_training_into_a_pipe_writes_a_handful_of_lines():
+    out = subprocess.run([sys.executable, "-c", TRAIN], capture_output=True, text=True, timeout=110, check=True)
+    lines = out.stderr.splitlines()
+    assert 1 <= len(lines) <= 11 and "\r" not in out.stderr, out.stderr
+    assert lines[-1].startswith("natural: 100 %")
+
+
+@pytest.mark.timeout(180)
+def test_jupyter_shows_progress_without_the_iprogress_warning(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(TRAIN)])
+    NotebookClient(nb, timeout=150, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outputs = nb.cells[0].outputs
+    text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    widgets = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert "IProgress" not in text and "TqdmWarning" not in text
+    assert widgets or "natural: 100%" in text.replace("\r", "\n")
