@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/natspike/natspike/core/learn"
 	"github.com/natspike/natspike/internal/config"
 	"github.com/natspike/natspike/internal/version"
 )
@@ -223,67 +224,56 @@ func FuzzSampleUSPs(f *testing.F) {
 // fuzzConfigs seed the train config JSON arguments.
 var fuzzConfigs = []string{
 	`{"rule":"natural","eta":0.001,"duration":0.01,"teacher":"realizable","test_samples":2,"test_bins":20}`,
-	`{"rule":"euclidean","eta":1e-7,"duration":0.02,"teacher":"poisson","teacher_rate":20,"record_every":10,"trace_every":3,"test_samples":3,"test_bins":10}`,
-	`{"rule":"approximate","eta":0.001,"duration":0.01,"teacher":"replay","coefficient_refresh":-1}`,
+	`{"rule":"euclidean","eta":1e-7,"duration":0.02,"teacher":"poisson","teacher_rate":20,"record_every":0.005,"trace_every":0.0015,"test_samples":3,"test_bins":10}`,
+	`{"rule":"approximate","eta":0.001,"duration":0.01,"teacher":"replay","coefficient_refresh":"frozen"}`,
 	`{"rule":"natural","eta":1e12,"duration":0.05,"teacher":"realizable","lr_convention":"authors","test_samples":1,"test_bins":1}`,
 	`{"rule":"natural","eta":-1,"duration":0.01}`, `{"rule":"newton"}`, `{"duration":1e300}`, `{"seed":-1}`, `{`, ``,
 	`{"rule":"natural","eta":0.001,"duration":0.01,"neuron":{"transfer":"rectified_quadratic"},"test_samples":2,"test_bins":5}`,
 }
 
-// trainWork returns (bins, records, traces) from ns_train_plan, whether the
-// plan succeeded, and the cost of the test set in afferent-bins.
-func trainWork(t *testing.T, cfg string, n int64) (plan [3]int64, ok bool, testCost int64) {
-	out := make([]int64, 3)
-	err := newErrBuffer(256)
-	e, el := err.args()
-	c := outcome("ns_train_plan", ns_train_plan(cString(cfg), cLongLongs(out), e, el), err)
-	c.check(t, false)
-	if tc, perr := config.ParseTrain([]byte(cfg)); perr == nil {
-		testCost = int64(min(max(tc.TestSamples, 0), 1<<20)) * int64(min(max(tc.TestBins, 0), 1<<24)) * max(n, 1)
+// trainWork returns the plan of a run of trials trials (0: ns_train),
+// whether planning succeeded, and the cost of the test set in afferent-bins.
+func trainWork(cfg string, n int64, trials int) (plan config.Plan, ok bool, testCost int64) {
+	tc, err := config.ParseTrain([]byte(cfg))
+	if err != nil {
+		return plan, false, 0
 	}
-	return [3]int64(out), c.ok(), testCost
+	testCost = int64(min(max(tc.TestSamples, 0), 1<<20)) * int64(min(max(tc.TestBins, 0), 1<<24)) * max(n, 1)
+	plan, err = tc.Plan(int(min(max(n, 0), maxFuzzLen)), trials)
+	return plan, err == nil, testCost
 }
 
-func FuzzTrainPlan(f *testing.F) {
-	for _, cfg := range fuzzConfigs {
-		f.Add(cfg)
+// trialOutputs are the output buffers announced by a plan, by name.
+type trialOutputs map[string][]float64
+
+// newTrialOutputs allocates the outputs of a plan (NULL if !alloc).
+func newTrialOutputs(plan config.Plan, ok, alloc bool) (trialOutputs, bufferTable) {
+	o, table := trialOutputs{}, bufferTable{}
+	if !ok {
+		return o, table
 	}
-	f.Fuzz(func(t *testing.T, cfg string) {
-		plan, ok, _ := trainWork(t, cfg, 1)
-		if ok && (plan[0] < 1 || plan[1] < 2 || plan[2] < 0 || plan[1] > plan[0]+1) {
-			t.Fatalf("implausible plan %v for %s", plan, cfg)
+	for _, p := range plan.Outputs {
+		if p.Origin != learn.FromInput {
+			o[p.Name] = zeros(int64(product(p.Shape)), alloc)
+			table.add(p.Name, o[p.Name], int64(product(p.Shape)))
 		}
-		if !ok && plan != [3]int64{} {
-			t.Fatalf("failed plan wrote %v", plan)
-		}
-	})
-}
-
-// trialBuffersFor allocates the outputs announced by a plan (NULL if the plan failed).
-type trialOutputs struct{ times, weights, kl, rateError, distance, final, voltage, rate, completed []float64 }
-
-func newTrialOutputs(plan [3]int64, ok bool, n, trials int64, alloc bool) trialOutputs {
-	a := ok && alloc
-	rec, tr := plan[1], plan[2]
-	return trialOutputs{times: zeros(rec, a), weights: zeros(trials*rec*n, a), kl: zeros(trials*rec, a),
-		rateError: zeros(trials*rec, a), distance: zeros(trials*rec, a), final: zeros(trials*n, a),
-		voltage: zeros(tr, a && trials == 1), rate: zeros(tr, a && trials == 1), completed: zeros(trials, a)}
+	}
+	return o, table
 }
 
 func (o trialOutputs) requireFinite(t *testing.T, export string) {
-	for name, xs := range map[string][]float64{"times": o.times, "weights": o.weights, "kl": o.kl,
-		"rate_error": o.rateError, "distance": o.distance, "final": o.final, "voltage": o.voltage, "rate": o.rate} {
+	for name, xs := range o {
 		requireFinite(t, export, name, xs)
 	}
 }
 
 // budget decides how a fuzzed trial runs: skipped (its test set alone is
 // too costly), cancelled from the start (long: stops at bin 256), or whole.
-func budget(t *testing.T, plan [3]int64, ok bool, testCost, n, trials int64) (cancel int32) {
+func budget(t *testing.T, plan config.Plan, ok bool, testCost, n, trials int64) (cancel int32) {
 	if testCost > 200_000*max(trials, 1) {
 		t.Skip("test set too large for a fuzz iteration")
 	}
-	if !ok || plan[0]*max(n, 1)*max(trials, 1) > 100_000 {
+	if !ok || int64(plan.Bins)*max(n, 1)*max(trials, 1) > 100_000 {
 		return 1
 	}
 	return 0
@@ -298,33 +288,41 @@ func FuzzTrain(f *testing.F) {
 	f.Add(fuzzConfigs[0], int64(2), 0.01, 3000.0, math.Inf(-1), 0.0, uint8(3))
 	f.Add(fuzzConfigs[0], int64(-3), 0.01, 10.0, 0.02, 0.5, uint8(0))
 	f.Add(fuzzConfigs[0], int64(1)<<45, 0.01, 10.0, 0.02, 0.5, uint8(0))
+	f.Add(fuzzConfigs[0], int64(2), 0.01, 10.0, 0.02, 0.5, uint8(8))
 	f.Fuzz(func(t *testing.T, cfg string, n int64, w, r, teacher, alpha float64, extras uint8) {
 		n, alloc := fuzzLen(n)
-		plan, ok, testCost := trainWork(t, cfg, n)
+		plan, ok, testCost := trainWork(cfg, n, 0)
 		cancel := budget(t, plan, ok, testCost, n, 1)
-		bins := max(min(plan[0], 4096), 0)
-		var spikes, inputs, att []float64
+		bins := max(min(int64(plan.Bins), 4096), 0)
+		o, table := newTrialOutputs(plan, ok, alloc)
+		table.add("rates", filled(n, alloc, r, r/2), n)
+		table.add("w0", filled(n, alloc, w, -w), n)
+		table.add("teacher_weights", filled(n, alloc, teacher, w), n)
 		if extras&1 != 0 { // a replayed teacher train, possibly too short
-			spikes = filled(bins-int64(extras>>4), alloc, 0, 1, 0, 0)
+			spikes := filled(bins-int64(extras>>4), alloc, 0, 1, 0, 0)
+			table.add("teacher_spikes", spikes, int64(len(spikes)))
 		}
 		if extras&2 != 0 {
-			att = filled(n, alloc, alpha)
+			table.add("attenuation", filled(n, alloc, alpha), n)
 		}
 		if extras&4 != 0 { // replayed inputs: bins × n
-			inputs = filled(bins*n, alloc, 0, 0, 1, math.Abs(alpha))
+			inputs := filled(bins*n, alloc, 0, 0, 1, math.Abs(alpha))
+			table.add("input_spikes", inputs, int64(len(inputs)))
 		}
-		o := newTrialOutputs(plan, ok, n, 1, alloc)
+		if extras&8 != 0 { // a name that is neither an input nor an output
+			table.add("gamma_x", filled(n, alloc, 1), n)
+		}
 		var progress int64
 		err := newErrBuffer(512)
 		e, el := err.args()
-		c := outcome("ns_train", ns_train(cString(cfg), cLongLong(n), cDoubles(filled(n, alloc, r, r/2)),
-			cDoubles(filled(n, alloc, w, -w)), cDoubles(filled(n, alloc, teacher, w)), cDoubles(spikes), cDoubles(inputs),
-			cDoubles(att), cLongLong(int64(len(spikes))), cLongLong(int64(len(inputs))/max(n, 1)),
-			cDoubles(o.times), cDoubles(o.weights), cDoubles(o.kl), cDoubles(o.rateError), cDoubles(o.distance),
-			cDoubles(o.final), cDoubles(o.voltage), cDoubles(o.rate), cFlag(&cancel), cCounter(&progress), e, el), err)
+		b, nb := table.args()
+		c := outcome("ns_train", ns_train(cString(cfg), cLongLong(n), b, nb, cFlag(&cancel), cCounter(&progress), e, el), err)
 		c.check(t, false)
 		if c.ok() {
 			o.requireFinite(t, c.export)
+		}
+		if c.ok() && extras&8 != 0 {
+			t.Fatalf("ns_train accepted an unknown buffer name")
 		}
 	})
 }
@@ -343,26 +341,26 @@ func FuzzRunTrials(f *testing.F) {
 			trials = 4 + trials%2 // more trials add no new paths, only time
 		}
 		allocTrials := alloc && trials >= 0
-		plan, ok, testCost := trainWork(t, cfg, n)
+		tr := max(trials, 0)
+		plan, ok, testCost := trainWork(cfg, n, int(max(tr, 1)))
 		cancel := budget(t, plan, ok, testCost, n, max(trials, 1))
-		var att []float64
+		o, table := newTrialOutputs(plan, ok && tr > 0, allocTrials)
+		table.add("rates", filled(n, alloc, r, r/2), n)
+		table.add("w0", filled(tr*n, allocTrials, w, -w, w/3), tr*n)
+		table.add("teacher_weights", filled(tr*n, allocTrials, teacher, w), tr*n)
 		if hasAtt {
-			att = filled(n, alloc, alpha)
+			table.add("attenuation", filled(n, alloc, alpha), n)
 		}
-		o := newTrialOutputs(plan, ok, n, max(trials, 0), allocTrials)
 		var progress int64
 		err := newErrBuffer(512)
 		e, el := err.args()
-		tr := max(trials, 0)
+		b, nb := table.args()
 		c := outcome("ns_run_trials", ns_run_trials(cString(cfg), cLongLong(n), cLongLong(trials), cLongLong(first),
-			cInt(workers%8), cDoubles(filled(n, alloc, r, r/2)), cDoubles(filled(tr*n, allocTrials, w, -w, w/3)),
-			cDoubles(filled(tr*n, allocTrials, teacher, w)), cDoubles(att),
-			cDoubles(o.times), cDoubles(o.weights), cDoubles(o.kl), cDoubles(o.rateError), cDoubles(o.distance),
-			cDoubles(o.final), cDoubles(o.completed), cFlag(&cancel), cCounter(&progress), e, el), err)
+			cInt(workers%8), b, nb, cFlag(&cancel), cCounter(&progress), e, el), err)
 		c.check(t, false)
 		if c.ok() {
 			o.requireFinite(t, c.export)
-			for i, done := range o.completed {
+			for i, done := range o["completed"] {
 				if done != 1 {
 					t.Fatalf("ns_run_trials succeeded but completed[%d] = %v", i, done)
 				}
@@ -514,7 +512,8 @@ func callValid(t *testing.T, name string) callOutcome {
 	err := newErrBuffer(1024)
 	e, el := err.args()
 	neuron, w, r := cString("{}"), []float64{0.02, -0.01}, []float64{10, 50}
-	cfg := cString(`{"rule":"natural","eta":0.001,"duration":0.01,"teacher":"realizable","test_samples":2,"test_bins":10}`)
+	cfgJSON := `{"rule":"natural","eta":0.001,"duration":0.01,"teacher":"realizable","test_samples":2,"test_bins":10}`
+	cfg := cString(cfgJSON)
 	out := make([]float64, 4*11)
 	var status int
 	switch name {
@@ -545,19 +544,25 @@ func callValid(t *testing.T, name string) callOutcome {
 			cDoubles([]float64{1, 2, 3, 4}), cLongLong(2), cDoubles(out), cDoubles(make([]float64, 10)), e, el))
 	case "ns_voltage_statistics":
 		status = int(ns_voltage_statistics(neuron, cDoubles(w), cDoubles(r), cLongLong(1), cLongLong(2), cDoubles(out), e, el))
-	case "ns_train_plan":
-		status = int(ns_train_plan(cfg, cLongLongs(make([]int64, 3)), e, el))
 	case "ns_train", "ns_run_trials":
-		o := newTrialOutputs([3]int64{20, 2, 0}, true, 2, 2, true)
+		trials := map[string]int{"ns_train": 0, "ns_run_trials": 2}[name]
+		plan, ok, _ := trainWork(cfgJSON, 2, trials)
+		if !ok {
+			t.Fatalf("plan of %s failed", cfgJSON)
+		}
+		_, table := newTrialOutputs(plan, true, true)
+		table.add("rates", r, 2)
+		w2 := append(slices.Clone(w), w...)
 		if name == "ns_train" {
-			status = int(ns_train(cfg, cLongLong(2), cDoubles(r), cDoubles(w), cDoubles(w), nil, nil, nil, cLongLong(0), cLongLong(0),
-				cDoubles(o.times), cDoubles(o.weights), cDoubles(o.kl), cDoubles(o.rateError), cDoubles(o.distance),
-				cDoubles(o.final), nil, nil, nil, nil, e, el))
+			table.add("w0", w, 2)
+			table.add("teacher_weights", w, 2)
+			b, nb := table.args()
+			status = int(ns_train(cfg, cLongLong(2), b, nb, nil, nil, e, el))
 		} else {
-			w2 := append(slices.Clone(w), w...)
-			status = int(ns_run_trials(cfg, cLongLong(2), cLongLong(2), cLongLong(0), cInt(2), cDoubles(r), cDoubles(w2), cDoubles(w2), nil,
-				cDoubles(o.times), cDoubles(o.weights), cDoubles(o.kl), cDoubles(o.rateError), cDoubles(o.distance),
-				cDoubles(o.final), cDoubles(o.completed), nil, nil, e, el))
+			table.add("w0", w2, 4)
+			table.add("teacher_weights", w2, 4)
+			b, nb := table.args()
+			status = int(ns_run_trials(cfg, cLongLong(2), cLongLong(2), cLongLong(0), cInt(2), b, nb, nil, nil, e, el))
 		}
 	case "ns_debug_panic":
 		status = int(ns_debug_panic(cInt(-1), e, el)) // an invalid kind: NS_INVALID unless a fault fires

@@ -2,6 +2,12 @@ package capi
 
 /*
 #include <stdint.h>
+
+typedef struct {
+	const char *name;
+	double *data;
+	long long len;
+} ns_buffer;
 */
 import "C"
 
@@ -64,4 +70,20 @@ func (b errBuffer) String() string {
 		}
 	}
 	return string(b)
+}
+
+// bufferTable is the {name, data, len} table of ns_train and ns_run_trials.
+type bufferTable []C.ns_buffer
+
+// add appends an entry; data nil gives a NULL pointer with length n.
+func (b *bufferTable) add(name string, data []float64, n int64) {
+	*b = append(*b, C.ns_buffer{name: cString(name), data: cDoubles(data), len: C.longlong(n)})
+}
+
+// args returns the (buffers, nbuffers) pair of an export call.
+func (b bufferTable) args() (*C.ns_buffer, C.int) {
+	if len(b) == 0 {
+		return nil, 0
+	}
+	return &b[0], C.int(len(b))
 }

@@ -1,13 +1,19 @@
 package capi
 
 import (
+	"context"
+	"errors"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/natspike/natspike/core/learn"
 )
 
 // TestHeaderMatchesExports regenerates cgo's export header for this package
@@ -34,6 +40,60 @@ func TestHeaderMatchesExports(t *testing.T) {
 			t.Errorf("capi/natspike.h declares %s, which is not an export (any more)", g)
 		}
 	}
+}
+
+// TestHeaderDefinesTheBufferTableLikeCgo checks that natspike.h defines
+// ns_buffer exactly as the preamble of capi/train.go does (cgo copies that
+// preamble into its export header).
+func TestHeaderDefinesTheBufferTableLikeCgo(t *testing.T) {
+	want := bufferStruct(t, "train.go")
+	if got := bufferStruct(t, "natspike.h"); got != want {
+		t.Errorf("natspike.h defines\n%s\nbut capi/train.go's preamble defines\n%s", got, want)
+	}
+	if got := bufferStruct(t, "harness.go"); got != want {
+		t.Errorf("harness.go's test preamble defines\n%s\nbut capi/train.go's defines\n%s", got, want)
+	}
+}
+
+var structRE = regexp.MustCompile(`typedef struct \{[^}]*\} ns_buffer;`)
+
+func bufferStruct(t *testing.T, path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := structRE.Find(b)
+	if m == nil {
+		t.Fatalf("%s defines no ns_buffer", path)
+	}
+	return spaceRE.ReplaceAllString(string(m), " ")
+}
+
+// TestHeaderStatusEnum checks that natspike.h's enum gives every status the
+// code of StatusNames, and no other status.
+func TestHeaderStatusEnum(t *testing.T) {
+	b, err := os.ReadFile("natspike.h")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, m := range regexp.MustCompile(`\b(NS_[A-Z]+)\s*=\s*(\d+)`).FindAllStringSubmatch(string(b), -1) {
+		got[m[1]], _ = strconv.Atoi(m[2])
+	}
+	if !maps.Equal(got, StatusNames) {
+		t.Errorf("natspike.h's status enum is %v, capi.StatusNames %v", got, StatusNames)
+	}
+	for name, code := range StatusNames {
+		if s := statusOf(statusError(code)); s != code {
+			t.Errorf("%s: an error of that kind maps to status %d, want %d", name, s, code)
+		}
+	}
+}
+
+// statusError returns an error that statusOf should map to code.
+func statusError(code int) error {
+	return map[int]error{StatusOK: nil, StatusInvalid: errors.New("bad"), StatusInternal: Fault(errors.New("x")),
+		StatusCancelled: context.Canceled, StatusNoMemory: ErrNoMemory, StatusDiverged: learn.ErrDiverged}[code]
 }
 
 // cgoFiles lists the non-test Go files of this package that import "C".

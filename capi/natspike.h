@@ -97,20 +97,36 @@ extern int ns_update_directions(const char *neuronJSON, const char *ruleJSON, co
  * Eqn 79) and q = c_eps eps0^2 sum r (Eqn 36). */
 extern int ns_voltage_statistics(const char *neuronJSON, const double *w, const double *rates, long long m,
 	long long n, double *out, char *err, int errlen);
-/* Training (package core/learn; see capi/train.go for the buffer layout).
- * ns_train_plan writes the number of bins, records and traces of a trial
- * into out[0..3); ns_train runs one trial; ns_run_trials runs many on
- * `workers` goroutines, trial k using the random stream of firstTrial + k. */
-extern int ns_train_plan(const char *configJSON, long long *out, char *err, int errlen);
-extern int ns_train(const char *configJSON, long long n, const double *rates, const double *w0,
-	const double *teacherWeights, const double *teacherSpikes, const double *inputSpikes,
-	const double *attenuation, long long teacherBins, long long inputBins,
-	double *times, double *weights, double *kl, double *rateError, double *distance, double *final,
-	double *voltage, double *rate, int32_t *cancel, int64_t *progress, char *err, int errlen);
+/* Training (package core/learn). Arrays are bound BY NAME: the caller
+ * passes a table of nbuffers {name, data, len} entries, and the library
+ * matches each name against the inputs and the outputs of the run.
+ * Inputs: "rates" (n, Hz), "w0" (n; for ns_run_trials n_trials x n),
+ * "teacher_weights" (like w0; realizable teacher), "attenuation" (n;
+ * dendritic weights), and for ns_train only "teacher_spikes" (>= bins
+ * entries, 0/1) and "input_spikes" (bins x n, 0/1). Outputs: the names,
+ * shapes and units described by natspike's run description (Go:
+ * config.Describe, Python: natspike._describe), e.g. "times" (records),
+ * "weights" (records x n), "kl", "rate_error", "weight_distance",
+ * "final_weights", "voltage", "rate", and for ns_run_trials "completed"
+ * (n_trials) and a leading n_trials axis on every output except "times".
+ * Each output buffer must have exactly the planned length; an output the
+ * caller omits is computed into private memory; an unknown name, a name
+ * given twice or a wrong length is NS_INVALID. The configuration is a JSON
+ * object of the run's parameters in the API's units (s, Hz), e.g.
+ *   {"rule":"natural","eta":0.001,"duration":10,"record_every":0.5,
+ *    "teacher":"realizable","seed":1}
+ * ns_train runs one trial; ns_run_trials runs many on `workers`
+ * goroutines, trial k using the random stream of firstTrial + k. */
+typedef struct {
+	const char *name;
+	double *data;
+	long long len;
+} ns_buffer;
+
+extern int ns_train(const char *configJSON, long long n, ns_buffer *buffers, int nbuffers,
+	int32_t *cancel, int64_t *progress, char *err, int errlen);
 extern int ns_run_trials(const char *configJSON, long long n, long long trials, long long firstTrial,
-	int workers, const double *rates, const double *w0, const double *teacherWeights,
-	const double *attenuation, double *times, double *weights, double *kl, double *rateError,
-	double *distance, double *final, double *completed, int32_t *cancel, int64_t *progress,
+	int workers, ns_buffer *buffers, int nbuffers, int32_t *cancel, int64_t *progress,
 	char *err, int errlen);
 
 /* Test hooks: ns_debug_panic panics inside an export (kind 0 plain, 1 index

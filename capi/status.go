@@ -21,6 +21,12 @@ const (
 	StatusDiverged  = 5 // learning diverged (natspike.DivergenceError)
 )
 
+// StatusNames maps the names of natspike.h's status enum to the codes;
+// TestHeaderStatusEnum pins the header to it, and Python's exception map is
+// keyed by these names (bindings.Statuses).
+var StatusNames = map[string]int{"NS_OK": StatusOK, "NS_INVALID": StatusInvalid, "NS_INTERNAL": StatusInternal,
+	"NS_CANCELLED": StatusCancelled, "NS_NOMEMORY": StatusNoMemory, "NS_DIVERGED": StatusDiverged}
+
 // ErrNoMemory marks a request too large to allocate.
 var ErrNoMemory = errors.New("out of memory")
 

@@ -2,6 +2,12 @@ package capi
 
 /*
 #include <stdint.h>
+
+typedef struct {
+	const char *name;
+	double *data;
+	long long len;
+} ns_buffer;
 */
 import "C"
 
@@ -17,96 +23,148 @@ import (
 	"github.com/natspike/natspike/internal/config"
 )
 
-//export ns_train_plan
-func ns_train_plan(configJSON *C.char, out *C.longlong, err *C.char, errlen C.int) C.int {
-	return guard(err, errlen, func() error {
-		c, e := parseTrain(configJSON)
-		if e != nil {
-			return e
+// namedBuffers are the caller's arrays of one call, by name: the inputs of
+// inputLengths and the outputs of the run's plan (config.Plan).
+type namedBuffers map[string][]float64
+
+// bind reads the caller's table of {name, data, len}; a name may appear once.
+func bind(table *C.ns_buffer, count C.int) (namedBuffers, error) {
+	if count < 0 || count > 1024 || (count > 0 && table == nil) {
+		return nil, fmt.Errorf("buffers: a table of %d entries at %p is invalid", int(count), table)
+	}
+	b := namedBuffers{}
+	for _, e := range unsafe.Slice(table, int(count)) {
+		if e.name == nil {
+			return nil, errors.New("buffers: an entry has a NULL name")
 		}
-		lc := learn.Config{Duration: c.Duration, RecordEvery: c.RecordEvery, TraceEvery: c.TraceEvery}
-		lc.Kernel.Dt = c.Neuron.Dt
-		if e := c.Neuron.Validate(); e != nil {
-			return e
+		name := C.GoString(e.name)
+		if _, dup := b[name]; dup {
+			return nil, fmt.Errorf("buffers: %q is given twice", name)
 		}
-		if !(c.Duration >= c.Neuron.Dt) || c.Duration > float64(int64(1)<<40)*c.Neuron.Dt {
-			return fmt.Errorf("duration must be >= dt = %v s and at most 2^40 bins, got %v", c.Neuron.Dt, c.Duration)
+		if err := checkLen(name+" length", int64(e.len)); err != nil {
+			return nil, err
 		}
-		plan := unsafe.Slice((*int64)(unsafe.Pointer(out)), 3)
-		plan[0], plan[1], plan[2] = int64(lc.Bins()), int64(lc.Records()), int64(lc.Traces())
-		return nil
-	})
+		if e.data == nil && e.len > 0 {
+			return nil, fmt.Errorf("%s is a NULL pointer", name)
+		}
+		b[name] = doubles(e.data, int(e.len))
+		if b[name] == nil {
+			b[name] = []float64{}
+		}
+	}
+	return b, nil
 }
 
-// trialBuffers are the caller-owned outputs of one trial.
-type trialBuffers struct {
-	times, weights, kl, rateError, distance, final, voltage, rate *C.double
+// inputLengths gives each input buffer's required length for n afferents
+// and trials trials (0: one trial of ns_train), or -1 when any length is
+// accepted (and checked by the core: spike trains of at least so many bins).
+func inputLengths(n, trials int) map[string]int {
+	perTrial := n * max(trials, 1)
+	return map[string]int{"rates": n, "attenuation": n, "w0": perTrial, "teacher_weights": perTrial,
+		"teacher_spikes": -1, "input_spikes": -1}
 }
 
-//export ns_train
-func ns_train(configJSON *C.char, n C.longlong, rates, w0, teacherWeights, teacherSpikes, inputSpikes, attenuation *C.double,
-	teacherBins, inputBins C.longlong,
-	times, weights, kl, rateError, distance, final, voltage, rate *C.double,
-	cancel *C.int32_t, progress *C.int64_t, err *C.char, errlen C.int) C.int {
-	return guard(err, errlen, func() error {
-		c, e := parseTrain(configJSON)
-		if e != nil {
-			return e
+// match checks every buffer against the inputs and the plan's outputs and
+// returns the arrays of the trial inputs.
+func (b namedBuffers) match(plan config.Plan, n, trials int) (config.Arrays, error) {
+	want := inputLengths(n, trials)
+	for _, o := range plan.Outputs {
+		if o.Origin != learn.FromInput {
+			want[o.Name] = product(o.Shape)
 		}
-		m := int(n)
-		if e := checkLen("n", int64(n)); e != nil {
-			return e
+	}
+	for name, xs := range b {
+		size, ok := want[name]
+		switch {
+		case !ok:
+			return config.Arrays{}, fmt.Errorf("buffers: %q is neither an input nor an output of this run", name)
+		case size >= 0 && len(xs) != size:
+			return config.Arrays{}, fmt.Errorf("buffers: %s must have %d entries, got %d", name, size, len(xs))
 		}
-		if e := checkLen("teacherBins", int64(teacherBins)); e != nil {
-			return e
-		}
-		if e := checkProduct("inputBins x n", int64(inputBins), int64(n)); e != nil {
-			return e
-		}
-		a := config.Arrays{Rates: doubles(rates, m), W0: doubles(w0, m), TeacherWeights: doubles(teacherWeights, m),
-			TeacherSpikes: doubles(teacherSpikes, int(teacherBins)), InputSpikes: doubles(inputSpikes, int(inputBins)*m),
-			Attenuation: doubles(attenuation, m)}
-		lc, e := c.Learn(a, 0)
-		if e != nil {
-			return e
-		}
-		res := trialBuffers{times, weights, kl, rateError, distance, final, voltage, rate}.result(lc, 0)
-		ctx, stop := watchCancel((*int32)(unsafe.Pointer(cancel)))
-		defer stop()
-		lc.Progress = binProgress(progress)
-		return checkTrial(learn.Run(ctx, lc, &res), &res)
-	})
+	}
+	if trials > 0 && b["teacher_spikes"] != nil || trials > 0 && b["input_spikes"] != nil {
+		return config.Arrays{}, errors.New("buffers: spike trains cannot be shared by independent trials; use ns_train")
+	}
+	if in := b["input_spikes"]; in != nil && (n == 0 || len(in)%n != 0) {
+		return config.Arrays{}, fmt.Errorf("buffers: input_spikes must hold bins x %d afferents, got %d entries", n, len(in))
+	}
+	if b["rates"] == nil || b["w0"] == nil {
+		return config.Arrays{}, errors.New("buffers: rates and w0 are required")
+	}
+	return config.Arrays{Rates: b["rates"], W0: b["w0"], TeacherWeights: b["teacher_weights"],
+		TeacherSpikes: b["teacher_spikes"], InputSpikes: b["input_spikes"], Attenuation: b["attenuation"]}, nil
 }
 
-// result views the caller's buffers for trial slot i of a stack of trials.
-func (b trialBuffers) result(lc learn.Config, i int) learn.Result {
-	n, rec, tr := len(lc.Rates), lc.Records(), lc.Traces()
-	// Record times are the same for every trial: slot 0 writes them, the
-	// others write private copies, so no two goroutines share memory.
-	times := make([]float64, rec)
-	if i == 0 && b.times != nil {
-		times = doubles(b.times, rec)
+func product(shape []int) int {
+	p := 1
+	for _, s := range shape {
+		p *= s
 	}
-	res := learn.Result{Times: times, Weights: slot(b.weights, i, rec*n), Final: slot(b.final, i, n)}
-	if lc.HasObjective() {
-		res.KL, res.RateError = slot(b.kl, i, rec), slot(b.rateError, i, rec)
-	}
-	if lc.HasTarget() {
-		res.WeightDistance = slot(b.distance, i, rec)
-	}
-	if tr > 0 {
-		res.Voltage, res.Rate = slot(b.voltage, i, tr), slot(b.rate, i, tr)
+	return p
+}
+
+// result views the caller's output buffers for trial slot i of a stack of
+// trials (or the single trial of ns_train, i = 0); outputs the caller did
+// not pass get private memory, so that Run never writes through NULL.
+func (b namedBuffers) result(lc learn.Config, i int) learn.Result {
+	var res learn.Result
+	for _, o := range lc.Present() {
+		size := o.Size(lc)
+		dst := b[o.Name]
+		switch {
+		case dst == nil:
+			dst = make([]float64, size)
+		case o.Shared && i > 0:
+			// Slot 0 writes the shared record times; the others write
+			// private copies, so no two goroutines share memory.
+			dst = make([]float64, size)
+		case !o.Shared:
+			dst = dst[i*size : (i+1)*size]
+		}
+		*o.Slot(&res) = dst
 	}
 	return res
 }
 
-// slot returns entries [i·size, (i+1)·size) of a caller buffer, or a fresh
-// slice when the caller passed NULL (so that Run never writes through NULL).
-func slot(p *C.double, i, size int) []float64 {
-	if p == nil {
-		return make([]float64, size)
+// planned parses the configuration and returns its plan for n afferents.
+func planned(configJSON *C.char, n int64, trials int) (config.TrainConfig, config.Plan, error) {
+	if err := checkLen("n", n); err != nil {
+		return config.TrainConfig{}, config.Plan{}, err
 	}
-	return doubles(p, (i+1)*size)[i*size:]
+	c, err := parseTrain(configJSON)
+	if err != nil {
+		return c, config.Plan{}, err
+	}
+	p, err := c.Plan(int(n), trials)
+	return c, p, err
+}
+
+//export ns_train
+func ns_train(configJSON *C.char, n C.longlong, buffers *C.ns_buffer, nbuffers C.int,
+	cancel *C.int32_t, progress *C.int64_t, err *C.char, errlen C.int) C.int {
+	return guard(err, errlen, func() error {
+		c, plan, e := planned(configJSON, int64(n), 0)
+		if e != nil {
+			return e
+		}
+		b, e := bind(buffers, nbuffers)
+		if e != nil {
+			return e
+		}
+		a, e := b.match(plan, int(n), 0)
+		if e != nil {
+			return e
+		}
+		lc, e := c.Learn(a, 0)
+		if e != nil {
+			return e
+		}
+		res := b.result(lc, 0)
+		ctx, stop := watchCancel((*int32)(unsafe.Pointer(cancel)))
+		defer stop()
+		lc.Progress = binProgress(progress)
+		return checkTrial(learn.Run(ctx, lc, &res), lc, &res)
+	})
 }
 
 func binProgress(p *C.int64_t) func(int) {
@@ -116,34 +174,34 @@ func binProgress(p *C.int64_t) func(int) {
 
 //export ns_run_trials
 func ns_run_trials(configJSON *C.char, n, trials, firstTrial C.longlong, workers C.int,
-	rates, w0, teacherWeights, attenuation *C.double,
-	times, weights, kl, rateError, distance, final, completed *C.double,
-	cancel *C.int32_t, progress *C.int64_t, err *C.char, errlen C.int) C.int {
+	buffers *C.ns_buffer, nbuffers C.int, cancel *C.int32_t, progress *C.int64_t, err *C.char, errlen C.int) C.int {
 	return guard(err, errlen, func() error {
-		c, e := parseTrain(configJSON)
-		if e != nil {
-			return e
-		}
-		if e := checkLen("n", int64(n)); e != nil {
-			return e
-		}
 		if trials < 0 || firstTrial < 0 || firstTrial > maxLen {
 			return fmt.Errorf("n_trials and the first trial index must be in [0, 2^40], got %d and %d", trials, firstTrial)
 		}
 		if e := checkProduct("n_trials x n", int64(trials), int64(n)); e != nil {
 			return e
 		}
-		if e := checkBuffers(int(trials*n), buffer{"rates", rates}, buffer{"w0", w0}); e != nil {
+		c, plan, e := planned(configJSON, int64(n), max(int(trials), 1))
+		if e != nil {
 			return e
 		}
 		if c.Teacher == config.TeacherReplay {
 			return errors.New("teacher: a replayed spike train cannot be shared by independent trials; use train()")
 		}
-		job := trialsJob{cfg: c, n: int(n), trials: int(trials), first: int(firstTrial),
-			rates: doubles(rates, int(n)), attenuation: doubles(attenuation, int(n)),
-			w0: doubles(w0, int(trials*n)), teacher: doubles(teacherWeights, int(trials*n)),
-			out:       trialBuffers{times: times, weights: weights, kl: kl, rateError: rateError, distance: distance, final: final},
-			completed: doubles(completed, int(trials))}
+		b, e := bind(buffers, nbuffers)
+		if e != nil {
+			return e
+		}
+		if trials == 0 {
+			return nil
+		}
+		a, e := b.match(plan, int(n), int(trials))
+		if e != nil {
+			return e
+		}
+		job := trialsJob{cfg: c, n: int(n), trials: int(trials), first: int(firstTrial), arrays: a, out: b,
+			completed: b["completed"]}
 		ctx, stop := watchCancel((*int32)(unsafe.Pointer(cancel)))
 		defer stop()
 		return job.run(ctx, int(workers), binProgress(progress))
@@ -154,27 +212,25 @@ func ns_run_trials(configJSON *C.char, n, trials, firstTrial C.longlong, workers
 // value that is NaN or ±Inf as a divergence, naming the time and the
 // quantity: learn.Run checks weights and potential, but a metric can still
 // overflow (e.g. D_KL once the student's spike probability φ·dt exceeds 1).
-func checkTrial(err error, res *learn.Result) error {
+func checkTrial(err error, lc learn.Config, res *learn.Result) error {
 	if err != nil {
 		return err
 	}
-	perRecord := []struct {
-		name string
-		xs   []float64
-	}{{"weights", res.Weights}, {"kl", res.KL}, {"rate_error", res.RateError}, {"weight_distance", res.WeightDistance}}
-	for _, q := range perRecord {
-		stride := max(len(q.xs)/max(len(res.Times), 1), 1)
-		for i, x := range q.xs {
+	for _, o := range lc.Present() {
+		xs := *o.Slot(res)
+		if len(o.Dims) == 0 || o.Dims[0] != learn.DimRecords {
+			if e := checkResult(nil, o.Name, xs); e != nil {
+				return fmt.Errorf("%w: %w", learn.ErrDiverged, e)
+			}
+			continue
+		}
+		stride := max(len(xs)/max(len(res.Times), 1), 1)
+		for i, x := range xs {
 			if math.IsNaN(x) || math.IsInf(x, 0) {
 				j := min(i/stride, len(res.Times)-1)
 				return fmt.Errorf("%w at t = %.6g s (record %d): %s is %v (for kl or rate_error: the student's "+
-					"spike probability phi*dt left [0, 1) on the test set)", learn.ErrDiverged, res.Times[j], j, q.name, x)
+					"spike probability phi*dt left [0, 1) on the test set)", learn.ErrDiverged, res.Times[j], j, o.Name, x)
 			}
-		}
-	}
-	for _, e := range []error{checkResult(nil, "voltage", res.Voltage), checkResult(nil, "rate", res.Rate)} {
-		if e != nil {
-			return fmt.Errorf("%w: %w", learn.ErrDiverged, e)
 		}
 	}
 	return nil
@@ -183,17 +239,14 @@ func checkTrial(err error, res *learn.Result) error {
 // trialsJob runs trials first … first+trials−1 that share one configuration
 // and differ in initial and target weights and in their random streams.
 type trialsJob struct {
-	cfg                    config.TrainConfig
-	n, trials, first       int
-	rates, attenuation     []float64
-	w0, teacher, completed []float64
-	out                    trialBuffers
+	cfg              config.TrainConfig
+	n, trials, first int
+	arrays           config.Arrays // W0 and TeacherWeights: trials × n
+	out              namedBuffers
+	completed        []float64
 }
 
 func (j trialsJob) run(ctx context.Context, workers int, progress func(int)) error {
-	if j.trials == 0 {
-		return nil
-	}
 	if _, err := j.config(0); err != nil { // validate once before spawning
 		return err
 	}
@@ -205,7 +258,7 @@ func (j trialsJob) run(ctx context.Context, workers int, progress func(int)) err
 		}
 		lc.Trial, lc.Progress = uint64(i), progress
 		res := j.out.result(lc, slotIdx)
-		return checkTrial(learn.Run(ctx, lc, &res), &res)
+		return checkTrial(learn.Run(ctx, lc, &res), lc, &res)
 	}), func(i int) {
 		if j.completed != nil {
 			j.completed[i-j.first] = 1
@@ -214,10 +267,10 @@ func (j trialsJob) run(ctx context.Context, workers int, progress func(int)) err
 }
 
 func (j trialsJob) config(slotIdx int) (learn.Config, error) {
-	a := config.Arrays{Rates: j.rates, Attenuation: j.attenuation,
-		W0: j.w0[slotIdx*j.n : (slotIdx+1)*j.n]}
-	if j.teacher != nil {
-		a.TeacherWeights = j.teacher[slotIdx*j.n : (slotIdx+1)*j.n]
+	a := j.arrays
+	a.W0 = a.W0[slotIdx*j.n : (slotIdx+1)*j.n]
+	if a.TeacherWeights != nil {
+		a.TeacherWeights = a.TeacherWeights[slotIdx*j.n : (slotIdx+1)*j.n]
 	}
 	return j.cfg.Learn(a, uint64(j.first+slotIdx))
 }

@@ -305,11 +305,11 @@ for name in ("record_every", "trace_every"):
     ):
         case(f"train-{name}-{label}", lambda n=name, v=value: _train(**{n: v}), error, name)
     case(f"train-{name}-absurd", lambda n=name: _train(duration=1e8, **{n: 0.0005}), MemoryError, name)
-for name in ("test_samples", "test_bins"):
+for name, most in (("test_samples", 2**20), ("test_bins", 2**24)):  # Go's bounds (the run description)
     for label, value, error in (
         ("zero", 0, ValueError),
         ("negative", -3, ValueError),
-        ("huge", 2**21, ValueError),
+        ("huge", most + 1, ValueError),
         ("float", 5.0, TypeError),
         ("str", "5", TypeError),
     ):

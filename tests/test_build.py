@@ -263,7 +263,7 @@ def test_progress_is_reported_and_cancelled_status_raises():
     seen = []
     _native.call_cancellable(FUNCTIONS["ns_debug_sleep"], 300, on_progress=seen.append, interval=0.02)
     assert len(seen) > 3 and seen == sorted(seen) and seen[-1] > 100
-    with _native.progress_bar(50, "sleep", unit="ms") as update:
+    with _native.progress_bar(True, 50, "sleep", unit="ms") as update:
         _native.call_cancellable(FUNCTIONS["ns_debug_sleep"], 50, on_progress=update, interval=0.01)
     with pytest.raises(KeyboardInterrupt, match="canceled"):
         _native.call(FUNCTIONS["ns_debug_sleep"], 10_000, np.ones(1, np.int32), None)

@@ -32,8 +32,8 @@ def goroutines():
 
 
 # One public (or test-hook) call per export, with valid arguments. Exports
-# reached only through another call (ns_train_plan through train) are
-# armed alone, so the fault fires in them.
+# reached only through another call are armed alone, so the fault fires in
+# them.
 CALLS = {
     "ns_version": _native.version,
     "ns_coefficients": lambda: natspike.coefficients([0.0, 1.0], 3.85, 78.0),
@@ -45,7 +45,6 @@ CALLS = {
     "ns_usp_traces": lambda: natspike.usp_traces(np.eye(3)),
     "ns_update_directions": lambda: natspike.rule_factors("natural", W, np.ones((2, len(W))), R),
     "ns_voltage_statistics": lambda: natspike.voltage_statistics(W, R),
-    "ns_train_plan": lambda: natspike.train("natural", W, R, **TRAIN),
     "ns_train": lambda: natspike.train("natural", W, R, **TRAIN),
     "ns_run_trials": lambda: natspike.run_trials("natural", W, R, n_trials=3, **TRAIN),
     "ns_debug_panic": lambda: pytest.raises(ValueError, _native.call, FN["ns_debug_panic"], 99),

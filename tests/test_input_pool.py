@@ -22,7 +22,7 @@ def test_trials_share_one_pool_so_a_pool_of_one_train_gives_every_trial_the_same
     assert np.array_equal(pooled.final_weights[0], pooled.final_weights[2])
     assert not np.array_equal(pooled.final_weights[0], W0), "weights did not learn"
     poisson = natspike.run_trials("natural", W0, RATES, n_trials=2, **{**SHARED, "input_pool_interval": 1.0})
-    assert "input_pool_size" not in poisson.params
+    assert poisson.params["input_pool_size"] is None
     assert not np.array_equal(poisson.final_weights[0], poisson.final_weights[1])
     other = natspike.run_trials("natural", W0, RATES, n_trials=1, input_pool_size=1, input_pool_stream=1, **SHARED)
     assert not np.array_equal(other.final_weights[0], pooled.final_weights[0]), "input_pool_stream was ignored"

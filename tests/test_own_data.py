@@ -271,12 +271,18 @@ def test_given_rates_drive_the_rule_with_replayed_inputs():
 
 
 def test_bin_count_of_a_replay_is_the_one_the_go_core_plans():
-    from natspike._train import _config, _plan
+    from natspike import _describe
+    from natspike._neuron import resolve
+    from natspike._train import config
 
-    for duration in (0.25, 0.00025 * 3, 0.00075, 1.2345, 0.0005):
-        cfg = _config("natural", neuron=None, eta=1e-3, duration=duration)
-        cfg.update(teacher="poisson", teacher_rate=1.0, seed=0)
-        assert run_bins(duration, DT) == _plan(cfg)[0], duration
+    def plan(duration):
+        cfg = config({"rule": "natural", "eta": 1e-3, "duration": duration}, resolve(None), "poisson", 1.0, 0)
+        return _describe.plan(cfg, N)["bins"]
+
+    for duration in (0.25, 0.00025 * 6, 1.2345, 0.0005):
+        assert run_bins(duration, DT) == plan(duration), duration
+    with pytest.raises(ValueError, match="duration"):  # not a whole number of bins: refused, not rounded
+        plan(0.00075)
 
 
 BAD_INPUTS = [

@@ -33,8 +33,9 @@ def _smaller(kw):
     if kw.get("duration", 0) > MAX_DURATION:
         factor = MAX_DURATION / kw["duration"]
         kw["duration"] = MAX_DURATION
-        if kw.get("record_every"):
-            kw["record_every"] *= factor  # the same number of records
+        if kw.get("record_every"):  # about the same number of records, a whole number of bins (train refuses others)
+            dt = kw["neuron"].dt if kw.get("neuron") is not None else natspike.Neuron().dt
+            kw["record_every"] = max(round(kw["record_every"] * factor / dt), 1) * dt
     return kw
 
 

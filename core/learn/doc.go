@@ -41,4 +41,19 @@
 // Random numbers come from streams derived from (Seed, Trial) and a purpose
 // (package seed), so a trial's result does not depend on which goroutine
 // runs it.
+//
+// # Outputs
+//
+// What a trial records is the one list returned by Outputs (outputs.go):
+// each Output has a name, unit, meaning, axes (Dim), the teacher kinds for
+// which it exists, and where Run writes it. Run allocates and fills Result
+// from that list; the C ABI binds the caller's buffers to it by name;
+// natspike (Python) builds Result's attributes, the results store's arrays
+// and the xarray variables from it. To record a further per-bin quantity,
+// add one entry with an Observe function (e.g. sampling rule.Step.GammaS
+// every TraceEvery bins, like "voltage"), or call RegisterOutput from a Go
+// program; nothing else changes. bindings/debug_output.go registers a
+// test-only output this way, and Python's tests follow it to Result,
+// to_xarray and the store. The parameters of a run are described in the
+// same way, once, by package internal/config (Params).
 package learn

@@ -22,6 +22,8 @@ type Result struct {
 	WeightDistance []float64 // Records(); nil without target weights
 	Final          []float64 // n, weights after the last bin
 	Voltage, Rate  []float64 // Traces(): V (mV) and φ (Hz) every TraceEvery bins
+	// Extra holds the outputs added with RegisterOutput, by name.
+	Extra map[string]*[]float64
 }
 
 // ErrDiverged marks errors caused by learning producing a non-finite or
@@ -44,6 +46,7 @@ type trial struct {
 	fused   bool         // the learner's pipelined form drives the loop
 	events  *rule.Events // the event-driven form drives the loop (EventDriven)
 	target  []float64    // teacher weights for the fused teacher dot, or nil
+	observe []observer   // outputs written bin by bin (traces, registered outputs)
 	reset   int          // bins per pool interval (traces restart from zero), or 0
 }
 
@@ -127,30 +130,34 @@ func (t *trial) teacherRate(x []float64) float64 {
 	return t.cfg.Transfer.Phi(dot(t.cfg.Teacher.Weights, x))
 }
 
+// observer is an output that Run writes bin by bin.
+type observer struct {
+	dst     []float64
+	observe func([]float64, int, Bin)
+}
+
+// allocate sizes every output of the configuration (see Outputs), checks
+// the caller's slices and sets absent outputs to nil.
 func (t *trial) allocate() error {
-	c, r, n := t.cfg, t.res, len(t.cfg.Rates)
-	var err error
-	alloc := func(name string, dst *[]float64, size int, want bool) {
-		if !want {
-			*dst = nil
-			return
+	for _, o := range Outputs() {
+		if o.Origin != FromTrial {
+			continue
 		}
-		if *dst == nil {
+		dst, size := o.Slot(t.res), o.Size(t.cfg)
+		switch {
+		case !o.Exists(t.cfg):
+			*dst = nil
+			continue
+		case *dst == nil:
 			*dst = make([]float64, size)
-		} else if len(*dst) != size && err == nil {
-			err = fmt.Errorf("result %s has %d entries, want %d", name, len(*dst), size)
+		case len(*dst) != size:
+			return fmt.Errorf("result %s has %d entries, want %d", o.Name, len(*dst), size)
+		}
+		if o.Observe != nil {
+			t.observe = append(t.observe, observer{*dst, o.Observe})
 		}
 	}
-	rec := c.Records()
-	alloc("times", &r.Times, rec, true)
-	alloc("weights", &r.Weights, rec*n, true)
-	alloc("kl", &r.KL, rec, c.HasObjective())
-	alloc("rate_error", &r.RateError, rec, c.HasObjective())
-	alloc("weight_distance", &r.WeightDistance, rec, c.HasTarget())
-	alloc("final_weights", &r.Final, n, true)
-	alloc("voltage", &r.Voltage, c.Traces(), c.Traces() > 0)
-	alloc("rate", &r.Rate, c.Traces(), c.Traces() > 0)
-	return err
+	return nil
 }
 
 func (t *trial) run(ctx context.Context) error {
@@ -242,15 +249,18 @@ func (t *trial) step(k int) error {
 		return err
 	}
 	var st rule.Step
+	var y float64
 	switch {
 	case t.events != nil:
 		pot := t.events.Potentials()
-		st, err = t.events.Update(pot, t.teacherSpike(k, pot.Teacher), t.spikes)
+		y = t.teacherSpike(k, pot.Teacher)
+		st, err = t.events.Update(pot, y, t.spikes)
 	case t.fused:
-		st, err = t.fusedStep(k)
+		st, y, err = t.fusedStep(k)
 	default:
 		t.traces.Step(t.spikes)
-		st, err = t.learner.Update(t.w, t.traces.X, t.teacherSpike(k, 0))
+		y = t.teacherSpike(k, 0)
+		st, err = t.learner.Update(t.w, t.traces.X, y)
 	}
 	if err != nil {
 		return err
@@ -258,20 +268,25 @@ func (t *trial) step(k int) error {
 	if st.V > MaxPotential || st.V < -MaxPotential {
 		return fmt.Errorf("membrane potential V = %.3g mV exceeds ±%g mV", st.V, MaxPotential)
 	}
-	if t.cfg.TraceEvery > 0 && k%t.cfg.TraceEvery == 0 {
-		t.res.Voltage[k/t.cfg.TraceEvery], t.res.Rate[k/t.cfg.TraceEvery] = st.V, st.Phi
+	if len(t.observe) > 0 {
+		b := Bin{Step: st, Teacher: y, Config: &t.cfg}
+		for _, o := range t.observe {
+			o.observe(o.dst, k, b)
+		}
 	}
 	return nil
 }
 
 // fusedStep runs bin k through the learner's pipelined form: the previous
 // bin's update, the trace step and the potentials in one pass.
-func (t *trial) fusedStep(k int) (rule.Step, error) {
+func (t *trial) fusedStep(k int) (rule.Step, float64, error) {
 	pot, err := t.learner.Advance(t.w, t.traces, t.spikes, t.target)
 	if err != nil {
-		return rule.Step{}, lateWeights{err}
+		return rule.Step{}, 0, lateWeights{err}
 	}
-	return t.learner.Stage(t.w, pot, t.teacherSpike(k, pot.Teacher))
+	y := t.teacherSpike(k, pot.Teacher)
+	st, err := t.learner.Stage(t.w, pot, y)
+	return st, y, err
 }
 
 // teacherSpike draws the teacher's spike of bin k; teacherV is w*·x when

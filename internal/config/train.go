@@ -1,53 +1,102 @@
 package config
 
 import (
+	"encoding/json"
 	"fmt"
+	"math"
 
 	"github.com/natspike/natspike/core/learn"
 	"github.com/natspike/natspike/core/neuron"
 	"github.com/natspike/natspike/core/rule"
 )
 
-// Teacher kinds accepted in TrainConfig.Teacher.
-const (
-	TeacherRealizable = "realizable" // target weights on the same inputs
-	TeacherPoisson    = "poisson"    // fixed-rate Poisson spikes
-	TeacherReplay     = "replay"     // a supplied spike train
+// Teacher kinds accepted in TrainConfig.Teacher: the names of learn's
+// teacher kinds.
+var (
+	TeacherRealizable = learn.Realizable.String()     // target weights on the same inputs
+	TeacherPoisson    = learn.PoissonTeacher.String() // fixed-rate Poisson spikes
+	TeacherReplay     = learn.ReplayTeacher.String()  // a supplied spike train
 )
 
-// TrainConfig is the control-plane description of one learning trial; the
-// arrays (rates, weights, spike trains) travel separately as buffers.
+// TrainConfig is the control-plane description of one learning trial, in
+// the units of the API (s, Hz); the arrays (rates, weights, spike trains)
+// travel separately as buffers. Its parameters are described, with their
+// defaults, ranges, units and meaning, by Params; a nil pointer is None
+// (the feature is off).
 type TrainConfig struct {
 	Neuron             NeuronConfig `json:"neuron"`
 	Rule               string       `json:"rule"`                // euclidean | natural | approximate
 	Eta                float64      `json:"eta"`                 // learning rate η
 	LRConvention       string       `json:"lr_convention"`       // exact | authors
-	CoefficientRefresh int          `json:"coefficient_refresh"` // bins between refreshes, or -1 (frozen)
+	CoefficientRefresh Refresh      `json:"coefficient_refresh"` // bins between refreshes, or "frozen"
 	CU                 float64      `json:"c_u"`                 // Eqn 114
 	CW                 float64      `json:"c_w"`                 // Eqn 114
 	SilentRate         float64      `json:"silent_rate"`         // Hz, rate of silent afferents in the rule
 	Duration           float64      `json:"duration"`            // s
-	RecordEvery        int          `json:"record_every"`        // bins; <= 0: start and end only
-	TraceEvery         int          `json:"trace_every"`         // bins; <= 0: no V, φ traces
+	RecordEvery        *float64     `json:"record_every"`        // s; nil: start and end only
+	TraceEvery         *float64     `json:"trace_every"`         // s; nil: no V, φ traces
 	TestSamples        int          `json:"test_samples"`        // objective test set size
 	TestBins           int          `json:"test_bins"`           // bins per test sample
 	Teacher            string       `json:"teacher"`             // realizable | poisson | replay
 	TeacherRate        float64      `json:"teacher_rate"`        // Hz, Poisson teacher
 	Seed               uint64       `json:"seed"`                // root seed of the trial streams
 	// Speed options (opt-in; see rule.Config.CoefficientTol, learn.Config.EventDriven).
-	CoefficientTolerance float64 `json:"coefficient_tolerance"` // 0: exact quadrature
-	EventDriven          bool    `json:"event_driven"`          // event-driven evaluation
+	CoefficientTolerance *float64 `json:"coefficient_tolerance"` // nil: exact quadrature
+	EventDriven          bool     `json:"event_driven"`          // event-driven evaluation
 	// The authors' input pool (opt-in; user guide, "Input protocols"; see learn.InputPool).
-	InputPoolSize     int     `json:"input_pool_size"`     // trains per rate group; 0: off
+	InputPoolSize     *int    `json:"input_pool_size"`     // trains per rate group; nil: off
 	InputPoolInterval float64 `json:"input_pool_interval"` // s per train
 	InputPoolStream   uint64  `json:"input_pool_stream"`   // which pool for the same seed
+}
+
+// Refresh is coefficient_refresh: a number of bins ≥ 1, or "frozen"
+// (coefficients computed once at t = 0).
+type Refresh struct {
+	Bins   int
+	Frozen bool
+}
+
+// frozen is the JSON spelling of Refresh{Frozen: true}.
+const frozen = "frozen"
+
+// MarshalJSON writes the number of bins or "frozen".
+func (r Refresh) MarshalJSON() ([]byte, error) {
+	if r.Frozen {
+		return json.Marshal(frozen)
+	}
+	return json.Marshal(r.Bins)
+}
+
+// UnmarshalJSON reads a number of bins or the string "frozen".
+func (r *Refresh) UnmarshalJSON(b []byte) error {
+	var s string
+	if json.Unmarshal(b, &s) == nil {
+		if s != frozen {
+			return fmt.Errorf("coefficient_refresh must be a number of bins >= 1 or %q, got %q", frozen, s)
+		}
+		*r = Refresh{Frozen: true}
+		return nil
+	}
+	var n int
+	if err := json.Unmarshal(b, &n); err != nil {
+		return fmt.Errorf("coefficient_refresh must be a number of bins >= 1 or %q, got %s", frozen, b)
+	}
+	*r = Refresh{Bins: n}
+	return nil
+}
+
+func (r Refresh) rule() int {
+	if r.Frozen {
+		return rule.Frozen
+	}
+	return r.Bins
 }
 
 // DefaultTrain returns the defaults: the paper's neuron, the natural rule,
 // exact score factor, coefficients every bin, c_u = 0.95, c_w = 0.05.
 func DefaultTrain() TrainConfig {
-	return TrainConfig{Neuron: DefaultNeuron(), Rule: "natural", LRConvention: "exact", CoefficientRefresh: 1,
-		CU: rule.DefaultCU, CW: rule.DefaultCW, SilentRate: rule.DefaultSilentRate,
+	return TrainConfig{Neuron: DefaultNeuron(), Rule: rule.Natural.String(), LRConvention: "exact",
+		CoefficientRefresh: Refresh{Bins: 1}, CU: rule.DefaultCU, CW: rule.DefaultCW, SilentRate: rule.DefaultSilentRate,
 		TestSamples: learn.DefaultTestSamples, TestBins: learn.DefaultTestBins, Teacher: TeacherRealizable,
 		InputPoolInterval: learn.DefaultPoolInterval}
 }
@@ -68,29 +117,86 @@ type Arrays struct {
 
 // Learn builds and validates the core trial configuration.
 func (c TrainConfig) Learn(a Arrays, trial uint64) (learn.Config, error) {
+	lc, err := c.plan()
+	if err != nil {
+		return lc, err
+	}
+	lc.Rates, lc.W0, lc.InputSpikes, lc.Trial = a.Rates, a.W0, a.InputSpikes, trial
+	lc.Teacher.Weights, lc.Teacher.Spikes = a.TeacherWeights, a.TeacherSpikes
+	if a.Attenuation != nil {
+		lc.Param = neuron.Dendritic{Alpha: a.Attenuation}
+	}
+	return lc, lc.Validate()
+}
+
+// plan validates every scalar parameter and returns the core configuration
+// without its arrays: times converted from seconds to bins.
+func (c TrainConfig) plan() (learn.Config, error) {
 	t, k, err := c.Neuron.Build()
 	if err != nil {
+		return learn.Config{}, err
+	}
+	if err := c.checkParams(); err != nil {
 		return learn.Config{}, err
 	}
 	rc, err := c.ruleConfig()
 	if err != nil {
 		return learn.Config{}, err
 	}
-	teacher, err := c.teacher(a)
+	kind, err := c.teacherKind()
 	if err != nil {
 		return learn.Config{}, err
 	}
-	lc := learn.Config{Transfer: t, Kernel: k, Rule: rc, Rates: a.Rates, W0: a.W0, Teacher: teacher,
-		Duration: c.Duration, InputSpikes: a.InputSpikes, RecordEvery: c.RecordEvery, TraceEvery: c.TraceEvery,
-		TestSamples: c.TestSamples, TestBins: c.TestBins, Seed: c.Seed, Trial: trial, EventDriven: c.EventDriven,
-		InputPool: learn.InputPool{Size: c.InputPoolSize, Interval: c.InputPoolInterval, Stream: c.InputPoolStream}}
-	if a.Attenuation != nil {
-		lc.Param = neuron.Dendritic{Alpha: a.Attenuation}
+	lc := learn.Config{Transfer: t, Kernel: k, Rule: rc, Teacher: learn.Teacher{Kind: kind, Rate: c.TeacherRate},
+		Duration: c.Duration, TestSamples: c.TestSamples, TestBins: c.TestBins, Seed: c.Seed, EventDriven: c.EventDriven}
+	if lc.RecordEvery, err = optionalBins("record_every", c.RecordEvery, k.Dt); err != nil {
+		return lc, err
 	}
-	if c.TestSamples < 1 || c.TestBins < 1 {
-		return lc, fmt.Errorf("test_samples and test_bins must be >= 1, got %d and %d", c.TestSamples, c.TestBins)
+	if lc.TraceEvery, err = optionalBins("trace_every", c.TraceEvery, k.Dt); err != nil {
+		return lc, err
 	}
-	return lc, lc.Validate()
+	if _, err := WholeBins("duration", c.Duration, k.Dt); err != nil {
+		return lc, err
+	}
+	lc.InputPool, err = c.inputPool(k.Dt)
+	return lc, err
+}
+
+func (c TrainConfig) inputPool(dt float64) (learn.InputPool, error) {
+	if c.InputPoolSize == nil {
+		if c.InputPoolInterval != learn.DefaultPoolInterval || c.InputPoolStream != 0 {
+			return learn.InputPool{}, fmt.Errorf("input_pool_interval and input_pool_stream need input_pool_size (the pool is off)")
+		}
+		return learn.InputPool{}, nil
+	}
+	if _, err := WholeBins("input_pool_interval", c.InputPoolInterval, dt); err != nil {
+		return learn.InputPool{}, err
+	}
+	return learn.InputPool{Size: *c.InputPoolSize, Interval: c.InputPoolInterval, Stream: c.InputPoolStream}, nil
+}
+
+// MaxBins is the largest number of bins a time may span (2^40).
+const MaxBins = 1 << 40
+
+// WholeBins converts a time in seconds to bins of dt, refusing a time that
+// is not finite, shorter than dt, longer than MaxBins bins, or not a whole
+// number of bins (to 1e-9 relative): it never rounds silently.
+func WholeBins(name string, seconds, dt float64) (int, error) {
+	bins := math.Round(seconds / dt)
+	if !(seconds >= dt*(1-1e-9)) || math.IsInf(seconds, 0) || bins > MaxBins {
+		return 0, fmt.Errorf("%s must be finite, >= dt = %v s and at most 2^40 bins, got %v s", name, dt, seconds)
+	}
+	if math.Abs(seconds/dt-bins) > 1e-9*bins {
+		return 0, fmt.Errorf("%s must be a whole number of bins of dt = %v s, got %v s (%.6g bins)", name, dt, seconds, seconds/dt)
+	}
+	return int(bins), nil
+}
+
+func optionalBins(name string, seconds *float64, dt float64) (int, error) {
+	if seconds == nil {
+		return 0, nil
+	}
+	return WholeBins(name, *seconds, dt)
 }
 
 func (c TrainConfig) ruleConfig() (rule.Config, error) {
@@ -102,19 +208,19 @@ func (c TrainConfig) ruleConfig() (rule.Config, error) {
 	if err != nil {
 		return rule.Config{}, err
 	}
-	rc := rule.Config{Kind: kind, Eta: c.Eta, LR: lr, Refresh: c.CoefficientRefresh, CU: c.CU, CW: c.CW, SilentRate: c.SilentRate,
-		CoefficientTol: c.CoefficientTolerance}
+	rc := rule.Config{Kind: kind, Eta: c.Eta, LR: lr, Refresh: c.CoefficientRefresh.rule(), CU: c.CU, CW: c.CW,
+		SilentRate: c.SilentRate}
+	if c.CoefficientTolerance != nil {
+		rc.CoefficientTol = *c.CoefficientTolerance
+	}
 	return rc, rc.Validate()
 }
 
-func (c TrainConfig) teacher(a Arrays) (learn.Teacher, error) {
-	switch c.Teacher {
-	case TeacherRealizable:
-		return learn.Teacher{Kind: learn.Realizable, Weights: a.TeacherWeights}, nil
-	case TeacherPoisson:
-		return learn.Teacher{Kind: learn.PoissonTeacher, Rate: c.TeacherRate}, nil
-	case TeacherReplay:
-		return learn.Teacher{Kind: learn.ReplayTeacher, Spikes: a.TeacherSpikes}, nil
+func (c TrainConfig) teacherKind() (learn.TeacherKind, error) {
+	for _, k := range learn.TeacherKinds {
+		if c.Teacher == k.String() {
+			return k, nil
+		}
 	}
-	return learn.Teacher{}, fmt.Errorf("teacher must be %q, %q or %q, got %q", TeacherRealizable, TeacherPoisson, TeacherReplay, c.Teacher)
+	return 0, fmt.Errorf("teacher must be %q, %q or %q, got %q", TeacherRealizable, TeacherPoisson, TeacherReplay, c.Teacher)
 }

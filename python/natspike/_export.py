@@ -16,43 +16,39 @@ import numbers
 
 import numpy as np
 
-#: Every array a Result may carry: (dims after the trial axis, units, long name).
-VARIABLES = {
-    "weights": (("time", "synapse"), "1", "synaptic weights in the learned parametrization"),
-    "final_weights": (("synapse",), "1", "weights after the last bin"),
-    "initial_weights": (("synapse",), "1", "initial weights"),
-    "target_weights": (("synapse",), "1", "target weights w* of the realizable teacher (somatic)"),
-    "kl": (("time",), "1", "D_KL per bin on the test set (nats, includes dt)"),
-    "rate_error": (("time",), "Hz", "RMS difference of student and teacher rates on the test set"),
-    "weight_distance": (("time",), "1", "||f(w) - w*|| in somatic units"),
-    "voltage": (("trace_time",), "mV", "membrane potential V"),
-    "rate": (("trace_time",), "Hz", "firing rate phi(V)"),
-}
+from . import _describe
+from ._result import _to_json
+
+#: The coordinates of the Dataset: (units, long name).
 COORDINATES = {
     "trial": ("1", "trial index"),
     "time": ("s", "record time"),
     "trace_time": ("s", "trace sample time"),
     "synapse": ("1", "afferent index"),
 }
-OTHER = {"completed": ("1", "trial finished"), "root_seed": ("1", "root seed of the grid point")}
+OTHER = {"root_seed": ("1", "root seed of the grid point")}
+
+
+def variables() -> dict:
+    """Every output Go describes (``natspike._describe.outputs()``) but the shared record times (the
+    ``time`` coordinate): (dims after the trial axis, CF units ("1" for a pure number), long name)."""
+    return {
+        name: (tuple(o["dims"]), o["unit"] or "1", o["doc"])
+        for name, o in _describe.outputs().items()
+        if not o["shared"]
+    }
 
 
 def to_xarray(result):
     """The :class:`natspike.Result` as an :class:`xarray.Dataset` (see the module docstring)."""
     import xarray as xr
 
-    trials = result.completed is not None
-    data = {}
-    for name, (dims, _, _) in VARIABLES.items():
-        value = getattr(result, name)
-        if value is not None:
-            lead = ("trial",) if trials and np.ndim(value) > len(dims) else ()
-            data[name] = (lead + dims, np.asarray(value))
-    if trials:
-        data["completed"] = (("trial",), np.asarray(result.completed))
+    lead = () if result.n_trials is None else ("trial",)
+    described = variables()
+    data = {name: (lead + described[name][0], a) for name, a in result.arrays.items() if name in described}
     coords = {"time": result.times}
     if result.voltage is not None:
-        coords["trace_time"] = trace_times(result.params, np.shape(result.voltage)[-1])
+        coords["trace_time"] = np.arange(np.shape(result.voltage)[-1]) * result.params["trace_every"]
     return label(xr.Dataset(data, coords=coords, attrs=_attributes(result)))
 
 
@@ -62,23 +58,13 @@ def label(ds):
     for dim in ("trial", "synapse"):
         if dim in ds.dims and dim not in ds.coords:
             ds = ds.assign_coords({dim: np.arange(ds.sizes[dim])})
-    for name, (_, units, long_name) in VARIABLES.items():
+    for name, (_, units, long_name) in variables().items():
         if name in ds:
             ds[name].attrs.update(units=units, long_name=long_name)
     for name, (units, long_name) in {**COORDINATES, **OTHER}.items():
         if name in ds.variables:
             ds[name].attrs.update(units=units, long_name=long_name)
     return ds
-
-
-def trace_times(params: dict, count: int) -> np.ndarray:
-    """Times (s) of the ``count`` trace samples: every ``trace_every`` from t = 0.
-
-    ``params["trace_every"]`` is a number of bins (an int) or seconds (a float).
-    """
-    every = params["trace_every"]
-    seconds = every * params["neuron"]["dt"] if isinstance(every, numbers.Integral) else float(every)
-    return np.arange(count) * seconds
 
 
 def _attributes(result) -> dict:
@@ -89,7 +75,9 @@ def _attributes(result) -> dict:
             return int(v)
         return v if isinstance(v, (numbers.Number, str)) else json.dumps(v)
 
-    return {"seed": str(result.seed), "version": result.version, **{k: safe(v) for k, v in result.params.items()}}
+    params = _to_json(result.params)  # a Neuron, replayed inputs or teacher spike train as JSON-able values
+    # seed last: params hold it as an int, and a uint64 attribute is not netCDF-safe
+    return {**{k: safe(v) for k, v in params.items()}, "seed": str(result.seed), "version": result.version}
 
 
 def time_to_threshold(result, threshold, *, times=None, per_trial=False):

@@ -8,8 +8,8 @@ and it exports the C ABI of package capi (the data plane, reached with
 process has one Go runtime.
 
 C ABI conventions (see ``natspike/_go/natspike.h``): every ``ns_*`` function
-returns a status (0 ok, 1 invalid argument, 2 internal fault, 3 cancelled,
-4 out of memory) and writes a message into a caller buffer passed as the
+returns a status (codes by name from Go: NS_OK, NS_INVALID, NS_INTERNAL,
+NS_CANCELLED, NS_NOMEMORY, NS_DIVERGED; :data:`EXCEPTIONS`) and writes a message into a caller buffer passed as the
 last two arguments; :func:`call` and :func:`call_cancellable` append that
 buffer and raise ``ValueError``, ``RuntimeError``, ``KeyboardInterrupt`` or
 ``MemoryError``. Argument types are read from ``natspike.h`` itself (which
@@ -28,6 +28,7 @@ child created by ``os.fork()`` afterwards can hang. Use the ``spawn`` or
 from __future__ import annotations
 
 import ctypes
+import json
 import multiprocessing
 import os
 import re
@@ -40,7 +41,7 @@ import numpy as np
 
 try:
     from ._go import _bindings as _extension
-    from ._go import bindings as go  # noqa: F401  (loads the extension's Python module)
+    from ._go import bindings as go  # the gopy facade (control plane); also loads the extension
 except ImportError as exc:  # pragma: no cover - depends on the installation
     raise ImportError(
         "natspike's compiled Go library (natspike._go) is missing or does not load. Install natspike "
@@ -64,7 +65,16 @@ class DivergenceError(FloatingPointError, ValueError):
     """
 
 
-ERRORS = {1: ValueError, 2: RuntimeError, 3: KeyboardInterrupt, 4: MemoryError, 5: DivergenceError}
+#: The exception of each non-zero status of the C ABI, by the name Go gives it.
+EXCEPTIONS = {
+    "NS_INVALID": ValueError,
+    "NS_INTERNAL": RuntimeError,
+    "NS_CANCELLED": KeyboardInterrupt,
+    "NS_NOMEMORY": MemoryError,
+    "NS_DIVERGED": DivergenceError,
+}
+#: Exception raised for each non-zero status code (the codes come from Go).
+ERRORS = {code: EXCEPTIONS[name] for name, code in json.loads(go.Describe())["statuses"].items() if code}
 ERRLEN = 4096
 _PROTOTYPE = re.compile(r"extern\s+int\s+(ns_\w+)\s*\(([^)]*)\)\s*;")
 
@@ -193,16 +203,33 @@ def call_cancellable(fn, *args, on_progress=None, interval: float = 0.1) -> None
 
 
 @contextmanager
-def progress_bar(total: int, desc: str | None = None, *, enabled: bool = True, unit: str = "it"):
-    """Yield an ``on_progress`` callback for :func:`call_cancellable` that
-    drives a tqdm bar of ``total`` units (None when not ``enabled``)."""
+def progress_bar(enabled: bool, total: int, desc: str, unit: str = "bin"):
+    """Yield an ``update(done)`` callback (for :func:`call_cancellable`'s
+    ``on_progress``) that moves a :func:`natspike._progress.progress_bar` of
+    ``total`` units to ``done``;
+    yield None when not ``enabled``."""
     if not enabled:
         yield None
         return
     from ._progress import progress_bar as _bar
 
-    with _bar(True, total, desc, unit=unit) as bar:
+    with _bar(True, total, desc, unit=unit, unit_scale=unit == "bin") as bar:
         yield lambda done: bar.update(done - bar.n)
+
+
+class Buffer(ctypes.Structure):
+    """One entry {name, data, len} of the buffer table of ns_train and ns_run_trials."""
+
+    _fields_ = [("name", ctypes.c_char_p), ("data", ctypes.c_void_p), ("len", ctypes.c_longlong)]
+
+
+def buffers(named: dict) -> tuple:
+    """``(table, count)`` binding each array of ``named`` (name → array or
+    None; None is left out) by name; the table keeps the arrays alive."""
+    entries = [(name, a) for name, a in named.items() if a is not None]
+    table = (Buffer * len(entries))(*(Buffer(name.encode(), _pointer(a), a.size) for name, a in entries))
+    table.keep = entries
+    return table, len(entries)
 
 
 def version() -> str:

@@ -1,75 +1,65 @@
-"""Result containers: learning curves as NumPy arrays, with provenance."""
+"""Result containers: learning curves as NumPy arrays, with provenance.
+
+The arrays a result holds, their units, meanings and axes are Go's output
+description (:mod:`natspike._describe`); nothing here lists them.
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-_ARRAYS = (
-    "times",
-    "weights",
-    "kl",
-    "rate_error",
-    "weight_distance",
-    "final_weights",
-    "voltage",
-    "rate",
-    "completed",
-    "initial_weights",
-    "target_weights",
-)
+from . import _describe
+from ._spiketrain import SpikeTrain
+
+#: Result attributes that are not arrays.
+_PROVENANCE = ("params", "seed", "version")
 
 
-@dataclass(eq=False)
 class Result:
     """What :func:`natspike.train` or :func:`natspike.run_trials` recorded.
 
+    Every output of the run is an attribute (a NumPy array, or None where it
+    does not exist for this run, e.g. ``kl`` for a replayed teacher). For
+    :func:`run_trials` the arrays have a leading trial axis, except the
+    shared ``times``. The outputs, described by the library's Go core
+    (``natspike._describe.outputs()``), are:
+
+    {outputs}
+
     Attributes
     ----------
-    times : ndarray, shape (records,)
-        Record times in seconds (0, record_every, 2·record_every, …).
-    weights : ndarray, shape (records, n) or (trials, records, n)
-        Weights in the learned parametrization (dendritic when an
-        attenuation was given) at each record time.
-    kl : ndarray or None
-        Mean Bernoulli D_KL per bin on the trial's test set (Eqn 51; includes
-        the factor dt). None when the teacher is a replayed spike train.
-    rate_error : ndarray or None
-        RMS difference between student and teacher rates on the test set (Hz).
-    weight_distance : ndarray or None
-        ‖f(w) − w*‖₂ in somatic units; only for a realizable teacher.
-    final_weights : ndarray, shape (n,) or (trials, n)
-        Weights after the last bin.
-    voltage, rate : ndarray or None
-        V (mV) and φ(V) (Hz) every ``trace_every`` seconds, if requested.
-    completed : ndarray of bool or None
-        For :func:`run_trials`: which trials finished (all, unless interrupted).
-    initial_weights, target_weights : ndarray or None
-        The per-trial initial weights and target weights actually used.
     params : dict
-        Every parameter of the run (rule, eta, neuron, rates, …).
+        Every argument of the call in the API's own units (seconds, Hz),
+        arrays as lists: ``natspike.train(**result.params)`` (or
+        ``run_trials``) reproduces the result bit for bit.
     seed : int
         The 64-bit root seed; rerunning with it reproduces the result exactly.
     version : str
         The natspike version that produced the result.
     """
 
-    times: np.ndarray
-    weights: np.ndarray
-    kl: np.ndarray | None
-    rate_error: np.ndarray | None
-    weight_distance: np.ndarray | None
-    final_weights: np.ndarray
-    voltage: np.ndarray | None = None
-    rate: np.ndarray | None = None
-    completed: np.ndarray | None = None
-    initial_weights: np.ndarray | None = None
-    target_weights: np.ndarray | None = None
-    params: dict = field(default_factory=dict)
-    seed: int = 0
-    version: str = ""
+    def __init__(self, arrays: dict, *, params: dict, seed: int, version: str):
+        described = _describe.outputs()
+        unknown = set(arrays) - set(described)
+        if unknown:
+            raise ValueError(f"Result: {sorted(unknown)} are not outputs of the run description")
+        vars(self).update((name, a) for name, a in arrays.items() if a is not None)
+        self.params, self.seed, self.version = params, seed, version
+
+    def __getattr__(self, name):  # only called for absent attributes: an output this run does not have
+        if name in _describe.outputs():
+            return None
+        raise AttributeError(f"'Result' object has no attribute {name!r}")
+
+    @property
+    def arrays(self) -> dict:
+        """The outputs this run has, by name (Go's order)."""
+        return {name: vars(self)[name] for name in _describe.outputs() if name in vars(self)}
+
+    def __dir__(self):
+        return sorted(set(super().__dir__()) | set(_describe.outputs()))
 
     @property
     def n_trials(self) -> int | None:
@@ -81,9 +71,8 @@ class Result:
 
         The file is read back by :func:`natspike.load`.
         """
-        arrays = {name: getattr(self, name) for name in _ARRAYS if getattr(self, name) is not None}
-        meta = json.dumps({"params": self.params, "seed": str(self.seed), "version": self.version})
-        np.savez_compressed(path, __meta__=np.array(meta), **arrays)
+        meta = json.dumps({"params": _to_json(self.params), "seed": str(self.seed), "version": self.version})
+        np.savez_compressed(path, __meta__=np.array(meta), **self.arrays)
 
     def to_xarray(self):
         """The result as an :class:`xarray.Dataset`: every recorded array, coordinates ``trial``, ``time``,
@@ -94,18 +83,64 @@ class Result:
         return to_xarray(self)
 
     def __repr__(self):
-        shape = self.weights.shape
+        shape = self.arrays["weights"].shape
+        times = self.arrays["times"]
         return (
             f"Result(rule={self.params.get('rule')!r}, weights shape={shape}, "
-            f"times={self.times[0]:g}…{self.times[-1]:g} s, seed={self.seed})"
+            f"times={times[0]:g}…{times[-1]:g} s, seed={self.seed})"
         )
+
+
+def _document_outputs():
+    lines = []
+    for name, o in _describe.outputs().items():
+        unit = f" ({o['unit']})" if o["unit"] else ""
+        axes = ", ".join(o["dims"]) or "scalar"
+        lines.append(f"* ``{name}`` [{axes}]{unit}: {o['doc']}")
+    Result.__doc__ = Result.__doc__.replace("{outputs}", "\n    ".join(lines))
+
+
+_document_outputs()
+
+
+def _to_json(params: dict) -> dict:
+    """``params`` as JSON-able values: a :class:`Neuron` as its dict, an
+    array (replayed inputs) as its values and dtype, a :class:`SpikeTrain`
+    (a replayed teacher) as its times and t_stop."""
+    return {k: _encode(v) for k, v in params.items()}
+
+
+def _encode(v):
+    from ._neuron import Neuron
+
+    if isinstance(v, Neuron):
+        return {"__neuron__": v.to_dict()}
+    if isinstance(v, np.ndarray):
+        return {"__array__": v.tolist(), "dtype": v.dtype.str}
+    if isinstance(v, SpikeTrain):
+        return {"__spiketrain__": v.times.tolist(), "t_stop": v.t_stop}
+    return v
+
+
+def _from_json(params: dict) -> dict:
+    return {k: _decode(v) for k, v in params.items()}
+
+
+def _decode(v):
+    from ._neuron import Neuron
+
+    if isinstance(v, dict) and "__neuron__" in v:
+        return Neuron.from_dict(v["__neuron__"])
+    if isinstance(v, dict) and "__array__" in v:
+        return np.array(v["__array__"], dtype=v["dtype"])
+    if isinstance(v, dict) and "__spiketrain__" in v:
+        return SpikeTrain(np.array(v["__spiketrain__"], float), t_stop=v["t_stop"])
+    return v
 
 
 def load(path) -> Result:
     """Load a :class:`Result` saved with :meth:`Result.save`."""
     with np.load(path, allow_pickle=False) as f:
         meta = json.loads(str(f["__meta__"]))
-        arrays = {name: f[name] for name in _ARRAYS if name in f.files}
-    known = {f.name for f in fields(Result)}
-    kwargs = {name: arrays.get(name) for name in _ARRAYS if name in known}
-    return Result(**kwargs, params=meta["params"], seed=int(meta["seed"]), version=meta["version"])
+        arrays = {name: f[name] for name in f.files if name != "__meta__"}
+    return Result(arrays, params=_from_json(meta["params"]), seed=int(meta["seed"]), version=meta["version"])

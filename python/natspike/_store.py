@@ -15,9 +15,10 @@ trials. A store records, for every grid point, the parameters that
 determine its numbers (configuration, rates, attenuation, root seed and
 natspike version); opening it with other parameters raises ``ValueError``
 instead of mixing results. The number of trials is not part of that
-identity: asking for more trials later extends a store. Each shard also
-keeps the initial and target weights of its trials, which are compared
-with the requested ones when the shard is read.
+identity: asking for more trials later extends a store. A shard holds, by
+name, every output of Go's plan that a trial writes (plus the shared record
+times) and the inputs the plan echoes (initial and target weights), which
+are compared with the requested ones when the shard is read.
 """
 
 from __future__ import annotations
@@ -34,8 +35,6 @@ import numpy as np
 FORMAT = "natspike-store/1"
 META = "natspike-store.json"
 _SHARD = re.compile(r"p(\d{6,})-t(\d{9,})-n(\d{6,})\.npz")
-#: Per-trial arrays of a shard (leading axis: trial); "times" is shared.
-TRIAL_ARRAYS = ("weights", "kl", "rate_error", "weight_distance", "final_weights", "initial_weights", "target_weights")
 
 
 def point_identity(cfg: dict, rates: np.ndarray, attenuation, version: str) -> dict:

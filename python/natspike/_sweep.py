@@ -10,7 +10,7 @@ from itertools import product
 
 import numpy as np
 
-from . import _native
+from . import _describe, _native
 from ._export import label
 from ._seeds import root_seed
 from ._trials import (
@@ -282,18 +282,10 @@ def _dataset(run: _TaskRun, axes: dict, root: int, streams: str):
     def field(a, *rest):
         return dims + ("trial",) + rest, a.reshape(shape + (trials,) + a.shape[1:])
 
-    out, points = run.out, run.points
-    data = {
-        "weights": field(out["weights"], "time", "synapse"),
-        "final_weights": field(out["final_weights"], "synapse"),
-        "initial_weights": field(np.concatenate([p.w0 for p in points]), "synapse"),
-        "completed": field(out["completed"]),
-    }
-    for name in ("kl", "rate_error", "weight_distance"):
-        if out.get(name) is not None:
-            data[name] = field(out[name], "time")
-    if points[0].tw is not None:
-        data["target_weights"] = field(np.concatenate([p.tw for p in points]), "synapse")
+    out, points, described = run.out, run.points, _describe.outputs()
+    echoed = [p.echoed(0, p.n_trials) for p in points]
+    arrays = {**out, **{name: np.concatenate([e[name] for e in echoed]) for name in echoed[0]}}
+    data = {name: field(a, *described[name]["dims"]) for name, a in arrays.items() if not described[name]["shared"]}
     data["root_seed"] = (dims, np.array([p.cfg["seed"] for p in points], np.uint64).reshape(shape))
     coords = {**axes, "trial": np.arange(trials), "time": out["times"]}
     ds = label(xr.Dataset(data, coords=coords))

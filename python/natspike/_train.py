@@ -1,175 +1,45 @@
-"""Learning runs: :func:`train` (one trial) and :func:`run_trials` (many)."""
+"""Learning runs: :func:`train` (one trial); shared by :func:`natspike.run_trials`.
+
+The parameters, their defaults and ranges, and the outputs of a run are
+Go's description (:mod:`natspike._describe`): this module checks types,
+converts arrays, asks Go for the plan of the run and binds the arrays to
+the C ABI by name.
+"""
 
 from __future__ import annotations
 
 import json
-import numbers
 
 import numpy as np
 
-from . import _native
+from . import _describe, _native
 from ._inputs import checked_dense, replay_inputs
-from ._neuron import DEFAULT, Neuron
-from ._progress import progress_bar
+from ._neuron import resolve
 from ._result import Result
-from ._rules import RULES  # the rule names come from the Go core's table
 from ._seeds import root_seed
-from ._spiketrain import replay_bins
+from ._spiketrain import as_spike_train, replay_bins
 from ._teachers import target_weights, teacher_kind
 from ._units import converts_units
-from ._validate import check_trial_size, contiguous, finite, real_scalar, vector
+from ._validate import check_trial_size, contiguous, finite, vector
 
-LR_CONVENTIONS = ("exact", "authors")
 #: Arguments of train that may be Quantities (see natspike._units); teacher and inputs convert their own.
 PHYSICAL = ("weights", "rates", "duration", "eta", "attenuation", "record_every", "c_u", "c_w", "silent_rate")
 PHYSICAL += ("trace_every", "input_pool_interval")
 
 
-def _neuron(neuron) -> Neuron:
-    if neuron is None:
-        return DEFAULT
-    if not isinstance(neuron, Neuron):
-        raise TypeError(f"neuron must be a natspike.Neuron or None, got {type(neuron).__name__}")
-    return neuron
-
-
-def _choice(value, name, allowed):
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a string, one of {allowed}, got {type(value).__name__}")
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
-    return value
-
-
-def _bins(seconds, name, dt, *, allow_none=True):
-    """Seconds → whole bins (≥ 1); None → 0 (feature off)."""
-    if seconds is None and allow_none:
-        return 0
-    s = real_scalar(seconds, name)
-    if not np.isfinite(s) or s < dt * (1 - 1e-9):
-        raise ValueError(f"{name} must be finite and >= dt = {dt} s, got {seconds}")
-    return int(round(s / dt))
-
-
-def _refresh(value):
-    if isinstance(value, str):
-        if value != "frozen":
-            raise ValueError(f"coefficient_refresh must be a number of bins >= 1 or 'frozen', got {value!r}")
-        return -1
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"coefficient_refresh must be an int >= 1 or 'frozen', got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"coefficient_refresh must be >= 1 bin or 'frozen', got {value}")
-    return int(value)
-
-
-def _config(
-    rule,
-    *,
-    neuron,
-    eta,
-    duration,
-    lr_convention="exact",
-    coefficient_refresh=1,
-    c_u=0.95,
-    c_w=0.05,
-    silent_rate=1e-4,
-    record_every=None,
-    trace_every=None,
-    test_samples=50,
-    test_bins=500,
-    coefficient_tolerance=None,
-    event_driven=False,
-    input_pool_size=None,
-    input_pool_interval=1.0,
-    input_pool_stream=0,
-):
-    """The control-plane dict that crosses the C ABI as JSON (teacher and seed added later)."""
-    neuron = _neuron(neuron)
-    dt = neuron.dt
-    cfg = {
-        "neuron": neuron.to_dict(),
-        "rule": _choice(rule, "rule", RULES),
-        "eta": real_scalar(eta, "eta"),
-        "duration": real_scalar(duration, "duration"),
-        "lr_convention": _choice(lr_convention, "lr_convention", LR_CONVENTIONS),
-        "coefficient_refresh": _refresh(coefficient_refresh),
-        "c_u": real_scalar(c_u, "c_u"),
-        "c_w": real_scalar(c_w, "c_w"),
-        "silent_rate": real_scalar(silent_rate, "silent_rate"),
-        "record_every": _bins(record_every, "record_every", dt),
-        "trace_every": _bins(trace_every, "trace_every", dt),
-        "test_samples": _count(test_samples, "test_samples"),
-        "test_bins": _count(test_bins, "test_bins"),
-    }
-    for name in ("eta", "duration", "c_u", "c_w", "silent_rate"):
-        if not np.isfinite(cfg[name]):
-            raise ValueError(f"{name} must be finite, got {cfg[name]}")
-    cfg.update(_speed_options(coefficient_tolerance, event_driven))
-    cfg.update(_input_pool(input_pool_size, input_pool_interval, input_pool_stream, dt, event_driven))
+def config(options: dict, neuron, teacher_kind: str, teacher_rate: float, seed: int) -> dict:
+    """The control-plane dict that crosses to Go as JSON: every described
+    parameter (from ``options``, else its default) after the type checks."""
+    unknown = set(options) - set(_describe.params())
+    if unknown:  # run_trials and sweep pass their keyword arguments through
+        raise TypeError(f"unexpected keyword argument(s) {', '.join(sorted(unknown))}")
+    cfg = {}
+    for name, p in _describe.params().items():
+        if name not in options and p["required"]:
+            raise TypeError(f"missing required argument {name!r}")
+        cfg[name] = _describe.check(name, options.get(name, p["default"]))
+    cfg.update(neuron=neuron.to_dict(), teacher=teacher_kind, teacher_rate=teacher_rate, seed=seed)
     return cfg
-
-
-MAX_POOL_SIZE = 10**6
-
-
-def _input_pool(size, interval, stream, dt, event_driven):
-    """The authors' input pool (user guide, "Input protocols"), opt-in; off (None) adds nothing to the config."""
-    if size is None:
-        if not (isinstance(interval, numbers.Real) and interval == 1.0) or not (
-            isinstance(stream, numbers.Integral) and stream == 0
-        ):
-            raise ValueError("input_pool_interval and input_pool_stream need input_pool_size (the pool is off)")
-        return {}
-    if isinstance(size, bool) or not isinstance(size, numbers.Integral):
-        raise TypeError(f"input_pool_size must be None or an int, got {type(size).__name__}")
-    if not 1 <= size <= MAX_POOL_SIZE:
-        raise ValueError(f"input_pool_size must be None (off) or in [1, {MAX_POOL_SIZE}], got {size}")
-    iv = real_scalar(interval, "input_pool_interval")
-    bins = round(iv / dt) if np.isfinite(iv) else 0
-    if not (np.isfinite(iv) and iv >= dt and abs(iv / dt - bins) <= 1e-9 * bins):
-        raise ValueError(
-            f"input_pool_interval must be finite, >= dt = {dt} s and a whole number of bins, got {interval}"
-        )
-    if isinstance(stream, bool) or not isinstance(stream, numbers.Integral):
-        raise TypeError(f"input_pool_stream must be an int, got {type(stream).__name__}")
-    if not 0 <= stream < 2**64:
-        raise ValueError(f"input_pool_stream must be in [0, 2**64), got {stream}")
-    if event_driven:
-        raise ValueError(
-            "input_pool_size and event_driven cannot be combined: the event-driven evaluation "
-            "does not support the input pool"
-        )
-    return {"input_pool_size": int(size), "input_pool_interval": iv, "input_pool_stream": int(stream)}
-
-
-def _speed_options(coefficient_tolerance, event_driven):
-    """Opt-in speed options; the defaults (exact, dense) add nothing to the config."""
-    opts = {}
-    if coefficient_tolerance is not None:
-        tol = real_scalar(coefficient_tolerance, "coefficient_tolerance")
-        if not 1e-14 <= tol < 1:
-            raise ValueError(f"coefficient_tolerance must be None or in [1e-14, 1), got {coefficient_tolerance}")
-        opts["coefficient_tolerance"] = tol
-    if not isinstance(event_driven, bool):
-        raise TypeError(f"event_driven must be a bool, got {type(event_driven).__name__}")
-    if event_driven:
-        opts["event_driven"] = True
-    return opts
-
-
-def _count(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if not 1 <= value <= 2**20:
-        raise ValueError(f"{name} must be in [1, 2**20], got {value}")
-    return int(value)
-
-
-def _plan(cfg) -> tuple[int, int, int]:
-    out = np.zeros(3, np.int64)
-    _native.call(_native.functions["ns_train_plan"], json.dumps(cfg).encode(), out)
-    return int(out[0]), int(out[1]), int(out[2])
 
 
 def _teacher(teacher, n):
@@ -184,7 +54,7 @@ def _teacher(teacher, n):
 
 
 def _inputs(inputs, n, bins):
-    return (None, 0) if inputs is None else (checked_dense(inputs, n, bins), inputs.shape[0])
+    return None if inputs is None else checked_dense(inputs, n, bins)
 
 
 def _rates_and_weights(weights, rates):
@@ -195,7 +65,8 @@ def _rates_and_weights(weights, rates):
     return contiguous(w), contiguous(r)
 
 
-def _attenuation(attenuation, n):
+def attenuation_vector(attenuation, n):
+    """``attenuation`` as a C-contiguous (n,) array in (0, 1], or None."""
     if attenuation is None:
         return None
     a = finite(vector(attenuation, "attenuation"), "attenuation")
@@ -207,11 +78,9 @@ def _attenuation(attenuation, n):
     return contiguous(a)
 
 
-def _progress_bar(enabled, total, desc):
-    if not enabled:
-        return None, None
-    bar = progress_bar(True, total, desc, unit="bin", unit_scale=True)
-    return bar, lambda done: bar.update(done - bar.n)
+def echoed(plan: dict, inputs: dict) -> dict:
+    """Copies of the inputs that the plan lists as outputs (initial and target weights)."""
+    return {name: np.array(inputs[o["input"]]) for name, o in plan["outputs"].items() if o["origin"] == "input"}
 
 
 @converts_units(*PHYSICAL)
@@ -279,7 +148,8 @@ def train(
         raises ``TypeError``; wrap it, ``natspike.SpikeTrain.from_bins(y,
         dt=neuron.dt)``.
     duration : float
-        Learning time in s (rounded to whole bins of ``neuron.dt``).
+        Learning time in s, a whole number of bins of ``neuron.dt`` (another
+        value raises ValueError rather than being rounded).
     eta : float
         Learning rate η > 0.
     seed : int, SeedSequence, Generator or None
@@ -291,8 +161,8 @@ def train(
         Dendritic attenuation α ∈ (0, 1] per synapse; ``weights`` are then
         dendritic (Eqn 17).
     record_every : float, optional
-        Seconds between records of weights and metrics (default: only at
-        the start and the end).
+        Seconds between records of weights and metrics, a whole number of
+        bins (default: only at the start and the end).
     lr_convention : {"exact", "authors"}
         "exact" uses φ'/φ (Eqn 10); "authors" uses (1 − σ(V)) = (φ'/φ)/β like
         the authors' Fig 3, 9 and 12 code, so that the paper's learning rates
@@ -320,7 +190,8 @@ def train(
         train has a ``t_stop`` covering the run, < ``duration``. See
         ``natspike._inputs``.
     trace_every : float, optional
-        Seconds between samples of V and φ(V) (off by default).
+        Seconds between samples of V and φ(V), a whole number of bins (off
+        by default).
     test_samples, test_bins : int
         Size of the test set for D_KL and the rate error: 50 USP vectors,
         each the last of 500 bins of a fresh input train (user guide, "Objective and test set").
@@ -359,7 +230,10 @@ def train(
     -------
     Result
         ``times, weights, kl, rate_error, weight_distance, final_weights``
-        as NumPy arrays, with ``params``, ``seed`` and ``version``.
+        (and ``voltage``, ``rate`` with ``trace_every``) as NumPy arrays,
+        with ``initial_weights``, ``target_weights``, ``params`` (the call in
+        the API's units: ``natspike.train(**result.params)`` reproduces the
+        result bit for bit), ``seed`` and ``version``.
 
     Every physical argument (rates, times, the teacher's rate) may be a
     Quantity of ``quantities``, ``pint`` or Brian2; it is converted to s/Hz,
@@ -369,9 +243,13 @@ def train(
     ------
     TypeError, ValueError
         For bad arguments; the message names the parameter and its range.
+    natspike.DivergenceError
+        If learning diverges (a ValueError; the message gives the time and
+        the quantity).
+    MemoryError
+        If the records would not fit in memory (before anything runs).
     RuntimeError
-        If learning diverges (the message gives the time and the quantity)
-        or on an internal fault.
+        On an internal fault.
     KeyboardInterrupt
         On Ctrl-C; the native run stops within a second.
 
@@ -391,92 +269,48 @@ def train(
     >>> res.weights.shape, res.kl.shape
     ((3, 100), (3,))
     """
-    neuron = _neuron(neuron)
+    args = dict(locals())
+    progress = args.pop("progress")
+    neuron = resolve(neuron)
     inputs, rates = replay_inputs(inputs, rates, weights, neuron.dt, duration)
     w, r = _rates_and_weights(weights, rates)
     kind, rate, tarr = _teacher(teacher, r.size)
-    att = _attenuation(attenuation, r.size)
-    cfg = _config(
-        rule,
-        neuron=neuron,
-        eta=eta,
-        duration=duration,
-        lr_convention=lr_convention,
-        coefficient_refresh=coefficient_refresh,
-        c_u=c_u,
-        c_w=c_w,
-        silent_rate=silent_rate,
-        record_every=record_every,
-        trace_every=trace_every,
-        test_samples=test_samples,
-        test_bins=test_bins,
-        coefficient_tolerance=coefficient_tolerance,
-        event_driven=event_driven,
-        input_pool_size=input_pool_size,
-        input_pool_interval=input_pool_interval,
-        input_pool_stream=input_pool_stream,
-    )
-    cfg.update(teacher=kind, teacher_rate=rate, seed=root_seed(seed))
-    bins, records, traces = _plan(cfg)
-    check_trial_size(records, traces, r.size, cfg["test_samples"], cfg["test_bins"])
-    inp, input_bins = _inputs(inputs, r.size, bins)
-    tarr = replay_bins(tarr, neuron.dt, bins, "teacher") if kind == "replay" else tarr
-    out = _outputs(kind, records, r.size, traces)
-    bar, on_progress = _progress_bar(progress, bins, rule)
-    try:
-        _native.call_cancellable(
-            _native.functions["ns_train"],
-            json.dumps(cfg).encode(),
-            r.size,
-            r,
-            w,
-            tarr if kind == "realizable" else None,
-            tarr if kind == "replay" else None,
-            inp,
-            att,
-            tarr.size if kind == "replay" else 0,
-            input_bins,
-            out["times"],
-            out["weights"],
-            out["kl"],
-            out["rate_error"],
-            out["weight_distance"],
-            out["final_weights"],
-            out["voltage"],
-            out["rate"],
-            on_progress=on_progress,
-        )
-    finally:
-        if bar is not None:
-            bar.close()
-    params = _params(cfg, r, att)
-    return Result(
-        **out,
-        initial_weights=w.copy(),
-        target_weights=tarr.copy() if kind == "realizable" else None,
-        params=params,
-        seed=cfg["seed"],
-        version=_native.version(),
-    )
-
-
-def _outputs(kind, records, n, traces, trials=None):
-    lead = () if trials is None else (trials,)
-    z = lambda *shape: np.zeros(lead + shape)
-    return {
-        "times": np.zeros(records),
-        "weights": z(records, n),
-        "kl": z(records) if kind != "replay" else None,
-        "rate_error": z(records) if kind != "replay" else None,
-        "weight_distance": z(records) if kind == "realizable" else None,
-        "final_weights": z(n),
-        "voltage": z(traces) if traces and trials is None else None,
-        "rate": z(traces) if traces and trials is None else None,
+    att = attenuation_vector(attenuation, r.size)
+    root = root_seed(seed)
+    cfg = config({k: v for k, v in args.items() if k in _describe.params()}, neuron, kind, rate, root)
+    plan = _describe.plan(cfg, r.size)
+    check_trial_size(plan["records"], plan["traces"], r.size, cfg["test_samples"], cfg["test_bins"])
+    inp = _inputs(inputs, r.size, plan["bins"])
+    spikes = replay_bins(tarr, neuron.dt, plan["bins"], "teacher") if kind == "replay" else None
+    given = {
+        "rates": r,
+        "w0": w,
+        "teacher_weights": tarr if kind == "realizable" else None,
+        "teacher_spikes": spikes,
+        "input_spikes": inp,
+        "attenuation": att,
     }
+    out = _describe.allocate(plan)
+    table, count = _native.buffers({**given, **out})
+    with _native.progress_bar(progress, plan["bins"], rule) as update:
+        _native.call_cancellable(
+            _native.functions["ns_train"], json.dumps(cfg).encode(), r.size, table, count, on_progress=update
+        )
+    arrays = {**out, **echoed(plan, given)}
+    normal = {"weights": w.tolist(), "rates": r.tolist(), "seed": root, "neuron": neuron}
+    normal.update(teacher=_teacher_param(kind, rate, tarr), attenuation=None if att is None else att.tolist())
+    normal.update(inputs=None if inp is None else np.array(inp))  # the replayed spikes, dense (bins, n)
+    return Result(arrays, params=call_params(args, cfg, normal), seed=root, version=_native.version())
 
 
-def _params(cfg, rates, attenuation):
-    p = {k: v for k, v in cfg.items() if k != "seed"}
-    p["rates"] = rates.tolist()
-    p["attenuation"] = None if attenuation is None else attenuation.tolist()
-    return p
+def _teacher_param(kind, rate, tarr):
+    """The teacher as params keeps it: the rate, the target weights, or the replayed natspike.SpikeTrain."""
+    if kind == "poisson":
+        return rate
+    return as_spike_train(tarr, "teacher") if kind == "replay" else tarr.tolist()
+
+
+def call_params(args: dict, cfg: dict, normal: dict) -> dict:
+    """The call in the API's own units, in the order of ``args``: the
+    normalized arrays and seed, else the checked configuration value."""
+    return {k: normal[k] if k in normal else cfg.get(k, v) for k, v in args.items()}

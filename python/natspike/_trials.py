@@ -14,7 +14,6 @@ The task-based paths are shared with :func:`natspike.sweep`.
 
 from __future__ import annotations
 
-import inspect
 import json
 import numbers
 import os
@@ -26,22 +25,24 @@ from itertools import islice
 
 import numpy as np
 
-from . import _native
-from ._progress import progress_bar
+from . import _describe, _native
+from ._neuron import resolve
 from ._result import Result
 from ._seeds import root_seed, trial_generator
 from ._teachers import teacher_kind
-from ._train import _attenuation, _config, _neuron, _outputs, _params, _plan, _progress_bar
+from ._train import attenuation_vector, call_params, config, echoed
 from ._units import trial_arguments
 from ._validate import check_memory, check_trial_size, contiguous, finite, real_array, vector
 
 #: Keyword arguments of :func:`run_trials` that describe the trials (the
 #: options a sweep may vary), besides ``rule``, ``weights``, ``rates`` and
 #: ``teacher``: those of :func:`natspike.train` except ``inputs`` and
-#: ``trace_every``.
-TRAIN_OPTIONS = ("attenuation",) + tuple(
-    p for p in inspect.signature(_config).parameters if p not in ("rule", "trace_every")
-)
+#: ``trace_every`` (Go's parameter description, plus the neuron and attenuation).
+TRAIN_OPTIONS = ("neuron", "attenuation") + tuple(p for p in _describe.params() if p not in ("rule", "trace_every"))
+
+
+#: Outputs shared by all trials of a run (the record times): one copy, no trial axis.
+_SHARED = frozenset(name for name, o in _describe.outputs().items() if o["shared"])
 
 
 class TrialsInterrupted(KeyboardInterrupt):
@@ -148,7 +149,7 @@ def run_trials(
         ``result.completed`` (and a store holds them on disk).
     """
     for banned in ("inputs", "trace_every"):
-        if train_options.get(banned) is not None:
+        if train_options.pop(banned, None) is not None:
             raise ValueError(f"{banned} is not supported by run_trials (each trial draws its own inputs); use train")
     n_trials, workers = _count(n_trials, "n_trials", 10**7), _workers(workers)
     chunk_size, progress = _chunk_size(chunk_size), bool(progress)
@@ -178,10 +179,6 @@ def _count(value, name, hi):
     if not 1 <= value <= hi:
         raise ValueError(f"{name} must be in [1, {hi}], got {value}")
     return int(value)
-
-
-def _n_trials(n_trials):
-    return _count(n_trials, "n_trials", 10**7)
 
 
 def _workers(workers):
@@ -239,36 +236,23 @@ class _Job:
         self.records, self.kind = records, kind
 
     def outputs(self, count):
-        out = _outputs(self.kind, self.records, self.rates.size, 0, trials=count)
-        out["completed"] = np.zeros(count)
-        return out
+        """Zeroed arrays for every output Go writes for ``count`` trials (Go's plan)."""
+        return _describe.allocate(_describe.plan(json.loads(self.config), self.rates.size, count))
 
     def _args(self, first, w0, teacher, workers, out):
         # contiguous(): arrays unpickled on a Dask worker may be misaligned views of a network buffer.
-        att = None if self.attenuation is None else contiguous(self.attenuation)
-        return (
-            self.config,
-            self.rates.size,
-            w0.shape[0],
-            first,
-            workers,
-            contiguous(self.rates),
-            contiguous(w0),
-            None if teacher is None else contiguous(teacher),
-            att,
-            out["times"],
-            out["weights"],
-            out["kl"],
-            out["rate_error"],
-            out["weight_distance"],
-            out["final_weights"],
-            out["completed"],
-        )
+        given = {
+            "rates": contiguous(self.rates),
+            "w0": contiguous(w0),
+            "teacher_weights": None if teacher is None else contiguous(teacher),
+            "attenuation": None if self.attenuation is None else contiguous(self.attenuation),
+        }
+        table, count = _native.buffers({**given, **out})
+        return self.config, self.rates.size, w0.shape[0], first, workers, table, count
 
     def run(self, first, w0, teacher, workers=0, on_progress=None, out=None):
         """Trials first … first+len(w0)−1 in one cancellable native call."""
         out = out or self.outputs(w0.shape[0])
-        out.setdefault("completed", np.zeros(w0.shape[0]))
         _native.call_cancellable(
             _native.functions["ns_run_trials"], *self._args(first, w0, teacher, workers, out), on_progress=on_progress
         )
@@ -290,16 +274,26 @@ class _Point:
     w0: np.ndarray  # (n_trials, n)
     tw: np.ndarray | None  # (n_trials, n) target weights, or None for a Poisson teacher
     cfg: dict
-    bins: int
+    plan: dict  # Go's plan of all n_trials trials
+    params: dict  # the call in the API's units
     label: str = ""
 
     @property
     def n_trials(self):
         return self.w0.shape[0]
 
+    @property
+    def bins(self):
+        return self.plan["bins"]
+
     def inputs(self, first, count):
         rows = slice(first, first + count)
         return self.w0[rows], None if self.tw is None else self.tw[rows]
+
+    def echoed(self, first, count):
+        """The inputs of trials first … first+count−1 that are also outputs."""
+        w0, tw = self.inputs(first, count)
+        return echoed(self.plan, {"w0": w0, "teacher_weights": tw})
 
 
 def _prepare(rule, weights, rates, *, n_trials, seed, teacher, options, store=None, label="") -> _Point:
@@ -308,17 +302,20 @@ def _prepare(rule, weights, rates, *, n_trials, seed, teacher, options, store=No
     _check_store_seed(seed, store)
     root = root_seed(seed)
     r = contiguous(finite(vector(rates, "rates"), "rates"))
-    neuron = _neuron(options.pop("neuron", None))
-    att = _attenuation(options.pop("attenuation", None), r.size)
+    neuron = resolve(options.pop("neuron", None))
+    att = attenuation_vector(options.pop("attenuation", None), r.size)
     kind, rate = _teacher_kind(teacher)
-    cfg = _config(rule, neuron=neuron, **options)
-    cfg.update(teacher=kind, teacher_rate=rate, seed=root)
-    bins, records, _ = _plan(cfg)
-    check_trial_size(records, 0, r.size, cfg["test_samples"], cfg["test_bins"], trials=n_trials)
+    cfg = config({"rule": rule, **options}, neuron, kind, rate, root)
+    plan = _describe.plan(cfg, r.size, n_trials)
+    check_trial_size(plan["records"], 0, r.size, cfg["test_samples"], cfg["test_bins"], trials=n_trials)
     w0 = _per_trial(weights, "weights", n_trials, r.size, root)
     tw = None if kind == "poisson" else _per_trial(teacher, "teacher", n_trials, r.size, root)
-    job = _Job(json.dumps(cfg).encode(), r, att, records, kind)
-    return _Point(job, w0, tw, cfg, bins, label)
+    job = _Job(json.dumps(cfg).encode(), r, att, plan["records"], kind)
+    args = {"rule": rule, "weights": None, "rates": None, "n_trials": n_trials, "seed": root, "teacher": None}
+    args.update((name, None) for name in TRAIN_OPTIONS)
+    normal = {"weights": w0.tolist(), "rates": r.tolist(), "n_trials": n_trials, "seed": root, "neuron": neuron}
+    normal.update(teacher=rate if tw is None else tw.tolist(), attenuation=None if att is None else att.tolist())
+    return _Point(job, w0, tw, cfg, plan, call_params(args, cfg, normal), label)
 
 
 def _check_size(points):
@@ -339,34 +336,18 @@ def _run_native(point, workers, progress):
     _check_size([point])
     job, w0, tw = point.job, point.w0, point.tw
     out = job.outputs(point.n_trials)
-    bar, on_progress = _progress_bar(
-        progress, point.bins * point.n_trials, f"{point.cfg['rule']} x {point.n_trials} trials"
-    )
-    try:
-        job.run(0, w0, tw, workers, on_progress, out)
-    except KeyboardInterrupt:
-        raise TrialsInterrupted(_result(out, point)) from None
-    finally:
-        if bar is not None:
-            bar.close()
+    desc = f"{point.cfg['rule']} x {point.n_trials} trials"
+    with _native.progress_bar(progress, point.bins * point.n_trials, desc) as update:
+        try:
+            job.run(0, w0, tw, workers, update, out)
+        except KeyboardInterrupt:
+            raise TrialsInterrupted(_result(out, point)) from None
     return _result(out, point)
 
 
 def _result(out, point: _Point) -> Result:
-    out = dict(out)
-    completed = out.pop("completed").astype(bool)
-    out.pop("voltage", None)
-    out.pop("rate", None)
-    cfg, job = point.cfg, point.job
-    return Result(
-        **out,
-        completed=completed,
-        initial_weights=np.array(point.w0),
-        target_weights=None if point.tw is None else np.array(point.tw),
-        params=_params(cfg, job.rates, job.attenuation),
-        seed=cfg["seed"],
-        version=_native.version(),
-    )
+    arrays = {**out, **point.echoed(0, point.n_trials), "completed": out["completed"].astype(bool)}
+    return Result(arrays, params=point.params, seed=point.cfg["seed"], version=_native.version())
 
 
 def _chunk(job, first, w0, teacher):
@@ -408,7 +389,7 @@ class _TaskRun:
             arrays = self.store.read(point, first, stored, file)
             count = min(stored, self.n_trials - first)  # a later run may ask for fewer trials
             self._check_inputs(point, first, count, arrays, file)
-            self._fill(point, first, {k: v[:count] if k != "times" else v for k, v in arrays.items()})
+            self._fill(point, first, {k: v[:count] if k not in _SHARED else v for k, v in arrays.items()})
             self.loaded += count
 
     def _check_inputs(self, point, first, count, arrays, file):
@@ -426,8 +407,8 @@ class _TaskRun:
         u = point * self.n_trials + first
         rows = slice(u, u + len(arrays["final_weights"]))
         for key, value in arrays.items():
-            if key == "times":
-                self.out["times"][:] = value
+            if key in _SHARED:
+                self.out[key][:] = value
             elif self.out.get(key) is not None and key != "completed":
                 self.out[key][rows] = value
         self.out["completed"][rows] = True
@@ -445,9 +426,9 @@ class _TaskRun:
         """Record (and store) a finished task."""
         p, first, count = task
         if self.store is not None:
-            w0, tw = self.points[p].inputs(first, count)
-            keep = {k: v for k, v in out.items() if k not in ("completed", "voltage", "rate")}
-            self.store.write(p, first, {**keep, "initial_weights": w0, "target_weights": tw})
+            planned = self.points[p].plan["outputs"]
+            keep = {k: v for k, v in out.items() if planned[k]["origin"] == "trial"}
+            self.store.write(p, first, {**keep, **self.points[p].echoed(first, count)})
         self._fill(p, first, {k: v for k, v in out.items() if v is not None and k in self.out})
         self.computed += count
 
@@ -470,7 +451,7 @@ class _TaskRun:
     def result(self, p) -> Result:
         """The Result of point p (run_trials)."""
         rows = slice(p * self.n_trials, (p + 1) * self.n_trials)
-        out = {k: (v if k == "times" or v is None else v[rows]) for k, v in self.out.items()}
+        out = {k: (v if k in _SHARED or v is None else v[rows]) for k, v in self.out.items()}
         return _result(out, self.points[p])
 
 
@@ -524,21 +505,19 @@ def _execute_local(run: _TaskRun, tasks, workers, progress):
         threading.Thread(target=work, name="natspike-task", daemon=True) for _ in range(min(workers, len(tasks)))
     ]
     total = sum(run.points[p].bins * count for p, _, count in tasks)
-    bar, on_progress = _progress_bar(progress, total, f"{len(tasks)} tasks")
-    for t in threads:
-        t.start()
-    try:
-        for _ in range(len(tasks)):
-            task, out, exc = _next_result(results, on_progress, counter)
-            if exc is not None:
-                raise _in_context(exc, run.points[task[0]], task)
-            run.done(task, out)
-        if on_progress is not None:
-            on_progress(int(counter[0]))
-    finally:
-        _stop(threads, cancel)
-        if bar is not None:
-            bar.close()
+    with _native.progress_bar(progress, total, f"{len(tasks)} tasks") as on_progress:
+        for t in threads:
+            t.start()
+        try:
+            for _ in range(len(tasks)):
+                task, out, exc = _next_result(results, on_progress, counter)
+                if exc is not None:
+                    raise _in_context(exc, run.points[task[0]], task)
+                run.done(task, out)
+            if on_progress is not None:
+                on_progress(int(counter[0]))
+        finally:
+            _stop(threads, cancel)
 
 
 def _next_result(results, on_progress, counter):
@@ -577,26 +556,22 @@ def _execute_dask(run: _TaskRun, tasks, client, progress):
 
     for task in islice(pending, max(16, 4 * threads)):
         submit(task)
-    bar = _trial_bar(progress, sum(t[2] for t in tasks), f"{len(tasks)} Dask tasks")
-    try:
-        for future in finished:
-            task = live.pop(future)
-            try:
-                out = future.result()
-            except Exception as exc:
-                raise _in_context(exc, run.points[task[0]], task) from None
-            run.done(task, out)
-            if bar is not None:
-                bar.update(task[2])
-            nxt = next(pending, None)
-            if nxt is not None:
-                submit(nxt)
-    finally:
-        if live:
-            client.cancel(list(live))
-        if bar is not None:
-            bar.close()
-
-
-def _trial_bar(enabled, total, desc):
-    return progress_bar(enabled, total, desc, unit="trial")
+    done = 0
+    with _native.progress_bar(progress, sum(t[2] for t in tasks), f"{len(tasks)} Dask tasks", "trial") as update:
+        try:
+            for future in finished:
+                task = live.pop(future)
+                try:
+                    out = future.result()
+                except Exception as exc:
+                    raise _in_context(exc, run.points[task[0]], task) from None
+                run.done(task, out)
+                done += task[2]
+                if update is not None:
+                    update(done)
+                nxt = next(pending, None)
+                if nxt is not None:
+                    submit(nxt)
+        finally:
+            if live:
+                client.cancel(list(live))

@@ -332,8 +332,8 @@ def overhead_section(gotrain, duration, reps=5):
     kw = dict(teacher=wstar, duration=duration, eta=ETA["natural"], lr_convention="authors", seed=9)
     res = natspike.train("natural", w0, rates, **kw)
     py = [cpu_and_wall(lambda: natspike.train("natural", w0, rates, **kw))[:2] for _ in range(reps)]
-    cfg = {k: v for k, v in res.params.items() if k not in ("rates", "attenuation")}
-    cfg["seed"] = res.seed
+    cfg = {k: res.params[k] for k in natspike._describe.params()}  # the JSON train sends to Go
+    cfg.update(neuron=res.params["neuron"].to_dict(), teacher="realizable", teacher_rate=0.0, seed=res.seed)
     job = {"config": cfg, "rates": rates.tolist(), "w0": w0.tolist(), "teacher": wstar.tolist(), "repeats": reps}
     proc = subprocess.run([gotrain], input=json.dumps(job), capture_output=True, text=True, check=True)
     go = json.loads(proc.stdout)

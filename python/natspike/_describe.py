@@ -1,0 +1,118 @@
+"""The description of a learning run, as Go states it.
+
+Go describes a trial once (``internal/config`` and ``core/learn``): every
+parameter with its default, allowed range, unit and meaning, and every
+output with its unit, meaning, axes and the teachers for which it exists.
+This module reads that description through the gopy extension and offers it
+to :func:`natspike.train`, :func:`natspike.run_trials`, :class:`Result`, the
+results store and the xarray export, which build their checks, defaults,
+fields, arrays and variables from it instead of keeping copies.
+Python checks only what JSON cannot carry (types, finiteness); Go checks
+every range, naming the parameter.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import numbers
+from functools import cache
+
+import numpy as np
+
+from . import _native
+
+
+@cache
+def description() -> dict:
+    """The run description served by Go (parameters, outputs, statuses)."""
+    d = json.loads(_native.go.Describe())
+    if "error" in d:  # pragma: no cover - a Go fault
+        raise RuntimeError(d["error"])
+    for o in d["outputs"]:
+        o["dims"] = o.get("dims") or []
+    return d
+
+
+@cache
+def params() -> dict[str, dict]:
+    """Every scalar parameter of a trial, by name (see ``internal/config.Params``)."""
+    return {p["name"]: p for p in description()["params"]}
+
+
+@cache
+def defaults() -> dict:
+    """The default of every optional parameter, in the API's units."""
+    return {name: p["default"] for name, p in params().items() if not p["required"]}
+
+
+@cache
+def outputs() -> dict[str, dict]:
+    """Every output a run can produce, by name, in Go's order."""
+    return {o["name"]: o for o in description()["outputs"]}
+
+
+def statuses() -> dict[str, int]:
+    """The C ABI's status codes by name (NS_OK, NS_INVALID, …)."""
+    return description()["statuses"]
+
+
+def register_debug_output() -> None:
+    """Test hook: register Go's test-only output ``debug_teacher_spikes``."""
+    msg = _native.go.DebugRegisterOutput()
+    for cached in (description, params, defaults, outputs):
+        cached.cache_clear()
+    if msg:
+        raise ValueError(msg)
+
+
+def check(name: str, value):
+    """``value`` of parameter ``name`` as a JSON value, after the type checks
+    (TypeError) and finiteness checks (ValueError) that Go cannot make on
+    JSON; Go checks the range."""
+    p = params()[name]
+    if value is None and p["nullable"]:
+        return None
+    kind = p["type"]
+    if kind == "choice":
+        if not isinstance(value, str):
+            raise TypeError(f"{name} must be a string, one of {tuple(p['choices'])}, got {type(value).__name__}")
+        return value
+    if kind == "bool":
+        if not isinstance(value, (bool, np.bool_)):
+            raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
+        return bool(value)
+    if kind == "bins_or_frozen" and isinstance(value, str):
+        return value
+    if kind in ("int", "bins_or_frozen"):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+            extra = ' or "frozen"' if kind == "bins_or_frozen" else ""
+            raise TypeError(f"{name} must be an int{extra}{_or_none(p)}, got {type(value).__name__}")
+        return int(value)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number{_or_none(p)}, got {type(value).__name__}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    return value
+
+
+def _or_none(p) -> str:
+    return " or None" if p["nullable"] else ""
+
+
+def plan(cfg: dict, n: int, trials: int = 0) -> dict:
+    """Go's plan of a run: ``bins``, ``records``, ``traces`` and the
+    ``outputs`` that exist with their shapes (a leading trial axis when
+    ``trials`` > 0). Raises the exception of the C ABI's status for a
+    refused configuration (ValueError naming the parameter)."""
+    reply = json.loads(_native.go.TrainPlan(json.dumps(cfg), int(n), int(trials)))
+    _native.raise_for_status(reply["status"], reply.get("error", ""))
+    p = reply["plan"]
+    p["outputs"] = {o["name"]: o for o in p["outputs"]}
+    return p
+
+
+def allocate(plan: dict) -> dict[str, np.ndarray]:
+    """Zeroed arrays for every output of ``plan`` that Go writes."""
+    return {name: np.zeros(o["shape"]) for name, o in plan["outputs"].items() if o["origin"] != "input"}
