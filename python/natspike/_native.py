@@ -32,6 +32,7 @@ import json
 import multiprocessing
 import os
 import re
+import signal
 import threading
 import warnings
 from contextlib import contextmanager
@@ -39,9 +40,38 @@ from pathlib import Path
 
 import numpy as np
 
+
+@contextmanager
+def sigint_blocked():
+    """Block SIGINT in the calling thread for the duration (where the
+    platform has ``pthread_sigmask``)."""
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def block_sigint_in_this_thread() -> None:
+    """For natspike's worker threads: SIGINT must be delivered to the main
+    thread, the only one where CPython turns it into KeyboardInterrupt."""
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+# Ctrl-C goes to the main thread only. The library is loaded with SIGINT
+# blocked: the Go runtime (c-shared) starts its first thread from the loading
+# thread and gives every later thread that thread's signal mask, and it
+# leaves SIGINT to CPython's handler. So no Go thread can receive SIGINT; a
+# process-directed SIGINT is delivered to the main thread, interrupts its
+# wait at once and is handled there, not in CPython's cross-thread path.
 try:
-    from ._go import _bindings as _extension
-    from ._go import bindings as go  # the gopy facade (control plane); also loads the extension
+    with sigint_blocked():
+        from ._go import _bindings as _extension
+        from ._go import bindings as go  # the gopy facade (control plane); also loads the extension
 except ImportError as exc:  # pragma: no cover - depends on the installation
     raise ImportError(
         "natspike's compiled Go library (natspike._go) is missing or does not load. Install natspike "
@@ -173,6 +203,7 @@ def call_cancellable(fn, *args, on_progress=None, interval: float = 0.1) -> None
     finished = threading.Event()
 
     def work(raw=_raw(args), keep=args):  # noqa: B008  (bound now, on purpose)  # keep: the arrays behind the pointers
+        block_sigint_in_this_thread()
         try:
             outcome["status"] = fn(*raw, cancel.ctypes.data, progress.ctypes.data, err, ERRLEN)
         except BaseException as exc:  # pragma: no cover - ctypes argument errors
@@ -181,21 +212,25 @@ def call_cancellable(fn, *args, on_progress=None, interval: float = 0.1) -> None
             finished.set()
 
     worker = threading.Thread(target=work, name=f"natspike-{getattr(fn, '__name__', 'call')}", daemon=True)
-    worker.start()
+    done = False
+    # Everything from start() on is inside the try: a Ctrl-C raised inside
+    # Thread.start() (the thread may already be in Go) must cancel it too.
     # Wait on an Event, not Thread.join: on Python 3.11 a join interrupted by
     # Ctrl-C marks the thread stopped while it still runs (bpo-45274), and
     # later joins return at once.
     try:
+        worker.start()
         while not finished.wait(interval):
             if on_progress is not None:
                 on_progress(int(progress[0]))
         if on_progress is not None:
             on_progress(int(progress[0]))
-    except KeyboardInterrupt:
-        cancel[0] = 1
-        if finished.wait(1.0):
-            worker.join(0.1)
-        raise
+        done = True
+    finally:
+        if not done:  # any exit before Go returned: stop it, give it a second
+            cancel[0] = 1
+            if finished.wait(1.0):
+                worker.join(0.1)
     worker.join()
     if "error" in outcome:
         raise outcome["error"]

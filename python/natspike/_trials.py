@@ -490,6 +490,7 @@ def _execute_local(run: _TaskRun, tasks, workers, progress):
         todo.put(task)
 
     def work():
+        _native.block_sigint_in_this_thread()
         while not cancel[0]:
             try:
                 task = todo.get_nowait()
@@ -506,9 +507,9 @@ def _execute_local(run: _TaskRun, tasks, workers, progress):
     ]
     total = sum(run.points[p].bins * count for p, _, count in tasks)
     with _native.progress_bar(progress, total, f"{len(tasks)} tasks") as on_progress:
-        for t in threads:
-            t.start()
-        try:
+        try:  # start() inside: a Ctrl-C raised in Thread.start() must still raise the cancel flag
+            for t in threads:
+                t.start()
             for _ in range(len(tasks)):
                 task, out, exc = _next_result(results, on_progress, counter)
                 if exc is not None:
@@ -530,13 +531,17 @@ def _next_result(results, on_progress, counter):
 
 
 def _stop(threads, cancel, grace=1.0):
-    """Raise the cancel flag if anything is still running and wait up to
-    ``grace`` seconds for the threads (Go polls the flag every 10 ms)."""
-    if any(t.is_alive() for t in threads):
-        cancel[0] = 1
+    """Raise the cancel flag and wait up to ``grace`` seconds for the
+    threads (Go polls the flag every 10 ms). The flag is raised whatever
+    ``is_alive()`` says: a thread whose start() was interrupted may be in Go
+    before it counts as alive; after a complete run it only stops idle threads."""
+    cancel[0] = 1
     deadline = time.monotonic() + grace
     for t in threads:
-        t.join(max(0.0, deadline - time.monotonic()))
+        try:
+            t.join(max(0.0, deadline - time.monotonic()))
+        except RuntimeError:  # start() was interrupted before run(): it will see the flag before calling Go
+            pass
 
 
 def _execute_dask(run: _TaskRun, tasks, client, progress):
