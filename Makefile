@@ -89,7 +89,6 @@ soak: install
 	$(MAKE) fuzz FUZZTIME=$${SOAK_FUZZTIME:-500000x}
 	NATSPIKE_SOAK=1 NATSPIKE_HYPOTHESIS_EXAMPLES=2000 $(PY) -m pytest -v -s tests/test_soak.py tests/test_bad_input.py -k "soak or finite or refused"
 	NATSPIKE_SOAK=1 $(PY) -m pytest -v -s tests/test_interrupt_start.py -k "first_ten_ms"
-	NATSPIKE_SOAK=1 $(PY) -m pytest -v -s tests/test_interrupt_start.py
 
 demo: install
 	$(PY) -m natspike demo
