@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-FORMAT = "natspike-store/1"
+FORMAT = "natspike-store/2"  # /2: every shard records its point, trials, seed and digest
 META = "natspike-store.json"
 _SHARD = re.compile(r"p(\d{6,})-t(\d{9,})-n(\d{6,})\.npz")
 
@@ -60,12 +60,13 @@ class Store:
     store was written by the same run."""
 
     def __init__(self, path, points: list[dict], grid: dict | None = None):
-        self.path = Path(os.fspath(path))
+        self.path = store_path(path)
         self.points = points
         self.meta = {"format": FORMAT, "grid": grid or {}, "points": points}
         self.shards = self.path / "shards"
         if (self.path / META).exists():
-            self._check(json.loads((self.path / META).read_text()))
+            self._check(_read_meta(self.path / META))
+            _remove_temporaries(self.path)
         elif self.path.exists() and any(self.path.iterdir()):
             raise ValueError(
                 f"store: {self.path} exists, is not empty and is not a natspike store; choose a new directory"
@@ -77,6 +78,8 @@ class Store:
     def _check(self, stored: dict) -> None:
         if stored.get("format") != FORMAT:
             raise ValueError(f"store: {self.path} has format {stored.get('format')!r}, expected {FORMAT!r}")
+        if not isinstance(stored.get("points"), list) or not isinstance(stored.get("grid", {}), dict):
+            raise ValueError(f"store: {self.path / META} is malformed (no list of points); use another directory")
         problems = _differences(stored, self.meta)
         if problems:
             raise ValueError(
@@ -103,6 +106,7 @@ class Store:
         target = self.shards / f"p{point:06d}-t{first:09d}-n{count:06d}.npz"
         data = {k: np.asarray(v) for k, v in arrays.items() if v is not None}
         data["digest"] = np.array(self.points[point]["digest"])
+        data["shard"] = np.array(json.dumps(self._record(point, first, count)))
         tmp = self.shards / f".tmp-{uuid.uuid4().hex}.npz"
         try:
             with open(tmp, "wb") as f:
@@ -127,9 +131,73 @@ class Store:
                 f"store: shard {file.name} was written for other parameters than point {point}; "
                 "the store is inconsistent (files copied between stores?)"
             )
-        if len(arrays.get("final_weights", ())) != count:
-            raise ValueError(f"store: shard {file.name} should hold {count} trials")
+        self._verify_record(arrays.pop("shard", None), point, first, count, file)
+        for key in TRIAL_ARRAYS:
+            if key in arrays and (arrays[key].ndim == 0 or len(arrays[key]) != count):
+                raise ValueError(f"store: shard {file} should hold {count} trials of {key!r}; delete it")
         return arrays
+
+    def _record(self, point: int, first: int, count: int) -> dict:
+        """What a shard says about itself: which trials of which point, seed and digest."""
+        params = self.points[point].get("params", {})
+        return {
+            "point": point,
+            "first": first,
+            "count": count,
+            "seed": str(params.get("seed")),
+            "digest": self.points[point]["digest"],
+        }
+
+    def _verify_record(self, record, point, first, count, file) -> None:
+        """ValueError naming ``file`` unless its record matches its name and this run (a shard
+        renamed into another trial's slot holds the same numbers for other trials)."""
+        try:
+            found = json.loads(str(record))
+        except (TypeError, ValueError):
+            found = None
+        if found != self._record(point, first, count):
+            raise ValueError(
+                f"store: shard {file} does not record that it holds trials {first}-{first + count - 1} of point "
+                f"{point} with this run's seed and parameters (it records {found}); delete it and run again"
+            )
+
+    def check_complete(self, arrays: dict, keys, file: Path) -> None:
+        """ValueError naming ``file`` if one of the arrays this run needs is missing."""
+        missing = sorted(k for k in keys if k not in arrays)
+        if missing:
+            raise ValueError(f"store: shard {file} lacks {', '.join(missing)}; delete it and run again")
+
+
+def store_path(path) -> Path:
+    """``path`` as a Path; TypeError/ValueError for what cannot name a store directory."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"store must be a path (str or os.PathLike), got {type(path).__name__}")
+    text = os.fspath(path)
+    if not isinstance(text, str) or not text.strip() or "\0" in text:
+        raise ValueError(f"store must name a directory, got {path!r}")
+    p = Path(text)
+    if p.exists() and not p.is_dir():
+        raise ValueError(f"store: {p} exists and is not a directory")
+    return p
+
+
+def _read_meta(file: Path) -> dict:
+    try:
+        meta = json.loads(file.read_text())
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ValueError(
+            f"store: {file} is unreadable or not JSON ({exc}); this is not a usable natspike store"
+        ) from None
+    if not isinstance(meta, dict):
+        raise ValueError(f"store: {file} does not describe a natspike store (a JSON {type(meta).__name__})")
+    return meta
+
+
+def _remove_temporaries(path: Path) -> None:
+    """Delete the ``.tmp-*`` files a killed run left behind (a store serves one run at a time)."""
+    for folder in (path, path / "shards"):
+        for tmp in folder.glob(".tmp-*"):
+            tmp.unlink(missing_ok=True)
 
 
 def _differences(stored: dict, wanted: dict) -> list[str]:

@@ -5,8 +5,9 @@ results store."""
 from __future__ import annotations
 
 import json
+import math
 import numbers
-from itertools import product
+from itertools import islice, product
 
 import numpy as np
 
@@ -25,6 +26,7 @@ from ._trials import (
     _TaskRun,
     _workers,
 )
+from ._validate import check_memory
 
 #: What a grid point may set: the arguments of run_trials that describe trials.
 POINT_OPTIONS = ("rule", "weights", "rates", "teacher") + TRAIN_OPTIONS
@@ -144,9 +146,9 @@ def sweep(
     >>> ds["final_weights"].shape
     (2, 2, 1, 10)
     """
+    axes = _axes(grid, setup)  # first: a grid too large to run is refused at once
     import xarray  # noqa: F401  (now, not on Ctrl-C: a first import takes ~1 s)
 
-    axes = _axes(grid, setup)
     n_trials = _count(n_trials, "n_trials", 10**7)
     workers, chunk_size = _workers(workers), _chunk_size(chunk_size)
     _check_client(client)
@@ -157,14 +159,15 @@ def sweep(
         raise TypeError(f"setup must be callable or None, got {type(setup).__name__}")
     _check_options(options, "options")
     root = root_seed(seed)
-    combos = list(product(*axes.values()))
+    total = math.prod(len(v) for v in axes.values())
     points = []
-    for k, values in enumerate(combos):
+    for k, values in enumerate(product(*axes.values())):  # lazily: nothing per point before the size checks
         points.append(
             _point(k, dict(zip(axes, values)), setup, options, _point_root(root, k, streams), n_trials, store)
         )
         if k == 0:
-            _check_size(points * len(combos))  # before preparing the other points
+            _check_grid_memory(points[0], total)
+            _check_size(points * total)  # before preparing the other points
     _check_uniform(points)
     run = _TaskRun(points, store=store, grid={"axes": axes, "streams": streams})
     make = lambda: _dataset(run, axes, root, streams)
@@ -194,14 +197,43 @@ def _axes(grid, setup) -> dict:
                 f"(arguments: {', '.join(POINT_OPTIONS)})"
             )
         axes[name] = _axis_values(name, values)
+    _check_grid_shape(axes)
     return axes
+
+
+#: Values per axis and points per grid: far beyond any sweep that can run, small enough to refuse at once.
+MAX_AXIS_VALUES = 10**5
+MAX_GRID_POINTS = 10**6
+
+
+def _check_grid_shape(axes: dict) -> None:
+    """ValueError naming the grid when it has more than MAX_GRID_POINTS points."""
+    total = math.prod(len(v) for v in axes.values())
+    if total > MAX_GRID_POINTS:
+        shape = " x ".join(f"{len(v)} {a}" for a, v in axes.items())
+        raise ValueError(f"grid has {total} points ({shape}), more than {MAX_GRID_POINTS}; sweep fewer values")
+
+
+def _check_grid_memory(point, total: int) -> None:
+    """MemoryError naming the grid if ``total`` points like ``point`` (its
+    initial and target weights) cannot fit."""
+    per_point = 8 * point.w0.size * (1 if point.tw is None else 2) + 4096
+    check_memory(per_point * total, "grid", f"{total} grid points")
 
 
 def _axis_values(name, values) -> list:
     if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
         raise TypeError(f"grid[{name!r}] must be a sequence of values, got {type(values).__name__}")
+    if isinstance(values, (set, frozenset)):
+        raise TypeError(f"grid[{name!r}] must be an ordered sequence (list, tuple, range, array), not a set")
+    size = len(values) if hasattr(values, "__len__") else None
+    if size is not None and size > MAX_AXIS_VALUES:
+        raise ValueError(f"grid[{name!r}] has {size} values, more than {MAX_AXIS_VALUES}; sweep fewer values")
+    raw = values.tolist() if isinstance(values, np.ndarray) else list(islice(values, MAX_AXIS_VALUES + 1))
+    if len(raw) > MAX_AXIS_VALUES:
+        raise ValueError(f"grid[{name!r}] has more than {MAX_AXIS_VALUES} values; sweep fewer values")
     out = []
-    for v in values.tolist() if isinstance(values, np.ndarray) else list(values):
+    for v in raw:
         if isinstance(v, np.generic):
             v = v.item()
         if not isinstance(v, (numbers.Real, str)):
@@ -211,9 +243,18 @@ def _axis_values(name, values) -> list:
         out.append(v)
     if not out:
         raise ValueError(f"grid[{name!r}] must not be empty")
-    if len(set(map(repr, out))) != len(out):
-        raise ValueError(f"grid[{name!r}] values must be distinct, got {out}")
+    _check_distinct(name, out)
     return out
+
+
+def _check_distinct(name, values) -> None:
+    """Values equal as numbers (1 and 1.0, True and 1) count as duplicates."""
+    seen = {}
+    for v in values:
+        key = (isinstance(v, str), v)
+        if key in seen:
+            raise ValueError(f"grid[{name!r}] values must be distinct, got {seen[key]!r} and {v!r}")
+        seen[key] = v
 
 
 def _check_options(options, where):

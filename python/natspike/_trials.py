@@ -195,6 +195,10 @@ def _check_client(client):
 
 
 def _check_store_seed(seed, store):
+    if store is not None:
+        from ._store import store_path
+
+        store_path(store)  # before anything is prepared: TypeError/ValueError for a non-path
     if store is not None and seed is None:
         raise ValueError("seed must be given (not None) with a store: a resumed run must draw the same streams")
 
@@ -387,10 +391,15 @@ class _TaskRun:
             if first >= self.n_trials:
                 continue
             arrays = self.store.read(point, first, stored, file)
+            self.store.check_complete(
+                arrays, [k for k, v in self.out.items() if v is not None and k != "completed"], file
+            )
             count = min(stored, self.n_trials - first)  # a later run may ask for fewer trials
             self._check_inputs(point, first, count, arrays, file)
+            u = point * self.n_trials + first
+            new = int((self.out["completed"][u : u + count] == 0).sum())  # overlapping shards count once
             self._fill(point, first, {k: v[:count] if k not in _SHARED else v for k, v in arrays.items()})
-            self.loaded += count
+            self.loaded += new
 
     def _check_inputs(self, point, first, count, arrays, file):
         w0, tw = self.points[point].inputs(first, count)

@@ -132,13 +132,46 @@ def empty(shape, name: str, *, copies: int = 1) -> np.ndarray:
 
 def available_memory() -> int:
     """Bytes the process can still allocate: MemAvailable plus free swap,
-    capped by a cgroup memory limit (physical memory where /proc is missing)."""
+    capped by a cgroup memory limit and by RLIMIT_AS/RLIMIT_DATA (physical
+    memory where /proc is missing)."""
     info = _meminfo()
     if info:
         limit = info.get("MemAvailable", info.get("MemFree", 0)) + info.get("SwapFree", 0)
     else:  # pragma: no cover - not Linux
         limit = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    return min(limit, _cgroup_headroom())
+    return min(limit, _cgroup_headroom(), _rlimit_headroom())
+
+
+def _rlimit_headroom() -> int:
+    """What ``ulimit -v`` (RLIMIT_AS, against the address space in use) and
+    RLIMIT_DATA (against the data segments) still allow; common on batch
+    clusters, where exceeding them makes Go abort the process."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not POSIX
+        return 2**63
+    status = _proc_status()
+    headroom = 2**63
+    for limit_name, used_key in (("RLIMIT_AS", "VmSize"), ("RLIMIT_DATA", "VmData")):
+        soft = resource.getrlimit(getattr(resource, limit_name))[0]
+        if soft != resource.RLIM_INFINITY and soft >= 0:
+            headroom = min(headroom, max(0, soft - status.get(used_key, 0)))
+    return headroom
+
+
+def _proc_status() -> dict:
+    """Sizes (bytes) of /proc/self/status, e.g. VmSize; {} where absent."""
+    try:
+        lines = Path("/proc/self/status").read_text().splitlines()
+    except OSError:  # pragma: no cover
+        return {}
+    out = {}
+    for line in lines:
+        key, _, rest = line.partition(":")
+        fields = rest.split()
+        if len(fields) == 2 and fields[1] == "kB" and fields[0].isdigit():
+            out[key] = int(fields[0]) * 1024
+    return out
 
 
 def _meminfo() -> dict:
