@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import os
 import sys
 import time
 from pathlib import Path
@@ -59,6 +60,34 @@ def _options(fn, args):
     return {k: v for k, v in given.items() if k in accepted and v is not None}
 
 
+def _check_args(args) -> Path:
+    """SystemExit naming the option for a bad value, before anything is computed; returns --out."""
+    for option, lo in (("trials", 1), ("seed", 0)):
+        value = getattr(args, option, None)
+        if value is not None and value < lo:
+            raise SystemExit(f"--{option} must be >= {lo}, got {value}")
+    minutes = getattr(args, "minutes", None)
+    if minutes is not None and not 0 < minutes < float("inf"):
+        raise SystemExit(f"--minutes must be a positive finite number, got {minutes}")
+    return _writable_folder(args.out)
+
+
+def _writable_folder(out: str) -> Path:
+    """--out as a folder natspike can write into (created if missing); SystemExit otherwise."""
+    path = Path(out).expanduser()
+    resolved = path.resolve()
+    if not out.strip() or any(resolved.is_relative_to(p) for p in ("/proc", "/sys", "/dev")):
+        raise SystemExit(f"--out must be a folder for the results, got {out!r}")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / f".natspike-write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise SystemExit(f"--out {out!r} is not a writable folder ({exc.strerror or exc})") from None
+    return path
+
+
 def run_figure(name, args):
     """Run figure ``name``; return (Dataset, matplotlib Figure, claim line)."""
     from . import experiments, plotting
@@ -85,14 +114,15 @@ def main(argv=None):
 
     matplotlib.use("Agg")
     args = _parser().parse_args(argv)
+    out = _check_args(args)
     start = time.perf_counter()
     if args.command == "demo":
         demo = argparse.Namespace(name="3f", seed=2022, full=False, trials=None, minutes=None, no_progress=False)
         ds, fig, claim = run_figure("3f", demo)
-        png, data = _save(ds, fig, Path(args.out), "figure3f")
+        png, data = _save(ds, fig, out, "figure3f")
     else:
         ds, fig, claim = run_figure(args.name, args)
-        png, data = _save(ds, fig, Path(args.out), f"figure{args.name}")
+        png, data = _save(ds, fig, out, f"figure{args.name}")
     print(claim)
     print(f"wrote {png} and {data} in {time.perf_counter() - start:.0f} s")
     return 0
