@@ -101,7 +101,7 @@ CHILD = textwrap.dedent("""
         "run_trials": lambda: natspike.run_trials("natural", W0, R, n_trials=4, duration=1e5, **KW),
         "sweep": lambda: sweep({"eta": [1e-3, 2e-3]}, rule="natural", weights=W0, rates=R, duration=1e5,
                                n_trials=2, teacher=TW, seed=1),
-        "experiment": lambda: ex.figure3f(trials=4, minutes=1e4, n=10),
+        "experiment": lambda: ex.figure3f(n_trials=4, duration_minutes=1e4, n=10),
     }
     call = CALLS[sys.argv[1]]
     try:

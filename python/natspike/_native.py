@@ -165,8 +165,10 @@ def raise_for_status(status: int, message: str) -> None:
 def check_process() -> None:
     if _forked:
         raise RuntimeError(
-            "natspike cannot call Go in a process created by os.fork() after natspike was imported; "
-            "use multiprocessing.get_context('spawn') (see natspike._native.mp_context)"
+            "natspike cannot call Go in a process created by os.fork() after natspike was imported "
+            "(this includes the children of a forkserver that preloaded natspike); use "
+            "multiprocessing.get_context('spawn'), or 'forkserver' without natspike in "
+            "set_forkserver_preload (see natspike._native.mp_context)"
         )
 
 
@@ -269,6 +271,7 @@ def buffers(named: dict) -> tuple:
 
 def version() -> str:
     """natspike's version, as compiled into the Go library."""
+    check_process()
     buf = ctypes.create_string_buffer(64)
     status = functions["ns_version"](buf, len(buf))
     raise_for_status(status, "version string truncated" if status == 1 else buf.value.decode("utf-8", "replace"))

@@ -136,7 +136,13 @@ class Neuron:
         object.__setattr__(self, "_values", values)
         object.__setattr__(self, "_go", gon)
         object.__setattr__(self, "_json", gon.JSON().encode())
-        object.__setattr__(self, "_c_eps", gon.CEps())
+        c_eps = gon.CEps()
+        if not c_eps < float("inf"):  # 2 (τ_m + τ_s) / eps0² overflows for tiny eps0
+            raise ValueError(
+                f"eps0 = {eps0} gives c_eps = 2 (tau_m + tau_s) / eps0^2 = {c_eps}; |eps0| must be at least "
+                f"{(2 * (values['tau_m'] + values['tau_s']) / 1.7e308) ** 0.5:.3g} (and finite)"
+            )
+        object.__setattr__(self, "_c_eps", c_eps)
 
     def __setattr__(self, name, value):
         raise AttributeError(f"Neuron is immutable; use neuron.replace({name}=...)")

@@ -140,7 +140,14 @@ def _decode(v):
 
 def load(path) -> Result:
     """Load a :class:`Result` saved with :meth:`Result.save`."""
-    with np.load(path, allow_pickle=False) as f:
-        meta = json.loads(str(f["__meta__"]))
-        arrays = {name: f[name] for name in f.files if name != "__meta__"}
-    return Result(arrays, params=_from_json(meta["params"]), seed=int(meta["seed"]), version=meta["version"])
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            meta = json.loads(str(f["__meta__"]))
+            arrays = {name: f[name] for name in f.files if name != "__meta__"}
+        return Result(arrays, params=_from_json(meta["params"]), seed=int(meta["seed"]), version=meta["version"])
+    except OSError as exc:
+        raise type(exc)(f"natspike.load: cannot read {path}: {exc}") from exc
+    except Exception as exc:  # not an npz, no __meta__, bad JSON or fields: not a saved Result
+        raise ValueError(
+            f"natspike.load: {path} is not a Result saved by Result.save ({type(exc).__name__}: {exc})"
+        ) from exc

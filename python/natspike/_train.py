@@ -13,6 +13,7 @@ import json
 import numpy as np
 
 from . import _describe, _native
+from ._checks import input_variance, rule_constants
 from ._inputs import checked_dense, replay_inputs
 from ._neuron import resolve
 from ._result import Result
@@ -38,6 +39,7 @@ def config(options: dict, neuron, teacher_kind: str, teacher_rate: float, seed: 
         if name not in options and p["required"]:
             raise TypeError(f"missing required argument {name!r}")
         cfg[name] = _describe.check(name, options.get(name, p["default"]))
+    rule_constants(cfg["rule"], cfg["c_u"], cfg["c_w"])
     cfg.update(neuron=neuron.to_dict(), teacher=teacher_kind, teacher_rate=teacher_rate, seed=seed)
     return cfg
 
@@ -278,6 +280,7 @@ def train(
     att = attenuation_vector(attenuation, r.size)
     root = root_seed(seed)
     cfg = config({k: v for k, v in args.items() if k in _describe.params()}, neuron, kind, rate, root)
+    input_variance(cfg["rule"], w, r)
     plan = _describe.plan(cfg, r.size)
     check_trial_size(plan["records"], plan["traces"], r.size, cfg["test_samples"], cfg["test_bins"])
     inp = _inputs(inputs, r.size, plan["bins"])

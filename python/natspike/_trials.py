@@ -26,6 +26,7 @@ from itertools import islice
 import numpy as np
 
 from . import _describe, _native
+from ._checks import input_variance
 from ._neuron import resolve
 from ._result import Result
 from ._seeds import root_seed, trial_generator
@@ -313,6 +314,7 @@ def _prepare(rule, weights, rates, *, n_trials, seed, teacher, options, store=No
     plan = _describe.plan(cfg, r.size, n_trials)
     check_trial_size(plan["records"], 0, r.size, cfg["test_samples"], cfg["test_bins"], trials=n_trials)
     w0 = _per_trial(weights, "weights", n_trials, r.size, root)
+    input_variance(cfg["rule"], w0, r)
     tw = None if kind == "poisson" else _per_trial(teacher, "teacher", n_trials, r.size, root)
     job = _Job(json.dumps(cfg).encode(), r, att, plan["records"], kind)
     args = {"rule": rule, "weights": None, "rates": None, "n_trials": n_trials, "seed": root, "teacher": None}

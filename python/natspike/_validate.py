@@ -18,16 +18,23 @@ import numpy as np
 def real_array(x, name: str) -> np.ndarray:
     """``x`` as a float64 array; TypeError unless it holds real numbers
     (bool, complex, strings, None and other objects are rejected)."""
+    from ._checks import no_hidden_bools
+
+    no_hidden_bools(x, name)
     try:
         a = np.asarray(x)
     except (ValueError, TypeError) as exc:  # ragged nested sequences
         raise ValueError(f"{name} must be a rectangular array of real numbers ({exc})") from None
+    except OverflowError:
+        raise ValueError(f"{name} holds an integer too large to be a float (must be < 1.8e308)") from None
     if a.dtype.kind in "iuf":
         return a.astype(np.float64, copy=False)
     if a.dtype.kind == "O" and all(_is_real(v) for v in a.flat):
         try:
             return a.astype(np.float64)
-        except (TypeError, ValueError, OverflowError):
+        except OverflowError:
+            raise ValueError(f"{name} holds an integer too large to be a float (must be < 1.8e308)") from None
+        except (TypeError, ValueError):
             pass
     raise TypeError(f"{name} must be a real number or an array of real numbers, got {_describe(x, a)}")
 
@@ -87,7 +94,9 @@ def real_scalar(x, name: str) -> float:
     """A Python float; TypeError for non-real values (including bool)."""
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(x).__name__}")
-    return float(x)
+    from ._checks import float_of
+
+    return float_of(x, name)
 
 
 def finite_scalar(x, name: str) -> float:
@@ -134,7 +143,7 @@ def available_memory() -> int:
     """Bytes the process can still allocate: MemAvailable plus free swap,
     capped by a cgroup memory limit and by RLIMIT_AS/RLIMIT_DATA (physical
     memory where /proc is missing)."""
-    info = _meminfo()
+    info = _kib_sizes("/proc/meminfo")
     if info:
         limit = info.get("MemAvailable", info.get("MemFree", 0)) + info.get("SwapFree", 0)
     else:  # pragma: no cover - not Linux
@@ -150,7 +159,7 @@ def _rlimit_headroom() -> int:
         import resource
     except ImportError:  # pragma: no cover - not POSIX
         return 2**63
-    status = _proc_status()
+    status = _kib_sizes("/proc/self/status")
     headroom = 2**63
     for limit_name, used_key in (("RLIMIT_AS", "VmSize"), ("RLIMIT_DATA", "VmData")):
         soft = resource.getrlimit(getattr(resource, limit_name))[0]
@@ -159,33 +168,19 @@ def _rlimit_headroom() -> int:
     return headroom
 
 
-def _proc_status() -> dict:
-    """Sizes (bytes) of /proc/self/status, e.g. VmSize; {} where absent."""
+def _kib_sizes(path: str) -> dict:
+    """The ``Key: N kB`` lines of a /proc file (meminfo, self/status) in bytes; {} where absent."""
     try:
-        lines = Path("/proc/self/status").read_text().splitlines()
+        lines = Path(path).read_text().splitlines()
     except OSError:  # pragma: no cover
         return {}
     out = {}
     for line in lines:
         key, _, rest = line.partition(":")
         fields = rest.split()
-        if len(fields) == 2 and fields[1] == "kB" and fields[0].isdigit():
+        if fields and fields[0].isdigit():
             out[key] = int(fields[0]) * 1024
     return out
-
-
-def _meminfo() -> dict:
-    try:
-        lines = Path("/proc/meminfo").read_text().splitlines()
-    except OSError:  # pragma: no cover
-        return {}
-    info = {}
-    for line in lines:
-        key, _, rest = line.partition(":")
-        fields = rest.split()
-        if fields and fields[0].isdigit():
-            info[key] = int(fields[0]) * 1024
-    return info
 
 
 def _cgroup_headroom() -> int:

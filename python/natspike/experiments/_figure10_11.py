@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._checks import at_most, finite_real
 from .._fisher import coefficients, sample_usps, voltage_statistics
 from .._neuron import resolve
 from .._rules import rule_factors
@@ -223,6 +224,8 @@ def figure11(
     if full:
         samples, usp_samples = 20, 20
     samples, usp_samples = _count(samples, "samples"), _count(usp_samples, "usp_samples")
+    c_w = finite_real(c_w, "c_w", lo=0.0, hi=1e6)
+    at_most(usp_samples, "usp_samples", 2**34), at_most(samples, "samples", 2**20), at_most(usp_bins, "usp_bins", 2**32)
     n, usp_bins = _count(n, "n", 2), _count(usp_bins, "usp_bins")
     rates, sizes = _positive(rates, "rates"), _positive(sizes, "sizes").astype(int)
     seed = root(seed)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._checks import at_most, finite_real
 from .._rules import update_direction
 from ._common import count, provenance, renamed, root, stream
 
@@ -133,6 +134,8 @@ def figure12_angles(
     neuron = resolve(neuron)
     n_trials, usp_samples = (100, 100) if full else (count(n_trials, "n_trials"), count(usp_samples, "usp_samples"))
     n, bins, patterns = count(n, "n"), count(bins, "bins"), _angle_patterns(patterns)
+    c_u, c_w = finite_real(c_u, "c_u", lo=0.0, hi=1e6), finite_real(c_w, "c_w", lo=0.0, hi=1e6)
+    at_most(usp_samples, "usp_samples", 2**34), at_most(n_trials, "n_trials", 10**7), at_most(n, "n", 10**6)
     seed = root(seed)
     out = np.empty((len(METRICS), len(COMPARED), len(patterns), n_trials))
     mean_v, var_v = np.empty((2, len(patterns), n_trials))

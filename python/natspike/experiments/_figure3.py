@@ -11,6 +11,7 @@ import numbers
 import numpy as np
 
 from .._export import time_to_threshold
+from .._checks import at_most, known_keys, minutes_of
 from .._rules import RULES
 from .._trials import run_trials
 from ._common import count, positive, provenance, renamed, root, train_options
@@ -107,6 +108,7 @@ def figure3f(
     """
     if full:
         n_trials, duration_minutes = 1000, PAPER_MINUTES
+    known_keys(eta, RULES, "eta"), minutes_of(duration_minutes, "duration_minutes"), at_most(n, "n", 10**6)
     eta = {**PAPER_ETA, **(eta or {})}
     ds = learning_curves(
         {rule: eta.get(rule) for rule in rules},

@@ -1,0 +1,109 @@
+"""Small argument checks shared by the public functions and the experiments.
+
+Each raises ``TypeError`` or ``ValueError`` naming the parameter and what is
+allowed; none changes a valid value.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+#: Longest simulated time a run accepts, in bins (as the C ABI's duration check).
+MAX_BINS = 2**40
+#: Defaults of the approximate rule's constants (Eqn 114); other rules ignore them.
+C_U, C_W = 0.95, 0.05
+
+
+def known_keys(mapping, allowed, name: str) -> None:
+    """ValueError naming the first key of ``mapping`` not in ``allowed`` (a typo is not ignored)."""
+    if isinstance(mapping, dict):
+        unknown = sorted(str(k) for k in mapping if k not in allowed)
+        if unknown:
+            raise ValueError(f"{name}: unknown key(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(allowed)}")
+
+
+def finite_real(value, name: str, *, lo: float = -math.inf, hi: float = math.inf) -> float:
+    """``value`` as a finite float in [lo, hi]; TypeError for non-numbers and bools."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    v = float_of(value, name)
+    if not (math.isfinite(v) and lo <= v <= hi):
+        raise ValueError(f"{name} must be finite and in [{lo:g}, {hi:g}], got {value}")
+    return v
+
+
+def float_of(value, name: str) -> float:
+    """float(value), with a ValueError naming ``name`` for ints beyond the float range."""
+    try:
+        return float(value)
+    except OverflowError:
+        raise ValueError(f"{name} is too large to be a float (|{name}| must be < 1.8e308)") from None
+
+
+def rule_constants(rule: str, c_u: float, c_w: float) -> None:
+    """c_u and c_w (Eqn 114) must be >= 0, and only the approximate rule uses them."""
+    for name, value in (("c_u", c_u), ("c_w", c_w)):
+        if value < 0:
+            raise ValueError(f"{name} must be >= 0, got {value}")
+    if rule != "approximate" and (c_u, c_w) != (C_U, C_W):
+        raise ValueError(
+            f"c_u and c_w are constants of the approximate rule only; rule {rule!r} would ignore "
+            f"c_u={c_u}, c_w={c_w} (leave them at {C_U}, {C_W})"
+        )
+
+
+def whole_bins(seconds: float, name: str, dt: float) -> None:
+    """ValueError unless ``seconds`` is a whole number of bins of ``dt`` (not silently rounded)."""
+    if not seconds / dt <= MAX_BINS:
+        raise ValueError(f"{name} must be at most 2**40 bins of dt = {dt} s, got {seconds}")
+    bins = round(seconds / dt)
+    if abs(seconds / dt - bins) > 1e-6 * max(1, bins):
+        raise ValueError(
+            f"{name} must be a whole number of bins of dt = {dt} s, got {seconds} ({seconds / dt:.4g} bins)"
+        )
+
+
+def input_variance(rule: str, w: np.ndarray, rates: np.ndarray, name: str = "weights") -> None:
+    """The natural rule divides by the membrane-potential variance σ_V² ∝ Σ w² r (Eqn 104):
+    with it zero nothing can be learned, which is not a divergence."""
+    silent = ~np.any((w * w) * rates, axis=-1)
+    if rule == "natural" and np.any(silent):
+        where = f" (trial {int(np.argmax(silent))})" if w.ndim == 2 else ""
+        raise ValueError(
+            f"{name}{where}: with these initial weights and rates σ_V² = 0 (no input variance: every weight with a "
+            "non-zero rate is 0), so the natural-gradient coefficients are undefined; start from non-zero weights"
+        )
+
+
+def no_hidden_bools(x, name: str) -> None:
+    """TypeError for masked arrays and for (nested) lists or tuples holding a bool:
+    NumPy would use the data under the mask, or True as 1.0."""
+    if isinstance(x, np.ma.MaskedArray):
+        raise TypeError(f"{name} must be a plain array, not a masked array (fill it first: {name}.filled(...))")
+    if isinstance(x, (list, tuple)):
+        stack = [x]
+        while stack:
+            for v in stack.pop():
+                if isinstance(v, (bool, np.bool_)):
+                    raise TypeError(f"{name} must hold real numbers, got a bool ({v!r}) in a {type(x).__name__}")
+                if isinstance(v, (list, tuple)):
+                    stack.append(v)
+
+
+def at_most(value, name: str, hi: int) -> None:
+    """ValueError naming ``name`` for an int count above ``hi`` (before it reaches deeper checks)."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and value > hi:
+        raise ValueError(f"{name} must be <= {hi}, got {value}")
+
+
+def minutes_of(minutes, name: str = "minutes", dt: float = 0.0005) -> float:
+    """An experiment's learning time in minutes: finite, > 0 and at most 2**40 bins of ``dt``."""
+    v = finite_real(minutes, name, lo=0.0)
+    if not 1 <= v * 60.0 / dt <= MAX_BINS:
+        raise ValueError(
+            f"{name} must be > 0 and at most {MAX_BINS * dt / 60:.4g} (2**40 bins of {dt} s), got {minutes}"
+        )
+    return minutes
