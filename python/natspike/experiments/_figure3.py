@@ -10,8 +10,8 @@ import numbers
 
 import numpy as np
 
-from .._export import time_to_threshold
 from .._checks import at_most, known_keys, minutes_of
+from .._export import time_to_threshold
 from .._rules import RULES
 from .._trials import run_trials
 from ._common import count, positive, provenance, renamed, root, train_options
