@@ -32,6 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
+from . import _describe
+
 FORMAT = "natspike-store/2"  # /2: every shard records its point, trials, seed and digest
 META = "natspike-store.json"
 _SHARD = re.compile(r"p(\d{6,})-t(\d{9,})-n(\d{6,})\.npz")
@@ -132,8 +134,10 @@ class Store:
                 "the store is inconsistent (files copied between stores?)"
             )
         self._verify_record(arrays.pop("shard", None), point, first, count, file)
-        for key in TRIAL_ARRAYS:
-            if key in arrays and (arrays[key].ndim == 0 or len(arrays[key]) != count):
+        described = _describe.outputs()
+        for key in arrays:
+            per_trial = key in described and not described[key]["shared"]
+            if per_trial and (arrays[key].ndim == 0 or len(arrays[key]) != count):
                 raise ValueError(f"store: shard {file} should hold {count} trials of {key!r}; delete it")
         return arrays
 

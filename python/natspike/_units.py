@@ -200,7 +200,10 @@ def check_plausible(name: str, x) -> None:
     """Warn (UnitWarning) if the plain number ``x`` for ``name`` looks like another unit (module docstring)."""
     if not _is_plain(x):
         return
-    v = float(x)
+    try:
+        v = float(x)
+    except OverflowError:
+        return  # an int beyond float: an error, reported by the parameter's own check
     if not np.isfinite(v):
         return  # an error, reported by the parameter's own check
     if name in ("tau_m", "tau_s") and v >= 1:
