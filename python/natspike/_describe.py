@@ -91,7 +91,10 @@ def check(name: str, value):
         return int(value)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number{_or_none(p)}, got {type(value).__name__}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # a Python int beyond the float range
+        raise ValueError(f"{name} must be finite, got an int of {value.bit_length()} bits, beyond float") from None
     if not math.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}")
     return value
