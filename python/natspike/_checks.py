@@ -101,7 +101,11 @@ def at_most(value, name: str, hi: int) -> None:
 
 def minutes_of(minutes, name: str = "minutes", dt: float = 0.0005) -> float:
     """An experiment's learning time in minutes: finite, > 0 and at most 2**40 bins of ``dt``."""
-    v = finite_real(minutes, name, lo=0.0)
+    if isinstance(minutes, (bool, np.bool_)) or not isinstance(minutes, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(minutes).__name__}")
+    v = float_of(minutes, name)
+    if not (math.isfinite(v) and v > 0):  # the message of experiments' other positive checks
+        raise ValueError(f"{name} must be finite and > 0, got {minutes}")
     if not 1 <= v * 60.0 / dt <= MAX_BINS:
         raise ValueError(
             f"{name} must be > 0 and at most {MAX_BINS * dt / 60:.4g} (2**40 bins of {dt} s), got {minutes}"
