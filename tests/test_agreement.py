@@ -1,7 +1,7 @@
-"""The agreement matrix: every configuration against the default run, in every scenario.
+"""The agreement matrix: every configuration against the exact reference run (exact=True), in every scenario.
 
 See tests/agreement: each cell compares one configuration's weight trajectory and V (every bin) with
-the default run's and checks the configuration's stated claim; holes are listed in the matrix, and
+the reference run's and checks the configuration's stated claim; holes are listed in the matrix, and
 combinations that ``train`` refuses are checked to be refused. The matrix is printed at the end of the
 pytest session (tests/conftest.py).
 """
@@ -38,13 +38,13 @@ def _record(scenario, configuration, cell):
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=_id)
 def test_default_run_learns(scenario):
-    """Guard against vacuous cells: in every scenario the default run's weights move."""
+    """Guard against vacuous cells: in every scenario the reference run's weights move."""
     w = baseline(task(scenario))["weights"]
     assert relative_deviation(w, w[0]) > 1e-4, "weights barely moved: agreement would prove nothing"
 
 
 @pytest.mark.parametrize("scenario,configuration", CELLS, ids=_id)
-def test_configuration_agrees_with_the_default_run(scenario, configuration):
+def test_configuration_agrees_with_the_exact_run(scenario, configuration):
     hole, t = configuration.hole(scenario), task(scenario)
     if hole is not None:  # a refused combination: it must stay refused, with a message naming the option
         with pytest.raises(ValueError, match=hole.refusal):

@@ -200,18 +200,24 @@ func (c Config) validateParam() error {
 }
 
 func (c Config) validateEventDriven() error {
-	if !c.EventDriven {
-		return nil
-	}
-	switch c.Param.(type) {
-	case nil, neuron.Somatic, neuron.Dendritic:
-	default:
-		return fmt.Errorf("event_driven: %w", rule.ErrNotEventDriven)
-	}
-	if c.Kernel.Alpha() {
+	if c.EventDriven && (!c.linearWeights() || c.Kernel.Alpha()) {
 		return fmt.Errorf("event_driven: %w", rule.ErrNotEventDriven)
 	}
 	return nil
+}
+
+// EventDrivenApplies reports whether the event-driven form can run c:
+// somatic or dendritic (linear) weights, tau_m != tau_s and no input pool.
+func (c Config) EventDrivenApplies() bool {
+	return c.linearWeights() && !c.Kernel.Alpha() && c.InputPool.Size == 0
+}
+
+func (c Config) linearWeights() bool {
+	switch c.Param.(type) {
+	case nil, neuron.Somatic, neuron.Dendritic:
+		return true
+	}
+	return false
 }
 
 func (c Config) validatePool() error {

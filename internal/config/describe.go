@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -33,19 +34,28 @@ type Param struct {
 	Default  any       `json:"default"`  // nil: None (Nullable) or no default (Required)
 	Required bool      `json:"required"` // no default: the caller must give it
 	Nullable bool      `json:"nullable"` // None is allowed and switches the feature off
-	Min      *float64  `json:"min"`      // lower bound of a number, nil: none
-	Max      *float64  `json:"max"`      // upper bound of a number, nil: none
-	MinOpen  bool      `json:"min_open"` // the bound itself is excluded
-	MaxOpen  bool      `json:"max_open"`
-	Choices  []string  `json:"choices,omitempty"`
-	Unit     string    `json:"unit"`
-	Doc      string    `json:"doc"`
+	// NoneMeans is what None means when not "off" (e.g. "automatic").
+	NoneMeans string   `json:"none_means,omitempty"`
+	Min       *float64 `json:"min"`      // lower bound of a number, nil: none
+	Max       *float64 `json:"max"`      // upper bound of a number, nil: none
+	MinOpen   bool     `json:"min_open"` // the bound itself is excluded
+	MaxOpen   bool     `json:"max_open"`
+	Choices   []string `json:"choices,omitempty"`
+	Unit      string   `json:"unit"`
+	Doc       string   `json:"doc"`
 	// get returns the value in c as a JSON value: float64, int, bool,
 	// string, or nil for None.
 	get func(c *TrainConfig) any
 }
 
 func bound(x float64) *float64 { return &x }
+
+func boolOrNil(p *bool) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
 
 func floatOrNil(p *float64) any {
 	if p == nil {
@@ -90,11 +100,16 @@ var Params = []Param{
 		Doc: "USP vectors in the test set of D_KL and the rate error.", get: func(c *TrainConfig) any { return c.TestSamples }},
 	{Name: "test_bins", Type: Int, Min: bound(1), Max: bound(1 << 24), Unit: "bins",
 		Doc: "Bins of the fresh input train whose last USP vector is one test sample.", get: func(c *TrainConfig) any { return c.TestBins }},
-	{Name: "coefficient_tolerance", Type: Real, Nullable: true, Min: bound(1e-14), Max: bound(1), MaxOpen: true,
-		Doc: "Relative error bound of the Chebyshev-interpolated Fisher coefficients (None: exact quadrature).",
+	{Name: "exact", Type: Bool,
+		Doc: "Evaluate by the reference: the dense loop with the Fisher coefficients by quadrature at every refresh (default False: the fast evaluation, within 1e-8 of the weight change of it).",
+		get: func(c *TrainConfig) any { return c.Exact }},
+	{Name: "event_driven", Type: Bool, Nullable: true, NoneMeans: "automatic",
+		Doc: "Run the rule in its event-driven form (O(1) work per bin plus O(1) per input spike); None: wherever it applies (tau_m != tau_s, no input pool) unless exact.",
+		get: func(c *TrainConfig) any { return boolOrNil(c.EventDriven) }},
+	{Name: "coefficient_tolerance", Type: Real, Nullable: true, NoneMeans: "automatic", Min: bound(0), Max: bound(1), MaxOpen: true,
+		Doc: fmt.Sprintf("Relative error bound of the Chebyshev-interpolated Fisher coefficients, 0 or in [1e-14, 1) (0: quadrature); None: %g unless exact.",
+			DefaultCoefficientTolerance),
 		get: func(c *TrainConfig) any { return floatOrNil(c.CoefficientTolerance) }},
-	{Name: "event_driven", Type: Bool, Doc: "Run the rule in its event-driven form (O(1) work per bin plus O(1) per input spike).",
-		get: func(c *TrainConfig) any { return c.EventDriven }},
 	{Name: "input_pool_size", Type: Int, Nullable: true, Min: bound(1), Max: bound(learn.MaxPoolSize),
 		Doc: "Trains per distinct rate of the authors' input pool (None: continuous Poisson input).",
 		get: func(c *TrainConfig) any {
@@ -170,7 +185,7 @@ func (p Param) Range() string {
 		s += ` or "frozen"`
 	}
 	if p.Nullable {
-		s = "None (off) or " + s
+		s = "None (" + cmp.Or(p.NoneMeans, "off") + ") or " + s
 	}
 	return s
 }
@@ -252,12 +267,14 @@ type Description struct {
 	// Teachers are the teacher kinds, as TrainConfig.Teacher spells them.
 	Teachers []learn.TeacherKind `json:"teachers"`
 	MaxBins  int                 `json:"max_bins"`
+	// CoefficientTolerance is the cache's bound in the default evaluation.
+	CoefficientTolerance float64 `json:"default_coefficient_tolerance"`
 }
 
 // Describe returns the description of a trial's parameters and outputs.
 func Describe() Description {
 	return Description{Params: Params, Outputs: learn.Outputs(), Teachers: learn.TeacherKinds, MaxBins: MaxBins,
-		Dims: []learn.Dim{learn.DimTrials, learn.DimRecords, learn.DimTraces, learn.DimAfferents}}
+		CoefficientTolerance: DefaultCoefficientTolerance, Dims: []learn.Dim{learn.DimTrials, learn.DimRecords, learn.DimTraces, learn.DimAfferents}}
 }
 
 // JSON returns d as a JSON object.

@@ -17,7 +17,7 @@ func TestDescriptionDefaultsAreTheConfigDefaults(t *testing.T) {
 	}
 	want := map[string]any{"lr_convention": "exact", "coefficient_refresh": 1.0, "c_u": 0.95, "c_w": 0.05,
 		"silent_rate": 1e-4, "record_every": nil, "trace_every": nil, "test_samples": 50.0, "test_bins": 500.0,
-		"coefficient_tolerance": nil, "event_driven": false, "input_pool_size": nil, "input_pool_interval": 1.0,
+		"coefficient_tolerance": nil, "event_driven": nil, "exact": false, "input_pool_size": nil, "input_pool_interval": 1.0,
 		"input_pool_stream": 0.0, "rule": nil, "duration": nil, "eta": nil}
 	if len(d.Params) != len(want) {
 		t.Fatalf("%d parameters described, want %d", len(d.Params), len(want))
@@ -68,19 +68,22 @@ func TestTimesMustBeWholeBins(t *testing.T) {
 // TestParamsRefuseValuesOutsideTheirRange names the parameter and the range.
 func TestParamsRefuseValuesOutsideTheirRange(t *testing.T) {
 	for in, msg := range map[string]string{
-		`"eta":0`:                      "eta must be > 0, got 0",
-		`"test_bins":16777217`:         "test_bins must be in [1, 16777216], got 16777217",
-		`"test_samples":0`:             "test_samples must be in [1, 1048576], got 0",
-		`"input_pool_size":0`:          "input_pool_size must be None (off) or in [1, 1000000], got 0",
-		`"coefficient_tolerance":1`:    "coefficient_tolerance must be None (off) or in [1e-14, 1), got 1",
-		`"coefficient_refresh":0`:      `coefficient_refresh must be >= 1 or "frozen", got 0`,
-		`"coefficient_refresh":"hot"`:  `coefficient_refresh must be a number of bins >= 1 or "frozen"`,
-		`"silent_rate":-1`:             "silent_rate must be > 0",
-		`"lr_convention":"fast"`:       `lr_convention must be one of "exact", "authors", got "fast"`,
-		`"input_pool_interval":0.5`:    "need input_pool_size",
-		`"rule":"newton"`:              `rule must be one of "euclidean", "natural", "approximate", got "newton"`,
-		`"teacher":"oracle"`:           "teacher must be",
-		`"test_bins":2097152,"eta":-1`: "eta must be > 0",
+		`"eta":0`:                                   "eta must be > 0, got 0",
+		`"test_bins":16777217`:                      "test_bins must be in [1, 16777216], got 16777217",
+		`"test_samples":0`:                          "test_samples must be in [1, 1048576], got 0",
+		`"input_pool_size":0`:                       "input_pool_size must be None (off) or in [1, 1000000], got 0",
+		`"coefficient_tolerance":1`:                 "coefficient_tolerance must be None (automatic) or in [0, 1), got 1",
+		`"coefficient_tolerance":1e-15`:             "coefficient_tolerance must be 0 (exact) or in [1e-14, 1)",
+		`"exact":true,"event_driven":true`:          "event_driven=True and exact=True cannot be combined",
+		`"exact":true,"coefficient_tolerance":1e-9`: "coefficient_tolerance=1e-09 and exact=True cannot be combined",
+		`"coefficient_refresh":0`:                   `coefficient_refresh must be >= 1 or "frozen", got 0`,
+		`"coefficient_refresh":"hot"`:               `coefficient_refresh must be a number of bins >= 1 or "frozen"`,
+		`"silent_rate":-1`:                          "silent_rate must be > 0",
+		`"lr_convention":"fast"`:                    `lr_convention must be one of "exact", "authors", got "fast"`,
+		`"input_pool_interval":0.5`:                 "need input_pool_size",
+		`"rule":"newton"`:                           `rule must be one of "euclidean", "natural", "approximate", got "newton"`,
+		`"teacher":"oracle"`:                        "teacher must be",
+		`"test_bins":2097152,"eta":-1`:              "eta must be > 0",
 	} {
 		tc, err := ParseTrain([]byte(`{"eta":1,"duration":1,` + in + `}`))
 		if err == nil {

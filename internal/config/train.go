@@ -40,9 +40,11 @@ type TrainConfig struct {
 	Teacher            string       `json:"teacher"`             // realizable | poisson | replay
 	TeacherRate        float64      `json:"teacher_rate"`        // Hz, Poisson teacher
 	Seed               uint64       `json:"seed"`                // root seed of the trial streams
-	// Speed options (opt-in; see rule.Config.CoefficientTol, learn.Config.EventDriven).
-	CoefficientTolerance *float64 `json:"coefficient_tolerance"` // nil: exact quadrature
-	EventDriven          bool     `json:"event_driven"`          // event-driven evaluation
+	// The evaluation (see evaluation.go): the fast default, or Exact, the
+	// dense per-bin quadrature reference; the two overrides below.
+	CoefficientTolerance *float64 `json:"coefficient_tolerance"` // nil: automatic
+	EventDriven          *bool    `json:"event_driven"`          // nil: automatic
+	Exact                bool     `json:"exact"`                 // dense, quadrature in every bin
 	// The authors' input pool (opt-in; user guide, "Input protocols"; see learn.InputPool).
 	InputPoolSize     *int    `json:"input_pool_size"`     // trains per rate group; nil: off
 	InputPoolInterval float64 `json:"input_pool_interval"` // s per train
@@ -139,6 +141,9 @@ func (c TrainConfig) plan() (learn.Config, error) {
 	if err := c.checkParams(); err != nil {
 		return learn.Config{}, err
 	}
+	if err := c.checkEvaluation(); err != nil {
+		return learn.Config{}, err
+	}
 	rc, err := c.ruleConfig()
 	if err != nil {
 		return learn.Config{}, err
@@ -148,7 +153,7 @@ func (c TrainConfig) plan() (learn.Config, error) {
 		return learn.Config{}, err
 	}
 	lc := learn.Config{Transfer: t, Kernel: k, Rule: rc, Teacher: learn.Teacher{Kind: kind, Rate: c.TeacherRate},
-		Duration: c.Duration, TestSamples: c.TestSamples, TestBins: c.TestBins, Seed: c.Seed, EventDriven: c.EventDriven}
+		Duration: c.Duration, TestSamples: c.TestSamples, TestBins: c.TestBins, Seed: c.Seed}
 	if lc.RecordEvery, err = optionalBins("record_every", c.RecordEvery, k.Dt); err != nil {
 		return lc, err
 	}
@@ -158,8 +163,11 @@ func (c TrainConfig) plan() (learn.Config, error) {
 	if _, err := WholeBins("duration", c.Duration, k.Dt); err != nil {
 		return lc, err
 	}
-	lc.InputPool, err = c.inputPool(k.Dt)
-	return lc, err
+	if lc.InputPool, err = c.inputPool(k.Dt); err != nil {
+		return lc, err
+	}
+	lc.EventDriven = c.eventDriven(lc)
+	return lc, nil
 }
 
 func (c TrainConfig) inputPool(dt float64) (learn.InputPool, error) {
@@ -209,10 +217,7 @@ func (c TrainConfig) ruleConfig() (rule.Config, error) {
 		return rule.Config{}, err
 	}
 	rc := rule.Config{Kind: kind, Eta: c.Eta, LR: lr, Refresh: c.CoefficientRefresh.rule(), CU: c.CU, CW: c.CW,
-		SilentRate: c.SilentRate}
-	if c.CoefficientTolerance != nil {
-		rc.CoefficientTol = *c.CoefficientTolerance
-	}
+		SilentRate: c.SilentRate, CoefficientTol: c.coefficientTolerance()}
 	return rc, rc.Validate()
 }
 

@@ -52,6 +52,11 @@ def outputs() -> dict[str, dict]:
     return {o["name"]: o for o in description()["outputs"]}
 
 
+def default_coefficient_tolerance() -> float:
+    """The coefficient cache's relative error bound in the default (non-exact) evaluation."""
+    return description()["default_coefficient_tolerance"]
+
+
 def statuses() -> dict[str, int]:
     """The C ABI's status codes by name (NS_OK, NS_INVALID, …)."""
     return description()["statuses"]

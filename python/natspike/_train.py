@@ -109,7 +109,8 @@ def train(
     test_bins=500,
     progress=False,
     coefficient_tolerance=None,
-    event_driven=False,
+    event_driven=None,
+    exact=False,
     input_pool_size=None,
     input_pool_interval=1.0,
     input_pool_stream=0,
@@ -200,16 +201,27 @@ def train(
     progress : bool
         Show a tqdm progress bar.
     coefficient_tolerance : float, optional
-        Opt-in speed-up of the natural and approximate rules: evaluate the
-        Fisher coefficients by Chebyshev interpolation on patches around the
-        current (μ_V, σ_V²), each checked against quadrature, with this
-        relative error bound (e.g. 1e-9) instead of by quadrature at every
-        refresh (default None: exact quadrature).
-    event_driven : bool
-        Opt-in: run the rule in its event-driven form, O(1) work per bin plus
-        O(1) per input spike instead of O(n) per bin. Mathematically the same
-        update; equal to the default dense evaluation up to rounding (tests
-        bound the difference by 1e-9 relative). Needs ``tau_m != tau_s``.
+        Relative error bound of the Fisher coefficients of the natural and
+        approximate rules, evaluated by Chebyshev interpolation on patches
+        around the current (μ_V, σ_V²), each checked against quadrature; 0
+        is quadrature at every refresh. Default None: 1e-9
+        (``natspike._describe.default_coefficient_tolerance()``), or
+        quadrature with ``exact=True``.
+    event_driven : bool, optional
+        Run the rule in its event-driven form, O(1) work per bin plus O(1)
+        per input spike instead of O(n) per bin: mathematically the same
+        update, equal to the dense evaluation up to rounding. Default None:
+        wherever it applies (``tau_m != tau_s`` and no input pool) unless
+        ``exact=True``; True where it does not apply raises ValueError;
+        False selects the dense loop.
+    exact : bool
+        Evaluate by the reference: the dense per-bin loop with the Fisher
+        coefficients by quadrature at every refresh. The default (False) is
+        the fast evaluation above; both draw the same random numbers, and
+        their weight trajectories agree to within 1e-8 of the weight change
+        (typically 1e-11). With ``exact=True``, ``event_driven`` may only be
+        None or False and ``coefficient_tolerance`` None or 0; anything else
+        raises ValueError naming both.
     input_pool_size : int, optional
         Opt-in: the authors' input protocol of the Fig 3 family (user guide, "Input protocols")
         instead of continuous Poisson input (default None: off). For every

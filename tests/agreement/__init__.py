@@ -1,8 +1,8 @@
 """The agreement harness: configurations × scenarios, one comparison, a printed matrix.
 
 In the style of Brian2's ``brian2/tests/features``: every configuration (way of computing a learning
-trajectory: the default loop, event-driven, the coefficient cache, the NumPy reference, ...) runs every
-scenario (rule, weights, teacher, inputs, kernel, transfer), and each result is compared with the default
+trajectory: the default, exact=True, event-driven, the coefficient cache, the NumPy reference, ...) runs every
+scenario (rule, weights, teacher, inputs, kernel, transfer), and each result is compared with the exact
 configuration's against what that configuration claims. tests/test_agreement.py runs the cells;
 tests/conftest.py prints the matrix at the end of the session.
 """

@@ -34,10 +34,10 @@ def relative_deviation(a, b):
 
 
 def compare(candidate: dict, baseline: dict, claim: Claim) -> Cell:
-    """Compare every output of a configuration with the default's, against the configuration's claim."""
+    """Compare every output of a configuration with the reference run's (exact=True), against the configuration's claim."""
     for name, base in baseline.items():
         if candidate[name].shape != base.shape:
-            return Cell("FAIL", np.inf, f"{name}: shape {candidate[name].shape}, default {base.shape}")
+            return Cell("FAIL", np.inf, f"{name}: shape {candidate[name].shape}, reference {base.shape}")
     if all(np.array_equal(candidate[k], baseline[k]) for k in baseline):
         return Cell("OK")
     errors = {k: relative_deviation(candidate[k], baseline[k]) for k in baseline}
@@ -66,7 +66,9 @@ def render(results: dict, claims: set, rows=(), cols=()) -> str:
     lines = ["  ".join([" " * first] + [h.ljust(w) for h, w in zip(cols, widths)])]
     lines += ["  ".join([r.ljust(first)] + [v.ljust(w) for v, w in zip(row, widths)]) for r, row in zip(rows, cells)]
     lines.append("")
-    lines.append("OK bit-identical to the default run; ≈e within the claimed tolerance (e: max relative deviation of")
+    lines.append(
+        "OK bit-identical to the reference run (exact=True); ≈e within the claimed tolerance (e: max relative deviation of"
+    )
     lines.append("weights and V); FAIL outside it; refused: train refuses it (checked); n/i: not implemented;")
     lines.append("n/a: not applicable; go: covered by a Go test only. Claims:")
     lines += [f"  {c}: {claim} ({source})" for c, claim, source in sorted(claims) if c in cols]

@@ -16,10 +16,8 @@ import warnings
 
 import numpy as np
 
+from .. import _describe
 from .._seeds import root_seed
-
-#: Relative error bound of the coefficients when an experiment runs with ``fast=True``.
-FAST_TOLERANCE = 1e-9
 
 
 def count(value, name, minimum=1) -> int:
@@ -96,15 +94,17 @@ def provenance(figure, root_value, version=None) -> dict:
 
 
 def fast_tolerance(fast):
-    """The coefficient_tolerance that ``fast`` selects (None: exact quadrature in every bin)."""
-    return FAST_TOLERANCE if flag(fast, "fast") else None
+    """The coefficient_tolerance of ``fast`` (train's default, ``natspike._describe``); None: ``exact=True``."""
+    return _describe.default_coefficient_tolerance() if flag(fast, "fast") else None
 
 
 def train_options(fast, input_pool):
-    """Keyword arguments of run_trials for ``fast`` and ``input_pool`` (the pool is not event-driven)."""
-    options = {"coefficient_tolerance": FAST_TOLERANCE} if fast_tolerance(fast) else {}
+    """Keyword arguments of run_trials for ``fast`` and ``input_pool``: ``fast`` spells out train's default
+    evaluation (event-driven where it applies, the pool is not; the coefficient cache), else ``exact=True``."""
+    tolerance = fast_tolerance(fast)
+    options = {"coefficient_tolerance": tolerance} if tolerance else {"exact": True}
     if input_pool is None:
-        return {**options, "event_driven": True} if fast else options
+        return {**options, "event_driven": True} if tolerance else options
     if isinstance(input_pool, bool) or not isinstance(input_pool, numbers.Integral):
         raise TypeError(f"input_pool_size must be None or an int, got {type(input_pool).__name__}")
     if not 1 <= input_pool <= 10**6:

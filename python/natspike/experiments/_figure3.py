@@ -81,11 +81,11 @@ def figure3f(
         (a dict rule → η overriding :data:`PAPER_ETA`), rules to run, seconds
         between records.
     fast : bool
-        Use the opt-in speed-ups of :func:`natspike.train` (Fisher
+        :func:`natspike.train`'s default, fast evaluation (Fisher
         coefficients from verified Chebyshev patches with relative error
-        ≤ 1e-9, event-driven updates): the same equations, equal to the exact
-        per-bin path up to rounding (weights agree to ~1e-14 after 20 min)
-        and 5–10× faster. ``False``: exact quadrature in every bin.
+        ≤ 1e-9, event-driven updates): the same equations, within 1e-8 of
+        the weight change of the exact per-bin path and 5–10× faster.
+        ``False``: ``exact=True``, quadrature in every bin.
     input_pool_size : int, optional
         The authors' input protocol (user guide, "Input protocols"): a pool of this many 1-s
         spike trains per rate group (8000 in the paper), shared by all
@@ -159,7 +159,7 @@ def learning_curves(
     lr_convention : {"authors", "exact"}
         "authors" (default) matches the paper's learning rates (user guide, "Learning-rate conventions").
     fast : bool
-        Opt-in speed-ups of :func:`natspike.train` (see :func:`figure3f`).
+        :func:`natspike.train`'s fast default, or ``exact=True`` (see :func:`figure3f`).
     input_pool_size : int, optional
         The authors' input protocol (see :func:`figure3f`).
     workers, client, progress
