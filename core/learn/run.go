@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/natspike/natspike/core/input"
+	"github.com/natspike/natspike/core/neuron"
 	"github.com/natspike/natspike/core/rule"
 	"github.com/natspike/natspike/core/seed"
 )
@@ -46,8 +48,12 @@ type trial struct {
 	fused   bool         // the learner's pipelined form drives the loop
 	events  *rule.Events // the event-driven form drives the loop (EventDriven)
 	target  []float64    // teacher weights for the fused teacher dot, or nil
-	observe []observer   // outputs written bin by bin (traces, registered outputs)
-	reset   int          // bins per pool interval (traces restart from zero), or 0
+	// maxTeacherP bounds the realizable teacher's spike probability φ(V*)·dt
+	// (φ_max·dt, +Inf for an unbounded transfer): a uniform at or above it
+	// is no spike whatever V*, so φ(V*) is not evaluated.
+	maxTeacherP float64
+	observe     []observer // outputs written bin by bin (traces, registered outputs)
+	reset       int        // bins per pool interval (traces restart from zero), or 0
 }
 
 // Run executes one trial and fills res. It returns ctx.Err() if the context
@@ -73,7 +79,10 @@ func newTrial(cfg Config, res *Result) (*trial, error) {
 	}
 	t := &trial{cfg: cfg, learner: l, traces: input.NewTraces(cfg.Kernel, n), res: res,
 		w: append([]float64(nil), cfg.W0...), ws: make([]float64, n),
-		teacher: seed.Stream(cfg.Seed, cfg.Trial, seed.Teacher)}
+		teacher: seed.Stream(cfg.Seed, cfg.Trial, seed.Teacher), maxTeacherP: math.Inf(1)}
+	if b, ok := cfg.Transfer.(neuron.Bounded); ok {
+		t.maxTeacherP = b.MaxRate() * cfg.Kernel.Dt
+	}
 	if err := t.allocate(); err != nil {
 		return nil, err
 	}
@@ -292,19 +301,24 @@ func (t *trial) fusedStep(k int) (rule.Step, float64, error) {
 // teacherSpike draws the teacher's spike of bin k; teacherV is w*·x when
 // the caller has it (fused loop), otherwise it is computed here.
 func (t *trial) teacherSpike(k int, teacherV float64) float64 {
-	var p float64
 	switch t.cfg.Teacher.Kind {
 	case ReplayTeacher:
 		return t.cfg.Teacher.Spikes[k]
 	case PoissonTeacher:
-		p = t.cfg.Teacher.Rate * t.cfg.Kernel.Dt
-	default:
-		if !t.fused && t.events == nil {
-			teacherV = dot(t.cfg.Teacher.Weights, t.traces.X)
-		}
-		p = t.cfg.Transfer.Phi(teacherV) * t.cfg.Kernel.Dt
+		return spikeIf(t.teacher.Float64() < t.cfg.Teacher.Rate*t.cfg.Kernel.Dt)
 	}
-	if t.teacher.Float64() < p {
+	u := t.teacher.Float64()
+	if u >= t.maxTeacherP { // ≥ φ(V*)·dt for every V*: the same outcome without φ(V*)
+		return 0
+	}
+	if !t.fused && t.events == nil {
+		teacherV = dot(t.cfg.Teacher.Weights, t.traces.X)
+	}
+	return spikeIf(u < t.cfg.Transfer.Phi(teacherV)*t.cfg.Kernel.Dt)
+}
+
+func spikeIf(b bool) float64 {
+	if b {
 		return 1
 	}
 	return 0

@@ -16,6 +16,7 @@ type Learner struct {
 	cfg        Config
 	rule       *properties // cfg.Kind's row of the rules table
 	transfer   neuron.Transfer
+	sigmoid    *neuron.Sigmoid // the transfer, when it is the sigmoid: φ and φ'/φ by one direct call
 	kernel     neuron.Kernel
 	engine     *fisher.Engine
 	cache      *fisher.Cache // nil: exact quadrature
@@ -53,6 +54,9 @@ func New(cfg Config, t neuron.Transfer, k neuron.Kernel, p neuron.Parametrizatio
 	l := &Learner{cfg: cfg, rule: cfg.Kind.properties(), transfer: t, kernel: k, param: p, cEps: k.CEps(), scoreScale: 1}
 	if err := l.setScoreScale(); err != nil {
 		return nil, err
+	}
+	if s, ok := t.(neuron.Sigmoid); ok {
+		l.sigmoid = &s
 	}
 	if p == nil {
 		l.param = neuron.Somatic{}
@@ -233,8 +237,9 @@ func (l *Learner) scalars(w []float64, st Step, y float64) (Step, error) {
 	if err := finiteOr("membrane potential V", st.V); err != nil {
 		return st, err
 	}
-	st.Phi = l.transfer.Phi(st.V)
-	st.Error = (y - st.Phi*l.kernel.Dt) * l.transfer.ScoreFactor(st.V) * l.scoreScale
+	var score float64
+	st.Phi, score = l.rateAndScore(st.V)
+	st.Error = (y - st.Phi*l.kernel.Dt) * score * l.scoreScale
 	if !l.rule.natural {
 		return st, nil
 	}
@@ -242,6 +247,15 @@ func (l *Learner) scalars(w []float64, st Step, y float64) (Step, error) {
 		return st, err
 	}
 	return l.ruleScalars(st), nil
+}
+
+// rateAndScore returns φ(V) and φ'(V)/φ(V), bit-identical to the
+// transfer's Phi and ScoreFactor (neuron.Sigmoid.PhiAndScore).
+func (l *Learner) rateAndScore(v float64) (phi, score float64) {
+	if l.sigmoid != nil {
+		return l.sigmoid.PhiAndScore(v)
+	}
+	return l.transfer.Phi(v), l.transfer.ScoreFactor(v)
 }
 
 // ruleScalars completes st (V and SumX set) with the coefficients and the
