@@ -6,8 +6,10 @@ kept in the JSON output). Sections:
 
 1. ns per synapse-step of ``natspike.train`` for each rule at n = 100, 1000, 10000 (single thread),
    as the marginal cost of more bins (two durations, so the fixed setup cancels); modes: default
-   (dense, exact coefficients every bin), ``coefficient_refresh="frozen"``, the coefficient cache
-   (``coefficient_tolerance=1e-9``) and event-driven + cache;
+   (event-driven where it applies + the coefficient cache at 1e-9), ``exact=True`` (dense, quadrature
+   every bin), ``coefficient_refresh="frozen"`` (exact, the work Brian2 does) and the dense loop with the
+   cache; and ns per trial-bin of ``run_trials`` (one worker), default and exact, against a lean
+   vectorized NumPy loop of the Euclidean rule (one bin per iteration);
 2. the same trial in the tests' vectorized NumPy reference (``tests/reference``), validated by
    replaying its spikes through natspike (identical trajectories);
 3. the same model in Brian2 (``brian2_model.py``; runtime/cython and cpp_standalone, compile time
@@ -16,7 +18,8 @@ kept in the JSON output). Sections:
 4. ``coefficients`` per evaluation versus ``scipy.integrate.quad``, with the accuracy reached;
 5. ``run_trials`` throughput with 1 and 2 workers; 6. Python overhead of ``train`` versus pure Go
    (``gotrain``); 7. peak memory of a long trial; 8. the Go benchmarks (dense versus event-driven
-   bins, coefficient engine and cache); 9. the full Fig 3F estimated from a measured subset.
+   bins, coefficient engine and cache); 9. the full Fig 3F estimated from a measured subset, and
+   ``experiments.figure3f(n_trials=16, duration_minutes=60)`` in CPU-s.
 
 Usage::
 
@@ -54,9 +57,9 @@ SIZES = (100, 1000, 10000)
 ETA = {"euclidean": 4.5e-7, "natural": 6e-4, "approximate": 4.5e-4}
 MODES = {
     "default": {},
-    "frozen": {"coefficient_refresh": "frozen"},
-    "cache": {"coefficient_tolerance": 1e-9},
-    "events+cache": {"event_driven": True, "coefficient_tolerance": 1e-9},
+    "exact": {"exact": True},
+    "frozen": {"coefficient_refresh": "frozen", "exact": True},
+    "dense+cache": {"event_driven": False},
 }
 C_EPS = ref.c_eps(D["tau_m"], D["tau_s"], D["eps0"])
 
@@ -113,8 +116,9 @@ def numpy_cost(rule, n):
         rule,
         w0,
         rates,
-        teacher=y.astype(np.uint8),
+        teacher=natspike.SpikeTrain.from_bins(y.astype(np.uint8), dt=DT),
         inputs=spikes.astype(np.uint8),
+        exact=True,
         duration=bins * DT,
         record_every=DT,
         eta=ETA[rule],
@@ -122,6 +126,56 @@ def numpy_cost(rule, n):
     )
     dev = float(np.abs(res.weights - traj).max() / np.abs(traj).max())
     return {"cpu_ns": cpu / bins / n * 1e9, "wall_ns": wall / bins / n * 1e9, "deviation": dev, "bins": bins}
+
+
+def trials_cost(rule, n, mode, reps, n_trials=4):
+    """Marginal CPU ns per trial-bin of run_trials (1 worker): (t(T) − t(T/4)) / (ΔK trials), median of reps."""
+    rates, w0, wstar = fig3(n)
+    long = {100: 40.0, 1000: 8.0, 10000: 1.0}[n]
+    kw = dict(teacher=wstar, eta=ETA[rule], lr_convention="authors", seed=1, test_samples=1, test_bins=1)
+    kw.update(n_trials=n_trials, workers=1, **MODES[mode])
+    run = lambda d: cpu_and_wall(lambda: natspike.run_trials(rule, w0, rates, duration=d, **kw))
+    dk = (round(long / DT) - round(long / 4 / DT)) * n_trials
+    cpu = []
+    for _ in range(reps):
+        c1, _, _ = run(long / 4)
+        c2, _, _ = run(long)
+        cpu.append((c2 - c1) / dk * 1e9)
+    return {"cpu_ns": float(np.median(cpu))}
+
+
+def lean_numpy_euclidean(n, bins, seed=0):
+    """CPU ns per bin of a lean vectorized NumPy loop of the Euclidean rule, one bin per iteration: Bernoulli
+    inputs, the two trace recursions, V, φ, a realizable teacher and the update (Eqns 10, 24, 28)."""
+    rates, w0, wstar = fig3(n, seed)
+    rng = np.random.default_rng(seed)
+    p = rates * DT
+    dm, ds = math.exp(-DT / D["tau_m"]), math.exp(-DT / D["tau_s"])
+    gain = D["eps0"] / (D["tau_m"] - D["tau_s"])
+    beta, theta, phimax, eta = D["beta"], D["theta"], D["phi_max"], ETA["euclidean"]
+    P, S, w = np.zeros(n), np.zeros(n), w0.copy()
+
+    def loop():
+        nonlocal P, S, w
+        for _ in range(bins):
+            s = rng.random(n) < p
+            P = P * dm + s
+            S = S * ds + s
+            x = gain * (P - S)
+            sig = 1 / (1 + math.exp(-beta * (w @ x - theta)))
+            y = rng.random() < phimax / (1 + math.exp(-beta * (wstar @ x - theta))) * DT
+            w += eta * (y - phimax * sig * DT) * (1 - sig) * x
+
+    cpu, _, _ = cpu_and_wall(loop)
+    return {"cpu_ns_per_bin": cpu / bins * 1e9, "cpu_ns_per_synapse_step": cpu / bins / n * 1e9}
+
+
+def figure3f_cpu():
+    """CPU-s of experiments.figure3f(n_trials=16, duration_minutes=60) at its defaults (2 workers)."""
+    from natspike import experiments
+
+    cpu, wall, _ = cpu_and_wall(lambda: experiments.figure3f(n_trials=16, duration_minutes=60))
+    return {"cpu_s": cpu, "wall_s": wall, "load": os.getloadavg()[0]}
 
 
 # 3. Brian2 ------------------------------------------------------------------------------------
@@ -472,8 +526,8 @@ def print_table(r):
     p(f"# natspike performance ({r['machine']})\n")
     p("## 1–3. CPU ns per synapse-step (single thread; natspike = marginal cost of train(), Fig 3F setting)\n")
     p(
-        "| rule | n | natspike default | frozen | cache | events+cache | NumPy ref | Brian2 runtime | "
-        "Brian2 cpp_standalone | NumPy/default | NumPy/events | Brian2 sa/events | Brian2 sa/frozen |"
+        "| rule | n | natspike default | exact | frozen (exact) | dense+cache | NumPy ref | Brian2 runtime | "
+        "Brian2 cpp_standalone | NumPy/default | NumPy/exact | Brian2 sa/default | Brian2 sa/frozen |"
     )
     p("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for rule in RULES:
@@ -484,13 +538,37 @@ def print_table(r):
             sa = b2.get("standalone_cpu_ns") if b2.get("valid") else None
             rt = b2.get("runtime_cpu_ns") if b2.get("valid") else None
             get = lambda m: ns.get(m, {}).get("cpu_ns")
-            best = get("events+cache")
+            best = get("default")
             ratio = lambda a, b: a / b if a and b else None
             p(
-                f"| {rule} | {n} | {fmt(get('default'))} | {fmt(get('frozen'))} | {fmt(get('cache'))} | {fmt(best)} | "
-                f"{fmt(npy)} | {fmt(rt)} | {fmt(sa)} | {fmt(ratio(npy, get('default')))} | {fmt(ratio(npy, best))} | "
+                f"| {rule} | {n} | {fmt(best)} | {fmt(get('exact'))} | {fmt(get('frozen'))} | {fmt(get('dense+cache'))} | "
+                f"{fmt(npy)} | {fmt(rt)} | {fmt(sa)} | {fmt(ratio(npy, best))} | {fmt(ratio(npy, get('exact')))} | "
                 f"{fmt(ratio(sa, best))} | {fmt(ratio(sa, get('frozen')))} |"
             )
+    lean = r["lean_numpy"]
+    p(
+        "\n## 1b. run_trials: CPU ns per trial-bin (1 worker, 4 trials, marginal cost), against a lean vectorized "
+        "NumPy loop of the Euclidean rule (one bin per iteration)\n"
+    )
+    p(
+        "| rule | n | default | exact | exact / default | lean NumPy / default | train default, lean NumPy / natspike per synapse-step |"
+    )
+    p("|---|---|---|---|---|---|---|")
+    for rule in RULES:
+        for n in SIZES:
+            t = r["trials"].get(f"{rule}/{n}", {})
+            d, e = t.get("default", {}).get("cpu_ns"), t.get("exact", {}).get("cpu_ns")
+            ln = lean.get(str(n), {})
+            tr = r["natspike"].get(f"{rule}/{n}", {}).get("default", {}).get("cpu_ns")
+            ratio = lambda a, b: a / b if a and b else None
+            p(
+                f"| {rule} | {n} | {fmt(d)} | {fmt(e)} | {fmt(ratio(e, d))} | {fmt(ratio(ln.get('cpu_ns_per_bin'), d))} | "
+                f"{fmt(ratio(ln.get('cpu_ns_per_synapse_step'), tr))} |"
+            )
+    p(
+        "\nLean NumPy loop, CPU ns per bin: "
+        + ", ".join(f"n = {k}: {fmt(v['cpu_ns_per_bin'])}" for k, v in lean.items())
+    )
     p(
         "\nValidation: NumPy reference replayed through natspike (max |Δw| / max|w|):",
         ", ".join(f"{k} {v['deviation']:.1e}" for k, v in r["numpy"].items()),
@@ -556,7 +634,7 @@ def print_table(r):
     )
     p("\n## 8. Go: one bin, CPU ns per synapse-step (BenchmarkBin, inputs + traces + teacher + rule)\n")
     p(
-        "| rule | n | dense | dense+cache | events+cache | events / dense | of which inputs | "
+        "| rule | n | dense (exact) | dense+cache | events+cache (default) | events / dense | of which inputs | "
         "(events − inputs) / (dense − inputs) |"
     )
     p("|---|---|---|---|---|---|---|---|")
@@ -588,6 +666,15 @@ def print_table(r):
         )
 
 
+def print_figure3f(r):
+    f = r.get("figure3f_16x60")
+    if f:
+        print(
+            f"\nexperiments.figure3f(n_trials=16, duration_minutes=60): {f['cpu_s']:.1f} CPU-s, {f['wall_s']:.1f} s wall "
+            f"(load average {f['load']:.1f})"
+        )
+
+
 def machine():
     model = next(
         (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?"
@@ -613,8 +700,13 @@ def main():
     say("1. natspike ...")
     for rule in RULES:
         for n in SIZES:
-            modes = ("default", "events+cache") if rule == "euclidean" else tuple(MODES)
+            modes = ("default", "exact") if rule == "euclidean" else tuple(MODES)
             r["natspike"][f"{rule}/{n}"] = {m: natspike_cost(rule, n, m, reps) for m in modes}
+    say("1b. run_trials per trial-bin, lean NumPy ...")
+    r["trials"] = {
+        f"{rule}/{n}": {m: trials_cost(rule, n, m, reps) for m in ("default", "exact")} for rule in RULES for n in SIZES
+    }
+    r["lean_numpy"] = {str(n): lean_numpy_euclidean(n, {100: 20000, 1000: 10000, 10000: 2000}[n]) for n in SIZES}
     say("2. NumPy reference ...")
     for rule in RULES:
         for n in SIZES:
@@ -636,9 +728,12 @@ def main():
     say("9. Fig 3F subset ...")
     r["figure3f"] = {
         "default": figure3f_estimate(4, 10.0, 40.0, {}),
-        "events+cache": figure3f_estimate(4, 10.0, 40.0, MODES["events+cache"]),
+        "exact": figure3f_estimate(4, 10.0, 40.0, MODES["exact"]),
     }
+    say("9b. experiments.figure3f(n_trials=16, duration_minutes=60) ...")
+    r["figure3f_16x60"] = figure3f_cpu()
     print_table(r)
+    print_figure3f(r)
     if args.json:
         Path(args.json).write_text(json.dumps(r, indent=1, default=str))
     if not args.keep:
