@@ -521,6 +521,10 @@ def fmt(x, digits=3):
     return f"{x:.{digits}g}"
 
 
+def ratio(a, b):
+    return a / b if a and b else None
+
+
 def print_table(r):
     p = print
     p(f"# natspike performance ({r['machine']})\n")
@@ -539,7 +543,6 @@ def print_table(r):
             rt = b2.get("runtime_cpu_ns") if b2.get("valid") else None
             get = lambda m: ns.get(m, {}).get("cpu_ns")
             best = get("default")
-            ratio = lambda a, b: a / b if a and b else None
             p(
                 f"| {rule} | {n} | {fmt(best)} | {fmt(get('exact'))} | {fmt(get('frozen'))} | {fmt(get('dense+cache'))} | "
                 f"{fmt(npy)} | {fmt(rt)} | {fmt(sa)} | {fmt(ratio(npy, best))} | {fmt(ratio(npy, get('exact')))} | "
@@ -560,7 +563,6 @@ def print_table(r):
             d, e = t.get("default", {}).get("cpu_ns"), t.get("exact", {}).get("cpu_ns")
             ln = lean.get(str(n), {})
             tr = r["natspike"].get(f"{rule}/{n}", {}).get("default", {}).get("cpu_ns")
-            ratio = lambda a, b: a / b if a and b else None
             p(
                 f"| {rule} | {n} | {fmt(d)} | {fmt(e)} | {fmt(ratio(e, d))} | {fmt(ratio(ln.get('cpu_ns_per_bin'), d))} | "
                 f"{fmt(ratio(ln.get('cpu_ns_per_synapse_step'), tr))} |"
@@ -646,11 +648,11 @@ def print_table(r):
             }
             inputs = g.get(f"BenchmarkPoissonNext/n={n}", {}).get("cpu-ns/synapse-step")
             ok = row["dense"] and row["events+cache"]
-            ratio = row["events+cache"] / row["dense"] if ok else None
+            share = row["events+cache"] / row["dense"] if ok else None
             learning = (row["events+cache"] - inputs) / (row["dense"] - inputs) if ok and inputs else None
             p(
                 f"| {rule} | {n} | {fmt(row['dense'])} | {fmt(row['dense+cache'])} | {fmt(row['events+cache'])} | "
-                f"{fmt(ratio)} | {fmt(inputs)} | {fmt(learning)} |"
+                f"{fmt(share)} | {fmt(inputs)} | {fmt(learning)} |"
             )
     f = r["figure3f"]
     e0 = f["default"]
