@@ -170,12 +170,12 @@ def lean_numpy_euclidean(n, bins, seed=0):
     return {"cpu_ns_per_bin": cpu / bins * 1e9, "cpu_ns_per_synapse_step": cpu / bins / n * 1e9}
 
 
-def figure3f_cpu():
-    """CPU-s of experiments.figure3f(n_trials=16, duration_minutes=60) at its defaults (2 workers)."""
+def figure3f_cpu(minutes):
+    """CPU-s of experiments.figure3f(n_trials=16, duration_minutes=minutes) at its defaults (2 workers)."""
     from natspike import experiments
 
-    cpu, wall, _ = cpu_and_wall(lambda: experiments.figure3f(n_trials=16, duration_minutes=60))
-    return {"cpu_s": cpu, "wall_s": wall, "load": os.getloadavg()[0]}
+    cpu, wall, _ = cpu_and_wall(lambda: experiments.figure3f(n_trials=16, duration_minutes=minutes))
+    return {"minutes": minutes, "cpu_s": cpu, "wall_s": wall, "load": os.getloadavg()[0]}
 
 
 # 3. Brian2 ------------------------------------------------------------------------------------
@@ -672,7 +672,7 @@ def print_figure3f(r):
     f = r.get("figure3f_16x60")
     if f:
         print(
-            f"\nexperiments.figure3f(n_trials=16, duration_minutes=60): {f['cpu_s']:.1f} CPU-s, {f['wall_s']:.1f} s wall "
+            f"\nexperiments.figure3f(n_trials=16, duration_minutes={f['minutes']:g}): {f['cpu_s']:.1f} CPU-s, {f['wall_s']:.1f} s wall "
             f"(load average {f['load']:.1f})"
         )
 
@@ -690,6 +690,7 @@ def main():
     ap.add_argument("--brian2-python", default=str(ROOT / ".venv" / "brian2-env" / "bin" / "python"))
     ap.add_argument("--json", default=None, help="also write all numbers here")
     ap.add_argument("--skip-brian2", action="store_true")
+    ap.add_argument("--figure3f-minutes", type=float, default=60.0, help="minutes of the figure3f(16 trials) run")
     ap.add_argument("--keep", action="store_true", help="keep the Brian2 projects (under /tmp)")
     args = ap.parse_args()
     args.brian2_python = str(Path(args.brian2_python).absolute())  # Brian2 runs with cwd = workdir
@@ -732,8 +733,8 @@ def main():
         "default": figure3f_estimate(4, 10.0, 40.0, {}),
         "exact": figure3f_estimate(4, 10.0, 40.0, MODES["exact"]),
     }
-    say("9b. experiments.figure3f(n_trials=16, duration_minutes=60) ...")
-    r["figure3f_16x60"] = figure3f_cpu()
+    say(f"9b. experiments.figure3f(n_trials=16, duration_minutes={args.figure3f_minutes:g}) ...")
+    r["figure3f_16x60"] = figure3f_cpu(args.figure3f_minutes)
     print_table(r)
     print_figure3f(r)
     if args.json:
