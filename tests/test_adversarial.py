@@ -53,9 +53,6 @@ ALL = set(BAD_VALUES) | HUGE
 # Open findings of this suite, (target, parameter) -> the values that still get an unclear error (or none);
 # they are tallied as "known" and reported, not failed. Remove an entry once its error names the parameter.
 KNOWN = {
-    ("Neuron.phi", "v"): {"meter"},  # the quantity's magnitude is used
-    ("voltage_statistics", "rates"): {"meter"},
-    ("voltage_statistics", "weights"): {"meter"},
     ("crossing_times", "kl"): ALL - {"masked"},  # the message blames `times`, or a bare OverflowError
     ("crossing_times", "threshold"): HUGE,
     ("time_to_threshold", "threshold"): HUGE,
