@@ -84,11 +84,13 @@ fuzz:
 	  done; done
 
 # Long runs, reported rather than part of CI: 500 000 fuzz executions per target, then the soak tests
-# (10^5 calls, repeated interrupts and faults, a larger Dask run, 2000 examples per property).
+# (10^5 calls, repeated interrupts and faults, a larger Dask run, 2000 examples per property), and the
+# adversarial suite (tests/test_adversarial.py) with 500 random examples per public function and experiment.
 soak: install
 	$(MAKE) fuzz FUZZTIME=$${SOAK_FUZZTIME:-500000x}
 	NATSPIKE_SOAK=1 NATSPIKE_HYPOTHESIS_EXAMPLES=2000 $(PY) -m pytest -v -s tests/test_soak.py tests/test_bad_input.py -k "soak or finite or refused"
 	NATSPIKE_SOAK=1 $(PY) -m pytest -v -s tests/test_interrupt_start.py -k "first_ten_ms"
+	NATSPIKE_HYPOTHESIS_EXAMPLES=$${SOAK_ADVERSARIAL_EXAMPLES:-500} $(PY) -m pytest -q -s tests/test_adversarial.py
 
 demo: install
 	$(PY) -m natspike demo

@@ -30,3 +30,8 @@ func protect(err *error) {
 		*err = fmt.Errorf("natspike internal error: %v; please report this bug", r)
 	}
 }
+
+// AvailableMemory returns the bytes this process can still allocate as the
+// C ABI's memory checks measure them (MemAvailable, cgroup, RLIMIT_AS,
+// RLIMIT_DATA); tests pin Python's guard to it.
+func AvailableMemory() int64 { return capi.AvailableMemory() }

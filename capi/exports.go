@@ -64,6 +64,9 @@ func fisherExport(neuronJSON *C.char, w, rates *C.double, n C.longlong, out *C.d
 	if err := checkBuffers(m, buffer{"weights", w}, buffer{"rates", rates}, buffer{"out", out}); err != nil {
 		return err
 	}
+	if err := fisherMemory(m); err != nil {
+		return err
+	}
 	res := doubles(out, m*m)
 	return checkResult(fisherInto(c, doubles(w, m), doubles(rates, m), res, inverse), "out", res)
 }

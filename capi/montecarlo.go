@@ -46,6 +46,9 @@ func ns_monte_carlo_fisher(neuronJSON *C.char, w, rates *C.double, n, samples, r
 		defer stop()
 		job := mcJob{cfg: c, w: doubles(w, m), rates: doubles(rates, m), samples: int(samples), seed: uint64(rootSeed),
 			progress: Progress{(*int64)(unsafe.Pointer(progress))}}
+		if e := job.memory(); e != nil {
+			return e
+		}
 		res := doubles(out, m*m)
 		return checkResult(job.run(ctx, res), "out", res)
 	})

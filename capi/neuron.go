@@ -142,6 +142,9 @@ func ns_update_directions(neuronJSON, ruleJSON *C.char, w, rates *C.double, n C.
 		if ruleJSON == nil {
 			return errors.New("rule JSON is NULL")
 		}
+		if e := directionsMemory(int(samples), factors != nil); e != nil {
+			return e
+		}
 		res := doubles(out, size)
 		fac := doubles(factors, int(samples)*len(DirectionFactors)) // nil if factors is NULL
 		if e := updateDirections(c, C.GoString(ruleJSON), doubles(w, m), doubles(rates, m), doubles(x, size), res, fac); e != nil {

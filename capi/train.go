@@ -159,6 +159,9 @@ func ns_train(configJSON *C.char, n C.longlong, buffers *C.ns_buffer, nbuffers C
 		if e != nil {
 			return e
 		}
+		if e := trialMemory(lc, b, 1); e != nil {
+			return e
+		}
 		res := b.result(lc, 0)
 		ctx, stop := watchCancel((*int32)(unsafe.Pointer(cancel)))
 		defer stop()
@@ -247,7 +250,11 @@ type trialsJob struct {
 }
 
 func (j trialsJob) run(ctx context.Context, workers int, progress func(int)) error {
-	if _, err := j.config(0); err != nil { // validate once before spawning
+	lc, err := j.config(0) // validate and size once before spawning
+	if err != nil {
+		return err
+	}
+	if err := trialMemory(lc, j.out, runningTrials(workers, j.trials)); err != nil {
 		return err
 	}
 	return sweep.Run(ctx, j.first, j.trials, workers, safeTrial(func(ctx context.Context, i int) error {

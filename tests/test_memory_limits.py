@@ -60,3 +60,58 @@ def test_audit_cases_under_a_4_gib_address_space_limit(case):
     assert kind in ("MemoryError", "ValueError"), out.stdout + out.stderr[-1000:]
     assert name in message, f"{case}: the message does not name {name!r}: {message}"
     assert time.monotonic() - start < 60
+
+
+# The C ABI called directly, past Python's guard: Go sizes its own
+# allocations against the same limits and refuses with NS_NOMEMORY, which
+# natspike._native raises as MemoryError with Go's message.
+NATIVE_CASES = {
+    "monte_carlo_fisher": (
+        "n = 10000; w, r, out = np.full(n, 1e-3), np.full(n, 10.0), np.empty(n * n)\n"
+        "_native.call_cancellable(_native.functions['ns_monte_carlo_fisher'], b'{}', w, r, n, 10, 1, out)",
+        "weights: a Monte-Carlo Fisher matrix of 10000 weights",
+    ),
+    "train_records": (
+        "n = 100; w, r = np.full(n, 0.01), np.full(n, 10.0)\n"
+        "cfg = json.dumps(dict(rule='natural', eta=1e-3, duration=1e4, record_every=1e-3, teacher='poisson',"
+        " teacher_rate=20.0, seed=1)).encode()\n"
+        "table, count = _native.buffers({'rates': r, 'w0': w})\n"
+        "_native.call_cancellable(_native.functions['ns_train'], cfg, n, table, count)",
+        "record_every: recording weights (10000001 x 100 per trial)",
+    ),
+}
+
+
+def _under_prlimit(script: str, limit: int = 4 * 2**30):
+    return subprocess.run(
+        ["prlimit", f"--as={limit}", sys.executable, "-c", textwrap.dedent(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.skipif(shutil.which("prlimit") is None, reason="needs util-linux prlimit")
+@pytest.mark.parametrize("case", sorted(NATIVE_CASES))
+def test_go_refuses_what_cannot_fit_without_the_python_guard(case):
+    call, expected = NATIVE_CASES[case]
+    script = "import json, numpy as np\nfrom natspike import _native\ntry:\n"
+    script += textwrap.indent(call, "    ") + "\nexcept MemoryError as exc:\n    print('MemoryError', exc)\n"
+    out = _under_prlimit(script)
+    assert out.returncode == 0 and "fatal error" not in out.stderr, f"rc {out.returncode}\n{out.stderr[-2000:]}"
+    assert out.stdout.startswith("MemoryError " + expected), out.stdout + out.stderr[-1000:]
+    assert "of memory available" in out.stdout
+
+
+@pytest.mark.skipif(shutil.which("prlimit") is None, reason="needs util-linux prlimit")
+def test_python_and_go_measure_the_same_headroom():
+    """One limit, measured twice (natspike._validate and capi/memory.go): under
+    a 4 GiB address-space limit both see the same headroom, to the few MiB the
+    process maps between the two readings."""
+    out = _under_prlimit(
+        "from natspike import _native\nfrom natspike._validate import available_memory\n"
+        "print(_native.go.AvailableMemory(), available_memory())"
+    )
+    go_bytes, py_bytes = map(int, out.stdout.split())
+    assert 1 * 2**30 < go_bytes < 4 * 2**30, out.stdout
+    assert abs(go_bytes - py_bytes) < 16 * 2**20, out.stdout

@@ -241,20 +241,29 @@ func (c Config) validatePool() error {
 	if c.InputSpikes != nil {
 		return fmt.Errorf("input_pool_size and inputs cannot be combined: replayed input spikes take the place of the pool")
 	}
-	return c.validatePoolMemory(bins)
+	return c.validatePoolMemory()
 }
 
 // validatePoolMemory bounds the expected number of spikes stored in the pool.
-func (c Config) validatePoolMemory(bins int) error {
+func (c Config) validatePoolMemory() error {
+	if spikes := c.PoolSpikes(); spikes > maxPoolSpikes {
+		return fmt.Errorf("input_pool_size x input_pool_interval x (sum of the distinct rates) = %.3g expected pool spikes, more than the supported 2^28", spikes)
+	}
+	return nil
+}
+
+// PoolSpikes returns the expected number of spikes the input pool stores
+// (4 bytes each): Size trains of Bins−1 bins for every distinct rate; 0
+// without a pool.
+func (c Config) PoolSpikes() float64 {
+	if c.InputPool.Size <= 0 {
+		return 0
+	}
 	sum := 0.0
 	for _, r := range slices.Compact(slices.Sorted(slices.Values(c.Rates))) {
 		sum += r
 	}
-	spikes := float64(c.InputPool.Size) * float64(bins-1) * c.Kernel.Dt * sum
-	if spikes > maxPoolSpikes {
-		return fmt.Errorf("input_pool_size x input_pool_interval x (sum of the distinct rates) = %.3g expected pool spikes, more than the supported 2^28", spikes)
-	}
-	return nil
+	return float64(c.InputPool.Size) * float64(c.InputPool.Bins(c.Kernel.Dt)-1) * c.Kernel.Dt * sum
 }
 
 func (c Config) validateTeacher() error {

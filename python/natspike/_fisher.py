@@ -380,6 +380,7 @@ def usp_traces(spikes, *, neuron=None) -> np.ndarray:
     return out
 
 
+@converts_units("weights", "rates")
 def voltage_statistics(weights, rates, *, neuron=None):
     """Mean and variance of the membrane potential, and q, in the Gaussian approximation.
 

@@ -71,12 +71,51 @@ def block_sigint_in_this_thread() -> None:
 try:
     with sigint_blocked():
         from ._go import _bindings as _extension
-        from ._go import bindings as go  # the gopy facade (control plane); also loads the extension
+        from ._go import bindings as _gopy  # the gopy facade (control plane); also loads the extension
 except ImportError as exc:  # pragma: no cover - depends on the installation
     raise ImportError(
         "natspike's compiled Go library (natspike._go) is missing or does not load. Install natspike "
         "from a source checkout with `pip install .` or `make install`; this needs Go and a C compiler."
     ) from exc
+
+_forked = False
+
+
+def check_process() -> None:
+    """RuntimeError in a child of ``os.fork()`` (Go's threads did not survive it)."""
+    if _forked:
+        raise RuntimeError(
+            "natspike cannot call Go in a process created by os.fork() after natspike was imported "
+            "(this includes the children of a forkserver that preloaded natspike); use "
+            "multiprocessing.get_context('spawn'), or 'forkserver' without natspike in "
+            "set_forkserver_preload (see natspike._native.mp_context)"
+        )
+
+
+class _ForkGuarded:
+    """The gopy module with :func:`check_process` in front of every function
+    and class: each Go entry point of the package is either this or
+    :func:`call`/:func:`call_cancellable`/:func:`version`, which check too
+    (tests/test_fork_guard.py calls every public callable in a forked child)."""
+
+    def __init__(self, module):
+        self._module = module
+
+    def __getattr__(self, name):
+        attr = getattr(self._module, name)
+        if not callable(attr):
+            return attr
+
+        def guarded(*args, **kwargs):
+            check_process()
+            return attr(*args, **kwargs)
+
+        guarded.__name__, guarded.__doc__ = name, attr.__doc__
+        return guarded
+
+
+#: The gopy facade (control plane), behind the fork guard.
+go = _ForkGuarded(_gopy)
 
 #: Path of the one shared library (extension module and C ABI).
 LIBRARY = _extension.__file__
@@ -134,7 +173,6 @@ def _declare(header: Path) -> dict[str, ctypes._CFuncPtr]:
 
 #: The declared ``ns_*`` functions by name.
 functions = _declare(HEADER)
-_forked = False
 _local = threading.local()
 
 
@@ -160,16 +198,6 @@ def raise_for_status(status: int, message: str) -> None:
     """Raise the exception that a non-zero C ABI status stands for."""
     if status:
         raise ERRORS.get(status, RuntimeError)(message or f"natspike: native call failed with status {status}")
-
-
-def check_process() -> None:
-    if _forked:
-        raise RuntimeError(
-            "natspike cannot call Go in a process created by os.fork() after natspike was imported "
-            "(this includes the children of a forkserver that preloaded natspike); use "
-            "multiprocessing.get_context('spawn'), or 'forkserver' without natspike in "
-            "set_forkserver_preload (see natspike._native.mp_context)"
-        )
 
 
 def call(fn, *args) -> None:

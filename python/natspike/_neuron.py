@@ -237,7 +237,7 @@ class Neuron:
         return self._evaluate("log_phi", v)
 
     def _evaluate(self, quantity, v):
-        a = finite(real_array(v, "v"), "v")
+        a = finite(real_array(physical(v, "v"), "v"), "v")
         flat = contiguous(a.ravel())
         out = empty(flat.shape, "v")
         _native.call(_native.functions["ns_transfer"], self._json, quantity.encode(), flat, flat.size, out)

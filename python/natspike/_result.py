@@ -10,7 +10,7 @@ import json
 
 import numpy as np
 
-from . import _describe
+from . import _describe, _native
 from ._spiketrain import SpikeTrain
 
 #: Result attributes that are not arrays.
@@ -140,6 +140,7 @@ def _decode(v):
 
 def load(path) -> Result:
     """Load a :class:`Result` saved with :meth:`Result.save`."""
+    _native.check_process()  # its Neuron needs Go: the fork error, not "not a Result"
     try:
         with np.load(path, allow_pickle=False) as f:
             meta = json.loads(str(f["__meta__"]))

@@ -68,6 +68,7 @@ PARAMETERS = {
     "t_stop": "time",
     "theta": "voltage",
     "mean": "voltage",
+    "v": "voltage",
     "var": "voltage squared",
     "q": "dimensionless",
     "beta": "inverse voltage",

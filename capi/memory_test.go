@@ -1,0 +1,142 @@
+package capi
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// withMemoryLimit runs f with AvailableMemory pinned to limit bytes.
+func withMemoryLimit(limit int64, f func()) {
+	old := memoryLimitOverride
+	memoryLimitOverride = limit
+	defer func() { memoryLimitOverride = old }()
+	f()
+}
+
+// wantNoMemory asserts the refusal contract: NS_NOMEMORY, the parameter
+// named first, and the sizes of the request and of the limit.
+func wantNoMemory(t *testing.T, c callOutcome, param string) {
+	t.Helper()
+	if c.status != StatusNoMemory || !strings.HasPrefix(c.msg, param+": ") ||
+		!strings.Contains(c.msg, "would need") || !strings.Contains(c.msg, "of memory available") {
+		t.Fatalf("%s: status %d %q; want NS_NOMEMORY naming %s and the sizes", c.export, c.status, c.msg, param)
+	}
+}
+
+func monteCarlo(n, samples int) callOutcome {
+	w, r, out := make([]float64, n), make([]float64, n), make([]float64, n*n)
+	for i := range w {
+		w[i], r[i] = 1e-3, 10
+	}
+	err := newErrBuffer(512)
+	e, el := err.args()
+	return outcome("ns_monte_carlo_fisher", ns_monte_carlo_fisher(cString("{}"), cDoubles(w), cDoubles(r), cLongLong(int64(n)),
+		cLongLong(int64(samples)), cLongLong(1), cDoubles(out), nil, nil, e, el), err)
+}
+
+// trainNoOutputs runs ns_train without output buffers, so that Go allocates
+// the records itself: duration/record_every records of n weights.
+func trainNoOutputs(n int, duration, recordEvery float64) callOutcome {
+	w, r := make([]float64, n), make([]float64, n)
+	for i := range w {
+		w[i], r[i] = 0.01, 10
+	}
+	var table bufferTable
+	table.add("rates", r, int64(n))
+	table.add("w0", w, int64(n))
+	b, nb := table.args()
+	err := newErrBuffer(512)
+	e, el := err.args()
+	cfg := fmt.Sprintf(`{"rule":"natural","eta":0.001,"duration":%v,"record_every":%v,"teacher":"poisson",`+
+		`"teacher_rate":20,"test_samples":2,"test_bins":10,"seed":1}`, duration, recordEvery)
+	return outcome("ns_train", ns_train(cString(cfg), cLongLong(int64(n)), b, nb, nil, nil, e, el), err)
+}
+
+// TestExportsRefuseWhatCannotFit: with 64 MiB available, each export whose
+// own allocations exceed it returns NS_NOMEMORY naming the argument, before
+// allocating; the same calls succeed with the real limits.
+func TestExportsRefuseWhatCannotFit(t *testing.T) {
+	const limit = 64 << 20
+	withMemoryLimit(limit, func() {
+		wantNoMemory(t, monteCarlo(1000, 10), "weights") // 8 chains' 1000² sums: 8·1e6·(8+k+1) bytes
+		wantNoMemory(t, trainNoOutputs(100, 100, 0.001), "record_every")
+
+		n := 3000 // the 3000² matrix: 72 MB
+		w, r, out := make([]float64, n), make([]float64, n), make([]float64, n*n)
+		err := newErrBuffer(512)
+		e, el := err.args()
+		wantNoMemory(t, outcome("ns_fisher_matrix", ns_fisher_matrix(cString("{}"), cDoubles(w), cDoubles(r),
+			cLongLong(int64(n)), cDoubles(out), e, el), err), "weights")
+	})
+	if c := monteCarlo(20, 10); !c.ok() {
+		t.Fatalf("without a limit: %d %s", c.status, c.msg)
+	}
+	if c := trainNoOutputs(3, 0.05, 0.01); !c.ok() {
+		t.Fatalf("without a limit: %d %s", c.status, c.msg)
+	}
+}
+
+// TestMemoryCheckAddsTheTerms: the sum of the terms counts, the largest
+// names the parameter, and the sizes are formatted as Python formats them.
+func TestMemoryCheckAddsTheTerms(t *testing.T) {
+	withMemoryLimit(1000, func() {
+		if err := checkMemory(memoryTerm{"a", 600, "x"}, memoryTerm{"b", 400, "y"}); err != nil {
+			t.Fatalf("1000 bytes fit in 1000: %v", err)
+		}
+		err := checkMemory(memoryTerm{"a", 600, "x"}, memoryTerm{"b", 500, "y"})
+		want := "a: x would need 1.07 KiB, more than the 1e+03 bytes of memory available"
+		if err == nil || err.Error() != want || statusOf(err) != StatusNoMemory {
+			t.Fatalf("got %v (status %d), want %q", err, statusOf(err), want)
+		}
+	})
+	if got := byteSize(3 * (1 << 30)); got != "3 GiB" {
+		t.Errorf("byteSize(3 GiB) = %q", got)
+	}
+}
+
+// TestExportsUnderRlimitAS re-runs this test binary with RLIMIT_AS set to
+// 2 GiB above its address space in use (what `ulimit -v` or `prlimit --as`
+// impose on a batch job) and, there, makes the audit's calls: a 10000-weight
+// Monte-Carlo Fisher matrix (Go would need ~14 GB and abort the process with
+// "fatal error: out of memory") and a train recording 10^7 records of 100
+// weights. Each must return NS_NOMEMORY naming its parameter, and the child
+// must exit normally.
+func TestExportsUnderRlimitAS(t *testing.T) {
+	if os.Getenv("NATSPIKE_MEMTEST_CHILD") != "" {
+		rlimitChild(t)
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestExportsUnderRlimitAS$", "-test.v")
+	cmd.Env = append(os.Environ(), "NATSPIKE_MEMTEST_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil || strings.Contains(string(out), "fatal error") || !strings.Contains(string(out), "child: ok") {
+		t.Fatalf("child under RLIMIT_AS: %v\n%s", err, out)
+	}
+}
+
+func rlimitChild(t *testing.T) {
+	vm := kibSizes("/proc/self/status")["VmSize"]
+	if vm == 0 {
+		t.Skip("no /proc/self/status")
+	}
+	limit := uint64(vm) + 2<<30
+	if err := syscall.Setrlimit(syscall.RLIMIT_AS, &syscall.Rlimit{Cur: limit, Max: math.MaxUint64}); err != nil {
+		t.Skipf("setrlimit: %v", err)
+	}
+	if got := AvailableMemory(); got > 2<<30 || got < 1<<30 {
+		t.Fatalf("AvailableMemory() = %d under RLIMIT_AS = VmSize + 2 GiB", got)
+	}
+	for _, c := range []struct {
+		call  callOutcome
+		param string
+	}{{monteCarlo(10000, 10), "weights"}, {trainNoOutputs(100, 1e4, 0.001), "record_every"}} {
+		wantNoMemory(t, c.call, c.param)
+		fmt.Println(c.call.msg)
+	}
+	fmt.Println("child: ok")
+}
