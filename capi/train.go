@@ -61,7 +61,7 @@ func bind(table *C.ns_buffer, count C.int) (namedBuffers, error) {
 func inputLengths(n, trials int) map[string]int {
 	perTrial := n * max(trials, 1)
 	return map[string]int{"rates": n, "attenuation": n, "w0": perTrial, "teacher_weights": perTrial,
-		"teacher_spikes": -1, "input_spikes": -1}
+		"teacher_spikes": -1, "input_spikes": -1, "input_events": -1, "schedule_starts": -1, "schedule_rates": -1}
 }
 
 // match checks every buffer against the inputs and the plan's outputs and
@@ -82,7 +82,7 @@ func (b namedBuffers) match(plan config.Plan, n, trials int) (config.Arrays, err
 			return config.Arrays{}, fmt.Errorf("buffers: %s must have %d entries, got %d", name, size, len(xs))
 		}
 	}
-	if trials > 0 && b["teacher_spikes"] != nil || trials > 0 && b["input_spikes"] != nil {
+	if trials > 0 && (b["teacher_spikes"] != nil || b["input_spikes"] != nil || b["input_events"] != nil) {
 		return config.Arrays{}, errors.New("buffers: spike trains cannot be shared by independent trials; use ns_train")
 	}
 	if in := b["input_spikes"]; in != nil && (n == 0 || len(in)%n != 0) {
@@ -92,7 +92,8 @@ func (b namedBuffers) match(plan config.Plan, n, trials int) (config.Arrays, err
 		return config.Arrays{}, errors.New("buffers: rates and w0 are required")
 	}
 	return config.Arrays{Rates: b["rates"], W0: b["w0"], TeacherWeights: b["teacher_weights"],
-		TeacherSpikes: b["teacher_spikes"], InputSpikes: b["input_spikes"], Attenuation: b["attenuation"]}, nil
+		TeacherSpikes: b["teacher_spikes"], InputSpikes: b["input_spikes"], Attenuation: b["attenuation"],
+		InputEvents: b["input_events"], ScheduleStarts: b["schedule_starts"], ScheduleRates: b["schedule_rates"]}, nil
 }
 
 func product(shape []int) int {

@@ -51,6 +51,14 @@ type Config struct {
 	// InputSpikes, if not nil, replays a bins × n 0/1 matrix instead of
 	// drawing Poisson inputs.
 	InputSpikes []float64
+	// InputEvents, if not nil, replays spikes stored sparsely: (bin,
+	// afferent) pairs sorted by bin, then afferent (input.Events).
+	InputEvents []float64
+	// Schedule, if it has segments, makes the rates piecewise constant
+	// (input.RateSchedule; Rates must equal its first segment): Poisson
+	// inputs, the rule's rate-dependent terms and the objective's test set
+	// follow the current segment.
+	Schedule    input.RateSchedule
 	RecordEvery int // bins between records of weights and metrics; ≤ 0: start and end only
 	TraceEvery  int // bins between samples of V and φ; ≤ 0: no traces
 	TestSamples int // test-set size for the objective (default 50)
@@ -166,6 +174,9 @@ func (c Config) Validate() error {
 		return err
 	}
 	if err := c.validatePool(); err != nil {
+		return err
+	}
+	if err := c.validateReplayAndSchedule(); err != nil {
 		return err
 	}
 	return c.validateTeacher()

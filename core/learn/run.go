@@ -41,7 +41,6 @@ type trial struct {
 	traces  *input.Traces
 	learner *rule.Learner
 	teacher *rand.Rand
-	obj     *Objective
 	res     *Result
 	w, ws   []float64
 	spikes  []int
@@ -52,8 +51,10 @@ type trial struct {
 	// (φ_max·dt, +Inf for an unbounded transfer): a uniform at or above it
 	// is no spike whatever V*, so φ(V*) is not evaluated.
 	maxTeacherP float64
-	observe     []observer // outputs written bin by bin (traces, registered outputs)
-	reset       int        // bins per pool interval (traces restart from zero), or 0
+	observe     []observer   // outputs written bin by bin (traces, registered outputs)
+	reset       int          // bins per pool interval (traces restart from zero), or 0
+	objs        []*Objective // the objective of every schedule segment (one without a schedule)
+	segment     int          // the rate schedule's current segment
 }
 
 // Run executes one trial and fills res. It returns ctx.Err() if the context
@@ -103,8 +104,8 @@ func newTrial(cfg Config, res *Result) (*trial, error) {
 }
 
 func (t *trial) source() (input.Source, error) {
-	if t.cfg.InputSpikes != nil {
-		return input.NewReplay(t.cfg.InputSpikes, len(t.cfg.Rates))
+	if src, err := t.replaySource(); src != nil || err != nil {
+		return src, err
 	}
 	if p := t.cfg.InputPool; p.Size > 0 {
 		t.reset = p.Bins(t.cfg.Kernel.Dt)
@@ -121,15 +122,10 @@ func (t *trial) prepareObjective() error {
 	if !t.cfg.HasObjective() {
 		return nil
 	}
-	n := len(t.cfg.Rates)
-	samples := make([]float64, t.cfg.TestSamples*n)
-	rng := seed.Stream(t.cfg.Seed, t.cfg.Trial, seed.TestSet)
-	if err := input.SampleUSPs(samples, t.cfg.Kernel, t.cfg.Rates, t.cfg.TestBins, rng); err != nil {
-		return err
-	}
-	t.obj = NewObjective(t.cfg.Transfer, t.cfg.Kernel.Dt, samples, n, t.teacherRate)
-	return nil
+	return t.prepareObjectives()
 }
+
+func (t *trial) testSetStream() *rand.Rand { return seed.Stream(t.cfg.Seed, t.cfg.Trial, seed.TestSet) }
 
 // teacherRate returns φ* (Hz) for USPs x.
 func (t *trial) teacherRate(x []float64) float64 {
@@ -249,6 +245,9 @@ func (t *trial) restartTraces() error {
 
 func (t *trial) step(k int) error {
 	var err error
+	if err := t.nextSegment(k); err != nil {
+		return err
+	}
 	if t.reset > 0 && k%t.reset == 0 && k > 0 {
 		if err := t.restartTraces(); err != nil {
 			return err
@@ -329,11 +328,11 @@ func (t *trial) record(j int) {
 	r := t.res
 	r.Times[j] = float64(j*t.cfg.recordStride()) * t.cfg.Kernel.Dt
 	copy(r.Weights[j*n:(j+1)*n], t.w)
-	if t.obj == nil {
+	if t.objs == nil {
 		return
 	}
 	t.cfg.Param.Somatic(t.ws, t.w)
-	r.KL[j], r.RateError[j] = t.obj.Eval(t.ws)
+	r.KL[j], r.RateError[j] = t.objective(j).Eval(t.ws)
 	if r.WeightDistance != nil {
 		r.WeightDistance[j] = Distance(t.ws, t.cfg.Teacher.Weights)
 	}

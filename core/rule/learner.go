@@ -34,6 +34,7 @@ type Learner struct {
 	// previous update for linear parametrizations (statsValid).
 	sumWR, sumW2R float64
 	statsValid    bool
+	stale         bool      // rates changed (SetRates): recompute the coefficients at the next update
 	somatic       bool      // f is the identity (scale all ones)
 	staged        *Step     // update computed by Stage, applied by the next Advance or Flush
 	stagedStep    Step      // storage for staged
@@ -316,7 +317,7 @@ func (l *Learner) voltageStatistics(w []float64) (mu, variance float64) {
 // refresh recomputes the Fisher coefficients from the current somatic
 // weights when the refresh schedule says so.
 func (l *Learner) refresh(w []float64) error {
-	due := l.bin == 0 || (l.cfg.Refresh > 0 && l.bin%l.cfg.Refresh == 0)
+	due := l.bin == 0 || l.stale || (l.cfg.Refresh > 0 && l.bin%l.cfg.Refresh == 0)
 	if !due {
 		return nil
 	}
@@ -326,6 +327,7 @@ func (l *Learner) refresh(w []float64) error {
 // recompute evaluates the rule's Fisher coefficients at the current weights.
 func (l *Learner) recompute(w []float64) error {
 	mu, variance := l.voltageStatistics(w)
+	l.stale = false
 	var err error
 	if l.coeffs, err = l.rule.coefficients(l, mu, variance); err != nil {
 		return fmt.Errorf("fisher coefficients at mu_V = %.6g mV, sigma_V^2 = %.6g mV^2: %w", mu, variance, err)

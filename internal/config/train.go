@@ -2,9 +2,11 @@ package config
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 
+	"github.com/natspike/natspike/core/input"
 	"github.com/natspike/natspike/core/learn"
 	"github.com/natspike/natspike/core/neuron"
 	"github.com/natspike/natspike/core/rule"
@@ -115,6 +117,10 @@ func ParseTrain(data []byte) (TrainConfig, error) {
 // Arrays are the data-plane inputs of a trial. Nil means absent.
 type Arrays struct {
 	Rates, W0, TeacherWeights, TeacherSpikes, InputSpikes, Attenuation []float64
+	// InputEvents: sparse replayed spikes, (bin, afferent) pairs
+	// (input.Events); ScheduleStarts, ScheduleRates: a rate schedule's
+	// segment start bins (k) and rates (k × n) (input.RateSchedule).
+	InputEvents, ScheduleStarts, ScheduleRates []float64
 }
 
 // Learn builds and validates the core trial configuration.
@@ -128,7 +134,22 @@ func (c TrainConfig) Learn(a Arrays, trial uint64) (learn.Config, error) {
 	if a.Attenuation != nil {
 		lc.Param = neuron.Dendritic{Alpha: a.Attenuation}
 	}
+	lc.InputEvents = a.InputEvents
+	if lc.Schedule, err = a.schedule(); err != nil {
+		return lc, err
+	}
 	return lc, lc.Validate()
+}
+
+func (a Arrays) schedule() (input.RateSchedule, error) {
+	if a.ScheduleStarts == nil && a.ScheduleRates == nil {
+		return input.RateSchedule{}, nil
+	}
+	starts, err := input.ScheduleStarts(a.ScheduleStarts)
+	if err != nil || len(starts) == 0 {
+		return input.RateSchedule{}, errors.Join(err, errors.New("rate_schedule needs schedule_starts and schedule_rates with at least one segment"))
+	}
+	return input.RateSchedule{Starts: starts, Rates: a.ScheduleRates}, nil
 }
 
 // plan validates every scalar parameter and returns the core configuration
