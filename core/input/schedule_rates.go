@@ -24,26 +24,26 @@ func (s RateSchedule) Segment(j int) []float64 {
 
 // Validate checks the schedule for n afferents at bin width dt: starts
 // 0 < … strictly increasing, k × n rates each valid (ValidateRates). Errors
-// name rate_schedule.
+// name rates (rate schedule).
 func (s RateSchedule) Validate(n int, dt float64) error {
 	k := len(s.Starts)
 	if k == 0 {
-		return fmt.Errorf("rate_schedule needs at least one segment")
+		return fmt.Errorf("rates (rate schedule) needs at least one segment")
 	}
 	if len(s.Rates) != k*n {
-		return fmt.Errorf("rate_schedule rates must have shape (%d, %d) (segments x afferents), got %d values", k, n, len(s.Rates))
+		return fmt.Errorf("rates (rate schedule) must have shape (%d, %d) (segments x afferents), got %d values", k, n, len(s.Rates))
 	}
 	if s.Starts[0] != 0 {
-		return fmt.Errorf("rate_schedule times must start at 0, got a first segment at bin %d", s.Starts[0])
+		return fmt.Errorf("rates (rate schedule): times must start at 0, got a first segment at bin %d", s.Starts[0])
 	}
 	for j := 1; j < k; j++ {
 		if s.Starts[j] <= s.Starts[j-1] {
-			return fmt.Errorf("rate_schedule times must be strictly increasing, got bin %d after bin %d (segment %d)", s.Starts[j], s.Starts[j-1], j)
+			return fmt.Errorf("rates (rate schedule): times must be strictly increasing, got bin %d after bin %d (segment %d)", s.Starts[j], s.Starts[j-1], j)
 		}
 	}
 	for j := 0; j < k; j++ {
 		if err := ValidateRates(s.Segment(j), dt); err != nil {
-			return fmt.Errorf("rate_schedule segment %d: %w", j, err)
+			return fmt.Errorf("rates (rate schedule) segment %d: %w", j, err)
 		}
 	}
 	return nil
@@ -55,7 +55,7 @@ func ScheduleStarts(bins []float64) ([]int, error) {
 	out := make([]int, len(bins))
 	for j, b := range bins {
 		if !(b >= 0 && b <= 1<<40) || b != math.Trunc(b) {
-			return nil, fmt.Errorf("rate_schedule start bins must be whole numbers in [0, 2^40], got %v (segment %d)", b, j)
+			return nil, fmt.Errorf("rates (rate schedule): start bins must be whole numbers in [0, 2^40], got %v (segment %d)", b, j)
 		}
 		out[j] = int(b)
 	}

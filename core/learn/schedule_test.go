@@ -94,6 +94,15 @@ func TestOneSegmentScheduleIsBitIdenticalToConstantRates(t *testing.T) {
 			if d := bitIdentical(a, b); d != "" {
 				t.Errorf("%v event_driven=%v: one-segment schedule differs from constant rates: %s", kind, ev, d)
 			}
+			split := oneSegment(cfg)
+			split.Schedule = input.RateSchedule{Starts: []int{0, 333}, Rates: append(split.Schedule.Rates, cfg.Rates...)}
+			var c Result
+			if err := Run(context.Background(), split, &c); err != nil {
+				t.Fatal(err)
+			}
+			if d := bitIdentical(a, c); d != "" {
+				t.Errorf("%v event_driven=%v: a segment split in two differs from constant rates: %s", kind, ev, d)
+			}
 		}
 	}
 }

@@ -147,7 +147,7 @@ func (a Arrays) schedule() (input.RateSchedule, error) {
 	}
 	starts, err := input.ScheduleStarts(a.ScheduleStarts)
 	if err != nil || len(starts) == 0 {
-		return input.RateSchedule{}, errors.Join(err, errors.New("rate_schedule needs schedule_starts and schedule_rates with at least one segment"))
+		return input.RateSchedule{}, errors.Join(err, errors.New("rates (rate schedule) needs schedule_starts and schedule_rates with at least one segment"))
 	}
 	return input.RateSchedule{Starts: starts, Rates: a.ScheduleRates}, nil
 }
