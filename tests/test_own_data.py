@@ -3,7 +3,6 @@ formats of Neo, Brian2 and NEST (issue: beyond the paper's protocols)."""
 
 import subprocess
 import sys
-import tracemalloc
 import warnings
 
 import natspike
@@ -12,7 +11,7 @@ import numpy as np
 import pint
 import pytest
 import quantities as pq
-from natspike._inputs import checked_dense, run_bins
+from natspike._inputs import run_bins
 
 UREG = pint.UnitRegistry()
 
@@ -327,39 +326,6 @@ def test_bad_input_spikes_in_every_format_are_refused_naming_inputs(make, error,
 def test_rates_none_without_inputs_is_refused_naming_rates():
     with pytest.raises(TypeError, match="rates must be given"):
         _train(rates=None)
-
-
-def _peak_bytes(call):
-    tracemalloc.start()
-    try:
-        call()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
-
-def test_dense_bool_inputs_cost_one_float64_copy_and_no_full_size_temporaries():
-    bins, n = 20_000, 200
-    a = np.random.default_rng(1).random((bins, n)) < 0.01
-    peak = _peak_bytes(lambda: checked_dense(a, n, bins))
-    assert peak < 1.05 * 8 * a.size, peak / a.size  # the float64 copy itself is 8 bytes per entry
-    f = a.astype(np.float64)
-    assert _peak_bytes(lambda: checked_dense(f, n, bins)) < 0.05 * 8 * a.size  # float64 input: used as it is
-
-
-def test_spike_time_inputs_are_written_straight_into_the_replay_buffer():
-    from natspike._inputs import dense_inputs
-
-    bins, n = 20_000, 200
-    rng = np.random.default_rng(2)
-    trains = [np.flatnonzero(rng.random(bins) < 0.01) * DT for _ in range(n)]
-    peak = _peak_bytes(lambda: dense_inputs(trains, n, bins, DT))
-    assert peak < 1.05 * 8 * bins * n, peak / (bins * n)
-
-
-def test_an_input_too_large_for_memory_is_refused_before_allocating():
-    with pytest.raises(MemoryError, match="inputs"):
-        _train(inputs=TIMES[:1] * 1, rates=None, weights=np.zeros(1), teacher=20.0, duration=1e9)
 
 
 def test_the_readme_own_data_example_runs_and_estimates_rates():

@@ -20,6 +20,7 @@ sweep                  run_trials over a parameter grid, resumable from a result
 Result, load           recorded learning curves with parameters and seed
 time_to_threshold      when a D_KL learning curve first falls below a threshold
 SpikeTrain             a spike train given by the user (teacher or inputs), in s
+RateSchedule           piecewise-constant afferent rates, accepted wherever rates is
 UnitWarning            a plain number that looks like another unit (ms for s, V for mV)
 experiments, plotting  the paper's figures (submodules)
 
@@ -45,6 +46,7 @@ from ._native import DivergenceError
 from ._neuron import Neuron
 from ._result import Result, load
 from ._rules import RULES, rule_factors, update_direction
+from ._schedule import RateSchedule
 from ._spiketrain import SpikeTrain
 from ._sweep import sweep
 from ._train import train
@@ -71,6 +73,7 @@ __all__ = [
     "load",
     "DivergenceError",
     "SpikeTrain",
+    "RateSchedule",
     "time_to_threshold",
     "UnitWarning",
     "TrialsInterrupted",

@@ -14,15 +14,16 @@ bit for bit whichever form carries them:
 
 A spike at time t falls in bin ⌊t/dt⌋ (see ``natspike._spiketrain``); a bin
 holds at most one spike of an afferent, so two spikes of one afferent in
-one bin are an error. Spike times are >= 0; plain times (arrays, pairs)
-must be < ``duration``, while trains with a ``t_stop`` must cover the run
+one bin are an error (refused, never counted twice or merged). Spike times
+are >= 0 and finite; plain times (arrays, pairs) must be sorted and
+< ``duration``, while trains with a ``t_stop`` must cover the run
 (``t_stop >= duration``) and their later spikes are not used, as are rows of
 a dense array beyond the run.
 
-The engine replays a dense float64 (bins, n) array: the sparse forms are
-written straight into it, and a dense float64 C-contiguous array is used as
-it is; the size is checked against the memory available before anything
-is allocated.
+Every form becomes a sparse list of events, one (bin, afferent) pair per
+spike sorted by bin and then afferent, which the engine replays
+(``input_events``): memory O(spikes + n), never O(bins × n). A dense array
+is scanned in blocks of rows with ``np.nonzero``; no dense copy is made.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import numpy as np
 
 from ._spiketrain import bin_indices, check_one_per_bin, covering_bins, is_spike_train, spike_times
 from ._units import in_units
-from ._validate import check_memory, contiguous, finite_scalar, vector
+from ._validate import check_memory, finite_scalar, vector
 
 #: Elements per block when scanning a dense array (no full-size temporaries).
 BLOCK = 1 << 18
@@ -43,7 +44,8 @@ def run_bins(duration: float, dt: float) -> int:
 
 
 def replay_inputs(inputs, rates, weights, dt, duration):
-    """``(inputs as a dense float64 (bins, n) array or None, rates)`` for :func:`natspike.train`.
+    """``(inputs as an (spikes, 2) float64 array of (bin, afferent) events or None, rates)`` for
+    :func:`natspike.train`.
 
     With ``rates=None`` the rates are estimated from the replayed spikes:
     each afferent's spike count in the run's bins over the run's length.
@@ -55,60 +57,78 @@ def replay_inputs(inputs, rates, weights, dt, duration):
     d = finite_scalar(duration, "duration")
     if d < dt:
         raise ValueError(f"duration must be finite and >= dt = {dt} s, got {duration}")
-    n = (vector(rates, "rates") if rates is not None else vector(in_units(weights, "weights"), "weights")).size
+    n = _rate_count(rates) if rates is not None else vector(in_units(weights, "weights"), "weights").size
     bins = run_bins(d, dt)
-    dense = dense_inputs(inputs, n, bins, dt)
-    return dense, (estimated_rates(dense, bins, dt) if rates is None else rates)
+    events = input_events(inputs, n, bins, dt)
+    return events, (estimated_rates(events, n, bins, dt) if rates is None else rates)
 
 
-def dense_inputs(inputs, n: int, bins: int, dt: float) -> np.ndarray:
-    """Any accepted form as a C-contiguous float64 0/1 array of shape (>= bins, n)."""
+def _rate_count(rates) -> int:
+    from ._schedule import RateSchedule
+
+    return rates.n if isinstance(rates, RateSchedule) else vector(rates, "rates").size
+
+
+def input_events(inputs, n: int, bins: int, dt: float) -> np.ndarray:
+    """Any accepted form as a C-contiguous float64 array of shape (spikes, 2): (bin, afferent) per spike,
+    sorted by bin, then afferent, every bin < ``bins``."""
     if isinstance(inputs, tuple):
         return _from_pair(inputs, n, bins, dt)
     if isinstance(inputs, list):
         return _from_trains(inputs, n, bins, dt)
     if isinstance(inputs, np.ndarray):
-        return checked_dense(inputs, n, bins)
+        return dense_events(inputs, n, bins)
     raise TypeError(
         "inputs must be a list of n spike trains (times in s, Quantities, natspike.SpikeTrain or neo.SpikeTrain), "
         f"a tuple (indices, times), or an ndarray of shape (bins, n) of 0/1; got {type(inputs).__name__}"
     )
 
 
-def checked_dense(inputs, n: int, bins: int) -> np.ndarray:
-    """A dense (>= bins, n) 0/1 array as float64, C-contiguous, with at most one full-size copy."""
+def dense_events(inputs, n: int, bins: int) -> np.ndarray:
+    """The events of a dense (>= bins, n) 0/1 array, scanned in blocks of rows (no full-size temporaries)."""
     a = np.asarray(inputs)
     if a.dtype.kind not in "biuf":
         raise TypeError(f"inputs must be an array of 0/1 spike indicators, got dtype {a.dtype}")
     if a.ndim != 2 or a.shape[1] != n or a.shape[0] < bins:
         raise ValueError(f"inputs must have shape (>= {bins}, {n}) (bins x afferents), got {a.shape}")
-    if a.dtype.kind != "b":
-        _check_binary(a)
-    if not (a.dtype == np.float64 and a.flags.c_contiguous and a.flags.aligned):
-        check_memory(8 * a.size, "inputs", f"the {a.shape} input spikes as float64")
-    return contiguous(a)
+    step = max(1, BLOCK // max(1, n))
+    rows, cols = [], []
+    for start in range(0, bins, step):
+        block = a[start : min(bins, start + step)]
+        if a.dtype.kind != "b":
+            _check_binary(block, start)
+        r, c = np.nonzero(block)
+        rows.append(r + start)
+        cols.append(c)
+    return _events(np.concatenate(rows), np.concatenate(cols))
 
 
-def _check_binary(a: np.ndarray) -> None:
-    step = max(1, BLOCK // max(1, a.shape[1]))
-    for start in range(0, a.shape[0], step):
-        block = a[start : start + step]
-        bad = (block != 0) & (block != 1)
-        if bad.any():
-            r, c = (int(i) for i in np.argwhere(bad)[0])
-            where = (start + r, c)
-            raise ValueError(f"inputs must contain only 0 and 1 (bins x afferents), got {a[where]!r} at index {where}")
+def _check_binary(block: np.ndarray, start: int) -> None:
+    bad = (block != 0) & (block != 1)
+    if bad.any():
+        r, c = (int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(
+            f"inputs must contain only 0 and 1 (bins x afferents), got {block[r, c]!r} at index {(start + r, c)}"
+        )
 
 
-def _empty(n: int, bins: int) -> np.ndarray:
-    check_memory(8 * bins * n, "inputs", f"{bins} bins x {n} afferents of replayed spikes")
-    return np.zeros((bins, n))
+def _events(bins: np.ndarray, afferents: np.ndarray) -> np.ndarray:
+    """(spikes, 2) float64 events from bins and afferents already sorted by (bin, afferent)."""
+    check_memory(16 * bins.size, "inputs", f"{bins.size} replayed spikes as (bin, afferent) events")
+    out = np.empty((bins.size, 2))
+    out[:, 0], out[:, 1] = bins, afferents
+    return out
+
+
+def _sorted_events(bins: np.ndarray, afferents: np.ndarray) -> np.ndarray:
+    order = np.lexsort((afferents, bins))
+    return _events(bins[order], afferents[order])
 
 
 def _from_trains(trains: list, n: int, bins: int, dt: float) -> np.ndarray:
     if len(trains) != n:
         raise ValueError(f"inputs: a list of spike trains needs one per afferent (n = {n}), got {len(trains)}")
-    out = _empty(n, bins)
+    ks, idx = [], []
     for i, train in enumerate(trains):
         name = f"inputs[{i}]"
         if is_spike_train(train):
@@ -116,8 +136,11 @@ def _from_trains(trains: list, n: int, bins: int, dt: float) -> np.ndarray:
         else:
             k = _plain_bins(spike_times(train, name), bins, dt, name)
             check_one_per_bin(k, dt, name)
-        out[k, i] = 1.0
-    return out
+        ks.append(k)
+        idx.append(np.full(k.size, i, np.int64))
+    if not ks:
+        return _events(np.zeros(0), np.zeros(0))
+    return _sorted_events(np.concatenate(ks), np.concatenate(idx))
 
 
 def _plain_bins(times, bins, dt, name) -> np.ndarray:
@@ -139,13 +162,11 @@ def _from_pair(pair: tuple, n: int, bins: int, dt: float) -> np.ndarray:
     if idx.shape != times.shape:
         raise ValueError(f"inputs: indices and times must have the same length, got {idx.size} and {times.size}")
     k = _plain_bins(times, bins, dt, "inputs times")
-    key = np.sort(k * n + idx)
-    same = np.flatnonzero(key[1:] == key[:-1])
+    ev = _sorted_events(k, idx)
+    same = np.flatnonzero((ev[1:] == ev[:-1]).all(axis=1))
     if same.size:
-        check_one_per_bin(key[same[0] : same[0] + 2] // n, dt, f"inputs (afferent {int(key[same[0]] % n)})")
-    out = _empty(n, bins)
-    out[k, idx] = 1.0
-    return out
+        check_one_per_bin(ev[same[0] : same[0] + 2, 0], dt, f"inputs (afferent {int(ev[same[0], 1])})")
+    return ev
 
 
 def _indices(x, n: int) -> np.ndarray:
@@ -164,10 +185,13 @@ def _indices(x, n: int) -> np.ndarray:
     return a.astype(np.int64)
 
 
-def estimated_rates(dense: np.ndarray, bins: int, dt: float) -> np.ndarray:
-    """Each afferent's spike count in the first ``bins`` rows over bins·dt seconds (Hz)."""
-    counts = np.zeros(dense.shape[1])
-    step = max(1, BLOCK // max(1, dense.shape[1]))
-    for start in range(0, bins, step):
-        counts += dense[start : min(bins, start + step)].sum(axis=0)
+def estimated_rates(events: np.ndarray, n: int, bins: int, dt: float) -> np.ndarray:
+    """Each afferent's spike count in the run's ``bins`` bins over bins·dt seconds (Hz)."""
+    counts = np.bincount(events[:, 1].astype(np.int64), minlength=n).astype(np.float64)
     return counts / (bins * dt)
+
+
+def as_pair(events: np.ndarray, dt: float) -> tuple:
+    """The replayed spikes as ``(indices, times)`` with each time at its bin's centre, (k + 1/2)·dt s, which
+    falls in bin k whatever the rounding (how a result's ``params`` keep them)."""
+    return events[:, 1].astype(np.int64), (events[:, 0] + 0.5) * dt

@@ -11,6 +11,7 @@ import json
 import numpy as np
 
 from . import _describe, _native
+from ._schedule import RateSchedule
 from ._spiketrain import SpikeTrain
 
 #: Result attributes that are not arrays.
@@ -105,8 +106,9 @@ _document_outputs()
 
 def _to_json(params: dict) -> dict:
     """``params`` as JSON-able values: a :class:`Neuron` as its dict, an
-    array (replayed inputs) as its values and dtype, a :class:`SpikeTrain`
-    (a replayed teacher) as its times and t_stop."""
+    array as its values and dtype, a :class:`SpikeTrain` (a replayed
+    teacher) as its times and t_stop, replayed inputs (an (indices, times)
+    pair) as their two lists, a :class:`RateSchedule` as its times and rates."""
     return {k: _encode(v) for k, v in params.items()}
 
 
@@ -119,6 +121,10 @@ def _encode(v):
         return {"__array__": v.tolist(), "dtype": v.dtype.str}
     if isinstance(v, SpikeTrain):
         return {"__spiketrain__": v.times.tolist(), "t_stop": v.t_stop}
+    if isinstance(v, RateSchedule):
+        return {"__rateschedule__": v.times.tolist(), "rates": v.rates.tolist()}
+    if isinstance(v, tuple) and len(v) == 2 and all(isinstance(a, np.ndarray) for a in v):
+        return {"__spikepairs__": v[0].tolist(), "times": v[1].tolist()}
     return v
 
 
@@ -135,6 +141,10 @@ def _decode(v):
         return np.array(v["__array__"], dtype=v["dtype"])
     if isinstance(v, dict) and "__spiketrain__" in v:
         return SpikeTrain(np.array(v["__spiketrain__"], float), t_stop=v["t_stop"])
+    if isinstance(v, dict) and "__rateschedule__" in v:
+        return RateSchedule(v["__rateschedule__"], np.array(v["rates"], float).reshape(len(v["__rateschedule__"]), -1))
+    if isinstance(v, dict) and "__spikepairs__" in v:
+        return np.array(v["__spikepairs__"], np.int64), np.array(v["times"], float)
     return v
 
 

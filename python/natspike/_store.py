@@ -39,16 +39,19 @@ META = "natspike-store.json"
 _SHARD = re.compile(r"p(\d{6,})-t(\d{9,})-n(\d{6,})\.npz")
 
 
-def point_identity(cfg: dict, rates: np.ndarray, attenuation, version: str) -> dict:
+def point_identity(cfg: dict, rates: np.ndarray, attenuation, version: str, schedule=None) -> dict:
     """What determines the numbers of one grid point, as JSON-able values.
 
     ``cfg`` is the control-plane dict that crosses the C ABI (it includes
-    the root seed); arrays enter through a SHA-256 digest.
+    the root seed); arrays enter through a SHA-256 digest, a rate
+    schedule's buffers (``schedule``, by name) too.
     """
     digest = hashlib.sha256(json.dumps(cfg, sort_keys=True).encode())
     digest.update(np.ascontiguousarray(rates, np.float64).tobytes())
     if attenuation is not None:
         digest.update(b"attenuation" + np.ascontiguousarray(attenuation, np.float64).tobytes())
+    for name, a in sorted((schedule or {}).items()):
+        digest.update(name.encode() + np.ascontiguousarray(a, np.float64).tobytes())
     digest.update(version.encode())
     summary = {k: v for k, v in cfg.items() if k != "neuron"}
     summary.update(neuron=cfg.get("neuron"), n=int(np.size(rates)), seed=str(cfg.get("seed")), version=version)

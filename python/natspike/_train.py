@@ -14,9 +14,10 @@ import numpy as np
 
 from . import _describe, _native
 from ._checks import input_variance, rule_constants
-from ._inputs import checked_dense, replay_inputs
+from ._inputs import as_pair, replay_inputs
 from ._neuron import resolve
 from ._result import Result
+from ._schedule import schedule_buffers
 from ._seeds import root_seed
 from ._spiketrain import as_spike_train, replay_bins
 from ._teachers import target_weights, teacher_kind
@@ -53,10 +54,6 @@ def _teacher(teacher, n):
     if w.shape != (n,):
         raise ValueError(f"teacher target weights must have shape ({n},) like rates, got {w.shape}")
     return "realizable", 0.0, contiguous(w)
-
-
-def _inputs(inputs, n, bins):
-    return None if inputs is None else checked_dense(inputs, n, bins)
 
 
 def _rates_and_weights(weights, rates):
@@ -287,7 +284,8 @@ def train(
     progress = args.pop("progress")
     neuron = resolve(neuron)
     inputs, rates = replay_inputs(inputs, rates, weights, neuron.dt, duration)
-    w, r = _rates_and_weights(weights, rates)
+    first, schedule = schedule_buffers(rates, neuron.dt)
+    w, r = _rates_and_weights(weights, first)
     kind, rate, tarr = _teacher(teacher, r.size)
     att = attenuation_vector(attenuation, r.size)
     root = root_seed(seed)
@@ -295,15 +293,15 @@ def train(
     input_variance(cfg["rule"], w, r)
     plan = _describe.plan(cfg, r.size)
     check_trial_size(plan["records"], plan["traces"], r.size, cfg["test_samples"], cfg["test_bins"])
-    inp = _inputs(inputs, r.size, plan["bins"])
     spikes = replay_bins(tarr, neuron.dt, plan["bins"], "teacher") if kind == "replay" else None
     given = {
         "rates": r,
         "w0": w,
         "teacher_weights": tarr if kind == "realizable" else None,
         "teacher_spikes": spikes,
-        "input_spikes": inp,
+        "input_events": inputs,
         "attenuation": att,
+        **schedule,
     }
     out = _describe.allocate(plan)
     table, count = _native.buffers({**given, **out})
@@ -312,9 +310,9 @@ def train(
             _native.functions["ns_train"], json.dumps(cfg).encode(), r.size, table, count, on_progress=update
         )
     arrays = {**out, **echoed(plan, given)}
-    normal = {"weights": w.tolist(), "rates": r.tolist(), "seed": root, "neuron": neuron}
+    normal = {"weights": w.tolist(), "rates": rates if schedule else r.tolist(), "seed": root, "neuron": neuron}
     normal.update(teacher=_teacher_param(kind, rate, tarr), attenuation=None if att is None else att.tolist())
-    normal.update(inputs=None if inp is None else np.array(inp))  # the replayed spikes, dense (bins, n)
+    normal.update(inputs=None if inputs is None else as_pair(inputs, neuron.dt))  # the replayed spikes, sparse
     return Result(arrays, params=call_params(args, cfg, normal), seed=root, version=_native.version())
 
 

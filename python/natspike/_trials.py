@@ -29,6 +29,7 @@ from . import _describe, _native
 from ._checks import input_variance
 from ._neuron import resolve
 from ._result import Result
+from ._schedule import schedule_buffers
 from ._seeds import root_seed, trial_generator
 from ._teachers import teacher_kind
 from ._train import attenuation_vector, call_params, config, echoed
@@ -236,9 +237,9 @@ def _teacher_kind(teacher):
 class _Job:
     """Everything a chunk of trials needs (picklable, for Dask)."""
 
-    def __init__(self, config, rates, attenuation, records, kind):
+    def __init__(self, config, rates, attenuation, records, kind, schedule=None):
         self.config, self.rates, self.attenuation = config, rates, attenuation
-        self.records, self.kind = records, kind
+        self.records, self.kind, self.schedule = records, kind, schedule or {}
 
     def outputs(self, count):
         """Zeroed arrays for every output Go writes for ``count`` trials (Go's plan)."""
@@ -251,6 +252,7 @@ class _Job:
             "w0": contiguous(w0),
             "teacher_weights": None if teacher is None else contiguous(teacher),
             "attenuation": None if self.attenuation is None else contiguous(self.attenuation),
+            **{name: contiguous(a) for name, a in self.schedule.items()},
         }
         table, count = _native.buffers({**given, **out})
         return self.config, self.rates.size, w0.shape[0], first, workers, table, count
@@ -306,8 +308,9 @@ def _prepare(rule, weights, rates, *, n_trials, seed, teacher, options, store=No
     options, weights, rates, teacher = trial_arguments(options, weights, rates, teacher)
     _check_store_seed(seed, store)
     root = root_seed(seed)
-    r = contiguous(finite(vector(rates, "rates"), "rates"))
     neuron = resolve(options.pop("neuron", None))
+    first, schedule = schedule_buffers(rates, neuron.dt)
+    r = contiguous(finite(vector(first, "rates"), "rates"))
     att = attenuation_vector(options.pop("attenuation", None), r.size)
     kind, rate = _teacher_kind(teacher)
     cfg = config({"rule": rule, **options}, neuron, kind, rate, root)
@@ -316,10 +319,11 @@ def _prepare(rule, weights, rates, *, n_trials, seed, teacher, options, store=No
     w0 = _per_trial(weights, "weights", n_trials, r.size, root)
     input_variance(cfg["rule"], w0, r)
     tw = None if kind == "poisson" else _per_trial(teacher, "teacher", n_trials, r.size, root)
-    job = _Job(json.dumps(cfg).encode(), r, att, plan["records"], kind)
+    job = _Job(json.dumps(cfg).encode(), r, att, plan["records"], kind, schedule)
     args = {"rule": rule, "weights": None, "rates": None, "n_trials": n_trials, "seed": root, "teacher": None}
     args.update((name, None) for name in TRAIN_OPTIONS)
-    normal = {"weights": w0.tolist(), "rates": r.tolist(), "n_trials": n_trials, "seed": root, "neuron": neuron}
+    normal = {"weights": w0.tolist(), "rates": rates if schedule else r.tolist(), "n_trials": n_trials}
+    normal.update(seed=root, neuron=neuron)
     normal.update(teacher=rate if tw is None else tw.tolist(), attenuation=None if att is None else att.tolist())
     return _Point(job, w0, tw, cfg, plan, call_params(args, cfg, normal), label)
 
@@ -384,7 +388,7 @@ class _TaskRun:
             from ._store import Store, point_identity
 
             version = _native.version()
-            ids = [point_identity(p.cfg, p.job.rates, p.job.attenuation, version) for p in points]
+            ids = [point_identity(p.cfg, p.job.rates, p.job.attenuation, version, p.job.schedule) for p in points]
             self.store = Store(store, ids, grid)
             self._load()
 

@@ -310,8 +310,11 @@ def simulate(
     rule : {"euclidean", "natural", "approximate"}
     w0 : array_like, shape (n,)
         Initial learned (dendritic) weights.
-    rates : array_like, shape (n,)
-        Input rates (Hz) used by the rule (zeros → ``silent_rate``).
+    rates : array_like, shape (n,) or (K, n)
+        Input rates (Hz) used by the rule (zeros → ``silent_rate``); shape (K, n) gives the rates in
+        force in every bin (a piecewise-constant rate schedule): bin k's update uses row k, and the
+        coefficients are recomputed, besides the refresh schedule, at every bin whose row differs from
+        the previous bin's.
     input_spikes : array_like, shape (K, n)
         Input spike indicators; USP traces start from zero before bin 0.
     teacher_spikes : array_like, shape (K,)
@@ -364,7 +367,9 @@ def simulate(
         raise ValueError(f"coefficients must be 'quad' or 'gauss', got {coefficients!r}")
     if int(coefficient_refresh) < 0:
         raise ValueError("coefficient_refresh must be >= 0")
-    w, r_hat, alpha = _prepare(w0, rates, attenuation, silent_rate)
+    per_bin = np.ndim(rates) == 2
+    r_bins = effective_rates(rates, silent_rate) if per_bin else None
+    w, r_hat, alpha = _prepare(w0, rates[0] if per_bin else rates, attenuation, silent_rate)
     spikes = np.asarray(input_spikes, dtype=float)
     if spikes.ndim != 2 or spikes.shape[1] != w.size:
         raise ValueError("input_spikes must have shape (K, n)")
@@ -372,6 +377,8 @@ def simulate(
     K = spikes.shape[0]
     if y.size != K:
         raise ValueError("teacher_spikes must have K entries")
+    if per_bin and r_bins.shape != spikes.shape:
+        raise ValueError("per-bin rates must have shape (K, n) like input_spikes")
     ce = _c_eps(tau_m, tau_s, eps0)
     refresh = int(coefficient_refresh)
 
@@ -383,13 +390,16 @@ def simulate(
     coeffs = None
     w = w.copy()
     for k in range(K):
+        changed = per_bin and k > 0 and not np.array_equal(r_bins[k], r_bins[k - 1])
+        if per_bin:
+            r_hat = r_bins[k]
         x = X[k]
         ws = alpha * w
         V = float(ws @ x)
         e = learning_signal(
             y[k], V, eta=eta, dt=dt, phi_max=phi_max, beta=beta, theta=theta, lr_convention=lr_convention
         )
-        if rule != "euclidean" and (coeffs is None or (refresh > 0 and k % refresh == 0)):
+        if rule != "euclidean" and (coeffs is None or changed or (refresh > 0 and k % refresh == 0)):
             coeffs = rule_coefficients(
                 ws, r_hat, c_eps=ce, eps0=eps0, phi_max=phi_max, beta=beta, theta=theta, coefficients=coefficients
             )

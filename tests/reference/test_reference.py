@@ -607,6 +607,38 @@ class TestRules:
             w = w + e * c.gamma_s * (ce * x / t["rates"] - gu + gw * w)  # g.
             assert np.max(np.abs(traj[k + 1] - w)) <= 1e-13 * np.max(np.abs(w))
 
+    @pytest.mark.parametrize("refresh", [7, 0])
+    def test_simulate_with_per_bin_rates_follows_the_contract(self, task, refresh):
+        """Per-bin rates (a rate schedule): bin k uses row k, and the coefficients are also recomputed where
+        the rates change; constant rows equal constant rates exactly."""
+        t = task
+        K, switch = 60, 25
+        sp, y = t["spikes"][:K], t["y"][:K]
+        kw = _kw(eta=5e-3, coefficients="gauss")
+        later = t["rates"][::-1] * 1.7
+        rows = np.vstack([np.tile(t["rates"], (switch, 1)), np.tile(later, (K - switch, 1))])
+        traj = simulate("natural", t["w0"], rows, sp, y, coefficient_refresh=refresh, **kw)
+        same = simulate("natural", t["w0"], np.tile(t["rates"], (K, 1)), sp, y, coefficient_refresh=refresh, **kw)
+        assert np.array_equal(same, simulate("natural", t["w0"], t["rates"], sp, y, coefficient_refresh=refresh, **kw))
+        ce = c_eps(TAU_M, TAU_S)
+        P, S = np.zeros(t["n"]), np.zeros(t["n"])
+        dm, ds = math.exp(-DT / TAU_M), math.exp(-DT / TAU_S)
+        w = t["w0"].copy()
+        for k in range(K):
+            r = t["rates"] if k < switch else later
+            P, S = P * dm + sp[k], S * ds + sp[k]
+            x = (P - S) / (TAU_M - TAU_S)
+            V = float(w @ x)
+            e = 5e-3 * (y[k] - phi(V, **PHI) * DT) * phi_prime_over_phi(V, 0.3, 10.0)
+            if k == 0 or k == switch or (refresh > 0 and k % refresh == 0):
+                mu, var = float(w @ r), float((w * w) @ r) / ce
+                c = coefficients(mu, var, ce * r.sum(), method="gauss", **PHI)
+            gu = -ce * (ce * c.g1 * x.sum() + c.g3 * V)
+            gw = ce * c.g2 * x.sum() + c.g4 * V
+            w = w + e * c.gamma_s * (ce * x / r - gu + gw * w)
+            assert np.max(np.abs(traj[k + 1] - w)) <= 1e-13 * np.max(np.abs(w))
+        assert np.abs(traj[-1] - same[-1]).max() > 1e-6 * np.abs(same[-1]).max()
+
     def test_refresh_zero_freezes(self, task):
         t = task
         K = 60
