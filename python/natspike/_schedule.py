@@ -103,7 +103,7 @@ class RateSchedule:
         """The rates (Hz) in force at time ``t`` >= 0 s."""
         return self._rates[int(np.searchsorted(self._times, float(t), side="right")) - 1]
 
-    def start_bins(self, dt: float) -> np.ndarray:
+    def _start_bins(self, dt: float) -> np.ndarray:
         """Segment starts in bins of ``dt`` (float64 whole numbers); ValueError for a start between bins."""
         b = np.round(self._times / dt)
         off = np.abs(self._times / dt - b) > WHOLE_BINS_TOLERANCE * np.maximum(b, 1)
@@ -132,6 +132,6 @@ def schedule_buffers(rates, dt: float) -> tuple:
     if not isinstance(rates, RateSchedule):
         return rates, {}
     return np.array(rates.rates[0]), {
-        "schedule_starts": np.ascontiguousarray(rates.start_bins(dt)),
+        "schedule_starts": np.ascontiguousarray(rates._start_bins(dt)),
         "schedule_rates": np.ascontiguousarray(rates.rates),
     }

@@ -94,8 +94,9 @@ def sweep(
         Show a tqdm progress bar (simulated bins locally, trials on Dask).
     **options
         The fixed arguments of :func:`run_trials` for every point: ``rule``,
-        ``weights``, ``rates``, ``teacher``, ``duration``, ``eta``, … (not
-        ``inputs`` or ``trace_every``). Every point must give the same
+        ``weights``, ``rates`` (an array or a :class:`natspike.RateSchedule`),
+        ``teacher``, ``duration``, ``eta``, … (not ``inputs`` or
+        ``trace_every``). Every point must give the same
         number of records and synapses and the same kind of teacher.
 
     Returns
@@ -332,7 +333,8 @@ def _dataset(run: _TaskRun, axes: dict, root: int, streams: str):
     ds = label(xr.Dataset(data, coords=coords))
     params = {k: v for k, v in points[0].cfg.items() if k != "seed"}
     params.update(
-        rates=points[0].job.rates.tolist(),
+        rates=points[0].job.rates.tolist(),  # a rate schedule's first segment; the schedule follows
+        **{name: a.tolist() for name, a in points[0].job.schedule.items()},
         attenuation=None if points[0].job.attenuation is None else points[0].job.attenuation.tolist(),
     )
     ds.attrs.update(

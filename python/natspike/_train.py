@@ -130,13 +130,16 @@ def train(
     weights : array_like, shape (n,)
         Initial weights in the learned parametrization: somatic, or
         dendritic when ``attenuation`` is given (w^s = α w^d, Eqn 16).
-    rates : array_like, shape (n,), or None
+    rates : array_like, shape (n,), RateSchedule, or None
         Afferent rates in Hz (≥ 0, rates·dt < 1). Rate 0 marks a silent
-        afferent, which the rule treats with rate ``silent_rate``. With
-        ``inputs`` the rule uses these rates (in c_ε x/r and the Fisher
-        coefficients) whatever the replayed spikes' own rates; ``None``
-        estimates them from the spikes: each afferent's spike count in the
-        run over the run's length (bins·dt).
+        afferent, which the rule treats with rate ``silent_rate``. A
+        :class:`natspike.RateSchedule` makes them piecewise constant: the
+        Poisson inputs, the rule's rate terms and the test set follow the
+        segment in force. With ``inputs`` the rule uses these rates (in
+        c_ε x/r, q and the Fisher coefficients), or the schedule's current
+        segment, whatever the replayed spikes' own rates; ``None`` estimates
+        them from the spikes: each afferent's spike count in the run over
+        the run's length (bins·dt).
     teacher : float, rate Quantity, array_like (n,), or spike train
         Said explicitly, never inferred from dtype or length: a float array
         of shape (n,) is the somatic target weights w* of a realizable
@@ -187,7 +190,9 @@ def train(
         Quantity or divided by 1000); or an ndarray (bins, n) of 0/1. A spike
         at time t falls in bin ⌊t/dt⌋ and a bin holds at most one spike of
         an afferent (two are an error); times must be ≥ 0 and, unless the
-        train has a ``t_stop`` covering the run, < ``duration``. See
+        train has a ``t_stop`` covering the run, < ``duration``. The spikes
+        are replayed sparsely (memory O(spikes + n), not O(bins × n)); the
+        rule's rates are ``rates`` as given (see there). See
         ``natspike._inputs``.
     trace_every : float, optional
         Seconds between samples of V and φ(V), a whole number of bins (off

@@ -92,7 +92,13 @@ def run_trials(
 
     Parameters
     ----------
-    rule, rates : see :func:`natspike.train`.
+    rule : see :func:`natspike.train`.
+    rates : array_like (n,) or RateSchedule
+        Afferent rates in Hz, shared by all trials, as in
+        :func:`natspike.train`; a :class:`natspike.RateSchedule` makes them
+        piecewise constant in every trial. There are no replayed ``inputs``
+        here (each trial draws its own Poisson inputs), so the rule uses the
+        rates its inputs are drawn with.
     weights : array_like (n,) or (n_trials, n), or callable
         Initial weights, shared, per trial, or ``weights(rng) -> (n,)``
         drawn with the trial's own generator for this argument,
