@@ -103,9 +103,10 @@ extern int ns_voltage_statistics(const char *neuronJSON, const double *w, const 
  * Inputs: "rates" (n, Hz), "w0" (n; for ns_run_trials n_trials x n),
  * "teacher_weights" (like w0; realizable teacher), "attenuation" (n;
  * dendritic weights), and for ns_train only "teacher_spikes" (>= bins
- * entries, 0/1) and "input_spikes" (bins x n, 0/1) or, sparse,
- * "input_events" (spikes x 2: bin, afferent, sorted by bin then afferent,
- * at most one spike of an afferent in a bin); a rate schedule is
+ * entries, 0/1) and "input_spikes" (bins x n, 0/1); sparse replayed
+ * inputs, also shared by every trial of ns_run_trials, are "input_events"
+ * (spikes x 2: bin, afferent, sorted by bin then afferent, at most one
+ * spike of an afferent in a bin); a rate schedule is
  * "schedule_starts" (k segment start bins, 0 first, increasing) with
  * "schedule_rates" (k x n, Hz; its first row equal to "rates"). Outputs: the names,
  * shapes and units described by natspike's run description (Go:

@@ -82,8 +82,9 @@ func (b namedBuffers) match(plan config.Plan, n, trials int) (config.Arrays, err
 			return config.Arrays{}, fmt.Errorf("buffers: %s must have %d entries, got %d", name, size, len(xs))
 		}
 	}
-	if trials > 0 && (b["teacher_spikes"] != nil || b["input_spikes"] != nil || b["input_events"] != nil) {
-		return config.Arrays{}, errors.New("buffers: spike trains cannot be shared by independent trials; use ns_train")
+	if trials > 0 && (b["teacher_spikes"] != nil || b["input_spikes"] != nil) {
+		return config.Arrays{}, errors.New("buffers: teacher_spikes and input_spikes cannot be shared by independent trials; " +
+			"use ns_train (input_events can)")
 	}
 	if in := b["input_spikes"]; in != nil && (n == 0 || len(in)%n != 0) {
 		return config.Arrays{}, fmt.Errorf("buffers: input_spikes must hold bins x %d afferents, got %d entries", n, len(in))

@@ -396,7 +396,7 @@ for label, value, error in (
     ("stack-wrong-n", np.zeros((2, N - 1)), ValueError),
 ):
     case(f"run_trials-teacher-{label}", lambda v=value: _trials(teacher=v), error, "teacher")
-case("run_trials-inputs", lambda: _trials(inputs=np.zeros((40, N), int)), ValueError, "inputs")
+case("run_trials-inputs", lambda: _trials(inputs=np.full((40, N), 2, int)), ValueError, "inputs")
 case("run_trials-trace_every", lambda: _trials(trace_every=0.001), ValueError, "trace_every")
 case("run_trials-client-str", lambda: _trials(client="tcp://127.0.0.1:8786"), TypeError, "client")
 case("run_trials-seed-float", lambda: _trials(seed=2.5), TypeError, "seed")

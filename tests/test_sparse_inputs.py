@@ -135,3 +135,16 @@ def test_sparse_replay_matches_the_numpy_reference_with_and_without_event_driven
     err = np.abs(go - np_).max() / np.abs(np_).max()
     assert err < 1e-9, err
     assert np.abs(go[-1] - go[0]).max() > 1e-6
+
+
+@pytest.mark.parametrize("event_driven", [False, True])
+def test_run_trials_replays_the_same_sparse_inputs_in_every_trial(event_driven):
+    rng = np.random.default_rng(3)
+    dense = rng.random((600, 6)) < 0.03
+    kw = dict(teacher=np.linspace(-0.2, 0.3, 6), duration=0.3, eta=1e-3, seed=5, event_driven=event_driven)
+    one = natspike.train("natural", np.full(6, 0.1), None, inputs=dense, **kw)
+    many = natspike.run_trials("natural", np.full(6, 0.1), None, inputs=dense, n_trials=3, **kw)
+    np.testing.assert_array_equal(many.final_weights[0], one.final_weights)  # trial 0 is train's trial
+    assert not np.array_equal(many.final_weights[1], many.final_weights[0])  # own teacher spikes per trial
+    np.testing.assert_array_equal(many.params["rates"], one.params["rates"])  # estimated from the same spikes
+    np.testing.assert_array_equal(natspike.run_trials(**many.params).final_weights, many.final_weights)

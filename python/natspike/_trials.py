@@ -27,6 +27,7 @@ import numpy as np
 
 from . import _describe, _native
 from ._checks import input_variance
+from ._inputs import as_pair, replay_inputs
 from ._neuron import resolve
 from ._result import Result
 from ._schedule import schedule_buffers
@@ -96,9 +97,9 @@ def run_trials(
     rates : array_like (n,) or RateSchedule
         Afferent rates in Hz, shared by all trials, as in
         :func:`natspike.train`; a :class:`natspike.RateSchedule` makes them
-        piecewise constant in every trial. There are no replayed ``inputs``
-        here (each trial draws its own Poisson inputs), so the rule uses the
-        rates its inputs are drawn with.
+        piecewise constant in every trial. With ``inputs`` (below) the rule
+        uses these rates, or with ``None`` the rates estimated from the
+        replayed spikes, as in :func:`natspike.train`.
     weights : array_like (n,) or (n_trials, n), or callable
         Initial weights, shared, per trial, or ``weights(rng) -> (n,)``
         drawn with the trial's own generator for this argument,
@@ -134,7 +135,10 @@ def run_trials(
         store written with other parameters raises ``ValueError``.
     **train_options
         ``duration``, ``eta`` (required) and any other keyword of
-        :func:`natspike.train` except ``inputs`` and ``trace_every``.
+        :func:`natspike.train` except ``trace_every``. ``inputs`` (any form
+        :func:`natspike.train` takes) replays the same spikes in every trial,
+        stored once, sparsely; the trials then differ in their initial and
+        target weights, teacher spikes and test sets.
 
     Returns
     -------
@@ -156,15 +160,16 @@ def run_trials(
         ``result`` holds the trials that had finished, marked in
         ``result.completed`` (and a store holds them on disk).
     """
-    for banned in ("inputs", "trace_every"):
-        if train_options.pop(banned, None) is not None:
-            raise ValueError(f"{banned} is not supported by run_trials (each trial draws its own inputs); use train")
+    if train_options.pop("trace_every", None) is not None:
+        raise ValueError("trace_every is not supported by run_trials; use train")
+    inputs = train_options.pop("inputs", None)
     n_trials, workers = _count(n_trials, "n_trials", 10**7), _workers(workers)
     chunk_size, progress = _chunk_size(chunk_size), bool(progress)
     _check_client(client)
     point = _prepare(
-        rule, weights, rates, n_trials=n_trials, seed=seed, teacher=teacher, options=train_options, store=store
-    )
+        rule, weights, rates, n_trials=n_trials, seed=seed, teacher=teacher, options=train_options, store=store,
+        inputs=inputs,
+    )  # fmt: skip
     if client is None and store is None:
         return _run_native(point, workers, progress)
     runner = _TaskRun([point], store=store)
@@ -243,9 +248,10 @@ def _teacher_kind(teacher):
 class _Job:
     """Everything a chunk of trials needs (picklable, for Dask)."""
 
-    def __init__(self, config, rates, attenuation, records, kind, schedule=None):
+    def __init__(self, config, rates, attenuation, records, kind, schedule=None, events=None):
         self.config, self.rates, self.attenuation = config, rates, attenuation
         self.records, self.kind, self.schedule = records, kind, schedule or {}
+        self.replayed = {} if events is None else {"input_events": events}  # shared by all trials
 
     def outputs(self, count):
         """Zeroed arrays for every output Go writes for ``count`` trials (Go's plan)."""
@@ -258,7 +264,7 @@ class _Job:
             "w0": contiguous(w0),
             "teacher_weights": None if teacher is None else contiguous(teacher),
             "attenuation": None if self.attenuation is None else contiguous(self.attenuation),
-            **{name: contiguous(a) for name, a in self.schedule.items()},
+            **{name: contiguous(a) for name, a in {**self.schedule, **self.replayed}.items()},
         }
         table, count = _native.buffers({**given, **out})
         return self.config, self.rates.size, w0.shape[0], first, workers, table, count
@@ -309,12 +315,13 @@ class _Point:
         return echoed(self.plan, {"w0": w0, "teacher_weights": tw})
 
 
-def _prepare(rule, weights, rates, *, n_trials, seed, teacher, options, store=None, label="") -> _Point:
+def _prepare(rule, weights, rates, *, n_trials, seed, teacher, options, store=None, label="", inputs=None) -> _Point:
     """Validate one set of trials and plan it (nothing runs yet)."""
     options, weights, rates, teacher = trial_arguments(options, weights, rates, teacher)
     _check_store_seed(seed, store)
     root = root_seed(seed)
     neuron = resolve(options.pop("neuron", None))
+    events, rates = replay_inputs(inputs, rates, weights, neuron.dt, options.get("duration"))
     first, schedule = schedule_buffers(rates, neuron.dt)
     r = contiguous(finite(vector(first, "rates"), "rates"))
     att = attenuation_vector(options.pop("attenuation", None), r.size)
@@ -325,12 +332,15 @@ def _prepare(rule, weights, rates, *, n_trials, seed, teacher, options, store=No
     w0 = _per_trial(weights, "weights", n_trials, r.size, root)
     input_variance(cfg["rule"], w0, r)
     tw = None if kind == "poisson" else _per_trial(teacher, "teacher", n_trials, r.size, root)
-    job = _Job(json.dumps(cfg).encode(), r, att, plan["records"], kind, schedule)
+    job = _Job(json.dumps(cfg).encode(), r, att, plan["records"], kind, schedule, events)
     args = {"rule": rule, "weights": None, "rates": None, "n_trials": n_trials, "seed": root, "teacher": None}
     args.update((name, None) for name in TRAIN_OPTIONS)
+    if events is not None:
+        args["inputs"] = None
     normal = {"weights": w0.tolist(), "rates": rates if schedule else r.tolist(), "n_trials": n_trials}
     normal.update(seed=root, neuron=neuron)
     normal.update(teacher=rate if tw is None else tw.tolist(), attenuation=None if att is None else att.tolist())
+    normal.update(inputs=None if events is None else as_pair(events, neuron.dt))  # shared by every trial
     return _Point(job, w0, tw, cfg, plan, call_params(args, cfg, normal), label)
 
 
@@ -394,7 +404,10 @@ class _TaskRun:
             from ._store import Store, point_identity
 
             version = _native.version()
-            ids = [point_identity(p.cfg, p.job.rates, p.job.attenuation, version, p.job.schedule) for p in points]
+            ids = [
+                point_identity(p.cfg, p.job.rates, p.job.attenuation, version, {**p.job.schedule, **p.job.replayed})
+                for p in points
+            ]
             self.store = Store(store, ids, grid)
             self._load()
 
