@@ -148,3 +148,29 @@ def test_run_trials_replays_the_same_sparse_inputs_in_every_trial(event_driven):
     assert not np.array_equal(many.final_weights[1], many.final_weights[0])  # own teacher spikes per trial
     np.testing.assert_array_equal(many.params["rates"], one.params["rates"])  # estimated from the same spikes
     np.testing.assert_array_equal(natspike.run_trials(**many.params).final_weights, many.final_weights)
+
+
+@pytest.mark.parametrize("event_driven", [False, True])
+def test_sparse_replay_equals_the_old_dense_replay_bit_for_bit(monkeypatch, event_driven):
+    """The same call with the events swapped for the dense (bins, n) matrix that the engine replayed
+    before (C ABI buffer input_spikes): identical numbers."""
+    from natspike import _native
+
+    rng = np.random.default_rng(9)
+    bins, n = 600, 7
+    dense = rng.random((bins, n)) < 0.04
+    kw = dict(teacher=20.0, duration=bins * DT, eta=1e-3, record_every=0.05, seed=2, event_driven=event_driven)
+    sparse = natspike.train("natural", np.full(n, 0.1), None, inputs=dense, **kw)
+    real = _native.buffers
+
+    def as_dense(named):
+        ev = named.pop("input_events")
+        matrix = np.zeros((bins, n))
+        matrix[ev[:, 0].astype(int), ev[:, 1].astype(int)] = 1.0
+        return real({**named, "input_spikes": matrix})
+
+    monkeypatch.setattr(_native, "buffers", as_dense)
+    old = natspike.train("natural", np.full(n, 0.1), None, inputs=dense, **kw)
+    for name in ("weights", "kl", "rate_error", "final_weights"):
+        np.testing.assert_array_equal(getattr(sparse, name), getattr(old, name))
+    assert np.abs(sparse.final_weights - 0.1).max() > 1e-6
