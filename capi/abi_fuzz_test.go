@@ -289,6 +289,8 @@ func FuzzTrain(f *testing.F) {
 	f.Add(fuzzConfigs[0], int64(-3), 0.01, 10.0, 0.02, 0.5, uint8(0))
 	f.Add(fuzzConfigs[0], int64(1)<<45, 0.01, 10.0, 0.02, 0.5, uint8(0))
 	f.Add(fuzzConfigs[0], int64(2), 0.01, 10.0, 0.02, 0.5, uint8(8))
+	f.Add(fuzzConfigs[0], int64(3), 0.01, 10.0, 0.02, 0.5, uint8(0x30))
+	f.Add(fuzzConfigs[1], int64(4), 0.01, 10.0, 0.02, 1.0, uint8(0x10))
 	f.Fuzz(func(t *testing.T, cfg string, n int64, w, r, teacher, alpha float64, extras uint8) {
 		n, alloc := fuzzLen(n)
 		plan, ok, testCost := trainWork(cfg, n, 0)
@@ -312,6 +314,7 @@ func FuzzTrain(f *testing.F) {
 		if extras&8 != 0 { // a name that is neither an input nor an output
 			table.add("gamma_x", filled(n, alloc, 1), n)
 		}
+		addSparseAndSchedule(&table, extras, n, bins, alloc, alpha, r)
 		var progress int64
 		err := newErrBuffer(512)
 		e, el := err.args()
@@ -325,6 +328,21 @@ func FuzzTrain(f *testing.F) {
 			t.Fatalf("ns_train accepted an unknown buffer name")
 		}
 	})
+}
+
+// addSparseAndSchedule adds, for some values of extras, sparse input
+// events (valid or not: alpha may be fractional or out of range) and a
+// two-segment rate schedule starting at bin 0 and bins/2 (rates r, r/2 or
+// r, 2r; possibly a first row unequal to the rates).
+func addSparseAndSchedule(table *bufferTable, extras uint8, n, bins int64, alloc bool, alpha, r float64) {
+	if extras&0x14 == 0x10 {
+		events := filled(2*min(bins, 64), alloc, 0, 0, 1, math.Abs(alpha), 2, alpha*float64(n))
+		table.add("input_events", events, int64(len(events)))
+	}
+	if extras&0x20 != 0 {
+		table.add("schedule_starts", filled(2, alloc, 0, float64(bins/2)), 2)
+		table.add("schedule_rates", filled(2*n, alloc, r, r/2, 2*r), 2*n)
+	}
 }
 
 func FuzzRunTrials(f *testing.F) {
