@@ -34,6 +34,10 @@ func Supports(cfg learn.Config) error {
 		return unsupported("the input pool")
 	case cfg.Kernel.Alpha():
 		return unsupported("the alpha kernel (tau_m = tau_s)")
+	case cfg.InputEvents != nil:
+		return unsupported("sparse replayed inputs (input_events)")
+	case cfg.Schedule.Segments() > 0:
+		return unsupported("a rate schedule")
 	}
 	return nil
 }
