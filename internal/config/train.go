@@ -49,6 +49,9 @@ type TrainConfig struct {
 	InputPoolSize     *int    `json:"input_pool_size"`     // trains per rate group; nil: off
 	InputPoolInterval float64 `json:"input_pool_interval"` // s per train
 	InputPoolStream   uint64  `json:"input_pool_stream"`   // which pool for the same seed
+	// Neurons > 0 is a layer of that many output neurons (learn.Config.Neurons): the
+	// rows of the weights; 0 is a single neuron.
+	Neurons int `json:"neurons"`
 }
 
 // Refresh is coefficient_refresh: a number of bins ≥ 1, or "frozen"
@@ -115,6 +118,7 @@ func ParseTrain(data []byte) (TrainConfig, error) {
 // Arrays are the data-plane inputs of a trial. Nil means absent.
 type Arrays struct {
 	Rates, W0, TeacherWeights, TeacherSpikes, InputSpikes, Attenuation []float64
+	TeacherRates                                                       []float64 // a layer's Poisson rates, one per neuron
 }
 
 // Learn builds and validates the core trial configuration.
@@ -124,7 +128,7 @@ func (c TrainConfig) Learn(a Arrays, trial uint64) (learn.Config, error) {
 		return lc, err
 	}
 	lc.Rates, lc.W0, lc.InputSpikes, lc.Trial = a.Rates, a.W0, a.InputSpikes, trial
-	lc.Teacher.Weights, lc.Teacher.Spikes = a.TeacherWeights, a.TeacherSpikes
+	lc.Teacher.Weights, lc.Teacher.Spikes, lc.Teacher.Rates = a.TeacherWeights, a.TeacherSpikes, a.TeacherRates
 	if a.Attenuation != nil {
 		lc.Param = neuron.Dendritic{Alpha: a.Attenuation}
 	}
@@ -153,7 +157,11 @@ func (c TrainConfig) plan() (learn.Config, error) {
 		return learn.Config{}, err
 	}
 	lc := learn.Config{Transfer: t, Kernel: k, Rule: rc, Teacher: learn.Teacher{Kind: kind, Rate: c.TeacherRate},
-		Duration: c.Duration, TestSamples: c.TestSamples, TestBins: c.TestBins, Seed: c.Seed}
+		Duration: c.Duration, TestSamples: c.TestSamples, TestBins: c.TestBins, Seed: c.Seed,
+		Neurons: c.Neurons}
+	if c.Neurons < 0 || c.Neurons > learn.MaxNeurons {
+		return lc, fmt.Errorf("weights: a layer must have 1 to %d neurons (rows), got %d", learn.MaxNeurons, c.Neurons)
+	}
 	if lc.RecordEvery, err = optionalBins("record_every", c.RecordEvery, k.Dt); err != nil {
 		return lc, err
 	}
