@@ -103,7 +103,11 @@ extern int ns_voltage_statistics(const char *neuronJSON, const double *w, const 
  * Inputs: "rates" (n, Hz), "w0" (n; for ns_run_trials n_trials x n),
  * "teacher_weights" (like w0; realizable teacher), "attenuation" (n;
  * dendritic weights), and for ns_train only "teacher_spikes" (>= bins
- * entries, 0/1) and "input_spikes" (bins x n, 0/1). Outputs: the names,
+ * entries, 0/1) and "input_spikes" (bins x n, 0/1). A layer of m neurons
+ * ("neurons": m in the configuration) has m x n entries per trial in w0
+ * and teacher_weights, m equal spike trains in teacher_spikes, "teacher_rates"
+ * (m, Hz; Poisson teacher, shared by the trials), and a neuron axis after
+ * the trial axis on every per-neuron output. Outputs: the names,
  * shapes and units described by natspike's run description (Go:
  * config.Describe, Python: natspike._describe), e.g. "times" (records),
  * "weights" (records x n), "kl", "rate_error", "weight_distance",
