@@ -11,13 +11,13 @@ import (
 )
 
 const layerJSON = `{"rule":"natural","eta":0.001,"duration":0.05,"record_every":0.01,` +
-	`"teacher":"poisson","test_samples":2,"test_bins":10,"seed":7,"neurons":2}`
+	`"teacher":"poisson","teacher_rates":[20,40],"test_samples":2,"test_bins":10,"seed":7,"neurons":2}`
 
 // TestRunTrialsOfLayerEqualsLearnRun runs 2 trials of a layer of 2 neurons
 // through ns_run_trials (per-trial initial weights, the teacher's rates
 // shared) and compares every trial's outputs with learn.Run of that trial.
 func TestRunTrialsOfLayerEqualsLearnRun(t *testing.T) {
-	r, w0, rates := []float64{10, 50, 30}, []float64{0.02, -0.01, 0.03, 0.01, 0, -0.02}, []float64{20, 40}
+	r, w0 := []float64{10, 50, 30}, []float64{0.02, -0.01, 0.03, 0.01, 0, -0.02}
 	w0s := append(slices.Clone(w0), w0...)
 	plan, ok, _ := trainWork(layerJSON, 3, 2)
 	if !ok {
@@ -26,7 +26,6 @@ func TestRunTrialsOfLayerEqualsLearnRun(t *testing.T) {
 	out, table := newTrialOutputs(plan, true, true)
 	table.add("rates", r, 3)
 	table.add("w0", w0s, 12)
-	table.add("teacher_rates", rates, 2)
 	err := newErrBuffer(512)
 	e, el := err.args()
 	b, nb := table.args()
@@ -38,7 +37,7 @@ func TestRunTrialsOfLayerEqualsLearnRun(t *testing.T) {
 	}
 	tc, _ := config.ParseTrain([]byte(layerJSON))
 	for trial := range 2 {
-		lc, err := tc.Learn(config.Arrays{Rates: r, W0: w0, TeacherRates: rates}, uint64(trial))
+		lc, err := tc.Learn(config.Arrays{Rates: r, W0: w0}, uint64(trial))
 		var want learn.Result
 		if err == nil {
 			err = learn.Run(context.Background(), lc, &want)
@@ -58,21 +57,24 @@ func TestRunTrialsOfLayerEqualsLearnRun(t *testing.T) {
 	}
 }
 
-// TestLayerBuffersAreChecked: a layer's buffers have m x n initial weights
-// and m teacher rates; a single neuron has no teacher_rates.
+// TestLayerBuffersAreChecked: a layer has m x n initial and target
+// weights and m teacher rates; a single neuron has no teacher_rates.
 func TestLayerBuffersAreChecked(t *testing.T) {
-	r := []float64{10, 50, 30}
+	r, w := []float64{10, 50, 30}, make([]float64, 6)
+	realizable := strings.Replace(layerJSON, `"teacher":"poisson","teacher_rates":[20,40]`, `"teacher":"realizable"`, 1)
 	for js, cases := range map[string]map[string]func(*bufferTable){
 		layerJSON: {
-			"w0 must have 6 entries":           func(b *bufferTable) { b.add("w0", r, 3); b.add("teacher_rates", r[:2], 2) },
-			"teacher_rates must have 2":        func(b *bufferTable) { b.add("w0", make([]float64, 6), 6); b.add("teacher_rates", r, 3) },
-			"teacher rates of a layer must ha": func(b *bufferTable) { b.add("w0", make([]float64, 6), 6) },
+			"w0 must have 6 entries": func(b *bufferTable) { b.add("w0", r, 3) },
 		},
-		trainJSON: {`"teacher_rates" is neither`: func(b *bufferTable) {
-			b.add("w0", r, 3)
-			b.add("teacher_weights", r, 3)
-			b.add("teacher_rates", r, 3)
-		}},
+		strings.Replace(layerJSON, "[20,40]", "[20]", 1): {
+			"teacher rates of a layer must have 2": func(b *bufferTable) { b.add("w0", w, 6) },
+		},
+		realizable: {
+			"teacher_weights must have 6": func(b *bufferTable) { b.add("w0", w, 6); b.add("teacher_weights", r, 3) },
+		},
+		strings.Replace(trainJSON, `"teacher":"realizable"`, `"teacher":"poisson","teacher_rates":[20]`, 1): {
+			"teacher_rates are for a layer": func(b *bufferTable) { b.add("w0", r, 3) },
+		},
 	} {
 		for want, bad := range cases {
 			table := bufferTable{}

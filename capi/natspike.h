@@ -105,9 +105,10 @@ extern int ns_voltage_statistics(const char *neuronJSON, const double *w, const 
  * dendritic weights), and for ns_train only "teacher_spikes" (>= bins
  * entries, 0/1) and "input_spikes" (bins x n, 0/1). A layer of m neurons
  * ("neurons": m in the configuration) has m x n entries per trial in w0
- * and teacher_weights, m equal spike trains in teacher_spikes, "teacher_rates"
- * (m, Hz; Poisson teacher, shared by the trials), and a neuron axis after
- * the trial axis on every per-neuron output. Outputs: the names,
+ * and teacher_weights and m equal spike trains in teacher_spikes (a
+ * Poisson teacher's m rates are "teacher_rates" in the configuration),
+ * and a neuron axis after the trial axis on every per-neuron output.
+ * Outputs: the names,
  * shapes and units described by natspike's run description (Go:
  * config.Describe, Python: natspike._describe), e.g. "times" (records),
  * "weights" (records x n), "kl", "rate_error", "weight_distance",

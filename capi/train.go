@@ -61,12 +61,8 @@ func bind(table *C.ns_buffer, count C.int) (namedBuffers, error) {
 // spike trains of at least so many bins).
 func inputLengths(n, m, trials int) map[string]int {
 	perTrial := n * max(m, 1) * max(trials, 1)
-	want := map[string]int{"rates": n, "attenuation": n, "w0": perTrial, "teacher_weights": perTrial,
+	return map[string]int{"rates": n, "attenuation": n, "w0": perTrial, "teacher_weights": perTrial,
 		"teacher_spikes": -1, "input_spikes": -1}
-	if m > 0 {
-		want["teacher_rates"] = m // shared by the trials
-	}
-	return want
 }
 
 // match checks every buffer against the inputs and the plan's outputs and
@@ -97,8 +93,7 @@ func (b namedBuffers) match(plan config.Plan, n, m, trials int) (config.Arrays, 
 		return config.Arrays{}, errors.New("buffers: rates and w0 are required")
 	}
 	return config.Arrays{Rates: b["rates"], W0: b["w0"], TeacherWeights: b["teacher_weights"],
-		TeacherSpikes: b["teacher_spikes"], InputSpikes: b["input_spikes"], Attenuation: b["attenuation"],
-		TeacherRates: b["teacher_rates"]}, nil
+		TeacherSpikes: b["teacher_spikes"], InputSpikes: b["input_spikes"], Attenuation: b["attenuation"]}, nil
 }
 
 func product(shape []int) int {

@@ -283,6 +283,9 @@ func (c Config) PoolSpikes() float64 {
 
 func (c Config) validateTeacher() error {
 	t := c.Teacher
+	if t.Rates != nil {
+		return fmt.Errorf("teacher_rates are for a layer of neurons (neurons > 0); a single neuron's Poisson teacher has one rate")
+	}
 	switch t.Kind {
 	case Realizable:
 		return checkVector("teacher weights", t.Weights, len(c.Rates))

@@ -57,13 +57,13 @@ func newLayer(cfg Config, res *Result) (*layer, error) {
 func (c Config) neuronConfig(j int) Config {
 	n, m := len(c.Rates), c.Neurons
 	cj := c
-	cj.Neurons, cj.Neuron, cj.Progress = 0, uint64(j), nil
+	cj.Neurons, cj.Neuron, cj.Progress, cj.Teacher.Rates = 0, uint64(j), nil, nil
 	cj.W0 = c.W0[j*n : (j+1)*n]
 	switch c.Teacher.Kind {
 	case Realizable:
 		cj.Teacher.Weights = c.Teacher.Weights[j*n : (j+1)*n]
 	case PoissonTeacher:
-		cj.Teacher.Rate, cj.Teacher.Rates = c.Teacher.Rates[j], nil
+		cj.Teacher.Rate = c.Teacher.Rates[j]
 	case ReplayTeacher:
 		b := len(c.Teacher.Spikes) / m
 		cj.Teacher.Spikes = c.Teacher.Spikes[j*b : (j+1)*b]
@@ -84,6 +84,8 @@ func (c Config) validateLayer() error {
 	switch {
 	case t.Kind == Realizable && len(t.Weights) != m*n:
 		return fmt.Errorf("teacher target weights of a layer must have %d x %d entries (neurons x afferents), got %d", m, n, len(t.Weights))
+	case t.Kind != PoissonTeacher && t.Rates != nil:
+		return fmt.Errorf("teacher_rates are only for a Poisson teacher, not a %v one", t.Kind)
 	case t.Kind == PoissonTeacher && len(t.Rates) != m:
 		return fmt.Errorf("teacher rates of a layer must have %d entries (one per neuron), got %d", m, len(t.Rates))
 	case t.Kind == ReplayTeacher && len(t.Spikes)%m != 0:

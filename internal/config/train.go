@@ -51,7 +51,8 @@ type TrainConfig struct {
 	InputPoolStream   uint64  `json:"input_pool_stream"`   // which pool for the same seed
 	// Neurons > 0 is a layer of that many output neurons (learn.Config.Neurons): the
 	// rows of the weights; 0 is a single neuron.
-	Neurons int `json:"neurons"`
+	Neurons      int       `json:"neurons"`
+	TeacherRates []float64 `json:"teacher_rates"` // Hz, a layer's Poisson teacher: one rate per neuron
 }
 
 // Refresh is coefficient_refresh: a number of bins ≥ 1, or "frozen"
@@ -118,7 +119,6 @@ func ParseTrain(data []byte) (TrainConfig, error) {
 // Arrays are the data-plane inputs of a trial. Nil means absent.
 type Arrays struct {
 	Rates, W0, TeacherWeights, TeacherSpikes, InputSpikes, Attenuation []float64
-	TeacherRates                                                       []float64 // a layer's Poisson rates, one per neuron
 }
 
 // Learn builds and validates the core trial configuration.
@@ -128,7 +128,7 @@ func (c TrainConfig) Learn(a Arrays, trial uint64) (learn.Config, error) {
 		return lc, err
 	}
 	lc.Rates, lc.W0, lc.InputSpikes, lc.Trial = a.Rates, a.W0, a.InputSpikes, trial
-	lc.Teacher.Weights, lc.Teacher.Spikes, lc.Teacher.Rates = a.TeacherWeights, a.TeacherSpikes, a.TeacherRates
+	lc.Teacher.Weights, lc.Teacher.Spikes = a.TeacherWeights, a.TeacherSpikes
 	if a.Attenuation != nil {
 		lc.Param = neuron.Dendritic{Alpha: a.Attenuation}
 	}
@@ -156,7 +156,7 @@ func (c TrainConfig) plan() (learn.Config, error) {
 	if err != nil {
 		return learn.Config{}, err
 	}
-	lc := learn.Config{Transfer: t, Kernel: k, Rule: rc, Teacher: learn.Teacher{Kind: kind, Rate: c.TeacherRate},
+	lc := learn.Config{Transfer: t, Kernel: k, Rule: rc, Teacher: learn.Teacher{Kind: kind, Rate: c.TeacherRate, Rates: c.TeacherRates},
 		Duration: c.Duration, TestSamples: c.TestSamples, TestBins: c.TestBins, Seed: c.Seed,
 		Neurons: c.Neurons}
 	if c.Neurons < 0 || c.Neurons > learn.MaxNeurons {
