@@ -23,7 +23,9 @@ class Result:
     Every output of the run is an attribute (a NumPy array, or None where it
     does not exist for this run, e.g. ``kl`` for a replayed teacher). For
     :func:`run_trials` the arrays have a leading trial axis, except the
-    shared ``times``. The outputs, described by the library's Go core
+    shared ``times``; for a layer of neurons (2-D ``weights``) every
+    per-neuron output has a ``neuron`` axis after it (see ``n_neurons``).
+    The outputs, described by the library's Go core
     (``natspike._describe.outputs()``), are:
 
     {outputs}
@@ -65,6 +67,13 @@ class Result:
     def n_trials(self) -> int | None:
         """Number of trials (None for a single :func:`train` result)."""
         return None if self.completed is None else len(self.completed)
+
+    @property
+    def n_neurons(self) -> int | None:
+        """Number of output neurons of a layer (None for a single neuron): the
+        per-neuron outputs then have a ``neuron`` axis after the trial axis."""
+        final = np.shape(self.final_weights)
+        return final[-2] if len(final) == 2 + (self.n_trials is not None) else None
 
     def save(self, path) -> None:
         """Save everything (arrays, parameters, seed, version) to a ``.npz`` file.
@@ -119,6 +128,8 @@ def _encode(v):
         return {"__array__": v.tolist(), "dtype": v.dtype.str}
     if isinstance(v, SpikeTrain):
         return {"__spiketrain__": v.times.tolist(), "t_stop": v.t_stop}
+    if isinstance(v, list) and v and all(isinstance(x, SpikeTrain) for x in v):  # a layer's teacher
+        return [_encode(x) for x in v]
     return v
 
 
@@ -135,6 +146,8 @@ def _decode(v):
         return np.array(v["__array__"], dtype=v["dtype"])
     if isinstance(v, dict) and "__spiketrain__" in v:
         return SpikeTrain(np.array(v["__spiketrain__"], float), t_stop=v["t_stop"])
+    if isinstance(v, list) and v and all(isinstance(x, dict) and "__spiketrain__" in x for x in v):
+        return [_decode(x) for x in v]
     return v
 
 

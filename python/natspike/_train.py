@@ -15,6 +15,9 @@ import numpy as np
 from . import _describe, _native
 from ._checks import input_variance, rule_constants
 from ._inputs import checked_dense, replay_inputs
+from ._layer import check_afferents, is_layer, layer_config, layer_matrix, layer_teacher, layer_variance
+from ._layer import teacher_param as layer_teacher_param
+from ._layer import teacher_spikes as layer_teacher_spikes
 from ._neuron import resolve
 from ._result import Result
 from ._seeds import root_seed
@@ -286,22 +289,24 @@ def train(
     args = dict(locals())
     progress = args.pop("progress")
     neuron = resolve(neuron)
-    inputs, rates = replay_inputs(inputs, rates, weights, neuron.dt, duration)
-    w, r = _rates_and_weights(weights, rates)
-    kind, rate, tarr = _teacher(teacher, r.size)
+    layer = layer_matrix(weights) if is_layer(weights) else None
+    inputs, rates = replay_inputs(inputs, rates, weights if layer is None else layer[0], neuron.dt, duration)
+    w, r, kind, rate, tarr = _student_and_teacher(weights, layer, rates, teacher)
+    m = 0 if layer is None else w.shape[0]
     att = attenuation_vector(attenuation, r.size)
     root = root_seed(seed)
     cfg = config({k: v for k, v in args.items() if k in _describe.params()}, neuron, kind, rate, root)
-    input_variance(cfg["rule"], w, r)
+    if m:
+        cfg.update(layer_config(m, kind, tarr))
+    (layer_variance if m else input_variance)(cfg["rule"], w, r)
     plan = _describe.plan(cfg, r.size)
-    check_trial_size(plan["records"], plan["traces"], r.size, cfg["test_samples"], cfg["test_bins"])
+    check_trial_size(plan["records"], plan["traces"], r.size, cfg["test_samples"], cfg["test_bins"], neurons=max(m, 1))
     inp = _inputs(inputs, r.size, plan["bins"])
-    spikes = replay_bins(tarr, neuron.dt, plan["bins"], "teacher") if kind == "replay" else None
     given = {
         "rates": r,
         "w0": w,
         "teacher_weights": tarr if kind == "realizable" else None,
-        "teacher_spikes": spikes,
+        "teacher_spikes": _teacher_spikes(kind, tarr, neuron.dt, plan["bins"], m),
         "input_spikes": inp,
         "attenuation": att,
     }
@@ -313,9 +318,28 @@ def train(
         )
     arrays = {**out, **echoed(plan, given)}
     normal = {"weights": w.tolist(), "rates": r.tolist(), "seed": root, "neuron": neuron}
-    normal.update(teacher=_teacher_param(kind, rate, tarr), attenuation=None if att is None else att.tolist())
+    teacher_value = layer_teacher_param(kind, tarr) if m else _teacher_param(kind, rate, tarr)
+    normal.update(teacher=teacher_value, attenuation=None if att is None else att.tolist())
     normal.update(inputs=None if inp is None else np.array(inp))  # the replayed spikes, dense (bins, n)
     return Result(arrays, params=call_params(args, cfg, normal), seed=root, version=_native.version())
+
+
+def _student_and_teacher(weights, layer, rates, teacher):
+    """(w, r, kind, rate, tarr) of one neuron, or of a layer (``layer``: its (m, n) weights; natspike._layer)."""
+    if layer is None:
+        w, r = _rates_and_weights(weights, rates)
+        return (w, r, *_teacher(teacher, r.size))
+    r = contiguous(finite(vector(rates, "rates"), "rates"))
+    check_afferents(layer, r.size)
+    kind, value = layer_teacher(teacher, *layer.shape)
+    return layer, r, kind, 0.0, value
+
+
+def _teacher_spikes(kind, tarr, dt, bins, m):
+    """The replayed teacher's spikes, one train per neuron of a layer, or None."""
+    if kind != "replay":
+        return None
+    return layer_teacher_spikes(tarr, dt, bins) if m else replay_bins(tarr, dt, bins, "teacher")
 
 
 def _teacher_param(kind, rate, tarr):
