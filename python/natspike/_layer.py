@@ -81,7 +81,7 @@ def layer_teacher(teacher, m: int, n: int):
 
 
 def _array_teacher(teacher, m, n):
-    ndim = np.ndim(teacher) if hasattr(teacher, "shape") else np.ndim(np.asarray(teacher, dtype=object))
+    ndim = _ndim(teacher) if hasattr(teacher, "shape") else _ndim(np.asarray(teacher, dtype=object))
     if ndim == 1:
         rates = real_array(in_units(teacher, "teacher rate"), "teacher rates")
         if rates.shape != (m,):
@@ -107,11 +107,48 @@ def layer_config(m: int, kind: str, value) -> dict:
 
 
 def layer_variance(rule: str, w: np.ndarray, r: np.ndarray) -> None:
-    """The natural rule's σ_V² > 0 check (natspike._checks.input_variance) for every neuron, naming it."""
+    """The natural rule's σ_V² > 0 check (natspike._checks.input_variance) for every neuron (and trial), naming
+    the first without input variance."""
     silent = ~np.any((w * w) * r, axis=-1)
     if silent.any():
-        j = int(np.argmax(silent))
-        input_variance(rule, w[j], r, name=f"weights[{j}] (neuron {j})")
+        where = np.unravel_index(int(np.argmax(silent)), silent.shape)
+        index = "".join(f"[{int(i)}]" for i in where)
+        input_variance(rule, w[where], r, name=f"weights{index} (neuron {int(where[-1])})")
+
+
+def layer_size(neurons) -> int | None:
+    """``neurons`` of run_trials and sweep: None (one neuron) or an int in [1, 2**20]."""
+    if neurons is None:
+        return None
+    if isinstance(neurons, bool) or not isinstance(neurons, numbers.Integral):
+        raise TypeError(f"neurons must be an int or None, got {type(neurons).__name__}")
+    if not 1 <= neurons <= 2**20:
+        raise ValueError(f"neurons must be in [1, 2**20] (output neurons of a layer) or None, got {neurons}")
+    return int(neurons)
+
+
+def rate_quantities(teacher):
+    """A layer's teacher with rate Quantities (one, or m of them) in Hz; anything else unchanged."""
+    quantities = is_quantity(teacher) or (isinstance(teacher, (list, tuple)) and any(is_quantity(t) for t in teacher))
+    return in_units(teacher, "teacher rate") if quantities and np.ndim(teacher) <= 1 else teacher
+
+
+def trials_teacher(teacher, m: int, n: int):
+    """(kind, 0.0, the m rates of a Poisson teacher or None) of a layer in run_trials: target weights (m, n),
+    (n_trials, m, n) or a callable, one Poisson rate or m of them; never spike trains."""
+    if callable(teacher) or _ndim(teacher) == 3:
+        return REALIZABLE, 0.0, None
+    kind, value = layer_teacher(teacher, m, n)
+    if kind == REPLAY:
+        raise ValueError("teacher: replayed spike trains cannot be shared by independent trials; use train")
+    return kind, 0.0, value if kind == POISSON else None
+
+
+def _ndim(x) -> int:
+    try:
+        return np.ndim(x)
+    except ValueError:  # ragged: left to the teacher's own error
+        return -1
 
 
 def teacher_spikes(trains, dt: float, bins: int) -> np.ndarray:
