@@ -86,7 +86,9 @@ def _array_teacher(teacher, m, n):
         rates = real_array(in_units(teacher, "teacher rate"), "teacher rates")
         if rates.shape != (m,):
             raise ValueError(
-                f"teacher rates of a layer of {m} neurons must have shape ({m},), one per neuron, got {rates.shape}"
+                f"teacher rates of a layer of {m} neurons must have shape ({m},), one per neuron, got {rates.shape} "
+                f"(a 1-D teacher of a layer is its Poisson rates; target weights have one row per neuron, shape "
+                f"({m}, {n}) like weights)"
             )
         return POISSON, contiguous(finite(rates, "teacher rates"))
     w = real_array(in_units(teacher, "teacher", "dimensionless"), "teacher")

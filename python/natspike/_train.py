@@ -133,9 +133,14 @@ def train(
         natural gradient (Eqn 13 / 17 / 38 with γ_s, γ_u, γ_w of
         Eqns 107–109), or its approximation (Eqn 114, constants ``c_u``,
         ``c_w``).
-    weights : array_like, shape (n,)
+    weights : array_like, shape (n,) or (m, n)
         Initial weights in the learned parametrization: somatic, or
         dendritic when ``attenuation`` is given (w^s = α w^d, Eqn 16).
+        Shape (m, n) trains a layer of m output neurons on the same input
+        spikes, one row per neuron, each with its own teacher, rule state
+        and Fisher coefficients (see ``natspike._layer``); every per-neuron
+        output then has a leading ``neuron`` axis, and neuron 0 is bit for
+        bit the neuron trained alone with the same seed.
     rates : array_like, shape (n,), or None
         Afferent rates in Hz (≥ 0, rates·dt < 1). Rate 0 marks a silent
         afferent, which the rule treats with rate ``silent_rate``. With
@@ -152,7 +157,10 @@ def train(
         run is a teacher spike train to replay. Changed in this release: a
         1-D bool or integer 0/1 array is no longer read as a spike train and
         raises ``TypeError``; wrap it, ``natspike.SpikeTrain.from_bins(y,
-        dt=neuron.dt)``.
+        dt=neuron.dt)``. For a layer (``weights`` (m, n)): target weights
+        of shape (m, n), a number (one Poisson rate for every neuron, each
+        with spikes of its own), m rates of shape (m,), or a list of m spike
+        trains.
     duration : float
         Learning time in s, a whole number of bins of ``neuron.dt`` (another
         value raises ValueError rather than being rounded).
@@ -247,7 +255,8 @@ def train(
     -------
     Result
         ``times, weights, kl, rate_error, weight_distance, final_weights``
-        (and ``voltage``, ``rate`` with ``trace_every``) as NumPy arrays,
+        (and ``voltage``, ``rate`` with ``trace_every``) as NumPy arrays
+        (with a leading ``neuron`` axis for a layer, all but ``times``),
         with ``initial_weights``, ``target_weights``, ``params`` (the call in
         the API's units: ``natspike.train(**result.params)`` reproduces the
         result bit for bit), ``seed`` and ``version``.

@@ -146,7 +146,8 @@ def run_trials(
     Result
         The fields of :func:`train` stacked along a leading trial axis
         (``times`` is shared), plus ``completed``, ``initial_weights`` and
-        ``target_weights``.
+        ``target_weights``; a layer's per-neuron fields have a ``neuron``
+        axis after the trial axis (e.g. ``weights`` (n_trials, m, records, n)).
 
     Raises
     ------
