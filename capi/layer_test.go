@@ -1,12 +1,10 @@
 package capi
 
 import (
-	"context"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/natspike/natspike/core/learn"
 	"github.com/natspike/natspike/internal/config"
 )
 
@@ -35,16 +33,8 @@ func TestRunTrialsOfLayerEqualsLearnRun(t *testing.T) {
 	if len(out["weights"]) != 2*2*6*3 || len(out["kl"]) != 2*2*6 {
 		t.Fatalf("weights %d, kl %d entries", len(out["weights"]), len(out["kl"]))
 	}
-	tc, _ := config.ParseTrain([]byte(layerJSON))
 	for trial := range 2 {
-		lc, err := tc.Learn(config.Arrays{Rates: r, W0: w0}, uint64(trial))
-		var want learn.Result
-		if err == nil {
-			err = learn.Run(context.Background(), lc, &want)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+		lc, want := learnRun(t, layerJSON, config.Arrays{Rates: r, W0: w0}, uint64(trial))
 		for _, o := range lc.Present() {
 			got, size := out[o.Name], o.Size(lc)
 			if !o.Shared {

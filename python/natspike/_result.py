@@ -104,7 +104,7 @@ def _document_outputs():
     lines = []
     for name, o in _describe.outputs().items():
         unit = f" ({o['unit']})" if o["unit"] else ""
-        axes = ", ".join(o["dims"]) or "scalar"
+        axes = ", ".join((["(neuron)"] if o["neuron"] else []) + o["dims"]) or "scalar"
         lines.append(f"* ``{name}`` [{axes}]{unit}: {o['doc']}")
     Result.__doc__ = Result.__doc__.replace("{outputs}", "\n    ".join(lines))
 
