@@ -148,6 +148,8 @@ def test_run_trials_of_a_layer(tmp_path):
     resumed = natspike.run_trials("natural", W0, RATES, teacher=layer.target_weights, neurons=M, store=tmp_path, **kw)
     assert np.array_equal(stored.weights, layer.weights) and np.array_equal(resumed.weights, layer.weights)
     assert np.array_equal(natspike.run_trials(**layer.params).weights, layer.weights)
+    one_worker = natspike.run_trials(**{**layer.params, "workers": 1})
+    assert np.array_equal(one_worker.weights, layer.weights) and np.array_equal(one_worker.kl, layer.kl)
 
 
 def test_sweep_of_layers_has_a_neuron_axis():
