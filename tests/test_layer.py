@@ -218,3 +218,22 @@ def test_bad_layer_trials_name_the_parameter(kw, error, match):
     args.update(kw)
     with pytest.raises(error, match=match):
         natspike.run_trials("natural", W0, RATES, **args)
+
+
+def test_a_layers_teacher_in_the_fields_formats():
+    """Rate Quantities (one or m) and neo.SpikeTrains give the numbers of their plain forms; run_trials too."""
+    import neo
+    import quantities as pq
+
+    rates = [20.0, 30.0, 40.0]
+    plain = _train("natural", W0, rates)
+    assert np.array_equal(_train("natural", W0, np.array(rates) * pq.Hz).weights, plain.weights)
+    assert np.array_equal(_train("natural", W0, [r * pq.Hz for r in rates]).weights, plain.weights)
+    same = _train("natural", W0, 25.0)
+    assert np.array_equal(_train("natural", W0, 0.025 * pq.kHz).weights, same.weights)
+    trains = _trains(8)
+    as_neo = [neo.SpikeTrain(t.times * pq.s, t_stop=t.t_stop * pq.s) for t in trains]
+    assert np.array_equal(_train("euclidean", W0, as_neo).weights, _train("euclidean", W0, trains).weights)
+    kw = dict(n_trials=2, seed=1, duration=DURATION, eta=1e-3, neurons=M)
+    a = natspike.run_trials("natural", W0, RATES, teacher=np.array(rates) * pq.Hz, **kw)
+    assert np.array_equal(a.weights, natspike.run_trials("natural", W0, RATES, teacher=rates, **kw).weights)
