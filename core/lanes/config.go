@@ -34,6 +34,8 @@ func Supports(cfg learn.Config) error {
 		return unsupported("the input pool")
 	case cfg.Kernel.Alpha():
 		return unsupported("the alpha kernel (tau_m = tau_s)")
+	case cfg.Neurons > 0:
+		return unsupported("a layer of neurons")
 	}
 	return nil
 }
