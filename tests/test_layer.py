@@ -56,13 +56,16 @@ def _assert_row(layer, single, j):
         assert np.array_equal(row, a), f"neuron {j}: {name} differs from the neuron trained alone"
 
 
+MODES = {"dense": {"event_driven": False}, "event-driven": {"event_driven": True}, "exact": {"exact": True}}
+
+
 @pytest.mark.parametrize("teacher", list(TEACHERS))
-@pytest.mark.parametrize("event_driven", [False, True])
+@pytest.mark.parametrize("mode", list(MODES))
 @pytest.mark.parametrize("dendritic", [False, True])
 @pytest.mark.parametrize("rule", list(ETA))
-def test_neuron_0_is_the_single_neuron_call(rule, dendritic, event_driven, teacher):
+def test_neuron_0_is_the_single_neuron_call(rule, dendritic, mode, teacher):
     layer_teacher, one = TEACHERS[teacher]
-    kw = dict(event_driven=event_driven, attenuation=ATTENUATION if dendritic else None)
+    kw = dict(MODES[mode], attenuation=ATTENUATION if dendritic else None)
     layer = _train(rule, W0, layer_teacher, **kw)
     assert layer.weights.shape == (M, layer.times.size, N) and layer.n_neurons == M
     _assert_row(layer, _train(rule, W0[0], one(0), **kw), 0)
