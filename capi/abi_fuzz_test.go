@@ -229,6 +229,7 @@ var fuzzConfigs = []string{
 	`{"rule":"natural","eta":1e12,"duration":0.05,"teacher":"realizable","lr_convention":"authors","test_samples":1,"test_bins":1}`,
 	`{"rule":"natural","eta":-1,"duration":0.01}`, `{"rule":"newton"}`, `{"duration":1e300}`, `{"seed":-1}`, `{`, ``,
 	`{"rule":"natural","eta":0.001,"duration":0.01,"neuron":{"transfer":"rectified_quadratic"},"test_samples":2,"test_bins":5}`,
+	`{"rule":"natural","eta":0.001,"duration":0.01,"teacher":"poisson","teacher_rates":[20,30],"neurons":2,"test_samples":2,"test_bins":5}`,
 }
 
 // trainWork returns the plan of a run of trials trials (0: ns_train),
@@ -273,10 +274,24 @@ func budget(t *testing.T, plan config.Plan, ok bool, testCost, n, trials int64) 
 	if testCost > 200_000*max(trials, 1) {
 		t.Skip("test set too large for a fuzz iteration")
 	}
+	if neurons := planNeurons(plan); neurons > 16 {
+		t.Skip("layer too large for a fuzz iteration")
+	}
 	if !ok || int64(plan.Bins)*max(n, 1)*max(trials, 1) > 100_000 {
 		return 1
 	}
 	return 0
+}
+
+// planNeurons returns the number of neurons of a planned layer (1 for a
+// single neuron): the leading axis of its final weights after any trial axis.
+func planNeurons(plan config.Plan) int {
+	for _, o := range plan.Outputs {
+		if o.Name == "final_weights" && len(o.Shape) >= 2 {
+			return o.Shape[len(o.Shape)-2]
+		}
+	}
+	return 1
 }
 
 func FuzzTrain(f *testing.F) {

@@ -108,7 +108,12 @@ extern int ns_voltage_statistics(const char *neuronJSON, const double *w, const 
  * (spikes x 2: bin, afferent, sorted by bin then afferent, at most one
  * spike of an afferent in a bin); a rate schedule is
  * "schedule_starts" (k segment start bins, 0 first, increasing) with
- * "schedule_rates" (k x n, Hz; its first row equal to "rates"). Outputs: the names,
+ * "schedule_rates" (k x n, Hz; its first row equal to "rates"). A layer of m
+ * neurons ("neurons": m in the configuration) has m x n entries per trial
+ * in w0 and teacher_weights and m equal spike trains in teacher_spikes (a
+ * Poisson teacher's m rates are "teacher_rates" in the configuration),
+ * and a neuron axis after the trial axis on every per-neuron output.
+ * Outputs: the names,
  * shapes and units described by natspike's run description (Go:
  * config.Describe, Python: natspike._describe), e.g. "times" (records),
  * "weights" (records x n), "kl", "rate_error", "weight_distance",

@@ -55,19 +55,20 @@ func bind(table *C.ns_buffer, count C.int) (namedBuffers, error) {
 	return b, nil
 }
 
-// inputLengths gives each input buffer's required length for n afferents
-// and trials trials (0: one trial of ns_train), or -1 when any length is
-// accepted (and checked by the core: spike trains of at least so many bins).
-func inputLengths(n, trials int) map[string]int {
-	perTrial := n * max(trials, 1)
+// inputLengths gives each input buffer's required length for n afferents,
+// m neurons of a layer (0: a single neuron) and trials trials (0: one trial
+// of ns_train), or -1 when any length is accepted (and checked by the core:
+// spike trains of at least so many bins).
+func inputLengths(n, m, trials int) map[string]int {
+	perTrial := n * max(m, 1) * max(trials, 1)
 	return map[string]int{"rates": n, "attenuation": n, "w0": perTrial, "teacher_weights": perTrial,
 		"teacher_spikes": -1, "input_spikes": -1, "input_events": -1, "schedule_starts": -1, "schedule_rates": -1}
 }
 
 // match checks every buffer against the inputs and the plan's outputs and
 // returns the arrays of the trial inputs.
-func (b namedBuffers) match(plan config.Plan, n, trials int) (config.Arrays, error) {
-	want := inputLengths(n, trials)
+func (b namedBuffers) match(plan config.Plan, n, m, trials int) (config.Arrays, error) {
+	want := inputLengths(n, m, trials)
 	for _, o := range plan.Outputs {
 		if o.Origin != learn.FromInput {
 			want[o.Name] = product(o.Shape)
@@ -153,7 +154,7 @@ func ns_train(configJSON *C.char, n C.longlong, buffers *C.ns_buffer, nbuffers C
 		if e != nil {
 			return e
 		}
-		a, e := b.match(plan, int(n), 0)
+		a, e := b.match(plan, int(n), c.Neurons, 0)
 		if e != nil {
 			return e
 		}
@@ -201,7 +202,7 @@ func ns_run_trials(configJSON *C.char, n, trials, firstTrial C.longlong, workers
 		if trials == 0 {
 			return nil
 		}
-		a, e := b.match(plan, int(n), int(trials))
+		a, e := b.match(plan, int(n), c.Neurons, int(trials))
 		if e != nil {
 			return e
 		}
@@ -229,16 +230,27 @@ func checkTrial(err error, lc learn.Config, res *learn.Result) error {
 			}
 			continue
 		}
-		stride := max(len(xs)/max(len(res.Times), 1), 1)
+		rows := max(lc.Neurons, 1) // a layer's outputs: one row of records per neuron
+		perRow := len(xs) / rows
+		stride := max(perRow/max(len(res.Times), 1), 1)
 		for i, x := range xs {
 			if math.IsNaN(x) || math.IsInf(x, 0) {
-				j := min(i/stride, len(res.Times)-1)
-				return fmt.Errorf("%w at t = %.6g s (record %d): %s is %v (for kl or rate_error: the student's "+
-					"spike probability phi*dt left [0, 1) on the test set)", learn.ErrDiverged, res.Times[j], j, o.Name, x)
+				j := min(i%perRow/stride, len(res.Times)-1)
+				return fmt.Errorf("%w at t = %.6g s (record %d)%s: %s is %v (for kl or rate_error: the student's "+
+					"spike probability phi*dt left [0, 1) on the test set)", learn.ErrDiverged, res.Times[j], j,
+					ofNeuron(lc, i/perRow), o.Name, x)
 			}
 		}
 	}
 	return nil
+}
+
+// ofNeuron names neuron j of a layer in an error (nothing for a single neuron).
+func ofNeuron(lc learn.Config, j int) string {
+	if lc.Neurons == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" of neuron %d", j)
 }
 
 // trialsJob runs trials first … first+trials−1 that share one configuration
@@ -276,10 +288,10 @@ func (j trialsJob) run(ctx context.Context, workers int, progress func(int)) err
 }
 
 func (j trialsJob) config(slotIdx int) (learn.Config, error) {
-	a := j.arrays
-	a.W0 = a.W0[slotIdx*j.n : (slotIdx+1)*j.n]
+	a, size := j.arrays, j.n*max(j.cfg.Neurons, 1) // the initial and target weights of one trial
+	a.W0 = a.W0[slotIdx*size : (slotIdx+1)*size]
 	if a.TeacherWeights != nil {
-		a.TeacherWeights = a.TeacherWeights[slotIdx*j.n : (slotIdx+1)*j.n]
+		a.TeacherWeights = a.TeacherWeights[slotIdx*size : (slotIdx+1)*size]
 	}
 	return j.cfg.Learn(a, uint64(j.first+slotIdx))
 }

@@ -13,6 +13,21 @@ import (
 const trainJSON = `{"rule":"natural","eta":0.001,"duration":0.05,"record_every":0.01,"trace_every":0.0025,` +
 	`"teacher":"realizable","test_samples":2,"test_bins":10,"seed":7}`
 
+// learnRun runs trial of configuration js on arrays a with learn.Run.
+func learnRun(t *testing.T, js string, a config.Arrays, trial uint64) (learn.Config, learn.Result) {
+	t.Helper()
+	tc, _ := config.ParseTrain([]byte(js))
+	lc, err := tc.Learn(a, trial)
+	var res learn.Result
+	if err == nil {
+		err = learn.Run(context.Background(), lc, &res)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lc, res
+}
+
 // TestTrainBindsBuffersByName runs ns_train with its buffers in an order of
 // its own and compares every output with learn.Run on the same
 // configuration: the names, not the positions, decide where each goes.
@@ -30,15 +45,7 @@ func TestTrainBindsBuffersByName(t *testing.T) {
 	if c := callTrain(table); !c.ok() {
 		t.Fatalf("ns_train: %d %s", c.status, c.msg)
 	}
-	tc, _ := config.ParseTrain([]byte(trainJSON))
-	lc, err := tc.Learn(config.Arrays{Rates: r, W0: w, TeacherWeights: ws}, 0)
-	var want learn.Result
-	if err == nil {
-		err = learn.Run(context.Background(), lc, &want)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	lc, want := learnRun(t, trainJSON, config.Arrays{Rates: r, W0: w, TeacherWeights: ws}, 0)
 	for _, o := range lc.Present() {
 		if got := out[o.Name]; !slices.Equal(got, *o.Slot(&want)) {
 			t.Errorf("%s: ns_train wrote %v, learn.Run %v", o.Name, got, *o.Slot(&want))

@@ -38,6 +38,8 @@ func Supports(cfg learn.Config) error {
 		return unsupported("sparse replayed inputs (input_events)")
 	case cfg.Schedule.Segments() > 0:
 		return unsupported("a rate schedule")
+	case cfg.Neurons > 0:
+		return unsupported("a layer of neurons")
 	}
 	return nil
 }

@@ -23,15 +23,16 @@ func runForm(t *testing.T, cfg Config, fused bool) Result {
 		t.Fatal(err)
 	}
 	var res Result
-	tr, err := newTrial(cfg, &res)
+	l, err := newLayer(cfg, &res)
 	if err != nil {
 		t.Fatal(err)
 	}
+	tr := l.neurons[0]
 	if !tr.fused {
 		t.Fatal("the configuration is not pipelined: nothing to compare")
 	}
 	tr.fused = fused
-	if err := tr.run(context.Background()); err != nil {
+	if err := l.run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	return res

@@ -51,7 +51,7 @@ func BenchmarkBin(b *testing.B) {
 func benchmarkBins(b *testing.B, cfg Config) {
 	cfg.setDefaults()
 	cfg.TestSamples, cfg.TestBins = 1, 1
-	tr, err := newTrial(cfg, &Result{})
+	l, err := newLayer(cfg, &Result{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func benchmarkBins(b *testing.B, cfg Config) {
 	b.ResetTimer()
 	start := threadCPU()
 	for k := 0; k < b.N; k++ {
-		if err := tr.step(k); err != nil {
+		if err := l.step(k); err != nil {
 			b.Fatal(err)
 		}
 	}

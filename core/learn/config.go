@@ -28,6 +28,10 @@ type Teacher struct {
 	Weights []float64 // somatic target weights w* (Realizable)
 	Rate    float64   // Hz (PoissonTeacher)
 	Spikes  []float64 // per-bin 0/1 (ReplayTeacher)
+	// Rates are a layer's Poisson rates, one per neuron (Hz; PoissonTeacher
+	// with Config.Neurons > 0). In a layer, Weights hold Neurons × n target
+	// weights and Spikes Neurons equal-length spike trains, neuron-major.
+	Rates []float64
 }
 
 // Default sizes of the test set used for the objective (user guide, "Objective and test set").
@@ -75,6 +79,14 @@ type Config struct {
 	// Progress, if not nil, is called from the running goroutine with the
 	// number of bins completed since its previous call.
 	Progress func(bins int)
+	// Neurons, if > 0, makes the trial a layer of that many output neurons
+	// on the same afferent spikes (see layer.go): W0 and Teacher hold one
+	// row per neuron and every per-neuron output gains a leading neuron
+	// axis. 0 is a single neuron.
+	Neurons int
+	// Neuron is the index of this neuron in a layer; it selects the
+	// teacher's random stream (seed.NeuronStream). 0 for a single neuron.
+	Neuron uint64
 }
 
 // InputPool is the authors' input protocol of the Fig 3 family
@@ -152,6 +164,9 @@ func (c *Config) setDefaults() {
 
 // Validate checks every field and names the offending parameter.
 func (c Config) Validate() error {
+	if c.Neurons != 0 {
+		return c.validateLayer()
+	}
 	if c.Transfer == nil {
 		return fmt.Errorf("transfer function missing")
 	}
@@ -279,6 +294,9 @@ func (c Config) PoolSpikes() float64 {
 
 func (c Config) validateTeacher() error {
 	t := c.Teacher
+	if t.Rates != nil {
+		return fmt.Errorf("teacher_rates are for a layer of neurons (neurons > 0); a single neuron's Poisson teacher has one rate")
+	}
 	switch t.Kind {
 	case Realizable:
 		return checkVector("teacher weights", t.Weights, len(c.Rates))

@@ -10,7 +10,9 @@ import (
 
 // Dim names an axis of an output. The names are those of the xarray
 // export: records are indexed by "time", trace samples by "trace_time",
-// afferents by "synapse"; a run of many trials adds a leading "trial".
+// afferents by "synapse"; a layer of neurons (Config.Neurons > 0) adds a
+// leading "neuron" to every per-neuron output (Output.Neuron), and a run of
+// many trials adds a leading "trial" before it.
 type Dim string
 
 // The axes of trial outputs.
@@ -19,6 +21,7 @@ const (
 	DimTraces    Dim = "trace_time" // Config.Traces()
 	DimAfferents Dim = "synapse"    // len(Config.Rates)
 	DimTrials    Dim = "trial"      // trials of a run (leading axis)
+	DimNeurons   Dim = "neuron"     // Config.Neurons of a layer (after trial)
 )
 
 // Origin says who fills an output.
@@ -70,6 +73,9 @@ type Output struct {
 	// Shared marks an output that is the same for every trial of a run
 	// (the record times): many-trial runs keep one copy, without a trial axis.
 	Shared bool `json:"shared"`
+	// Neuron marks a per-neuron output: a layer (Config.Neurons > 0) gives
+	// it a leading neuron axis, not listed in Dims (a single neuron has none).
+	Neuron bool `json:"neuron"`
 	// Teachers lists the teacher kinds for which the output exists.
 	Teachers []TeacherKind `json:"teachers"`
 	// Traced outputs exist only when traces are sampled (TraceEvery > 0).
@@ -96,15 +102,18 @@ func (o Output) Shape(c Config) []int { return o.ShapeOf(c, len(c.Rates)) }
 // ShapeOf returns the shape of one trial's array for configuration c with n
 // afferents (c.Rates may then be nil).
 func (o Output) ShapeOf(c Config, n int) []int {
-	shape := make([]int, len(o.Dims))
-	for i, d := range o.Dims {
+	shape := []int{}
+	if c.Neurons > 0 && o.Neuron {
+		shape = append(shape, c.Neurons)
+	}
+	for _, d := range o.Dims {
 		switch d {
 		case DimRecords:
-			shape[i] = c.Records()
+			shape = append(shape, c.Records())
 		case DimTraces:
-			shape[i] = c.Traces()
+			shape = append(shape, c.Traces())
 		case DimAfferents:
-			shape[i] = n
+			shape = append(shape, n)
 		default:
 			panic(fmt.Sprintf("learn: output %s: axis %q has no size per trial", o.Name, d))
 		}
@@ -142,25 +151,25 @@ var (
 		{Name: "times", Unit: "s", Doc: "Record times: 0, record_every, 2 record_every, ... (start and end only without record_every).",
 			Dims: []Dim{DimRecords}, Shared: true, Teachers: all, Origin: FromTrial, Slot: func(r *Result) *[]float64 { return &r.Times }},
 		{Name: "weights", Doc: "Weights in the learned parametrization (dendritic when an attenuation is given) at each record time.",
-			Dims: []Dim{DimRecords, DimAfferents}, Teachers: all, Origin: FromTrial, Slot: func(r *Result) *[]float64 { return &r.Weights }},
+			Dims: []Dim{DimRecords, DimAfferents}, Neuron: true, Teachers: all, Origin: FromTrial, Slot: func(r *Result) *[]float64 { return &r.Weights }},
 		{Name: "kl", Doc: "Mean Bernoulli D_KL per bin between teacher and student on the trial's test set (includes the factor dt); not for a replayed teacher.",
-			Dims: []Dim{DimRecords}, Teachers: objective, Origin: FromTrial, Slot: func(r *Result) *[]float64 { return &r.KL }},
+			Dims: []Dim{DimRecords}, Neuron: true, Teachers: objective, Origin: FromTrial, Slot: func(r *Result) *[]float64 { return &r.KL }},
 		{Name: "rate_error", Unit: "Hz", Doc: "RMS difference between student and teacher rates on the test set; not for a replayed teacher.",
-			Dims: []Dim{DimRecords}, Teachers: objective, Origin: FromTrial, Slot: func(r *Result) *[]float64 { return &r.RateError }},
+			Dims: []Dim{DimRecords}, Neuron: true, Teachers: objective, Origin: FromTrial, Slot: func(r *Result) *[]float64 { return &r.RateError }},
 		{Name: "weight_distance", Doc: "Euclidean distance between the somatic weights and the teacher's target weights; only for a realizable teacher.",
-			Dims: []Dim{DimRecords}, Teachers: target, Origin: FromTrial, Slot: func(r *Result) *[]float64 { return &r.WeightDistance }},
+			Dims: []Dim{DimRecords}, Neuron: true, Teachers: target, Origin: FromTrial, Slot: func(r *Result) *[]float64 { return &r.WeightDistance }},
 		{Name: "final_weights", Doc: "Weights in the learned parametrization after the last bin.",
-			Dims: []Dim{DimAfferents}, Teachers: all, Origin: FromTrial, Slot: func(r *Result) *[]float64 { return &r.Final }},
+			Dims: []Dim{DimAfferents}, Neuron: true, Teachers: all, Origin: FromTrial, Slot: func(r *Result) *[]float64 { return &r.Final }},
 		{Name: "voltage", Unit: "mV", Doc: "Somatic potential V every trace_every seconds, if requested.",
-			Dims: []Dim{DimTraces}, Teachers: all, Traced: true, Origin: FromTrial, Slot: func(r *Result) *[]float64 { return &r.Voltage },
+			Dims: []Dim{DimTraces}, Neuron: true, Teachers: all, Traced: true, Origin: FromTrial, Slot: func(r *Result) *[]float64 { return &r.Voltage },
 			Observe: trace(func(b Bin) float64 { return b.Step.V })},
 		{Name: "rate", Unit: "Hz", Doc: "Student rate phi(V) every trace_every seconds, if requested.",
-			Dims: []Dim{DimTraces}, Teachers: all, Traced: true, Origin: FromTrial, Slot: func(r *Result) *[]float64 { return &r.Rate },
+			Dims: []Dim{DimTraces}, Neuron: true, Teachers: all, Traced: true, Origin: FromTrial, Slot: func(r *Result) *[]float64 { return &r.Rate },
 			Observe: trace(func(b Bin) float64 { return b.Step.Phi })},
 		{Name: "initial_weights", Doc: "The initial weights actually used.",
-			Dims: []Dim{DimAfferents}, Teachers: all, Origin: FromInput, Input: "w0"},
+			Dims: []Dim{DimAfferents}, Neuron: true, Teachers: all, Origin: FromInput, Input: "w0"},
 		{Name: "target_weights", Doc: "The teacher's somatic target weights actually used; only for a realizable teacher.",
-			Dims: []Dim{DimAfferents}, Teachers: target, Origin: FromInput, Input: "teacher_weights"},
+			Dims: []Dim{DimAfferents}, Neuron: true, Teachers: target, Origin: FromInput, Input: "teacher_weights"},
 		{Name: "completed", Doc: "For many trials: which trials finished (all, unless interrupted).",
 			Teachers: all, Origin: FromRunner},
 	}
@@ -191,7 +200,7 @@ func RegisterOutput(o Output) error {
 		}
 	}
 	name := o.Name
-	o.Origin = FromTrial
+	o.Origin, o.Neuron = FromTrial, !o.Shared
 	o.Slot = func(r *Result) *[]float64 {
 		if r.Extra == nil {
 			r.Extra = map[string]*[]float64{}

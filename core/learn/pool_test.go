@@ -40,12 +40,13 @@ func TestPoolTracesAreZeroAtTheStartOfEveryInterval(t *testing.T) {
 		cfg := poolConfig(rule.Natural, 2e-3, 1, 100, 1000, interval*0.0005)
 		cfg.Kernel = kernel
 		cfg.setDefaults()
-		tr, err := newTrial(cfg, &Result{})
+		l, err := newLayer(cfg, &Result{})
 		if err != nil {
 			t.Fatal(err)
 		}
+		tr := l.neurons[0]
 		for k := 0; k < cfg.Bins(); k++ {
-			if err := tr.step(k); err != nil {
+			if err := l.step(k); err != nil {
 				t.Fatal(err)
 			}
 			// After the first bin of an interval the traces hold only that

@@ -37,7 +37,6 @@ const checkInterval = 256
 
 type trial struct {
 	cfg     Config
-	src     input.Source
 	traces  *input.Traces
 	learner *rule.Learner
 	teacher *rand.Rand
@@ -54,25 +53,29 @@ type trial struct {
 	observe     []observer   // outputs written bin by bin (traces, registered outputs)
 	reset       int          // bins per pool interval (traces restart from zero), or 0
 	objs        []*Objective // the objective of every schedule segment (one without a schedule)
-	segment     int          // the rate schedule's current segment
 }
 
 // Run executes one trial and fills res. It returns ctx.Err() if the context
 // is cancelled (checked every 256 bins), and an error naming the time and
-// the quantity if learning produces a non-finite or diverging value.
+// the quantity if learning produces a non-finite or diverging value. With
+// cfg.Neurons > 0 the trial is a layer of neurons (see layer.go).
 func Run(ctx context.Context, cfg Config, res *Result) error {
 	cfg.setDefaults()
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	tr, err := newTrial(cfg, res)
+	l, err := newLayer(cfg, res)
 	if err != nil {
 		return err
 	}
-	return tr.run(ctx)
+	return l.run(ctx)
 }
 
-func newTrial(cfg Config, res *Result) (*trial, error) {
+// newTrial prepares one neuron of a trial: its learner, outputs, teacher
+// stream and objectives on the test sets of the schedule's segments (see
+// Config.testSets; none without objective). Its input spikes come from the
+// layer that drives it.
+func newTrial(cfg Config, res *Result, sets [][]float64) (*trial, error) {
 	n := len(cfg.Rates)
 	l, err := rule.New(cfg.Rule, cfg.Transfer, cfg.Kernel, cfg.Param, cfg.Rates)
 	if err != nil {
@@ -80,15 +83,15 @@ func newTrial(cfg Config, res *Result) (*trial, error) {
 	}
 	t := &trial{cfg: cfg, learner: l, traces: input.NewTraces(cfg.Kernel, n), res: res,
 		w: append([]float64(nil), cfg.W0...), ws: make([]float64, n),
-		teacher: seed.Stream(cfg.Seed, cfg.Trial, seed.Teacher), maxTeacherP: math.Inf(1)}
+		teacher: seed.NeuronStream(cfg.Seed, cfg.Trial, seed.Teacher, cfg.Neuron), maxTeacherP: math.Inf(1)}
 	if b, ok := cfg.Transfer.(neuron.Bounded); ok {
 		t.maxTeacherP = b.MaxRate() * cfg.Kernel.Dt
 	}
 	if err := t.allocate(); err != nil {
 		return nil, err
 	}
-	if t.src, err = t.source(); err != nil {
-		return nil, err
+	if p := cfg.InputPool; p.Size > 0 {
+		t.reset = p.Bins(cfg.Kernel.Dt)
 	}
 	if cfg.Teacher.Kind == Realizable {
 		t.target = cfg.Teacher.Weights
@@ -100,32 +103,25 @@ func newTrial(cfg Config, res *Result) (*trial, error) {
 	} else {
 		t.fused = l.Pipelined(t.traces)
 	}
-	return t, t.prepareObjective()
+	t.prepareObjectives(sets)
+	return t, nil
 }
 
-func (t *trial) source() (input.Source, error) {
-	if src, err := t.replaySource(); src != nil || err != nil {
+// source returns the trial's afferent spikes: replayed, from the input
+// pool, or Poisson.
+func (c Config) source() (input.Source, error) {
+	if src, err := c.replaySource(); src != nil || err != nil {
 		return src, err
 	}
-	if p := t.cfg.InputPool; p.Size > 0 {
-		t.reset = p.Bins(t.cfg.Kernel.Dt)
-		pool, err := input.NewPool(t.cfg.Rates, t.cfg.Kernel.Dt, p.Size, t.reset, seed.Stream(t.cfg.Seed, p.Stream, seed.InputPool))
+	if p := c.InputPool; p.Size > 0 {
+		pool, err := input.NewPool(c.Rates, c.Kernel.Dt, p.Size, p.Bins(c.Kernel.Dt), seed.Stream(c.Seed, p.Stream, seed.InputPool))
 		if err != nil {
 			return nil, err
 		}
-		return pool.Source(seed.Stream(t.cfg.Seed, t.cfg.Trial, seed.Inputs)), nil
+		return pool.Source(seed.Stream(c.Seed, c.Trial, seed.Inputs)), nil
 	}
-	return input.NewPoisson(t.cfg.Rates, t.cfg.Kernel.Dt, seed.Stream(t.cfg.Seed, t.cfg.Trial, seed.Inputs))
+	return input.NewPoisson(c.Rates, c.Kernel.Dt, seed.Stream(c.Seed, c.Trial, seed.Inputs))
 }
-
-func (t *trial) prepareObjective() error {
-	if !t.cfg.HasObjective() {
-		return nil
-	}
-	return t.prepareObjectives()
-}
-
-func (t *trial) testSetStream() *rand.Rand { return seed.Stream(t.cfg.Seed, t.cfg.Trial, seed.TestSet) }
 
 // teacherRate returns φ* (Hz) for USPs x.
 func (t *trial) teacherRate(x []float64) float64 {
@@ -161,47 +157,6 @@ func (t *trial) allocate() error {
 		if o.Observe != nil {
 			t.observe = append(t.observe, observer{*dst, o.Observe})
 		}
-	}
-	return nil
-}
-
-func (t *trial) run(ctx context.Context) error {
-	bins, stride := t.cfg.Bins(), t.cfg.recordStride()
-	t.record(0)
-	for k := 0; k < bins; k++ {
-		if k%checkInterval == 0 && k > 0 {
-			if err := t.checkpoint(ctx, checkInterval); err != nil {
-				return err
-			}
-		}
-		if err := t.step(k); err != nil {
-			return t.diverged(k, err)
-		}
-		if (k+1)%stride == 0 {
-			if err := t.flush(); err != nil {
-				return t.diverged(k, err)
-			}
-			t.record((k + 1) / stride)
-		}
-	}
-	if err := t.flush(); err != nil {
-		return t.diverged(bins-1, err)
-	}
-	copy(t.res.Final, t.w)
-	if t.cfg.Progress != nil {
-		t.cfg.Progress(bins - (bins-1)/checkInterval*checkInterval)
-	}
-	return nil
-}
-
-func (t *trial) checkpoint(ctx context.Context, done int) error {
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	default:
-	}
-	if t.cfg.Progress != nil {
-		t.cfg.Progress(done)
 	}
 	return nil
 }
@@ -243,18 +198,13 @@ func (t *trial) restartTraces() error {
 	return nil
 }
 
+// step runs bin k on the afferent spikes t.spikes of the bin.
 func (t *trial) step(k int) error {
 	var err error
-	if err := t.nextSegment(k); err != nil {
-		return err
-	}
 	if t.reset > 0 && k%t.reset == 0 && k > 0 {
 		if err := t.restartTraces(); err != nil {
 			return err
 		}
-	}
-	if t.spikes, err = t.src.Next(t.spikes); err != nil {
-		return err
 	}
 	var st rule.Step
 	var y float64

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/natspike/natspike/core/input"
+	"github.com/natspike/natspike/core/seed"
 )
 
 // validateReplayAndSchedule checks InputEvents and Schedule against the
@@ -39,38 +40,47 @@ func (c Config) validateReplayAndSchedule() error {
 const maxScheduleTestValues = 1 << 28
 
 // replaySource returns the source of replayed inputs, or nil.
-func (t *trial) replaySource() (input.Source, error) {
+func (c Config) replaySource() (input.Source, error) {
 	switch {
-	case t.cfg.InputEvents != nil:
-		return input.NewEvents(t.cfg.InputEvents, len(t.cfg.Rates), t.cfg.Bins())
-	case t.cfg.InputSpikes != nil:
-		return input.NewReplay(t.cfg.InputSpikes, len(t.cfg.Rates))
+	case c.InputEvents != nil:
+		return input.NewEvents(c.InputEvents, len(c.Rates), c.Bins())
+	case c.InputSpikes != nil:
+		return input.NewReplay(c.InputSpikes, len(c.Rates))
 	}
 	return nil, nil
 }
 
-// nextSegment switches inputs, rule and objective to the schedule's next
-// segment when it starts at bin k: a staged update is applied with the old
-// rates first; Poisson inputs redraw their pending spikes from bin k. A
-// segment with the same rates as the previous one changes nothing, so
-// splitting a segment leaves the numbers as they are.
-func (t *trial) nextSegment(k int) error {
-	s := t.cfg.Schedule
-	if t.segment+1 >= s.Segments() || s.Starts[t.segment+1] != k {
+// nextSegment switches the layer's inputs and every neuron's rule to the
+// schedule's next segment when it starts at bin k: a staged update is
+// applied with the old rates first; Poisson inputs redraw their pending
+// spikes from bin k. A segment with the same rates as the previous one
+// changes nothing, so splitting a segment leaves the numbers as they are.
+func (l *layer) nextSegment(k int) error {
+	s := l.cfg.Schedule
+	if l.segment+1 >= s.Segments() || s.Starts[l.segment+1] != k {
 		return nil
 	}
-	t.segment++
-	if slices.Equal(s.Segment(t.segment), s.Segment(t.segment-1)) {
+	l.segment++
+	rates := s.Segment(l.segment)
+	if slices.Equal(rates, s.Segment(l.segment-1)) {
 		return nil
 	}
+	for j, t := range l.neurons {
+		if err := t.setRates(rates); err != nil {
+			return l.named(j, t.diverged(k, err))
+		}
+	}
+	if p, ok := l.src.(*input.Poisson); ok {
+		return p.SetRates(rates, l.cfg.Kernel.Dt)
+	}
+	return nil
+}
+
+// setRates applies the staged update with the old rates, then gives the
+// rule the new ones.
+func (t *trial) setRates(rates []float64) error {
 	if err := t.flush(); err != nil {
 		return lateWeights{err}
-	}
-	rates := s.Segment(t.segment)
-	if p, ok := t.src.(*input.Poisson); ok {
-		if err := p.SetRates(rates, t.cfg.Kernel.Dt); err != nil {
-			return err
-		}
 	}
 	if t.events != nil {
 		return t.events.SetRates(rates)
@@ -90,28 +100,41 @@ func (t *trial) objective(j int) *Objective {
 	return t.objs[seg-1]
 }
 
-// prepareObjectives draws one test set per schedule segment (one without
-// a schedule), in segment order from the trial's test-set stream, so that
-// segment 0's equals the constant-rate one; a segment with the previous
-// segment's rates shares its test set.
-func (t *trial) prepareObjectives() error {
-	n := len(t.cfg.Rates)
-	rng := t.testSetStream()
-	segments := max(t.cfg.Schedule.Segments(), 1)
-	for j := 0; j < segments; j++ {
-		rates := t.cfg.Rates
-		if t.cfg.Schedule.Segments() > 0 {
-			rates = t.cfg.Schedule.Segment(j)
+// testSets draws one test set per schedule segment (one without a
+// schedule; none without objective), in segment order from the trial's
+// test-set stream, so that segment 0's equals the constant-rate one; a
+// segment with the previous segment's rates shares its test set (nil entry).
+// Every neuron of a layer evaluates its objective on the same test sets.
+func (c Config) testSets() ([][]float64, error) {
+	if !c.HasObjective() {
+		return nil, nil
+	}
+	n := len(c.Rates)
+	rng := seed.Stream(c.Seed, c.Trial, seed.TestSet)
+	sets := make([][]float64, max(c.Schedule.Segments(), 1))
+	for j := range sets {
+		rates := c.Rates
+		if c.Schedule.Segments() > 0 {
+			rates = c.Schedule.Segment(j)
 		}
-		if j > 0 && slices.Equal(rates, t.cfg.Schedule.Segment(j-1)) {
+		if j > 0 && slices.Equal(rates, c.Schedule.Segment(j-1)) {
+			continue
+		}
+		sets[j] = make([]float64, c.TestSamples*n)
+		if err := input.SampleUSPs(sets[j], c.Kernel, rates, c.TestBins, rng); err != nil {
+			return nil, err
+		}
+	}
+	return sets, nil
+}
+
+// prepareObjectives builds the neuron's objective on every test set.
+func (t *trial) prepareObjectives(sets [][]float64) {
+	for j, samples := range sets {
+		if samples == nil {
 			t.objs = append(t.objs, t.objs[j-1])
 			continue
 		}
-		samples := make([]float64, t.cfg.TestSamples*n)
-		if err := input.SampleUSPs(samples, t.cfg.Kernel, rates, t.cfg.TestBins, rng); err != nil {
-			return err
-		}
-		t.objs = append(t.objs, NewObjective(t.cfg.Transfer, t.cfg.Kernel.Dt, samples, n, t.teacherRate))
+		t.objs = append(t.objs, NewObjective(t.cfg.Transfer, t.cfg.Kernel.Dt, samples, len(t.cfg.Rates), t.teacherRate))
 	}
-	return nil
 }

@@ -2,6 +2,7 @@ package learn
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -177,5 +178,23 @@ func TestScheduleRefusesBadSegments(t *testing.T) {
 	pool = oneSegment(pool)
 	if err := Run(context.Background(), pool, &Result{}); err == nil || !strings.Contains(err.Error(), "rate schedule cannot be combined") {
 		t.Errorf("pool + schedule: %v", err)
+	}
+}
+
+// A layer under a two-segment schedule switches every neuron and the shared
+// inputs together: each row equals its neuron trained alone under the same
+// schedule, bit for bit, dense and event-driven.
+func TestLayerUnderScheduleEqualsNeuronsAlone(t *testing.T) {
+	for _, kind := range []rule.Kind{rule.Euclidean, rule.Natural, rule.Approximate} {
+		for _, ev := range []bool{false, true} {
+			cfg := fig3Config(kind, []float64{1e-3, 2e-3, 1.5e-3}[kind], 0.5, 12)
+			cfg.EventDriven = ev
+			later := make([]float64, len(cfg.Rates))
+			for i, r := range cfg.Rates {
+				later[i] = 2 * r
+			}
+			cfg.Schedule = input.RateSchedule{Starts: []int{0, 400}, Rates: append(append([]float64(nil), cfg.Rates...), later...)}
+			compareLayer(t, fmt.Sprintf("%v event_driven=%v schedule", kind, ev), cfg, layerOf(cfg, 3))
+		}
 	}
 }

@@ -27,17 +27,18 @@ func TestTeacherSkipsPhiAboveItsBoundBitIdentically(t *testing.T) {
 		}
 		var results [2]Result
 		for i := range results {
-			tr, err := newTrial(cfg, &results[i])
+			l, err := newLayer(cfg, &results[i])
 			if err != nil {
 				t.Fatal(err)
 			}
+			tr := l.neurons[0]
 			if tr.maxTeacherP != cfg.Transfer.Phi(math.Inf(1))*cfg.Kernel.Dt {
 				t.Fatalf("bound %v, want φ_max dt", tr.maxTeacherP)
 			}
 			if i == 1 {
 				tr.maxTeacherP = math.Inf(1) // φ(V*) in every bin
 			}
-			if err := tr.run(context.Background()); err != nil {
+			if err := l.run(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -37,3 +37,14 @@ func splitmix(x uint64) uint64 {
 	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
 	return x ^ (x >> 31)
 }
+
+// NeuronStream returns the stream of neuron j of a layer of output neurons
+// (learn.Config.Neurons) for (root, trial, purpose): neuron 0 draws exactly
+// Stream(root, trial, p), so a layer's first neuron equals the same neuron
+// trained alone; neuron j > 0 draws from a root mixed with j.
+func NeuronStream(root, trial uint64, p Purpose, j uint64) *rand.Rand {
+	if j == 0 {
+		return Stream(root, trial, p)
+	}
+	return Stream(splitmix(root^splitmix(j*0xd1b54a32d192ed03)), trial, p)
+}

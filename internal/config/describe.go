@@ -274,7 +274,7 @@ type Description struct {
 // Describe returns the description of a trial's parameters and outputs.
 func Describe() Description {
 	return Description{Params: Params, Outputs: learn.Outputs(), Teachers: learn.TeacherKinds, MaxBins: MaxBins,
-		CoefficientTolerance: DefaultCoefficientTolerance, Dims: []learn.Dim{learn.DimTrials, learn.DimRecords, learn.DimTraces, learn.DimAfferents}}
+		CoefficientTolerance: DefaultCoefficientTolerance, Dims: []learn.Dim{learn.DimTrials, learn.DimNeurons, learn.DimRecords, learn.DimTraces, learn.DimAfferents}}
 }
 
 // JSON returns d as a JSON object.

@@ -51,6 +51,10 @@ type TrainConfig struct {
 	InputPoolSize     *int    `json:"input_pool_size"`     // trains per rate group; nil: off
 	InputPoolInterval float64 `json:"input_pool_interval"` // s per train
 	InputPoolStream   uint64  `json:"input_pool_stream"`   // which pool for the same seed
+	// Neurons > 0 is a layer of that many output neurons (learn.Config.Neurons): the
+	// rows of the weights; 0 is a single neuron.
+	Neurons      int       `json:"neurons"`
+	TeacherRates []float64 `json:"teacher_rates"` // Hz, a layer's Poisson teacher: one rate per neuron
 }
 
 // Refresh is coefficient_refresh: a number of bins ≥ 1, or "frozen"
@@ -173,8 +177,12 @@ func (c TrainConfig) plan() (learn.Config, error) {
 	if err != nil {
 		return learn.Config{}, err
 	}
-	lc := learn.Config{Transfer: t, Kernel: k, Rule: rc, Teacher: learn.Teacher{Kind: kind, Rate: c.TeacherRate},
-		Duration: c.Duration, TestSamples: c.TestSamples, TestBins: c.TestBins, Seed: c.Seed}
+	lc := learn.Config{Transfer: t, Kernel: k, Rule: rc, Teacher: learn.Teacher{Kind: kind, Rate: c.TeacherRate, Rates: c.TeacherRates},
+		Duration: c.Duration, TestSamples: c.TestSamples, TestBins: c.TestBins, Seed: c.Seed,
+		Neurons: c.Neurons}
+	if c.Neurons < 0 || c.Neurons > learn.MaxNeurons {
+		return lc, fmt.Errorf("weights: a layer must have 1 to %d neurons (rows), got %d", learn.MaxNeurons, c.Neurons)
+	}
 	if lc.RecordEvery, err = optionalBins("record_every", c.RecordEvery, k.Dt); err != nil {
 		return lc, err
 	}

@@ -2,8 +2,9 @@
 :func:`time_to_threshold` (when the D_KL learning curve first falls below a threshold).
 
 The Dataset has the dims ``trial`` (results of :func:`natspike.run_trials`),
-``time`` (record times, s), ``trace_time`` (times of the V and φ(V)
-traces, s) and ``synapse``, each with a coordinate, and a ``units``
+``neuron`` (a layer of output neurons, on every per-neuron output), ``time``
+(record times, s), ``trace_time`` (times of the V and φ(V) traces, s) and
+``synapse``, each with a coordinate, and a ``units``
 attribute on every variable and coordinate (CF style: ``"1"`` for a pure
 number). It writes to netCDF-4/HDF5 with ``ds.to_netcdf(path,
 engine="h5netcdf")`` (``pip install natspike[netcdf]``) and reads back equal.
@@ -22,6 +23,7 @@ from ._result import _to_json
 #: The coordinates of the Dataset: (units, long name).
 COORDINATES = {
     "trial": ("1", "trial index"),
+    "neuron": ("1", "output neuron index"),
     "time": ("s", "record time"),
     "trace_time": ("s", "trace sample time"),
     "synapse": ("1", "afferent index"),
@@ -44,8 +46,13 @@ def to_xarray(result):
     import xarray as xr
 
     lead = () if result.n_trials is None else ("trial",)
-    described = variables()
-    data = {name: (lead + described[name][0], a) for name, a in result.arrays.items() if name in described}
+    described, outputs = variables(), _describe.outputs()
+    layer = ("neuron",) if result.n_neurons is not None else ()
+
+    def dims(name):
+        return lead + (layer if outputs[name]["neuron"] else ()) + described[name][0]
+
+    data = {name: (dims(name), a) for name, a in result.arrays.items() if name in described}
     coords = {"time": result.times}
     if result.voltage is not None:
         coords["trace_time"] = np.arange(np.shape(result.voltage)[-1]) * result.params["trace_every"]
@@ -53,9 +60,9 @@ def to_xarray(result):
 
 
 def label(ds):
-    """``ds`` with index coordinates for ``trial`` and ``synapse`` and units and long names on every
+    """``ds`` with index coordinates for ``trial``, ``neuron`` and ``synapse`` and units and long names on every
     variable and coordinate natspike knows (also used for :func:`natspike.sweep`'s Dataset)."""
-    for dim in ("trial", "synapse"):
+    for dim in ("trial", "neuron", "synapse"):
         if dim in ds.dims and dim not in ds.coords:
             ds = ds.assign_coords({dim: np.arange(ds.sizes[dim])})
     for name, (_, units, long_name) in variables().items():

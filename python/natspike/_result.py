@@ -24,7 +24,9 @@ class Result:
     Every output of the run is an attribute (a NumPy array, or None where it
     does not exist for this run, e.g. ``kl`` for a replayed teacher). For
     :func:`run_trials` the arrays have a leading trial axis, except the
-    shared ``times``. The outputs, described by the library's Go core
+    shared ``times``; for a layer of neurons (2-D ``weights``) every
+    per-neuron output has a ``neuron`` axis after it (see ``n_neurons``).
+    The outputs, described by the library's Go core
     (``natspike._describe.outputs()``), are:
 
     {outputs}
@@ -67,6 +69,13 @@ class Result:
         """Number of trials (None for a single :func:`train` result)."""
         return None if self.completed is None else len(self.completed)
 
+    @property
+    def n_neurons(self) -> int | None:
+        """Number of output neurons of a layer (None for a single neuron): the
+        per-neuron outputs then have a ``neuron`` axis after the trial axis."""
+        final = np.shape(self.final_weights)
+        return final[-2] if len(final) == 2 + (self.n_trials is not None) else None
+
     def save(self, path) -> None:
         """Save everything (arrays, parameters, seed, version) to a ``.npz`` file.
 
@@ -96,7 +105,7 @@ def _document_outputs():
     lines = []
     for name, o in _describe.outputs().items():
         unit = f" ({o['unit']})" if o["unit"] else ""
-        axes = ", ".join(o["dims"]) or "scalar"
+        axes = ", ".join((["(neuron)"] if o["neuron"] else []) + o["dims"]) or "scalar"
         lines.append(f"* ``{name}`` [{axes}]{unit}: {o['doc']}")
     Result.__doc__ = Result.__doc__.replace("{outputs}", "\n    ".join(lines))
 
@@ -125,6 +134,8 @@ def _encode(v):
         return {"__rateschedule__": v.times.tolist(), "rates": v.rates.tolist()}
     if isinstance(v, tuple) and len(v) == 2 and all(isinstance(a, np.ndarray) for a in v):
         return {"__spikepairs__": v[0].tolist(), "times": v[1].tolist()}
+    if isinstance(v, list) and v and all(isinstance(x, SpikeTrain) for x in v):  # a layer's teacher
+        return [_encode(x) for x in v]
     return v
 
 
@@ -145,6 +156,8 @@ def _decode(v):
         return RateSchedule(v["__rateschedule__"], np.array(v["rates"], float).reshape(len(v["__rateschedule__"]), -1))
     if isinstance(v, dict) and "__spikepairs__" in v:
         return np.array(v["__spikepairs__"], np.int64), np.array(v["times"], float)
+    if isinstance(v, list) and v and all(isinstance(x, dict) and "__spiketrain__" in x for x in v):
+        return [_decode(x) for x in v]
     return v
 
 

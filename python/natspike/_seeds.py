@@ -12,6 +12,11 @@ only. The root is a 64-bit integer obtained here from the user's ``seed``:
 * ``None``: fresh OS entropy (the root is stored in the result, so the run
   can be repeated).
 
+In a layer of output neurons (``weights`` of shape (m, n)) neuron j draws its
+teacher's spikes from a stream derived from (root, trial index, purpose, j);
+neuron 0's is the single neuron's stream, so neuron 0 of a layer equals the
+neuron trained alone with the same seed.
+
 Per-trial values drawn in Python (callables passed as ``weights``,
 ``teacher`` or any other per-trial argument of :func:`natspike.run_trials`
 and :func:`natspike.sweep`) use one generator per (trial, purpose),

@@ -304,12 +304,12 @@ def _point(k, point, setup, options, root, n_trials, store):
 
 def _check_uniform(points):
     first = points[0]
-    shape = (first.job.kind, first.job.records, first.job.rates.size)
+    shape = (first.job.kind, first.job.records, first.job.rates.size, first.cfg.get("neurons"))
     for p in points[1:]:
-        other = (p.job.kind, p.job.records, p.job.rates.size)
+        other = (p.job.kind, p.job.records, p.job.rates.size, p.cfg.get("neurons"))
         if other != shape:
             raise ValueError(
-                f"all grid points must share the teacher kind, number of records and synapses; "
+                f"all grid points must share the teacher kind, number of records, synapses and neurons; "
                 f"{p.label} has {other}, {first.label} has {shape}. Sweep such parameters in "
                 "separate calls."
             )
@@ -325,9 +325,14 @@ def _dataset(run: _TaskRun, axes: dict, root: int, streams: str):
         return dims + ("trial",) + rest, a.reshape(shape + (trials,) + a.shape[1:])
 
     out, points, described = run.out, run.points, _describe.outputs()
+    layer = ("neuron",) if "neurons" in points[0].cfg else ()
     echoed = [p.echoed(0, p.n_trials) for p in points]
     arrays = {**out, **{name: np.concatenate([e[name] for e in echoed]) for name in echoed[0]}}
-    data = {name: field(a, *described[name]["dims"]) for name, a in arrays.items() if not described[name]["shared"]}
+
+    def axes_of(name):
+        return (layer if described[name]["neuron"] else ()) + tuple(described[name]["dims"])
+
+    data = {name: field(a, *axes_of(name)) for name, a in arrays.items() if not described[name]["shared"]}
     data["root_seed"] = (dims, np.array([p.cfg["seed"] for p in points], np.uint64).reshape(shape))
     coords = {**axes, "trial": np.arange(trials), "time": out["times"]}
     ds = label(xr.Dataset(data, coords=coords))

@@ -15,6 +15,9 @@ import numpy as np
 from . import _describe, _native
 from ._checks import input_variance, rule_constants
 from ._inputs import as_pair, replay_inputs
+from ._layer import check_afferents, is_layer, layer_config, layer_matrix, layer_teacher, layer_variance
+from ._layer import teacher_param as layer_teacher_param
+from ._layer import teacher_spikes as layer_teacher_spikes
 from ._neuron import resolve
 from ._result import Result
 from ._schedule import schedule_buffers
@@ -127,9 +130,14 @@ def train(
         natural gradient (Eqn 13 / 17 / 38 with γ_s, γ_u, γ_w of
         Eqns 107–109), or its approximation (Eqn 114, constants ``c_u``,
         ``c_w``).
-    weights : array_like, shape (n,)
+    weights : array_like, shape (n,) or (m, n)
         Initial weights in the learned parametrization: somatic, or
         dendritic when ``attenuation`` is given (w^s = α w^d, Eqn 16).
+        Shape (m, n) trains a layer of m output neurons on the same input
+        spikes, one row per neuron, each with its own teacher, rule state
+        and Fisher coefficients (see ``natspike._layer``); every per-neuron
+        output then has a leading ``neuron`` axis, and neuron 0 is bit for
+        bit the neuron trained alone with the same seed.
     rates : array_like, shape (n,), RateSchedule, or None
         Afferent rates in Hz (≥ 0, rates·dt < 1). Rate 0 marks a silent
         afferent, which the rule treats with rate ``silent_rate``. A
@@ -149,7 +157,10 @@ def train(
         run is a teacher spike train to replay. Changed in this release: a
         1-D bool or integer 0/1 array is no longer read as a spike train and
         raises ``TypeError``; wrap it, ``natspike.SpikeTrain.from_bins(y,
-        dt=neuron.dt)``.
+        dt=neuron.dt)``. For a layer (``weights`` (m, n)): target weights
+        of shape (m, n), a number (one Poisson rate for every neuron, each
+        with spikes of its own), m rates of shape (m,), or a list of m spike
+        trains.
     duration : float
         Learning time in s, a whole number of bins of ``neuron.dt`` (another
         value raises ValueError rather than being rounded).
@@ -246,7 +257,8 @@ def train(
     -------
     Result
         ``times, weights, kl, rate_error, weight_distance, final_weights``
-        (and ``voltage``, ``rate`` with ``trace_every``) as NumPy arrays,
+        (and ``voltage``, ``rate`` with ``trace_every``) as NumPy arrays
+        (with a leading ``neuron`` axis for a layer, all but ``times``),
         with ``initial_weights``, ``target_weights``, ``params`` (the call in
         the API's units: ``natspike.train(**result.params)`` reproduces the
         result bit for bit), ``seed`` and ``version``.
@@ -288,22 +300,24 @@ def train(
     args = dict(locals())
     progress = args.pop("progress")
     neuron = resolve(neuron)
-    inputs, rates = replay_inputs(inputs, rates, weights, neuron.dt, duration)
+    layer = layer_matrix(weights) if is_layer(weights) else None
+    inputs, rates = replay_inputs(inputs, rates, weights if layer is None else layer[0], neuron.dt, duration)
     first, schedule = schedule_buffers(rates, neuron.dt)
-    w, r = _rates_and_weights(weights, first)
-    kind, rate, tarr = _teacher(teacher, r.size)
+    w, r, kind, rate, tarr = _student_and_teacher(weights, layer, first, teacher)
+    m = 0 if layer is None else w.shape[0]
     att = attenuation_vector(attenuation, r.size)
     root = root_seed(seed)
     cfg = config({k: v for k, v in args.items() if k in _describe.params()}, neuron, kind, rate, root)
-    input_variance(cfg["rule"], w, r)
+    if m:
+        cfg.update(layer_config(m, kind, tarr))
+    (layer_variance if m else input_variance)(cfg["rule"], w, r)
     plan = _describe.plan(cfg, r.size)
-    check_trial_size(plan["records"], plan["traces"], r.size, cfg["test_samples"], cfg["test_bins"])
-    spikes = replay_bins(tarr, neuron.dt, plan["bins"], "teacher") if kind == "replay" else None
+    check_trial_size(plan["records"], plan["traces"], r.size, cfg["test_samples"], cfg["test_bins"], neurons=max(m, 1))
     given = {
         "rates": r,
         "w0": w,
         "teacher_weights": tarr if kind == "realizable" else None,
-        "teacher_spikes": spikes,
+        "teacher_spikes": _teacher_spikes(kind, tarr, neuron.dt, plan["bins"], m),
         "input_events": inputs,
         "attenuation": att,
         **schedule,
@@ -316,9 +330,28 @@ def train(
         )
     arrays = {**out, **echoed(plan, given)}
     normal = {"weights": w.tolist(), "rates": rates if schedule else r.tolist(), "seed": root, "neuron": neuron}
-    normal.update(teacher=_teacher_param(kind, rate, tarr), attenuation=None if att is None else att.tolist())
+    teacher_value = layer_teacher_param(kind, tarr) if m else _teacher_param(kind, rate, tarr)
+    normal.update(teacher=teacher_value, attenuation=None if att is None else att.tolist())
     normal.update(inputs=None if inputs is None else as_pair(inputs, neuron.dt))  # the replayed spikes, sparse
     return Result(arrays, params=call_params(args, cfg, normal), seed=root, version=_native.version())
+
+
+def _student_and_teacher(weights, layer, rates, teacher):
+    """(w, r, kind, rate, tarr) of one neuron, or of a layer (``layer``: its (m, n) weights; natspike._layer)."""
+    if layer is None:
+        w, r = _rates_and_weights(weights, rates)
+        return (w, r, *_teacher(teacher, r.size))
+    r = contiguous(finite(vector(rates, "rates"), "rates"))
+    check_afferents(layer, r.size)
+    kind, value = layer_teacher(teacher, *layer.shape)
+    return layer, r, kind, 0.0, value
+
+
+def _teacher_spikes(kind, tarr, dt, bins, m):
+    """The replayed teacher's spikes, one train per neuron of a layer, or None."""
+    if kind != "replay":
+        return None
+    return layer_teacher_spikes(tarr, dt, bins) if m else replay_bins(tarr, dt, bins, "teacher")
 
 
 def _teacher_param(kind, rate, tarr):

@@ -28,6 +28,7 @@ import numpy as np
 from . import _describe, _native
 from ._checks import input_variance
 from ._inputs import as_pair, replay_inputs
+from ._layer import layer_config, layer_size, layer_variance, rate_quantities, trials_teacher
 from ._neuron import resolve
 from ._result import Result
 from ._schedule import schedule_buffers
@@ -40,8 +41,9 @@ from ._validate import check_memory, check_trial_size, contiguous, finite, real_
 #: Keyword arguments of :func:`run_trials` that describe the trials (the
 #: options a sweep may vary), besides ``rule``, ``weights``, ``rates`` and
 #: ``teacher``: those of :func:`natspike.train` except ``inputs`` and
-#: ``trace_every`` (Go's parameter description, plus the neuron and attenuation).
+#: ``trace_every`` (Go's parameter description, plus the neuron and attenuation), and ``neurons`` (a layer).
 TRAIN_OPTIONS = ("neuron", "attenuation") + tuple(p for p in _describe.params() if p not in ("rule", "trace_every"))
+TRAIN_OPTIONS += ("neurons",)
 
 
 #: Outputs shared by all trials of a run (the record times): one copy, no trial axis.
@@ -83,6 +85,7 @@ def run_trials(
     chunk_size=None,
     store=None,
     teacher,
+    neurons=None,
     **train_options,
 ) -> Result:
     """Run ``n_trials`` independent learning trials, on all cores or on Dask.
@@ -105,12 +108,21 @@ def run_trials(
         drawn with the trial's own generator for this argument,
         ``default_rng(SeedSequence(root, spawn_key=(i, purpose_key("weights"))))``
         (see ``natspike._seeds``; e.g. ``lambda rng: rng.uniform(-1/n, 1/n, n)``
-        for the paper's Fig 3F).
+        for the paper's Fig 3F). With ``neurons=m``: (m, n), (n_trials, m, n),
+        or a callable returning (m, n).
     teacher : float, array_like (n,) or (n_trials, n), or callable
         Poisson teacher rate (Hz), or target weights like ``weights``; a
         callable gets a generator of its own (purpose "teacher"), so the
         same callable for ``weights`` and ``teacher`` draws different
-        initial and target weights.
+        initial and target weights. With ``neurons=m``: target weights like
+        ``weights``, one Poisson rate for every neuron, or m rates of shape
+        (m,) (see :func:`natspike.train`).
+    neurons : int, optional
+        Train a layer of ``neurons`` output neurons on the same inputs in
+        every trial (see :func:`natspike.train`, "a layer of neurons"): said
+        explicitly here, because a 2-D ``weights`` is a stack of per-trial
+        weight vectors. The per-neuron outputs gain a ``neuron`` axis after
+        the trial axis. Default None: one neuron.
     n_trials : int
         Number of trials (≥ 1).
     seed : int, SeedSequence or Generator
@@ -145,7 +157,8 @@ def run_trials(
     Result
         The fields of :func:`train` stacked along a leading trial axis
         (``times`` is shared), plus ``completed``, ``initial_weights`` and
-        ``target_weights``.
+        ``target_weights``; a layer's per-neuron fields have a ``neuron``
+        axis after the trial axis (e.g. ``weights`` (n_trials, m, records, n)).
 
     Raises
     ------
@@ -166,6 +179,8 @@ def run_trials(
     n_trials, workers = _count(n_trials, "n_trials", 10**7), _workers(workers)
     chunk_size, progress = _chunk_size(chunk_size), bool(progress)
     _check_client(client)
+    if neurons is not None:
+        train_options["neurons"] = neurons
     point = _prepare(
         rule, weights, rates, n_trials=n_trials, seed=seed, teacher=teacher, options=train_options, store=store,
         inputs=inputs,
@@ -216,21 +231,23 @@ def _check_store_seed(seed, store):
         raise ValueError("seed must be given (not None) with a store: a resumed run must draw the same streams")
 
 
-def _per_trial(value, name, n_trials, n, root):
-    """(n_trials, n) array from a vector, a stack, or a callable(rng) -> (n,)."""
-    check_memory(16 * n_trials * n, "n_trials", f"{n_trials} x {n} per-trial {name}")
+def _per_trial(value, name, n_trials, shape, root):
+    """(n_trials, *shape) array from one value of ``shape`` ((n,), or (m, n) for a layer), a stack, or a
+    callable(rng) -> shape."""
+    size = int(np.prod(shape))
+    check_memory(16 * n_trials * size, "n_trials", f"{n_trials} x {size} per-trial {name}")
     if callable(value):
         rows = [real_array(value(trial_generator(root, i, name)), f"{name}(rng)") for i in range(n_trials)]
         for i, row in enumerate(rows):
-            if row.shape != (n,):
-                raise ValueError(f"{name}(rng) must return shape ({n},), got {row.shape} for trial {i}")
+            if row.shape != shape:
+                raise ValueError(f"{name}(rng) must return shape {shape}, got {row.shape} for trial {i}")
         a = np.stack(rows)
     else:
         a = real_array(value, name)
-        if a.shape == (n,):
-            a = np.broadcast_to(a, (n_trials, n))
-        elif a.shape != (n_trials, n):
-            raise ValueError(f"{name} must have shape ({n},) or ({n_trials}, {n}), got {a.shape}")
+        if a.shape == shape:
+            a = np.broadcast_to(a, (n_trials, *shape))
+        elif a.shape != (n_trials, *shape):
+            raise ValueError(f"{name} must have shape {shape} or {(n_trials, *shape)}, got {a.shape}")
     return contiguous(finite(a, name))
 
 
@@ -317,6 +334,8 @@ class _Point:
 
 def _prepare(rule, weights, rates, *, n_trials, seed, teacher, options, store=None, label="", inputs=None) -> _Point:
     """Validate one set of trials and plan it (nothing runs yet)."""
+    m = layer_size(options.pop("neurons", None))
+    teacher = teacher if m is None else rate_quantities(teacher)
     options, weights, rates, teacher = trial_arguments(options, weights, rates, teacher)
     _check_store_seed(seed, store)
     root = root_seed(seed)
@@ -325,21 +344,25 @@ def _prepare(rule, weights, rates, *, n_trials, seed, teacher, options, store=No
     first, schedule = schedule_buffers(rates, neuron.dt)
     r = contiguous(finite(vector(first, "rates"), "rates"))
     att = attenuation_vector(options.pop("attenuation", None), r.size)
-    kind, rate = _teacher_kind(teacher)
+    kind, rate, rates_m = _teacher_kind(teacher) + (None,) if m is None else trials_teacher(teacher, m, r.size)
     cfg = config({"rule": rule, **options}, neuron, kind, rate, root)
+    if m is not None:
+        cfg.update(layer_config(m, kind, rates_m))
     plan = _describe.plan(cfg, r.size, n_trials)
-    check_trial_size(plan["records"], 0, r.size, cfg["test_samples"], cfg["test_bins"], trials=n_trials)
-    w0 = _per_trial(weights, "weights", n_trials, r.size, root)
-    input_variance(cfg["rule"], w0, r)
-    tw = None if kind == "poisson" else _per_trial(teacher, "teacher", n_trials, r.size, root)
+    check_trial_size(plan["records"], 0, r.size, cfg["test_samples"], cfg["test_bins"], trials=n_trials, neurons=m or 1)
+    shape = (r.size,) if m is None else (m, r.size)
+    w0 = _per_trial(weights, "weights", n_trials, shape, root)
+    (input_variance if m is None else layer_variance)(cfg["rule"], w0, r)
+    tw = None if kind == "poisson" else _per_trial(teacher, "teacher", n_trials, shape, root)
     job = _Job(json.dumps(cfg).encode(), r, att, plan["records"], kind, schedule, events)
     args = {"rule": rule, "weights": None, "rates": None, "n_trials": n_trials, "seed": root, "teacher": None}
-    args.update((name, None) for name in TRAIN_OPTIONS)
+    args.update((name, None) for name in TRAIN_OPTIONS if name != "neurons" or m is not None)
     if events is not None:
         args["inputs"] = None
     normal = {"weights": w0.tolist(), "rates": rates if schedule else r.tolist(), "n_trials": n_trials}
     normal.update(seed=root, neuron=neuron)
-    normal.update(teacher=rate if tw is None else tw.tolist(), attenuation=None if att is None else att.tolist())
+    teacher_value = (rate if rates_m is None else rates_m.tolist()) if tw is None else tw.tolist()
+    normal.update(teacher=teacher_value, attenuation=None if att is None else att.tolist())
     normal.update(inputs=None if events is None else as_pair(events, neuron.dt))  # shared by every trial
     return _Point(job, w0, tw, cfg, plan, call_params(args, cfg, normal), label)
 
@@ -354,6 +377,7 @@ def _check_size(points):
         p.cfg["test_samples"],
         p.cfg["test_bins"],
         trials=sum(q.n_trials for q in points),
+        neurons=p.cfg.get("neurons", 1),
     )
 
 

@@ -112,21 +112,25 @@ def finite_scalar(x, name: str) -> float:
 MAX_TEST_SET_WORK = 2**33
 
 
-def check_trial_size(records: int, traces: int, n: int, test_samples: int, test_bins: int, trials: int = 1) -> None:
+def check_trial_size(
+    records: int, traces: int, n: int, test_samples: int, test_bins: int, trials: int = 1, neurons: int = 1
+) -> None:
     """Refuse trials whose recordings cannot fit in memory (MemoryError
-    naming ``record_every``/``duration``, ``trace_every`` or ``n_trials``) or
-    whose test set would run for minutes without a cancellation point
-    (ValueError naming ``test_samples``)."""
+    naming ``record_every``/``duration``, ``trace_every``, ``weights`` (the
+    neurons of a layer) or ``n_trials``) or whose test set would run for
+    minutes without a cancellation point (ValueError naming ``test_samples``)."""
     work = test_samples * test_bins * n
     if work > MAX_TEST_SET_WORK:
         raise ValueError(
             f"test_samples x test_bins x n = {work:.3g} afferent-bins exceeds 2**33: the test set "
             "alone would run for minutes without a chance to interrupt it; use fewer samples or bins"
         )
-    per_trial = 8 * (records * (n + 4) + 2 * traces + 3 * n)
+    per_trial = 8 * neurons * (records * (n + 4) + 2 * traces + 3 * n)
     test_sets = 8 * test_samples * n * min(trials, os.cpu_count() or 1)  # one per running trial
     name = "n_trials" if trials > 1 else ("trace_every" if traces > records else "record_every")
-    what = f"{records} records x {n} weights{f' x {trials} trials' if trials > 1 else ''}"
+    name += f" (a layer of {neurons} neurons)" if neurons > 1 else ""
+    layer = f" x {neurons} neurons" if neurons > 1 else ""
+    what = f"{records} records{layer} x {n} weights{f' x {trials} trials' if trials > 1 else ''}"
     check_memory(per_trial * trials + test_sets, name, f"recording {what} (with duration)")
 
 

@@ -1,0 +1,217 @@
+package learn
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/natspike/natspike/core/input"
+)
+
+// MaxNeurons bounds the number of output neurons of a layer.
+const MaxNeurons = 1 << 20
+
+// A layer is m output neurons (Config.Neurons) trained on the same afferent
+// spikes: one input source per trial drives m per-neuron learners, each
+// with its own teacher, rule state and Fisher coefficients. Neuron j is the
+// single-neuron trial neuronConfig(j): W0 and the teacher are its rows, its
+// teacher stream is seed.NeuronStream(Seed, Trial, seed.Teacher, j), and
+// its outputs are row j of the layer's (neuron axis first). A single
+// neuron (Neurons = 0) is a layer of one that writes the outputs unchanged.
+type layer struct {
+	cfg     Config
+	src     input.Source
+	neurons []*trial
+	spikes  []int
+	segment int // the rate schedule's current segment
+}
+
+func newLayer(cfg Config, res *Result) (*layer, error) {
+	src, err := cfg.source()
+	if err != nil {
+		return nil, err
+	}
+	sets, err := cfg.testSets()
+	if err != nil {
+		return nil, err
+	}
+	l := &layer{cfg: cfg, src: src}
+	if cfg.Neurons == 0 {
+		t, err := newTrial(cfg, res, sets)
+		l.neurons = []*trial{t}
+		return l, err
+	}
+	if err := allocateLayer(cfg, res); err != nil {
+		return nil, err
+	}
+	for j := range cfg.Neurons {
+		cj := cfg.neuronConfig(j)
+		t, err := newTrial(cj, neuronResult(cfg, cj, res, j), sets)
+		if err != nil {
+			return nil, fmt.Errorf("neuron %d: %w", j, err)
+		}
+		l.neurons = append(l.neurons, t)
+	}
+	return l, nil
+}
+
+// neuronConfig returns the single-neuron trial of neuron j of layer c.
+func (c Config) neuronConfig(j int) Config {
+	n, m := len(c.Rates), c.Neurons
+	cj := c
+	cj.Neurons, cj.Neuron, cj.Progress, cj.Teacher.Rates = 0, uint64(j), nil, nil
+	cj.W0 = c.W0[j*n : (j+1)*n]
+	switch c.Teacher.Kind {
+	case Realizable:
+		cj.Teacher.Weights = c.Teacher.Weights[j*n : (j+1)*n]
+	case PoissonTeacher:
+		cj.Teacher.Rate = c.Teacher.Rates[j]
+	case ReplayTeacher:
+		b := len(c.Teacher.Spikes) / m
+		cj.Teacher.Spikes = c.Teacher.Spikes[j*b : (j+1)*b]
+	}
+	return cj
+}
+
+// validateLayer checks a layer's shapes, then every neuron's trial.
+func (c Config) validateLayer() error {
+	m, n := c.Neurons, len(c.Rates)
+	if m < 1 || m > MaxNeurons {
+		return fmt.Errorf("weights: a layer must have 1 to %d neurons (rows), got %d", MaxNeurons, m)
+	}
+	if len(c.W0) != m*n {
+		return fmt.Errorf("weights of a layer must have %d x %d entries (neurons x afferents), got %d", m, n, len(c.W0))
+	}
+	t := c.Teacher
+	switch {
+	case t.Kind == Realizable && len(t.Weights) != m*n:
+		return fmt.Errorf("teacher target weights of a layer must have %d x %d entries (neurons x afferents), got %d", m, n, len(t.Weights))
+	case t.Kind != PoissonTeacher && t.Rates != nil:
+		return fmt.Errorf("teacher_rates are only for a Poisson teacher, not a %v one", t.Kind)
+	case t.Kind == PoissonTeacher && len(t.Rates) != m:
+		return fmt.Errorf("teacher rates of a layer must have %d entries (one per neuron), got %d", m, len(t.Rates))
+	case t.Kind == ReplayTeacher && len(t.Spikes)%m != 0:
+		return fmt.Errorf("teacher spikes of a layer must hold %d equal spike trains (one per neuron), got %d values", m, len(t.Spikes))
+	}
+	for j := range m {
+		if err := c.neuronConfig(j).Validate(); err != nil {
+			return fmt.Errorf("neuron %d: %w", j, err)
+		}
+	}
+	return nil
+}
+
+// allocateLayer sizes the layer's outputs (every per-neuron output with its
+// neuron axis) and checks the caller's slices.
+func allocateLayer(c Config, res *Result) error {
+	for _, o := range c.Present() {
+		dst, size := o.Slot(res), o.Size(c)
+		switch {
+		case *dst == nil:
+			*dst = make([]float64, size)
+		case len(*dst) != size:
+			return fmt.Errorf("result %s has %d entries, want %d", o.Name, len(*dst), size)
+		}
+	}
+	return nil
+}
+
+// neuronResult views row j of every per-neuron output of layer c; shared
+// outputs (record times) are written by neuron 0 and private to the others.
+func neuronResult(c, cj Config, res *Result, j int) *Result {
+	var r Result
+	for _, o := range c.Present() {
+		if !o.Neuron {
+			if j == 0 {
+				*o.Slot(&r) = *o.Slot(res)
+			}
+			continue
+		}
+		size := o.Size(cj)
+		*o.Slot(&r) = (*o.Slot(res))[j*size : (j+1)*size]
+	}
+	return &r
+}
+
+// run drives every neuron from the same afferent spikes, bin by bin.
+func (l *layer) run(ctx context.Context) error {
+	bins, stride := l.cfg.Bins(), l.cfg.recordStride()
+	l.record(0)
+	for k := 0; k < bins; k++ {
+		if k%checkInterval == 0 && k > 0 {
+			if err := l.checkpoint(ctx, checkInterval); err != nil {
+				return err
+			}
+		}
+		if err := l.step(k); err != nil {
+			return err
+		}
+		if (k+1)%stride == 0 {
+			if err := l.flush(k); err != nil {
+				return err
+			}
+			l.record((k + 1) / stride)
+		}
+	}
+	if err := l.flush(bins - 1); err != nil {
+		return err
+	}
+	for _, t := range l.neurons {
+		copy(t.res.Final, t.w)
+	}
+	if l.cfg.Progress != nil {
+		l.cfg.Progress(bins - (bins-1)/checkInterval*checkInterval)
+	}
+	return nil
+}
+
+func (l *layer) step(k int) error {
+	if err := l.nextSegment(k); err != nil {
+		return err
+	}
+	var err error
+	if l.spikes, err = l.src.Next(l.spikes); err != nil {
+		return l.neurons[0].diverged(k, err)
+	}
+	for j, t := range l.neurons {
+		t.spikes = l.spikes
+		if err := t.step(k); err != nil {
+			return l.named(j, t.diverged(k, err))
+		}
+	}
+	return nil
+}
+
+func (l *layer) flush(k int) error {
+	for j, t := range l.neurons {
+		if err := t.flush(); err != nil {
+			return l.named(j, t.diverged(k, err))
+		}
+	}
+	return nil
+}
+
+func (l *layer) record(r int) {
+	for _, t := range l.neurons {
+		t.record(r)
+	}
+}
+
+// named prefixes a neuron's error with its index (in a layer).
+func (l *layer) named(j int, err error) error {
+	if l.cfg.Neurons == 0 {
+		return err
+	}
+	return fmt.Errorf("neuron %d: %w", j, err)
+}
+
+func (l *layer) checkpoint(ctx context.Context, done int) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	default:
+	}
+	if l.cfg.Progress != nil {
+		l.cfg.Progress(done)
+	}
+	return nil
+}
