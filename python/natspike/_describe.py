@@ -57,6 +57,19 @@ def default_coefficient_tolerance() -> float:
     return description()["default_coefficient_tolerance"]
 
 
+@cache
+def transfers() -> dict[str, dict[str, dict]]:
+    """Every transfer-function family registered in Go (``core/neuron``), by
+    name: its parameters by name, each with default, range, unit and doc."""
+    return {t["name"]: {p["name"]: p for p in t["params"]} for t in description()["transfers"]}
+
+
+@cache
+def kernel() -> dict[str, dict]:
+    """The PSP kernel's parameters (Eqn 28) by name, with defaults, ranges and units."""
+    return {p["name"]: p for p in description()["kernel"]}
+
+
 def statuses() -> dict[str, int]:
     """The C ABI's status codes by name (NS_OK, NS_INVALID, …)."""
     return description()["statuses"]
@@ -64,8 +77,16 @@ def statuses() -> dict[str, int]:
 
 def register_debug_output() -> None:
     """Test hook: register Go's test-only output ``debug_teacher_spikes``."""
-    msg = _native.go.DebugRegisterOutput()
-    for cached in (description, params, defaults, outputs):
+    _registered(_native.go.DebugRegisterOutput())
+
+
+def register_debug_transfer() -> None:
+    """Test hook: register Go's test-only transfer ``debug_softplus`` (parameters ``kappa``, ``theta``)."""
+    _registered(_native.go.DebugRegisterTransfer())
+
+
+def _registered(msg: str) -> None:
+    for cached in (description, params, defaults, outputs, transfers, kernel):
         cached.cache_clear()
     if msg:
         raise ValueError(msg)
