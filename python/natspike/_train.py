@@ -65,15 +65,13 @@ def _rates_and_weights(weights, rates):
 
 
 def attenuation_vector(attenuation, n):
-    """``attenuation`` as a C-contiguous (n,) array in (0, 1], or None."""
+    """``attenuation`` as a C-contiguous finite (n,) array, or None; Go checks its range (0, 1]
+    (``neuron.NewDendritic``)."""
     if attenuation is None:
         return None
     a = finite(vector(attenuation, "attenuation"), "attenuation")
     if a.shape != (n,):
         raise ValueError(f"attenuation must have shape ({n},) like rates, got {a.shape}")
-    if ((a <= 0) | (a > 1)).any():
-        i = int(np.argmax((a <= 0) | (a > 1)))
-        raise ValueError(f"attenuation must be in (0, 1], got {a[i]!r} at index {i}")
     return contiguous(a)
 
 
