@@ -17,6 +17,36 @@ MAX_BINS = 2**40
 C_U, C_W = 0.95, 0.05
 
 
+#: The largest count of trials a call accepts (run_trials, sweep and the experiments alike).
+MAX_TRIALS = 10**7
+
+
+def integer(value, name: str, lo=None, hi=None, *, nullable: bool = False, hi_open: bool = False) -> int | None:
+    """``value`` as an int in [lo, hi] (or [lo, hi) with ``hi_open``; None where a bound is None), the one integer
+    check of natspike: TypeError for anything but an int (bools and floats included), ValueError outside the range,
+    both naming ``name`` and worded as Go words its parameter ranges (``internal/config.Param.Range``).
+    With ``nullable``, None is allowed and returned."""
+    if value is None and nullable:
+        return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int{' or None' if nullable else ''}, got {type(value).__name__}")
+    if (lo is not None and value < lo) or (hi is not None and (value > hi or (hi_open and value == hi))):
+        raise ValueError(f"{name} must be {_range_words(lo, hi, nullable, hi_open)}, got {value}")
+    return int(value)
+
+
+def _range_words(lo, hi, nullable, hi_open) -> str:
+    if lo is not None and hi is not None:
+        words = f"in [{lo}, {_bound(hi)}{')' if hi_open else ']'}"
+    else:
+        words = f">= {lo}" if lo is not None else f"{'<' if hi_open else '<='} {_bound(hi)}"
+    return f"None (off) or {words}" if nullable else words
+
+
+def _bound(x) -> str:
+    return "2**64" if x == 2**64 else str(x)
+
+
 def known_keys(mapping, allowed, name: str) -> None:
     """ValueError naming the first key of ``mapping`` not in ``allowed`` (a typo is not ignored)."""
     if isinstance(mapping, dict):
@@ -95,8 +125,8 @@ def no_hidden_bools(x, name: str) -> None:
 
 def at_most(value, name: str, hi: int) -> None:
     """ValueError naming ``name`` for an int count above ``hi`` (before it reaches deeper checks)."""
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and value > hi:
-        raise ValueError(f"{name} must be <= {hi}, got {value}")
+    if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)):
+        integer(value, name, hi=hi)
 
 
 def minutes_of(minutes, name: str = "minutes", dt: float = 0.0005) -> float:
