@@ -97,3 +97,78 @@ def test_no_module_of_natspike_keeps_its_own_integer_check():
             assert path.name in ("_checks.py", "_describe.py", "_seeds.py", "_figure7.py"), (
                 f"{path.name}: {text[m.start() - 80 : m.end()]}"
             )
+
+
+def _go_defaults() -> dict:
+    """Every default Go states: a trial's parameters, the kernel's and (first family's) transfer parameters."""
+    go = dict(_describe.defaults())
+    go.update({k: p["default"] for k, p in _describe.kernel().items()})
+    for family in _describe.transfers().values():
+        for k, p in family.items():
+            go.setdefault(k, p["default"])
+    return go
+
+
+def _public_functions() -> dict:
+    import inspect
+
+    from natspike import experiments
+
+    out = {}
+    for name in natspike.__all__:
+        obj = getattr(natspike, name)
+        if inspect.isclass(obj):
+            out.update({f"{name}.{m}": f for m, f in vars(obj).items() if inspect.isfunction(f) and m[0] != "_"})
+            out[f"{name}.__init__"] = obj.__init__
+        elif callable(obj):
+            out[name] = obj
+    out.update({f"experiments.{n}": getattr(experiments, n) for n in experiments.__all__})
+    return {k: f for k, f in out.items() if callable(f) and not inspect.isclass(f)}
+
+
+#: Literal defaults that differ from Go's on purpose: a figure's own protocol (documented in its docstring).
+_FIGURE_CHOICES = {
+    ("experiments.figure3bc", "lr_convention"): "authors",
+    ("experiments.figure3de", "lr_convention"): "authors",
+    ("experiments.figure3de", "record_every"): 100.0,
+    ("experiments.figure3f", "record_every"): 100.0,
+    ("experiments.figure5", "record_every"): 0.01,
+    ("experiments.figure7", "coefficient_refresh"): None,
+    ("experiments.figure7_examples", "coefficient_refresh"): None,
+    ("experiments.figure7_examples", "record_every"): 0.5,
+    ("experiments.figure9", "record_every"): 100.0,
+    ("experiments.figure12_curves", "record_every"): 100.0,
+}
+
+
+def test_every_public_signature_restating_a_go_default_restates_it_exactly():
+    """train, run_trials, sweep, Neuron, the science functions and every experiment: a literal default of a
+    parameter Go describes is Go's default, or one of the figures' documented choices."""
+    import inspect
+
+    go, seen = _go_defaults(), set()
+    for fname, f in _public_functions().items():
+        for p in inspect.signature(f).parameters.values():
+            if p.name not in go or p.default is inspect.Parameter.empty:
+                continue
+            seen.add(fname)
+            if type(p.default).__name__ == "_Default":  # Neuron's transfer parameters: the transfer's own default
+                continue
+            want = _FIGURE_CHOICES.get((fname, p.name), go[p.name])
+            assert (p.default == want and type(p.default) is type(want)) or p.default == want, (fname, p.name)
+    assert {"train", "Neuron.__init__", "update_direction", "experiments.figure3f"} <= seen
+
+
+def test_neuron_docstring_defaults_are_go_s():
+    import re
+
+    go = _go_defaults()
+    stated = dict(re.findall(r"^    (\w+) : float, default ([\d.e-]+)", natspike.Neuron.__doc__, re.M))
+    assert set(stated) == {"phi_max", "beta", "theta", "tau_m", "tau_s", "dt", "eps0", "scale"}
+    for name, text in stated.items():
+        assert float(text) == go[name] or (name == "scale" and float(text) == 0.25), name
+    assert _describe.transfers()["rectified_quadratic"]["scale"]["default"] == 0.25
+
+
+def test_the_longest_run_is_goes():
+    assert _checks.MAX_BINS == _describe.description()["max_bins"]

@@ -91,8 +91,10 @@ var Params = []Param{
 			}
 			return c.CoefficientRefresh.Bins
 		}},
-	{Name: "c_u", Type: Real, Doc: "Constant c_u of the approximate rule (Eqn 114).", get: func(c *TrainConfig) any { return c.CU }},
-	{Name: "c_w", Type: Real, Doc: "Constant c_w of the approximate rule (Eqn 114).", get: func(c *TrainConfig) any { return c.CW }},
+	{Name: "c_u", Type: Real, Min: bound(0), Doc: "Constant c_u of the approximate rule (Eqn 114); other rules refuse a value but the default.",
+		get: func(c *TrainConfig) any { return c.CU }},
+	{Name: "c_w", Type: Real, Min: bound(0), Doc: "Constant c_w of the approximate rule (Eqn 114); other rules refuse a value but the default.",
+		get: func(c *TrainConfig) any { return c.CW }},
 	{Name: "silent_rate", Type: Real, Min: bound(0), MinOpen: true, Unit: "Hz",
 		Doc: "Rate standing in for r = 0 inside the rule.", get: func(c *TrainConfig) any { return c.SilentRate }},
 	{Name: "trace_every", Type: Seconds, Nullable: true, Unit: "s", Doc: "Time between samples of V and phi(V) (None: no traces).",

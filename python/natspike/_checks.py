@@ -11,10 +11,8 @@ import numbers
 
 import numpy as np
 
-#: Longest simulated time a run accepts, in bins (as the C ABI's duration check).
+#: Longest simulated time a run accepts, in bins (Go's config.MaxBins; a test pins the two).
 MAX_BINS = 2**40
-#: Defaults of the approximate rule's constants (Eqn 114); other rules ignore them.
-C_U, C_W = 0.95, 0.05
 
 
 #: The largest count of trials a call accepts (run_trials, sweep and the experiments alike).
@@ -71,29 +69,6 @@ def float_of(value, name: str) -> float:
         return float(value)
     except OverflowError:
         raise ValueError(f"{name} is too large to be a float (|{name}| must be < 1.8e308)") from None
-
-
-def rule_constants(rule: str, c_u: float, c_w: float) -> None:
-    """c_u and c_w (Eqn 114) must be >= 0, and only the approximate rule uses them."""
-    for name, value in (("c_u", c_u), ("c_w", c_w)):
-        if value < 0:
-            raise ValueError(f"{name} must be >= 0, got {value}")
-    if rule != "approximate" and (c_u, c_w) != (C_U, C_W):
-        raise ValueError(
-            f"c_u and c_w are constants of the approximate rule only; rule {rule!r} would ignore "
-            f"c_u={c_u}, c_w={c_w} (leave them at {C_U}, {C_W})"
-        )
-
-
-def whole_bins(seconds: float, name: str, dt: float) -> None:
-    """ValueError unless ``seconds`` is a whole number of bins of ``dt`` (not silently rounded)."""
-    if not seconds / dt <= MAX_BINS:
-        raise ValueError(f"{name} must be at most 2**40 bins of dt = {dt} s, got {seconds}")
-    bins = round(seconds / dt)
-    if abs(seconds / dt - bins) > 1e-6 * max(1, bins):
-        raise ValueError(
-            f"{name} must be a whole number of bins of dt = {dt} s, got {seconds} ({seconds / dt:.4g} bins)"
-        )
 
 
 def input_variance(rule: str, w: np.ndarray, rates: np.ndarray, name: str = "weights") -> None:

@@ -13,7 +13,7 @@ import json
 import numpy as np
 
 from . import _describe, _native
-from ._checks import input_variance, rule_constants
+from ._checks import input_variance
 from ._inputs import as_pair, replay_inputs
 from ._neuron import resolve
 from ._result import Result
@@ -40,7 +40,6 @@ def config(options: dict, neuron, teacher_kind: str, teacher_rate: float, seed: 
         if name not in options and p["required"]:
             raise TypeError(f"missing required argument {name!r}")
         cfg[name] = _describe.check(name, options.get(name, p["default"]))
-    rule_constants(cfg["rule"], cfg["c_u"], cfg["c_w"])
     cfg.update(neuron=neuron.to_dict(), teacher=teacher_kind, teacher_rate=teacher_rate, seed=seed)
     return cfg
 
