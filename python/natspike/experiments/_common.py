@@ -106,6 +106,27 @@ def train_options(fast, input_pool):
     return {**options, "input_pool_size": integer(input_pool, "input_pool_size", 1, 10**6, nullable=True)}
 
 
+#: The units of time in figure datasets, and how every long_name says them.
+TIME_UNITS = {"s": "seconds", "min": "minutes"}
+
+
+def figure_dataset(fn):
+    """Decorator of the figure functions: every variable of the returned Dataset in a unit of time (``units``
+    "s" or "min") also says it at the end of its ``long_name``, in the same words in every figure."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        ds = fn(*args, **kwargs)
+        for name, v in ds.variables.items():
+            unit = v.attrs.get("units")
+            if unit in TIME_UNITS:
+                base = str(v.attrs.get("long_name", name)).removesuffix(f" ({TIME_UNITS[unit]})")
+                v.attrs["long_name"] = f"{base} ({TIME_UNITS[unit]})"
+        return ds
+
+    return wrapper
+
+
 #: Argument names before natspike used the API's own names in the experiments: old -> new.
 RENAMED = {"trials": "n_trials", "minutes": "duration_minutes", "input_pool": "input_pool_size"}
 
