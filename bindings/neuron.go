@@ -1,46 +1,51 @@
 package bindings
 
 import (
+	"fmt"
+
 	"github.com/natspike/natspike/core/fisher"
 	"github.com/natspike/natspike/core/neuron"
 	"github.com/natspike/natspike/internal/config"
 )
 
-// Neuron holds the parameters of the paper's neuron: transfer function
-// ("sigmoid", Eqn 24, or "rectified_quadratic", Eqn 116) and PSP kernel
-// (Eqn 28). Units: Hz, 1/mV, mV, Hz/mV², s. The zero value is not valid;
-// NewNeuron returns the paper's defaults.
+// Neuron holds the parameters of the paper's neuron: a transfer function
+// (a family registered in package neuron: "sigmoid", Eqn 24,
+// "rectified_quadratic", Eqn 116, ...) with its own parameters, and the PSP
+// kernel (Eqn 28). It is built from its JSON form (DecodeNeuron); units Hz,
+// mV, s as in package neuron.
 type Neuron struct {
-	Transfer string
-	PhiMax   float64
-	Beta     float64
-	Theta    float64
-	Scale    float64
-	TauM     float64
-	TauS     float64
-	Dt       float64
-	Eps0     float64
+	c   config.NeuronConfig
+	err error // a decoding error, reported by Problem
 }
 
 // NewNeuron returns the paper's neuron (φ_max = 100 Hz, β = 0.3/mV,
-// θ = 10 mV, τ_m = 10 ms, τ_s = 3 ms, dt = 0.5 ms, ε0 = 1, scale = ¼).
-func NewNeuron() *Neuron {
-	n := Neuron(config.DefaultNeuron())
-	return &n
-}
+// θ = 10 mV, τ_m = 10 ms, τ_s = 3 ms, dt = 0.5 ms, ε0 = 1).
+func NewNeuron() *Neuron { return &Neuron{c: config.DefaultNeuron()} }
 
-// ParseNeuron decodes the JSON form (see JSON) over the defaults.
+// ParseNeuron decodes the JSON form (see JSON) over the defaults and
+// validates it.
 func ParseNeuron(js string) (n *Neuron, err error) {
 	defer protect(&err)
 	c, err := config.ParseNeuron([]byte(js))
 	if err != nil {
 		return nil, err
 	}
-	m := Neuron(c)
-	return &m, nil
+	return &Neuron{c: c}, nil
 }
 
-func (n *Neuron) config() config.NeuronConfig { return config.NeuronConfig(*n) }
+// DecodeNeuron decodes the JSON form over the defaults without failing:
+// Problem reports a decoding error or an invalid parameter.
+func DecodeNeuron(js string) (n *Neuron) {
+	defer func() {
+		if r := recover(); r != nil {
+			n = &Neuron{c: config.DefaultNeuron(), err: fmt.Errorf("natspike internal error while decoding a neuron: %v", r)}
+		}
+	}()
+	c, err := config.DecodeNeuron([]byte(js))
+	return &Neuron{c: c, err: err}
+}
+
+func (n *Neuron) config() config.NeuronConfig { return n.c }
 
 // Problem returns "" when every parameter is valid, and otherwise a message
 // naming the first invalid parameter and its allowed range.
@@ -50,6 +55,9 @@ func (n *Neuron) Problem() (msg string) {
 			msg = "natspike internal error while validating the neuron"
 		}
 	}()
+	if n.err != nil {
+		return n.err.Error()
+	}
 	if err := n.config().Validate(); err != nil {
 		return err.Error()
 	}

@@ -14,7 +14,7 @@ func TestTransferIntoMatchesClosedForms(t *testing.T) {
 	out := make([]float64, len(v))
 	sig := config.DefaultNeuron()
 	rq := sig
-	rq.Transfer = config.RectifiedQuadratic
+	rq.Transfer, rq.Params = config.RectifiedQuadratic, nil // nil: the family's defaults
 	for _, tc := range []struct {
 		c        config.NeuronConfig
 		quantity string

@@ -53,15 +53,6 @@ func newSigmoidKernel(s neuron.Sigmoid) sigmoidKernel {
 	}
 }
 
-// logistic returns 1/(1+e^{−z}) without overflow.
-func logistic(z float64) float64 {
-	if z >= 0 {
-		return 1 / (1 + math.Exp(-z))
-	}
-	e := math.Exp(z)
-	return e / (1 + e)
-}
-
 // logh returns log h(u) up to the constant log(φ_max β²/(σ√2π)):
 // log s + 2 log(1−s) − (u−μ)²/(2σ²) = min(z, −2z) − 3 log(1+e^{−|z|}) − ….
 func (k sigmoidKernel) logh(u, mu, v float64) float64 {
@@ -72,7 +63,7 @@ func (k sigmoidKernel) logh(u, mu, v float64) float64 {
 
 // slope returns (log h)′(u) = β(1 − 3s) − (u−μ)/σ² and the curvature −(log h)″.
 func (k sigmoidKernel) slope(u, mu, v float64) (g, curv float64) {
-	s := logistic(k.beta * (u - k.theta))
+	s := neuron.Logistic(k.beta * (u - k.theta))
 	return k.beta*(1-3*s) - (u-mu)/v, 3*k.beta*k.beta*s*(1-s) + 1/v
 }
 

@@ -38,6 +38,9 @@ type Teacher struct {
 const (
 	DefaultTestSamples = 50
 	DefaultTestBins    = 500
+	// MaxTestSamples and MaxTestBins bound the test set (internal/config states them to Python).
+	MaxTestSamples = 1 << 20
+	MaxTestBins    = 1 << 24
 	// MaxPotential bounds |V| (mV); beyond it a run is reported as diverged.
 	MaxPotential = 1e6
 )
@@ -204,7 +207,7 @@ func (c Config) validateSizes() error {
 	if c.Bins() > 1<<40 {
 		return fmt.Errorf("duration of %v s is %d bins, more than the supported 2^40", c.Duration, c.Bins())
 	}
-	if c.TestSamples < 0 || c.TestBins < 0 || c.TestSamples > 1<<20 || c.TestBins > 1<<24 {
+	if c.TestSamples < 0 || c.TestBins < 0 || c.TestSamples > MaxTestSamples || c.TestBins > MaxTestBins {
 		return fmt.Errorf("test_samples must be in [1, 2^20] and test_bins in [1, 2^24], got %d and %d", c.TestSamples, c.TestBins)
 	}
 	if c.InputSpikes != nil && len(c.InputSpikes) < c.Bins()*len(c.Rates) {

@@ -4,7 +4,7 @@ import "math"
 
 func init() {
 	f := TransferFamily{Name: "rectified_quadratic", Equation: "Eqn 116", Parameters: []Parameter{
-		{Name: "scale", Default: 0.25, Unit: "Hz/mV²", Meaning: "curvature; with 1/4, φ'²/φ = 1 above θ"},
+		{Name: "scale", Default: 0.25, Unit: "Hz/mV²", Meaning: "curvature; with 1/4, φ'²/φ = 1 above θ", Positive: true},
 		{Name: "theta", Default: 10, Unit: "mV", Meaning: "threshold, above rest"},
 	}}
 	f.Build = func(v map[string]float64) Transfer {

@@ -5,8 +5,8 @@ import "math"
 func init() {
 	d := DefaultSigmoid()
 	f := TransferFamily{Name: "sigmoid", Equation: "Eqn 24", Parameters: []Parameter{
-		{Name: "phi_max", Default: d.PhiMax, Unit: "Hz", Meaning: "maximal firing rate"},
-		{Name: "beta", Default: d.Beta, Unit: "1/mV", Meaning: "steepness"},
+		{Name: "phi_max", Default: d.PhiMax, Unit: "Hz", Meaning: "maximal firing rate", Positive: true},
+		{Name: "beta", Default: d.Beta, Unit: "1/mV", Meaning: "steepness", Positive: true},
 		{Name: "theta", Default: d.Theta, Unit: "mV", Meaning: "midpoint, above rest"},
 	}}
 	f.Build = func(v map[string]float64) Transfer {
@@ -39,7 +39,7 @@ func (s Sigmoid) Validate() error {
 }
 
 // Logistic returns σ(V) = φ(V)/φ_max, evaluated without overflow.
-func (s Sigmoid) Logistic(v float64) float64 { return logistic(s.Beta * (v - s.Theta)) }
+func (s Sigmoid) Logistic(v float64) float64 { return Logistic(s.Beta * (v - s.Theta)) }
 
 // Phi implements Eqn 24.
 func (s Sigmoid) Phi(v float64) float64 { return s.PhiMax * s.Logistic(v) }
@@ -47,17 +47,17 @@ func (s Sigmoid) Phi(v float64) float64 { return s.PhiMax * s.Logistic(v) }
 // DPhi returns φ' = β φ (1 − σ).
 func (s Sigmoid) DPhi(v float64) float64 {
 	z := s.Beta * (v - s.Theta)
-	return s.PhiMax * s.Beta * logistic(z) * logistic(-z)
+	return s.PhiMax * s.Beta * Logistic(z) * Logistic(-z)
 }
 
 // ScoreFactor returns φ'/φ = β (1 − σ).
-func (s Sigmoid) ScoreFactor(v float64) float64 { return s.Beta * logistic(-s.Beta*(v-s.Theta)) }
+func (s Sigmoid) ScoreFactor(v float64) float64 { return s.Beta * Logistic(-s.Beta*(v-s.Theta)) }
 
 // FisherDensity returns φ'²/φ = φ_max β² σ (1 − σ)².
 func (s Sigmoid) FisherDensity(v float64) float64 {
 	z := s.Beta * (v - s.Theta)
-	c := logistic(-z)
-	return s.PhiMax * s.Beta * s.Beta * logistic(z) * c * c
+	c := Logistic(-z)
+	return s.PhiMax * s.Beta * s.Beta * Logistic(z) * c * c
 }
 
 // LogPhi returns log φ = log φ_max + log σ, using a log-sigmoid that is exact

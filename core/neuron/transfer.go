@@ -3,6 +3,7 @@ package neuron
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 )
 
@@ -34,12 +35,24 @@ type FisherSupport interface {
 	FisherWindow(relTol float64) (lo, hi, scale float64)
 }
 
-// Parameter is one parameter of a transfer-function family.
+// Parameter is one parameter of a transfer-function family. Its allowed
+// range is "finite", or "finite and > 0" when Positive is set; the family's
+// Validate enforces it with CheckFinite or CheckPositive (the conformance
+// test pins the two together).
 type Parameter struct {
-	Name    string  // as in JSON and Python (snake_case)
-	Default float64 // the paper's value
-	Unit    string
-	Meaning string
+	Name     string  // as in JSON and Python (snake_case)
+	Default  float64 // the paper's value
+	Unit     string
+	Meaning  string
+	Positive bool // must be > 0
+}
+
+// Check returns the error of CheckPositive or CheckFinite for x.
+func (p Parameter) Check(x float64) error {
+	if p.Positive {
+		return CheckPositive(p.Name, x)
+	}
+	return CheckFinite(p.Name, x)
 }
 
 // TransferFamily describes one kind of transfer function: its name, the
@@ -107,6 +120,42 @@ func (f TransferFamily) Uses(name string) bool {
 	return false
 }
 
+// ParameterNames returns the names of the family's parameters, in order.
+func (f TransferFamily) ParameterNames() []string {
+	names := make([]string, len(f.Parameters))
+	for i, p := range f.Parameters {
+		names[i] = p.Name
+	}
+	return names
+}
+
+// Defaults returns every parameter of the family at its default.
+func (f TransferFamily) Defaults() map[string]float64 {
+	d := make(map[string]float64, len(f.Parameters))
+	for _, p := range f.Parameters {
+		d[p.Name] = p.Default
+	}
+	return d
+}
+
+// Foreign returns an error naming the first key of values (in sorted
+// order) that the family does not read, with the parameters it does read;
+// nil when every key is its own.
+func (f TransferFamily) Foreign(values map[string]float64) error {
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		if !f.Uses(k) {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	sort.Strings(keys)
+	return fmt.Errorf("%s does not apply to transfer %q, whose parameters are %s",
+		keys[0], f.Name, strings.Join(f.ParameterNames(), ", "))
+}
+
 // Value returns values[name] or, when absent, the default of the family's
 // parameter name; for use in Build functions.
 func (f TransferFamily) Value(values map[string]float64, name string) float64 {
@@ -121,8 +170,8 @@ func (f TransferFamily) Value(values map[string]float64, name string) float64 {
 	panic(fmt.Sprintf("neuron: transfer %q has no parameter %q", f.Name, name))
 }
 
-// logistic returns 1/(1+e^{−z}) without overflow for any finite z.
-func logistic(z float64) float64 {
+// Logistic returns 1/(1+e^{−z}) without overflow for any finite z.
+func Logistic(z float64) float64 {
 	if z >= 0 {
 		return 1 / (1 + math.Exp(-z))
 	}

@@ -148,11 +148,11 @@ func (s softplus) Validate() error {
 
 func (s softplus) Phi(v float64) float64 { return s.PhiMax * softplusOf(s.Beta*(v-s.Theta)) }
 func (s softplus) DPhi(v float64) float64 {
-	return s.PhiMax * s.Beta * logistic(s.Beta*(v-s.Theta))
+	return s.PhiMax * s.Beta * Logistic(s.Beta*(v-s.Theta))
 }
 func (s softplus) ScoreFactor(v float64) float64 {
 	z := s.Beta * (v - s.Theta)
-	return s.Beta * logistic(z) / softplusOf(z)
+	return s.Beta * Logistic(z) / softplusOf(z)
 }
 func (s softplus) FisherDensity(v float64) float64 { return s.DPhi(v) * s.ScoreFactor(v) }
 func (s softplus) LogPhi(v float64) float64 {
@@ -181,5 +181,43 @@ func TestCheckTransferCatchesAWrongDerivative(t *testing.T) {
 	<-done
 	if !inner.Failed() {
 		t.Error("checkDerivative accepted a derivative that is off by 1 %")
+	}
+}
+
+// TestValidateEnforcesTheDeclaredRanges pins each family's Validate to the
+// ranges its Parameters declare: a value just outside is refused with the
+// message of Parameter.Check, and the defaults and a value inside pass.
+func TestValidateEnforcesTheDeclaredRanges(t *testing.T) {
+	for _, f := range TransferFamilies() {
+		for _, p := range f.Parameters {
+			bad := []float64{math.NaN(), math.Inf(1)}
+			if p.Positive {
+				bad = append(bad, 0, -1)
+			}
+			for _, x := range bad {
+				v := f.Defaults()
+				v[p.Name] = x
+				err, want := f.Build(v).Validate(), p.Check(x)
+				if err == nil || want == nil || err.Error() != want.Error() {
+					t.Errorf("%s with %s = %v: Validate %v, declared range gives %v", f.Name, p.Name, x, err, want)
+				}
+			}
+			v := f.Defaults()
+			v[p.Name] = map[bool]float64{true: 1e-3, false: -7}[p.Positive]
+			if err := f.Build(v).Validate(); err != nil {
+				t.Errorf("%s with %s = %v inside its range: %v", f.Name, p.Name, v[p.Name], err)
+			}
+		}
+	}
+}
+
+func TestForeignNamesTheTransferAndItsParameters(t *testing.T) {
+	f, _ := LookupTransfer("rectified_quadratic")
+	err := f.Foreign(map[string]float64{"theta": 1, "phi_max": 2, "beta": 3})
+	if err == nil || err.Error() != `beta does not apply to transfer "rectified_quadratic", whose parameters are scale, theta` {
+		t.Errorf("Foreign: %v", err)
+	}
+	if err := f.Foreign(map[string]float64{"theta": 1, "scale": 2}); err != nil {
+		t.Errorf("own parameters refused: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"math"
+	"reflect"
 	"testing"
 )
 
@@ -24,7 +25,7 @@ func FuzzParseNeuron(f *testing.F) {
 			t.Fatalf("ParseNeuron accepted %q but Validate says %v", data, err)
 		}
 		again, err := ParseNeuron([]byte(c.JSON()))
-		if err != nil || again != c {
+		if err != nil || !reflect.DeepEqual(again, c) {
 			t.Fatalf("round trip of %q: %+v, %v (want %+v)", data, again, err, c)
 		}
 		_, k, err := c.Build()

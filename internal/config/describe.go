@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/natspike/natspike/core/learn"
+	"github.com/natspike/natspike/core/neuron"
 	"github.com/natspike/natspike/core/rule"
 )
 
@@ -90,15 +91,17 @@ var Params = []Param{
 			}
 			return c.CoefficientRefresh.Bins
 		}},
-	{Name: "c_u", Type: Real, Doc: "Constant c_u of the approximate rule (Eqn 114).", get: func(c *TrainConfig) any { return c.CU }},
-	{Name: "c_w", Type: Real, Doc: "Constant c_w of the approximate rule (Eqn 114).", get: func(c *TrainConfig) any { return c.CW }},
+	{Name: "c_u", Type: Real, Min: bound(0), Doc: "Constant c_u of the approximate rule (Eqn 114); other rules refuse a value but the default.",
+		get: func(c *TrainConfig) any { return c.CU }},
+	{Name: "c_w", Type: Real, Min: bound(0), Doc: "Constant c_w of the approximate rule (Eqn 114); other rules refuse a value but the default.",
+		get: func(c *TrainConfig) any { return c.CW }},
 	{Name: "silent_rate", Type: Real, Min: bound(0), MinOpen: true, Unit: "Hz",
 		Doc: "Rate standing in for r = 0 inside the rule.", get: func(c *TrainConfig) any { return c.SilentRate }},
 	{Name: "trace_every", Type: Seconds, Nullable: true, Unit: "s", Doc: "Time between samples of V and phi(V) (None: no traces).",
 		get: func(c *TrainConfig) any { return floatOrNil(c.TraceEvery) }},
-	{Name: "test_samples", Type: Int, Min: bound(1), Max: bound(1 << 20),
+	{Name: "test_samples", Type: Int, Min: bound(1), Max: bound(learn.MaxTestSamples),
 		Doc: "USP vectors in the test set of D_KL and the rate error.", get: func(c *TrainConfig) any { return c.TestSamples }},
-	{Name: "test_bins", Type: Int, Min: bound(1), Max: bound(1 << 24), Unit: "bins",
+	{Name: "test_bins", Type: Int, Min: bound(1), Max: bound(learn.MaxTestBins), Unit: "bins",
 		Doc: "Bins of the fresh input train whose last USP vector is one test sample.", get: func(c *TrainConfig) any { return c.TestBins }},
 	{Name: "exact", Type: Bool,
 		Doc: "Evaluate by the reference: the dense loop with the Fisher coefficients by quadrature at every refresh (default False: the fast evaluation, within 1e-8 of the weight change of it).",
@@ -269,12 +272,56 @@ type Description struct {
 	MaxBins  int                 `json:"max_bins"`
 	// CoefficientTolerance is the cache's bound in the default evaluation.
 	CoefficientTolerance float64 `json:"default_coefficient_tolerance"`
+	// Transfers are the transfer-function families of package neuron with
+	// their parameters, Kernel the parameters of the PSP kernel (Eqn 28).
+	Transfers []TransferDescription `json:"transfers"`
+	Kernel    []Param               `json:"kernel"`
+}
+
+// TransferDescription is one transfer-function family as Python sees it.
+type TransferDescription struct {
+	Name     string  `json:"name"`
+	Equation string  `json:"equation"`
+	Params   []Param `json:"params"`
 }
 
 // Describe returns the description of a trial's parameters and outputs.
 func Describe() Description {
 	return Description{Params: Params, Outputs: learn.Outputs(), Teachers: learn.TeacherKinds, MaxBins: MaxBins,
-		CoefficientTolerance: DefaultCoefficientTolerance, Dims: []learn.Dim{learn.DimTrials, learn.DimNeurons, learn.DimRecords, learn.DimTraces, learn.DimAfferents}}
+		CoefficientTolerance: DefaultCoefficientTolerance, Dims: []learn.Dim{learn.DimTrials, learn.DimNeurons, learn.DimRecords, learn.DimTraces, learn.DimAfferents},
+		Transfers: describeTransfers(), Kernel: kernelParams()}
+}
+
+func describeTransfers() []TransferDescription {
+	var out []TransferDescription
+	for _, f := range neuron.TransferFamilies() {
+		td := TransferDescription{Name: f.Name, Equation: f.Equation}
+		for _, p := range f.Parameters {
+			td.Params = append(td.Params, realParam(p.Name, p.Default, p.Positive, p.Unit, p.Meaning))
+		}
+		out = append(out, td)
+	}
+	return out
+}
+
+// kernelParams describes the kernel's parameters; neuron.Kernel.Validate
+// enforces them (and dt < min(tau_m, tau_s)).
+func kernelParams() []Param {
+	k := neuron.DefaultKernel()
+	return []Param{
+		realParam("tau_m", k.TauM, true, "s", "membrane time constant (Eqn 28)"),
+		realParam("tau_s", k.TauS, true, "s", "synaptic time constant (Eqn 28)"),
+		realParam("dt", k.Dt, true, "s", "simulation time step, < min(tau_m, tau_s)"),
+		realParam("eps0", k.Eps0, true, "mV·s", "PSP kernel prefactor (with 1 a PSP has unit area)"),
+	}
+}
+
+func realParam(name string, def float64, positive bool, unit, doc string) Param {
+	p := Param{Name: name, Type: Real, Default: def, Unit: unit, Doc: doc}
+	if positive {
+		p.Min, p.MinOpen = bound(0), true
+	}
+	return p
 }
 
 // JSON returns d as a JSON object.

@@ -111,16 +111,16 @@ func TestEvaluationOverrides(t *testing.T) {
 		events bool
 		tol    float64
 	}{
-		`"event_driven":false`:                              {false, DefaultCoefficientTolerance},
-		`"coefficient_tolerance":0`:                         {true, 0},
-		`"coefficient_tolerance":1e-6`:                      {true, 1e-6},
-		`"exact":true,"event_driven":false`:                 {false, 0},
-		`"exact":true,"coefficient_tolerance":0`:            {false, 0},
-		`"exact":true,"event_driven":null`:                  {false, 0},
-		`"event_driven":true,"neuron":{"tau_s":0.01}`:       {true, 0}, // refused below
-		`"event_driven":null,"input_pool_size":3`:           {false, DefaultCoefficientTolerance},
-		`"exact":false,"coefficient_tolerance":null`:        {true, DefaultCoefficientTolerance},
-		`"exact":true,"coefficient_tolerance":null,"c_u":1`: {false, 0},
+		`"event_driven":false`:                                                   {false, DefaultCoefficientTolerance},
+		`"coefficient_tolerance":0`:                                              {true, 0},
+		`"coefficient_tolerance":1e-6`:                                           {true, 1e-6},
+		`"exact":true,"event_driven":false`:                                      {false, 0},
+		`"exact":true,"coefficient_tolerance":0`:                                 {false, 0},
+		`"exact":true,"event_driven":null`:                                       {false, 0},
+		`"event_driven":true,"neuron":{"tau_s":0.01}`:                            {true, 0}, // refused below
+		`"event_driven":null,"input_pool_size":3`:                                {false, DefaultCoefficientTolerance},
+		`"exact":false,"coefficient_tolerance":null`:                             {true, DefaultCoefficientTolerance},
+		`"exact":true,"coefficient_tolerance":null,"rule":"approximate","c_u":1`: {false, 0},
 	} {
 		c, err := ParseTrain([]byte(`{"eta":0.001,"duration":1,` + in + `}`))
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"sort"
 	"strings"
 
 	"github.com/natspike/natspike/core/neuron"
@@ -22,35 +23,56 @@ const (
 )
 
 // NeuronConfig describes one neuron: its transfer function φ and its PSP
-// kernel ε. Units as in package neuron: s, Hz, mV. PhiMax and Beta apply to
-// the sigmoid only, Scale to the rectified quadratic only; Theta to both.
+// kernel ε. Units as in package neuron: s, Hz, mV. The transfer function's
+// parameters are those its family in package neuron declares (phi_max,
+// beta, theta for the sigmoid; scale, theta for the rectified quadratic);
+// nothing here lists them, so a family registered there is configured here
+// with no other change. In JSON they are keys beside "transfer" and the
+// kernel's keys.
 type NeuronConfig struct {
-	Transfer string  `json:"transfer"` // "sigmoid" or "rectified_quadratic"
-	PhiMax   float64 `json:"phi_max"`  // Hz, sigmoid maximum (Eqn 24)
-	Beta     float64 `json:"beta"`     // 1/mV, sigmoid steepness (Eqn 24)
-	Theta    float64 `json:"theta"`    // mV above rest, midpoint or threshold
-	Scale    float64 `json:"scale"`    // Hz/mV², rectified-quadratic curvature (Eqn 116)
-	TauM     float64 `json:"tau_m"`    // s, membrane time constant (Eqn 28)
-	TauS     float64 `json:"tau_s"`    // s, synaptic time constant (Eqn 28)
-	Dt       float64 `json:"dt"`       // s, simulation bin
-	Eps0     float64 `json:"eps0"`     // kernel prefactor ε0 (≙ mV·s)
+	Transfer string             // a registered family, e.g. "sigmoid" (Eqn 24)
+	Params   map[string]float64 // the family's parameters; absent ones take its defaults
+	TauM     float64            // s, membrane time constant (Eqn 28)
+	TauS     float64            // s, synaptic time constant (Eqn 28)
+	Dt       float64            // s, simulation bin
+	Eps0     float64            // kernel prefactor ε0 (≙ mV·s)
+}
+
+// kernelJSON is the fixed part of a neuron's JSON form.
+type kernelJSON struct {
+	Transfer string  `json:"transfer"`
+	TauM     float64 `json:"tau_m"`
+	TauS     float64 `json:"tau_s"`
+	Dt       float64 `json:"dt"`
+	Eps0     float64 `json:"eps0"`
 }
 
 // DefaultNeuron returns the paper's neuron: sigmoid with φ_max = 100 Hz,
-// β = 0.3/mV, θ = 10 mV; τ_m = 10 ms, τ_s = 3 ms, dt = 0.5 ms, ε0 = 1; and
-// Scale = ¼ for the rectified quadratic (Eqn 116).
+// β = 0.3/mV, θ = 10 mV (its family's defaults); τ_m = 10 ms, τ_s = 3 ms,
+// dt = 0.5 ms, ε0 = 1.
 func DefaultNeuron() NeuronConfig {
-	s, k := neuron.DefaultSigmoid(), neuron.DefaultKernel()
-	return NeuronConfig{
-		Transfer: Sigmoid, PhiMax: s.PhiMax, Beta: s.Beta, Theta: s.Theta, Scale: 0.25,
-		TauM: k.TauM, TauS: k.TauS, Dt: k.Dt, Eps0: k.Eps0,
+	k := neuron.DefaultKernel()
+	f, err := neuron.LookupTransfer(Sigmoid)
+	if err != nil {
+		panic(err) // the sigmoid registers itself in package neuron
 	}
+	return NeuronConfig{Transfer: Sigmoid, Params: f.Defaults(), TauM: k.TauM, TauS: k.TauS, Dt: k.Dt, Eps0: k.Eps0}
 }
 
 // ParseNeuron decodes a JSON object over DefaultNeuron, so omitted keys keep
-// the paper's values. Unknown keys, wrong types and trailing data are errors;
-// an empty or all-blank input yields the defaults. The result is validated.
+// the paper's values. Unknown keys, parameters the transfer function does
+// not read, wrong types and trailing data are errors; an empty or all-blank
+// input yields the defaults. The result is validated.
 func ParseNeuron(data []byte) (NeuronConfig, error) {
+	c, err := DecodeNeuron(data)
+	if err != nil {
+		return NeuronConfig{}, err
+	}
+	return c, c.Validate()
+}
+
+// DecodeNeuron is ParseNeuron without the range checks of Validate.
+func DecodeNeuron(data []byte) (NeuronConfig, error) {
 	c := DefaultNeuron()
 	if len(bytes.TrimSpace(data)) == 0 {
 		return c, nil
@@ -58,7 +80,126 @@ func ParseNeuron(data []byte) (NeuronConfig, error) {
 	if err := decodeStrict(data, &c); err != nil {
 		return NeuronConfig{}, fmt.Errorf("neuron: %w", err)
 	}
-	return c, c.Validate()
+	return c, nil
+}
+
+// UnmarshalJSON reads the kernel's keys and "transfer" into c and every
+// other key as a parameter of the transfer function, which must read it;
+// the transfer's other parameters take its defaults.
+func (c *NeuronConfig) UnmarshalJSON(b []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	k := kernelJSON{Transfer: c.Transfer, TauM: c.TauM, TauS: c.TauS, Dt: c.Dt, Eps0: c.Eps0}
+	params := make(map[string]float64)
+	for _, key := range sortedKeys(raw) {
+		if err := c.decodeKey(key, raw[key], &k, params); err != nil {
+			return err
+		}
+	}
+	f, err := neuron.LookupTransfer(k.Transfer)
+	if err != nil {
+		return rangeError{err}
+	}
+	if err := f.Foreign(params); err != nil {
+		if name := firstForeign(f, params); !isParameterOfAnyFamily(name) {
+			return rangeError{fmt.Errorf("unknown parameter %q", name)}
+		}
+		return rangeError{err}
+	}
+	full := f.Defaults()
+	for name, x := range params {
+		full[name] = x
+	}
+	*c = NeuronConfig{Transfer: k.Transfer, Params: full, TauM: k.TauM, TauS: k.TauS, Dt: k.Dt, Eps0: k.Eps0}
+	return nil
+}
+
+// decodeKey stores one JSON member in k (a kernel key or "transfer") or in
+// params (a transfer parameter: a number).
+func (c *NeuronConfig) decodeKey(key string, v json.RawMessage, k *kernelJSON, params map[string]float64) error {
+	if _, ok := kernelKeys[key]; ok {
+		one := append(append([]byte(`{"`+key+`":`), v...), '}')
+		return json.Unmarshal(one, k)
+	}
+	var x float64
+	if err := json.Unmarshal(v, &x); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			te.Field = key
+		}
+		return err
+	}
+	params[key] = x
+	return nil
+}
+
+// rangeError is an error of UnmarshalJSON about a value, not the syntax:
+// explainJSON passes it on unchanged.
+type rangeError struct{ error }
+
+func (e rangeError) Unwrap() error { return e.error }
+
+var kernelKeys = map[string]struct{}{"transfer": {}, "tau_m": {}, "tau_s": {}, "dt": {}, "eps0": {}}
+
+func sortedKeys(m map[string]json.RawMessage) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func firstForeign(f neuron.TransferFamily, params map[string]float64) string {
+	var first string
+	for k := range params {
+		if !f.Uses(k) && (first == "" || k < first) {
+			first = k
+		}
+	}
+	return first
+}
+
+func isParameterOfAnyFamily(name string) bool {
+	for _, f := range neuron.TransferFamilies() {
+		if f.Uses(name) {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns every parameter of c's transfer function: those in
+// c.Params, the others at the family's defaults.
+func (c NeuronConfig) Values() (map[string]float64, error) {
+	f, err := neuron.LookupTransfer(c.Transfer)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.Foreign(c.Params); err != nil {
+		return nil, err
+	}
+	v := f.Defaults()
+	for k, x := range c.Params {
+		v[k] = x
+	}
+	return v, nil
+}
+
+// MarshalJSON writes "transfer", every parameter of the transfer function
+// (defaults filled in) and the kernel's keys, as UnmarshalJSON reads them.
+func (c NeuronConfig) MarshalJSON() ([]byte, error) {
+	v, err := c.Values()
+	if err != nil {
+		v = c.Params // an invalid neuron: write what it holds
+	}
+	m := map[string]any{"transfer": c.Transfer, "tau_m": c.TauM, "tau_s": c.TauS, "dt": c.Dt, "eps0": c.Eps0}
+	for k, x := range v {
+		m[k] = x
+	}
+	return json.Marshal(m)
 }
 
 // Validate reports the first parameter outside its allowed range.
@@ -84,14 +225,16 @@ func (c NeuronConfig) Build() (neuron.Transfer, neuron.Kernel, error) {
 	return t, k, nil
 }
 
-// transfer builds c's transfer function from its family in package neuron,
-// which says which of the parameters below it reads.
+// transfer builds c's transfer function from its family in package neuron.
 func (c NeuronConfig) transfer() (neuron.Transfer, error) {
 	f, err := neuron.LookupTransfer(c.Transfer)
 	if err != nil {
 		return nil, err
 	}
-	return f.Build(map[string]float64{"phi_max": c.PhiMax, "beta": c.Beta, "theta": c.Theta, "scale": c.Scale}), nil
+	if err := f.Foreign(c.Params); err != nil {
+		return nil, err
+	}
+	return f.Build(c.Params), nil
 }
 
 // JSON encodes c with the snake_case keys ParseNeuron reads.
@@ -118,6 +261,10 @@ func decodeStrict(data []byte, v any) error {
 }
 
 func explainJSON(err error) error {
+	var re rangeError
+	if errors.As(err, &re) {
+		return re.error
+	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		return fmt.Errorf("%s must be a JSON %s, got %s", te.Field, jsonKind(te.Type), te.Value)

@@ -2,6 +2,7 @@ package config
 
 import (
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -9,7 +10,7 @@ import (
 func TestParseNeuronDefaultsToPaper(t *testing.T) {
 	for _, in := range []string{"", " ", "{}", `{"transfer":"sigmoid"}`} {
 		c, err := ParseNeuron([]byte(in))
-		if err != nil || c != DefaultNeuron() {
+		if err != nil || !reflect.DeepEqual(c, DefaultNeuron()) {
 			t.Errorf("ParseNeuron(%q) = %+v, %v", in, c, err)
 		}
 	}
@@ -21,9 +22,9 @@ func TestParseNeuronDefaultsToPaper(t *testing.T) {
 
 func TestParseNeuronRoundTrips(t *testing.T) {
 	c := DefaultNeuron()
-	c.Transfer, c.Scale, c.Theta, c.TauS = RectifiedQuadratic, 0.5, -3, 0.01
+	c.Transfer, c.Params, c.TauS = RectifiedQuadratic, map[string]float64{"scale": 0.5, "theta": -3}, 0.01
 	got, err := ParseNeuron([]byte(c.JSON()))
-	if err != nil || got != c {
+	if err != nil || !reflect.DeepEqual(got, c) {
 		t.Fatalf("round trip: %+v, %v", got, err)
 	}
 	tr, _, _ := got.Build()
@@ -42,8 +43,11 @@ func TestParseNeuronErrorsNameTheParameter(t *testing.T) {
 		`{"tau_m":0.0004}`: "dt must be",
 		`{"eps0":-1}`:      "eps0",
 		`{"tau_x":1}`:      `unknown parameter "tau_x"`,
-		`{"dt":0.001} {}`:  "unexpected data",
-		`{"dt":`:           "invalid JSON",
+		`{"transfer":"rectified_quadratic","beta":1}`: `beta does not apply to transfer "rectified_quadratic", whose parameters are scale, theta`,
+		`{"scale":1}`:     `scale does not apply to transfer "sigmoid", whose parameters are phi_max, beta, theta`,
+		`{"transfer":1}`:  "transfer must be a JSON string",
+		`{"dt":0.001} {}`: "unexpected data",
+		`{"dt":`:          "invalid JSON",
 	}
 	for in, want := range cases {
 		_, err := ParseNeuron([]byte(in))

@@ -245,6 +245,10 @@ func (c TrainConfig) ruleConfig() (rule.Config, error) {
 	if err != nil {
 		return rule.Config{}, err
 	}
+	if kind != rule.Approximate && (c.CU != rule.DefaultCU || c.CW != rule.DefaultCW) {
+		return rule.Config{}, fmt.Errorf("c_u and c_w are constants of the approximate rule only; rule %q would ignore "+
+			"c_u=%v, c_w=%v (leave them at %v, %v)", c.Rule, c.CU, c.CW, rule.DefaultCU, rule.DefaultCW)
+	}
 	rc := rule.Config{Kind: kind, Eta: c.Eta, LR: lr, Refresh: c.CoefficientRefresh.rule(), CU: c.CU, CW: c.CW,
 		SilentRate: c.SilentRate, CoefficientTol: c.coefficientTolerance()}
 	return rc, rc.Validate()

@@ -36,3 +36,24 @@ func TestTrainInputPoolReachesLearnConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestRuleConstantsBelongToTheApproximateRule: c_u, c_w >= 0, and only the
+// approximate rule accepts a value other than the default.
+func TestRuleConstantsBelongToTheApproximateRule(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"rule":"approximate","duration":1,"eta":1,"c_u":-0.5}`: "c_u must be >= 0, got -0.5",
+		`{"rule":"natural","duration":1,"eta":1,"c_w":0.1}`:      `c_u and c_w are constants of the approximate rule only; rule "natural" would ignore c_u=0.95, c_w=0.1 (leave them at 0.95, 0.05)`,
+	} {
+		c, err := ParseTrain([]byte(in))
+		if err == nil {
+			_, err = c.Plan(2, 0)
+		}
+		if err == nil || err.Error() != want {
+			t.Errorf("%s: %v, want %q", in, err, want)
+		}
+	}
+	c, _ := ParseTrain([]byte(`{"rule":"approximate","duration":1,"eta":1,"c_u":0.5,"c_w":0}`))
+	if _, err := c.Plan(2, 0); err != nil {
+		t.Errorf("approximate rule with its own constants: %v", err)
+	}
+}

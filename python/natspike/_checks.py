@@ -11,10 +11,38 @@ import numbers
 
 import numpy as np
 
-#: Longest simulated time a run accepts, in bins (as the C ABI's duration check).
+#: Longest simulated time a run accepts, in bins (Go's config.MaxBins; a test pins the two).
 MAX_BINS = 2**40
-#: Defaults of the approximate rule's constants (Eqn 114); other rules ignore them.
-C_U, C_W = 0.95, 0.05
+
+
+#: The largest count of trials a call accepts (run_trials, sweep and the experiments alike).
+MAX_TRIALS = 10**7
+
+
+def integer(value, name: str, lo=None, hi=None, *, nullable: bool = False, hi_open: bool = False) -> int | None:
+    """``value`` as an int in [lo, hi] (or [lo, hi) with ``hi_open``; None where a bound is None), the one integer
+    check of natspike: TypeError for anything but an int (bools and floats included), ValueError outside the range,
+    both naming ``name`` and worded as Go words its parameter ranges (``internal/config.Param.Range``).
+    With ``nullable``, None is allowed and returned."""
+    if value is None and nullable:
+        return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int{' or None' if nullable else ''}, got {type(value).__name__}")
+    if (lo is not None and value < lo) or (hi is not None and (value > hi or (hi_open and value == hi))):
+        raise ValueError(f"{name} must be {_range_words(lo, hi, nullable, hi_open)}, got {value}")
+    return int(value)
+
+
+def _range_words(lo, hi, nullable, hi_open) -> str:
+    if lo is not None and hi is not None:
+        words = f"in [{lo}, {_bound(hi)}{')' if hi_open else ']'}"
+    else:
+        words = f">= {lo}" if lo is not None else f"{'<' if hi_open else '<='} {_bound(hi)}"
+    return f"None (off) or {words}" if nullable else words
+
+
+def _bound(x) -> str:
+    return "2**64" if x == 2**64 else str(x)
 
 
 def known_keys(mapping, allowed, name: str) -> None:
@@ -41,29 +69,6 @@ def float_of(value, name: str) -> float:
         return float(value)
     except OverflowError:
         raise ValueError(f"{name} is too large to be a float (|{name}| must be < 1.8e308)") from None
-
-
-def rule_constants(rule: str, c_u: float, c_w: float) -> None:
-    """c_u and c_w (Eqn 114) must be >= 0, and only the approximate rule uses them."""
-    for name, value in (("c_u", c_u), ("c_w", c_w)):
-        if value < 0:
-            raise ValueError(f"{name} must be >= 0, got {value}")
-    if rule != "approximate" and (c_u, c_w) != (C_U, C_W):
-        raise ValueError(
-            f"c_u and c_w are constants of the approximate rule only; rule {rule!r} would ignore "
-            f"c_u={c_u}, c_w={c_w} (leave them at {C_U}, {C_W})"
-        )
-
-
-def whole_bins(seconds: float, name: str, dt: float) -> None:
-    """ValueError unless ``seconds`` is a whole number of bins of ``dt`` (not silently rounded)."""
-    if not seconds / dt <= MAX_BINS:
-        raise ValueError(f"{name} must be at most 2**40 bins of dt = {dt} s, got {seconds}")
-    bins = round(seconds / dt)
-    if abs(seconds / dt - bins) > 1e-6 * max(1, bins):
-        raise ValueError(
-            f"{name} must be a whole number of bins of dt = {dt} s, got {seconds} ({seconds / dt:.4g} bins)"
-        )
 
 
 def input_variance(rule: str, w: np.ndarray, rates: np.ndarray, name: str = "weights") -> None:
@@ -95,8 +100,8 @@ def no_hidden_bools(x, name: str) -> None:
 
 def at_most(value, name: str, hi: int) -> None:
     """ValueError naming ``name`` for an int count above ``hi`` (before it reaches deeper checks)."""
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and value > hi:
-        raise ValueError(f"{name} must be <= {hi}, got {value}")
+    if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)):
+        integer(value, name, hi=hi)
 
 
 def minutes_of(minutes, name: str = "minutes", dt: float = 0.0005) -> float:

@@ -7,8 +7,9 @@ This module reads that description through the gopy extension and offers it
 to :func:`natspike.train`, :func:`natspike.run_trials`, :class:`Result`, the
 results store and the xarray export, which build their checks, defaults,
 fields, arrays and variables from it instead of keeping copies.
-Python checks only what JSON cannot carry (types, finiteness); Go checks
-every range, naming the parameter.
+Python checks only what JSON cannot carry (types, finiteness, integers
+beyond JSON's) and the ranges of integers, read from Go's description;
+Go checks every range, naming the parameter, in the same words.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from functools import cache
 import numpy as np
 
 from . import _native
+from ._checks import integer
 
 
 @cache
@@ -57,6 +59,19 @@ def default_coefficient_tolerance() -> float:
     return description()["default_coefficient_tolerance"]
 
 
+@cache
+def transfers() -> dict[str, dict[str, dict]]:
+    """Every transfer-function family registered in Go (``core/neuron``), by
+    name: its parameters by name, each with default, range, unit and doc."""
+    return {t["name"]: {p["name"]: p for p in t["params"]} for t in description()["transfers"]}
+
+
+@cache
+def kernel() -> dict[str, dict]:
+    """The PSP kernel's parameters (Eqn 28) by name, with defaults, ranges and units."""
+    return {p["name"]: p for p in description()["kernel"]}
+
+
 def statuses() -> dict[str, int]:
     """The C ABI's status codes by name (NS_OK, NS_INVALID, …)."""
     return description()["statuses"]
@@ -64,8 +79,16 @@ def statuses() -> dict[str, int]:
 
 def register_debug_output() -> None:
     """Test hook: register Go's test-only output ``debug_teacher_spikes``."""
-    msg = _native.go.DebugRegisterOutput()
-    for cached in (description, params, defaults, outputs):
+    _registered(_native.go.DebugRegisterOutput())
+
+
+def register_debug_transfer() -> None:
+    """Test hook: register Go's test-only transfer ``debug_softplus`` (parameters ``kappa``, ``theta``)."""
+    _registered(_native.go.DebugRegisterTransfer())
+
+
+def _registered(msg: str) -> None:
+    for cached in (description, params, defaults, outputs, transfers, kernel):
         cached.cache_clear()
     if msg:
         raise ValueError(msg)
@@ -90,10 +113,12 @@ def check(name: str, value):
     if kind == "bins_or_frozen" and isinstance(value, str):
         return value
     if kind in ("int", "bins_or_frozen"):
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-            extra = ' or "frozen"' if kind == "bins_or_frozen" else ""
-            raise TypeError(f"{name} must be an int{extra}{_or_none(p)}, got {type(value).__name__}")
-        return int(value)
+        try:
+            return integer(value, name, *_int_bounds(p), nullable=p["nullable"], hi_open=p["max_open"])
+        except TypeError:
+            if kind != "bins_or_frozen":
+                raise
+            raise TypeError(f'{name} must be an int or "frozen", got {type(value).__name__}') from None
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number{_or_none(p)}, got {type(value).__name__}")
     try:
@@ -103,6 +128,11 @@ def check(name: str, value):
     if not math.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}")
     return value
+
+
+def _int_bounds(p) -> tuple[int | None, int | None]:
+    """Go's bounds of an integer parameter as Python ints (2**64 arrives as the float nearest to it)."""
+    return tuple(None if b is None else int(float(b)) for b in (p["min"], p["max"]))
 
 
 def _or_none(p) -> str:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass, fields
 
 import numpy as np
 
 from . import _native
+from ._checks import integer
 from ._neuron import resolve
 from ._units import converts_units
 from ._validate import at_least, check_memory, contiguous, empty, finite, real_array, vector
@@ -258,10 +258,7 @@ def _monte_carlo_fisher(weights, rates, neuron, samples, seed):
 
     if samples is None:
         samples = 50_000
-    if isinstance(samples, bool) or not isinstance(samples, numbers.Integral):
-        raise TypeError(f"samples must be an int, got {type(samples).__name__}")
-    if not 1 <= samples <= 2**34:
-        raise ValueError(f"samples must be in [1, 2**34], got {samples}")
+    integer(samples, "samples", 1, 2**34)
     w, r = _weights_and_rates(weights, rates)
     root = root_seed(seed)
     out = empty((w.size, w.size), "weights", copies=18)  # Go: a sum and a block matrix per chain
@@ -309,11 +306,7 @@ def sample_usps(rates, samples, *, bins=500, neuron=None, seed=None) -> np.ndarr
 
     neuron = resolve(neuron)
     r = contiguous(finite(vector(rates, "rates"), "rates"))
-    for name, v, hi in (("samples", samples, 2**34), ("bins", bins, 2**32)):
-        if isinstance(v, bool) or not isinstance(v, numbers.Integral):
-            raise TypeError(f"{name} must be an int, got {type(v).__name__}")
-        if not (0 if name == "samples" else 1) <= v <= hi:
-            raise ValueError(f"{name} must be in [{0 if name == 'samples' else 1}, {hi}], got {v}")
+    integer(samples, "samples", 0, 2**34), integer(bins, "bins", 1, 2**32)
     root = root_seed(seed)
     out = empty((int(samples), r.size), "samples")
     _native.call_cancellable(

@@ -3,30 +3,45 @@
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Mapping
 
-from . import _native
-from ._units import physical
+from . import _describe, _native
+from ._units import check_plausible, dimension_of, in_units, physical
 from ._validate import contiguous, empty, finite, real_array, real_scalar
 
-# Python name -> field of the Go struct bindings.Neuron, in signature order.
-_FIELDS = {
-    "phi_max": "PhiMax",
-    "beta": "Beta",
-    "theta": "Theta",
-    "tau_m": "TauM",
-    "tau_s": "TauS",
-    "dt": "Dt",
-    "eps0": "Eps0",
-    "scale": "Scale",
-}
-#: The transfer-function families, as registered in the Go core (core/neuron).
-TRANSFERS = tuple(_native.go.TransferNames().split(","))
-#: Parameters each transfer function reads (the others do not apply to it).
-TRANSFER_PARAMETERS = {t: tuple(_native.go.TransferParameters(t).split(",")) for t in TRANSFERS}
-_TRANSFER_ONLY = frozenset(p for params in TRANSFER_PARAMETERS.values() for p in params)
-_DEFAULTS = {name: getattr(_native.go.NewNeuron(), field) for name, field in _FIELDS.items()}
 #: What the Go core can evaluate over arrays (see :meth:`Neuron.phi` and its siblings).
 _QUANTITIES = ("phi", "dphi", "score_factor", "fisher_density", "log_phi")
+
+
+class _TransferParameters(Mapping):
+    """Transfer-function name -> the names of the parameters it reads, live from Go's registry."""
+
+    def __getitem__(self, transfer):
+        return tuple(_describe.transfers()[transfer])
+
+    def __iter__(self):
+        return iter(_describe.transfers())
+
+    def __len__(self):
+        return len(_describe.transfers())
+
+    def __repr__(self):
+        return repr(dict(self))
+
+
+#: Parameters each transfer function reads (the others do not apply to it).
+TRANSFER_PARAMETERS = _TransferParameters()
+
+
+def _transfers() -> tuple[str, ...]:
+    """The transfer-function families, as registered in the Go core (core/neuron)."""
+    return tuple(_describe.transfers())
+
+
+def _transfer_only() -> frozenset[str]:
+    """Every name a transfer function of any family reads."""
+    return frozenset(p for params in _describe.transfers().values() for p in params)
 
 
 class _Default:
@@ -66,11 +81,17 @@ class Neuron:
         Simulation time step, in s (0 < dt < min(tau_m, tau_s)).
     eps0 : float, default 1.0
         PSP kernel prefactor (≙ mV·s; with 1 a PSP has unit area).
-    transfer : {"sigmoid", "rectified_quadratic"}, keyword-only
-        The transfer function.
+    transfer : str, default "sigmoid", keyword-only
+        The transfer function: a family registered in the Go core,
+        ``"sigmoid"`` (Eqn 24) or ``"rectified_quadratic"`` (Eqn 116)
+        (see ``natspike.Neuron.TRANSFER_PARAMETERS``).
     scale : float, default 0.25, keyword-only
         Curvature of the rectified quadratic, in Hz/mV² (> 0); with 1/4,
         ``phi'^2/phi = 1`` above threshold (Eqn 116). Rectified quadratic only.
+    **params : float
+        The parameters of any other transfer function registered in the Go
+        core, by the names it declares there (with their defaults, ranges
+        and units); each is then also an attribute.
 
     A parameter the chosen transfer function does not read (see
     ``natspike.Neuron.TRANSFER_PARAMETERS``) must not be given; its attribute
@@ -86,10 +107,11 @@ class Neuron:
     Raises
     ------
     TypeError
-        If a parameter is not a real number (or ``transfer`` not a string).
+        If a parameter is not a real number (or ``transfer`` not a string),
+        or no transfer function reads a keyword.
     ValueError
         If a parameter is out of range, or does not apply to the transfer
-        function; the message names it.
+        function; the message names it and the transfer's parameters.
 
     References
     ----------
@@ -107,6 +129,11 @@ class Neuron:
     __slots__ = ("_c_eps", "_go", "_json", "_values")
     TRANSFER_PARAMETERS = TRANSFER_PARAMETERS
 
+    def __getattr__(self, name):  # a transfer parameter of another family, say debug_softplus's kappa
+        if name in _transfer_only():
+            return self._values.get(name)
+        raise AttributeError(f"'Neuron' object has no attribute {name!r}")
+
     def __init__(
         self,
         phi_max=_UNSET,
@@ -119,20 +146,24 @@ class Neuron:
         *,
         transfer="sigmoid",
         scale=_UNSET,
+        **params,
     ):
         _native.check_process()
-        given = dict(phi_max=phi_max, beta=beta, theta=theta, tau_m=tau_m, tau_s=tau_s, dt=dt, eps0=eps0, scale=scale)
-        values = {name: real_scalar(physical(v, name), name) for name, v in given.items() if v is not _UNSET}
+        own = dict(phi_max=phi_max, beta=beta, theta=theta, scale=scale, **params)
+        own = {k: v for k, v in own.items() if v is not _UNSET}
+        _refuse_unknown_parameters(transfer, own)
+        kernel = dict(tau_m=tau_m, tau_s=tau_s, dt=dt, eps0=eps0)
+        values = {name: _parameter(v, name, transfer) for name, v in {**own, **kernel}.items()}
         if not isinstance(transfer, str):
-            raise TypeError(f"transfer must be a string, one of {TRANSFERS}, got {type(transfer).__name__}")
+            raise TypeError(f"transfer must be a string, one of {_transfers()}, got {type(transfer).__name__}")
         _refuse_foreign_parameters(transfer, values)
-        full = {**_DEFAULTS, **values}
-        gon = _native.go.Neuron(Transfer=transfer, **{_FIELDS[k]: full[k] for k in _FIELDS})
+        gon = _native.go.DecodeNeuron(json.dumps({"transfer": transfer, **values}))
         problem = gon.Problem()
         if problem:
             raise ValueError(problem)
-        values = {k: full[k] for k in _FIELDS if k not in _TRANSFER_ONLY or k in TRANSFER_PARAMETERS[transfer]}
-        values["transfer"] = transfer
+        full = json.loads(gon.JSON())
+        values = {"transfer": transfer, **{k: float(full[k]) for k in TRANSFER_PARAMETERS[transfer]}}
+        values.update((k, float(full[k])) for k in _describe.kernel())
         object.__setattr__(self, "_values", values)
         object.__setattr__(self, "_go", gon)
         object.__setattr__(self, "_json", gon.JSON().encode())
@@ -249,7 +280,7 @@ class Neuron:
         Parameters the transfer function does not read (``beta`` of the
         rectified quadratic, say) are left out.
         """
-        return {"transfer": self.transfer, **{k: self._values[k] for k in _FIELDS if k in self._values}}
+        return dict(self._values)
 
     @classmethod
     def from_dict(cls, d: dict) -> Neuron:
@@ -259,8 +290,8 @@ class Neuron:
         hold the default value (as in dicts written by natspike ≤ 0.x, which
         listed every parameter).
         """
-        own = TRANSFER_PARAMETERS.get(d.get("transfer", "sigmoid"), _TRANSFER_ONLY)
-        return cls(**{k: v for k, v in d.items() if k in own or k not in _TRANSFER_ONLY or v != _DEFAULTS[k]})
+        own, old = TRANSFER_PARAMETERS.get(d.get("transfer", "sigmoid"), ()), _foreign_defaults()
+        return cls(**{k: v for k, v in d.items() if k in own or k not in old or v != old[k]})
 
     def to_json(self) -> str:
         """The parameters as a JSON object (the form that crosses the C ABI)."""
@@ -281,7 +312,7 @@ class Neuron:
         transfer = changes.get("transfer", self.transfer)
         if transfer != self.transfer:
             base = {
-                k: v for k, v in base.items() if k not in _TRANSFER_ONLY or k in TRANSFER_PARAMETERS.get(transfer, ())
+                k: v for k, v in base.items() if k not in _transfer_only() or k in TRANSFER_PARAMETERS.get(transfer, ())
             }
         return type(self)(**{**base, **changes})
 
@@ -303,17 +334,60 @@ class Neuron:
         return (Neuron.from_dict, (self.to_dict(),))
 
 
+def _refuse_unknown_parameters(transfer, given):
+    """TypeError for a keyword that no transfer function reads (as Python does for unknown keywords)."""
+    unknown = [k for k in given if k not in _transfer_only()]
+    if unknown:
+        raise TypeError(
+            f"Neuron() got an unexpected keyword argument {unknown[0]!r}, which no transfer function reads; "
+            f"it would apply to {_allowed(transfer)}"
+        )
+
+
 def _refuse_foreign_parameters(transfer, values):
     """ValueError for a parameter given explicitly that ``transfer`` does not read."""
     own = TRANSFER_PARAMETERS.get(transfer)
     if own is None:
         return  # an unknown transfer: the Go core's message names the allowed ones
-    foreign = [k for k in values if k in _TRANSFER_ONLY and k not in own]
+    foreign = [k for k in values if k in _transfer_only() and k not in own]
     if foreign:
-        raise ValueError(
-            f"{foreign[0]} does not apply to transfer {transfer!r}, whose parameters are {', '.join(own)} "
-            "(besides the kernel's tau_m, tau_s, dt, eps0)"
-        )
+        raise ValueError(f"{foreign[0]} does not apply to {_allowed(transfer)}")
+
+
+def _allowed(transfer) -> str:
+    own = TRANSFER_PARAMETERS.get(transfer) if isinstance(transfer, str) else None
+    kernel = ", ".join(_describe.kernel())
+    if own is None:
+        return f"one of the transfer functions {', '.join(_transfers())} or the kernel ({kernel})"
+    return f"transfer {transfer!r}, whose parameters are {', '.join(own)} (besides the kernel's {kernel})"
+
+
+def _parameter(x, name, transfer) -> float:
+    """``x`` of parameter ``name`` as a float in the unit Go declares for it (a Quantity converted, a plain
+    number checked for plausibility); TypeError if not real, ValueError if not finite (JSON cannot carry it
+    to Go), worded as Go words the parameter's range."""
+    check_plausible(name, x)
+    family = _describe.transfers().get(transfer) if isinstance(transfer, str) else None
+    p = _describe.kernel().get(name) or (family or {}).get(name) or _any_family_parameter(name)
+    v = real_scalar(in_units(x, name, dimension_of(p["unit"])), name)
+    if not math.isfinite(v):
+        positive = p["min"] == 0 and p["min_open"]
+        raise ValueError(f"{name} must be finite{' and > 0' if positive else ''}, got {v}")
+    return v
+
+
+def _any_family_parameter(name) -> dict:
+    return next(f[name] for f in _describe.transfers().values() if name in f)
+
+
+def _foreign_defaults() -> dict:
+    """Each transfer parameter's default, for :meth:`Neuron.from_dict` (a name read by several families keeps the
+    first family's)."""
+    out = {}
+    for family in _describe.transfers().values():
+        for name, p in family.items():
+            out.setdefault(name, p["default"])
+    return out
 
 
 DEFAULT = Neuron()

@@ -35,6 +35,8 @@ import zlib
 
 import numpy as np
 
+from ._checks import integer
+
 _MAX = 2**64
 
 
@@ -50,9 +52,7 @@ def root_seed(seed) -> int:
         raise TypeError(
             f"seed must be an int, numpy.random.SeedSequence, numpy.random.Generator or None, got {type(seed).__name__}"
         )
-    if not 0 <= int(seed) < _MAX:
-        raise ValueError(f"seed must be in [0, 2**64), got {seed}")
-    return int(seed)
+    return integer(seed, "seed", 0, _MAX, hi_open=True)
 
 
 def purpose_key(purpose: str) -> int:

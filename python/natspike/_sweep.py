@@ -12,6 +12,7 @@ from itertools import islice, product
 import numpy as np
 
 from . import _describe, _native
+from ._checks import MAX_TRIALS
 from ._export import label
 from ._seeds import root_seed
 from ._trials import (
@@ -150,7 +151,7 @@ def sweep(
     axes = _axes(grid, setup)  # first: a grid too large to run is refused at once
     import xarray  # noqa: F401  (now, not on Ctrl-C: a first import takes ~1 s)
 
-    n_trials = _count(n_trials, "n_trials", 10**7)
+    n_trials = _count(n_trials, "n_trials", MAX_TRIALS)
     workers, chunk_size = _workers(workers), _chunk_size(chunk_size)
     _check_client(client)
     _check_store_seed(seed, store)

@@ -13,7 +13,7 @@ import json
 import numpy as np
 
 from . import _describe, _native
-from ._checks import input_variance, rule_constants
+from ._checks import input_variance
 from ._inputs import as_pair, replay_inputs
 from ._layer import check_afferents, is_layer, layer_config, layer_matrix, layer_teacher, layer_variance
 from ._layer import teacher_param as layer_teacher_param
@@ -43,7 +43,6 @@ def config(options: dict, neuron, teacher_kind: str, teacher_rate: float, seed: 
         if name not in options and p["required"]:
             raise TypeError(f"missing required argument {name!r}")
         cfg[name] = _describe.check(name, options.get(name, p["default"]))
-    rule_constants(cfg["rule"], cfg["c_u"], cfg["c_w"])
     cfg.update(neuron=neuron.to_dict(), teacher=teacher_kind, teacher_rate=teacher_rate, seed=seed)
     return cfg
 
@@ -68,15 +67,13 @@ def _rates_and_weights(weights, rates):
 
 
 def attenuation_vector(attenuation, n):
-    """``attenuation`` as a C-contiguous (n,) array in (0, 1], or None."""
+    """``attenuation`` as a C-contiguous finite (n,) array, or None; Go checks its range (0, 1]
+    (``neuron.NewDendritic``)."""
     if attenuation is None:
         return None
     a = finite(vector(attenuation, "attenuation"), "attenuation")
     if a.shape != (n,):
         raise ValueError(f"attenuation must have shape ({n},) like rates, got {a.shape}")
-    if ((a <= 0) | (a > 1)).any():
-        i = int(np.argmax((a <= 0) | (a > 1)))
-        raise ValueError(f"attenuation must be in (0, 1], got {a[i]!r} at index {i}")
     return contiguous(a)
 
 

@@ -15,7 +15,6 @@ The task-based paths are shared with :func:`natspike.sweep`.
 from __future__ import annotations
 
 import json
-import numbers
 import os
 import queue
 import threading
@@ -26,7 +25,7 @@ from itertools import islice
 import numpy as np
 
 from . import _describe, _native
-from ._checks import input_variance
+from ._checks import MAX_TRIALS, input_variance, integer
 from ._inputs import as_pair, replay_inputs
 from ._layer import layer_config, layer_size, layer_variance, rate_quantities, trials_teacher
 from ._neuron import resolve
@@ -176,7 +175,7 @@ def run_trials(
     if train_options.pop("trace_every", None) is not None:
         raise ValueError("trace_every is not supported by run_trials; use train")
     inputs = train_options.pop("inputs", None)
-    n_trials, workers = _count(n_trials, "n_trials", 10**7), _workers(workers)
+    n_trials, workers = _count(n_trials, "n_trials", MAX_TRIALS), _workers(workers)
     chunk_size, progress = _chunk_size(chunk_size), bool(progress)
     _check_client(client)
     if neurons is not None:
@@ -202,11 +201,7 @@ def run_trials(
 
 
 def _count(value, name, hi):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if not 1 <= value <= hi:
-        raise ValueError(f"{name} must be in [1, {hi}], got {value}")
-    return int(value)
+    return integer(value, name, 1, hi)
 
 
 def _workers(workers):

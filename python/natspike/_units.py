@@ -82,6 +82,16 @@ PARAMETERS = {
 }
 
 
+def dimension_of(unit: str) -> str:
+    """The dimension (a key of :data:`UNITS`) of a unit as Go's run description writes it ("Hz/mV²", "mV·s");
+    "" is dimensionless. A unit not in :data:`UNITS` is a ValueError (a new unit needs its row there)."""
+    text = unit.replace("²", "**2").replace("·", "*") or "dimensionless"
+    for dimension, (u, _) in UNITS.items():
+        if u == text:
+            return dimension
+    raise ValueError(f"natspike has no dimension for the unit {unit!r}; add it to natspike._units.UNITS")
+
+
 def library(x) -> str | None:
     """ "quantities", "pint" or "brian2" if ``x`` is a Quantity of that library, else None."""
     for cls in type(x).__mro__:

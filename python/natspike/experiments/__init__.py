@@ -9,9 +9,13 @@ against the paper's claim and returns a one-line verdict.
 
 Arguments are named as in :func:`natspike.run_trials`: ``n_trials``,
 ``duration`` and ``record_every`` in seconds, ``input_pool_size``; a
-learning time given in minutes is ``duration_minutes``, and the ``time``
-coordinate of learning curves is in minutes (its ``units`` attribute says
-"min"). ``seed`` is taken exactly as by :func:`natspike.train` (int,
+learning time given in minutes is ``duration_minutes``. Every time-valued
+variable of a Dataset states its unit twice, the same way in every figure:
+``units`` is "s" or "min" and ``long_name`` ends in "(seconds)" or
+"(minutes)". Learning curves over minutes (Figs 3D–F, 9, 12C–F: ``time``,
+``crossing_time``, ``convergence_time``; Fig 3B–C's ``learning_time``) are in
+minutes; times within a run (Fig 3B–C's ``time`` and ``psth_time``, Figs 4,
+5 and 7's ``time``, ``tau_s``) are in seconds. ``seed`` is taken exactly as by :func:`natspike.train` (int,
 ``numpy.random.SeedSequence``, ``numpy.random.Generator`` or None) and
 checked before any work. The old names ``trials``, ``minutes`` and
 ``input_pool`` still work, with a DeprecationWarning. :data:`FIGURES` is the

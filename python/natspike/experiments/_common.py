@@ -17,16 +17,14 @@ import warnings
 import numpy as np
 
 from .. import _describe
+from .._checks import MAX_TRIALS, integer
 from .._seeds import root_seed
 
 
 def count(value, name, minimum=1) -> int:
-    """``value`` as an int >= ``minimum``; TypeError for non-integers (bool included), ValueError below it."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
+    """``value`` as an int >= ``minimum`` (and n_trials at most as many as run_trials takes), by natspike's one
+    integer check: the same error, worded the same, as the API's for the same mistake."""
+    return integer(value, name, lo=minimum, hi=MAX_TRIALS if name == "n_trials" else None)
 
 
 def positive(value, name) -> float:
@@ -105,13 +103,28 @@ def train_options(fast, input_pool):
     options = {"coefficient_tolerance": tolerance} if tolerance else {"exact": True}
     if input_pool is None:
         return {**options, "event_driven": True} if tolerance else options
-    if isinstance(input_pool, bool) or not isinstance(input_pool, numbers.Integral):
-        raise TypeError(f"input_pool_size must be None or an int, got {type(input_pool).__name__}")
-    if not 1 <= input_pool <= 10**6:
-        raise ValueError(
-            f"input_pool_size must be None or an int in [1, 1000000] (the paper: 8000), got {input_pool!r}"
-        )
-    return {**options, "input_pool_size": int(input_pool)}
+    return {**options, "input_pool_size": integer(input_pool, "input_pool_size", 1, 10**6, nullable=True)}
+
+
+#: The units of time in figure datasets, and how every long_name says them.
+TIME_UNITS = {"s": "seconds", "min": "minutes"}
+
+
+def figure_dataset(fn):
+    """Decorator of the figure functions: every variable of the returned Dataset in a unit of time (``units``
+    "s" or "min") also says it at the end of its ``long_name``, in the same words in every figure."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        ds = fn(*args, **kwargs)
+        for name, v in ds.variables.items():
+            unit = v.attrs.get("units")
+            if unit in TIME_UNITS:
+                base = str(v.attrs.get("long_name", name)).removesuffix(f" ({TIME_UNITS[unit]})")
+                v.attrs["long_name"] = f"{base} ({TIME_UNITS[unit]})"
+        return ds
+
+    return wrapper
 
 
 #: Argument names before natspike used the API's own names in the experiments: old -> new.

@@ -9,8 +9,8 @@ from .._fisher import coefficients, sample_usps, voltage_statistics
 from .._neuron import resolve
 from .._rules import rule_factors
 from ._common import count as _count
+from ._common import figure_dataset, provenance, root, stream
 from ._common import positive_values as _positive
-from ._common import provenance, root, stream
 
 #: Input rates (Hz) of the authors' script (the paper's text says 5–55 Hz; user guide, "Paper versus code").
 RATES = (5.0, 15.0, 25.0, 35.0, 45.0)
@@ -39,6 +39,7 @@ def _rate_coefficients(w, rates, neuron):
     return coefficients(mean, var, q, neuron=neuron), mean, var
 
 
+@figure_dataset
 def figure10(
     samples=20, seed=2022, *, full=False, n=100, rates=RATES, curve_vars=CURVE_VARS, curve_q=CURVE_Q, neuron=None
 ):
@@ -158,6 +159,7 @@ def figure10_curve_shape(ds, peak, distance=10.0):
     }
 
 
+@figure_dataset
 def figure11(
     samples=20,
     usp_samples=20,

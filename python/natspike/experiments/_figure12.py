@@ -12,7 +12,7 @@ import numpy as np
 
 from .._checks import at_most, finite_real
 from .._rules import update_direction
-from ._common import count, provenance, renamed, root, stream
+from ._common import count, figure_dataset, provenance, renamed, root, stream
 
 # ---------------------------------------------------------------------------------------------------------------
 # Fig 12A–B: angle histograms (figure12_angles, claim_figure12_angles)
@@ -66,6 +66,7 @@ def _pattern_angles(w, x, rates, neuron, c_u, c_w):
     return np.array([[angles(d["natural"], d[other], metric).mean() for other in COMPARED] for metric in (None, g)])
 
 
+@figure_dataset
 @renamed
 def figure12_angles(
     n_trials=40,
@@ -218,6 +219,7 @@ TABLE1_ETA = {
 }
 
 
+@figure_dataset
 @renamed
 def figure12_curves(
     n_trials=5,

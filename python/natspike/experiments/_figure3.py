@@ -14,7 +14,7 @@ from .._checks import at_most, known_keys, minutes_of
 from .._export import time_to_threshold
 from .._rules import RULES
 from .._trials import run_trials
-from ._common import count, positive, provenance, renamed, root, train_options
+from ._common import count, figure_dataset, positive, provenance, renamed, root, train_options
 
 #: D_KL level used to compare convergence speed (the paper's Fig 9D).
 CROSSING_THRESHOLD = 5e-5
@@ -28,6 +28,7 @@ PAPER_MINUTES = 8000 / 60
 _METRICS = ("kl", "rate_error", "weight_distance")
 
 
+@figure_dataset
 @renamed
 def figure3f(
     n_trials=16,

@@ -8,7 +8,7 @@ from .._fisher import usp_traces
 from .._neuron import resolve
 from .._seeds import trial_generator
 from .._train import train
-from ._common import bins, count, neuron_attrs, positive, provenance, renamed, root, stream
+from ._common import bins, count, figure_dataset, neuron_attrs, positive, provenance, renamed, root, stream
 
 #: spawn_key prefix of the NumPy streams used here (input realisation, output sampling); it keeps them apart
 #: from the per-trial generators of :func:`natspike.run_trials`, whose keys are (trial,).
@@ -20,6 +20,7 @@ ETA_NATURAL = 6e-4
 WEIGHT_SETS = ("initial", "learned", "target")
 
 
+@figure_dataset
 @renamed
 def figure3bc(
     duration_minutes=30.0,

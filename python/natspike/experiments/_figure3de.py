@@ -8,7 +8,7 @@ from .._fisher import sample_usps
 from .._neuron import resolve
 from .._rules import update_direction
 from .._trials import run_trials
-from ._common import count, neuron_attrs, positive, provenance, renamed, root, train_options
+from ._common import count, figure_dataset, neuron_attrs, positive, provenance, renamed, root, train_options
 
 N = 2
 RATES = (10.0, 50.0)
@@ -28,6 +28,7 @@ RULES = ("natural", "euclidean")
 _USP_STREAM = 3_004  # seed offset of the USP samples, away from the trial streams of run_trials
 
 
+@figure_dataset
 @renamed
 def figure3de(
     n_trials=2,

@@ -7,13 +7,14 @@ import numpy as np
 from .._neuron import resolve
 from .._spiketrain import SpikeTrain
 from .._train import train
-from ._common import flag, neuron_attrs, positive, provenance, root
+from ._common import figure_dataset, flag, neuron_attrs, positive, provenance, root
 
 #: Seed of numpy's legacy RandomState in the authors' script (File01_attenuation_Fig4.py).
 AUTHORS_SEED = 55
 PROTOCOLS = ("paper", "authors")
 
 
+@figure_dataset
 def figure4(
     seed=2022,
     *,

@@ -9,7 +9,7 @@ from .._neuron import Neuron
 from .._spiketrain import SpikeTrain
 from .._train import train
 from .._trials import run_trials
-from ._common import count, flag, positive, positive_values, provenance, renamed, root
+from ._common import count, figure_dataset, flag, positive, positive_values, provenance, renamed, root
 
 #: Seed of numpy's legacy RandomState in the authors' script (File01_variance_Fig5.py).
 AUTHORS_SEED = 999
@@ -22,6 +22,7 @@ SCENARIOS = (("reference", 50.0, 0.020), ("short tau_s", 50.0, 0.001), ("low rat
 _USP_STREAM = 3_005  # spawn_key prefix of the NumPy stream of the illustrative USP traces
 
 
+@figure_dataset
 @renamed
 def figure5(
     n_trials=32,
@@ -181,7 +182,8 @@ def figure5(
     )
     for name in ("tau_sweep_change", "rate_sweep_change", "scenario_change"):
         ds[name].attrs["units"] = "%"
-    ds["tau_s"].attrs["units"] = ds["time"].attrs["units"] = ds["usp_time"].attrs["units"] = "s"
+    ds["tau_s"].attrs["units"] = ds["scenario_tau_s"].attrs["units"] = "s"
+    ds["time"].attrs["units"] = ds["usp_time"].attrs["units"] = "s"
     ds["rate"].attrs["units"] = "Hz"
     summary = {
         f"{prefix}_largest_step": _largest_step(ds[f"{prefix}_std"].values, ds[f"{prefix}_change"].values)

@@ -8,7 +8,7 @@ import numpy as np
 
 from .._neuron import Neuron
 from .._trials import run_trials
-from ._common import count, fast_tolerance, positive_values, provenance, renamed, root
+from ._common import count, fast_tolerance, figure_dataset, positive_values, provenance, renamed, root
 
 #: The Fig 7 setting (paper, Fig 7 and Methods): 10 synapses, the first 5 driven at 5 Hz, the other 5 silent.
 N_SYNAPSES, N_STIMULATED, INPUT_RATE = 10, 5, 5.0
@@ -118,6 +118,7 @@ def _common_attrs(figure, n_trials, seed, duration, eta, protocol, refresh, tole
     )
 
 
+@figure_dataset
 @renamed
 def figure7(
     grid=12,
@@ -325,6 +326,7 @@ def claim_figure7(ds):
     )
 
 
+@figure_dataset
 @renamed
 def figure7_examples(
     n_trials=4,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import renamed, root
+from ._common import figure_dataset, renamed, root
 from ._figure3 import PAPER_ETA, PAPER_MINUTES, _format_crossing, learning_curves, natural_first
 
 #: Fig 9D learning-rate factors η/η0 of the paper.
@@ -14,6 +14,7 @@ PAPER_ETA_FACTORS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2, 1.4, 1.6, 1.8, 2.0)
 FIGURE9_RULES = ("natural", "euclidean")
 
 
+@figure_dataset
 @renamed
 def figure9(
     n_trials=5,
