@@ -25,7 +25,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import input_variance
+from ._checks import input_variance, integer
 from ._spiketrain import as_spike_train, is_spike_train, replay_bins
 from ._teachers import POISSON, REALIZABLE, REPLAY
 from ._units import in_units, is_quantity
@@ -119,14 +119,8 @@ def layer_variance(rule: str, w: np.ndarray, r: np.ndarray) -> None:
 
 
 def layer_size(neurons) -> int | None:
-    """``neurons`` of run_trials and sweep: None (one neuron) or an int in [1, 2**20]."""
-    if neurons is None:
-        return None
-    if isinstance(neurons, bool) or not isinstance(neurons, numbers.Integral):
-        raise TypeError(f"neurons must be an int or None, got {type(neurons).__name__}")
-    if not 1 <= neurons <= 2**20:
-        raise ValueError(f"neurons must be in [1, 2**20] (output neurons of a layer) or None, got {neurons}")
-    return int(neurons)
+    """``neurons`` of run_trials and sweep: None (one neuron) or an int >= 1 (Go bounds the layer's size)."""
+    return integer(neurons, "neurons", 1, nullable=True)
 
 
 def rate_quantities(teacher):
