@@ -47,6 +47,8 @@ CHILD = textwrap.dedent(r"""
         "time_to_threshold": ("works", lambda: natspike.time_to_threshold(res, 1e-4)),
         "SpikeTrain": ("works", lambda: natspike.SpikeTrain([0.1, 0.2], t_stop=1.0)),
         "SpikeTrain.from_bins": ("works", lambda: natspike.SpikeTrain.from_bins(np.array([0, 1, 0]), dt=0.001)),
+        "RateSchedule": ("works", lambda: natspike.RateSchedule([0.0, 1.0], np.ones((2, 3)))),
+        "RateSchedule.rates_at": ("works", lambda: natspike.RateSchedule([0.0, 1.0], np.ones((2, 3))).rates_at(0.5)),
         "Coefficients.to_dict": ("works", lambda: COEFFICIENTS.to_dict()),
         "Result.save": ("works", lambda: res.save(saved + ".again.npz")),
         "Result.to_xarray": ("works", lambda: res.to_xarray()),
