@@ -98,7 +98,7 @@ func newTrial(cfg Config, res *Result, sets [][]float64) (*trial, error) {
 	}
 	if cfg.EventDriven {
 		if t.events, err = l.NewEvents(t.w, t.target); err != nil {
-			return nil, err
+			return nil, t.diverged(0, err) // the initial weight factors are not finite
 		}
 	} else {
 		t.fused = l.Pipelined(t.traces)
