@@ -140,6 +140,7 @@ def test_bad_input_raises_naming_the_parameter(kwargs, exc, words):
 @pytest.mark.parametrize("rule", ["euclidean", "natural", "approximate"])
 def test_divergence_raises_divergence_error_naming_time_and_quantity(rule):
     with pytest.raises(
-        natspike.DivergenceError, match=r"diverged at t = [0-9.e-]+ s \(bin \d+\): (membrane potential|weights|weight factor)"
+        natspike.DivergenceError,
+        match=r"diverged at t = [0-9.e-]+ s \(bin \d+\): (membrane potential|weights|weight factor)",
     ):
         _train(eta=1e12, rule=rule)
