@@ -108,7 +108,9 @@ extern int ns_voltage_statistics(const char *neuronJSON, const double *w, const 
  * (spikes x 2: bin, afferent, sorted by bin then afferent, at most one
  * spike of an afferent in a bin); a rate schedule is
  * "schedule_starts" (k segment start bins, 0 first, increasing) with
- * "schedule_rates" (k x n, Hz; its first row equal to "rates"). Outputs: the names,
+ * "schedule_rates" (k x n, Hz; its first row equal to "rates"); and
+ * "resume_state" (the "state" output of a run with keep_state, per trial
+ * like w0: the trial continues from it). Outputs: the names,
  * shapes and units described by natspike's run description (Go:
  * config.Describe, Python: natspike._describe), e.g. "times" (records),
  * "weights" (records x n), "kl", "rate_error", "weight_distance",

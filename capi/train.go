@@ -61,7 +61,8 @@ func bind(table *C.ns_buffer, count C.int) (namedBuffers, error) {
 func inputLengths(n, trials int) map[string]int {
 	perTrial := n * max(trials, 1)
 	return map[string]int{"rates": n, "attenuation": n, "w0": perTrial, "teacher_weights": perTrial,
-		"teacher_spikes": -1, "input_spikes": -1, "input_events": -1, "schedule_starts": -1, "schedule_rates": -1}
+		"teacher_spikes": -1, "input_spikes": -1, "input_events": -1, "schedule_starts": -1, "schedule_rates": -1,
+		"resume_state": learn.StateWords(n) * max(trials, 1)}
 }
 
 // match checks every buffer against the inputs and the plan's outputs and
@@ -94,7 +95,8 @@ func (b namedBuffers) match(plan config.Plan, n, trials int) (config.Arrays, err
 	}
 	return config.Arrays{Rates: b["rates"], W0: b["w0"], TeacherWeights: b["teacher_weights"],
 		TeacherSpikes: b["teacher_spikes"], InputSpikes: b["input_spikes"], Attenuation: b["attenuation"],
-		InputEvents: b["input_events"], ScheduleStarts: b["schedule_starts"], ScheduleRates: b["schedule_rates"]}, nil
+		InputEvents: b["input_events"], ScheduleStarts: b["schedule_starts"], ScheduleRates: b["schedule_rates"],
+		ResumeState: b["resume_state"]}, nil
 }
 
 func product(shape []int) int {
@@ -280,6 +282,10 @@ func (j trialsJob) config(slotIdx int) (learn.Config, error) {
 	a.W0 = a.W0[slotIdx*j.n : (slotIdx+1)*j.n]
 	if a.TeacherWeights != nil {
 		a.TeacherWeights = a.TeacherWeights[slotIdx*j.n : (slotIdx+1)*j.n]
+	}
+	if a.ResumeState != nil {
+		w := learn.StateWords(j.n)
+		a.ResumeState = a.ResumeState[slotIdx*w : (slotIdx+1)*w]
 	}
 	return j.cfg.Learn(a, uint64(j.first+slotIdx))
 }

@@ -24,6 +24,10 @@ type Result struct {
 	WeightDistance []float64 // Records(); nil without target weights
 	Final          []float64 // n, weights after the last bin
 	Voltage, Rate  []float64 // Traces(): V (mV) and φ (Hz) every TraceEvery bins
+	// SpikeBits and TeacherSpikeBits pack the student's and the teacher's
+	// spikes 32 bins to a value (RecordSpikes); State is the end state
+	// (KeepState) that Config.State accepts.
+	SpikeBits, TeacherSpikeBits, State []float64
 	// Extra holds the outputs added with RegisterOutput, by name.
 	Extra map[string]*[]float64
 }
@@ -55,6 +59,12 @@ type trial struct {
 	reset       int          // bins per pool interval (traces restart from zero), or 0
 	objs        []*Objective // the objective of every schedule segment (one without a schedule)
 	segment     int          // the rate schedule's current segment
+	// state.go: the streams' sources, the Poisson source and the bins
+	// before this part (a continued trial); spikes.go: the student's stream.
+	teacherPCG, inputPCG, studentPCG *rand.PCG
+	poisson                          *input.Poisson
+	start                            int
+	student                          *rand.Rand
 }
 
 // Run executes one trial and fills res. It returns ctx.Err() if the context
@@ -80,7 +90,8 @@ func newTrial(cfg Config, res *Result) (*trial, error) {
 	}
 	t := &trial{cfg: cfg, learner: l, traces: input.NewTraces(cfg.Kernel, n), res: res,
 		w: append([]float64(nil), cfg.W0...), ws: make([]float64, n),
-		teacher: seed.Stream(cfg.Seed, cfg.Trial, seed.Teacher), maxTeacherP: math.Inf(1)}
+		maxTeacherP: math.Inf(1)}
+	t.streams()
 	if b, ok := cfg.Transfer.(neuron.Bounded); ok {
 		t.maxTeacherP = b.MaxRate() * cfg.Kernel.Dt
 	}
@@ -100,10 +111,16 @@ func newTrial(cfg Config, res *Result) (*trial, error) {
 	} else {
 		t.fused = l.Pipelined(t.traces)
 	}
+	if cfg.State != nil {
+		if err := t.restore(cfg.State); err != nil {
+			return nil, err
+		}
+	}
 	return t, t.prepareObjective()
 }
 
 func (t *trial) source() (input.Source, error) {
+	t.inputPCG = seed.PCG(t.cfg.Seed, t.cfg.Trial, seed.Inputs) // kept in the state (unused by a replay)
 	if src, err := t.replaySource(); src != nil || err != nil {
 		return src, err
 	}
@@ -115,7 +132,10 @@ func (t *trial) source() (input.Source, error) {
 		}
 		return pool.Source(seed.Stream(t.cfg.Seed, t.cfg.Trial, seed.Inputs)), nil
 	}
-	return input.NewPoisson(t.cfg.Rates, t.cfg.Kernel.Dt, seed.Stream(t.cfg.Seed, t.cfg.Trial, seed.Inputs))
+	t.inputPCG = seed.PCG(t.cfg.Seed, t.cfg.Trial, seed.Inputs)
+	var err error
+	t.poisson, err = input.NewPoisson(t.cfg.Rates, t.cfg.Kernel.Dt, rand.New(t.inputPCG))
+	return t.poisson, err
 }
 
 func (t *trial) prepareObjective() error {
@@ -188,6 +208,11 @@ func (t *trial) run(ctx context.Context) error {
 		return t.diverged(bins-1, err)
 	}
 	copy(t.res.Final, t.w)
+	if t.cfg.KeepState {
+		if err := t.saveState(); err != nil {
+			return err
+		}
+	}
 	if t.cfg.Progress != nil {
 		t.cfg.Progress(bins - (bins-1)/checkInterval*checkInterval)
 	}
@@ -277,7 +302,7 @@ func (t *trial) step(k int) error {
 		return fmt.Errorf("membrane potential V = %.3g mV exceeds ±%g mV", st.V, MaxPotential)
 	}
 	if len(t.observe) > 0 {
-		b := Bin{Step: st, Teacher: y, Config: &t.cfg}
+		b := Bin{Step: st, Teacher: y, Student: t.studentSpike(st.Phi), Config: &t.cfg}
 		for _, o := range t.observe {
 			o.observe(o.dst, k, b)
 		}
@@ -326,7 +351,7 @@ func spikeIf(b bool) float64 {
 func (t *trial) record(j int) {
 	n := len(t.w)
 	r := t.res
-	r.Times[j] = float64(j*t.cfg.recordStride()) * t.cfg.Kernel.Dt
+	r.Times[j] = float64(t.start+j*t.cfg.recordStride()) * t.cfg.Kernel.Dt
 	copy(r.Weights[j*n:(j+1)*n], t.w)
 	if t.objs == nil {
 		return

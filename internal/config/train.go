@@ -51,6 +51,9 @@ type TrainConfig struct {
 	InputPoolSize     *int    `json:"input_pool_size"`     // trains per rate group; nil: off
 	InputPoolInterval float64 `json:"input_pool_interval"` // s per train
 	InputPoolStream   uint64  `json:"input_pool_stream"`   // which pool for the same seed
+	// Outputs of a continued trial (see learn.Config.RecordSpikes, KeepState).
+	RecordSpikes bool `json:"record_spikes"` // record the student's and the teacher's spikes
+	KeepState    bool `json:"keep_state"`    // keep the end state for natspike.resume
 }
 
 // Refresh is coefficient_refresh: a number of bins ≥ 1, or "frozen"
@@ -121,6 +124,8 @@ type Arrays struct {
 	// (input.Events); ScheduleStarts, ScheduleRates: a rate schedule's
 	// segment start bins (k) and rates (k × n) (input.RateSchedule).
 	InputEvents, ScheduleStarts, ScheduleRates []float64
+	// ResumeState is the end state of an earlier part (learn.Config.State).
+	ResumeState []float64
 }
 
 // Learn builds and validates the core trial configuration.
@@ -130,7 +135,7 @@ func (c TrainConfig) Learn(a Arrays, trial uint64) (learn.Config, error) {
 		return lc, err
 	}
 	lc.Rates, lc.W0, lc.InputSpikes, lc.Trial = a.Rates, a.W0, a.InputSpikes, trial
-	lc.Teacher.Weights, lc.Teacher.Spikes = a.TeacherWeights, a.TeacherSpikes
+	lc.Teacher.Weights, lc.Teacher.Spikes, lc.State = a.TeacherWeights, a.TeacherSpikes, a.ResumeState
 	if a.Attenuation != nil {
 		lc.Param = neuron.Dendritic{Alpha: a.Attenuation}
 	}
@@ -174,7 +179,8 @@ func (c TrainConfig) plan() (learn.Config, error) {
 		return learn.Config{}, err
 	}
 	lc := learn.Config{Transfer: t, Kernel: k, Rule: rc, Teacher: learn.Teacher{Kind: kind, Rate: c.TeacherRate},
-		Duration: c.Duration, TestSamples: c.TestSamples, TestBins: c.TestBins, Seed: c.Seed}
+		Duration: c.Duration, TestSamples: c.TestSamples, TestBins: c.TestBins, Seed: c.Seed,
+		RecordSpikes: c.RecordSpikes, KeepState: c.KeepState}
 	if lc.RecordEvery, err = optionalBins("record_every", c.RecordEvery, k.Dt); err != nil {
 		return lc, err
 	}
