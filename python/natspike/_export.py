@@ -17,6 +17,7 @@ import numbers
 import numpy as np
 
 from . import _describe
+from ._recorded import NOT_EXPORTED, xarray_variables
 from ._result import _to_json
 
 #: The coordinates of the Dataset: (units, long name).
@@ -46,9 +47,12 @@ def to_xarray(result):
     lead = () if result.n_trials is None else ("trial",)
     described = variables()
     data = {name: (lead + described[name][0], a) for name, a in result.arrays.items() if name in described}
+    data = {name: v for name, v in data.items() if name not in NOT_EXPORTED}
+    data.update(xarray_variables(result))  # ragged spike trains, flat
     coords = {"time": result.times}
     if result.voltage is not None:
-        coords["trace_time"] = np.arange(np.shape(result.voltage)[-1]) * result.params["trace_every"]
+        start = float(np.asarray(result.times)[0])  # a continued trial (natspike.resume) starts later
+        coords["trace_time"] = start + np.arange(np.shape(result.voltage)[-1]) * result.params["trace_every"]
     return label(xr.Dataset(data, coords=coords, attrs=_attributes(result)))
 
 
