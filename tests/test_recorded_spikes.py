@@ -112,3 +112,18 @@ def test_spikes_in_xarray_are_flat_with_a_trial_index(tmp_path):
 def test_record_spikes_must_be_a_bool():
     with pytest.raises(TypeError, match="record_spikes must be a bool"):
         natspike.train("natural", W0, RATES, duration=0.1, record_spikes=1, **KW)
+
+
+def test_sweep_holds_the_spikes_padded_per_grid_point_and_trial():
+    pytest.importorskip("xarray")
+    grid = {"eta": [1e-3, 2e-3]}
+    kw = dict(rule="natural", weights=W0, rates=RATES, n_trials=2, duration=0.3, seed=6, teacher=WSTAR)
+    ds = natspike.sweep(grid, record_spikes=True, **kw)
+    assert ds["spike_time"].dims == ("eta", "trial", "spike") and "spike_bits" not in ds
+    for j, eta in enumerate(grid["eta"]):
+        one = natspike.run_trials(eta=eta, record_spikes=True, **kw)
+        for i in range(2):
+            got = ds["spike_time"].values[j, i]
+            np.testing.assert_array_equal(got[~np.isnan(got)], one.spikes[i])
+            got = ds["teacher_spike_time"].values[j, i]
+            np.testing.assert_array_equal(got[~np.isnan(got)], one.teacher_spikes[i])

@@ -10,7 +10,9 @@ first part of a trial (a continued trial, :func:`natspike.resume`, starts at
 ``result.times[0]``). The xarray export stores these ragged trains flat: a
 variable ``spike_time`` (dim ``spike``) with the trial of each spike in
 ``spike_trial``, and likewise ``teacher_spike_time``/``teacher_spike_trial``
-(dim ``teacher_spike``).
+(dim ``teacher_spike``). A :func:`natspike.sweep` Dataset, with its grid axes,
+holds them padded instead: ``spike_time`` (grid axes, ``trial``, ``spike``)
+with NaN after each trial's last spike, and likewise ``teacher_spike_time``.
 """
 
 from __future__ import annotations
@@ -60,4 +62,19 @@ def xarray_variables(result) -> dict:
         if result.n_trials is not None:
             trial = np.repeat(np.arange(len(trains)), [t.size for t in trains])
             out[f"{prefix}_trial"] = (prefix, trial, {"units": "1", "long_name": f"trial of each {who} spike"})
+    return out
+
+
+def padded_variables(arrays: dict, lead_dims: tuple, lead_shape: tuple, dt: float) -> dict:
+    """The spike trains of a sweep's flat (units, words) arrays as NaN-padded variables (module docstring)."""
+    out = {}
+    for name, prefix in TRAINS.items():
+        if arrays.get(name) is None:
+            continue
+        trains = [_times(row, 0, dt) for row in np.asarray(arrays[name])]
+        longest = max((t.size for t in trains), default=0)
+        pad = np.full((len(trains), longest), np.nan)
+        for i, t in enumerate(trains):
+            pad[i, : t.size] = t
+        out[f"{prefix}_time"] = (lead_dims + (prefix,), pad.reshape(lead_shape + (longest,)), {"units": "s"})
     return out
