@@ -139,3 +139,22 @@ def test_resume_refuses_what_it_cannot_continue():
         natspike.train(
             "natural", W0, RATES, teacher=WSTAR, duration=0.05, eta=2e-3, seed=1, keep_state=True, input_pool_size=2
         )
+
+
+def test_a_saved_result_resumes_in_another_process(tmp_path):
+    """The state (and its configuration digest) does not depend on the process that wrote it."""
+    import subprocess
+    import sys
+
+    kw = _kw("natural", True, False, True, WSTAR)
+    whole = natspike.train("natural", W0, RATES, duration=FIRST + SECOND, keep_state=True, **kw)
+    natspike.train("natural", W0, RATES, duration=FIRST, keep_state=True, **kw).save(tmp_path / "first.npz")
+    code = f"import natspike; natspike.resume(natspike.load({str(tmp_path / 'first.npz')!r}), duration={SECOND})"
+    code += f".save({str(tmp_path / 'second.npz')!r})"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    second = natspike.load(tmp_path / "second.npz")
+    np.testing.assert_array_equal(second.final_weights, whole.final_weights)
+    ds = second.to_xarray()
+    assert ds["time"].values[0] == FIRST and ds["trace_time"].values[0] == FIRST
+    np.testing.assert_array_equal(ds["spike_time"].values, whole.spikes[whole.spikes >= FIRST])
