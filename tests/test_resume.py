@@ -135,6 +135,11 @@ def test_resume_refuses_what_it_cannot_continue():
     other = natspike.Result(kept.arrays, params={**kept.params, "eta": 1e-3}, seed=kept.seed, version=kept.version)
     with pytest.raises(ValueError, match="belongs to another configuration"):
         natspike.resume(other, duration=0.05)
+    damaged = np.array(kept.state)
+    damaged[40] += 1
+    hurt = natspike.Result({**kept.arrays, "state": damaged}, params=kept.params, seed=kept.seed, version=kept.version)
+    with pytest.raises(ValueError, match="the state is damaged"):
+        natspike.resume(hurt, duration=0.05)
     with pytest.raises(ValueError, match="not available with input_pool_size"):
         natspike.train(
             "natural", W0, RATES, teacher=WSTAR, duration=0.05, eta=2e-3, seed=1, keep_state=True, input_pool_size=2

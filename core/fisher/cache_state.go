@@ -24,7 +24,7 @@ func (c *Cache) AppendState(dst []float64) []float64 {
 // SetState restores a state written by AppendState (len(src) ≥
 // CacheStateWords) and returns the rest of src.
 func (c *Cache) SetState(src []float64) []float64 {
-	c.fracMu, c.fracVar, c.next = src[0], src[1], int(src[2])%cachePatches
+	c.fracMu, c.fracVar, c.next = src[0], src[1], (int(src[2])%cachePatches+cachePatches)%cachePatches
 	c.Fits, c.Hits, c.Direct = int(src[3]), int(src[4]), int(src[5])
 	src = src[6:]
 	for i := range c.patches {

@@ -40,10 +40,22 @@ const (
 	pcgWords     = 3 // a PCG's MarshalBinary (20 bytes), padded
 	coeffWords   = 14
 	headWords    = 5 + 3*pcgWords + 1 + 4 + coeffWords + 1 + 1
+	sumWords     = 1 // a checksum of all other words, last
 )
 
 // StateWords returns the length of the state of a trial with n afferents.
-func StateWords(n int) int { return headWords + fisher.CacheStateWords + 8*n }
+func StateWords(n int) int { return headWords + fisher.CacheStateWords + 8*n + sumWords }
+
+// checksum hashes the bits of every word but the last.
+func checksum(st []float64) uint64 {
+	h := fnv.New64a()
+	var b [8]byte
+	for _, x := range st[:len(st)-sumWords] {
+		binary.LittleEndian.PutUint64(b[:], math.Float64bits(x))
+		h.Write(b[:])
+	}
+	return h.Sum64()
+}
 
 // ErrState marks a state that Config.State cannot continue from.
 var ErrState = errors.New("state")
@@ -172,6 +184,8 @@ func (t *trial) saveState() error {
 	for _, k := range pending {
 		s.put(float64(k))
 	}
+	s.put(0)
+	s.w[len(s.w)-1] = math.Float64frombits(checksum(s.w))
 	if len(s.w) != StateWords(n) {
 		return fmt.Errorf("learn: internal error: state of %d entries, want %d", len(s.w), StateWords(n))
 	}
@@ -195,6 +209,9 @@ func (t *trial) restore(st []float64) error {
 	if r.bits() != stateMagic || r.one() != stateVersion {
 		return fmt.Errorf("%w: not a natspike trial state of this version (format %d)", ErrState, stateVersion)
 	}
+	if math.Float64bits(st[len(st)-1]) != checksum(st) {
+		return fmt.Errorf("%w: the state is damaged (its checksum does not match)", ErrState)
+	}
 	if r.bits() != t.cfg.digest() {
 		return fmt.Errorf("%w: the state belongs to another configuration (neuron, rule, rates, teacher, seed, trial, "+
 			"test set, event_driven or replayed inputs differ)", ErrState)
@@ -203,7 +220,9 @@ func (t *trial) restore(st []float64) error {
 	if r.integer() != n {
 		return fmt.Errorf("%w: the state is of another number of afferents", ErrState)
 	}
-	t.start = r.integer()
+	if t.start = r.integer(); t.start < 0 || t.start > 1<<40 {
+		return fmt.Errorf("%w: the state is damaged (bin %d)", ErrState, t.start)
+	}
 	for _, p := range []*rand.PCG{t.teacherPCG, t.inputPCG, t.studentPCG} {
 		if err := r.pcg(p); err != nil {
 			return fmt.Errorf("%w: random stream: %w", ErrState, err)

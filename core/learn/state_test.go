@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/natspike/natspike/core/neuron"
@@ -197,6 +198,13 @@ func TestStateFromAnotherConfigurationIsRefused(t *testing.T) {
 	c.State = st
 	if err := Run(context.Background(), c, &Result{}); !errors.Is(err, ErrState) {
 		t.Errorf("other n: error %v, want ErrState", err)
+	}
+	damaged := slices.Clone(st)
+	damaged[len(damaged)/2]++
+	c = fig3Config(rule.Natural, 2e-3, 0.1, 6)
+	c.State = damaged
+	if err := Run(context.Background(), c, &Result{}); !errors.Is(err, ErrState) || !strings.Contains(err.Error(), "damaged") {
+		t.Errorf("damaged: error %v, want ErrState", err)
 	}
 	bad := slices.Clone(st)
 	bad[0] = 1
