@@ -5,7 +5,11 @@ The Dataset has the dims ``trial`` (results of :func:`natspike.run_trials`),
 ``time`` (record times, s), ``trace_time`` (times of the V and φ(V)
 traces, s) and ``synapse``, each with a coordinate, and a ``units``
 attribute on every variable and coordinate (CF style: ``"1"`` for a pure
-number). It writes to netCDF-4/HDF5 with ``ds.to_netcdf(path,
+number). Recorded spike trains (``record_spikes=True``) are ragged: they are
+stored flat, ``spike_time`` (dim ``spike``, s) with the trial of each spike
+in ``spike_trial``, likewise ``teacher_spike_time`` and ``teacher_spike_trial``
+(see ``natspike._recorded``); the opaque ``state`` of ``keep_state`` is left
+out (resume from the Result, :meth:`natspike.Result.save`). It writes to netCDF-4/HDF5 with ``ds.to_netcdf(path,
 engine="h5netcdf")`` (``pip install natspike[netcdf]``) and reads back equal.
 """
 
