@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/natspike/natspike/core/input"
 	"github.com/natspike/natspike/core/neuron"
 	"github.com/natspike/natspike/core/rule"
 )
@@ -212,5 +213,14 @@ func TestStateFromAnotherConfigurationIsRefused(t *testing.T) {
 	c.State = bad
 	if err := Run(context.Background(), c, &Result{}); !errors.Is(err, ErrState) {
 		t.Errorf("corrupt: error %v, want ErrState", err)
+	}
+}
+
+func TestKeepStateIsRefusedWithARateSchedule(t *testing.T) {
+	c := fig3Config(rule.Natural, 2e-3, 0.1, 4)
+	c.KeepState = true
+	c.Schedule = input.RateSchedule{Starts: []int{0, 100}, Rates: append(slices.Clone(c.Rates), 20, 20, 20, 20)}
+	if err := Run(context.Background(), c, &Result{}); err == nil || !strings.Contains(err.Error(), "rate schedule") {
+		t.Errorf("error %v, want one naming the rate schedule", err)
 	}
 }

@@ -85,6 +85,8 @@ def resume(
         If ``result`` has no state (run without ``keep_state=True``), has
         unfinished trials, was made by another natspike version or its
         state belongs to another configuration; if ``duration`` is not > 0;
+        (at the run) for ``input_pool_size`` or a rate schedule of several
+        segments, whose state is not kept;
         or for missing or unexpected ``inputs``/``teacher``.
 
     Examples
