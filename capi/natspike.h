@@ -108,7 +108,9 @@ extern int ns_voltage_statistics(const char *neuronJSON, const double *w, const 
  * (spikes x 2: bin, afferent, sorted by bin then afferent, at most one
  * spike of an afferent in a bin); a rate schedule is
  * "schedule_starts" (k segment start bins, 0 first, increasing) with
- * "schedule_rates" (k x n, Hz; its first row equal to "rates"). A layer of m
+ * "schedule_rates" (k x n, Hz; its first row equal to "rates"); and
+ * "resume_state" (the "state" output of a run with keep_state, per trial
+ * like w0: the trial continues from it). A layer of m
  * neurons ("neurons": m in the configuration) has m x n entries per trial
  * in w0 and teacher_weights and m equal spike trains in teacher_spikes (a
  * Poisson teacher's m rates are "teacher_rates" in the configuration),

@@ -62,7 +62,8 @@ func bind(table *C.ns_buffer, count C.int) (namedBuffers, error) {
 func inputLengths(n, m, trials int) map[string]int {
 	perTrial := n * max(m, 1) * max(trials, 1)
 	return map[string]int{"rates": n, "attenuation": n, "w0": perTrial, "teacher_weights": perTrial,
-		"teacher_spikes": -1, "input_spikes": -1, "input_events": -1, "schedule_starts": -1, "schedule_rates": -1}
+		"teacher_spikes": -1, "input_spikes": -1, "input_events": -1, "schedule_starts": -1, "schedule_rates": -1,
+		"resume_state": learn.StateWords(n) * max(trials, 1)}
 }
 
 // match checks every buffer against the inputs and the plan's outputs and
@@ -95,7 +96,8 @@ func (b namedBuffers) match(plan config.Plan, n, m, trials int) (config.Arrays, 
 	}
 	return config.Arrays{Rates: b["rates"], W0: b["w0"], TeacherWeights: b["teacher_weights"],
 		TeacherSpikes: b["teacher_spikes"], InputSpikes: b["input_spikes"], Attenuation: b["attenuation"],
-		InputEvents: b["input_events"], ScheduleStarts: b["schedule_starts"], ScheduleRates: b["schedule_rates"]}, nil
+		InputEvents: b["input_events"], ScheduleStarts: b["schedule_starts"], ScheduleRates: b["schedule_rates"],
+		ResumeState: b["resume_state"]}, nil
 }
 
 func product(shape []int) int {
@@ -292,6 +294,10 @@ func (j trialsJob) config(slotIdx int) (learn.Config, error) {
 	a.W0 = a.W0[slotIdx*size : (slotIdx+1)*size]
 	if a.TeacherWeights != nil {
 		a.TeacherWeights = a.TeacherWeights[slotIdx*size : (slotIdx+1)*size]
+	}
+	if a.ResumeState != nil {
+		w := learn.StateWords(j.n)
+		a.ResumeState = a.ResumeState[slotIdx*w : (slotIdx+1)*w]
 	}
 	return j.cfg.Learn(a, uint64(j.first+slotIdx))
 }

@@ -2,6 +2,7 @@ package capi
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -73,6 +74,12 @@ func TestTrainRefusesBadBufferTables(t *testing.T) {
 		"kl must have 6 entries":  func(b *bufferTable) { b.add("kl", make([]float64, 5), 5) },
 		"attenuation must have 3": func(b *bufferTable) { b.add("attenuation", r[:2], 2) },
 		"weights is a NULL":       func(b *bufferTable) { b.add("weights", nil, 18) },
+		fmt.Sprintf("resume_state must have %d entries", learn.StateWords(3)): func(b *bufferTable) {
+			b.add("resume_state", make([]float64, 7), 7)
+		},
+		"not a natspike trial state": func(b *bufferTable) {
+			b.add("resume_state", make([]float64, learn.StateWords(3)), int64(learn.StateWords(3)))
+		},
 	}
 	for want, bad := range cases {
 		table := bufferTable{}

@@ -122,7 +122,18 @@ def test_public_defaults_are_go_s_defaults():
 
 
 def test_result_fields_store_arrays_and_xarray_variables_come_from_the_description():
-    res = natspike.train("natural", W0, RATES, teacher=WSTAR, duration=0.1, eta=1e-3, trace_every=0.01, seed=2)
+    res = natspike.train(
+        "natural",
+        W0,
+        RATES,
+        teacher=WSTAR,
+        duration=0.1,
+        eta=1e-3,
+        trace_every=0.01,
+        seed=2,
+        record_spikes=True,
+        keep_state=True,
+    )
     described = _describe.outputs()
     assert set(res.arrays) == {n for n, o in described.items() if o["origin"] != "run"}
     ds = res.to_xarray()

@@ -23,7 +23,7 @@ CHILD = textwrap.dedent(r"""
     W, R = np.array([0.02, -0.01, 0.015]), np.array([10.0, 50.0, 20.0])
     neuron = natspike.Neuron()
     res = natspike.train("natural", W, R, teacher=W[::-1].copy(), duration=0.01, eta=1e-3, seed=1,
-                         test_samples=2, test_bins=20)
+                         test_samples=2, test_bins=20, keep_state=True, record_spikes=True, trace_every=0.001)
     saved = sys.argv[1]
     res.save(saved)
     kl, t = np.array([1.0, 1e-3, 1e-6]), np.array([0.0, 1.0, 2.0])
@@ -52,6 +52,8 @@ CHILD = textwrap.dedent(r"""
         "Coefficients.to_dict": ("works", lambda: COEFFICIENTS.to_dict()),
         "Result.save": ("works", lambda: res.save(saved + ".again.npz")),
         "Result.to_xarray": ("works", lambda: res.to_xarray()),
+        "Result.to_neo": ("works", lambda: res.to_neo()),
+        "resume": ("refused", lambda: natspike.resume(res, duration=0.01)),
         "Neuron.to_dict": ("works", lambda: neuron.to_dict()),
         "Neuron.to_json": ("works", lambda: neuron.to_json()),
         "Neuron.from_dict": ("refused", lambda: natspike.Neuron.from_dict({"beta": 0.4})),

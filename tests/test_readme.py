@@ -149,3 +149,11 @@ def test_dask_example_is_bit_identical_to_a_local_run(readme):
     )
     np.testing.assert_array_equal(ns["res"].weights, local.weights)
     np.testing.assert_array_equal(ns["res"].kl, local.kl)
+
+
+def test_resume_example_continues_bit_for_bit_and_exports_to_neo(readme):
+    ns = readme.after_block("later = natspike.resume(first")
+    assert ns["same"] and ns["later"].times[0] == 1.0 and ns["first"].spikes.size > 0
+    seg = ns["block"].segments[0]
+    np.testing.assert_array_equal(seg.spiketrains[0].magnitude, ns["first"].spikes)
+    np.testing.assert_array_equal(seg.analogsignals[0].magnitude[:, 0], ns["first"].voltage)

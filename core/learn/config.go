@@ -79,6 +79,14 @@ type Config struct {
 	// InputPool, if its Size is > 0, replaces the continuous Poisson input
 	// by the authors' pool protocol (user guide, "Input protocols"; see InputPool).
 	InputPool InputPool
+	// RecordSpikes records the student's output spikes (drawn from their
+	// own stream, seed.StudentSpikes, so nothing else changes) and the
+	// teacher's spikes (outputs spike_bits, teacher_spike_bits).
+	RecordSpikes bool
+	// KeepState writes the trial's end state into Result.State; State, if
+	// not nil, is such a state: the trial then continues from it (state.go).
+	KeepState bool
+	State     []float64
 	// Progress, if not nil, is called from the running goroutine with the
 	// number of bins completed since its previous call.
 	Progress func(bins int)
@@ -195,6 +203,9 @@ func (c Config) Validate() error {
 		return err
 	}
 	if err := c.validateReplayAndSchedule(); err != nil {
+		return err
+	}
+	if err := c.validateState(); err != nil {
 		return err
 	}
 	return c.validateTeacher()

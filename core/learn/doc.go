@@ -56,4 +56,13 @@
 // test-only output this way, and Python's tests follow it to Result,
 // to_xarray and the store. The parameters of a run are described in the
 // same way, once, by package internal/config (Params).
+//
+// # Recorded spikes and continued trials
+//
+// Config.RecordSpikes adds the outputs spike_bits and teacher_spike_bits:
+// one bit per bin (SpikeWords), the student's spikes drawn with p = φ(V) dt
+// from their own stream (seed.StudentSpikes, so nothing else changes) and
+// the teacher's spikes the rule used. Config.KeepState adds the output
+// state (state.go): everything the next bin depends on; a Run whose
+// Config.State is that vector continues the trial bit for bit.
 package learn

@@ -26,7 +26,7 @@ type layer struct {
 }
 
 func newLayer(cfg Config, res *Result) (*layer, error) {
-	src, err := cfg.source()
+	src, in, err := cfg.source()
 	if err != nil {
 		return nil, err
 	}
@@ -36,7 +36,7 @@ func newLayer(cfg Config, res *Result) (*layer, error) {
 	}
 	l := &layer{cfg: cfg, src: src}
 	if cfg.Neurons == 0 {
-		t, err := newTrial(cfg, res, sets)
+		t, err := newTrial(cfg, res, sets, in)
 		l.neurons = []*trial{t}
 		return l, err
 	}
@@ -45,7 +45,7 @@ func newLayer(cfg Config, res *Result) (*layer, error) {
 	}
 	for j := range cfg.Neurons {
 		cj := cfg.neuronConfig(j)
-		t, err := newTrial(cj, neuronResult(cfg, cj, res, j), sets)
+		t, err := newTrial(cj, neuronResult(cfg, cj, res, j), sets, trialInputs{})
 		if err != nil {
 			return nil, fmt.Errorf("neuron %d: %w", j, err)
 		}
@@ -80,6 +80,12 @@ func (c Config) validateLayer() error {
 	}
 	if len(c.W0) != m*n {
 		return fmt.Errorf("weights of a layer must have %d x %d entries (neurons x afferents), got %d", m, n, len(c.W0))
+	}
+	if c.KeepState || c.State != nil {
+		return fmt.Errorf("keep_state: a layer of neurons cannot be continued (resume a single neuron)")
+	}
+	if c.RecordSpikes {
+		return fmt.Errorf("record_spikes: a layer of neurons does not record spikes yet (train its neurons one by one)")
 	}
 	t := c.Teacher
 	switch {
@@ -157,6 +163,11 @@ func (l *layer) run(ctx context.Context) error {
 	}
 	for _, t := range l.neurons {
 		copy(t.res.Final, t.w)
+		if t.cfg.KeepState {
+			if err := t.saveState(); err != nil {
+				return err
+			}
+		}
 	}
 	if l.cfg.Progress != nil {
 		l.cfg.Progress(bins - (bins-1)/checkInterval*checkInterval)

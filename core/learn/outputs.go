@@ -22,6 +22,12 @@ const (
 	DimAfferents Dim = "synapse"    // len(Config.Rates)
 	DimTrials    Dim = "trial"      // trials of a run (leading axis)
 	DimNeurons   Dim = "neuron"     // Config.Neurons of a layer (after trial)
+	// DimSpikeWords indexes a spike train packed 32 bins to a value (see
+	// SpikeWords): bit b of word j is bin 32 j + b.
+	DimSpikeWords Dim = "spike_word"
+	// DimStateWords indexes a trial's end state (StateWords), which
+	// Config.State accepts to continue the trial.
+	DimStateWords Dim = "state_word"
 )
 
 // Origin says who fills an output.
@@ -58,6 +64,7 @@ func (k TeacherKind) MarshalText() ([]byte, error) { return []byte(k.String()), 
 type Bin struct {
 	Step    rule.Step // the rule's scalars of the bin (V, φ, γ's, …)
 	Teacher float64   // the teacher's spike (0 or 1)
+	Student float64   // the student's spike (0 or 1), drawn only with RecordSpikes
 	Config  *Config   // the trial
 }
 
@@ -79,8 +86,12 @@ type Output struct {
 	// Teachers lists the teacher kinds for which the output exists.
 	Teachers []TeacherKind `json:"teachers"`
 	// Traced outputs exist only when traces are sampled (TraceEvery > 0).
-	Traced bool   `json:"traced"`
-	Origin Origin `json:"origin"`
+	Traced bool `json:"traced"`
+	// Spiking outputs exist only with Config.RecordSpikes, Stateful ones
+	// only with Config.KeepState.
+	Spiking  bool   `json:"spiking"`
+	Stateful bool   `json:"stateful"`
+	Origin   Origin `json:"origin"`
 	// Input names the input buffer copied by FromInput outputs.
 	Input string `json:"input,omitempty"`
 	// Slot returns the Result field Run writes (FromTrial outputs).
@@ -93,7 +104,8 @@ type Output struct {
 
 // Exists reports whether the output is produced for configuration c.
 func (o Output) Exists(c Config) bool {
-	return slices.Contains(o.Teachers, c.Teacher.Kind) && (!o.Traced || c.Traces() > 0)
+	return slices.Contains(o.Teachers, c.Teacher.Kind) && (!o.Traced || c.Traces() > 0) &&
+		(!o.Spiking || c.RecordSpikes) && (!o.Stateful || c.KeepState)
 }
 
 // Shape returns the shape of one trial's array for configuration c.
@@ -114,6 +126,10 @@ func (o Output) ShapeOf(c Config, n int) []int {
 			shape = append(shape, c.Traces())
 		case DimAfferents:
 			shape = append(shape, n)
+		case DimSpikeWords:
+			shape = append(shape, SpikeWords(c.Bins()))
+		case DimStateWords:
+			shape = append(shape, StateWords(n))
 		default:
 			panic(fmt.Sprintf("learn: output %s: axis %q has no size per trial", o.Name, d))
 		}
@@ -166,6 +182,18 @@ var (
 		{Name: "rate", Unit: "Hz", Doc: "Student rate phi(V) every trace_every seconds, if requested.",
 			Dims: []Dim{DimTraces}, Neuron: true, Teachers: all, Traced: true, Origin: FromTrial, Slot: func(r *Result) *[]float64 { return &r.Rate },
 			Observe: trace(func(b Bin) float64 { return b.Step.Phi })},
+		{Name: "spike_bits", Doc: "The student's output spikes (Poisson, drawn from phi(V) dt per bin), packed 32 bins " +
+			"to a value (bit b of entry j: bin 32 j + b); natspike.Result.spikes gives the times. With record_spikes.",
+			Dims: []Dim{DimSpikeWords}, Neuron: true, Teachers: all, Spiking: true, Origin: FromTrial,
+			Slot: func(r *Result) *[]float64 { return &r.SpikeBits }, Observe: packBit(func(b Bin) float64 { return b.Student })},
+		{Name: "teacher_spike_bits", Doc: "The teacher's spikes that drove the rule, packed like spike_bits; " +
+			"natspike.Result.teacher_spikes gives the times. With record_spikes.",
+			Dims: []Dim{DimSpikeWords}, Neuron: true, Teachers: all, Spiking: true, Origin: FromTrial,
+			Slot: func(r *Result) *[]float64 { return &r.TeacherSpikeBits }, Observe: packBit(func(b Bin) float64 { return b.Teacher })},
+		{Name: "state", Doc: "Opaque end state of the trial (weights, traces, staged update, random streams, coefficient " +
+			"cache) from which natspike.resume continues it bit for bit. With keep_state.",
+			Dims: []Dim{DimStateWords}, Neuron: true, Teachers: all, Stateful: true, Origin: FromTrial,
+			Slot: func(r *Result) *[]float64 { return &r.State }},
 		{Name: "initial_weights", Doc: "The initial weights actually used.",
 			Dims: []Dim{DimAfferents}, Neuron: true, Teachers: all, Origin: FromInput, Input: "w0"},
 		{Name: "target_weights", Doc: "The teacher's somatic target weights actually used; only for a realizable teacher.",

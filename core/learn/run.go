@@ -24,6 +24,10 @@ type Result struct {
 	WeightDistance []float64 // Records(); nil without target weights
 	Final          []float64 // n, weights after the last bin
 	Voltage, Rate  []float64 // Traces(): V (mV) and φ (Hz) every TraceEvery bins
+	// SpikeBits and TeacherSpikeBits pack the student's and the teacher's
+	// spikes 32 bins to a value (RecordSpikes); State is the end state
+	// (KeepState) that Config.State accepts.
+	SpikeBits, TeacherSpikeBits, State []float64
 	// Extra holds the outputs added with RegisterOutput, by name.
 	Extra map[string]*[]float64
 }
@@ -53,6 +57,12 @@ type trial struct {
 	observe     []observer   // outputs written bin by bin (traces, registered outputs)
 	reset       int          // bins per pool interval (traces restart from zero), or 0
 	objs        []*Objective // the objective of every schedule segment (one without a schedule)
+	// state.go: the streams' sources, the Poisson source and the bins
+	// before this part (a continued trial); spikes.go: the student's stream.
+	teacherPCG, inputPCG, studentPCG *rand.PCG
+	poisson                          *input.Poisson
+	start                            int
+	student                          *rand.Rand
 }
 
 // Run executes one trial and fills res. It returns ctx.Err() if the context
@@ -75,7 +85,7 @@ func Run(ctx context.Context, cfg Config, res *Result) error {
 // stream and objectives on the test sets of the schedule's segments (see
 // Config.testSets; none without objective). Its input spikes come from the
 // layer that drives it.
-func newTrial(cfg Config, res *Result, sets [][]float64) (*trial, error) {
+func newTrial(cfg Config, res *Result, sets [][]float64, in trialInputs) (*trial, error) {
 	n := len(cfg.Rates)
 	l, err := rule.New(cfg.Rule, cfg.Transfer, cfg.Kernel, cfg.Param, cfg.Rates)
 	if err != nil {
@@ -83,7 +93,8 @@ func newTrial(cfg Config, res *Result, sets [][]float64) (*trial, error) {
 	}
 	t := &trial{cfg: cfg, learner: l, traces: input.NewTraces(cfg.Kernel, n), res: res,
 		w: append([]float64(nil), cfg.W0...), ws: make([]float64, n),
-		teacher: seed.NeuronStream(cfg.Seed, cfg.Trial, seed.Teacher, cfg.Neuron), maxTeacherP: math.Inf(1)}
+		maxTeacherP: math.Inf(1), inputPCG: in.pcg, poisson: in.poisson}
+	t.streams()
 	if b, ok := cfg.Transfer.(neuron.Bounded); ok {
 		t.maxTeacherP = b.MaxRate() * cfg.Kernel.Dt
 	}
@@ -104,23 +115,39 @@ func newTrial(cfg Config, res *Result, sets [][]float64) (*trial, error) {
 		t.fused = l.Pipelined(t.traces)
 	}
 	t.prepareObjectives(sets)
+	if cfg.State != nil {
+		if err := t.restore(cfg.State); err != nil {
+			return nil, err
+		}
+	}
 	return t, nil
 }
 
-// source returns the trial's afferent spikes: replayed, from the input
-// pool, or Poisson.
-func (c Config) source() (input.Source, error) {
+// trialInputs is what a trial's state holds of its layer's input source:
+// the input stream's source and the Poisson source (nil for replayed or
+// pooled inputs).
+type trialInputs struct {
+	pcg     *rand.PCG
+	poisson *input.Poisson
+}
+
+// source returns the trial's afferent spikes (replayed, from the input
+// pool, or Poisson) and what a trial's state keeps of them.
+func (c Config) source() (input.Source, trialInputs, error) {
+	in := trialInputs{pcg: seed.PCG(c.Seed, c.Trial, seed.Inputs)} // kept in the state (unused by a replay)
 	if src, err := c.replaySource(); src != nil || err != nil {
-		return src, err
+		return src, in, err
 	}
 	if p := c.InputPool; p.Size > 0 {
 		pool, err := input.NewPool(c.Rates, c.Kernel.Dt, p.Size, p.Bins(c.Kernel.Dt), seed.Stream(c.Seed, p.Stream, seed.InputPool))
 		if err != nil {
-			return nil, err
+			return nil, in, err
 		}
-		return pool.Source(seed.Stream(c.Seed, c.Trial, seed.Inputs)), nil
+		return pool.Source(seed.Stream(c.Seed, c.Trial, seed.Inputs)), in, nil
 	}
-	return input.NewPoisson(c.Rates, c.Kernel.Dt, seed.Stream(c.Seed, c.Trial, seed.Inputs))
+	var err error
+	in.poisson, err = input.NewPoisson(c.Rates, c.Kernel.Dt, rand.New(in.pcg))
+	return in.poisson, in, err
 }
 
 // teacherRate returns φ* (Hz) for USPs x.
@@ -227,7 +254,7 @@ func (t *trial) step(k int) error {
 		return fmt.Errorf("membrane potential V = %.3g mV exceeds ±%g mV", st.V, MaxPotential)
 	}
 	if len(t.observe) > 0 {
-		b := Bin{Step: st, Teacher: y, Config: &t.cfg}
+		b := Bin{Step: st, Teacher: y, Student: t.studentSpike(st.Phi), Config: &t.cfg}
 		for _, o := range t.observe {
 			o.observe(o.dst, k, b)
 		}
@@ -276,7 +303,7 @@ func spikeIf(b bool) float64 {
 func (t *trial) record(j int) {
 	n := len(t.w)
 	r := t.res
-	r.Times[j] = float64(j*t.cfg.recordStride()) * t.cfg.Kernel.Dt
+	r.Times[j] = float64(t.start+j*t.cfg.recordStride()) * t.cfg.Kernel.Dt
 	copy(r.Weights[j*n:(j+1)*n], t.w)
 	if t.objs == nil {
 		return

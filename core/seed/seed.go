@@ -21,13 +21,20 @@ const (
 	// trial index is the pool's stream number, not a trial, so that all
 	// trials of a run share one pool.
 	InputPool
+	// StudentSpikes draws the student's own output spikes (recorded with
+	// learn.Config.RecordSpikes); no other number depends on it.
+	StudentSpikes
 )
 
 // Stream returns a PCG generator for (root, trial, purpose).
-func Stream(root, trial uint64, p Purpose) *rand.Rand {
+func Stream(root, trial uint64, p Purpose) *rand.Rand { return rand.New(PCG(root, trial, p)) }
+
+// PCG returns the source of Stream(root, trial, p), for callers that save
+// and restore its state (MarshalBinary, UnmarshalBinary).
+func PCG(root, trial uint64, p Purpose) *rand.PCG {
 	a := splitmix(root ^ splitmix(trial+0x9e3779b97f4a7c15))
 	b := splitmix(a ^ splitmix(uint64(p)*0xbf58476d1ce4e5b9+trial))
-	return rand.New(rand.NewPCG(a, b))
+	return rand.NewPCG(a, b)
 }
 
 // splitmix is the SplitMix64 finaliser, a bijective bit mixer.
@@ -43,8 +50,14 @@ func splitmix(x uint64) uint64 {
 // Stream(root, trial, p), so a layer's first neuron equals the same neuron
 // trained alone; neuron j > 0 draws from a root mixed with j.
 func NeuronStream(root, trial uint64, p Purpose, j uint64) *rand.Rand {
+	return rand.New(NeuronPCG(root, trial, p, j))
+}
+
+// NeuronPCG returns the source of NeuronStream(root, trial, p, j), for
+// callers that save and restore its state.
+func NeuronPCG(root, trial uint64, p Purpose, j uint64) *rand.PCG {
 	if j == 0 {
-		return Stream(root, trial, p)
+		return PCG(root, trial, p)
 	}
-	return Stream(splitmix(root^splitmix(j*0xd1b54a32d192ed03)), trial, p)
+	return PCG(splitmix(root^splitmix(j*0xd1b54a32d192ed03)), trial, p)
 }

@@ -126,6 +126,10 @@ var Params = []Param{
 	{Name: "input_pool_stream", Type: Int, Min: bound(0), Max: bound(math.Exp2(64)), MaxOpen: true,
 		Doc: "Selects another input pool for the same seed; needs input_pool_size.",
 		get: func(c *TrainConfig) any { return float64(c.InputPoolStream) }},
+	{Name: "record_spikes", Type: Bool, Doc: "Record the student's output spikes and the teacher's spikes (Result.spikes, teacher_spikes).",
+		get: func(c *TrainConfig) any { return c.RecordSpikes }},
+	{Name: "keep_state", Type: Bool, Doc: "Keep the trial's end state in the result, so that natspike.resume can continue it.",
+		get: func(c *TrainConfig) any { return c.KeepState }},
 }
 
 func init() {
@@ -135,7 +139,11 @@ func init() {
 			Params[i].Default = Params[i].get(&d)
 		}
 	}
-	Params[len(Params)-1].Default = 0 // the uint64 as an integer
+	for i := range Params {
+		if Params[i].Name == "input_pool_stream" {
+			Params[i].Default = 0 // the uint64 as an integer
+		}
+	}
 }
 
 // checkParams checks every numeric parameter against its range in Params.
@@ -288,7 +296,8 @@ type TransferDescription struct {
 // Describe returns the description of a trial's parameters and outputs.
 func Describe() Description {
 	return Description{Params: Params, Outputs: learn.Outputs(), Teachers: learn.TeacherKinds, MaxBins: MaxBins,
-		CoefficientTolerance: DefaultCoefficientTolerance, Dims: []learn.Dim{learn.DimTrials, learn.DimNeurons, learn.DimRecords, learn.DimTraces, learn.DimAfferents},
+		CoefficientTolerance: DefaultCoefficientTolerance, Dims: []learn.Dim{learn.DimTrials, learn.DimNeurons, learn.DimRecords, learn.DimTraces, learn.DimAfferents,
+			learn.DimSpikeWords, learn.DimStateWords},
 		Transfers: describeTransfers(), Kernel: kernelParams()}
 }
 

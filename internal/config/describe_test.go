@@ -18,7 +18,8 @@ func TestDescriptionDefaultsAreTheConfigDefaults(t *testing.T) {
 	want := map[string]any{"lr_convention": "exact", "coefficient_refresh": 1.0, "c_u": 0.95, "c_w": 0.05,
 		"silent_rate": 1e-4, "record_every": nil, "trace_every": nil, "test_samples": 50.0, "test_bins": 500.0,
 		"coefficient_tolerance": nil, "event_driven": nil, "exact": false, "input_pool_size": nil, "input_pool_interval": 1.0,
-		"input_pool_stream": 0.0, "rule": nil, "duration": nil, "eta": nil}
+		"input_pool_stream": 0.0, "rule": nil, "duration": nil, "eta": nil, "record_spikes": false,
+		"keep_state": false}
 	if len(d.Params) != len(want) {
 		t.Fatalf("%d parameters described, want %d", len(d.Params), len(want))
 	}

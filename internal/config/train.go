@@ -55,6 +55,9 @@ type TrainConfig struct {
 	// rows of the weights; 0 is a single neuron.
 	Neurons      int       `json:"neurons"`
 	TeacherRates []float64 `json:"teacher_rates"` // Hz, a layer's Poisson teacher: one rate per neuron
+	// Outputs of a continued trial (see learn.Config.RecordSpikes, KeepState).
+	RecordSpikes bool `json:"record_spikes"` // record the student's and the teacher's spikes
+	KeepState    bool `json:"keep_state"`    // keep the end state for natspike.resume
 }
 
 // Refresh is coefficient_refresh: a number of bins ≥ 1, or "frozen"
@@ -125,6 +128,8 @@ type Arrays struct {
 	// (input.Events); ScheduleStarts, ScheduleRates: a rate schedule's
 	// segment start bins (k) and rates (k × n) (input.RateSchedule).
 	InputEvents, ScheduleStarts, ScheduleRates []float64
+	// ResumeState is the end state of an earlier part (learn.Config.State).
+	ResumeState []float64
 }
 
 // Learn builds and validates the core trial configuration.
@@ -134,7 +139,7 @@ func (c TrainConfig) Learn(a Arrays, trial uint64) (learn.Config, error) {
 		return lc, err
 	}
 	lc.Rates, lc.W0, lc.InputSpikes, lc.Trial = a.Rates, a.W0, a.InputSpikes, trial
-	lc.Teacher.Weights, lc.Teacher.Spikes = a.TeacherWeights, a.TeacherSpikes
+	lc.Teacher.Weights, lc.Teacher.Spikes, lc.State = a.TeacherWeights, a.TeacherSpikes, a.ResumeState
 	if a.Attenuation != nil {
 		lc.Param = neuron.Dendritic{Alpha: a.Attenuation}
 	}
@@ -179,7 +184,7 @@ func (c TrainConfig) plan() (learn.Config, error) {
 	}
 	lc := learn.Config{Transfer: t, Kernel: k, Rule: rc, Teacher: learn.Teacher{Kind: kind, Rate: c.TeacherRate, Rates: c.TeacherRates},
 		Duration: c.Duration, TestSamples: c.TestSamples, TestBins: c.TestBins, Seed: c.Seed,
-		Neurons: c.Neurons}
+		Neurons: c.Neurons, RecordSpikes: c.RecordSpikes, KeepState: c.KeepState}
 	if c.Neurons < 0 || c.Neurons > learn.MaxNeurons {
 		return lc, fmt.Errorf("weights: a layer must have 1 to %d neurons (rows), got %d", learn.MaxNeurons, c.Neurons)
 	}

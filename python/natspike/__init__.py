@@ -45,6 +45,7 @@ from ._fisher import (
 from ._native import DivergenceError
 from ._neuron import Neuron
 from ._result import Result, load
+from ._resume import resume
 from ._rules import RULES, rule_factors, update_direction
 from ._schedule import RateSchedule
 from ._spiketrain import SpikeTrain
@@ -68,6 +69,7 @@ __all__ = [
     "RULES",
     "train",
     "run_trials",
+    "resume",
     "sweep",
     "Result",
     "load",

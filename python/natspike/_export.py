@@ -6,7 +6,11 @@ The Dataset has the dims ``trial`` (results of :func:`natspike.run_trials`),
 (record times, s), ``trace_time`` (times of the V and φ(V) traces, s) and
 ``synapse``, each with a coordinate, and a ``units``
 attribute on every variable and coordinate (CF style: ``"1"`` for a pure
-number). It writes to netCDF-4/HDF5 with ``ds.to_netcdf(path,
+number). Recorded spike trains (``record_spikes=True``) are ragged: they are
+stored flat, ``spike_time`` (dim ``spike``, s) with the trial of each spike
+in ``spike_trial``, likewise ``teacher_spike_time`` and ``teacher_spike_trial``
+(see ``natspike._recorded``); the opaque ``state`` of ``keep_state`` is left
+out (resume from the Result, :meth:`natspike.Result.save`). It writes to netCDF-4/HDF5 with ``ds.to_netcdf(path,
 engine="h5netcdf")`` (``pip install natspike[netcdf]``) and reads back equal.
 """
 
@@ -18,6 +22,7 @@ import numbers
 import numpy as np
 
 from . import _describe
+from ._recorded import NOT_EXPORTED, xarray_variables
 from ._result import _to_json
 
 #: The coordinates of the Dataset: (units, long name).
@@ -53,9 +58,12 @@ def to_xarray(result):
         return lead + (layer if outputs[name]["neuron"] else ()) + described[name][0]
 
     data = {name: (dims(name), a) for name, a in result.arrays.items() if name in described}
+    data = {name: v for name, v in data.items() if name not in NOT_EXPORTED}
+    data.update(xarray_variables(result))  # ragged spike trains, flat
     coords = {"time": result.times}
     if result.voltage is not None:
-        coords["trace_time"] = np.arange(np.shape(result.voltage)[-1]) * result.params["trace_every"]
+        start = float(np.asarray(result.times)[0])  # a continued trial (natspike.resume) starts later
+        coords["trace_time"] = start + np.arange(np.shape(result.voltage)[-1]) * result.params["trace_every"]
     return label(xr.Dataset(data, coords=coords, attrs=_attributes(result)))
 
 

@@ -84,6 +84,30 @@ class Result:
         meta = json.dumps({"params": _to_json(self.params), "seed": str(self.seed), "version": self.version})
         np.savez_compressed(path, __meta__=np.array(meta), **self.arrays)
 
+    @property
+    def spikes(self):
+        """The student's output spike times in s (``record_spikes=True``; else None): an array, or for
+        :func:`run_trials` a list of arrays, one per trial (see ``natspike._recorded``)."""
+        from ._recorded import spike_times
+
+        return spike_times(self, "spike_bits")
+
+    @property
+    def teacher_spikes(self):
+        """The teacher's spike times in s that drove the rule (``record_spikes=True``; else None): for a
+        replayed teacher the given ones; shaped like :attr:`spikes`."""
+        from ._recorded import spike_times
+
+        return spike_times(self, "teacher_spike_bits")
+
+    def to_neo(self):
+        """The result as a :class:`neo.Block`: one Segment per trial with the spike trains (``student``,
+        ``teacher``; s) and the traces as AnalogSignals (``voltage`` mV, ``rate`` Hz); parameters as
+        annotations (see ``natspike._neo``; needs ``pip install natspike[neo]``)."""
+        from ._neo import to_neo
+
+        return to_neo(self)
+
     def to_xarray(self):
         """The result as an :class:`xarray.Dataset`: every recorded array, coordinates ``trial``, ``time``,
         ``trace_time`` (s) and ``synapse``, units on every variable, parameters, seed and version as

@@ -14,6 +14,7 @@ import numpy as np
 from . import _describe, _native
 from ._checks import MAX_TRIALS
 from ._export import label
+from ._recorded import NOT_EXPORTED, padded_variables
 from ._seeds import root_seed
 from ._trials import (
     TRAIN_OPTIONS,
@@ -334,6 +335,8 @@ def _dataset(run: _TaskRun, axes: dict, root: int, streams: str):
         return (layer if described[name]["neuron"] else ()) + tuple(described[name]["dims"])
 
     data = {name: field(a, *axes_of(name)) for name, a in arrays.items() if not described[name]["shared"]}
+    data = {name: v for name, v in data.items() if name not in NOT_EXPORTED}  # spikes padded below; state opaque
+    data.update(padded_variables(arrays, dims + ("trial",), shape + (trials,), points[0].cfg["neuron"]["dt"]))
     data["root_seed"] = (dims, np.array([p.cfg["seed"] for p in points], np.uint64).reshape(shape))
     coords = {**axes, "trial": np.arange(trials), "time": out["times"]}
     ds = label(xr.Dataset(data, coords=coords))

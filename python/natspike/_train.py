@@ -20,6 +20,7 @@ from ._layer import teacher_param as layer_teacher_param
 from ._layer import teacher_spikes as layer_teacher_spikes
 from ._neuron import resolve
 from ._result import Result
+from ._resume import pending_state
 from ._schedule import schedule_buffers
 from ._seeds import root_seed
 from ._spiketrain import as_spike_train, replay_bins
@@ -111,6 +112,8 @@ def train(
     input_pool_size=None,
     input_pool_interval=1.0,
     input_pool_stream=0,
+    record_spikes=False,
+    keep_state=False,
 ) -> Result:
     r"""Run one learning trial of a Poisson neuron supervised by a teacher.
 
@@ -249,6 +252,16 @@ def train(
         ≥ ``dt``.
     input_pool_stream : int
         Selects another pool for the same ``seed`` (default 0).
+    record_spikes : bool
+        Record the student's output spikes (the neuron is a Poisson neuron:
+        a spike in bin k with probability φ(V_k)·dt, drawn from a random
+        stream of its own, so recording changes no other number) and the
+        teacher's spikes that drove the rule, as ``result.spikes`` and
+        ``result.teacher_spikes`` (times in s; see ``natspike._recorded``).
+    keep_state : bool
+        Keep the trial's end state in the result (``result.state``) so that
+        :func:`natspike.resume` can continue it bit for bit. Not with
+        ``input_pool_size``.
 
     Returns
     -------
@@ -318,6 +331,7 @@ def train(
         "input_events": inputs,
         "attenuation": att,
         **schedule,
+        "resume_state": pending_state(),  # set by natspike.resume only
     }
     out = _describe.allocate(plan)
     table, count = _native.buffers({**given, **out})

@@ -30,6 +30,7 @@ from ._inputs import as_pair, replay_inputs
 from ._layer import layer_config, layer_size, layer_variance, rate_quantities, trials_teacher
 from ._neuron import resolve
 from ._result import Result
+from ._resume import pending_state
 from ._schedule import schedule_buffers
 from ._seeds import root_seed, trial_generator
 from ._teachers import teacher_kind
@@ -260,10 +261,11 @@ def _teacher_kind(teacher):
 class _Job:
     """Everything a chunk of trials needs (picklable, for Dask)."""
 
-    def __init__(self, config, rates, attenuation, records, kind, schedule=None, events=None):
+    def __init__(self, config, rates, attenuation, records, kind, schedule=None, events=None, state=None):
         self.config, self.rates, self.attenuation = config, rates, attenuation
         self.records, self.kind, self.schedule = records, kind, schedule or {}
         self.replayed = {} if events is None else {"input_events": events}  # shared by all trials
+        self.state = state  # (n_trials, words) end states when natspike.resume continues the trials
 
     def outputs(self, count):
         """Zeroed arrays for every output Go writes for ``count`` trials (Go's plan)."""
@@ -277,6 +279,7 @@ class _Job:
             "teacher_weights": None if teacher is None else contiguous(teacher),
             "attenuation": None if self.attenuation is None else contiguous(self.attenuation),
             **{name: contiguous(a) for name, a in {**self.schedule, **self.replayed}.items()},
+            "resume_state": None if self.state is None else contiguous(self.state[first : first + w0.shape[0]]),
         }
         table, count = _native.buffers({**given, **out})
         return self.config, self.rates.size, w0.shape[0], first, workers, table, count
@@ -349,7 +352,7 @@ def _prepare(rule, weights, rates, *, n_trials, seed, teacher, options, store=No
     w0 = _per_trial(weights, "weights", n_trials, shape, root)
     (input_variance if m is None else layer_variance)(cfg["rule"], w0, r)
     tw = None if kind == "poisson" else _per_trial(teacher, "teacher", n_trials, shape, root)
-    job = _Job(json.dumps(cfg).encode(), r, att, plan["records"], kind, schedule, events)
+    job = _Job(json.dumps(cfg).encode(), r, att, plan["records"], kind, schedule, events, pending_state())
     args = {"rule": rule, "weights": None, "rates": None, "n_trials": n_trials, "seed": root, "teacher": None}
     args.update((name, None) for name in TRAIN_OPTIONS if name != "neurons" or m is not None)
     if events is not None:

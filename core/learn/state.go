@@ -1,0 +1,269 @@
+package learn
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"math/rand/v2"
+
+	"github.com/natspike/natspike/core/fisher"
+	"github.com/natspike/natspike/core/rule"
+	"github.com/natspike/natspike/core/seed"
+)
+
+// A trial's end state (Config.KeepState, Result.State) is a vector of
+// StateWords(n) numbers: everything the next bin depends on besides the
+// configuration. Config.State accepts it, and Run then continues the
+// trial as if it had never stopped: the same weights, traces, staged
+// update, Fisher coefficients and cache, input spikes pending in the
+// Poisson source, and the positions of the teacher's, the inputs' and the
+// student's random streams. The test set is regenerated from (Seed,
+// Trial). Records and trace samples of the continuation are taken every
+// RecordEvery and TraceEvery bins from its start; record times count from
+// the start of the first part.
+//
+// The student's stream is always saved at the position it would have after
+// every bin so far (it is advanced at the end of a part that did not record
+// spikes), so recording spikes in one part only changes nothing else.
+//
+// The event-driven form materialises its weights at the end of every part
+// (as at every record): a continuation equals one long run bit for bit
+// when the parts end at record times of that run; otherwise up to rounding
+// (about 1e-12). The other forms are exact at any split.
+
+// Layout of a state vector.
+const (
+	stateMagic   = 0x6e7373746174652d // "nsstate-"
+	stateVersion = 1
+	pcgWords     = 3 // a PCG's MarshalBinary (20 bytes), padded
+	coeffWords   = 14
+	headWords    = 5 + 3*pcgWords + 1 + 4 + coeffWords + 1 + 1
+	sumWords     = 1 // a checksum of all other words, last
+)
+
+// StateWords returns the length of the state of a trial with n afferents.
+func StateWords(n int) int { return headWords + fisher.CacheStateWords + 8*n + sumWords }
+
+// checksum hashes the bits of every word but the last.
+func checksum(st []float64) uint64 {
+	h := fnv.New64a()
+	var b [8]byte
+	for _, x := range st[:len(st)-sumWords] {
+		binary.LittleEndian.PutUint64(b[:], math.Float64bits(x))
+		h.Write(b[:])
+	}
+	return h.Sum64()
+}
+
+// ErrState marks a state that Config.State cannot continue from.
+var ErrState = errors.New("state")
+
+func (c Config) validateState() error {
+	if (c.KeepState || c.State != nil) && c.InputPool.Size > 0 {
+		return fmt.Errorf("keep_state and resume are not available with input_pool_size (the authors' pool protocol)")
+	}
+	if (c.KeepState || c.State != nil) && c.Schedule.Segments() > 1 {
+		return fmt.Errorf("keep_state and resume are not available with a rate schedule of several segments")
+	}
+	if c.State != nil && len(c.State) != StateWords(len(c.Rates)) {
+		return fmt.Errorf("%w: the state has %d entries, a trial with %d afferents needs %d (a state of another configuration?)",
+			ErrState, len(c.State), len(c.Rates), StateWords(len(c.Rates)))
+	}
+	return nil
+}
+
+// digest identifies what a state belongs to: everything that determines
+// the dynamics except the length of a part and what it records.
+func (c Config) digest() uint64 {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%T%#v|%#v|%#v|%T%#v|%d %v %d %d %v %v %d %d|", c.Transfer, c.Transfer, c.Kernel, c.Rule, c.Param, c.Param,
+		c.Teacher.Kind, c.Teacher.Rate, c.Seed, c.Trial, c.EventDriven, c.InputSpikes != nil || c.InputEvents != nil,
+		c.TestSamples, c.TestBins)
+	for _, xs := range [][]float64{c.Rates, c.Teacher.Weights} {
+		for _, x := range xs {
+			_ = binary.Write(h, binary.LittleEndian, math.Float64bits(x))
+		}
+		h.Write([]byte{'|'})
+	}
+	return h.Sum64()
+}
+
+// stateWriter and stateReader move numbers in and out of a state vector.
+type stateWriter struct{ w []float64 }
+
+func (s *stateWriter) put(xs ...float64) { s.w = append(s.w, xs...) }
+func (s *stateWriter) bits(u uint64)     { s.put(math.Float64frombits(u)) }
+
+func (s *stateWriter) pcg(p *rand.PCG) {
+	b, _ := p.MarshalBinary()
+	var pad [8 * pcgWords]byte
+	copy(pad[:], b)
+	for i := range pcgWords {
+		s.bits(binary.LittleEndian.Uint64(pad[8*i:]))
+	}
+}
+
+type stateReader struct{ r []float64 }
+
+func (s *stateReader) next(k int) []float64 {
+	x := s.r[:k]
+	s.r = s.r[k:]
+	return x
+}
+func (s *stateReader) one() float64       { return s.next(1)[0] }
+func (s *stateReader) bits() uint64       { return math.Float64bits(s.one()) }
+func (s *stateReader) integer() int       { return int(s.one()) }
+func (s *stateReader) flag() bool         { return s.one() == 1 }
+func (s *stateReader) into(dst []float64) { copy(dst, s.next(len(dst))) }
+
+func (s *stateReader) pcg(p *rand.PCG) error {
+	var pad [8 * pcgWords]byte
+	for i := range pcgWords {
+		binary.LittleEndian.PutUint64(pad[8*i:], s.bits())
+	}
+	b, _ := rand.NewPCG(0, 0).MarshalBinary()
+	return p.UnmarshalBinary(pad[:len(b)])
+}
+
+func boolWord(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func coefficientWords(c fisher.Coefficients) []float64 {
+	return []float64{c.Mu, c.Var, c.Q, c.I1, c.I2, c.I3, c.C1, c.C2, c.C3, c.GammaS, c.G1, c.G2, c.G3, c.G4}
+}
+
+// saveState writes the end state into res.State; the loop has flushed.
+func (t *trial) saveState() error {
+	ls, ok := t.learner.State()
+	if !ok {
+		return errors.New("learn: internal error: state saved with a staged update")
+	}
+	n := len(t.w)
+	s := stateWriter{w: t.res.State[:0]}
+	s.bits(stateMagic)
+	s.put(stateVersion)
+	s.bits(t.cfg.digest())
+	s.put(float64(n), float64(t.start+t.cfg.Bins()))
+	s.pcg(t.teacherPCG)
+	s.pcg(t.inputPCG)
+	t.advanceStudent()
+	s.pcg(t.studentPCG)
+	pending := make([]int64, n)
+	var bin int64
+	if t.poisson != nil {
+		bin = t.poisson.Pending(pending)
+	}
+	s.put(float64(bin))
+	s.put(float64(ls.Bin), ls.SumWR, ls.SumW2R, boolWord(ls.StatsValid))
+	s.put(coefficientWords(ls.Coefficients)...)
+	es := rule.EventState{U: make([]float64, n), P: make([]float64, n), S: make([]float64, n)}
+	if t.events != nil {
+		es = t.events.State()
+	}
+	s.put(float64(es.Epochs))
+	cache := t.learner.Cache()
+	s.put(boolWord(cache != nil))
+	if cache != nil {
+		s.w = cache.AppendState(s.w)
+	} else {
+		s.put(make([]float64, fisher.CacheStateWords)...)
+	}
+	s.put(t.w...)
+	s.put(t.traces.P...)
+	s.put(t.traces.S...)
+	s.put(t.traces.X...)
+	s.put(es.U...)
+	s.put(es.P...)
+	s.put(es.S...)
+	for _, k := range pending {
+		s.put(float64(k))
+	}
+	s.put(0)
+	s.w[len(s.w)-1] = math.Float64frombits(checksum(s.w))
+	if len(s.w) != StateWords(n) {
+		return fmt.Errorf("learn: internal error: state of %d entries, want %d", len(s.w), StateWords(n))
+	}
+	return nil
+}
+
+// advanceStudent brings the student's stream to the position after every
+// bin so far when this part did not draw from it (RecordSpikes off).
+func (t *trial) advanceStudent() {
+	if t.student != nil {
+		return
+	}
+	for range t.cfg.Bins() {
+		t.studentPCG.Uint64()
+	}
+}
+
+// restore continues from cfg.State (validated for its length).
+func (t *trial) restore(st []float64) error {
+	r := stateReader{r: st}
+	if r.bits() != stateMagic || r.one() != stateVersion {
+		return fmt.Errorf("%w: not a natspike trial state of this version (format %d)", ErrState, stateVersion)
+	}
+	if math.Float64bits(st[len(st)-1]) != checksum(st) {
+		return fmt.Errorf("%w: the state is damaged (its checksum does not match)", ErrState)
+	}
+	if r.bits() != t.cfg.digest() {
+		return fmt.Errorf("%w: the state belongs to another configuration (neuron, rule, rates, teacher, seed, trial, "+
+			"test set, event_driven or replayed inputs differ)", ErrState)
+	}
+	n := len(t.w)
+	if r.integer() != n {
+		return fmt.Errorf("%w: the state is of another number of afferents", ErrState)
+	}
+	if t.start = r.integer(); t.start < 0 || t.start > 1<<40 {
+		return fmt.Errorf("%w: the state is damaged (bin %d)", ErrState, t.start)
+	}
+	for _, p := range []*rand.PCG{t.teacherPCG, t.inputPCG, t.studentPCG} {
+		if err := r.pcg(p); err != nil {
+			return fmt.Errorf("%w: random stream: %w", ErrState, err)
+		}
+	}
+	inputBin := int64(r.one())
+	ls := rule.LearnerState{Bin: r.integer(), SumWR: r.one(), SumW2R: r.one(), StatsValid: r.flag()}
+	c := r.next(coeffWords)
+	ls.Coefficients = fisher.Coefficients{Mu: c[0], Var: c[1], Q: c[2], I1: c[3], I2: c[4], I3: c[5], C1: c[6], C2: c[7],
+		C3: c[8], GammaS: c[9], G1: c[10], G2: c[11], G3: c[12], G4: c[13]}
+	t.learner.SetState(ls)
+	es := rule.EventState{Epochs: r.integer(), U: make([]float64, n), P: make([]float64, n), S: make([]float64, n)}
+	hasCache, cache := r.flag(), r.next(fisher.CacheStateWords)
+	if lc := t.learner.Cache(); lc != nil && hasCache {
+		lc.SetState(cache)
+	}
+	for _, dst := range [][]float64{t.w, t.traces.P, t.traces.S, t.traces.X, es.U, es.P, es.S} {
+		r.into(dst)
+	}
+	pending := make([]int64, n)
+	for i := range pending {
+		pending[i] = int64(r.one())
+	}
+	if t.poisson != nil {
+		if err := t.poisson.SetPending(inputBin, pending); err != nil {
+			return fmt.Errorf("%w: %w", ErrState, err)
+		}
+	}
+	if t.events != nil {
+		return t.events.Restore(es)
+	}
+	return nil
+}
+
+// streams sets up the teacher's and the student's random streams.
+func (t *trial) streams() {
+	c := t.cfg
+	t.teacherPCG = seed.NeuronPCG(c.Seed, c.Trial, seed.Teacher, c.Neuron)
+	t.teacher = rand.New(t.teacherPCG)
+	t.studentPCG = seed.NeuronPCG(c.Seed, c.Trial, seed.StudentSpikes, c.Neuron)
+	if c.RecordSpikes {
+		t.student = rand.New(t.studentPCG)
+	}
+}

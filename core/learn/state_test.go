@@ -1,0 +1,226 @@
+package learn
+
+import (
+	"context"
+	"errors"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/natspike/natspike/core/input"
+	"github.com/natspike/natspike/core/neuron"
+	"github.com/natspike/natspike/core/rule"
+)
+
+func runOrFail(t *testing.T, cfg Config) Result {
+	t.Helper()
+	var res Result
+	if err := Run(context.Background(), cfg, &res); err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// Recording spikes draws from a stream of its own: every other number is
+// bit-identical with and without it.
+func TestRecordSpikesChangesNoOtherNumber(t *testing.T) {
+	for _, events := range []bool{false, true} {
+		cfg := fig3Config(rule.Natural, 2e-3, 2, 20)
+		cfg.TraceEvery, cfg.EventDriven = 3, events
+		plain := runOrFail(t, cfg)
+		cfg.RecordSpikes = true
+		rec := runOrFail(t, cfg)
+		for name, pair := range map[string][2][]float64{"weights": {plain.Weights, rec.Weights}, "kl": {plain.KL, rec.KL},
+			"voltage": {plain.Voltage, rec.Voltage}, "final": {plain.Final, rec.Final}} {
+			if !slices.Equal(pair[0], pair[1]) {
+				t.Errorf("event_driven=%v: %s changed when spikes were recorded", events, name)
+			}
+		}
+		if len(rec.SpikeBits) != SpikeWords(cfg.Bins()) || plain.SpikeBits != nil {
+			t.Errorf("spike_bits: %d words, want %d (and none without recording)", len(rec.SpikeBits), SpikeWords(cfg.Bins()))
+		}
+	}
+}
+
+// The student's spike count is Poisson-binomial with Σ p_k, p_k = φ(V_k) dt;
+// with every bin's φ traced, the count lies within 5 σ of Σ φ dt.
+func TestStudentSpikeCountMatchesRate(t *testing.T) {
+	cfg := fig3Config(rule.Natural, 2e-3, 200, 20)
+	cfg.TraceEvery, cfg.RecordSpikes = 1, true
+	res := runOrFail(t, cfg)
+	mean, variance := 0.0, 0.0
+	for _, phi := range res.Rate {
+		p := phi * cfg.Kernel.Dt
+		mean, variance = mean+p, variance+p*(1-p)
+	}
+	count := float64(len(unpackBits(res.SpikeBits)))
+	if math.Abs(count-mean) > 5*math.Sqrt(variance) || mean < 1000 {
+		t.Errorf("student spikes %v, expected %.1f ± %.1f (5 sigma)", count, mean, 5*math.Sqrt(variance))
+	}
+}
+
+// A replayed teacher's recorded spikes are exactly the given ones.
+func TestRecordedTeacherSpikesAreTheReplayedOnes(t *testing.T) {
+	cfg := fig3Config(rule.Natural, 2e-3, 1, 10)
+	bins := cfg.Bins()
+	cfg.Teacher = Teacher{Kind: ReplayTeacher, Spikes: make([]float64, bins)}
+	var want []int
+	for k := 3; k < bins; k += 37 {
+		cfg.Teacher.Spikes[k] = 1
+		want = append(want, k)
+	}
+	cfg.RecordSpikes = true
+	if got := unpackBits(runOrFail(t, cfg).TeacherSpikeBits); !slices.Equal(got, want) {
+		t.Errorf("teacher spikes %v, want %v", got, want)
+	}
+}
+
+type splitCase struct {
+	name   string
+	cfg    func() Config
+	first  float64 // s of the first part (a multiple of the record interval)
+	record bool
+}
+
+func splitCases() []splitCase {
+	base := func(kind rule.Kind, eta float64) func() Config {
+		return func() Config {
+			c := fig3Config(kind, eta, 1, 12)
+			c.RecordEvery, c.TraceEvery = 200, 7
+			return c
+		}
+	}
+	with := func(f func() Config, mod func(*Config)) func() Config {
+		return func() Config { c := f(); mod(&c); return c }
+	}
+	var cases []splitCase
+	for _, k := range []struct {
+		kind rule.Kind
+		eta  float64
+	}{{rule.Euclidean, 1.5e-6}, {rule.Natural, 2e-3}, {rule.Approximate, 1.5e-3}} {
+		b := base(k.kind, k.eta)
+		alpha := make([]float64, 12)
+		for i := range alpha {
+			alpha[i] = 0.3 + 0.05*float64(i)
+		}
+		cases = append(cases,
+			splitCase{k.kind.String() + "/somatic", b, 0.5, true},
+			splitCase{k.kind.String() + "/dendritic", with(b, func(c *Config) { c.Param = neuron.Dendritic{Alpha: alpha} }), 0.5, false},
+			splitCase{k.kind.String() + "/events", with(b, func(c *Config) { c.EventDriven = true }), 0.5, true},
+			splitCase{k.kind.String() + "/cache", with(b, func(c *Config) { c.Rule.CoefficientTol = 1e-9 }), 0.5, false},
+			splitCase{k.kind.String() + "/poisson-teacher", with(b, func(c *Config) { c.Teacher = Teacher{Kind: PoissonTeacher, Rate: 20} }), 0.5, true},
+		)
+	}
+	cases = append(cases, splitCase{"natural/events+cache+dendritic", with(base(rule.Natural, 2e-3), func(c *Config) {
+		c.EventDriven, c.Rule.CoefficientTol, c.Param = true, 1e-9, neuron.Dendritic{Alpha: []float64{0.5, 0.6, 0.7, 0.8, 0.9, 1, 0.5, 0.6, 0.7, 0.8, 0.9, 1}}
+	}), 0.5, true}, splitCase{"natural/frozen, split off the record grid", with(base(rule.Natural, 2e-3), func(c *Config) {
+		c.Rule.Refresh = rule.Frozen
+	}), 0.4495, true}, splitCase{"natural/silent and slow afferents (pending spikes beyond the wheel)",
+		with(base(rule.Natural, 2e-3), func(c *Config) {
+			c.Rates = append([]float64(nil), c.Rates...)
+			c.Rates[0], c.Rates[1], c.Rates[2] = 0, 0.05, 0.2
+		}), 0.5, true}, splitCase{"natural/replayed inputs", with(base(rule.Natural, 2e-3), func(c *Config) {
+		c.InputSpikes = make([]float64, c.Bins()*len(c.Rates))
+		for j := range c.InputSpikes {
+			if math.Mod(float64(j)*0.6180339887, 1) < 0.02 {
+				c.InputSpikes[j] = 1
+			}
+		}
+	}), 0.5, true})
+	return cases
+}
+
+// A trial of 1 s split into two parts through its state equals the 1-s
+// trial bit for bit: weights at every record, metrics, traces, spikes and
+// the state the parts end with.
+func TestContinuedTrialEqualsOneTrial(t *testing.T) {
+	for _, c := range splitCases() {
+		t.Run(c.name, func(t *testing.T) {
+			whole := c.cfg()
+			whole.KeepState, whole.RecordSpikes = true, c.record
+			one := runOrFail(t, whole)
+			first, second := c.cfg(), c.cfg()
+			first.Duration, first.KeepState = c.first, true
+			a := runOrFail(t, first)
+			second.Duration, second.State, second.KeepState, second.RecordSpikes = 1-c.first, a.State, true, c.record
+			if whole.InputSpikes != nil {
+				second.InputSpikes = whole.InputSpikes[first.Bins()*len(whole.Rates):]
+			}
+			b := runOrFail(t, second)
+			if !slices.Equal(b.Final, one.Final) || !slices.Equal(b.State, one.State) {
+				t.Fatalf("final weights or state differ: %v vs %v", b.Final[:3], one.Final[:3])
+			}
+			n, ka := len(first.Rates), first.Bins()/first.RecordEvery
+			onGrid := first.Bins()%first.RecordEvery == 0
+			if onGrid && (!slices.Equal(append(a.Weights[:ka*n:ka*n], b.Weights...), one.Weights) ||
+				!slices.Equal(append(a.KL[:ka:ka], b.KL...), one.KL) || !slices.Equal(append(a.Times[:ka:ka], b.Times...), one.Times)) {
+				t.Errorf("records differ")
+			}
+			if first.Bins()%first.TraceEvery == 0 && !slices.Equal(append(a.Voltage, b.Voltage...), one.Voltage) {
+				t.Errorf("traces differ")
+			}
+			if c.record {
+				got := unpackBits(b.SpikeBits)
+				for i := range got {
+					got[i] += first.Bins()
+				}
+				var tail []int
+				for _, k := range unpackBits(one.SpikeBits) {
+					if k >= first.Bins() {
+						tail = append(tail, k)
+					}
+				}
+				if !slices.Equal(got, tail) || len(tail) == 0 {
+					t.Errorf("student spikes of the second part differ: %v vs %v", got, tail)
+				}
+			}
+		})
+	}
+}
+
+func TestStateFromAnotherConfigurationIsRefused(t *testing.T) {
+	cfg := fig3Config(rule.Natural, 2e-3, 0.1, 6)
+	cfg.KeepState = true
+	st := runOrFail(t, cfg).State
+	for name, mod := range map[string]func(*Config){
+		"eta":  func(c *Config) { c.Rule.Eta = 1e-3 },
+		"seed": func(c *Config) { c.Seed++ },
+		"rate": func(c *Config) { c.Rates = append([]float64(nil), c.Rates...); c.Rates[0] = 11 },
+	} {
+		c := fig3Config(rule.Natural, 2e-3, 0.1, 6)
+		mod(&c)
+		c.State = st
+		if err := Run(context.Background(), c, &Result{}); !errors.Is(err, ErrState) {
+			t.Errorf("%s: error %v, want ErrState", name, err)
+		}
+	}
+	c := fig3Config(rule.Natural, 2e-3, 0.1, 7)
+	c.State = st
+	if err := Run(context.Background(), c, &Result{}); !errors.Is(err, ErrState) {
+		t.Errorf("other n: error %v, want ErrState", err)
+	}
+	damaged := slices.Clone(st)
+	damaged[len(damaged)/2]++
+	c = fig3Config(rule.Natural, 2e-3, 0.1, 6)
+	c.State = damaged
+	if err := Run(context.Background(), c, &Result{}); !errors.Is(err, ErrState) || !strings.Contains(err.Error(), "damaged") {
+		t.Errorf("damaged: error %v, want ErrState", err)
+	}
+	bad := slices.Clone(st)
+	bad[0] = 1
+	c = fig3Config(rule.Natural, 2e-3, 0.1, 6)
+	c.State = bad
+	if err := Run(context.Background(), c, &Result{}); !errors.Is(err, ErrState) {
+		t.Errorf("corrupt: error %v, want ErrState", err)
+	}
+}
+
+func TestKeepStateIsRefusedWithARateSchedule(t *testing.T) {
+	c := fig3Config(rule.Natural, 2e-3, 0.1, 4)
+	c.KeepState = true
+	c.Schedule = input.RateSchedule{Starts: []int{0, 100}, Rates: append(slices.Clone(c.Rates), 20, 20, 20, 20)}
+	if err := Run(context.Background(), c, &Result{}); err == nil || !strings.Contains(err.Error(), "rate schedule") {
+		t.Errorf("error %v, want one naming the rate schedule", err)
+	}
+}

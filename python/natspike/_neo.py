@@ -1,0 +1,63 @@
+"""Export to Neo: :meth:`natspike.Result.to_neo`.
+
+A :class:`neo.Block` with one :class:`neo.Segment` per trial holding the
+recorded spike trains (``student`` and ``teacher``, :class:`neo.SpikeTrain`
+in s from the start to the end of the run) and the recorded traces
+(``voltage`` in mV and ``rate`` in Hz, :class:`neo.AnalogSignal` sampled
+every ``trace_every``); the block is annotated with the run's parameters,
+seed and version. Neo is optional: ``pip install natspike[neo]``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._recorded import spike_times
+
+#: Traces exported as AnalogSignals: output name -> unit.
+SIGNALS = {"voltage": "mV", "rate": "Hz"}
+
+
+def _neo():
+    try:
+        import neo
+        import quantities as pq
+    except ImportError:
+        raise ImportError(
+            "Result.to_neo needs the optional dependency neo: pip install 'natspike[neo]' (or pip install neo)"
+        ) from None
+    return neo, pq
+
+
+def to_neo(result):
+    """The result as a neo.Block (see the module docstring)."""
+    from ._export import _attributes
+
+    neo, pq = _neo()
+    t_start = float(np.asarray(result.times)[0])
+    t_stop = t_start + float(result.params["duration"])
+    block = neo.Block(name="natspike result", description=f"natspike {result.version}")
+    block.annotate(**_attributes(result))
+    trials = [None] if result.n_trials is None else range(result.n_trials)
+    trains = {"student": spike_times(result, "spike_bits"), "teacher": spike_times(result, "teacher_spike_bits")}
+    for i in trials:
+        seg = neo.Segment(name="trial" if i is None else f"trial {i}", index=0 if i is None else i)
+        for who, times in trains.items():
+            if times is not None:
+                t = times if i is None else times[i]
+                seg.spiketrains.append(neo.SpikeTrain(t * pq.s, t_start=t_start * pq.s, t_stop=t_stop * pq.s, name=who))
+        for name, unit in SIGNALS.items():
+            trace = vars(result).get(name)
+            if trace is not None:
+                values = np.asarray(trace if i is None else trace[i], dtype=float)
+                seg.analogsignals.append(
+                    neo.AnalogSignal(
+                        values[:, None],
+                        units=unit,
+                        sampling_period=float(result.params["trace_every"]) * pq.s,
+                        t_start=t_start * pq.s,
+                        name=name,
+                    )
+                )
+        block.segments.append(seg)
+    return block

@@ -1,0 +1,160 @@
+"""Continued trials: :func:`resume`.
+
+A run with ``keep_state=True`` keeps, per trial, its end state (Go's output
+``state``: weights, USP traces, the staged update, Fisher coefficients and
+their cache, the input spikes pending in the Poisson source and the
+positions of every random stream); :func:`resume` passes it back with the
+run's own parameters (``result.params``), and the trial continues exactly
+where it stopped. The test set of D_KL is regenerated from the seed.
+"""
+
+from __future__ import annotations
+
+import numbers
+from contextvars import ContextVar
+
+import numpy as np
+
+from . import _native
+from ._result import Result
+from ._spiketrain import SpikeTrain
+
+#: The state of the run being resumed, read by train and run_trials while resume calls them.
+STATE: ContextVar[np.ndarray | None] = ContextVar("natspike_resume_state", default=None)
+
+
+def pending_state():
+    """The end state that :func:`resume` is passing to the run being set up, or None."""
+    return STATE.get()
+
+
+def resume(
+    result, duration, *, inputs=None, teacher=None, record_spikes=None, keep_state=True, progress=False, workers=None
+) -> Result:
+    """Continue the trials of ``result`` for ``duration`` more seconds, exactly where they stopped.
+
+    ``train(..., duration=1.0, keep_state=True)`` followed by
+    ``resume(result, duration=1.0)`` gives the same numbers bit for bit as
+    one ``train(..., duration=2.0)``: weights, metrics, traces, recorded
+    spikes and every later random number. The continuation's records and
+    trace samples are taken every ``record_every`` and ``trace_every`` from
+    its start, and its ``times`` continue those of ``result`` (so
+    ``times[0]`` is the end of ``result``). With ``event_driven=True`` the
+    equality is bit for bit when ``result`` ended at a record time of the
+    longer run (always so with ``record_every`` dividing the first
+    duration), otherwise equal up to rounding (~1e-12).
+
+    Parameters
+    ----------
+    result : Result
+        Of :func:`natspike.train`, :func:`natspike.run_trials` or an
+        earlier :func:`resume`, run with ``keep_state=True`` (possibly saved
+        and loaded, :meth:`Result.save`, :func:`natspike.load`). Every trial
+        of a run_trials result is continued.
+    duration : float or Quantity
+        Length of the continuation (s, > 0, a whole number of bins).
+    inputs : optional
+        For a result that replayed inputs: the input spikes of the
+        continuation, in any form :func:`natspike.train` accepts, times
+        counting from the start of the continuation. Required then, refused
+        otherwise.
+    teacher : SpikeTrain or neo.SpikeTrain, optional
+        For a replayed teacher: its spikes during the continuation (times
+        from its start). Required then, refused otherwise.
+    record_spikes : bool, optional
+        Record spikes in the continuation (default: as in ``result``).
+    keep_state : bool
+        Keep the continuation's end state, to resume again (default True).
+    progress : bool
+        Show a progress bar.
+    workers : int, optional
+        Goroutines for the trials of a run_trials result.
+
+    Returns
+    -------
+    Result
+        The continuation: the fields of ``result``'s kind of run, for its
+        part of the trial; ``initial_weights`` are the weights it started
+        from (``result.final_weights``).
+
+    Raises
+    ------
+    TypeError
+        If ``result`` is not a Result.
+    ValueError
+        If ``result`` has no state (run without ``keep_state=True``), has
+        unfinished trials, was made by another natspike version or its
+        state belongs to another configuration; if ``duration`` is not > 0;
+        (at the run) for ``input_pool_size`` or a rate schedule of several
+        segments, whose state is not kept;
+        or for missing or unexpected ``inputs``/``teacher``.
+
+    Examples
+    --------
+    >>> import numpy as np, natspike
+    >>> w0, wstar = np.random.default_rng(0).uniform(-0.01, 0.01, (2, 20))
+    >>> kw = dict(teacher=wstar, eta=6e-4, lr_convention="authors", seed=1)
+    >>> first = natspike.train("natural", w0, np.full(20, 20.0), duration=1.0, keep_state=True, **kw)
+    >>> more = natspike.resume(first, duration=1.0)
+    >>> once = natspike.train("natural", w0, np.full(20, 20.0), duration=2.0, **kw)
+    >>> bool((more.final_weights == once.final_weights).all()), float(more.times[0])
+    (True, 1.0)
+    """
+    state = _checked_state(result)
+    params = dict(result.params)
+    params.update(duration=_duration(duration), weights=np.asarray(result.final_weights), keep_state=bool(keep_state))
+    if record_spikes is not None:
+        params["record_spikes"] = record_spikes
+    _replace_replayed(params, "inputs", inputs, params.get("inputs") is not None)
+    _replace_replayed(params, "teacher", teacher, isinstance(params.get("teacher"), SpikeTrain))
+    token = STATE.set(state)
+    try:
+        if result.n_trials is None:
+            from ._train import train
+
+            return train(**params, progress=progress)
+        from ._trials import run_trials
+
+        return run_trials(**params, progress=progress, workers=workers)
+    finally:
+        STATE.reset(token)
+
+
+def _checked_state(result) -> np.ndarray:
+    if not isinstance(result, Result):
+        raise TypeError(f"result must be a natspike.Result, got {type(result).__name__}")
+    if result.state is None:
+        raise ValueError(
+            "result has no state to resume from: run it with keep_state=True (train, run_trials or resume)"
+        )
+    if result.version != _native.version():
+        raise ValueError(
+            f"result was made by natspike {result.version}; this is {_native.version()}, whose state "
+            "format may differ: rerun it with this version to resume"
+        )
+    if result.completed is not None and not np.asarray(result.completed, bool).all():
+        raise ValueError("result has unfinished trials (result.completed); only finished trials can be resumed")
+    return np.ascontiguousarray(result.state, dtype=np.float64)
+
+
+def _duration(duration):
+    from ._units import in_units
+
+    d = in_units(duration, "duration", "time")
+    if isinstance(d, np.ndarray) and d.ndim == 0:
+        d = float(d)
+    if isinstance(d, (bool, np.bool_)) or not isinstance(d, numbers.Real):
+        raise TypeError(f"duration must be a real number of seconds, got {type(duration).__name__}")
+    if not (np.isfinite(d) and d > 0):
+        raise ValueError(f"duration must be finite and > 0 s, got {duration!r}")
+    return float(d)
+
+
+def _replace_replayed(params: dict, name: str, value, replayed: bool) -> None:
+    """Put the continuation's replayed ``inputs``/``teacher`` into ``params`` (required iff ``replayed``)."""
+    if replayed and value is None:
+        raise ValueError(f"{name}: the result replayed given {name}; give those of the continuation ({name}=...)")
+    if not replayed and value is not None:
+        raise ValueError(f"{name}: the result did not replay given {name}; resume continues its own, so leave it out")
+    if replayed:
+        params[name] = value

@@ -1,0 +1,61 @@
+"""Result.to_neo: a neo.Block with the recorded spike trains and traces, units set."""
+
+import sys
+
+import natspike
+import numpy as np
+import pytest
+
+neo = pytest.importorskip("neo")
+pq = pytest.importorskip("quantities")
+
+N = 6
+RATES = np.linspace(10.0, 40.0, N)
+W0, WSTAR = np.random.default_rng(2).uniform(-0.05, 0.2, (2, N))
+
+
+def test_to_neo_round_trips_spikes_and_traces():
+    res = natspike.train(
+        "natural", W0, RATES, teacher=WSTAR, duration=0.5, eta=1e-3, seed=3, trace_every=0.002, record_spikes=True
+    )
+    block = res.to_neo()
+    (seg,) = block.segments
+    trains = {st.name: st for st in seg.spiketrains}
+    np.testing.assert_array_equal(trains["student"].rescale(pq.s).magnitude, res.spikes)
+    np.testing.assert_array_equal(trains["teacher"].rescale(pq.s).magnitude, res.teacher_spikes)
+    assert float(trains["student"].t_stop.rescale(pq.s)) == 0.5 and float(trains["student"].t_start) == 0
+    signals = {a.name: a for a in seg.analogsignals}
+    np.testing.assert_array_equal(signals["voltage"].magnitude[:, 0], res.voltage)
+    np.testing.assert_array_equal(signals["rate"].magnitude[:, 0], res.rate)
+    assert signals["voltage"].units == pq.mV and signals["rate"].units == pq.Hz
+    assert float(signals["voltage"].sampling_period.rescale(pq.s)) == 0.002
+    assert block.annotations["rule"] == "natural" and block.annotations["seed"] == str(res.seed)
+
+
+def test_to_neo_has_a_segment_per_trial_and_continues_in_time():
+    many = natspike.run_trials(
+        "natural",
+        W0,
+        RATES,
+        teacher=30.0,
+        n_trials=3,
+        duration=0.2,
+        eta=1e-3,
+        seed=5,
+        record_spikes=True,
+        keep_state=True,
+    )
+    block = many.to_neo()
+    assert [s.index for s in block.segments] == [0, 1, 2]
+    for i, seg in enumerate(block.segments):
+        np.testing.assert_array_equal(seg.spiketrains[0].magnitude, many.spikes[i])
+    later = natspike.resume(many, duration=0.2).to_neo()
+    st = later.segments[1].spiketrains[0]
+    assert float(st.t_start) == 0.2 and float(st.t_stop) == pytest.approx(0.4)
+
+
+def test_to_neo_without_neo_says_how_to_install_it(monkeypatch):
+    res = natspike.train("natural", W0, RATES, teacher=WSTAR, duration=0.05, eta=1e-3, seed=3)
+    monkeypatch.setitem(sys.modules, "neo", None)
+    with pytest.raises(ImportError, match=r"pip install 'natspike\[neo\]'"):
+        res.to_neo()

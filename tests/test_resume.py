@@ -1,0 +1,165 @@
+"""natspike.resume: a trial continued from its end state equals one longer trial bit for bit."""
+
+import itertools
+
+import natspike
+import numpy as np
+import pytest
+
+N, DT = 8, 0.0005
+RATES = np.linspace(5.0, 45.0, N)
+W0, WSTAR = np.random.default_rng(11).uniform(-0.05, 0.2, (2, N))
+ALPHA = np.linspace(0.4, 1.0, N)
+ETA = {"euclidean": 2e-6, "natural": 2e-3, "approximate": 1.5e-3}
+FIRST, SECOND = 0.2, 0.15  # s; record_every divides both
+
+
+def _kw(rule, dendritic, events, cache, teacher):
+    kw = dict(teacher=teacher, eta=ETA[rule], seed=4, record_every=0.05, trace_every=0.005, record_spikes=True)
+    kw.update(event_driven=events, coefficient_tolerance=1e-9 if cache else None)
+    return kw | ({"attenuation": ALPHA} if dendritic else {})
+
+
+def _assert_continues(whole, first, second, n_first_records):
+    """second continues first exactly as whole went on."""
+    for name in ("final_weights", "state"):
+        np.testing.assert_array_equal(second.arrays[name], whole.arrays[name], err_msg=name)
+    for name in ("weights", "kl", "rate_error", "weight_distance"):
+        if whole.arrays.get(name) is not None:
+            joined = np.concatenate([first.arrays[name][:n_first_records], second.arrays[name]])
+            np.testing.assert_array_equal(joined, whole.arrays[name], err_msg=name)
+    np.testing.assert_array_equal(np.concatenate([first.times[:n_first_records], second.times]), whole.times)
+    for name in ("voltage", "rate"):
+        if whole.arrays.get(name) is not None:
+            np.testing.assert_array_equal(np.concatenate([first.arrays[name], second.arrays[name]]), whole.arrays[name])
+    for name in ("spikes", "teacher_spikes"):
+        np.testing.assert_array_equal(
+            np.concatenate([getattr(first, name), getattr(second, name)]), getattr(whole, name)
+        )
+
+
+CASES = list(itertools.product(ETA, (False, True), (False, True), (False, True), ("realizable", "poisson")))
+
+
+@pytest.mark.parametrize("rule, dendritic, events, cache, teacher", CASES)
+def test_train_then_resume_equals_one_train(rule, dendritic, events, cache, teacher):
+    if cache and rule == "euclidean":
+        pytest.skip("the Euclidean rule has no Fisher coefficients to cache")
+    kw = _kw(rule, dendritic, events, cache, WSTAR if teacher == "realizable" else 30.0)
+    whole = natspike.train(rule, W0, RATES, duration=FIRST + SECOND, keep_state=True, **kw)
+    first = natspike.train(rule, W0, RATES, duration=FIRST, keep_state=True, **kw)
+    second = natspike.resume(first, duration=SECOND)
+    assert second.times[0] == FIRST and second.spikes.size > 0
+    _assert_continues(whole, first, second, len(first.times) - 1)
+    np.testing.assert_array_equal(second.initial_weights, first.final_weights)
+
+
+def test_resume_after_save_and_load_and_twice(tmp_path):
+    kw = _kw("natural", False, False, False, WSTAR)
+    whole = natspike.train("natural", W0, RATES, duration=0.45, keep_state=True, **kw)
+    first = natspike.train("natural", W0, RATES, duration=0.15, keep_state=True, **kw)
+    first.save(tmp_path / "first.npz")
+    second = natspike.resume(natspike.load(tmp_path / "first.npz"), duration=0.15)
+    second.save(tmp_path / "second.npz")
+    third = natspike.resume(natspike.load(tmp_path / "second.npz"), duration=0.15)
+    np.testing.assert_array_equal(third.final_weights, whole.final_weights)
+    np.testing.assert_array_equal(third.state, whole.state)
+    np.testing.assert_array_equal(np.concatenate([first.spikes, second.spikes, third.spikes]), whole.spikes)
+
+
+def test_resume_with_replayed_inputs_and_teacher():
+    rng = np.random.default_rng(3)
+    bins_1, bins_2 = round(FIRST / DT), round(SECOND / DT)
+    inputs = rng.random((bins_1 + bins_2, N)) < RATES * DT
+    teacher = rng.random(bins_1 + bins_2) < 0.02
+    train = natspike.SpikeTrain.from_bins
+
+    def run(rows, duration, **kw):
+        return natspike.train(
+            "natural",
+            W0,
+            RATES,
+            inputs=inputs[rows],
+            teacher=train(teacher[rows], dt=DT),
+            duration=duration,
+            eta=2e-3,
+            seed=4,
+            record_every=0.05,
+            trace_every=0.005,
+            record_spikes=True,
+            keep_state=True,
+        )
+
+    whole = run(slice(None), FIRST + SECOND)
+    first = run(slice(0, bins_1), FIRST)
+    second = natspike.resume(first, duration=SECOND, inputs=inputs[bins_1:], teacher=train(teacher[bins_1:], dt=DT))
+    _assert_continues(whole, first, second, len(first.times) - 1)
+    with pytest.raises(ValueError, match="inputs: the result replayed given inputs"):
+        natspike.resume(first, duration=SECOND, teacher=train(teacher[bins_1:], dt=DT))
+    with pytest.raises(ValueError, match="teacher: the result replayed given teacher"):
+        natspike.resume(first, duration=SECOND, inputs=inputs[bins_1:])
+
+
+def test_resume_every_trial_of_run_trials():
+    kw = dict(teacher=WSTAR, eta=2e-3, seed=8, n_trials=4, record_every=0.05, record_spikes=True, keep_state=True)
+    weights = lambda rng: rng.uniform(-0.05, 0.2, N)
+    whole = natspike.run_trials("natural", weights, RATES, duration=FIRST + SECOND, **kw)
+    first = natspike.run_trials("natural", weights, RATES, duration=FIRST, **kw)
+    second = natspike.resume(first, duration=SECOND, workers=2)
+    np.testing.assert_array_equal(second.final_weights, whole.final_weights)
+    np.testing.assert_array_equal(second.state, whole.state)
+    k = len(first.times) - 1
+    np.testing.assert_array_equal(np.concatenate([first.kl[:, :k], second.kl], axis=1), whole.kl)
+    for i in range(4):
+        np.testing.assert_array_equal(np.concatenate([first.spikes[i], second.spikes[i]]), whole.spikes[i])
+    assert len({s.tobytes() for s in second.final_weights}) == 4
+
+
+def test_resume_refuses_what_it_cannot_continue():
+    plain = natspike.train("natural", W0, RATES, teacher=WSTAR, duration=0.05, eta=2e-3, seed=1)
+    with pytest.raises(ValueError, match="no state to resume from: run it with keep_state=True"):
+        natspike.resume(plain, duration=0.05)
+    with pytest.raises(TypeError, match=r"result must be a natspike\.Result"):
+        natspike.resume(plain.arrays, duration=0.05)
+    kept = natspike.train("natural", W0, RATES, teacher=WSTAR, duration=0.05, eta=2e-3, seed=1, keep_state=True)
+    for bad in (0.0, -1.0, float("nan")):
+        with pytest.raises(ValueError, match="duration must be finite and > 0"):
+            natspike.resume(kept, duration=bad)
+    with pytest.raises(TypeError, match="duration must be a real number"):
+        natspike.resume(kept, duration="1 s")
+    with pytest.raises(ValueError, match="inputs: the result did not replay"):
+        natspike.resume(kept, duration=0.05, inputs=np.zeros((100, N)))
+    old = natspike.Result(kept.arrays, params=kept.params, seed=kept.seed, version="0.0.1")
+    with pytest.raises(ValueError, match=r"made by natspike 0\.0\.1"):
+        natspike.resume(old, duration=0.05)
+    other = natspike.Result(kept.arrays, params={**kept.params, "eta": 1e-3}, seed=kept.seed, version=kept.version)
+    with pytest.raises(ValueError, match="belongs to another configuration"):
+        natspike.resume(other, duration=0.05)
+    damaged = np.array(kept.state)
+    damaged[40] += 1
+    hurt = natspike.Result({**kept.arrays, "state": damaged}, params=kept.params, seed=kept.seed, version=kept.version)
+    with pytest.raises(ValueError, match="the state is damaged"):
+        natspike.resume(hurt, duration=0.05)
+    with pytest.raises(ValueError, match="not available with input_pool_size"):
+        natspike.train(
+            "natural", W0, RATES, teacher=WSTAR, duration=0.05, eta=2e-3, seed=1, keep_state=True, input_pool_size=2
+        )
+
+
+def test_a_saved_result_resumes_in_another_process(tmp_path):
+    """The state (and its configuration digest) does not depend on the process that wrote it."""
+    import subprocess
+    import sys
+
+    kw = _kw("natural", True, False, True, WSTAR)
+    whole = natspike.train("natural", W0, RATES, duration=FIRST + SECOND, keep_state=True, **kw)
+    natspike.train("natural", W0, RATES, duration=FIRST, keep_state=True, **kw).save(tmp_path / "first.npz")
+    code = f"import natspike; natspike.resume(natspike.load({str(tmp_path / 'first.npz')!r}), duration={SECOND})"
+    code += f".save({str(tmp_path / 'second.npz')!r})"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    second = natspike.load(tmp_path / "second.npz")
+    np.testing.assert_array_equal(second.final_weights, whole.final_weights)
+    ds = second.to_xarray()
+    assert ds["time"].values[0] == FIRST and ds["trace_time"].values[0] == FIRST
+    np.testing.assert_array_equal(ds["spike_time"].values, whole.spikes[whole.spikes >= FIRST])
