@@ -29,6 +29,7 @@ import os
 import re
 import uuid
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -109,7 +110,7 @@ class Store:
         leading trial axis, plus the shared ``times``), atomically."""
         count = len(arrays["final_weights"])
         target = self.shards / f"p{point:06d}-t{first:09d}-n{count:06d}.npz"
-        data = {k: np.asarray(v) for k, v in arrays.items() if v is not None}
+        data: dict[str, Any] = {k: np.asarray(v) for k, v in arrays.items() if v is not None}
         data["digest"] = np.array(self.points[point]["digest"])
         data["shard"] = np.array(json.dumps(self._record(point, first, count)))
         tmp = self.shards / f".tmp-{uuid.uuid4().hex}.npz"

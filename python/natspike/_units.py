@@ -31,6 +31,7 @@ import numbers
 import os
 import sys
 import warnings
+from types import FrameType
 
 import numpy as np
 
@@ -201,7 +202,8 @@ def _warn(name, value, expected, hint):
 def _caller_level() -> int:
     """The stacklevel of the first frame outside natspike (the user's call)."""
     here = os.path.dirname(__file__)
-    frame, level = sys._getframe(1), 1
+    frame: FrameType | None = sys._getframe(1)
+    level = 1
     while frame is not None and os.path.dirname(frame.f_code.co_filename).startswith(here):
         frame, level = frame.f_back, level + 1
     return level

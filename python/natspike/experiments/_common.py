@@ -31,7 +31,7 @@ def positive(value, name) -> float:
     """``value`` as a finite float > 0; TypeError for non-real values, ValueError otherwise."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    if not np.isfinite(value) or value <= 0:
+    if not np.isfinite(float(value)) or value <= 0:
         raise ValueError(f"{name} must be finite and > 0, got {value}")
     return float(value)
 
@@ -51,7 +51,7 @@ def bins(seconds, name, dt, zero=False) -> int:
     """A duration in seconds as a whole number of bins of ``dt`` (>= 1, or >= 0 with ``zero``)."""
     if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real):
         raise TypeError(f"{name} must be a real number of seconds, got {type(seconds).__name__}")
-    n = int(round(seconds / dt)) if np.isfinite(seconds) else -1
+    n = int(round(seconds / dt)) if np.isfinite(float(seconds)) else -1
     if n < (0 if zero else 1):
         raise ValueError(f"{name} must be {'>= 0' if zero else f'>= dt = {dt}'} s, got {seconds}")
     return n
