@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    import xarray as xr
+    from matplotlib.figure import Figure
+
 
 #: The authors' colours for these figures: samples dark blue, approximations and means orange.
 SAMPLE, APPROX = "darkblue", "orange"
@@ -12,7 +19,7 @@ def _clean(ax):
     ax.spines[["top", "right"]].set_visible(False)
 
 
-def figure10(ds):
+def figure10(ds: xr.Dataset) -> Figure:
     """Fig 10: γ_s versus μ_V for every weight sample, with φ(μ_V) on a twin axis.
 
     A second panel shows γ_s(μ_V) at fixed small σ_V² (claim C13) with the
@@ -79,7 +86,7 @@ def _diagonal(ax, ds, x, y, xlabel, ylabel, letter):
     ax.set_title(letter, loc="left", fontsize=10, fontweight="bold")
 
 
-def figure11(ds):
+def figure11(ds: xr.Dataset) -> Figure:
     """Fig 11A–L: g1…g4 versus rate (A–D) and n (E–H), g1 versus n·r with −1/q (I),
     γ_u versus s (J), γ_w versus g4·V (K) and c_w·V (L). Returns the Figure.
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ._style import COLORS, attr
 
+if TYPE_CHECKING:
+    import xarray as xr
+    from matplotlib.figure import Figure
 
-def figure3bc(ds, *, raster_rows=None):
+
+def figure3bc(ds: xr.Dataset, *, raster_rows: int | None = None) -> Figure:
     """Fig 3B (before learning, left) and 3C (after learning, right).
 
     Rows: raster of the student (red) and of the teacher (orange) for the

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, cast
+
 from ._style import COLORS, LABELS
+
+if TYPE_CHECKING:
+    import xarray as xr
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
 
 _PANELS = (("euclidean", "D"), ("natural", "E"))
 
 
-def figure3de(ds, axes=None):
+def figure3de(ds: xr.Dataset, axes: Sequence[Axes] | None = None) -> Figure:
     """Fig 3D (Euclidean, blue) and 3E (natural, red), side by side.
 
     Each panel shows the Poisson-form cost contours (the paper's levels),
@@ -18,8 +27,8 @@ def figure3de(ds, axes=None):
     import matplotlib.pyplot as plt
 
     if axes is None:
-        fig, axes = plt.subplots(1, 2, figsize=(8.4, 4.2), sharex=True, sharey=True)
-    fig = axes[0].figure
+        _, axes = plt.subplots(1, 2, figsize=(8.4, 4.2), sharex=True, sharey=True)
+    fig = cast("Figure", axes[0].figure)  # the Axes of a Figure (a SubFigure has no tight_layout)
     for ax, (rule, letter) in zip(axes, _PANELS):
         _panel(ax, ds, rule, COLORS[rule])
         mean_angle = float(ds["angle"].sel(rule=rule).mean())

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ._style import attr
+
+if TYPE_CHECKING:
+    import xarray as xr
+    from matplotlib.figure import Figure
+
 
 #: Scenario colours of the authors' figure (reference, short τ_s, low rate).
 SCENARIO_COLORS = ("mediumseagreen", "dodgerblue", "darkorange")
 
 
-def figure5(ds):
+def figure5(ds: xr.Dataset) -> Figure:
     """Fig 5: top, the USP trace and its histogram for the three scenarios
     (50 Hz/20 ms, 50 Hz/1 ms, 10 Hz/20 ms); bottom left, their mean weight
     change over time (% of w0); bottom right (panel H), the % change after

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    import xarray as xr
+    from matplotlib.figure import Figure
+
 
 #: Group colours of the example traces.
 GROUP_STYLE = {"st": dict(color="black", ls="-"), "ust": dict(color="0.45", ls="--")}
@@ -49,7 +56,7 @@ def _decorate(ax, ds, region, title, marker_colors=("k", "k", "k")):
     ax.set_aspect("equal")
 
 
-def figure7(ds, *, region=(1.0, 5.0), color_range=12.0):
+def figure7(ds: xr.Dataset, *, region: tuple[float, float] = (1.0, 5.0), color_range: float = 12.0) -> Figure:
     """Fig 7B–D: relative change of stimulated (B) and unstimulated (C) weights, and their sign relation (D).
 
     B, C use the paper's inverted "seismic" map (red = depression, blue =
@@ -87,7 +94,7 @@ def figure7(ds, *, region=(1.0, 5.0), color_range=12.0):
     return fig
 
 
-def figure7_examples(ds, *, spread=True):
+def figure7_examples(ds: xr.Dataset, *, spread: bool = True) -> Figure:
     """Fig 7E–G: relative change of the stimulated and unstimulated weights over time, one panel per start.
 
     Bold lines are means over replicates; thin lines single replicates

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ._figure3 import draw_curves
 from ._style import COLORS, LABELS, attr
 
+if TYPE_CHECKING:
+    import xarray as xr
+    from matplotlib.figure import Figure
 
-def figure9(ds, *, spread=True):
+
+def figure9(ds: xr.Dataset, *, spread: bool = True) -> Figure:
     """Fig 9A–D from :func:`natspike.experiments.figure9`.
 
     A: mean D_KL (log axis) with the min/max over trials shaded; B: mean
