@@ -8,14 +8,17 @@ import numpy as np
 
 if TYPE_CHECKING:
     import xarray as xr
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+    from .._typing import ArrayLike
 
 
 #: The authors' colours for these figures: samples dark blue, approximations and means orange.
 SAMPLE, APPROX = "darkblue", "orange"
 
 
-def _clean(ax):
+def _clean(ax: Axes) -> None:
     ax.spines[["top", "right"]].set_visible(False)
 
 
@@ -57,7 +60,15 @@ def figure10(ds: xr.Dataset) -> Figure:
     return fig
 
 
-def _scatter(ax, x, y, xlabel, ylabel, ylim=None, xlim=None):
+def _scatter(
+    ax: Axes,
+    x: ArrayLike,
+    y: ArrayLike,
+    xlabel: str,
+    ylabel: str,
+    ylim: tuple[float, float] | None = None,
+    xlim: tuple[float, float] | None = None,
+) -> None:
     ax.scatter(np.ravel(x), np.ravel(y), s=8, color=SAMPLE, clip_on=False)
     if ylim is not None:
         ax.set_ylim(ylim)
@@ -68,7 +79,7 @@ def _scatter(ax, x, y, xlabel, ylabel, ylim=None, xlim=None):
     _clean(ax)
 
 
-def _vs(ax, ds, var, dim, ylim, letter, xlabel):
+def _vs(ax: Axes, ds: xr.Dataset, var: str, dim: str, ylim: tuple[float, float], letter: str, xlabel: str) -> None:
     x = np.broadcast_to(ds[dim].values[:, None], ds[var].shape)
     _scatter(ax, x, ds[var].values, xlabel, f"${var[:2]}$".replace("g", "g_"), ylim)
     if var.startswith("g4"):
@@ -77,7 +88,7 @@ def _vs(ax, ds, var, dim, ylim, letter, xlabel):
     ax.set_title(letter, loc="left", fontsize=10, fontweight="bold")
 
 
-def _diagonal(ax, ds, x, y, xlabel, ylabel, letter):
+def _diagonal(ax: Axes, ds: xr.Dataset, x: str, y: str, xlabel: str, ylabel: str, letter: str) -> None:
     xs = ds[x].values.ravel()
     _scatter(ax, xs, ds[y].values.ravel(), xlabel, ylabel)
     lim = [min(xs.min(), ds[y].values.min()), max(xs.max(), ds[y].values.max())]
@@ -126,7 +137,7 @@ def figure11(ds: xr.Dataset) -> Figure:
     return fig
 
 
-def _fit(da, lims):
+def _fit(da: xr.DataArray, lims: tuple[float, float]) -> tuple[float, float]:
     """The paper's axis range, widened if a sample falls outside it."""
     lo, hi = float(da.min()), float(da.max())
     return (min(lims[0], lo * 1.05 if lo < 0 else lo), max(lims[1], hi * 1.05 if hi > 0 else hi))

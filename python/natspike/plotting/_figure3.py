@@ -59,7 +59,7 @@ def figure3f(
     return ax
 
 
-def draw_curves(ax, ds, metric="kl", *, spread=True):
+def draw_curves(ax: Axes, ds: xr.Dataset, metric: str = "kl", *, spread: bool = True) -> Axes:
     """Draw one metric per rule of a learning-curve Dataset on ``ax`` (paper colours)."""
     label, log = METRICS[metric]
     t = ds["time"].values

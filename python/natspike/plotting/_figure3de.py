@@ -8,9 +8,13 @@ from typing import TYPE_CHECKING, cast
 from ._style import COLORS, LABELS
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import xarray as xr
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+    from .._typing import ArrayLike, FloatArray
 
 
 _PANELS = (("euclidean", "D"), ("natural", "E"))
@@ -40,7 +44,7 @@ def figure3de(ds: xr.Dataset, axes: Sequence[Axes] | None = None) -> Figure:
     return fig
 
 
-def _panel(ax, ds, rule, color):
+def _panel(ax: Axes, ds: xr.Dataset, rule: str, color: str) -> None:
     levels = list(ds.attrs.get("levels", (0.001, 0.003, 0.005, 0.009, 0.015, 0.02, 0.03, 0.04)))
     ax.contour(ds["cost_w1"], ds["cost_w2"], ds["cost"].T, levels=levels, colors=color, linewidths=0.6, alpha=0.9)
     arrows = ds["arrows"].sel(rule=rule)
@@ -69,7 +73,7 @@ def _panel(ax, ds, rule, color):
     ax.set_xlabel(r"$w_1$ [a.u.]  (10 Hz)")
 
 
-def _mesh(w1, w2):
+def _mesh(w1: ArrayLike, w2: ArrayLike) -> tuple[FloatArray, FloatArray]:
     import numpy as np
 
     return np.meshgrid(w1, w2, indexing="ij")

@@ -7,7 +7,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import xarray as xr
+    from matplotlib.axes import Axes
+    from matplotlib.colorbar import Colorbar
+    from matplotlib.colors import Colormap, ListedColormap
     from matplotlib.figure import Figure
 
 
@@ -16,7 +21,7 @@ GROUP_STYLE = {"st": dict(color="black", ls="-"), "ust": dict(color="0.45", ls="
 GROUP_LABELS = {"st": "stimulated", "ust": "unstimulated"}
 
 
-def seismic_inverted():
+def seismic_inverted() -> ListedColormap:
     """The paper's colour map: seismic reversed (red = depression), 500 steps, white middle removed."""
     import matplotlib as mpl
 
@@ -25,7 +30,7 @@ def seismic_inverted():
     return mpl.colors.ListedColormap(colors[keep], name="seismic_inverted")
 
 
-def _heatmap(ax, ds, name, cmap, color_range):
+def _heatmap(ax: Axes, ds: xr.Dataset, name: str, cmap: Colormap, color_range: float) -> Colorbar:
     im = ax.pcolormesh(
         ds["w_ust"].values,
         ds["w_st"].values,
@@ -40,7 +45,9 @@ def _heatmap(ax, ds, name, cmap, color_range):
     return cb
 
 
-def _decorate(ax, ds, region, title, marker_colors=("k", "k", "k")):
+def _decorate(
+    ax: Axes, ds: xr.Dataset, region: tuple[float, float], title: str, marker_colors: Sequence[str] = ("k", "k", "k")
+) -> None:
     from natspike.experiments._figure7 import MARKERS
 
     for m, c in zip(MARKERS, marker_colors):

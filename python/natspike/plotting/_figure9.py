@@ -11,6 +11,7 @@ from ._style import COLORS, LABELS, attr
 
 if TYPE_CHECKING:
     import xarray as xr
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 
@@ -40,7 +41,7 @@ def figure9(ds: xr.Dataset, *, spread: bool = True) -> Figure:
     return fig
 
 
-def convergence_panel(ax, ds):
+def convergence_panel(ax: Axes, ds: xr.Dataset) -> Axes:
     """Fig 9D: convergence time versus η/η0, natural red, Euclidean blue."""
     x = ds["eta_factor"].values
     minutes = attr(ds, "duration_minutes", float(ds["time"].values[-1]))
