@@ -56,7 +56,7 @@ def to_xarray(result: Result) -> xr.Dataset:
     described, outputs = variables(), _describe.outputs()
     layer = ("neuron",) if result.n_neurons is not None else ()
 
-    def dims(name):
+    def dims(name: str) -> tuple[str, ...]:
         return lead + (layer if outputs[name]["neuron"] else ()) + described[name][0]
 
     data = {name: (dims(name), a) for name, a in result.arrays.items() if name in described}

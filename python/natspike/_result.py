@@ -7,12 +7,17 @@ description (:mod:`natspike._describe`); nothing here lists them.
 from __future__ import annotations
 
 import json
+import os
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import _describe, _native
 from ._schedule import RateSchedule
 from ._spiketrain import SpikeTrain
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 #: Result attributes that are not arrays.
 _PROVENANCE = ("params", "seed", "version")
@@ -76,7 +81,7 @@ class Result:
         final = np.shape(self.final_weights)
         return final[-2] if len(final) == 2 + (self.n_trials is not None) else None
 
-    def save(self, path) -> None:
+    def save(self, path: str | os.PathLike[str]) -> None:
         """Save everything (arrays, parameters, seed, version) to a ``.npz`` file.
 
         The file is read back by :func:`natspike.load`.
@@ -84,7 +89,7 @@ class Result:
         meta = json.dumps({"params": _to_json(self.params), "seed": str(self.seed), "version": self.version})
         np.savez_compressed(path, __meta__=np.array(meta), **self.arrays)
 
-    def to_xarray(self):
+    def to_xarray(self) -> xr.Dataset:
         """The result as an :class:`xarray.Dataset`: every recorded array, coordinates ``trial``, ``time``,
         ``trace_time`` (s) and ``synapse``, units on every variable, parameters, seed and version as
         attributes (see ``natspike._export``)."""
@@ -161,7 +166,7 @@ def _decode(v):
     return v
 
 
-def load(path) -> Result:
+def load(path: str | os.PathLike[str]) -> Result:
     """Load a :class:`Result` saved with :meth:`Result.save`."""
     _native.check_process()  # its Neuron needs Go: the fork error, not "not a Result"
     try:

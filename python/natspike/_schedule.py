@@ -120,7 +120,7 @@ class RateSchedule:
             return NotImplemented
         return np.array_equal(self._times, other._times) and np.array_equal(self._rates, other._rates)
 
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]  # compared by value: unhashable
 
     def __repr__(self):
         return f"RateSchedule({self.segments} segments, n={self.n}, times={self._times.tolist()!r} s)"

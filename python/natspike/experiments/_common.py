@@ -13,12 +13,14 @@ import functools
 import inspect
 import numbers
 import warnings
+from typing import Any, cast
 
 import numpy as np
 
 from .. import _describe
 from .._checks import MAX_TRIALS, integer
 from .._seeds import root_seed
+from .._typing import Function
 
 
 def count(value, name, minimum=1) -> int:
@@ -131,13 +133,13 @@ def figure_dataset(fn):
 RENAMED = {"trials": "n_trials", "minutes": "duration_minutes", "input_pool": "input_pool_size"}
 
 
-def renamed(fn):
+def renamed(fn: Function) -> Function:
     """Accept the old names of ``fn``'s arguments (:data:`RENAMED`) with a DeprecationWarning."""
     accepted = inspect.signature(fn).parameters
     old_names = {old: new for old, new in RENAMED.items() if new in accepted}
 
     @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
         for old in old_names.keys() & kwargs.keys():
             new = old_names[old]
             if new in kwargs:
@@ -150,4 +152,4 @@ def renamed(fn):
             kwargs[new] = kwargs.pop(old)
         return fn(*args, **kwargs)
 
-    return wrapper
+    return cast("Function", wrapper)  # fn's signature (and hints), which wraps gives it

@@ -139,7 +139,7 @@ def figure3f(
 
 @renamed
 def learning_curves(
-    eta: Mapping[str, float],
+    eta: Mapping[str, float | None],
     rates: Sequence[float],
     n_trials: int,
     duration_minutes: float,

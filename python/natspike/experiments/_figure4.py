@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -115,7 +115,7 @@ def figure4(
     dt = neuron.dt
     record_every = dt if record_every is None else positive(record_every, "record_every")
     refresh = 1 if protocol == "paper" else "frozen"
-    common = dict(eta=eta, neuron=neuron, coefficient_refresh=refresh, record_every=record_every)
+    common: dict[str, Any] = dict(eta=eta, neuron=neuron, coefficient_refresh=refresh, record_every=record_every)
     if replay_authors_stream:
         teacher, inputs, bins = _authors_streams(rate, teacher_rate, duration, dt)
         seed = AUTHORS_SEED
