@@ -53,6 +53,9 @@ autosummary_imported_members = True
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
+# Signatures without type hints: each Parameters section states the types in numpydoc's words
+# ("array_like, shape (n,)"); the hints themselves are for IDEs and type checkers (py.typed).
+autodoc_typehints = "none"
 
 intersphinx_mapping = {}
 
