@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._typing import ArrayLike
 from ._units import in_units
 from ._validate import finite, real_array
 
@@ -56,7 +57,7 @@ class RateSchedule:
 
     __slots__ = ("_rates", "_times")
 
-    def __init__(self, times, rates):
+    def __init__(self, times: ArrayLike, rates: ArrayLike) -> None:
         t = real_array(in_units(times, "times", "time"), "times")
         r = real_array(in_units(rates, "rates"), "rates")
         if t.ndim != 1 or t.size == 0:

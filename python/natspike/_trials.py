@@ -43,8 +43,6 @@ from ._validate import check_memory, check_trial_size, contiguous, finite, real_
 if TYPE_CHECKING:
     from distributed import Client
 
-    pass
-
 #: Keyword arguments of :func:`run_trials` that describe the trials (the
 #: options a sweep may vary), besides ``rule``, ``weights``, ``rates`` and
 #: ``teacher``: those of :func:`natspike.train` except ``inputs`` and
