@@ -9,7 +9,8 @@ import numpy as np
 
 from . import _native
 from ._checks import integer
-from ._neuron import resolve
+from ._neuron import Neuron, resolve
+from ._typing import ArrayLike, FloatArray, Seed
 from ._units import converts_units
 from ._validate import at_least, check_memory, contiguous, empty, finite, real_array, vector
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
+from typing import Any
 
 from . import _describe, _native
+from ._typing import ArrayLike, FloatArray
 from ._units import check_plausible, dimension_of, in_units, physical
 from ._validate import contiguous, empty, finite, real_array, real_scalar
 
@@ -42,6 +44,34 @@ def _transfers() -> tuple[str, ...]:
 def _transfer_only() -> frozenset[str]:
     """Every name a transfer function of any family reads."""
     return frozenset(p for params in _describe.transfers().values() for p in params)
+
+
+def _optional(name: str, doc: str) -> property:
+    """A read-only property: the parameter ``name``, None where the transfer function does not read it."""
+
+    def get(self: Neuron) -> float | None:
+        value: float | None = self._values.get(name)
+        return value
+
+    return property(get, doc=doc)
+
+
+def _required(name: str, doc: str) -> property:
+    """A read-only property: the parameter ``name``, which every neuron has."""
+
+    def get(self: Neuron) -> float:
+        value: float = self._values[name]
+        return value
+
+    return property(get, doc=doc)
+
+
+def _transfer_property() -> property:
+    def get(self: Neuron) -> str:
+        value: str = self._values["transfer"]
+        return value
+
+    return property(get, doc="Transfer function name.")
 
 
 class _Default:
@@ -148,16 +178,16 @@ class Neuron:
         dt: float = 0.0005,
         eps0: float = 1.0,
         *,
-        transfer="sigmoid",
-        scale=_UNSET,
-        **params,
-    ):
+        transfer: str = "sigmoid",
+        scale: float | _Default = _UNSET,
+        **params: float,
+    ) -> None:
         _native.check_process()
         own = dict(phi_max=phi_max, beta=beta, theta=theta, scale=scale, **params)
         own = {k: v for k, v in own.items() if v is not _UNSET}
         _refuse_unknown_parameters(transfer, own)
         kernel = dict(tau_m=tau_m, tau_s=tau_s, dt=dt, eps0=eps0)
-        values = {name: _parameter(v, name, transfer) for name, v in {**own, **kernel}.items()}
+        values: dict[str, Any] = {name: _parameter(v, name, transfer) for name, v in {**own, **kernel}.items()}
         if not isinstance(transfer, str):
             raise TypeError(f"transfer must be a string, one of {_transfers()}, got {type(transfer).__name__}")
         _refuse_foreign_parameters(transfer, values)
@@ -387,7 +417,7 @@ def _any_family_parameter(name) -> dict:
 def _foreign_defaults() -> dict:
     """Each transfer parameter's default, for :meth:`Neuron.from_dict` (a name read by several families keeps the
     first family's)."""
-    out = {}
+    out: dict[str, Any] = {}
     for family in _describe.transfers().values():
         for name, p in family.items():
             out.setdefault(name, p["default"])

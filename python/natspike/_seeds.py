@@ -36,6 +36,7 @@ import zlib
 import numpy as np
 
 from ._checks import integer
+from ._typing import Seed
 
 _MAX = 2**64
 

@@ -26,7 +26,7 @@ from .._typing import Function
 def count(value, name, minimum=1) -> int:
     """``value`` as an int >= ``minimum`` (and n_trials at most as many as run_trials takes), by natspike's one
     integer check: the same error, worded the same, as the API's for the same mistake."""
-    return integer(value, name, lo=minimum, hi=MAX_TRIALS if name == "n_trials" else None)
+    return cast(int, integer(value, name, lo=minimum, hi=MAX_TRIALS if name == "n_trials" else None))  # an int here
 
 
 def positive(value, name) -> float:

@@ -15,6 +15,7 @@ import numpy as np
 
 from .._checks import at_most, finite_real
 from .._rules import update_direction
+from .._typing import ArrayLike, FloatArray, Seed
 from ._common import count, figure_dataset, provenance, renamed, root, stream
 
 if TYPE_CHECKING:

@@ -16,6 +16,7 @@ from .._checks import at_most, known_keys, minutes_of
 from .._export import time_to_threshold
 from .._rules import RULES
 from .._trials import run_trials
+from .._typing import ArrayLike, FloatArray, Seed
 from ._common import count, figure_dataset, positive, provenance, renamed, root, train_options
 
 if TYPE_CHECKING:

@@ -11,6 +11,7 @@ from .._fisher import usp_traces
 from .._neuron import resolve
 from .._seeds import trial_generator
 from .._train import train
+from .._typing import Seed
 from ._common import bins, count, figure_dataset, neuron_attrs, positive, provenance, renamed, root, stream
 
 if TYPE_CHECKING:

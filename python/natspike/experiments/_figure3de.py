@@ -10,6 +10,7 @@ from .._fisher import sample_usps
 from .._neuron import resolve
 from .._rules import update_direction
 from .._trials import run_trials
+from .._typing import Seed
 from ._common import count, figure_dataset, neuron_attrs, positive, provenance, renamed, root, train_options
 
 if TYPE_CHECKING:

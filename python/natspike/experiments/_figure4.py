@@ -10,6 +10,7 @@ import numpy as np
 from .._neuron import resolve
 from .._spiketrain import SpikeTrain
 from .._train import train
+from .._typing import Seed
 from ._common import figure_dataset, flag, neuron_attrs, positive, provenance, root
 
 if TYPE_CHECKING:

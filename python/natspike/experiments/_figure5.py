@@ -12,6 +12,7 @@ from .._neuron import Neuron
 from .._spiketrain import SpikeTrain
 from .._train import train
 from .._trials import run_trials
+from .._typing import Seed
 from ._common import count, figure_dataset, flag, positive, positive_values, provenance, renamed, root
 
 if TYPE_CHECKING:

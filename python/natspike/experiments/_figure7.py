@@ -10,6 +10,7 @@ import numpy as np
 
 from .._neuron import Neuron
 from .._trials import run_trials
+from .._typing import ArrayLike, Seed
 from ._common import count, fast_tolerance, figure_dataset, positive_values, provenance, renamed, root
 
 if TYPE_CHECKING:

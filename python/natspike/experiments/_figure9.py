@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .._typing import Seed
 from ._common import figure_dataset, renamed, root
 from ._figure3 import PAPER_ETA, PAPER_MINUTES, _format_crossing, learning_curves, natural_first
 
