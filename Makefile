@@ -46,10 +46,11 @@ $(DOCS_STAMP): $(STAMP) docs/requirements.txt
 docs: install $(DOCS_STAMP)
 	$(PY) -m sphinx -E -W --keep-going -q -b html docs docs/_build/html
 
-# ruff, configured in pyproject.toml: lint and format are both enforced.
+# ruff and mypy, configured in pyproject.toml: lint, format and the type hints are all enforced.
 lint: install
 	$(VENV)/bin/ruff check python tests setup.py build_backend
 	$(VENV)/bin/ruff format --check python tests setup.py build_backend
+	$(VENV)/bin/mypy
 
 test-go:
 	go vet ./...

@@ -7,6 +7,7 @@ smoke size (``NATSPIKE_SMOKE=1``), as the notebook tests run them.
 """
 
 import importlib
+import importlib.util
 import os
 import pkgutil
 import shutil
@@ -52,8 +53,15 @@ autosummary_imported_members = True
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
+# Signatures without type hints: each Parameters section states the types in numpydoc's words
+# ("array_like, shape (n,)"); the hints themselves are for IDEs and type checkers (py.typed).
+autodoc_typehints = "none"
 
 intersphinx_mapping = {}
+
+# MathJax 3 from the installed django-static-mathjax package (docs/requirements.txt), copied into the
+# site, so that formulas render without network (an offline cluster node, a laptop on a train).
+MATHJAX_ENTRY = "tex-mml-chtml.js"  # the component Sphinx loads by default from a CDN
 
 # myst-nb: execute the notebooks (cached between builds), fail on any cell error.
 nb_execution_mode = "cache"
@@ -67,6 +75,35 @@ myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_heading_anchors = 3
 # README sections included by the performance and cluster pages start below H1.
 suppress_warnings = ["myst.header"]
+
+
+def mathjax_es5():
+    """The ``es5`` directory of the installed MathJax 3 (package ``mathjax`` of django-static-mathjax)."""
+    spec = importlib.util.find_spec("mathjax")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    es5 = Path(locations[0], "static", "mathjax", "es5") if locations else None
+    if es5 is None or not (es5 / MATHJAX_ENTRY).is_file():
+        raise RuntimeError("MathJax is not installed: pip install -r docs/requirements.txt (django-static-mathjax)")
+    return es5
+
+
+def stage_mathjax():
+    """A static directory holding ``mathjax/``: the MathJax entry point and the parts it loads (CHTML output)."""
+    es5 = mathjax_es5()
+    staged = DOCS / "_build" / "mathjax-static"
+    dest = staged / "mathjax"
+    entry = dest / MATHJAX_ENTRY
+    if not entry.is_file() or entry.read_bytes() != (es5 / MATHJAX_ENTRY).read_bytes():
+        shutil.rmtree(dest, ignore_errors=True)
+        shutil.copytree(es5, dest, ignore=lambda d, names: unused_mathjax(Path(d).relative_to(es5), names))
+    return staged
+
+
+def unused_mathjax(relative, names):
+    """The other combined bundles (SVG output, MathML-only, full) at the top, and the SVG output fonts."""
+    if relative == Path("."):
+        return [n for n in names if n.endswith(".js") and n != MATHJAX_ENTRY]
+    return ["svg"] if relative == Path("output") else []
 
 
 def public_names(module):
@@ -147,3 +184,5 @@ def copy_notebooks():
 
 write_api_page()
 copy_notebooks()
+html_static_path = [str(stage_mathjax())]
+mathjax_path = f"mathjax/{MATHJAX_ENTRY}"

@@ -116,7 +116,7 @@ def site():
 def chromium(*args, timeout=180):
     """Run headless Chromium with a throw-away profile; every host but 127.0.0.1 fails to resolve.
 
-    The pages load MathJax from a CDN: offline (and in tests) it fails at once instead of hanging.
+    So the pages are tested as offline: anything they would fetch from elsewhere fails at once.
     """
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} not found: run .ci/setup-debian (or set NATSPIKE_CHROMIUM)")
@@ -199,6 +199,26 @@ def test_gallery_shows_every_gallery_png(site):
     assert want <= shown, f"not shown: {sorted(want - shown)}"
 
 
+def test_equations_render_offline_with_the_mathjax_shipped_in_the_site(site):
+    """Every page with formulas loads MathJax from the site itself, and in Chromium, where every host but
+    127.0.0.1 fails to resolve (no network), each formula of the model page becomes MathJax output: as
+    many ``mjx-container`` elements as formulas, none left as TeX text, no TeX error (``mjx-merror``)."""
+    pages = [p for p in SITE.rglob("*.html") if 'class="math notranslate nohighlight"' in p.read_text()]
+    assert len(pages) >= 5  # the user guide's pages and the API pages of the Fisher functions
+    for page in pages:
+        sources = [
+            src for src in re.findall(r'<script[^>]*src="([^"]*)"', page.read_text()) if "mathjax" in src.lower()
+        ]
+        assert [src.split("_static/")[-1].split("?")[0] for src in sources] == ["mathjax/tex-mml-chtml.js"], sources
+    source = (SITE / "guide" / "model.html").read_text()
+    formulas = source.count('class="math notranslate nohighlight"')
+    assert formulas > 20  # the model page is mostly equations
+    # The budget lets MathJax finish typesetting (it runs after the load event) before the DOM is dumped.
+    dom = chromium("--virtual-time-budget=30000", "--dump-dom", f"{site}/guide/model.html")
+    assert dom.count("<mjx-container") == formulas, (dom.count("<mjx-container"), formulas)
+    assert "<mjx-merror" not in dom
+
+
 def test_screenshot_of_a_notebook_page_is_not_blank(site, tmp_path):
     """A rendered page has ink: the PNG Chromium writes is neither tiny nor a single colour."""
     shot = tmp_path / "page.png"
@@ -239,6 +259,15 @@ def test_user_guide_sections_cited_in_docstrings_exist(site):
             headings.add(html.unescape(re.sub(r"<[^>]+>", "", h)).strip().replace("\u2019", "'"))  # smart quotes
     missing = sorted(cited - headings)
     assert not missing, f"cited but not a section of the user guide: {missing}"
+
+
+def test_docs_extra_installs_the_documentation_requirements():
+    """``pip install natspike[docs]`` gets what ``make docs`` installs from docs/requirements.txt."""
+    tomllib = pytest.importorskip("tomllib")  # Python >= 3.11
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["docs"]
+    lines = (ROOT / "docs" / "requirements.txt").read_text().splitlines()
+    assert sorted(extra) == sorted(line for line in lines if line and not line.startswith("#"))
+    assert any(r.startswith("django-static-mathjax") for r in extra)
 
 
 def test_gallery_captions_state_the_readme_gallery_sizes():

@@ -76,12 +76,46 @@ def test_training_into_a_pipe_writes_a_handful_of_lines():
     assert lines[-1].startswith("natural: 100 %")
 
 
-@pytest.mark.timeout(180)
-def test_jupyter_shows_progress_without_the_iprogress_warning(tmp_path):
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(TRAIN)])
+#: A first cell that makes ipywidgets unimportable in the kernel, as where it is not installed.
+WITHOUT_WIDGETS = "import sys; sys.modules['ipywidgets'] = None"
+
+
+def run_in_kernel(cells, tmp_path):
+    """The outputs of the last cell of a notebook of ``cells`` executed by a real IPython kernel (nbclient)."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     NotebookClient(nb, timeout=150, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
-    outputs = nb.cells[0].outputs
-    text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    return nb.cells[-1].outputs
+
+
+def stream_text(outputs):
+    return "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+
+
+@pytest.mark.timeout(180)
+def test_jupyter_shows_a_progress_widget_without_warnings(tmp_path):
+    """With ipywidgets (the jupyter extra, in the test requirements) train(progress=True) shows tqdm's
+    widget, and the kernel prints neither "IProgress not found" nor a TqdmWarning."""
+    pytest.importorskip("ipywidgets")
+    outputs = run_in_kernel([TRAIN], tmp_path)
     widgets = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
-    assert "IProgress" not in text and "TqdmWarning" not in text
-    assert widgets or "natural: 100%" in text.replace("\r", "\n")
+    text = stream_text(outputs)
+    assert len(widgets) == 1, outputs
+    assert "IProgress" not in text and "TqdmWarning" not in text, text
+    assert not [o for o in outputs if o.output_type == "error"], outputs
+
+
+@pytest.mark.timeout(180)
+def test_jupyter_without_ipywidgets_shows_a_text_bar_without_warnings(tmp_path):
+    outputs = run_in_kernel([WITHOUT_WIDGETS, TRAIN], tmp_path)
+    text = stream_text(outputs)
+    assert not [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert "IProgress" not in text and "TqdmWarning" not in text, text
+    assert "natural: 100%" in text.replace("\r", "\n"), text
+
+
+def test_the_jupyter_extra_brings_ipywidgets():
+    from importlib.metadata import requires
+
+    assert any(r.startswith("ipywidgets") and 'extra == "jupyter"' in r for r in requires("natspike")), requires(
+        "natspike"
+    )

@@ -84,7 +84,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name):  # experiments and plotting import xarray/matplotlib: load them on first use
+def __getattr__(name: str) -> object:  # experiments and plotting import xarray/matplotlib: load them on first use
     if name in ("experiments", "plotting"):
         import importlib
 

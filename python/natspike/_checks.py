@@ -104,7 +104,7 @@ def at_most(value, name: str, hi: int) -> None:
         integer(value, name, hi=hi)
 
 
-def minutes_of(minutes, name: str = "minutes", dt: float = 0.0005) -> float:
+def minutes_of(minutes: float, name: str = "minutes", dt: float = 0.0005) -> float:
     """An experiment's learning time in minutes: finite, > 0 and at most 2**40 bins of ``dt``."""
     if isinstance(minutes, (bool, np.bool_)) or not isinstance(minutes, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(minutes).__name__}")

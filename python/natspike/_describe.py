@@ -132,7 +132,8 @@ def check(name: str, value):
 
 def _int_bounds(p) -> tuple[int | None, int | None]:
     """Go's bounds of an integer parameter as Python ints (2**64 arrives as the float nearest to it)."""
-    return tuple(None if b is None else int(float(b)) for b in (p["min"], p["max"]))
+    lo, hi = (None if b is None else int(float(b)) for b in (p["min"], p["max"]))
+    return lo, hi
 
 
 def _or_none(p) -> str:

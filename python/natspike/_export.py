@@ -18,12 +18,19 @@ from __future__ import annotations
 
 import json
 import numbers
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from . import _describe
 from ._recorded import NOT_EXPORTED, xarray_variables
 from ._result import _to_json
+from ._typing import ArrayLike, FloatArray
+
+if TYPE_CHECKING:
+    import xarray as xr
+
+    from ._result import Result
 
 #: The coordinates of the Dataset: (units, long name).
 COORDINATES = {
@@ -36,7 +43,7 @@ COORDINATES = {
 OTHER = {"root_seed": ("1", "root seed of the grid point")}
 
 
-def variables() -> dict:
+def variables() -> dict[str, tuple[tuple[str, ...], str, str]]:
     """Every output Go describes (``natspike._describe.outputs()``) but the shared record times (the
     ``time`` coordinate): (dims after the trial axis, CF units ("1" for a pure number), long name)."""
     return {
@@ -46,7 +53,7 @@ def variables() -> dict:
     }
 
 
-def to_xarray(result):
+def to_xarray(result: Result) -> xr.Dataset:
     """The :class:`natspike.Result` as an :class:`xarray.Dataset` (see the module docstring)."""
     import xarray as xr
 
@@ -54,7 +61,7 @@ def to_xarray(result):
     described, outputs = variables(), _describe.outputs()
     layer = ("neuron",) if result.n_neurons is not None else ()
 
-    def dims(name):
+    def dims(name: str) -> tuple[str, ...]:
         return lead + (layer if outputs[name]["neuron"] else ()) + described[name][0]
 
     data = {name: (dims(name), a) for name, a in result.arrays.items() if name in described}
@@ -67,7 +74,7 @@ def to_xarray(result):
     return label(xr.Dataset(data, coords=coords, attrs=_attributes(result)))
 
 
-def label(ds):
+def label(ds: xr.Dataset) -> xr.Dataset:
     """``ds`` with index coordinates for ``trial``, ``neuron`` and ``synapse`` and units and long names on every
     variable and coordinate natspike knows (also used for :func:`natspike.sweep`'s Dataset)."""
     for dim in ("trial", "neuron", "synapse"):
@@ -82,10 +89,10 @@ def label(ds):
     return ds
 
 
-def _attributes(result) -> dict:
+def _attributes(result: Result) -> dict[str, Any]:
     """Seed, version and parameters as netCDF-safe attributes (nested ones and None as JSON, bools as ints)."""
 
-    def safe(v):
+    def safe(v: Any) -> Any:
         if isinstance(v, (bool, np.bool_)):
             return int(v)
         return v if isinstance(v, (numbers.Number, str)) else json.dumps(v)
@@ -95,7 +102,9 @@ def _attributes(result) -> dict:
     return {**{k: safe(v) for k, v in params.items()}, "seed": str(result.seed), "version": result.version}
 
 
-def time_to_threshold(result, threshold, *, times=None, per_trial=False):
+def time_to_threshold(
+    result: Result | ArrayLike, threshold: float, *, times: ArrayLike | None = None, per_trial: bool = False
+) -> float | FloatArray:
     """The first record time at which D_KL falls below ``threshold`` (NaN if never).
 
     For :func:`natspike.run_trials` results the curve is the mean over the
@@ -133,15 +142,16 @@ def time_to_threshold(result, threshold, *, times=None, per_trial=False):
     return float(out) if out.ndim == 0 else out
 
 
-def _threshold(threshold) -> float:
+def _threshold(threshold: object) -> float:
     if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real):
         raise TypeError(f"threshold must be a real number (D_KL per bin), got {type(threshold).__name__}")
-    if not (np.isfinite(threshold) and threshold > 0):
+    value = float(threshold)
+    if not (np.isfinite(value) and value > 0):
         raise ValueError(f"threshold must be finite and > 0, got {threshold}")
-    return float(threshold)
+    return value
 
 
-def _curve(result, times, per_trial):
+def _curve(result: Any, times: ArrayLike | None, per_trial: bool) -> tuple[FloatArray, ArrayLike]:
     """(D_KL values with time last, times) of a Result or an array."""
     if hasattr(result, "kl") and hasattr(result, "times"):
         if result.kl is None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 
 from . import _native
 from ._checks import integer
-from ._neuron import resolve
+from ._neuron import Neuron, resolve
+from ._typing import ArrayLike, FloatArray, Seed
 from ._units import converts_units
 from ._validate import at_least, check_memory, contiguous, empty, finite, real_array, vector
 
@@ -37,25 +39,25 @@ class Coefficients:
         Generalised voltage moments E[φ'²/φ · V^k], k = 0, 1, 2 (Eqns 77–79).
     """
 
-    gamma_s: np.ndarray
-    g1: np.ndarray
-    g2: np.ndarray
-    g3: np.ndarray
-    g4: np.ndarray
-    c1: np.ndarray
-    c2: np.ndarray
-    c3: np.ndarray
-    I1: np.ndarray
-    I2: np.ndarray
-    I3: np.ndarray
+    gamma_s: FloatArray
+    g1: FloatArray
+    g2: FloatArray
+    g3: FloatArray
+    g4: FloatArray
+    c1: FloatArray
+    c2: FloatArray
+    c3: FloatArray
+    I1: FloatArray
+    I2: FloatArray
+    I3: FloatArray
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, FloatArray]:
         """The coefficients as a dict of arrays, in attribute order."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @converts_units("mean", "var", "q")
-def coefficients(mean, var, q, *, neuron=None) -> Coefficients:
+def coefficients(mean: ArrayLike, var: ArrayLike, q: ArrayLike, *, neuron: Neuron | None = None) -> Coefficients:
     """Fisher and inverse-Fisher coefficients for a Gaussian membrane potential.
 
     For V ~ N(mean, var) the generalised moments
@@ -127,11 +129,13 @@ def coefficients(mean, var, q, *, neuron=None) -> Coefficients:
     return Coefficients(*(out[:, i].reshape(m.shape) for i in range(len(_COLUMNS))))
 
 
-def _call_uncancellable(fn, *args):
+def _call_uncancellable(fn: Any, *args: Any) -> None:
     _native.call(fn, *args, None, None)
 
 
-def _weights_and_rates(weights, rates, *, positive_rates=False):
+def _weights_and_rates(
+    weights: ArrayLike, rates: ArrayLike, *, positive_rates: bool = False
+) -> tuple[FloatArray, FloatArray]:
     w = finite(vector(weights, "weights"), "weights")
     r = real_array(rates, "rates")
     if r.ndim == 0:
@@ -145,7 +149,15 @@ def _weights_and_rates(weights, rates, *, positive_rates=False):
 
 
 @converts_units("weights", "rates")
-def fisher_matrix(weights, rates, *, neuron=None, method="analytic", samples=None, seed=None) -> np.ndarray:
+def fisher_matrix(
+    weights: ArrayLike,
+    rates: ArrayLike,
+    *,
+    neuron: Neuron | None = None,
+    method: str = "analytic",
+    samples: int | None = None,
+    seed: Seed = None,
+) -> FloatArray:
     """Fisher information matrix G(w) of the neuron's output spike train.
 
     With ``method="analytic"`` this is the approximation of Eqn 81 for
@@ -212,7 +224,7 @@ def fisher_matrix(weights, rates, *, neuron=None, method="analytic", samples=Non
 
 
 @converts_units("weights", "rates")
-def inverse_fisher_matrix(weights, rates, *, neuron=None) -> np.ndarray:
+def inverse_fisher_matrix(weights: ArrayLike, rates: ArrayLike, *, neuron: Neuron | None = None) -> FloatArray:
     """Closed-form inverse of the analytic Fisher matrix.
 
     Two Sherman–Morrison steps invert Eqn 81 (Eqns 83–106):
@@ -253,7 +265,9 @@ def inverse_fisher_matrix(weights, rates, *, neuron=None) -> np.ndarray:
     return out
 
 
-def _monte_carlo_fisher(weights, rates, neuron, samples, seed):
+def _monte_carlo_fisher(
+    weights: ArrayLike, rates: ArrayLike, neuron: Neuron, samples: int | None, seed: Seed
+) -> FloatArray:
     from ._seeds import root_seed
 
     if samples is None:
@@ -276,7 +290,9 @@ def _monte_carlo_fisher(weights, rates, neuron, samples, seed):
 
 
 @converts_units("rates")
-def sample_usps(rates, samples, *, bins=500, neuron=None, seed=None) -> np.ndarray:
+def sample_usps(
+    rates: ArrayLike, samples: int, *, bins: int = 500, neuron: Neuron | None = None, seed: Seed = None
+) -> FloatArray:
     """Independent USP vectors x^ε of Poisson inputs (Eqns 26–28).
 
     Sample s is the value, at the last of ``bins`` bins, of the USPs of an
@@ -322,7 +338,7 @@ def sample_usps(rates, samples, *, bins=500, neuron=None, seed=None) -> np.ndarr
     return out
 
 
-def usp_traces(spikes, *, neuron=None) -> np.ndarray:
+def usp_traces(spikes: ArrayLike, *, neuron: Neuron | None = None) -> FloatArray:
     """Unweighted synaptic potentials x^ε of given spike trains, bin by bin (Eqns 26–28).
 
     Each spike of afferent i at bin j adds the kernel ε((b − j) dt) of
@@ -374,7 +390,9 @@ def usp_traces(spikes, *, neuron=None) -> np.ndarray:
 
 
 @converts_units("weights", "rates")
-def voltage_statistics(weights, rates, *, neuron=None):
+def voltage_statistics(
+    weights: ArrayLike, rates: ArrayLike, *, neuron: Neuron | None = None
+) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Mean and variance of the membrane potential, and q, in the Gaussian approximation.
 
     For somatic weights w and Poisson rates r of n afferents,
@@ -421,4 +439,5 @@ def voltage_statistics(weights, rates, *, neuron=None):
     flat_w, flat_r = contiguous(w.reshape(-1, n)), contiguous(r.reshape(-1, n))
     out = empty((flat_w.shape[0], 3), "weights")
     _native.call(_native.functions["ns_voltage_statistics"], neuron._json, flat_w, flat_r, flat_w.shape[0], n, out)
-    return tuple(out[:, i].reshape(w.shape[:-1]) for i in range(3))
+    mean, var, q = (out[:, i].reshape(w.shape[:-1]) for i in range(3))
+    return mean, var, q

@@ -37,6 +37,7 @@ import threading
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -161,7 +162,7 @@ def _ctype(param: str):
     return scalar
 
 
-def _declare(header: Path) -> dict[str, ctypes._CFuncPtr]:
+def _declare(header: Path) -> dict[str, Any]:
     functions = {}
     for name, params in _PROTOTYPE.findall(header.read_text()):
         fn = getattr(lib, name)
@@ -293,7 +294,7 @@ def buffers(named: dict) -> tuple:
     None; None is left out) by name; the table keeps the arrays alive."""
     entries = [(name, a) for name, a in named.items() if a is not None]
     table = (Buffer * len(entries))(*(Buffer(name.encode(), _pointer(a), a.size) for name, a in entries))
-    table.keep = entries
+    table.keep = entries  # type: ignore[attr-defined]  # the ctypes array owns the arrays it points to
     return table, len(entries)
 
 

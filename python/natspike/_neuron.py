@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
+from typing import Any
 
 from . import _describe, _native
+from ._typing import ArrayLike, FloatArray
 from ._units import check_plausible, dimension_of, in_units, physical
 from ._validate import contiguous, empty, finite, real_array, real_scalar
 
@@ -44,10 +46,38 @@ def _transfer_only() -> frozenset[str]:
     return frozenset(p for params in _describe.transfers().values() for p in params)
 
 
+def _optional(name: str, doc: str) -> property:
+    """A read-only property: the parameter ``name``, None where the transfer function does not read it."""
+
+    def get(self: Neuron) -> float | None:
+        value: float | None = self._values.get(name)
+        return value
+
+    return property(get, doc=doc)
+
+
+def _required(name: str, doc: str) -> property:
+    """A read-only property: the parameter ``name``, which every neuron has."""
+
+    def get(self: Neuron) -> float:
+        value: float = self._values[name]
+        return value
+
+    return property(get, doc=doc)
+
+
+def _transfer_property() -> property:
+    def get(self: Neuron) -> str:
+        value: str = self._values["transfer"]
+        return value
+
+    return property(get, doc="Transfer function name.")
+
+
 class _Default:
     """Marks a parameter the caller did not pass (the transfer's default applies, if it reads it)."""
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "<default>"
 
 
@@ -127,6 +157,10 @@ class Neuron:
     """
 
     __slots__ = ("_c_eps", "_go", "_json", "_values")
+    _c_eps: float
+    _go: Any
+    _json: bytes
+    _values: dict[str, Any]
     TRANSFER_PARAMETERS = TRANSFER_PARAMETERS
 
     def __getattr__(self, name):  # a transfer parameter of another family, say debug_softplus's kappa
@@ -136,24 +170,24 @@ class Neuron:
 
     def __init__(
         self,
-        phi_max=_UNSET,
-        beta=_UNSET,
-        theta=_UNSET,
-        tau_m=0.010,
-        tau_s=0.003,
-        dt=0.0005,
-        eps0=1.0,
+        phi_max: float | _Default = _UNSET,
+        beta: float | _Default = _UNSET,
+        theta: float | _Default = _UNSET,
+        tau_m: float = 0.010,
+        tau_s: float = 0.003,
+        dt: float = 0.0005,
+        eps0: float = 1.0,
         *,
-        transfer="sigmoid",
-        scale=_UNSET,
-        **params,
-    ):
+        transfer: str = "sigmoid",
+        scale: float | _Default = _UNSET,
+        **params: float,
+    ) -> None:
         _native.check_process()
         own = dict(phi_max=phi_max, beta=beta, theta=theta, scale=scale, **params)
         own = {k: v for k, v in own.items() if v is not _UNSET}
         _refuse_unknown_parameters(transfer, own)
         kernel = dict(tau_m=tau_m, tau_s=tau_s, dt=dt, eps0=eps0)
-        values = {name: _parameter(v, name, transfer) for name, v in {**own, **kernel}.items()}
+        values: dict[str, Any] = {name: _parameter(v, name, transfer) for name, v in {**own, **kernel}.items()}
         if not isinstance(transfer, str):
             raise TypeError(f"transfer must be a string, one of {_transfers()}, got {type(transfer).__name__}")
         _refuse_foreign_parameters(transfer, values)
@@ -175,25 +209,25 @@ class Neuron:
             )
         object.__setattr__(self, "_c_eps", c_eps)
 
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"Neuron is immutable; use neuron.replace({name}=...)")
 
-    phi_max = property(lambda self: self._values.get("phi_max"), doc="Maximal sigmoid rate (Hz); None for others.")
-    beta = property(lambda self: self._values.get("beta"), doc="Sigmoid steepness (1/mV); None for others.")
-    theta = property(lambda self: self._values.get("theta"), doc="Midpoint or threshold (mV).")
-    tau_m = property(lambda self: self._values["tau_m"], doc="Membrane time constant (s).")
-    tau_s = property(lambda self: self._values["tau_s"], doc="Synaptic time constant (s).")
-    dt = property(lambda self: self._values["dt"], doc="Time step (s).")
-    eps0 = property(lambda self: self._values["eps0"], doc="PSP kernel prefactor.")
-    scale = property(lambda self: self._values.get("scale"), doc="Rectified-quadratic curvature (Hz/mV²); else None.")
-    transfer = property(lambda self: self._values["transfer"], doc="Transfer function name.")
+    phi_max = _optional("phi_max", "Maximal sigmoid rate (Hz); None for others.")
+    beta = _optional("beta", "Sigmoid steepness (1/mV); None for others.")
+    theta = _optional("theta", "Midpoint or threshold (mV).")
+    tau_m = _required("tau_m", "Membrane time constant (s).")
+    tau_s = _required("tau_s", "Synaptic time constant (s).")
+    dt = _required("dt", "Time step (s).")
+    eps0 = _required("eps0", "PSP kernel prefactor.")
+    scale = _optional("scale", "Rectified-quadratic curvature (Hz/mV²); else None.")
+    transfer = _transfer_property()
 
     @property
     def c_eps(self) -> float:
         """c_ε = (∫ε² dt)⁻¹ = 2 (τ_m + τ_s) / ε0², in s (Eqn 31; 0.026 s by default)."""
         return self._c_eps
 
-    def phi(self, v):
+    def phi(self, v: ArrayLike) -> FloatArray | float:
         """Firing rate φ(V) in Hz at somatic potentials ``v`` (mV above rest).
 
         The neuron's own transfer function, evaluated by the Go core: the
@@ -228,7 +262,7 @@ class Neuron:
         """
         return self._evaluate("phi", v)
 
-    def dphi(self, v):
+    def dphi(self, v: ArrayLike) -> FloatArray | float:
         """Derivative φ'(V) in Hz/mV at potentials ``v`` (mV); see :meth:`phi`.
 
         Examples
@@ -239,7 +273,7 @@ class Neuron:
         """
         return self._evaluate("dphi", v)
 
-    def score_factor(self, v):
+    def score_factor(self, v: ArrayLike) -> FloatArray | float:
         """Score factor φ'(V)/φ(V) in 1/mV, the factor of the error in Eqn 10; 0 where φ = 0.
 
         For the sigmoid it is β (1 − φ/φ_max); see :meth:`phi` for ``v``.
@@ -252,7 +286,7 @@ class Neuron:
         """
         return self._evaluate("score_factor", v)
 
-    def fisher_density(self, v):
+    def fisher_density(self, v: ArrayLike) -> FloatArray | float:
         """Fisher density φ'(V)²/φ(V) in Hz/mV², the weight of Eqns 67 and 77–79; 0 where φ = 0.
 
         Examples
@@ -263,18 +297,18 @@ class Neuron:
         """
         return self._evaluate("fisher_density", v)
 
-    def log_phi(self, v):
+    def log_phi(self, v: ArrayLike) -> FloatArray | float:
         """log φ(V) (φ in Hz), exact in the tails and −inf where φ = 0; see :meth:`phi`."""
         return self._evaluate("log_phi", v)
 
-    def _evaluate(self, quantity, v):
+    def _evaluate(self, quantity: str, v: ArrayLike) -> FloatArray | float:
         a = finite(real_array(physical(v, "v"), "v"), "v")
         flat = contiguous(a.ravel())
         out = empty(flat.shape, "v")
         _native.call(_native.functions["ns_transfer"], self._json, quantity.encode(), flat, flat.size, out)
         return out.reshape(a.shape) if a.ndim else out[0]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The parameters as a dict (JSON-serialisable; keys as in ``__init__``).
 
         Parameters the transfer function does not read (``beta`` of the
@@ -283,7 +317,7 @@ class Neuron:
         return dict(self._values)
 
     @classmethod
-    def from_dict(cls, d: dict) -> Neuron:
+    def from_dict(cls, d: Mapping[str, Any]) -> Neuron:
         """Inverse of :meth:`to_dict`; omitted keys take the defaults.
 
         Parameters the transfer does not read are refused, except when they
@@ -302,7 +336,7 @@ class Neuron:
         """Inverse of :meth:`to_json`."""
         return cls.from_dict(json.loads(text))
 
-    def replace(self, **changes) -> Neuron:
+    def replace(self, **changes: Any) -> Neuron:
         """A copy with some parameters changed.
 
         Changing ``transfer`` drops the parameters the new transfer function
@@ -316,21 +350,21 @@ class Neuron:
             }
         return type(self)(**{**base, **changes})
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         if not isinstance(other, Neuron):
             return NotImplemented
         return self._values == other._values
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash(tuple(sorted(self._values.items())))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         d = self.to_dict()
         transfer = d.pop("transfer")
         args = ", ".join(f"{k}={v!r}" for k, v in d.items())
         return f"Neuron({args}, transfer={transfer!r})"
 
-    def __reduce__(self):  # the Go handle is process-local: pickle the parameters
+    def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:  # the Go handle is process-local: pickle the parameters
         return (Neuron.from_dict, (self.to_dict(),))
 
 
@@ -383,7 +417,7 @@ def _any_family_parameter(name) -> dict:
 def _foreign_defaults() -> dict:
     """Each transfer parameter's default, for :meth:`Neuron.from_dict` (a name read by several families keeps the
     first family's)."""
-    out = {}
+    out: dict[str, Any] = {}
     for family in _describe.transfers().values():
         for name, p in family.items():
             out.setdefault(name, p["default"])
@@ -393,7 +427,7 @@ def _foreign_defaults() -> dict:
 DEFAULT = Neuron()
 
 
-def resolve(neuron) -> Neuron:
+def resolve(neuron: Neuron | None) -> Neuron:
     """``neuron`` itself, or the paper's neuron for None."""
     if neuron is None:
         return DEFAULT

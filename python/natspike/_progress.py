@@ -23,7 +23,8 @@ class LogBar:
     """A tqdm-like bar (``update``, ``n``, ``total``, ``close``, context manager) for non-terminals."""
 
     def __init__(self, total: float | None, desc: str | None = None, unit: str = "it", file: TextIO | None = None):
-        self.total, self.desc, self.unit, self.n = total, desc or "progress", unit, 0
+        self.total, self.desc, self.unit = total, desc or "progress", unit
+        self.n: float = 0
         self.file = file if file is not None else sys.stderr
         self._start = time.perf_counter()
         self._written = 0  # tenths already reported

@@ -7,12 +7,18 @@ description (:mod:`natspike._describe`); nothing here lists them.
 from __future__ import annotations
 
 import json
+import os
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from . import _describe, _native
 from ._schedule import RateSchedule
 from ._spiketrain import SpikeTrain
+
+if TYPE_CHECKING:
+    import xarray as xr
+    from numpy.typing import NDArray
 
 #: Result attributes that are not arrays.
 _PROVENANCE = ("params", "seed", "version")
@@ -76,7 +82,7 @@ class Result:
         final = np.shape(self.final_weights)
         return final[-2] if len(final) == 2 + (self.n_trials is not None) else None
 
-    def save(self, path) -> None:
+    def save(self, path: str | os.PathLike[str]) -> None:
         """Save everything (arrays, parameters, seed, version) to a ``.npz`` file.
 
         The file is read back by :func:`natspike.load`.
@@ -85,7 +91,7 @@ class Result:
         np.savez_compressed(path, __meta__=np.array(meta), **self.arrays)
 
     @property
-    def spikes(self):
+    def spikes(self) -> NDArray[np.float64] | list[NDArray[np.float64]] | None:
         """The student's output spike times in s (``record_spikes=True``; else None): an array, or for
         :func:`run_trials` a list of arrays, one per trial (see ``natspike._recorded``)."""
         from ._recorded import spike_times
@@ -93,14 +99,14 @@ class Result:
         return spike_times(self, "spike_bits")
 
     @property
-    def teacher_spikes(self):
+    def teacher_spikes(self) -> NDArray[np.float64] | list[NDArray[np.float64]] | None:
         """The teacher's spike times in s that drove the rule (``record_spikes=True``; else None): for a
         replayed teacher the given ones; shaped like :attr:`spikes`."""
         from ._recorded import spike_times
 
         return spike_times(self, "teacher_spike_bits")
 
-    def to_neo(self):
+    def to_neo(self) -> Any:
         """The result as a :class:`neo.Block`: one Segment per trial with the spike trains (``student``,
         ``teacher``; s) and the traces as AnalogSignals (``voltage`` mV, ``rate`` Hz); parameters as
         annotations (see ``natspike._neo``; needs ``pip install natspike[neo]``)."""
@@ -108,7 +114,7 @@ class Result:
 
         return to_neo(self)
 
-    def to_xarray(self):
+    def to_xarray(self) -> xr.Dataset:
         """The result as an :class:`xarray.Dataset`: every recorded array, coordinates ``trial``, ``time``,
         ``trace_time`` (s) and ``synapse``, units on every variable, parameters, seed and version as
         attributes (see ``natspike._export``)."""
@@ -185,7 +191,7 @@ def _decode(v):
     return v
 
 
-def load(path) -> Result:
+def load(path: str | os.PathLike[str]) -> Result:
     """Load a :class:`Result` saved with :meth:`Result.save`."""
     _native.check_process()  # its Neuron needs Go: the fork error, not "not a Result"
     try:

@@ -11,9 +11,12 @@ where it stopped. The test set of D_KL is regenerated from the seed.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 from contextvars import ContextVar
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _native
 from ._result import Result
@@ -29,7 +32,15 @@ def pending_state():
 
 
 def resume(
-    result, duration, *, inputs=None, teacher=None, record_spikes=None, keep_state=True, progress=False, workers=None
+    result: Result,
+    duration: float,
+    *,
+    inputs: ArrayLike | Sequence[Any] | None = None,
+    teacher: ArrayLike | SpikeTrain | None = None,
+    record_spikes: bool | None = None,
+    keep_state: bool = True,
+    progress: bool = False,
+    workers: int | None = None,
 ) -> Result:
     """Continue the trials of ``result`` for ``duration`` more seconds, exactly where they stopped.
 

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
-
 from . import _native
-from ._neuron import resolve
+from ._neuron import Neuron, resolve
+from ._typing import ArrayLike, FloatArray
 from ._validate import at_least, contiguous, empty, finite, finite_scalar, real_array, vector
 
 #: The rules, in the Go core's order (core/rule's table): Euclidean (Eqn 10), natural (Eqns 13, 38),
 #: approximate (Eqn 114).
-RULES = tuple(_native.go.RuleNames().split(","))
+RULES: tuple[str, ...] = tuple(_native.go.RuleNames().split(","))
 
 
-def update_direction(rule, weights, usps, rates, *, neuron=None, c_u=0.95, c_w=0.05) -> np.ndarray:
+def update_direction(
+    rule: str,
+    weights: ArrayLike,
+    usps: ArrayLike,
+    rates: ArrayLike,
+    *,
+    neuron: Neuron | None = None,
+    c_u: float = 0.95,
+    c_w: float = 0.05,
+) -> FloatArray:
     """The direction of a rule's weight update for USP vectors, without the error factor.
 
     Every rule updates somatic weights w by Δw = η e · d, with the same
@@ -75,7 +83,16 @@ def update_direction(rule, weights, usps, rates, *, neuron=None, c_u=0.95, c_w=0
     return _directions(rule, weights, usps, rates, neuron, c_u, c_w, factors=False)[0]
 
 
-def rule_factors(rule, weights, usps, rates, *, neuron=None, c_u=0.95, c_w=0.05) -> dict:
+def rule_factors(
+    rule: str,
+    weights: ArrayLike,
+    usps: ArrayLike,
+    rates: ArrayLike,
+    *,
+    neuron: Neuron | None = None,
+    c_u: float = 0.95,
+    c_w: float = 0.05,
+) -> dict[str, FloatArray]:
     """The scalars of a rule's update for each USP vector: V, Σx, γ_s, γ_u, γ_w.
 
     The same evaluation as :func:`update_direction` (same parameters), which
@@ -103,6 +120,7 @@ def rule_factors(rule, weights, usps, rates, *, neuron=None, c_u=0.95, c_w=0.05)
     (0.0247, 0.05)
     """
     _, factors, shape = _directions(rule, weights, usps, rates, neuron, c_u, c_w, factors=True)
+    assert factors is not None  # asked for with factors=True
     return {name: factors[:, i].reshape(shape) for i, name in enumerate(_FACTORS)}
 
 
@@ -110,7 +128,17 @@ def rule_factors(rule, weights, usps, rates, *, neuron=None, c_u=0.95, c_w=0.05)
 _FACTORS = ("v", "sum_x", "gamma_s", "gamma_u", "gamma_w")
 
 
-def _directions(rule, weights, usps, rates, neuron, c_u, c_w, *, factors):
+def _directions(
+    rule: str,
+    weights: ArrayLike,
+    usps: ArrayLike,
+    rates: ArrayLike,
+    neuron: Neuron | None,
+    c_u: float,
+    c_w: float,
+    *,
+    factors: bool,
+) -> tuple[FloatArray, FloatArray | None, tuple[int, ...]]:
     """(directions of the shape of usps, factors (samples, 5) or None, usps.shape[:-1])."""
     neuron = resolve(neuron)
     if rule not in RULES:

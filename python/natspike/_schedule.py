@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._typing import ArrayLike
 from ._units import in_units
 from ._validate import finite, real_array
 
@@ -56,7 +57,7 @@ class RateSchedule:
 
     __slots__ = ("_rates", "_times")
 
-    def __init__(self, times, rates):
+    def __init__(self, times: ArrayLike, rates: ArrayLike) -> None:
         t = real_array(in_units(times, "times", "time"), "times")
         r = real_array(in_units(rates, "rates"), "rates")
         if t.ndim != 1 or t.size == 0:
@@ -120,7 +121,7 @@ class RateSchedule:
             return NotImplemented
         return np.array_equal(self._times, other._times) and np.array_equal(self._rates, other._rates)
 
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]  # compared by value: unhashable
 
     def __repr__(self):
         return f"RateSchedule({self.segments} segments, n={self.n}, times={self._times.tolist()!r} s)"

@@ -36,11 +36,12 @@ import zlib
 import numpy as np
 
 from ._checks import integer
+from ._typing import Seed
 
 _MAX = 2**64
 
 
-def root_seed(seed) -> int:
+def root_seed(seed: Seed) -> int:
     """The 64-bit root seed for ``seed`` (see the module docstring)."""
     if seed is None:
         return int(np.random.SeedSequence().generate_state(1, np.uint64)[0])

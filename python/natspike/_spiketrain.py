@@ -10,8 +10,11 @@ merged.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
+from ._typing import ArrayLike, FloatArray
 from ._units import in_units, library
 from ._validate import real_array
 
@@ -51,7 +54,7 @@ class SpikeTrain:
 
     __slots__ = ("_t_stop", "_times")
 
-    def __init__(self, times, *, t_stop):
+    def __init__(self, times: ArrayLike, *, t_stop: float) -> None:
         t_stop = float(real_array(in_units(t_stop, "t_stop"), "t_stop"))
         if not (np.isfinite(t_stop) and t_stop > 0):
             raise ValueError(f"t_stop must be finite and > 0 s, got {t_stop}")
@@ -61,7 +64,7 @@ class SpikeTrain:
             raise ValueError(f"times must be < t_stop = {t_stop} s, got {self._times[-1]!r}")
 
     @classmethod
-    def from_bins(cls, bins, *, dt) -> SpikeTrain:
+    def from_bins(cls, bins: ArrayLike, *, dt: float) -> SpikeTrain:
         """The train of a 0/1 array with one entry per bin of ``dt`` seconds (a spike in bin k at k·dt)."""
         dt = float(real_array(in_units(dt, "dt"), "dt"))
         if not (np.isfinite(dt) and dt > 0):
@@ -76,7 +79,7 @@ class SpikeTrain:
         return cls(np.flatnonzero(a) * dt, t_stop=a.size * dt)
 
     @property
-    def times(self) -> np.ndarray:
+    def times(self) -> FloatArray:
         """Spike times in s (a read-only array)."""
         return self._times
 
@@ -85,21 +88,21 @@ class SpikeTrain:
         """End of the recording in s."""
         return self._t_stop
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self._times.size
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         if not isinstance(other, SpikeTrain):
             return NotImplemented
         return self._t_stop == other._t_stop and np.array_equal(self._times, other._times)
 
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]  # equal trains compare by value: unhashable
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"SpikeTrain({self._times.size} spikes, t_stop={self._t_stop!r} s)"
 
 
-def spike_times(x, name: str) -> np.ndarray:
+def spike_times(x: Any, name: str) -> FloatArray:
     """Sorted, non-negative, finite spike times in s (read-only float64 1-D)."""
     t = real_array(in_units(x, name, "time"), name)
     if t.ndim != 1:
@@ -118,16 +121,16 @@ def spike_times(x, name: str) -> np.ndarray:
     return t
 
 
-def is_neo_spiketrain(x) -> bool:
+def is_neo_spiketrain(x: object) -> bool:
     return library(x) == "quantities" and type(x).__module__.startswith("neo") and hasattr(x, "t_stop")
 
 
-def is_spike_train(x) -> bool:
+def is_spike_train(x: object) -> bool:
     """A natspike.SpikeTrain or a neo.SpikeTrain: an explicitly given spike train."""
     return isinstance(x, SpikeTrain) or is_neo_spiketrain(x)
 
 
-def as_spike_train(x, name: str) -> SpikeTrain:
+def as_spike_train(x: Any, name: str) -> SpikeTrain:
     """A natspike.SpikeTrain from itself or from a neo.SpikeTrain (which must start at 0)."""
     if isinstance(x, SpikeTrain):
         return x
@@ -157,7 +160,7 @@ def check_one_per_bin(bins: np.ndarray, dt: float, name: str) -> None:
         )
 
 
-def covering_bins(train, bins: int, dt: float, name: str) -> np.ndarray:
+def covering_bins(train: Any, bins: int, dt: float, name: str) -> np.ndarray:
     """The bins (< ``bins``) of the spikes of a train with a t_stop (natspike or neo).
 
     The train must cover the run (t_stop >= bins·dt); its spikes after the
@@ -174,7 +177,7 @@ def covering_bins(train, bins: int, dt: float, name: str) -> np.ndarray:
     return k[k < bins]
 
 
-def replay_bins(train, dt: float, bins: int, name: str) -> np.ndarray:
+def replay_bins(train: Any, dt: float, bins: int, name: str) -> np.ndarray:
     """A spike train (natspike or neo) as a float64 0/1 array of ``bins`` entries."""
     out = np.zeros(bins)
     out[covering_bins(train, bins, dt, name)] = 1.0

@@ -28,7 +28,9 @@ import json
 import os
 import re
 import uuid
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -39,7 +41,9 @@ META = "natspike-store.json"
 _SHARD = re.compile(r"p(\d{6,})-t(\d{9,})-n(\d{6,})\.npz")
 
 
-def point_identity(cfg: dict, rates: np.ndarray, attenuation, version: str, schedule=None) -> dict:
+def point_identity(
+    cfg: dict, rates: np.ndarray, attenuation: np.ndarray | None, version: str, schedule: Any = None
+) -> dict:
     """What determines the numbers of one grid point, as JSON-able values.
 
     ``cfg`` is the control-plane dict that crosses the C ABI (it includes
@@ -64,7 +68,7 @@ class Store:
     axes (JSON-able). Creates the directory, or checks that an existing
     store was written by the same run."""
 
-    def __init__(self, path, points: list[dict], grid: dict | None = None):
+    def __init__(self, path: str | os.PathLike[str], points: list[dict], grid: dict | None = None) -> None:
         self.path = store_path(path)
         self.points = points
         self.meta = {"format": FORMAT, "grid": grid or {}, "points": points}
@@ -109,7 +113,7 @@ class Store:
         leading trial axis, plus the shared ``times``), atomically."""
         count = len(arrays["final_weights"])
         target = self.shards / f"p{point:06d}-t{first:09d}-n{count:06d}.npz"
-        data = {k: np.asarray(v) for k, v in arrays.items() if v is not None}
+        data: dict[str, Any] = {k: np.asarray(v) for k, v in arrays.items() if v is not None}
         data["digest"] = np.array(self.points[point]["digest"])
         data["shard"] = np.array(json.dumps(self._record(point, first, count)))
         tmp = self.shards / f".tmp-{uuid.uuid4().hex}.npz"
@@ -155,7 +159,7 @@ class Store:
             "digest": self.points[point]["digest"],
         }
 
-    def _verify_record(self, record, point, first, count, file) -> None:
+    def _verify_record(self, record: object, point: int, first: int, count: int, file: Path) -> None:
         """ValueError naming ``file`` unless its record matches its name and this run (a shard
         renamed into another trial's slot holds the same numbers for other trials)."""
         try:
@@ -168,14 +172,14 @@ class Store:
                 f"{point} with this run's seed and parameters (it records {found}); delete it and run again"
             )
 
-    def check_complete(self, arrays: dict, keys, file: Path) -> None:
+    def check_complete(self, arrays: Mapping[str, Any], keys: Iterable[str], file: Path) -> None:
         """ValueError naming ``file`` if one of the arrays this run needs is missing."""
         missing = sorted(k for k in keys if k not in arrays)
         if missing:
             raise ValueError(f"store: shard {file} lacks {', '.join(missing)}; delete it and run again")
 
 
-def store_path(path) -> Path:
+def store_path(path: object) -> Path:
     """``path`` as a Path; TypeError/ValueError for what cannot name a store directory."""
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"store must be a path (str or os.PathLike), got {type(path).__name__}")

@@ -7,7 +7,10 @@ from __future__ import annotations
 import json
 import math
 import numbers
+import os
+from collections.abc import Callable, Mapping, Sequence
 from itertools import islice, product
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -28,7 +31,12 @@ from ._trials import (
     _TaskRun,
     _workers,
 )
+from ._typing import Seed
 from ._validate import check_memory
+
+if TYPE_CHECKING:
+    import xarray as xr
+    from distributed import Client
 
 #: What a grid point may set: the arguments of run_trials that describe trials.
 POINT_OPTIONS = ("rule", "weights", "rates", "teacher") + TRAIN_OPTIONS
@@ -38,19 +46,19 @@ STREAMS = ("shared", "independent")
 
 
 def sweep(
-    grid,
+    grid: Mapping[str, Sequence[Any]],
     *,
-    seed,
-    n_trials=1,
-    setup=None,
-    streams="shared",
-    store=None,
-    client=None,
-    workers=None,
-    chunk_size=None,
-    progress=False,
-    **options,
-):
+    seed: Seed,
+    n_trials: int = 1,
+    setup: Callable[..., Mapping[str, Any]] | None = None,
+    streams: str = "shared",
+    store: str | os.PathLike[str] | None = None,
+    client: Client | None = None,
+    workers: int | None = None,
+    chunk_size: int | None = None,
+    progress: bool = False,
+    **options: Any,
+) -> xr.Dataset:
     """Run :func:`natspike.run_trials` at every point of a parameter grid.
 
     The grid is the Cartesian product of its axes (in the order given).
@@ -252,7 +260,7 @@ def _axis_values(name, values) -> list:
 
 def _check_distinct(name, values) -> None:
     """Values equal as numbers (1 and 1.0, True and 1) count as duplicates."""
-    seen = {}
+    seen: dict[tuple[bool, Any], Any] = {}
     for v in values:
         key = (isinstance(v, str), v)
         if key in seen:

@@ -9,6 +9,8 @@ the C ABI by name.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -18,18 +20,29 @@ from ._inputs import as_pair, replay_inputs
 from ._layer import check_afferents, is_layer, layer_config, layer_matrix, layer_teacher, layer_variance
 from ._layer import teacher_param as layer_teacher_param
 from ._layer import teacher_spikes as layer_teacher_spikes
-from ._neuron import resolve
+from ._neuron import Neuron, resolve
 from ._result import Result
 from ._resume import pending_state
 from ._schedule import schedule_buffers
 from ._seeds import root_seed
-from ._spiketrain import as_spike_train, replay_bins
+from ._spiketrain import SpikeTrain, as_spike_train, replay_bins
 from ._teachers import target_weights, teacher_kind
+from ._typing import ArrayLike, Seed
 from ._units import converts_units
 from ._validate import check_trial_size, contiguous, finite, vector
 
 #: Arguments of train that may be Quantities (see natspike._units); teacher and inputs convert their own.
-PHYSICAL = ("weights", "rates", "duration", "eta", "attenuation", "record_every", "c_u", "c_w", "silent_rate")
+PHYSICAL: tuple[str, ...] = (
+    "weights",
+    "rates",
+    "duration",
+    "eta",
+    "attenuation",
+    "record_every",
+    "c_u",
+    "c_w",
+    "silent_rate",
+)
 PHYSICAL += ("trace_every", "input_pool_interval")
 
 
@@ -85,35 +98,35 @@ def echoed(plan: dict, inputs: dict) -> dict:
 
 @converts_units(*PHYSICAL)
 def train(
-    rule,
-    weights,
-    rates,
+    rule: str,
+    weights: ArrayLike,
+    rates: ArrayLike | None,
     *,
-    teacher,
-    duration,
-    eta,
-    seed=None,
-    neuron=None,
-    attenuation=None,
-    record_every=None,
-    lr_convention="exact",
-    coefficient_refresh=1,
-    c_u=0.95,
-    c_w=0.05,
-    silent_rate=1e-4,
-    inputs=None,
-    trace_every=None,
-    test_samples=50,
-    test_bins=500,
-    progress=False,
-    coefficient_tolerance=None,
-    event_driven=None,
-    exact=False,
-    input_pool_size=None,
-    input_pool_interval=1.0,
-    input_pool_stream=0,
-    record_spikes=False,
-    keep_state=False,
+    teacher: float | ArrayLike | SpikeTrain,
+    duration: float,
+    eta: float,
+    seed: Seed = None,
+    neuron: Neuron | None = None,
+    attenuation: ArrayLike | None = None,
+    record_every: float | None = None,
+    lr_convention: str = "exact",
+    coefficient_refresh: int | str = 1,
+    c_u: float = 0.95,
+    c_w: float = 0.05,
+    silent_rate: float = 1e-4,
+    inputs: ArrayLike | Sequence[Any] | None = None,
+    trace_every: float | None = None,
+    test_samples: int = 50,
+    test_bins: int = 500,
+    progress: bool = False,
+    coefficient_tolerance: float | None = None,
+    event_driven: bool | None = None,
+    exact: bool = False,
+    input_pool_size: int | None = None,
+    input_pool_interval: float = 1.0,
+    input_pool_stream: int = 0,
+    record_spikes: bool = False,
+    keep_state: bool = False,
 ) -> Result:
     r"""Run one learning trial of a Poisson neuron supervised by a teacher.
 
@@ -343,7 +356,7 @@ def train(
     normal = {"weights": w.tolist(), "rates": rates if schedule else r.tolist(), "seed": root, "neuron": neuron}
     teacher_value = layer_teacher_param(kind, tarr) if m else _teacher_param(kind, rate, tarr)
     normal.update(teacher=teacher_value, attenuation=None if att is None else att.tolist())
-    normal.update(inputs=None if inputs is None else as_pair(inputs, neuron.dt))  # the replayed spikes, sparse
+    normal.update(inputs=None if inputs is None else as_pair(inputs, neuron.dt))  # type: ignore[arg-type]  # the replayed spikes, sparse
     return Result(arrays, params=call_params(args, cfg, normal), seed=root, version=_native.version())
 
 

@@ -19,8 +19,10 @@ import os
 import queue
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import islice
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -35,8 +37,12 @@ from ._schedule import schedule_buffers
 from ._seeds import root_seed, trial_generator
 from ._teachers import teacher_kind
 from ._train import attenuation_vector, call_params, config, echoed
+from ._typing import ArrayLike, Seed
 from ._units import trial_arguments
 from ._validate import check_memory, check_trial_size, contiguous, finite, real_array, vector
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 #: Keyword arguments of :func:`run_trials` that describe the trials (the
 #: options a sweep may vary), besides ``rule``, ``weights``, ``rates`` and
@@ -60,12 +66,12 @@ class TrialsInterrupted(KeyboardInterrupt):
     same call again computes only the rest.
     """
 
-    def __init__(self, result):
+    def __init__(self, result: Result | Callable[[], Result]) -> None:
         super().__init__("interrupted; the finished trials are in .result")
         self._result = result
 
     @property
-    def result(self):
+    def result(self) -> Result:
         """What had finished (assembled on first access, so Ctrl-C stops at once)."""
         if callable(self._result):
             self._result = self._result()
@@ -73,20 +79,20 @@ class TrialsInterrupted(KeyboardInterrupt):
 
 
 def run_trials(
-    rule,
-    weights,
-    rates,
+    rule: str,
+    weights: ArrayLike | Callable[[np.random.Generator], ArrayLike],
+    rates: ArrayLike | None,
     *,
-    n_trials,
-    seed,
-    workers=None,
-    client=None,
-    progress=False,
-    chunk_size=None,
-    store=None,
-    teacher,
-    neurons=None,
-    **train_options,
+    n_trials: int,
+    seed: Seed,
+    workers: int | None = None,
+    client: Client | None = None,
+    progress: bool = False,
+    chunk_size: int | None = None,
+    store: str | os.PathLike[str] | None = None,
+    teacher: float | ArrayLike | Callable[[np.random.Generator], ArrayLike],
+    neurons: int | None = None,
+    **train_options: Any,
 ) -> Result:
     """Run ``n_trials`` independent learning trials, on all cores or on Dask.
 
@@ -541,7 +547,8 @@ def _execute_local(run: _TaskRun, tasks, workers, progress):
     """Tasks on ``workers`` daemon threads, each calling Go; the calling
     thread collects results, stores them and handles Ctrl-C."""
     cancel, counter = np.zeros(1, np.int32), np.zeros(1, np.int64)
-    todo, results = queue.SimpleQueue(), queue.SimpleQueue()
+    todo: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    results: queue.SimpleQueue[Any] = queue.SimpleQueue()
     for task in tasks:
         todo.put(task)
 

@@ -31,8 +31,13 @@ import numbers
 import os
 import sys
 import warnings
+from collections.abc import Callable
+from types import FrameType
+from typing import Any, cast
 
 import numpy as np
+
+from ._typing import Function
 
 
 class UnitWarning(UserWarning):
@@ -201,7 +206,8 @@ def _warn(name, value, expected, hint):
 def _caller_level() -> int:
     """The stacklevel of the first frame outside natspike (the user's call)."""
     here = os.path.dirname(__file__)
-    frame, level = sys._getframe(1), 1
+    frame: FrameType | None = sys._getframe(1)
+    level = 1
     while frame is not None and os.path.dirname(frame.f_code.co_filename).startswith(here):
         frame, level = frame.f_back, level + 1
     return level
@@ -235,22 +241,22 @@ def physical(x, name: str):
     return in_units(x, name)
 
 
-def converts_units(*names):
+def converts_units(*names: str) -> Callable[[Function], Function]:
     """Decorator: convert the named arguments of a function from Quantities
     (and check plain ones) before the function sees them."""
 
-    def wrap(func):
+    def wrap(func: Function) -> Function:
         signature = inspect.signature(func)
 
         @functools.wraps(func)
-        def converted(*args, **kwargs):
+        def converted(*args: Any, **kwargs: Any) -> Any:
             bound = signature.bind_partial(*args, **kwargs)
             for name in names:
                 if name in bound.arguments:
                     bound.arguments[name] = physical(bound.arguments[name], name)
             return func(*bound.args, **bound.kwargs)
 
-        return converted
+        return cast("Function", converted)  # the signature (and hints) of func, which wraps gives it
 
     return wrap
 

@@ -13,25 +13,27 @@ import functools
 import inspect
 import numbers
 import warnings
+from typing import Any, cast
 
 import numpy as np
 
 from .. import _describe
 from .._checks import MAX_TRIALS, integer
 from .._seeds import root_seed
+from .._typing import Function
 
 
 def count(value, name, minimum=1) -> int:
     """``value`` as an int >= ``minimum`` (and n_trials at most as many as run_trials takes), by natspike's one
     integer check: the same error, worded the same, as the API's for the same mistake."""
-    return integer(value, name, lo=minimum, hi=MAX_TRIALS if name == "n_trials" else None)
+    return cast(int, integer(value, name, lo=minimum, hi=MAX_TRIALS if name == "n_trials" else None))  # an int here
 
 
 def positive(value, name) -> float:
     """``value`` as a finite float > 0; TypeError for non-real values, ValueError otherwise."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    if not np.isfinite(value) or value <= 0:
+    if not np.isfinite(float(value)) or value <= 0:
         raise ValueError(f"{name} must be finite and > 0, got {value}")
     return float(value)
 
@@ -51,7 +53,7 @@ def bins(seconds, name, dt, zero=False) -> int:
     """A duration in seconds as a whole number of bins of ``dt`` (>= 1, or >= 0 with ``zero``)."""
     if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real):
         raise TypeError(f"{name} must be a real number of seconds, got {type(seconds).__name__}")
-    n = int(round(seconds / dt)) if np.isfinite(seconds) else -1
+    n = int(round(seconds / dt)) if np.isfinite(float(seconds)) else -1
     if n < (0 if zero else 1):
         raise ValueError(f"{name} must be {'>= 0' if zero else f'>= dt = {dt}'} s, got {seconds}")
     return n
@@ -131,13 +133,13 @@ def figure_dataset(fn):
 RENAMED = {"trials": "n_trials", "minutes": "duration_minutes", "input_pool": "input_pool_size"}
 
 
-def renamed(fn):
+def renamed(fn: Function) -> Function:
     """Accept the old names of ``fn``'s arguments (:data:`RENAMED`) with a DeprecationWarning."""
     accepted = inspect.signature(fn).parameters
     old_names = {old: new for old, new in RENAMED.items() if new in accepted}
 
     @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
         for old in old_names.keys() & kwargs.keys():
             new = old_names[old]
             if new in kwargs:
@@ -150,4 +152,4 @@ def renamed(fn):
             kwargs[new] = kwargs.pop(old)
         return fn(*args, **kwargs)
 
-    return wrapper
+    return cast("Function", wrapper)  # fn's signature (and hints), which wraps gives it

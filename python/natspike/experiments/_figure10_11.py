@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .._checks import at_most, finite_real
 from .._fisher import coefficients, sample_usps, voltage_statistics
 from .._neuron import resolve
 from .._rules import rule_factors
+from .._typing import ArrayLike, Seed
 from ._common import count as _count
 from ._common import figure_dataset, provenance, root, stream
 from ._common import positive_values as _positive
+
+if TYPE_CHECKING:
+    import xarray as xr
+
+    from .._neuron import Neuron
 
 #: Input rates (Hz) of the authors' script (the paper's text says 5–55 Hz; user guide, "Paper versus code").
 RATES = (5.0, 15.0, 25.0, 35.0, 45.0)
@@ -41,8 +49,16 @@ def _rate_coefficients(w, rates, neuron):
 
 @figure_dataset
 def figure10(
-    samples=20, seed=2022, *, full=False, n=100, rates=RATES, curve_vars=CURVE_VARS, curve_q=CURVE_Q, neuron=None
-):
+    samples: int = 20,
+    seed: Seed = 2022,
+    *,
+    full: bool = False,
+    n: int = 100,
+    rates: ArrayLike = RATES,
+    curve_vars: ArrayLike = CURVE_VARS,
+    curve_q: float = CURVE_Q,
+    neuron: Neuron | None = None,
+) -> xr.Dataset:
     """Global scaling factor γ_s = 1/I1 versus the mean membrane potential (Fig 10).
 
     Protocol (paper, Fig 10 and Methods): n = 100 afferents all firing at the same
@@ -120,7 +136,7 @@ def _rank_correlation(a, b):
     return float(np.corrcoef(ra, rb)[0, 1])
 
 
-def claim_figure10(ds):
+def claim_figure10(ds: xr.Dataset) -> str:
     """One line: γ_s > 0, mean γ_s grows with rate, and the C13 shape of γ_s(μ_V) at small σ_V²."""
     gs = ds["gamma_s"]
     means = gs.mean("sample").values
@@ -161,19 +177,19 @@ def figure10_curve_shape(ds, peak, distance=10.0):
 
 @figure_dataset
 def figure11(
-    samples=20,
-    usp_samples=20,
-    seed=2022,
+    samples: int = 20,
+    usp_samples: int = 20,
+    seed: Seed = 2022,
     *,
-    full=False,
-    n=100,
-    rates=RATES,
-    sizes=SIZES,
-    size_rate=SIZE_RATE,
-    c_w=C_W,
-    usp_bins=400,
-    neuron=None,
-):
+    full: bool = False,
+    n: int = 100,
+    rates: ArrayLike = RATES,
+    sizes: ArrayLike = SIZES,
+    size_rate: float = SIZE_RATE,
+    c_w: float = C_W,
+    usp_bins: int = 400,
+    neuron: Neuron | None = None,
+) -> xr.Dataset:
     """Learning-rule coefficients and their approximations (Fig 11A–L).
 
     Protocol (paper, Fig 11 and Methods; authors' File01_coefficients_Fig10-11.py):
@@ -227,7 +243,9 @@ def figure11(
         samples, usp_samples = 20, 20
     samples, usp_samples = _count(samples, "samples"), _count(usp_samples, "usp_samples")
     c_w = finite_real(c_w, "c_w", lo=0.0, hi=1e6)
-    at_most(usp_samples, "usp_samples", 2**34), at_most(samples, "samples", 2**20), at_most(usp_bins, "usp_bins", 2**32)
+    at_most(usp_samples, "usp_samples", 2**34)
+    at_most(samples, "samples", 2**20)
+    at_most(usp_bins, "usp_bins", 2**32)
     n, usp_bins = _count(n, "n", 2), _count(usp_bins, "usp_bins")
     rates, sizes = _positive(rates, "rates"), _positive(sizes, "sizes").astype(int)
     seed = root(seed)
@@ -349,7 +367,7 @@ def figure11_checks(ds):
     return out
 
 
-def claim_figure11(ds):
+def claim_figure11(ds: xr.Dataset) -> str:
     """One line: g1·q → −1, mean g4 roughly constant, γ_u ≈ s, γ_w ≈ g4 V ≈ c_w V (claim C10)."""
     c = figure11_checks(ds)
     yes = lambda ok: "yes" if ok else "NO"

@@ -8,11 +8,21 @@ patterns. Each panel group lives in its own section below.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .._checks import at_most, finite_real
 from .._rules import update_direction
+from .._typing import ArrayLike, FloatArray, Seed
 from ._common import count, figure_dataset, provenance, renamed, root, stream
+
+if TYPE_CHECKING:
+    import xarray as xr
+    from distributed import Client
+
+    from .._neuron import Neuron
 
 # ---------------------------------------------------------------------------------------------------------------
 # Fig 12A–B: angle histograms (figure12_angles, claim_figure12_angles)
@@ -24,7 +34,7 @@ ANGLE_PATTERNS = ((10.0, 10.0), (10.0, 30.0), (10.0, 50.0), (20.0, 20.0), (20.0,
 METRICS, COMPARED = ("euclidean", "fisher"), ("approximate", "euclidean")
 
 
-def _angle_patterns(patterns):
+def _angle_patterns(patterns: ArrayLike) -> FloatArray:
     p = np.asarray(patterns, float)
     if p.ndim != 2 or p.shape[1] != 2 or p.shape[0] == 0 or not np.all(np.isfinite(p) & (p > 0)):
         raise ValueError(f"patterns must be a sequence of (r1, r2) pairs of positive rates, got {patterns!r}")
@@ -69,19 +79,19 @@ def _pattern_angles(w, x, rates, neuron, c_u, c_w):
 @figure_dataset
 @renamed
 def figure12_angles(
-    n_trials=40,
-    usp_samples=50,
-    seed=2022,
+    n_trials: int = 40,
+    usp_samples: int = 50,
+    seed: Seed = 2022,
     *,
-    full=False,
-    n=100,
-    patterns=ANGLE_PATTERNS,
-    c_u=0.95,
-    c_w=0.05,
-    bins=2000,
-    neuron=None,
-    progress=False,
-):
+    full: bool = False,
+    n: int = 100,
+    patterns: ArrayLike = ANGLE_PATTERNS,
+    c_u: float = 0.95,
+    c_w: float = 0.05,
+    bins: int = 2000,
+    neuron: Neuron | None = None,
+    progress: bool = False,
+) -> xr.Dataset:
     """Angles between natural, approximate and Euclidean update directions (Fig 12A–B).
 
     Protocol (paper, Fig 12A–B and Methods): n = 100 afferents in two halves at
@@ -136,7 +146,9 @@ def figure12_angles(
     n_trials, usp_samples = (100, 100) if full else (count(n_trials, "n_trials"), count(usp_samples, "usp_samples"))
     n, bins, patterns = count(n, "n"), count(bins, "bins"), _angle_patterns(patterns)
     c_u, c_w = finite_real(c_u, "c_u", lo=0.0, hi=1e6), finite_real(c_w, "c_w", lo=0.0, hi=1e6)
-    at_most(usp_samples, "usp_samples", 2**34), at_most(n_trials, "n_trials", 10**7), at_most(n, "n", 10**6)
+    at_most(usp_samples, "usp_samples", 2**34)
+    at_most(n_trials, "n_trials", 10**7)
+    at_most(n, "n", 10**6)
     seed = root(seed)
     out = np.empty((len(METRICS), len(COMPARED), len(patterns), n_trials))
     mean_v, var_v = np.empty((2, len(patterns), n_trials))
@@ -186,7 +198,7 @@ def _progress(items, enabled):
     return track(items, enabled, "Fig 12A-B patterns")
 
 
-def claim_figure12_angles(ds):
+def claim_figure12_angles(ds: xr.Dataset) -> str:
     """One line: per pattern and metric, mean angle(natural, approximate) < mean angle(natural, Euclidean) (C11)."""
     m = ds["mean_angle"]
     closer = bool((m.sel(compared="approximate") < m.sel(compared="euclidean")).all())
@@ -222,22 +234,22 @@ TABLE1_ETA = {
 @figure_dataset
 @renamed
 def figure12_curves(
-    n_trials=5,
-    duration_minutes=60.0,
-    seed=2022,
+    n_trials: int = 5,
+    duration_minutes: float = 60.0,
+    seed: Seed = 2022,
     *,
-    full=False,
-    patterns=tuple(TABLE1_ETA),
-    rules=("natural", "euclidean", "approximate"),
-    eta=None,
-    n=100,
-    record_every=100.0,
-    fast=True,
-    input_pool_size=None,
-    workers=None,
-    client=None,
-    progress=False,
-):
+    full: bool = False,
+    patterns: Sequence[tuple[float, float]] = tuple(TABLE1_ETA),
+    rules: Sequence[str] = ("natural", "euclidean", "approximate"),
+    eta: Mapping[str, float] | None = None,
+    n: int = 100,
+    record_every: float = 100.0,
+    fast: bool = True,
+    input_pool_size: int | None = None,
+    workers: int | None = None,
+    client: Client | None = None,
+    progress: bool = False,
+) -> xr.Dataset:
     """Learning curves of the natural, Euclidean and approximate rules for four input patterns (Fig 12C–F).
 
     For each pattern (r1, r2) the Fig 3F protocol runs (see
@@ -357,7 +369,7 @@ def _curve_learning_rates(pairs, rules, eta):
     return table
 
 
-def claim_figure12_curves(ds):
+def claim_figure12_curves(ds: xr.Dataset) -> str:
     """One line: per pattern, the crossing times of D_KL < 5·10⁻⁵; approximate before Euclidean everywhere (C12)?"""
     duration_minutes = ds.attrs["duration_minutes"]
     parts, wins, between = [], [], []

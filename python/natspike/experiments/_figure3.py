@@ -7,6 +7,8 @@ rates; Fig 3F, Fig 9 and Fig 12C–F are compositions of it.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -14,7 +16,13 @@ from .._checks import at_most, known_keys, minutes_of
 from .._export import time_to_threshold
 from .._rules import RULES
 from .._trials import run_trials
+from .._typing import ArrayLike, FloatArray, Seed
 from ._common import count, figure_dataset, positive, provenance, renamed, root, train_options
+
+if TYPE_CHECKING:
+    import xarray as xr
+    from distributed import Client
+
 
 #: D_KL level used to compare convergence speed (the paper's Fig 9D).
 CROSSING_THRESHOLD = 5e-5
@@ -31,22 +39,22 @@ _METRICS = ("kl", "rate_error", "weight_distance")
 @figure_dataset
 @renamed
 def figure3f(
-    n_trials=16,
-    duration_minutes=60.0,
-    seed=2022,
+    n_trials: int = 16,
+    duration_minutes: float = 60.0,
+    seed: Seed = 2022,
     *,
-    full=False,
-    n=100,
-    rates=(10.0, 50.0),
-    eta=None,
-    rules=("natural", "euclidean", "approximate"),
-    record_every=100.0,
-    fast=True,
-    input_pool_size=None,
-    workers=None,
-    client=None,
-    progress=False,
-):
+    full: bool = False,
+    n: int = 100,
+    rates: Sequence[float] = (10.0, 50.0),
+    eta: Mapping[str, float] | None = None,
+    rules: Sequence[str] = ("natural", "euclidean", "approximate"),
+    record_every: float = 100.0,
+    fast: bool = True,
+    input_pool_size: int | None = None,
+    workers: int | None = None,
+    client: Client | None = None,
+    progress: bool = False,
+) -> xr.Dataset:
     """Learning curves of Fig 3F (and the data of Fig 9A–C).
 
     Protocol (paper, Fig 3F and Methods): n = 100 afferents, the first half at 10 Hz,
@@ -109,7 +117,9 @@ def figure3f(
     """
     if full:
         n_trials, duration_minutes = 1000, PAPER_MINUTES
-    known_keys(eta, RULES, "eta"), minutes_of(duration_minutes, "duration_minutes"), at_most(n, "n", 10**6)
+    known_keys(eta, RULES, "eta")
+    minutes_of(duration_minutes, "duration_minutes")
+    at_most(n, "n", 10**6)
     eta = {**PAPER_ETA, **(eta or {})}
     ds = learning_curves(
         {rule: eta.get(rule) for rule in rules},
@@ -130,21 +140,21 @@ def figure3f(
 
 @renamed
 def learning_curves(
-    eta,
-    rates,
-    n_trials,
-    duration_minutes,
-    seed,
+    eta: Mapping[str, float | None],
+    rates: Sequence[float],
+    n_trials: int,
+    duration_minutes: float,
+    seed: Seed,
     *,
-    n=100,
-    record_every=100.0,
-    lr_convention="authors",
-    fast=True,
-    input_pool_size=None,
-    workers=None,
-    client=None,
-    progress=False,
-):
+    n: int = 100,
+    record_every: float = 100.0,
+    lr_convention: str = "authors",
+    fast: bool = True,
+    input_pool_size: int | None = None,
+    workers: int | None = None,
+    client: Client | None = None,
+    progress: bool = False,
+) -> xr.Dataset:
     """The Fig 3F protocol for the rules and learning rates in ``eta``.
 
     Parameters
@@ -202,7 +212,7 @@ def learning_curves(
         )
         for rule, e in zip(rules, etas)
     ]
-    data = {}
+    data: dict[str, Any] = {}
     for name in _METRICS:
         stack = np.stack([getattr(run, name) for run in runs])
         data[f"{name}_trials"] = (("rule", "trial", "time"), stack)
@@ -254,7 +264,7 @@ def _check_rates(rates):
     return pair
 
 
-def crossing_times(kl, time, threshold=CROSSING_THRESHOLD):
+def crossing_times(kl: ArrayLike, time: ArrayLike, threshold: float = CROSSING_THRESHOLD) -> float | FloatArray:
     """First time at which each row of ``kl`` drops below ``threshold`` (NaN if never).
 
     ``kl`` may have any number of leading dimensions; the last one is time
@@ -267,13 +277,13 @@ def _format_crossing(rule, t, duration_minutes):
     return f"{rule} {t:.1f} min" if np.isfinite(t) else f"{rule} not within {duration_minutes:.0f} min"
 
 
-def natural_first(crossing):
+def natural_first(crossing: Mapping[str, float]) -> bool:
     """Whether the natural rule's crossing time is finite and earlier than the Euclidean one (NaN = never)."""
     nat, euc = crossing.get("natural", np.nan), crossing.get("euclidean", np.nan)
     return bool(np.isfinite(nat) and not euc <= nat)
 
 
-def claim_figure3f(ds):
+def claim_figure3f(ds: xr.Dataset) -> str:
     """One line: when each rule's mean D_KL first drops below 5·10⁻⁵, and whether natural is first (C8)."""
     ct = dict(zip(map(str, ds["rule"].values), ds["crossing_time"].values))
     parts = ", ".join(_format_crossing(r, t, ds.attrs["duration_minutes"]) for r, t in ct.items())

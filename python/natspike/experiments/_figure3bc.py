@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .._fisher import usp_traces
 from .._neuron import resolve
 from .._seeds import trial_generator
 from .._train import train
+from .._typing import Seed
 from ._common import bins, count, figure_dataset, neuron_attrs, positive, provenance, renamed, root, stream
+
+if TYPE_CHECKING:
+    import xarray as xr
+
+    from .._neuron import Neuron
 
 #: spawn_key prefix of the NumPy streams used here (input realisation, output sampling); it keeps them apart
 #: from the per-trial generators of :func:`natspike.run_trials`, whose keys are (trial,).
@@ -23,21 +32,21 @@ WEIGHT_SETS = ("initial", "learned", "target")
 @figure_dataset
 @renamed
 def figure3bc(
-    duration_minutes=30.0,
-    repetitions=3000,
-    seed=2022,
+    duration_minutes: float = 30.0,
+    repetitions: int = 3000,
+    seed: Seed = 2022,
     *,
-    full=False,
-    n=100,
-    rates=(10.0, 50.0),
-    eta=ETA_NATURAL,
-    window=0.25,
-    warmup=0.25,
-    psth_bin=0.0125,
-    neuron=None,
-    lr_convention="authors",
-    progress=False,
-):
+    full: bool = False,
+    n: int = 100,
+    rates: Sequence[float] = (10.0, 50.0),
+    eta: float = ETA_NATURAL,
+    window: float = 0.25,
+    warmup: float = 0.25,
+    psth_bin: float = 0.0125,
+    neuron: Neuron | None = None,
+    lr_convention: str = "authors",
+    progress: bool = False,
+) -> xr.Dataset:
     """PSTH, raster and membrane potential of Fig 3B–C, before and after learning.
 
     Protocol (paper, Fig 3B–C and Methods): initial and target weights are drawn like
@@ -150,7 +159,7 @@ def figure3bc(
     spikes_in = stream_in.random((warmup_bins + window_bins, n)) < r * dt
     x = usp_traces(spikes_in, neuron=neuron)[warmup_bins:]
     voltage = x @ weights.T  # (time, weights)
-    rate = neuron.phi(voltage)
+    rate = np.asarray(neuron.phi(voltage))
     out = stream_out.random((3, repetitions, window_bins)) < (rate.T * dt)[:, None, :]
     usable = window_bins // per_psth * per_psth
     psth = out[:, :, :usable].reshape(3, repetitions, -1, per_psth).sum(axis=(1, 3)) / repetitions
@@ -213,7 +222,7 @@ def _summary(psth, rate, width):
     return out
 
 
-def claim_figure3bc(ds):
+def claim_figure3bc(ds: xr.Dataset) -> str:
     """One line: the student's PSTH matches the teacher's much better after learning than before."""
     a = ds.attrs
     ok = _psth_claim_holds(ds)

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .._fisher import sample_usps
 from .._neuron import resolve
 from .._rules import update_direction
 from .._trials import run_trials
+from .._typing import Seed
 from ._common import count, figure_dataset, neuron_attrs, positive, provenance, renamed, root, train_options
+
+if TYPE_CHECKING:
+    import xarray as xr
+    from distributed import Client
+
+    from .._neuron import Neuron
 
 N = 2
 RATES = (10.0, 50.0)
@@ -31,21 +40,21 @@ _USP_STREAM = 3_004  # seed offset of the USP samples, away from the trial strea
 @figure_dataset
 @renamed
 def figure3de(
-    n_trials=2,
-    duration_minutes=100.0,
-    seed=2022,
+    n_trials: int = 2,
+    duration_minutes: float = 100.0,
+    seed: Seed = 2022,
     *,
-    full=False,
-    samples=2000,
-    cost_step=0.006,
-    record_every=100.0,
-    fast=True,
-    workers=None,
-    client=None,
-    neuron=None,
-    lr_convention="authors",
-    progress=False,
-):
+    full: bool = False,
+    samples: int = 2000,
+    cost_step: float = 0.006,
+    record_every: float = 100.0,
+    fast: bool = True,
+    workers: int | None = None,
+    client: Client | None = None,
+    neuron: Neuron | None = None,
+    lr_convention: str = "authors",
+    progress: bool = False,
+) -> xr.Dataset:
     """Cost contours, gradient vector fields and weight paths of Fig 3D–E (n = 2).
 
     Protocol (paper, Fig 3D–E and Methods): two afferents at 10 and 50 Hz, realizable
@@ -277,7 +286,7 @@ def poisson_cost(w1, w2, wstar, x, neuron=None, chunk=16):
     return out * neuron.dt
 
 
-def claim_figure3de(ds):
+def claim_figure3de(ds: xr.Dataset) -> str:
     """One line (C9): natural-gradient arrows point much closer to w* than Euclidean ones."""
     a = ds.attrs
     ok = _vector_claim_holds(ds)

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .._neuron import resolve
 from .._spiketrain import SpikeTrain
 from .._train import train
+from .._typing import Seed
 from ._common import figure_dataset, flag, neuron_attrs, positive, provenance, root
+
+if TYPE_CHECKING:
+    import xarray as xr
+
 
 #: Seed of numpy's legacy RandomState in the authors' script (File01_attenuation_Fig4.py).
 AUTHORS_SEED = 55
@@ -16,19 +24,19 @@ PROTOCOLS = ("paper", "authors")
 
 @figure_dataset
 def figure4(
-    seed=2022,
+    seed: Seed = 2022,
     *,
-    full=False,
-    inverse_attenuation=tuple(range(1, 11)),
-    protocol="paper",
-    replay_authors_stream=False,
-    eta=0.017,
-    rate=5.0,
-    teacher_rate=20.0,
-    duration=5.0,
-    somatic_weight=0.05,
-    record_every=None,
-):
+    full: bool = False,
+    inverse_attenuation: Sequence[float] = tuple(range(1, 11)),
+    protocol: str = "paper",
+    replay_authors_stream: bool = False,
+    eta: float = 0.017,
+    rate: float = 5.0,
+    teacher_rate: float = 20.0,
+    duration: float = 5.0,
+    somatic_weight: float = 0.05,
+    record_every: float | None = None,
+) -> xr.Dataset:
     """Dendritic natural-gradient learning of one synapse at several distances from the soma (Fig 4).
 
     Protocol (paper, Fig 4 and Methods): one synapse with Poisson input at 5 Hz, a
@@ -108,7 +116,7 @@ def figure4(
     dt = neuron.dt
     record_every = dt if record_every is None else positive(record_every, "record_every")
     refresh = 1 if protocol == "paper" else "frozen"
-    common = dict(eta=eta, neuron=neuron, coefficient_refresh=refresh, record_every=record_every)
+    common: dict[str, Any] = dict(eta=eta, neuron=neuron, coefficient_refresh=refresh, record_every=record_every)
     if replay_authors_stream:
         teacher, inputs, bins = _authors_streams(rate, teacher_rate, duration, dt)
         seed = AUTHORS_SEED
@@ -178,7 +186,7 @@ def _authors_streams(rate, teacher_rate, duration, dt):
     return teacher, inputs, bins
 
 
-def claim_figure4(ds):
+def claim_figure4(ds: xr.Dataset) -> str:
     """One line (C5): the relative change is the same for every α and the absolute change is ∝ α⁻¹."""
     a = ds.attrs
     ok = _democratic(ds)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .._fisher import usp_traces
@@ -9,7 +12,11 @@ from .._neuron import Neuron
 from .._spiketrain import SpikeTrain
 from .._train import train
 from .._trials import run_trials
+from .._typing import Seed
 from ._common import count, figure_dataset, flag, positive, positive_values, provenance, renamed, root
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 #: Seed of numpy's legacy RandomState in the authors' script (File01_variance_Fig5.py).
 AUTHORS_SEED = 999
@@ -25,24 +32,24 @@ _USP_STREAM = 3_005  # spawn_key prefix of the NumPy stream of the illustrative 
 @figure_dataset
 @renamed
 def figure5(
-    n_trials=32,
-    seed=2022,
+    n_trials: int = 32,
+    seed: Seed = 2022,
     *,
-    full=False,
-    protocol="paper",
-    replay_authors_stream=False,
-    tau_s_values=TAU_S_VALUES,
-    rate_values=RATE_VALUES,
-    sweep_rate=10.0,
-    sweep_tau_s=0.020,
-    eta=1e-4,
-    initial_weight=0.01,
-    teacher_rate=80.0,
-    duration=5.0,
-    tau_m=0.010,
-    record_every=0.01,
-    workers=None,
-):
+    full: bool = False,
+    protocol: str = "paper",
+    replay_authors_stream: bool = False,
+    tau_s_values: Sequence[float] = TAU_S_VALUES,
+    rate_values: Sequence[float] = RATE_VALUES,
+    sweep_rate: float = 10.0,
+    sweep_tau_s: float = 0.020,
+    eta: float = 1e-4,
+    initial_weight: float = 0.01,
+    teacher_rate: float = 80.0,
+    duration: float = 5.0,
+    tau_m: float = 0.010,
+    record_every: float = 0.01,
+    workers: int | None = None,
+) -> xr.Dataset:
     """Weight change after 5 s of natural-gradient learning versus USP standard deviation (Fig 5).
 
     Protocol (paper, Fig 5 and Methods): one synapse, Poisson teacher at 80 Hz
@@ -157,7 +164,7 @@ def figure5(
     rate_runs = [condition(r, sweep_tau_s) for r in rate_values]
     scenario_runs = [condition(r, t) for _, r, t in SCENARIOS]
 
-    data = {}
+    data: dict[str, Any] = {}
     for prefix, dim, runs in (("tau_sweep", "tau_s", tau_runs), ("rate_sweep", "rate", rate_runs)):
         change = np.stack([run["change"] for run in runs])
         data[f"{prefix}_change"] = ((dim,), change.mean(axis=1))
@@ -286,7 +293,7 @@ def _largest_step(std, change):
     return float(np.diff(np.asarray(change)[order]).max())
 
 
-def claim_figure5(ds):
+def claim_figure5(ds: xr.Dataset) -> str:
     """One line (C6): in both sweeps the % weight change strictly decreases with the USP std."""
     a = ds.attrs
     parts = []

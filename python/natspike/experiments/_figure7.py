@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .._neuron import Neuron
 from .._trials import run_trials
+from .._typing import ArrayLike, Seed
 from ._common import count, fast_tolerance, figure_dataset, positive_values, provenance, renamed, root
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 #: The Fig 7 setting (paper, Fig 7 and Methods): 10 synapses, the first 5 driven at 5 Hz, the other 5 silent.
 N_SYNAPSES, N_STIMULATED, INPUT_RATE = 10, 5, 5.0
@@ -121,20 +127,20 @@ def _common_attrs(figure, n_trials, seed, duration, eta, protocol, refresh, tole
 @figure_dataset
 @renamed
 def figure7(
-    grid=12,
-    n_trials=4,
-    seed=2022,
+    grid: int | tuple[Sequence[float], Sequence[float]] = 12,
+    n_trials: int = 4,
+    seed: Seed = 2022,
     *,
-    full=False,
-    protocol="paper",
-    duration=60.0,
-    eta=ETA,
-    span=(0.25, 5.0),
-    coefficient_refresh=None,
-    fast=True,
-    workers=None,
-    progress=False,
-):
+    full: bool = False,
+    protocol: str = "paper",
+    duration: float = 60.0,
+    eta: float = ETA,
+    span: tuple[float, float] = (0.25, 5.0),
+    coefficient_refresh: int | None = None,
+    fast: bool = True,
+    workers: int | None = None,
+    progress: bool = False,
+) -> xr.Dataset:
     """Relative weight changes of stimulated and unstimulated synapses (Fig 7B–D).
 
     Protocol (paper, Fig 7 and Methods): n = 10 synapses, 5 stimulated by Poisson
@@ -309,7 +315,7 @@ def figure7_regions(ds):
     return out
 
 
-def claim_figure7(ds):
+def claim_figure7(ds: xr.Dataset) -> str:
     """One line: the sign pattern of Fig 7B–D and the zero-error line (claim C7)."""
     r = figure7_regions(ds)
     yes = lambda ok: "yes" if ok else "NO"
@@ -329,19 +335,19 @@ def claim_figure7(ds):
 @figure_dataset
 @renamed
 def figure7_examples(
-    n_trials=4,
-    seed=2022,
+    n_trials: int = 4,
+    seed: Seed = 2022,
     *,
-    values=MARKERS,
-    duration=60.0,
-    eta=ETA,
-    record_every=0.5,
-    protocol="paper",
-    coefficient_refresh=None,
-    fast=True,
-    workers=None,
-    progress=False,
-):
+    values: ArrayLike = MARKERS,
+    duration: float = 60.0,
+    eta: float = ETA,
+    record_every: float = 0.5,
+    protocol: str = "paper",
+    coefficient_refresh: int | None = None,
+    fast: bool = True,
+    workers: int | None = None,
+    progress: bool = False,
+) -> xr.Dataset:
     """Weight traces for w_st(t0) = w_ust(t0) ∈ {1.6, 2.5, 4.5}/n (Fig 7E–G).
 
     Same setting as :func:`figure7`, with the coefficients recomputed every
@@ -413,7 +419,7 @@ def figure7_examples(
 EXAMPLE_SIGNS = {1.6: (1, -1), 2.5: (-1, 1), 4.5: (-1, -1)}
 
 
-def claim_figure7_examples(ds):
+def claim_figure7_examples(ds: xr.Dataset) -> str:
     """One line: final signs of the mean Δw_st, Δw_ust per example vs the regions O1, O2, S."""
     parts, ok = [], True
     for v in ds["example"].values:

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+from .._typing import Seed
 from ._common import figure_dataset, renamed, root
 from ._figure3 import PAPER_ETA, PAPER_MINUTES, _format_crossing, learning_curves, natural_first
+
+if TYPE_CHECKING:
+    import xarray as xr
+    from distributed import Client
+
 
 #: Fig 9D learning-rate factors η/η0 of the paper.
 PAPER_ETA_FACTORS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2, 1.4, 1.6, 1.8, 2.0)
@@ -17,21 +26,21 @@ FIGURE9_RULES = ("natural", "euclidean")
 @figure_dataset
 @renamed
 def figure9(
-    n_trials=5,
-    duration_minutes=100.0,
-    seed=2022,
+    n_trials: int = 5,
+    duration_minutes: float = 100.0,
+    seed: Seed = 2022,
     *,
-    full=False,
-    eta_factors=(0.5, 1.0, 2.0),
-    n=100,
-    rates=(10.0, 50.0),
-    record_every=100.0,
-    fast=True,
-    input_pool_size=None,
-    workers=None,
-    client=None,
-    progress=False,
-):
+    full: bool = False,
+    eta_factors: Sequence[float] = (0.5, 1.0, 2.0),
+    n: int = 100,
+    rates: Sequence[float] = (10.0, 50.0),
+    record_every: float = 100.0,
+    fast: bool = True,
+    input_pool_size: int | None = None,
+    workers: int | None = None,
+    client: Client | None = None,
+    progress: bool = False,
+) -> xr.Dataset:
     """Convergence of natural and Euclidean learning (Fig 9A–D).
 
     Runs the Fig 3F protocol (see :func:`figure3f`: n = 100, 10/50 Hz,
@@ -133,7 +142,7 @@ def _check_factors(eta_factors):
     return sorted(set(factors) | {1.0})
 
 
-def claim_figure9(ds):
+def claim_figure9(ds: xr.Dataset) -> str:
     """One line: natural converges before Euclidean at every η/η0 (C8, Fig 9D)?"""
     conv = ds["convergence_time"]
     wins = [

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    import xarray as xr
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from .._typing import ArrayLike
+
 
 #: The authors' colours for these figures: samples dark blue, approximations and means orange.
 SAMPLE, APPROX = "darkblue", "orange"
 
 
-def _clean(ax):
+def _clean(ax: Axes) -> None:
     ax.spines[["top", "right"]].set_visible(False)
 
 
-def figure10(ds):
+def figure10(ds: xr.Dataset) -> Figure:
     """Fig 10: γ_s versus μ_V for every weight sample, with φ(μ_V) on a twin axis.
 
     A second panel shows γ_s(μ_V) at fixed small σ_V² (claim C13) with the
@@ -50,7 +60,15 @@ def figure10(ds):
     return fig
 
 
-def _scatter(ax, x, y, xlabel, ylabel, ylim=None, xlim=None):
+def _scatter(
+    ax: Axes,
+    x: ArrayLike,
+    y: ArrayLike,
+    xlabel: str,
+    ylabel: str,
+    ylim: tuple[float, float] | None = None,
+    xlim: tuple[float, float] | None = None,
+) -> None:
     ax.scatter(np.ravel(x), np.ravel(y), s=8, color=SAMPLE, clip_on=False)
     if ylim is not None:
         ax.set_ylim(ylim)
@@ -61,7 +79,7 @@ def _scatter(ax, x, y, xlabel, ylabel, ylim=None, xlim=None):
     _clean(ax)
 
 
-def _vs(ax, ds, var, dim, ylim, letter, xlabel):
+def _vs(ax: Axes, ds: xr.Dataset, var: str, dim: str, ylim: tuple[float, float], letter: str, xlabel: str) -> None:
     x = np.broadcast_to(ds[dim].values[:, None], ds[var].shape)
     _scatter(ax, x, ds[var].values, xlabel, f"${var[:2]}$".replace("g", "g_"), ylim)
     if var.startswith("g4"):
@@ -70,7 +88,7 @@ def _vs(ax, ds, var, dim, ylim, letter, xlabel):
     ax.set_title(letter, loc="left", fontsize=10, fontweight="bold")
 
 
-def _diagonal(ax, ds, x, y, xlabel, ylabel, letter):
+def _diagonal(ax: Axes, ds: xr.Dataset, x: str, y: str, xlabel: str, ylabel: str, letter: str) -> None:
     xs = ds[x].values.ravel()
     _scatter(ax, xs, ds[y].values.ravel(), xlabel, ylabel)
     lim = [min(xs.min(), ds[y].values.min()), max(xs.max(), ds[y].values.max())]
@@ -79,7 +97,7 @@ def _diagonal(ax, ds, x, y, xlabel, ylabel, letter):
     ax.set_title(letter, loc="left", fontsize=10, fontweight="bold")
 
 
-def figure11(ds):
+def figure11(ds: xr.Dataset) -> Figure:
     """Fig 11A–L: g1…g4 versus rate (A–D) and n (E–H), g1 versus n·r with −1/q (I),
     γ_u versus s (J), γ_w versus g4·V (K) and c_w·V (L). Returns the Figure.
 
@@ -119,7 +137,7 @@ def figure11(ds):
     return fig
 
 
-def _fit(da, lims):
+def _fit(da: xr.DataArray, lims: tuple[float, float]) -> tuple[float, float]:
     """The paper's axis range, widened if a sample falls outside it."""
     lo, hi = float(da.min()), float(da.max())
     return (min(lims[0], lo * 1.05 if lo < 0 else lo), max(lims[1], hi * 1.05 if hi > 0 else hi))

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ._style import COLORS, attr
+
+if TYPE_CHECKING:
+    import xarray as xr
+    from matplotlib.figure import Figure
+
 
 # ---------------------------------------------------------------------------------------------------------------
 # Fig 12A–B: angle histograms
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def figure12_angles(ds, *, bin_width=5.0):
+def figure12_angles(ds: xr.Dataset, *, bin_width: float = 5.0) -> Figure:
     """Fig 12A–B: histograms of the angle to the natural-gradient direction, Euclidean (A) and Fisher (B) metric.
 
     Orange: natural vs approximate; blue: natural vs Euclidean. Entries of
@@ -60,7 +67,7 @@ def figure12_angles(ds, *, bin_width=5.0):
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def figure12_curves(ds, *, spread=False):
+def figure12_curves(ds: xr.Dataset, *, spread: bool = False) -> Figure:
     """Fig 12C–F: mean D_KL versus time for each input pattern, one panel each.
 
     Natural red, Euclidean blue, approximate orange; log D_KL axis with the

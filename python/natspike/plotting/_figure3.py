@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 import numpy as np
 
 from ._style import COLORS, LABELS, attr
+
+if TYPE_CHECKING:
+    import xarray as xr
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
 
 #: Axis label and log-scale choice of each learning-curve metric.
 METRICS = {
@@ -14,7 +22,9 @@ METRICS = {
 }
 
 
-def figure3f(ds, ax=None, *, spread=True, metric="kl", legend=True):
+def figure3f(
+    ds: xr.Dataset, ax: Axes | None = None, *, spread: bool = True, metric: str = "kl", legend: bool = True
+) -> Axes:
     """Fig 3F: a learning-curve metric (mean over trials) versus learning time, per rule.
 
     Parameters
@@ -45,11 +55,11 @@ def figure3f(ds, ax=None, *, spread=True, metric="kl", legend=True):
     ax.set_title(f"Fig 3F: {attr(ds, 'n_trials', '?')} trials, n = {ds.attrs.get('n', '?')}")
     if legend:
         ax.legend(frameon=False)
-    ax.figure.tight_layout()
+    cast("Figure", ax.figure).tight_layout()  # the Axes of a Figure (a SubFigure has no tight_layout)
     return ax
 
 
-def draw_curves(ax, ds, metric="kl", *, spread=True):
+def draw_curves(ax: Axes, ds: xr.Dataset, metric: str = "kl", *, spread: bool = True) -> Axes:
     """Draw one metric per rule of a learning-curve Dataset on ``ax`` (paper colours)."""
     label, log = METRICS[metric]
     t = ds["time"].values

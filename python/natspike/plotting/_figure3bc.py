@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ._style import COLORS, attr
 
+if TYPE_CHECKING:
+    import xarray as xr
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
-def figure3bc(ds, *, raster_rows=None):
+
+def figure3bc(ds: xr.Dataset, *, raster_rows: int | None = None) -> Figure:
     """Fig 3B (before learning, left) and 3C (after learning, right).
 
     Rows: raster of the student (red) and of the teacher (orange) for the
@@ -51,14 +58,14 @@ def figure3bc(ds, *, raster_rows=None):
     return fig
 
 
-def _raster(ax, ds, which, color, rows):
+def _raster(ax: Axes, ds: xr.Dataset, which: str, color: str, rows: int | None) -> None:
     spikes = ds["spikes"].sel(weights=which).values[:rows]
     rep, k = np.nonzero(spikes)
     ax.scatter(ds["time"].values[k], rep, s=0.3, color=color, marker=".", linewidths=0, rasterized=True)
     ax.set_ylim(-1, spikes.shape[0])
 
 
-def _psth(ax, ds, student):
+def _psth(ax: Axes, ds: xr.Dataset, student: str) -> None:
     centers = ds["psth_time"].values
     width = float(ds.attrs.get("psth_bin", centers[1] - centers[0] if centers.size > 1 else 0.0125))
     bar = 0.42 * width

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, cast
+
 from ._style import COLORS, LABELS
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import xarray as xr
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from .._typing import ArrayLike, FloatArray
+
 
 _PANELS = (("euclidean", "D"), ("natural", "E"))
 
 
-def figure3de(ds, axes=None):
+def figure3de(ds: xr.Dataset, axes: Sequence[Axes] | None = None) -> Figure:
     """Fig 3D (Euclidean, blue) and 3E (natural, red), side by side.
 
     Each panel shows the Poisson-form cost contours (the paper's levels),
@@ -18,8 +31,8 @@ def figure3de(ds, axes=None):
     import matplotlib.pyplot as plt
 
     if axes is None:
-        fig, axes = plt.subplots(1, 2, figsize=(8.4, 4.2), sharex=True, sharey=True)
-    fig = axes[0].figure
+        _, axes = plt.subplots(1, 2, figsize=(8.4, 4.2), sharex=True, sharey=True)
+    fig = cast("Figure", axes[0].figure)  # the Axes of a Figure (a SubFigure has no tight_layout)
     for ax, (rule, letter) in zip(axes, _PANELS):
         _panel(ax, ds, rule, COLORS[rule])
         mean_angle = float(ds["angle"].sel(rule=rule).mean())
@@ -31,7 +44,7 @@ def figure3de(ds, axes=None):
     return fig
 
 
-def _panel(ax, ds, rule, color):
+def _panel(ax: Axes, ds: xr.Dataset, rule: str, color: str) -> None:
     levels = list(ds.attrs.get("levels", (0.001, 0.003, 0.005, 0.009, 0.015, 0.02, 0.03, 0.04)))
     ax.contour(ds["cost_w1"], ds["cost_w2"], ds["cost"].T, levels=levels, colors=color, linewidths=0.6, alpha=0.9)
     arrows = ds["arrows"].sel(rule=rule)
@@ -60,7 +73,7 @@ def _panel(ax, ds, rule, color):
     ax.set_xlabel(r"$w_1$ [a.u.]  (10 Hz)")
 
 
-def _mesh(w1, w2):
+def _mesh(w1: ArrayLike, w2: ArrayLike) -> tuple[FloatArray, FloatArray]:
     import numpy as np
 
     return np.meshgrid(w1, w2, indexing="ij")

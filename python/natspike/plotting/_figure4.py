@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import xarray as xr
+    from matplotlib.figure import Figure
+
 
 _PROXIMAL, _DISTAL = "#e377c2", "#7f3f98"
 
 
-def figure4(ds, *, traced=(3, 7)):
+def figure4(ds: xr.Dataset, *, traced: Sequence[float] = (3, 7)) -> Figure:
     """Fig 4B (dendritic weight traces for α⁻¹ in ``traced``) and 4C (changes after learning vs α⁻¹).
 
     Left: w^d(t) of a proximal and a distal synapse. Middle: absolute

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ._style import attr
+
+if TYPE_CHECKING:
+    import xarray as xr
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
 
 #: Scenario colours of the authors' figure (reference, short τ_s, low rate).
 SCENARIO_COLORS = ("mediumseagreen", "dodgerblue", "darkorange")
 
 
-def figure5(ds):
+def figure5(ds: xr.Dataset) -> Figure:
     """Fig 5: top, the USP trace and its histogram for the three scenarios
     (50 Hz/20 ms, 50 Hz/1 ms, 10 Hz/20 ms); bottom left, their mean weight
     change over time (% of w0); bottom right (panel H), the % change after
@@ -37,7 +45,7 @@ def figure5(ds):
     return fig
 
 
-def _usp_panel(ax, hist_ax, ds, i, color):
+def _usp_panel(ax: Axes, hist_ax: Axes, ds: xr.Dataset, i: int, color: str) -> None:
     usp = ds["scenario_usp"].isel(scenario=i).values
     t = ds["usp_time"].values
     ax.plot(t, usp, color=color, lw=0.3)
@@ -53,14 +61,15 @@ def _usp_panel(ax, hist_ax, ds, i, color):
         fontsize=8,
         loc="left",
     )
-    hist_ax.hist(usp, bins=np.arange(0, top + 0.5, 0.5), orientation="horizontal", color=color, density=True)
+    edges = np.arange(0, top + 0.5, 0.5)
+    hist_ax.hist(usp, bins=edges, orientation="horizontal", color=color, density=True)  # type: ignore[arg-type]
     hist_ax.set_xlabel(r"$p(x^\epsilon)$", fontsize=8)
     hist_ax.tick_params(labelleft=False, labelsize=7)
     for a in (ax, hist_ax):
         a.spines[["top", "right"]].set_visible(False)
 
 
-def _trajectories(ax, ds):
+def _trajectories(ax: Axes, ds: xr.Dataset) -> None:
     for i, color in enumerate(SCENARIO_COLORS):
         label = f"{float(ds['scenario_rate'][i]):g} Hz, {1000 * float(ds['scenario_tau_s'][i]):g} ms"
         ax.plot(ds["time"], ds["scenario_change"].isel(scenario=i), color=color, lw=1.5, label=label)
@@ -70,7 +79,7 @@ def _trajectories(ax, ds):
     ax.spines[["top", "right"]].set_visible(False)
 
 
-def _summary(ax, ds):
+def _summary(ax: Axes, ds: xr.Dataset) -> None:
     for prefix, marker, label in (
         ("tau_sweep", "o", r"$\tau_s$ = 1…20 ms at 10 Hz"),
         ("rate_sweep", "s", r"r = 10…50 Hz at $\tau_s$ = 20 ms"),

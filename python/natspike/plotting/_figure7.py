@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import xarray as xr
+    from matplotlib.axes import Axes
+    from matplotlib.colorbar import Colorbar
+    from matplotlib.colors import Colormap, ListedColormap
+    from matplotlib.figure import Figure
+
 
 #: Group colours of the example traces.
 GROUP_STYLE = {"st": dict(color="black", ls="-"), "ust": dict(color="0.45", ls="--")}
 GROUP_LABELS = {"st": "stimulated", "ust": "unstimulated"}
 
 
-def seismic_inverted():
+def seismic_inverted() -> ListedColormap:
     """The paper's colour map: seismic reversed (red = depression), 500 steps, white middle removed."""
     import matplotlib as mpl
 
@@ -18,7 +30,7 @@ def seismic_inverted():
     return mpl.colors.ListedColormap(colors[keep], name="seismic_inverted")
 
 
-def _heatmap(ax, ds, name, cmap, color_range):
+def _heatmap(ax: Axes, ds: xr.Dataset, name: str, cmap: Colormap, color_range: float) -> Colorbar:
     im = ax.pcolormesh(
         ds["w_ust"].values,
         ds["w_st"].values,
@@ -33,7 +45,9 @@ def _heatmap(ax, ds, name, cmap, color_range):
     return cb
 
 
-def _decorate(ax, ds, region, title, marker_colors=("k", "k", "k")):
+def _decorate(
+    ax: Axes, ds: xr.Dataset, region: tuple[float, float], title: str, marker_colors: Sequence[str] = ("k", "k", "k")
+) -> None:
     from natspike.experiments._figure7 import MARKERS
 
     for m, c in zip(MARKERS, marker_colors):
@@ -49,7 +63,7 @@ def _decorate(ax, ds, region, title, marker_colors=("k", "k", "k")):
     ax.set_aspect("equal")
 
 
-def figure7(ds, *, region=(1.0, 5.0), color_range=12.0):
+def figure7(ds: xr.Dataset, *, region: tuple[float, float] = (1.0, 5.0), color_range: float = 12.0) -> Figure:
     """Fig 7B–D: relative change of stimulated (B) and unstimulated (C) weights, and their sign relation (D).
 
     B, C use the paper's inverted "seismic" map (red = depression, blue =
@@ -87,7 +101,7 @@ def figure7(ds, *, region=(1.0, 5.0), color_range=12.0):
     return fig
 
 
-def figure7_examples(ds, *, spread=True):
+def figure7_examples(ds: xr.Dataset, *, spread: bool = True) -> Figure:
     """Fig 7E–G: relative change of the stimulated and unstimulated weights over time, one panel per start.
 
     Bold lines are means over replicates; thin lines single replicates

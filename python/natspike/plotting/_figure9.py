@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ._figure3 import draw_curves
 from ._style import COLORS, LABELS, attr
 
+if TYPE_CHECKING:
+    import xarray as xr
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
-def figure9(ds, *, spread=True):
+
+def figure9(ds: xr.Dataset, *, spread: bool = True) -> Figure:
     """Fig 9A–D from :func:`natspike.experiments.figure9`.
 
     A: mean D_KL (log axis) with the min/max over trials shaded; B: mean
@@ -34,7 +41,7 @@ def figure9(ds, *, spread=True):
     return fig
 
 
-def convergence_panel(ax, ds):
+def convergence_panel(ax: Axes, ds: xr.Dataset) -> Axes:
     """Fig 9D: convergence time versus η/η0, natural red, Euclidean blue."""
     x = ds["eta_factor"].values
     minutes = attr(ds, "duration_minutes", float(ds["time"].values[-1]))

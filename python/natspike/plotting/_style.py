@@ -1,5 +1,12 @@
 """The paper's colours and labels, shared by all figures."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import xarray as xr
+
 #: Line colours of the paper's figures, by rule (and teacher/student in Fig 3B–C).
 COLORS = {
     "natural": "#d62728",
@@ -16,6 +23,6 @@ LABELS = {"natural": "natural gradient", "euclidean": "Euclidean gradient", "app
 _OLD_ATTRS = {"n_trials": "trials", "duration_minutes": "minutes", "input_pool_size": "input_pool"}
 
 
-def attr(ds, name, default=None):
+def attr(ds: xr.Dataset, name: str, default: Any = None) -> Any:
     """``ds.attrs[name]``, or its name before the rename (Datasets saved by earlier versions), or ``default``."""
     return ds.attrs.get(name, ds.attrs.get(_OLD_ATTRS.get(name, name), default))
