@@ -2,7 +2,9 @@ package learn
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/natspike/natspike/core/neuron"
@@ -99,4 +101,49 @@ func denseAndEventDriven(t *testing.T, cfg Config) (dense, events Result) {
 		t.Fatal(err)
 	}
 	return dense, events
+}
+
+// defaultEvaluation is the default evaluation of train and run_trials:
+// event-driven, coefficient cache at 1e-9.
+func defaultEvaluation(c Config) Config {
+	c.EventDriven, c.Rule.CoefficientTol = true, 1e-9
+	return c
+}
+
+// TestEventDrivenNumbersDoNotDependOnRecords: reading the weights leaves
+// the event-driven state alone, so records every 0.1 s, every 0.25 s or
+// only at the ends give bit-identical weights at their common times and at
+// the end, for every rule, somatic and dendritic weights.
+func TestEventDrivenNumbersDoNotDependOnRecords(t *testing.T) {
+	const n = 12
+	alpha := make([]float64, n)
+	for i := range alpha {
+		alpha[i] = 0.3 + 0.05*float64(i)
+	}
+	for _, k := range []struct {
+		kind rule.Kind
+		eta  float64
+	}{{rule.Euclidean, 1.5e-6}, {rule.Natural, 2e-3}, {rule.Approximate, 1.5e-3}} {
+		for _, param := range []neuron.Parametrization{nil, neuron.Dendritic{Alpha: alpha}} {
+			runs := map[int]Result{}
+			for _, every := range []int{200, 500, 0} { // 0.1 s, 0.25 s, none
+				c := defaultEvaluation(fig3Config(k.kind, k.eta, 1, n))
+				c.Param, c.RecordEvery = param, every
+				runs[every] = runOrFail(t, c)
+			}
+			name := fmt.Sprintf("%v/%T", k.kind, param)
+			a, b, none := runs[200], runs[500], runs[0]
+			if !slices.Equal(a.Final, b.Final) || !slices.Equal(a.Final, none.Final) {
+				t.Errorf("%s: final weights depend on record_every: %v, %v, %v", name, a.Final[0], b.Final[0], none.Final[0])
+			}
+			for _, tm := range []struct{ ja, jb int }{{0, 0}, {5, 2}, {10, 4}} { // t = 0, 0.5 s, 1 s
+				if !slices.Equal(a.Weights[tm.ja*n:(tm.ja+1)*n], b.Weights[tm.jb*n:(tm.jb+1)*n]) {
+					t.Errorf("%s: weights at t = %g s differ between record_every 0.1 s and 0.25 s", name, a.Times[tm.ja])
+				}
+			}
+			if a.Final[0] == a.Weights[0] {
+				t.Errorf("%s: the weights did not move", name)
+			}
+		}
+	}
 }

@@ -28,18 +28,16 @@ import (
 // every bin so far (it is advanced at the end of a part that did not record
 // spikes), so recording spikes in one part only changes nothing else.
 //
-// The event-driven form materialises its weights at the end of every part
-// (as at every record): a continuation equals one long run bit for bit
-// when the parts end at record times of that run; otherwise up to rounding
-// (about 1e-12). The other forms are exact at any split.
+// This holds for every form, the event-driven one included (its whole lazy
+// state is saved), at any split.
 
 // Layout of a state vector.
 const (
 	stateMagic   = 0x6e7373746174652d // "nsstate-"
-	stateVersion = 1
+	stateVersion = 2
 	pcgWords     = 3 // a PCG's MarshalBinary (20 bytes), padded
 	coeffWords   = 14
-	headWords    = 5 + 3*pcgWords + 1 + 4 + coeffWords + 1 + 1
+	headWords    = 5 + 3*pcgWords + 1 + 4 + coeffWords + 1 + rule.EventScalarWords + 1
 	sumWords     = 1 // a checksum of all other words, last
 )
 
@@ -162,11 +160,12 @@ func (t *trial) saveState() error {
 	s.put(float64(bin))
 	s.put(float64(ls.Bin), ls.SumWR, ls.SumW2R, boolWord(ls.StatsValid))
 	s.put(coefficientWords(ls.Coefficients)...)
-	es := rule.EventState{U: make([]float64, n), P: make([]float64, n), S: make([]float64, n)}
+	es := newEventState(n)
 	if t.events != nil {
 		es = t.events.State()
 	}
 	s.put(float64(es.Epochs))
+	s.put(es.Scalars...)
 	cache := t.learner.Cache()
 	s.put(boolWord(cache != nil))
 	if cache != nil {
@@ -178,7 +177,7 @@ func (t *trial) saveState() error {
 	s.put(t.traces.P...)
 	s.put(t.traces.S...)
 	s.put(t.traces.X...)
-	s.put(es.U...)
+	s.put(es.Zeta...)
 	s.put(es.P...)
 	s.put(es.S...)
 	for _, k := range pending {
@@ -234,12 +233,14 @@ func (t *trial) restore(st []float64) error {
 	ls.Coefficients = fisher.Coefficients{Mu: c[0], Var: c[1], Q: c[2], I1: c[3], I2: c[4], I3: c[5], C1: c[6], C2: c[7],
 		C3: c[8], GammaS: c[9], G1: c[10], G2: c[11], G3: c[12], G4: c[13]}
 	t.learner.SetState(ls)
-	es := rule.EventState{Epochs: r.integer(), U: make([]float64, n), P: make([]float64, n), S: make([]float64, n)}
+	es := newEventState(n)
+	es.Epochs = r.integer()
+	r.into(es.Scalars)
 	hasCache, cache := r.flag(), r.next(fisher.CacheStateWords)
 	if lc := t.learner.Cache(); lc != nil && hasCache {
 		lc.SetState(cache)
 	}
-	for _, dst := range [][]float64{t.w, t.traces.P, t.traces.S, t.traces.X, es.U, es.P, es.S} {
+	for _, dst := range [][]float64{t.w, t.traces.P, t.traces.S, t.traces.X, es.Zeta, es.P, es.S} {
 		r.into(dst)
 	}
 	pending := make([]int64, n)
@@ -252,9 +253,17 @@ func (t *trial) restore(st []float64) error {
 		}
 	}
 	if t.events != nil {
-		return t.events.Restore(es)
+		if err := t.events.Restore(es); err != nil {
+			return fmt.Errorf("%w: %w", ErrState, err)
+		}
 	}
 	return nil
+}
+
+// newEventState is a zero event-driven state of n afferents.
+func newEventState(n int) rule.EventState {
+	return rule.EventState{Zeta: make([]float64, n), P: make([]float64, n), S: make([]float64, n),
+		Scalars: make([]float64, rule.EventScalarWords)}
 }
 
 // streams sets up the teacher's and the student's random streams.

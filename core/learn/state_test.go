@@ -79,7 +79,7 @@ func TestRecordedTeacherSpikesAreTheReplayedOnes(t *testing.T) {
 type splitCase struct {
 	name   string
 	cfg    func() Config
-	first  float64 // s of the first part (a multiple of the record interval)
+	first  float64 // s of the first part
 	record bool
 }
 
@@ -108,6 +108,11 @@ func splitCases() []splitCase {
 			splitCase{k.kind.String() + "/somatic", b, 0.5, true},
 			splitCase{k.kind.String() + "/dendritic", with(b, func(c *Config) { c.Param = neuron.Dendritic{Alpha: alpha} }), 0.5, false},
 			splitCase{k.kind.String() + "/events", with(b, func(c *Config) { c.EventDriven = true }), 0.5, true},
+			splitCase{k.kind.String() + "/default, split off the record grid", with(b, func(c *Config) { *c = defaultEvaluation(*c) }), 0.4495, true},
+			splitCase{k.kind.String() + "/default/dendritic, split off the record grid", with(b, func(c *Config) {
+				*c = defaultEvaluation(*c)
+				c.Param = neuron.Dendritic{Alpha: alpha}
+			}), 0.4495, false},
 			splitCase{k.kind.String() + "/cache", with(b, func(c *Config) { c.Rule.CoefficientTol = 1e-9 }), 0.5, false},
 			splitCase{k.kind.String() + "/poisson-teacher", with(b, func(c *Config) { c.Teacher = Teacher{Kind: PoissonTeacher, Rate: 20} }), 0.5, true},
 		)
@@ -152,6 +157,9 @@ func TestContinuedTrialEqualsOneTrial(t *testing.T) {
 				t.Fatalf("final weights or state differ: %v vs %v", b.Final[:3], one.Final[:3])
 			}
 			n, ka := len(first.Rates), first.Bins()/first.RecordEvery
+			if !slices.Equal(a.Weights, one.Weights[:len(a.Weights)]) {
+				t.Errorf("records of the first part differ")
+			}
 			onGrid := first.Bins()%first.RecordEvery == 0
 			if onGrid && (!slices.Equal(append(a.Weights[:ka*n:ka*n], b.Weights...), one.Weights) ||
 				!slices.Equal(append(a.KL[:ka:ka], b.KL...), one.KL) || !slices.Equal(append(a.Times[:ka:ka], b.Times...), one.Times)) {

@@ -33,6 +33,10 @@ import (
 // bounds rounding: the fast trace's anchor ŝ grows like e^{(k−k0)dt/τ_s} and
 // the lazy weights lose about log10(e)·(k−k0)·dt/τ_s digits to cancellation,
 // so an epoch ends before that loss reaches eventTol (see below).
+// Epochs end on this schedule only (and at a change of rates), never
+// because weights are read: Weights computes them from the lazy state, so
+// the numbers do not depend on what is recorded, nor on where a trial is
+// split into parts (State, Restore).
 //
 // Results agree with the dense per-bin evaluation up to rounding (tests
 // check trajectories to 1e-9 relative); requires a linear parametrization
@@ -212,10 +216,8 @@ const sumsRefresh = 16
 // reanchor materialises weights and traces and restarts the epoch, keeping
 // the running sums.
 func (e *Events) reanchor() error {
-	cb := e.c
 	for i := range e.zeta {
-		bi := cb * e.b[i]
-		u := e.mk * (e.zeta[i] + bi*(e.p[i]*e.phiF-e.s[i]*e.phiG) - e.bk)
+		u := e.weight(i)
 		P, S := e.dk*e.p[i], e.ek*e.s[i]
 		if S < 1e-200 { // a long-silent fast trace; keeps clear of subnormals
 			S = 0
@@ -238,8 +240,7 @@ func (e *Events) renormalise() error {
 	var s eventSums
 	l := e.l
 	for i := range e.zeta {
-		cb := e.c * e.b[i]
-		u := e.mk * (e.zeta[i] + cb*(e.p[i]*e.phiF-e.s[i]*e.phiG) - e.bk)
+		u := e.weight(i)
 		P, S := e.dk*e.p[i], e.ek*e.s[i]
 		if S < 1e-200 { // a long-silent fast trace; keeps clear of subnormals
 			S = 0
@@ -267,12 +268,20 @@ func (e *Events) renormalise() error {
 	return finiteOr("weights", s.r2+s.up)
 }
 
-// Weights materialises the current weights into w (learned
-// parametrization); it also starts a new epoch.
+// Weights writes the current weights into w (learned parametrization)
+// without touching the lazy state: the trajectory does not depend on when
+// (or whether) weights are read.
 func (e *Events) Weights(w []float64) error {
-	err := e.renormalise()
-	for i, u := range e.zeta {
+	var sum float64
+	for i := range e.zeta {
+		u := e.weight(i)
+		sum += u
 		w[i] = u * e.l.invScale[i]
 	}
-	return err
+	return finiteOr("weights", sum)
+}
+
+// weight is the current somatic weight u_i of the lazy state.
+func (e *Events) weight(i int) float64 {
+	return e.mk * (e.zeta[i] + e.c*e.b[i]*(e.p[i]*e.phiF-e.s[i]*e.phiG) - e.bk)
 }
