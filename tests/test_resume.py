@@ -54,6 +54,33 @@ def test_train_then_resume_equals_one_train(rule, dendritic, events, cache, teac
     np.testing.assert_array_equal(second.initial_weights, first.final_weights)
 
 
+@pytest.mark.parametrize("rule, dendritic", list(itertools.product(ETA, (False, True))))
+def test_resume_off_the_record_grid_equals_one_train_by_default(rule, dendritic):
+    """The default evaluation (event-driven, coefficient cache) continues bit for bit at any split."""
+    kw = dict(eta=ETA[rule], seed=5, record_every=0.05, record_spikes=True, teacher=WSTAR)
+    kw |= {"attenuation": ALPHA} if dendritic else {}
+    whole = natspike.train(rule, W0, RATES, duration=0.35, keep_state=True, **kw)
+    first = natspike.train(rule, W0, RATES, duration=0.1825, keep_state=True, **kw)  # between records
+    second = natspike.resume(first, duration=0.1675)
+    for name in ("final_weights", "state"):
+        np.testing.assert_array_equal(second.arrays[name], whole.arrays[name], err_msg=name)
+    np.testing.assert_array_equal(first.weights, whole.weights[: len(first.times)])
+    np.testing.assert_array_equal(np.concatenate([first.spikes, second.spikes]), whole.spikes)
+    assert not np.array_equal(whole.final_weights, W0)
+
+
+@pytest.mark.parametrize("rule, dendritic", list(itertools.product(ETA, (False, True))))
+def test_records_do_not_change_the_default_numbers(rule, dendritic):
+    """Records every 0.1 s, every 0.25 s or none: the same weights at common times and at the end."""
+    kw = dict(eta=ETA[rule], seed=6, teacher=WSTAR) | ({"attenuation": ALPHA} if dendritic else {})
+    runs = [natspike.train(rule, W0, RATES, duration=1.0, record_every=every, **kw) for every in (0.1, 0.25, None)]
+    for run in runs[1:]:
+        np.testing.assert_array_equal(run.final_weights, runs[0].final_weights)
+    np.testing.assert_array_equal(runs[0].weights[::5], runs[1].weights[::2])  # t = 0, 0.5, 1 s
+    np.testing.assert_allclose(runs[0].times[::5], [0.0, 0.5, 1.0])
+    np.testing.assert_allclose(runs[1].times[::2], [0.0, 0.5, 1.0])
+
+
 def test_resume_after_save_and_load_and_twice(tmp_path):
     kw = _kw("natural", False, False, False, WSTAR)
     whole = natspike.train("natural", W0, RATES, duration=0.45, keep_state=True, **kw)

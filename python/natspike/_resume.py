@@ -50,10 +50,9 @@ def resume(
     spikes and every later random number. The continuation's records and
     trace samples are taken every ``record_every`` and ``trace_every`` from
     its start, and its ``times`` continue those of ``result`` (so
-    ``times[0]`` is the end of ``result``). With ``event_driven=True`` the
-    equality is bit for bit when ``result`` ended at a record time of the
-    longer run (always so with ``record_every`` dividing the first
-    duration), otherwise equal up to rounding (~1e-12).
+    ``times[0]`` is the end of ``result``). This holds for every evaluation
+    (the default event-driven one and ``exact=True``) at any split, also one
+    between two records of the longer run.
 
     Parameters
     ----------
