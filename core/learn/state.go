@@ -37,7 +37,8 @@ const (
 	stateVersion = 2
 	pcgWords     = 3 // a PCG's MarshalBinary (20 bytes), padded
 	coeffWords   = 14
-	headWords    = 5 + 3*pcgWords + 1 + 4 + coeffWords + 1 + rule.EventScalarWords + 1
+	eventAt      = 5 + 3*pcgWords + 1 + 4 + coeffWords + 1 // where the event-driven scalars start
+	headWords    = eventAt + rule.EventScalarWords + 1
 	sumWords     = 1 // a checksum of all other words, last
 )
 

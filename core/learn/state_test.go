@@ -232,3 +232,25 @@ func TestKeepStateIsRefusedWithARateSchedule(t *testing.T) {
 		t.Errorf("error %v, want one naming the rate schedule", err)
 	}
 }
+
+// An event-driven state whose checksum matches but whose lazy state is
+// impossible (an epoch beyond its maximum, a non-finite running sum) is
+// refused with ErrState, not continued.
+func TestImpossibleEventDrivenStateIsRefused(t *testing.T) {
+	cfg := defaultEvaluation(fig3Config(rule.Natural, 2e-3, 0.1, 6))
+	cfg.KeepState = true
+	st := runOrFail(t, cfg).State
+	for name, word := range map[string]struct {
+		at int
+		x  float64
+	}{"epoch": {eventAt, 1 << 20}, "sum": {eventAt + rule.EventScalarWords - 1, math.NaN()}} {
+		forged := slices.Clone(st)
+		forged[word.at] = word.x
+		forged[len(forged)-1] = math.Float64frombits(checksum(forged))
+		c := defaultEvaluation(fig3Config(rule.Natural, 2e-3, 0.1, 6))
+		c.State = forged
+		if err := Run(context.Background(), c, &Result{}); !errors.Is(err, ErrState) || !strings.Contains(err.Error(), "event-driven state") {
+			t.Errorf("%s: error %v, want ErrState on the event-driven state", name, err)
+		}
+	}
+}
