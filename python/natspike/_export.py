@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import _describe
+from ._checks import float_of
 from ._recorded import NOT_EXPORTED, xarray_variables
 from ._result import _to_json
 from ._typing import ArrayLike, FloatArray
@@ -145,7 +146,7 @@ def time_to_threshold(
 def _threshold(threshold: object) -> float:
     if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real):
         raise TypeError(f"threshold must be a real number (D_KL per bin), got {type(threshold).__name__}")
-    value = float(threshold)
+    value = float_of(threshold, "threshold")
     if not (np.isfinite(value) and value > 0):
         raise ValueError(f"threshold must be finite and > 0, got {threshold}")
     return value

@@ -214,6 +214,27 @@ def call(fn, *args) -> None:
         raise_for_status(status, err.value.decode("utf-8", "replace"))
 
 
+#: Seconds a cancelled native call may take to return (Go polls the cancel flag every 10 ms; under heavy load the
+#: poll and the thread's return can take much longer than that, but never this long).
+STOP_TIMEOUT = 60.0
+
+
+def wait_stopped(wait, what: str, timeout: float | None = None) -> bool:
+    """After the cancel flag is raised: ``wait(seconds)`` (True once the native work has returned), at most
+    ``timeout`` seconds; False, with a RuntimeWarning naming ``what``, if Go is still running then. A second
+    Ctrl-C during the wait is not swallowed: it ends the wait and propagates."""
+    timeout = STOP_TIMEOUT if timeout is None else timeout
+    if wait(timeout):
+        return True
+    warnings.warn(
+        f"natspike: the cancelled native call {what} had not stopped {timeout:g} s after its cancel flag was "
+        "raised; it keeps running in the background until it sees the flag",
+        RuntimeWarning,
+        stacklevel=3,
+    )
+    return False
+
+
 def call_cancellable(fn, *args, on_progress=None, interval: float = 0.1) -> None:
     """Run a long native call so that Ctrl-C stops it promptly.
 
@@ -221,8 +242,10 @@ def call_cancellable(fn, *args, on_progress=None, interval: float = 0.1) -> None
     where ``cancel`` is a one-element int32 flag and ``progress`` a
     one-element int64 counter that Go increments. The calling thread waits;
     every ``interval`` seconds it passes the counter to ``on_progress`` (e.g.
-    a tqdm update). On ``KeyboardInterrupt`` it raises the flag, waits up to
-    one second for Go to stop (it polls the flag every 10 ms) and re-raises.
+    a tqdm update). On ``KeyboardInterrupt`` it raises the flag, waits until Go
+    has stopped (it polls the flag every 10 ms; at most :data:`STOP_TIMEOUT`
+    seconds, for a machine so loaded that the poll is late) and re-raises: once
+    the KeyboardInterrupt reaches the caller, no Go work of the call is left.
     The worker keeps the arguments alive, so even a call that ignores the
     flag never writes into freed memory.
     """
@@ -258,9 +281,9 @@ def call_cancellable(fn, *args, on_progress=None, interval: float = 0.1) -> None
             on_progress(int(progress[0]))
         done = True
     finally:
-        if not done:  # any exit before Go returned: stop it, give it a second
+        if not done:  # any exit before Go returned: stop it and wait until it has
             cancel[0] = 1
-            if finished.wait(1.0):
+            if wait_stopped(finished.wait, getattr(fn, "__name__", "call")):
                 worker.join(0.1)
     worker.join()
     if "error" in outcome:

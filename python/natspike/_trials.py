@@ -593,18 +593,24 @@ def _next_result(results, on_progress, counter):
                 on_progress(int(counter[0]))
 
 
-def _stop(threads, cancel, grace=1.0):
-    """Raise the cancel flag and wait up to ``grace`` seconds for the
-    threads (Go polls the flag every 10 ms). The flag is raised whatever
-    ``is_alive()`` says: a thread whose start() was interrupted may be in Go
-    before it counts as alive; after a complete run it only stops idle threads."""
+def _stop(threads, cancel, timeout=None):
+    """Raise the cancel flag and wait until every thread has left Go (Go polls the flag every 10 ms), at most
+    ``timeout`` seconds in all (:data:`natspike._native.STOP_TIMEOUT`): no task is left running once the caller
+    sees the exception. The flag is raised whatever ``is_alive()`` says: a thread whose start() was interrupted
+    may be in Go before it counts as alive; after a complete run it only stops idle threads."""
     cancel[0] = 1
-    deadline = time.monotonic() + grace
+    timeout = _native.STOP_TIMEOUT if timeout is None else timeout
+    deadline = time.monotonic() + timeout
     for t in threads:
         try:
-            t.join(max(0.0, deadline - time.monotonic()))
+            _native.wait_stopped(lambda s, t=t: _joined(t, deadline - time.monotonic()), t.name, timeout)
         except RuntimeError:  # start() was interrupted before run(): it will see the flag before calling Go
             pass
+
+
+def _joined(thread, seconds) -> bool:
+    thread.join(max(0.0, seconds))
+    return not thread.is_alive()
 
 
 def _execute_dask(run: _TaskRun, tasks, client, progress):

@@ -18,24 +18,35 @@ from typing import Any, cast
 import numpy as np
 
 from .. import _describe
-from .._checks import MAX_TRIALS, integer
+from .._checks import MAX_TRIALS, float_of, integer
 from .._seeds import root_seed
 from .._typing import Function
 
+#: The most afferents an experiment takes (its arrays are trials × samples × n or n × n).
+MAX_AFFERENTS = 10**6
 
-def count(value, name, minimum=1) -> int:
-    """``value`` as an int >= ``minimum`` (and n_trials at most as many as run_trials takes), by natspike's one
-    integer check: the same error, worded the same, as the API's for the same mistake."""
-    return cast(int, integer(value, name, lo=minimum, hi=MAX_TRIALS if name == "n_trials" else None))  # an int here
+#: The most weight samples per rate (Figs 10 and 11).
+MAX_WEIGHT_SAMPLES = 2**20
+
+#: Upper bounds of the counts every experiment names alike.
+COUNT_LIMITS = {"n_trials": MAX_TRIALS, "n": MAX_AFFERENTS}
+
+
+def count(value, name, minimum=1, maximum=None) -> int:
+    """``value`` as an int in [``minimum``, ``maximum``] (default: :data:`COUNT_LIMITS` for ``name``; n_trials at
+    most as many as run_trials takes), by natspike's one integer check: the same error, worded the same, as the
+    API's for the same mistake."""
+    return cast(int, integer(value, name, lo=minimum, hi=COUNT_LIMITS.get(name) if maximum is None else maximum))
 
 
 def positive(value, name) -> float:
     """``value`` as a finite float > 0; TypeError for non-real values, ValueError otherwise."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    if not np.isfinite(float(value)) or value <= 0:
+    v = float_of(value, name)
+    if not np.isfinite(v) or v <= 0:
         raise ValueError(f"{name} must be finite and > 0, got {value}")
-    return float(value)
+    return v
 
 
 def positive_values(values, name) -> np.ndarray:
@@ -53,7 +64,8 @@ def bins(seconds, name, dt, zero=False) -> int:
     """A duration in seconds as a whole number of bins of ``dt`` (>= 1, or >= 0 with ``zero``)."""
     if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real):
         raise TypeError(f"{name} must be a real number of seconds, got {type(seconds).__name__}")
-    n = int(round(seconds / dt)) if np.isfinite(float(seconds)) else -1
+    s = float_of(seconds, name)
+    n = int(round(s / dt)) if np.isfinite(s) else -1
     if n < (0 if zero else 1):
         raise ValueError(f"{name} must be {'>= 0' if zero else f'>= dt = {dt}'} s, got {seconds}")
     return n

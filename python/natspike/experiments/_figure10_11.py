@@ -11,8 +11,8 @@ from .._fisher import coefficients, sample_usps, voltage_statistics
 from .._neuron import resolve
 from .._rules import rule_factors
 from .._typing import ArrayLike, Seed
+from ._common import MAX_WEIGHT_SAMPLES, figure_dataset, positive, provenance, root, stream
 from ._common import count as _count
-from ._common import figure_dataset, provenance, root, stream
 from ._common import positive_values as _positive
 
 if TYPE_CHECKING:
@@ -94,13 +94,13 @@ def figure10(
     import xarray as xr
 
     neuron = resolve(neuron)
-    samples = 20 if full else _count(samples, "samples")
+    samples = 20 if full else _count(samples, "samples", maximum=MAX_WEIGHT_SAMPLES)
     n, rates = _count(n, "n", 2), _positive(rates, "rates")
     seed = root(seed)
     w = _weights(stream(seed, 0), samples, n)
     coef, mean, var = _rate_coefficients(w, rates, neuron)
     mu = np.linspace(-20.0, 20.0, 401)
-    curve_vars = _positive(curve_vars, "curve_vars")
+    curve_vars, curve_q = _positive(curve_vars, "curve_vars"), positive(curve_q, "curve_q")
     curve = coefficients(mu[None, :], curve_vars[:, None], curve_q, neuron=neuron).gamma_s
     dims = ("rate", "sample")
     ds = xr.Dataset(
@@ -241,13 +241,14 @@ def figure11(
     neuron = resolve(neuron)
     if full:
         samples, usp_samples = 20, 20
-    samples, usp_samples = _count(samples, "samples"), _count(usp_samples, "usp_samples")
+    samples = _count(samples, "samples", maximum=MAX_WEIGHT_SAMPLES)
+    usp_samples = _count(usp_samples, "usp_samples")
     c_w = finite_real(c_w, "c_w", lo=0.0, hi=1e6)
     at_most(usp_samples, "usp_samples", 2**34)
-    at_most(samples, "samples", 2**20)
     at_most(usp_bins, "usp_bins", 2**32)
     n, usp_bins = _count(n, "n", 2), _count(usp_bins, "usp_bins")
     rates, sizes = _positive(rates, "rates"), _positive(sizes, "sizes").astype(int)
+    size_rate = positive(size_rate, "size_rate")
     seed = root(seed)
     weights = {int(k): _weights(stream(seed, int(k)), samples, int(k)) for k in {*sizes.tolist(), n}}
     data = _by_rate(weights[n], rates, neuron)

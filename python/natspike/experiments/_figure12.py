@@ -8,6 +8,7 @@ patterns. Each panel group lives in its own section below.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,7 @@ import numpy as np
 from .._checks import at_most, finite_real
 from .._rules import update_direction
 from .._typing import ArrayLike, FloatArray, Seed
-from ._common import count, figure_dataset, provenance, renamed, root, stream
+from ._common import MAX_AFFERENTS, count, figure_dataset, provenance, renamed, root, stream
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -76,6 +77,34 @@ def _pattern_angles(w, x, rates, neuron, c_u, c_w):
     return np.array([[angles(d["natural"], d[other], metric).mean() for other in COMPARED] for metric in (None, g)])
 
 
+#: The chance, over one pattern's USP samples, of a zero USP vector that the suggested bins allow.
+_ZERO_USP_CHANCE = 1e-6
+
+
+def _zero_usp_probability(bins, rates, dt):
+    """The probability that a USP vector sampled over ``bins`` bins from zero is exactly zero: no input spike
+    in its first ``bins`` − 1 bins (a spike in the last bin has not yet raised the PSP), exp(−(bins − 1)·dt·Σr)."""
+    return math.exp(-(bins - 1) * dt * float(np.sum(rates)))
+
+
+def _min_angle_bins(samples, rates, dt):
+    """The fewest bins for which ``samples`` USP vectors hold a zero one with probability < ``_ZERO_USP_CHANCE``
+    (union bound: samples · exp(−(bins − 1)·dt·Σr) < _ZERO_USP_CHANCE)."""
+    return 2 + math.floor(math.log(samples / _ZERO_USP_CHANCE) / (dt * float(np.sum(rates))))
+
+
+def _nonzero_usps(x, bins, rates, dt, label):
+    """ValueError naming ``bins`` if a USP vector of ``x`` is zero: its update directions are zero and their angles
+    0/0, undefined."""
+    zero = ~x.any(axis=-1)
+    if zero.any():
+        raise ValueError(
+            f"bins={bins}: {int(zero.sum())} of the {zero.size} USP vectors of pattern {label} Hz are zero (no input "
+            f"spike within {bins - 1} bins; probability {_zero_usp_probability(bins, rates, dt):.3g} each), so their "
+            f"update directions are zero and the angles undefined; use bins >= {_min_angle_bins(zero.size, rates, dt)}"
+        )
+
+
 @figure_dataset
 @renamed
 def figure12_angles(
@@ -122,7 +151,12 @@ def figure12_angles(
         The paper's size (100 × 100 per pattern).
     n, patterns, c_u, c_w, bins
         Afferents, (r1, r2) pairs in Hz, constants of the approximate rule,
-        bins per input train.
+        bins per input train (>= 2). A USP vector is zero when no input spike
+        falls in its train's first ``bins`` − 1 bins (probability
+        exp(−(bins − 1)·dt·Σr)); its directions and angles are then undefined,
+        so a zero USP vector raises ``ValueError`` naming ``bins`` and the
+        fewest bins at which any of the pattern's USP vectors is zero with
+        probability < 10⁻⁶.
     neuron : Neuron, optional
         The paper's neuron by default.
     progress : bool
@@ -144,11 +178,11 @@ def figure12_angles(
 
     neuron = resolve(neuron)
     n_trials, usp_samples = (100, 100) if full else (count(n_trials, "n_trials"), count(usp_samples, "usp_samples"))
-    n, bins, patterns = count(n, "n"), count(bins, "bins"), _angle_patterns(patterns)
+    n, bins, patterns = count(n, "n"), count(bins, "bins", minimum=2), _angle_patterns(patterns)
     c_u, c_w = finite_real(c_u, "c_u", lo=0.0, hi=1e6), finite_real(c_w, "c_w", lo=0.0, hi=1e6)
     at_most(usp_samples, "usp_samples", 2**34)
     at_most(n_trials, "n_trials", 10**7)
-    at_most(n, "n", 10**6)
+    at_most(n, "n", MAX_AFFERENTS)
     seed = root(seed)
     out = np.empty((len(METRICS), len(COMPARED), len(patterns), n_trials))
     mean_v, var_v = np.empty((2, len(patterns), n_trials))
@@ -158,6 +192,7 @@ def figure12_angles(
         x = sample_usps(
             rates, n_trials * usp_samples, bins=bins, neuron=neuron, seed=np.random.SeedSequence(seed, spawn_key=(1, p))
         ).reshape(n_trials, usp_samples, n)
+        _nonzero_usps(x, bins, rates, neuron.dt, f"{r1:g}/{r2:g}")
         for k in range(n_trials):
             out[:, :, p, k] = _pattern_angles(w[k], x[k], rates, neuron, c_u, c_w)
         mean_v[p], var_v[p], _ = voltage_statistics(w, rates, neuron=neuron)

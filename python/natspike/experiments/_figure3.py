@@ -17,7 +17,8 @@ from .._export import time_to_threshold
 from .._rules import RULES
 from .._trials import run_trials
 from .._typing import ArrayLike, FloatArray, Seed
-from ._common import count, figure_dataset, positive, provenance, renamed, root, train_options
+from .._validate import finite, real_array
+from ._common import MAX_AFFERENTS, count, figure_dataset, positive, provenance, renamed, root, train_options
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -119,7 +120,7 @@ def figure3f(
         n_trials, duration_minutes = 1000, PAPER_MINUTES
     known_keys(eta, RULES, "eta")
     minutes_of(duration_minutes, "duration_minutes")
-    at_most(n, "n", 10**6)
+    at_most(n, "n", MAX_AFFERENTS)
     eta = {**PAPER_ETA, **(eta or {})}
     ds = learning_curves(
         {rule: eta.get(rule) for rule in rules},
@@ -270,7 +271,10 @@ def crossing_times(kl: ArrayLike, time: ArrayLike, threshold: float = CROSSING_T
     ``kl`` may have any number of leading dimensions; the last one is time
     (:func:`natspike.time_to_threshold` on arrays).
     """
-    return time_to_threshold(kl, threshold, times=time, per_trial=True)
+    kl = finite(real_array(kl, "kl"), "kl")
+    if kl.ndim == 0:
+        raise ValueError("kl must be an array whose last axis is time, got a scalar")
+    return time_to_threshold(kl, threshold, times=finite(real_array(time, "time"), "time"), per_trial=True)
 
 
 def _format_crossing(rule, t, duration_minutes):

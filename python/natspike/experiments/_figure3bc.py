@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .._checks import MAX_BINS
 from .._fisher import usp_traces
 from .._neuron import resolve
 from .._seeds import trial_generator
 from .._train import train
 from .._typing import Seed
+from .._validate import check_memory
 from ._common import bins, count, figure_dataset, neuron_attrs, positive, provenance, renamed, root, stream
 
 if TYPE_CHECKING:
@@ -128,7 +130,7 @@ def figure3bc(
     if full:
         duration_minutes, repetitions = 8000 / 60, 3000
     positive(duration_minutes, "duration_minutes")
-    count(repetitions, "repetitions")
+    count(repetitions, "repetitions", maximum=MAX_BINS)
     count(n, "n", minimum=2)
     neuron = resolve(neuron)
     dt = neuron.dt
@@ -137,6 +139,7 @@ def figure3bc(
         bins(warmup, "warmup", dt, zero=True),
         bins(psth_bin, "psth_bin", dt),
     )
+    check_memory(2 * 3 * repetitions * window_bins, "repetitions", f"the 3 × {repetitions} × {window_bins} spike bins")
     seed = root(seed)
     r = np.repeat(np.asarray(rates, float), [n // 2, n - n // 2])
     w0, wstar = (trial_generator(seed, 0, purpose).uniform(-1 / n, 1 / n, n) for purpose in ("weights", "teacher"))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .._checks import MAX_TRIALS, integer
 from .._neuron import Neuron
 from .._trials import run_trials
 from .._typing import ArrayLike, Seed
@@ -29,13 +31,16 @@ PLOT_REGION, COLOR_RANGE = (1.04, 5.0), 12.0
 PROTOCOLS = ("paper", "authors")
 
 
+#: The most points per axis of an int ``grid``: its grid² runs are trials of one run_trials call.
+MAX_GRID = math.isqrt(MAX_TRIALS)
+
+
 def _grid_axes(grid, span, full):
     """n·w_st and n·w_ust values of the grid (rows, columns)."""
     if full:  # the authors' axes: rows 0.25 + t·4.75/600 (t = 1 … 600), columns linspace(0.25, 5, 600)
         return 0.25 + np.arange(1, 601) * 4.75 / 600, np.linspace(0.25, 5.0, 600)
     if isinstance(grid, numbers.Integral) and not isinstance(grid, bool):
-        if grid < 2:
-            raise ValueError(f"grid must be >= 2 points per axis, got {grid}")
+        integer(grid, "grid", lo=2, hi=MAX_GRID)
         lo, hi = span
         if not 0 < lo < hi:
             raise ValueError(f"span must be (low, high) with 0 < low < high, got {span}")
