@@ -611,7 +611,7 @@ def test_neurons_build_or_are_refused_and_then_compute_finite_numbers(params):
     teacher=st.floats(-1, 1),
     rate=st.floats(0, 1999),
 )
-@example(rule="natural", eta=1.0, w=1.0, teacher=0.0, rate=2.2e-311)  # subnormal rate: inf weight factor at bin 0
+@example(rule="natural", eta=1.0, w=1.0, teacher=0.0, rate=2.2e-311)  # a subnormal rate is refused, naming rates
 def test_training_gives_finite_records_or_an_error(rule, eta, w, teacher, rate):
     rates = np.array([rate, rate / 2, 10.0])
     try:

@@ -117,7 +117,7 @@ func TestValidateRatesNamesTheOffendingAfferent(t *testing.T) {
 	for _, c := range []struct {
 		rates []float64
 		want  string
-	}{{[]float64{1, -1}, "rates[1]"}, {[]float64{math.NaN()}, "rates[0]"}, {[]float64{5, 2000}, "rates[1]*dt"}, {nil, "n >= 1"}} {
+	}{{[]float64{1, -1}, "rates[1]"}, {[]float64{math.NaN()}, "rates[0]"}, {[]float64{5, 2000}, "rates[1]*dt"}, {nil, "n >= 1"}, {[]float64{10, 5e-324}, "rates[1] = 5e-324 Hz is subnormal"}} {
 		if err := ValidateRates(c.rates, 0.0005); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v: got %v, want mention of %q", c.rates, err, c.want)
 		}

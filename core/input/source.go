@@ -17,7 +17,10 @@ type Source interface {
 	N() int
 }
 
-// ValidateRates checks that every rate is finite, ≥ 0 and r·dt < 1 (the
+const minNormal = 0x1p-1022 // smallest normal float64, ≈ 2.2e-308
+
+// ValidateRates checks that every rate is finite, 0 or at least the
+// smallest normal float64 (c_ε x/r must stay finite), and r·dt < 1 (the
 // Bernoulli spike probability; user guide, "Inputs").
 func ValidateRates(rates []float64, dt float64) error {
 	if len(rates) == 0 {
@@ -26,6 +29,9 @@ func ValidateRates(rates []float64, dt float64) error {
 	for i, r := range rates {
 		if math.IsNaN(r) || math.IsInf(r, 0) || r < 0 {
 			return fmt.Errorf("rates[%d] must be finite and >= 0 Hz, got %v", i, r)
+		}
+		if r > 0 && r < minNormal {
+			return fmt.Errorf("rates[%d] = %v Hz is subnormal (the rule divides by it): use 0 for a silent afferent or a rate >= %v Hz", i, r, minNormal)
 		}
 		if r*dt >= 1 {
 			return fmt.Errorf("rates[%d]*dt must be < 1 (rate < %v Hz at dt = %v s), got %v", i, 1/dt, dt, r*dt)
