@@ -58,13 +58,16 @@ _EXTRAS = {
     "PAPER_ETA_FACTORS": "_figure9",
 }
 
-#: Public function name -> private module that defines it.
-_MODULES = {
-    **{name: module for name, module in FIGURES.values()},
-    **{f"claim_{name}": module for name, module in FIGURES.values()},
-    **_EXTRAS,
-}
 
-__all__ = sorted(_MODULES) + ["FIGURES"]
+def _modules() -> dict[str, str]:
+    """Public function name -> private module that defines it, read from :data:`FIGURES` at every lookup."""
+    return {
+        **{name: module for name, module in FIGURES.values()},
+        **{f"claim_{name}": module for name, module in FIGURES.values()},
+        **_EXTRAS,
+    }
 
-__getattr__, __dir__ = registry(__name__, _MODULES)
+
+__all__ = sorted(_modules()) + ["FIGURES"]
+
+__getattr__, __dir__ = registry(__name__, _modules)
