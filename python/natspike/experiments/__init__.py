@@ -10,12 +10,14 @@ against the paper's claim and returns a one-line verdict.
 Arguments are named as in :func:`natspike.run_trials`: ``n_trials``,
 ``duration`` and ``record_every`` in seconds, ``input_pool_size``; a
 learning time given in minutes is ``duration_minutes``. Every time-valued
-variable of a Dataset states its unit twice, the same way in every figure:
-``units`` is "s" or "min" and ``long_name`` ends in "(seconds)" or
-"(minutes)". Learning curves over minutes (Figs 3D–F, 9, 12C–F: ``time``,
-``crossing_time``, ``convergence_time``; Fig 3B–C's ``learning_time``) are in
-minutes; times within a run (Fig 3B–C's ``time`` and ``psth_time``, Figs 4,
-5 and 7's ``time``, ``tau_s``) are in seconds. ``seed`` is taken exactly as by :func:`natspike.train` (int,
+variable of a Dataset is in seconds, in every figure, and says so twice:
+``units`` is "s" and ``long_name`` ends in "(seconds)". That holds for the
+coordinate ``time`` of every figure, also for learning curves that last
+minutes (Figs 3D–F, 9, 12C–F), and for ``crossing_time``,
+``convergence_time``, Fig 3B–C's ``learning_time`` and ``psth_time``, and
+``tau_s``. Where the paper's axes are in minutes, :mod:`natspike.plotting`
+divides by 60 when it draws, and the claim lines print minutes. ``seed`` is
+taken exactly as by :func:`natspike.train` (int,
 ``numpy.random.SeedSequence``, ``numpy.random.Generator`` or None) and
 checked before any work. The old names ``trials``, ``minutes`` and
 ``input_pool`` still work, with a DeprecationWarning. :data:`FIGURES` is the
@@ -56,13 +58,16 @@ _EXTRAS = {
     "PAPER_ETA_FACTORS": "_figure9",
 }
 
-#: Public function name -> private module that defines it.
-_MODULES = {
-    **{name: module for name, module in FIGURES.values()},
-    **{f"claim_{name}": module for name, module in FIGURES.values()},
-    **_EXTRAS,
-}
 
-__all__ = sorted(_MODULES) + ["FIGURES"]
+def _modules() -> dict[str, str]:
+    """Public function name -> private module that defines it, read from :data:`FIGURES` at every lookup."""
+    return {
+        **{name: module for name, module in FIGURES.values()},
+        **{f"claim_{name}": module for name, module in FIGURES.values()},
+        **_EXTRAS,
+    }
 
-__getattr__, __dir__ = registry(__name__, _MODULES)
+
+__all__ = sorted(_modules()) + ["FIGURES"]
+
+__getattr__, __dir__ = registry(__name__, _modules)

@@ -120,13 +120,14 @@ def train_options(fast, input_pool):
     return {**options, "input_pool_size": integer(input_pool, "input_pool_size", 1, 10**6, nullable=True)}
 
 
-#: The units of time in figure datasets, and how every long_name says them.
-TIME_UNITS = {"s": "seconds", "min": "minutes"}
+#: The one unit of time in figure datasets, and how every long_name says it.
+TIME_UNITS = {"s": "seconds"}
 
 
 def figure_dataset(fn):
-    """Decorator of the figure functions: every variable of the returned Dataset in a unit of time (``units``
-    "s" or "min") also says it at the end of its ``long_name``, in the same words in every figure."""
+    """Decorator of the figure functions: every variable of the returned Dataset in seconds (``units`` "s";
+    figure datasets use no other unit of time) also says it at the end of its ``long_name``, in the same words
+    in every figure."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):

@@ -336,7 +336,8 @@ def figure12_curves(
         (coordinate ``"r1/r2"`` labels, with ``r1`` and ``r2`` in Hz):
         ``kl``, ``rate_error``, ``weight_distance`` (pattern, rule, time),
         ``*_trials`` (pattern, rule, trial, time), ``crossing_time``
-        (pattern, rule) and ``eta`` (pattern, rule). ``time`` is in minutes.
+        (pattern, rule) and ``eta`` (pattern, rule). ``time`` and
+        ``crossing_time`` are in seconds (the plots draw minutes).
     """
     import xarray as xr
 
@@ -416,7 +417,8 @@ def claim_figure12_curves(ds: xr.Dataset) -> str:
         parts.append(
             f"{label} Hz: "
             + ", ".join(
-                (f"{r[:3]} {t:.1f}" if np.isfinite(t) else f"{r[:3]} >{duration_minutes:.0f}") for r, t in ct.items()
+                (f"{r[:3]} {t / 60:.1f}" if np.isfinite(t) else f"{r[:3]} >{duration_minutes:.0f}")
+                for r, t in ct.items()
             )
         )
     verdict = "yes" if all(wins) else f"NO ({sum(not w for w in wins)} of {len(wins)} patterns)"

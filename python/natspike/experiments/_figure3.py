@@ -113,8 +113,9 @@ def figure3f(
         ``kl``, ``rate_error``, ``weight_distance`` with dims
         ``("rule", "time")`` (means over trials), the per-trial values as
         ``kl_trials`` etc. with dims ``("rule", "trial", "time")``,
-        ``crossing_time`` (minutes at which the mean D_KL first falls below
-        5·10⁻⁵, NaN if never) and ``eta`` per rule. ``time`` is in minutes.
+        ``crossing_time`` (seconds at which the mean D_KL first falls below
+        5·10⁻⁵, NaN if never) and ``eta`` per rule. ``time`` is in seconds
+        (:func:`natspike.plotting.figure3f` draws it in minutes).
     """
     if full:
         n_trials, duration_minutes = 1000, PAPER_MINUTES
@@ -218,7 +219,7 @@ def learning_curves(
         stack = np.stack([getattr(run, name) for run in runs])
         data[f"{name}_trials"] = (("rule", "trial", "time"), stack)
         data[name] = (("rule", "time"), stack.mean(axis=1))
-    ds = xr.Dataset(data, coords={"rule": rules, "trial": np.arange(n_trials), "time": runs[0].times / 60})
+    ds = xr.Dataset(data, coords={"rule": rules, "trial": np.arange(n_trials), "time": runs[0].times})
     ds["crossing_time"] = ("rule", crossing_times(ds["kl"].values, ds["time"].values))
     ds["eta"] = ("rule", etas)
     _describe(ds)
@@ -239,11 +240,11 @@ def learning_curves(
 
 
 def _describe(ds):
-    ds["time"].attrs["units"] = "min"
+    ds["time"].attrs["units"] = "s"
     ds["kl"].attrs["long_name"] = "D_KL per bin (mean over trials)"
     ds["rate_error"].attrs.update(long_name="RMS rate error (mean over trials)", units="Hz")
     ds["weight_distance"].attrs["long_name"] = "||w - w*|| (mean over trials)"
-    ds["crossing_time"].attrs.update(long_name="first time the mean D_KL < threshold (NaN: never)", units="min")
+    ds["crossing_time"].attrs.update(long_name="first time the mean D_KL < threshold (NaN: never)", units="s")
 
 
 def _check_eta(eta):
@@ -277,7 +278,9 @@ def crossing_times(kl: ArrayLike, time: ArrayLike, threshold: float = CROSSING_T
     return time_to_threshold(kl, threshold, times=finite(real_array(time, "time"), "time"), per_trial=True)
 
 
-def _format_crossing(rule, t, duration_minutes):
+def _format_crossing(rule, seconds, duration_minutes):
+    """A crossing time given in seconds, written in minutes as the paper's axes are."""
+    t = seconds / 60
     return f"{rule} {t:.1f} min" if np.isfinite(t) else f"{rule} not within {duration_minutes:.0f} min"
 
 

@@ -113,7 +113,7 @@ def figure3bc(
         absolute potential), ``rate`` (weights, time) φ(V) in Hz,
         ``spikes`` (weights, repetition, time) 0/1, ``psth`` (weights,
         psth_time) in spikes per repetition and bin, ``psth_rate`` in Hz,
-        ``w`` (weights, synapse), and the learning run's ``kl`` (learning_time).
+        ``w`` (weights, synapse), and the learning run's ``kl`` (learning_time, s).
         Coordinate ``weights`` is ("initial", "learned", "target"); time in s
         from the start of the window. Attributes hold all parameters, the
         seed, the version and the summary numbers ``psth_corr_before``,
@@ -184,7 +184,7 @@ def figure3bc(
             "repetition": np.arange(repetitions),
             "psth_time": (np.arange(usable // per_psth) + 0.5) * per_psth * dt,
             "synapse": np.arange(n),
-            "learning_time": run.times / 60,
+            "learning_time": run.times,
         },
     )
     ds["voltage"].attrs.update(units="mV", long_name="V above rest (V_rest = -70 mV)")
@@ -192,7 +192,7 @@ def figure3bc(
     ds["psth"].attrs["long_name"] = "spikes per repetition and PSTH bin"
     ds["psth_rate"].attrs["units"] = "Hz"
     ds["time"].attrs["units"] = ds["psth_time"].attrs["units"] = "s"
-    ds["learning_time"].attrs["units"] = "min"
+    ds["learning_time"].attrs["units"] = "s"
     ds.attrs.update(
         **provenance("3B-C", seed, run.version),
         duration_minutes=float(duration_minutes),

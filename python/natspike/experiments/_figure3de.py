@@ -128,7 +128,7 @@ def figure3de(
         (rule, arrow_w1, arrow_w2) on the paper's 20 arrow points; ``path``
         (rule, time, component) mean n·w over trials and ``path_trials``;
         ``kl`` (rule, time) mean D_KL of the runs. Coordinates are in n·w,
-        time in minutes. Attributes: all parameters, seed, version, and the
+        time in seconds. Attributes: all parameters, seed, version, and the
         mean and worst angle to w* per rule (``angle_mean_natural`` …).
 
     References
@@ -203,12 +203,12 @@ def figure3de(
             "arrow_w2": grid[ARROW_COLS],
             "component": ["w1", "w2"],
             "trial": np.arange(n_trials),
-            "time": runs["natural"].times / 60,
+            "time": runs["natural"].times,
         },
     )
     ds["cost"].attrs.update(long_name="Poisson-form D_KL per bin", units="Hz s")
     ds["angle"].attrs.update(long_name="angle between mean update and w* - w", units="degree")
-    ds["time"].attrs["units"] = "min"
+    ds["time"].attrs["units"] = "s"
     for name in ("w1", "w2", "cost_w1", "cost_w2", "arrow_w1", "arrow_w2"):
         ds[name].attrs["long_name"] = f"n * {name[-2:]} ({RATES[int(name[-1]) - 1]:g} Hz afferent)"
     summary = {

@@ -94,8 +94,8 @@ def figure9(
         ``weight_distance`` with dims ``("rule", "time")``, ``*_trials`` with
         ``("rule", "trial", "time")``, ``crossing_time``), plus
         ``kl_sweep`` (mean D_KL, dims ``("eta_factor", "rule", "time")``),
-        ``convergence_time`` (minutes, dims ``("eta_factor", "rule")``) and
-        ``eta0`` per rule. ``time`` is in minutes.
+        ``convergence_time`` (seconds, dims ``("eta_factor", "rule")``) and
+        ``eta0`` per rule. ``time`` is in seconds (the plots draw minutes).
     """
     import xarray as xr
 
@@ -127,7 +127,7 @@ def figure9(
     ds = ds.assign_coords(eta_factor=("eta_factor", factors))
     ds["eta0"] = ("rule", [PAPER_ETA[rule] for rule in FIGURE9_RULES])
     ds["kl_sweep"].attrs["long_name"] = "D_KL per bin (mean over trials) at eta = eta_factor * eta0"
-    ds["convergence_time"].attrs.update(long_name="first time the mean D_KL < threshold (NaN: never)", units="min")
+    ds["convergence_time"].attrs.update(long_name="first time the mean D_KL < threshold (NaN: never)", units="s")
     ds.attrs.update(figure="9", eta_factors=factors)
     return ds
 

@@ -11,9 +11,13 @@ from .._lazy import registry
 from ..experiments import FIGURES
 from ._style import COLORS, LABELS
 
-#: Plot function name -> private module (the experiment's name and module name, see experiments.FIGURES).
-_MODULES = {name: module for name, module in FIGURES.values()}
 
-__all__ = sorted(_MODULES) + ["COLORS", "LABELS"]
+def _modules() -> dict[str, str]:
+    """Plot function name -> private module: the experiment's name and module name, read from
+    experiments.FIGURES at every lookup."""
+    return {name: module for name, module in FIGURES.values()}
 
-__getattr__, __dir__ = registry(__name__, _MODULES)
+
+__all__ = sorted(_modules()) + ["COLORS", "LABELS"]
+
+__getattr__, __dir__ = registry(__name__, _modules)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
-from ._style import COLORS, LABELS, attr
+from ._style import COLORS, LABELS, attr, minutes
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -62,7 +62,7 @@ def figure3f(
 def draw_curves(ax: Axes, ds: xr.Dataset, metric: str = "kl", *, spread: bool = True) -> Axes:
     """Draw one metric per rule of a learning-curve Dataset on ``ax`` (paper colours)."""
     label, log = METRICS[metric]
-    t = ds["time"].values
+    t = minutes(ds["time"])  # stored in seconds, drawn in minutes as in the paper
     per_trial = f"{metric}_trials"
     for rule in map(str, ds["rule"].values):
         c = COLORS.get(rule, "k")
@@ -75,7 +75,7 @@ def draw_curves(ax: Axes, ds: xr.Dataset, metric: str = "kl", *, spread: bool = 
         ax.axhline(threshold, color="0.4", ls="--", lw=1)
         if "crossing_time" in ds:
             for rule in map(str, ds["rule"].values):
-                t_cross = float(ds["crossing_time"].sel(rule=rule))
+                t_cross = float(minutes(ds["crossing_time"].sel(rule=rule)))
                 if np.isfinite(t_cross):
                     ax.plot(t_cross, threshold, "o", color=COLORS.get(rule, "k"), ms=6, mec="k", mew=0.5, zorder=5)
     if log:

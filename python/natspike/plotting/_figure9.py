@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ._figure3 import draw_curves
-from ._style import COLORS, LABELS, attr
+from ._style import COLORS, LABELS, attr, minutes
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -44,11 +44,11 @@ def figure9(ds: xr.Dataset, *, spread: bool = True) -> Figure:
 def convergence_panel(ax: Axes, ds: xr.Dataset) -> Axes:
     """Fig 9D: convergence time versus η/η0, natural red, Euclidean blue."""
     x = ds["eta_factor"].values
-    minutes = attr(ds, "duration_minutes", float(ds["time"].values[-1]))
+    run_minutes = attr(ds, "duration_minutes", float(minutes(ds["time"])[-1]))
     rules = list(map(str, ds["rule"].values))
     for i, rule in enumerate(rules):
         c = COLORS.get(rule, "k")
-        t = ds["convergence_time"].sel(rule=rule).values
+        t = minutes(ds["convergence_time"].sel(rule=rule))  # stored in seconds, drawn in minutes
         ok = np.isfinite(t)
         if ok.any():
             ax.plot(x[ok], t[ok], "o-", color=c, label=LABELS.get(rule, rule), lw=1.5)
@@ -56,15 +56,15 @@ def convergence_panel(ax: Axes, ds: xr.Dataset) -> Axes:
             nudge = 1 + 0.02 * (i - (len(rules) - 1) / 2)
             ax.plot(
                 x[~ok] * nudge,
-                np.full((~ok).sum(), minutes),
+                np.full((~ok).sum(), run_minutes),
                 "^",
                 color=c,
                 mfc="none",
                 ms=8,
-                label=f"{LABELS.get(rule, rule)}: not within {minutes:.0f} min",
+                label=f"{LABELS.get(rule, rule)}: not within {run_minutes:.0f} min",
             )
     ax.set_xlabel(r"$\eta / \eta_0$")
     ax.set_ylabel("convergence time [min]")
-    ax.set_ylim(0, minutes * 1.08)
+    ax.set_ylim(0, run_minutes * 1.08)
     ax.legend(frameon=False, fontsize=8)
     return ax

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import numpy as np
     import xarray as xr
 
 #: Line colours of the paper's figures, by rule (and teacher/student in Fig 3B–C).
@@ -26,3 +27,13 @@ _OLD_ATTRS = {"n_trials": "trials", "duration_minutes": "minutes", "input_pool_s
 def attr(ds: xr.Dataset, name: str, default: Any = None) -> Any:
     """``ds.attrs[name]``, or its name before the rename (Datasets saved by earlier versions), or ``default``."""
     return ds.attrs.get(name, ds.attrs.get(_OLD_ATTRS.get(name, name), default))
+
+
+def minutes(da: xr.DataArray) -> np.ndarray:
+    """The values of a time variable of a figure Dataset in minutes, for the axes the paper draws in minutes.
+
+    Figure Datasets store every time in seconds (``units`` "s"); a variable saved by an earlier version in
+    minutes (``units`` "min") is taken as it is.
+    """
+    values = da.values
+    return values if da.attrs.get("units") == "min" else values / 60
