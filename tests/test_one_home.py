@@ -126,7 +126,8 @@ def _public_functions() -> dict:
     return {k: f for k, f in out.items() if callable(f) and not inspect.isclass(f)}
 
 
-#: Literal defaults that differ from Go's on purpose: a figure's own protocol (documented in its docstring).
+#: Literal defaults that differ from Go's on purpose: a figure's own protocol, or resume's "as the result had"
+#: (documented in their docstrings).
 _FIGURE_CHOICES = {
     ("experiments.figure3bc", "lr_convention"): "authors",
     ("experiments.figure3de", "lr_convention"): "authors",
@@ -138,6 +139,8 @@ _FIGURE_CHOICES = {
     ("experiments.figure7_examples", "record_every"): 0.5,
     ("experiments.figure9", "record_every"): 100.0,
     ("experiments.figure12_curves", "record_every"): 100.0,
+    ("resume", "record_spikes"): None,  # None: as the result being continued recorded (resume's docstring)
+    ("resume", "keep_state"): True,  # a continuation can be continued again
 }
 
 
