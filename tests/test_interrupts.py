@@ -44,8 +44,10 @@ PRELUDE = textwrap.dedent("""
     seconds_per_trial_second(0.5)  # warm-up: the first call pays for page faults and lazy initialisation
 
     # each trial lasts ~TRIAL_SECONDS of wall time, whatever the machine's speed
-    TRIAL_SECONDS = 0.1
+    TRIAL_SECONDS = 0.25
     DURATION = max(1.0, round(TRIAL_SECONDS / seconds_per_trial_second(), 1))
+
+    REPORTED = False
 
     def ready():
         global BASE
@@ -53,6 +55,8 @@ PRELUDE = textwrap.dedent("""
         print("ready", flush=True)
 
     def report(caught, **extra):
+        global REPORTED
+        REPORTED = True
         after = goroutines()
         cpu0 = sum(os.times()[:2]); time.sleep(0.3); cpu = sum(os.times()[:2]) - cpu0
         alive = [t.name for t in threading.enumerate() if t.name.startswith("natspike") and t.is_alive()]
@@ -61,6 +65,13 @@ PRELUDE = textwrap.dedent("""
 
     def same_trials(partial, full, done):
         return bool(all(np.array_equal(partial[k][done], full[k][done]) for k in ("weights", "kl", "final_weights")))
+""")
+
+# A run that returns without a KeyboardInterrupt says when it finished: before the signal was sent (too fast
+# on this machine: the test retries with a shorter delay) or after it (the Ctrl-C was lost: a failure).
+EPILOGUE = textwrap.dedent("""
+    if __name__ == "__main__" and not REPORTED:  # not in Dask's workers, which import this file too
+        print(json.dumps(dict(finished=time.monotonic())), flush=True)
 """)
 
 SCENARIOS = {
@@ -143,7 +154,7 @@ LATENCIES = {}
 
 
 def _interrupt(name, tmp_path, delay=0.6):
-    script = PRELUDE + textwrap.dedent(SCENARIOS[name])
+    script = PRELUDE + textwrap.dedent(SCENARIOS[name]) + EPILOGUE
     path = tmp_path / f"interrupt_{name}.py"  # a file, not -c: Dask's spawned workers re-import __main__
     path.write_text(script)
     proc = subprocess.Popen(
@@ -172,6 +183,11 @@ def _interrupt(name, tmp_path, delay=0.6):
     err = proc.stderr.read()
     reports = [json.loads(line) for line in lines if line.startswith("{")]
     assert reports, f"no report from the child:\n{err}"
+    if "finished" in reports[0]:
+        lost = reports[0]["finished"] - sent
+        assert lost < 0, f"Ctrl-C lost: the run went on and finished {lost:.2f} s after SIGINT"
+        assert delay > 0.05, "every run finished before the interrupt could be sent"
+        return _interrupt(name, tmp_path, delay=delay / 3)  # the run was faster than calibrated: interrupt earlier
     first = reports[0]
     for extra in reports[1:]:
         first.update(extra)
