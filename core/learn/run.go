@@ -55,6 +55,7 @@ type trial struct {
 	// is no spike whatever V*, so φ(V*) is not evaluated.
 	maxTeacherP float64
 	observe     []observer   // outputs written bin by bin (traces, registered outputs)
+	st          rule.Step    // the scalars of the bin (dense and fused forms)
 	reset       int          // bins per pool interval (traces restart from zero), or 0
 	objs        []*Objective // the objective of every schedule segment (one without a schedule)
 	// state.go: the streams' sources, the Poisson source and the bins
@@ -227,26 +228,12 @@ func (t *trial) restartTraces() error {
 
 // step runs bin k on the afferent spikes t.spikes of the bin.
 func (t *trial) step(k int) error {
-	var err error
 	if t.reset > 0 && k%t.reset == 0 && k > 0 {
 		if err := t.restartTraces(); err != nil {
 			return err
 		}
 	}
-	var st rule.Step
-	var y float64
-	switch {
-	case t.events != nil:
-		pot := t.events.Potentials()
-		y = t.teacherSpike(k, pot.Teacher)
-		st, err = t.events.Update(pot, y, t.spikes)
-	case t.fused:
-		st, y, err = t.fusedStep(k)
-	default:
-		t.traces.Step(t.spikes)
-		y = t.teacherSpike(k, 0)
-		st, err = t.learner.Update(t.w, t.traces.X, y)
-	}
+	st, y, err := t.ruleStep(k)
 	if err != nil {
 		return err
 	}
@@ -254,24 +241,48 @@ func (t *trial) step(k int) error {
 		return fmt.Errorf("membrane potential V = %.3g mV exceeds ±%g mV", st.V, MaxPotential)
 	}
 	if len(t.observe) > 0 {
-		b := Bin{Step: st, Teacher: y, Student: t.studentSpike(st.Phi), Config: &t.cfg}
-		for _, o := range t.observe {
-			o.observe(o.dst, k, b)
-		}
+		t.observeBin(k, st, y)
 	}
 	return nil
 }
 
+// ruleStep runs the rule's bin k in the trial's form and returns its
+// scalars (valid until the next bin) and the teacher's spike.
+func (t *trial) ruleStep(k int) (*rule.Step, float64, error) {
+	switch {
+	case t.events != nil:
+		pot := t.events.Potentials()
+		y := t.teacherSpike(k, pot.Teacher)
+		st, err := t.events.Update(pot, y, t.spikes)
+		return st, y, err
+	case t.fused:
+		return t.fusedStep(k)
+	}
+	t.traces.Step(t.spikes)
+	y := t.teacherSpike(k, 0)
+	var err error
+	t.st, err = t.learner.Update(t.w, t.traces.X, y)
+	return &t.st, y, err
+}
+
+// observeBin hands bin k to the outputs written bin by bin.
+func (t *trial) observeBin(k int, st *rule.Step, y float64) {
+	b := Bin{Step: *st, Teacher: y, Student: t.studentSpike(st.Phi), Config: &t.cfg}
+	for _, o := range t.observe {
+		o.observe(o.dst, k, b)
+	}
+}
+
 // fusedStep runs bin k through the learner's pipelined form: the previous
 // bin's update, the trace step and the potentials in one pass.
-func (t *trial) fusedStep(k int) (rule.Step, float64, error) {
+func (t *trial) fusedStep(k int) (*rule.Step, float64, error) {
 	pot, err := t.learner.Advance(t.w, t.traces, t.spikes, t.target)
 	if err != nil {
-		return rule.Step{}, 0, lateWeights{err}
+		return &t.st, 0, lateWeights{err}
 	}
 	y := t.teacherSpike(k, pot.Teacher)
-	st, err := t.learner.Stage(t.w, pot, y)
-	return st, y, err
+	t.st, err = t.learner.Stage(t.w, pot, y)
+	return &t.st, y, err
 }
 
 // teacherSpike draws the teacher's spike of bin k; teacherV is w*·x when

@@ -56,10 +56,15 @@ func (c Config) replaySource() (input.Source, error) {
 // spikes from bin k. A segment with the same rates as the previous one
 // changes nothing, so splitting a segment leaves the numbers as they are.
 func (l *layer) nextSegment(k int) error {
-	s := l.cfg.Schedule
-	if l.segment+1 >= s.Segments() || s.Starts[l.segment+1] != k {
-		return nil
+	if starts := l.cfg.Schedule.Starts; l.segment+1 < len(starts) && starts[l.segment+1] == k {
+		return l.switchSegment(k)
 	}
+	return nil
+}
+
+// switchSegment moves the layer to the schedule's next segment at bin k.
+func (l *layer) switchSegment(k int) error {
+	s := &l.cfg.Schedule
 	l.segment++
 	rates := s.Segment(l.segment)
 	if slices.Equal(rates, s.Segment(l.segment-1)) {

@@ -24,7 +24,9 @@
 //
 // Everything that differs between the rules lives in one table, rules in
 // rule.go (name, equation, whether it preconditions by the inverse Fisher
-// matrix, which coefficients it needs, its heterosynaptic factors): a new
-// rule is a Kind and its row, and TestEveryKindHasARow fails without it. The
+// matrix, which coefficients and heterosynaptic factors it uses — a
+// fisherNeeds value that the per-bin code switches on, so no bin makes an
+// indirect call): a new rule is a Kind and its row (and a fisherNeeds case if
+// it needs other coefficients), and TestEveryKindHasARow fails without it. The
 // rule names reach Python from that table (bindings.RuleNames).
 package rule

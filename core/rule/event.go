@@ -43,6 +43,7 @@ import (
 // and the two-exponential kernel (τ_m ≠ τ_s).
 type Events struct {
 	l          *Learner
+	natural    bool // the rule is natural or approximate (a copy of the learner's)
 	c, dm, ds  float64
 	b, target  []float64 // homosynaptic gains b_i; somatic teacher weights or nil
 	zeta, p, s []float64
@@ -54,6 +55,7 @@ type Events struct {
 	epochs          int // epochs completed
 	sums            eventSums
 	rateSum, maxB   float64 // Σ r̂, max b_i
+	step            Step    // the scalars of the last Update
 }
 
 // eventSums are the physical running sums at the current bin, over the
@@ -91,7 +93,7 @@ func (l *Learner) NewEvents(w, teacher []float64) (*Events, error) {
 		panic("rule: NewEvents: length mismatch")
 	}
 	dm, ds := l.kernel.Decays()
-	e := &Events{l: l, c: l.kernel.TraceGain(), dm: dm, ds: ds, target: teacher,
+	e := &Events{l: l, natural: l.rule.natural, c: l.kernel.TraceGain(), dm: dm, ds: ds, target: teacher,
 		zeta: make([]float64, n), p: make([]float64, n), s: make([]float64, n)}
 	e.b = l.homGain
 	if !l.rule.natural {
@@ -117,42 +119,64 @@ func (e *Events) Potentials() Potentials {
 
 // Update computes the bin's scalars from its potentials and teacher spike y
 // (like Learner.Stage), applies the update to the lazy state, adds the bin's
-// input spikes and advances to the next bin.
-func (e *Events) Update(pot Potentials, y float64, spikes []int) (Step, error) {
-	l := e.l
+// input spikes and advances to the next bin. The Step it returns is the
+// Events' own, valid until the next Update.
+func (e *Events) Update(pot Potentials, y float64, spikes []int) (*Step, error) {
+	l, st := e.l, &e.step
 	l.sumWR, l.sumW2R, l.statsValid = e.sums.r1, e.sums.r2, true
-	st, err := l.scalars(nil, Step{V: pot.V, SumX: pot.SumX}, y)
-	if err != nil {
+	st.V, st.SumX = pot.V, pot.SumX
+	if err := l.completeStep(st, nil, y); err != nil {
 		return st, err
 	}
 	l.bin++
-	a, h, u := 1.0, l.cfg.Eta*st.Error, 0.0
-	if l.rule.natural {
+	a, h, u, err := e.factors(st)
+	if err != nil {
+		return st, err
+	}
+	old := e.sums
+	e.extendEpoch(a, h, u)
+	var sp spikeSums
+	e.spikes(spikes, &sp)
+	e.advance(&old, pot, a, h, u, &sp)
+	return st, e.nextBin()
+}
+
+// factors returns the scalars A, H, U of the bin's update (see Events).
+func (e *Events) factors(st *Step) (a, h, u float64, err error) {
+	a, h, u = 1.0, e.l.cfg.Eta*st.Error, 0.0
+	if e.natural {
 		h *= st.GammaS
 		a, u = 1+h*st.GammaW, h*st.GammaU
 	}
 	if !(a > 0.5 && a < 2) {
-		return st, fmt.Errorf("weight factor 1 + g*gamma_w = %.3g outside (0.5, 2), beyond the event-driven mode's range", a)
+		return a, h, u, fmt.Errorf("weight factor 1 + g*gamma_w = %.3g outside (0.5, 2), beyond the event-driven mode's range", a)
 	}
-	old := e.sums
+	return a, h, u, nil
+}
+
+// extendEpoch multiplies the bin's factors into the epoch's M, B, ΦF, ΦG
+// and the roundoff bound.
+func (e *Events) extendEpoch(a, h, u float64) {
 	e.mk *= a
 	hm := h / e.mk
 	e.phiF += hm * e.dk
 	e.phiG += hm * e.ek
 	e.bk += u / e.mk
 	e.absG += math.Abs(hm) * e.ek
-	sp := e.spikes(spikes)
-	e.advance(&old, pot, a, h, u, sp)
+}
+
+// nextBin decays the epoch's trace factors and ends the epoch when due.
+func (e *Events) nextBin() error {
 	e.dk *= e.dm
 	e.ek *= e.ds
-	if e.epoch++; e.epoch == maxEventEpoch || e.absG > e.absGLimit*e.ek {
-		e.epochs++
-		if e.epochs%sumsRefresh == 0 {
-			return st, e.renormalise()
-		}
-		return st, e.reanchor()
+	if e.epoch++; e.epoch != maxEventEpoch && !(e.absG > e.absGLimit*e.ek) { // a NaN bound ends epochs by length only
+		return nil
 	}
-	return st, nil
+	e.epochs++
+	if e.epochs%sumsRefresh == 0 {
+		return e.renormalise()
+	}
+	return e.reanchor()
 }
 
 // spikeSums are the corrections that the bin's spikes contribute to the
@@ -162,31 +186,47 @@ type spikeSums struct {
 }
 
 // spikes settles the weights of the spiking afferents (after the update),
-// collects their corrections and moves their anchors by the new spike.
-func (e *Events) spikes(spikes []int) spikeSums {
-	var sp spikeSums
-	dp, ds := 1/e.dk, 1/e.ek
-	for _, i := range spikes {
-		cb := e.c * e.b[i]
-		pi, si := e.p[i], e.s[i]
-		u := e.mk * (e.zeta[i] + cb*(pi*e.phiF-si*e.phiG) - e.bk)
-		P, S := e.dk*pi, e.ek*si
-		sp.u += u
-		if e.target != nil {
-			sp.t += e.target[i]
-		}
-		sp.pp += e.b[i] * (2*P + 1)
-		sp.ps += e.b[i] * (P + S + 1)
-		sp.ss += e.b[i] * (2*S + 1)
-		e.zeta[i] -= cb * (dp*e.phiF - ds*e.phiG)
-		e.p[i], e.s[i] = pi+dp, si+ds
-	}
+// collects their corrections into sp and moves their anchors by the new spike.
+func (e *Events) spikes(spikes []int, sp *spikeSums) {
 	sp.count = float64(len(spikes))
-	return sp
+	if len(spikes) == 0 {
+		return
+	}
+	dp, ds := 1/e.dk, 1/e.ek
+	c, mk, bk, dk, ek, phiF, phiG := e.c, e.mk, e.bk, e.dk, e.ek, e.phiF, e.phiG
+	shift := dp*phiF - ds*phiG // ζ's change per unit c b at a spike
+	zeta := e.zeta
+	p, s, b := e.p[:len(zeta)], e.s[:len(zeta)], e.b[:len(zeta)]
+	var su, pp, ps, ss float64
+	for _, i := range spikes {
+		bi := b[i]
+		cb := c * bi
+		pi, si := p[i], s[i]
+		su += mk * (zeta[i] + cb*(pi*phiF-si*phiG) - bk)
+		P, S := dk*pi, ek*si
+		pp += bi * (2*P + 1)
+		ps += bi * (P + S + 1)
+		ss += bi * (2*S + 1)
+		zeta[i] -= cb * shift
+		p[i], s[i] = pi+dp, si+ds
+	}
+	sp.u, sp.pp, sp.ps, sp.ss = su, pp, ps, ss
+	if e.target != nil {
+		sp.t = e.targetSum(spikes)
+	}
+}
+
+// targetSum returns Σ w*_i over the spiking afferents i.
+func (e *Events) targetSum(spikes []int) float64 {
+	var t float64
+	for _, i := range spikes {
+		t += e.target[i]
+	}
+	return t
 }
 
 // advance moves the running sums from bin k to k+1 (see Events).
-func (e *Events) advance(old *eventSums, pot Potentials, a, h, u float64, sp spikeSums) {
+func (e *Events) advance(old *eventSums, pot Potentials, a, h, u float64, sp *spikeSums) {
 	s, c, dm, ds := &e.sums, e.c, e.dm, e.ds
 	bxp, bxs := c*(old.qpp-old.qps), c*(old.qps-old.qss) // Σ b x P, Σ b x S
 	s.up = dm * (a*old.up + h*bxp - u*old.sp + sp.u)
@@ -196,7 +236,7 @@ func (e *Events) advance(old *eventSums, pot Potentials, a, h, u float64, sp spi
 	s.qpp = dm * dm * (old.qpp + sp.pp)
 	s.qps = dm * ds * (old.qps + sp.ps)
 	s.qss = ds * ds * (old.qss + sp.ss)
-	if !e.l.rule.natural {
+	if !e.natural {
 		return
 	}
 	// With r̂ b = c_ε: Σ r̂ b x = c_ε Σx, Σ r̂ b u x = c_ε V and

@@ -139,8 +139,8 @@ func (l *Learner) Bin() int { return l.bin }
 // changing w by other means. It returns the step's scalars, or an
 // error naming the quantity that became non-finite.
 func (l *Learner) Update(w, x []float64, y float64) (Step, error) {
-	st, err := l.prepare(w, x, y)
-	if err != nil {
+	var st Step
+	if err := l.prepare(&st, w, x, y); err != nil {
 		return st, err
 	}
 	sum := l.apply(w, x, st)
@@ -155,19 +155,19 @@ func (l *Learner) Invalidate() { l.statsValid = false }
 // weight-proportional heterosynaptic parts of the update that Update would
 // apply (Eqns 20–23), without changing w or advancing the bin counter.
 func (l *Learner) Decompose(c *Components, w, x []float64, y float64) (Step, error) {
-	st, err := l.prepare(w, x, y)
-	if err != nil {
+	var st Step
+	if err := l.prepare(&st, w, x, y); err != nil {
 		return st, err
 	}
 	l.param.Somatic(l.ws, w)
 	l.param.Derivative(l.fp, w)
-	l.components(c, x, st, l.cfg.Eta*st.Error)
+	l.components(c, x, &st, l.cfg.Eta*st.Error)
 	return st, nil
 }
 
 // components fills c with the parts of the update for USPs x, scalars st
 // and error factor e, given l.ws = f(w) and l.fp = f'(w).
-func (l *Learner) components(c *Components, x []float64, st Step, e float64) {
+func (l *Learner) components(c *Components, x []float64, st *Step, e float64) {
 	for i := range x {
 		if !l.rule.natural {
 			c.Hom[i], c.HetU[i], c.HetW[i] = e*l.fp[i]*x[i], 0, 0
@@ -207,14 +207,15 @@ func (l *Learner) Directions(dst, w, xs []float64, steps []Step) error {
 	}
 	for lo := 0; lo < len(xs); lo += n {
 		x, out := xs[lo:lo+n], dst[lo:lo+n]
-		st := l.ruleScalars(Step{V: floats.Dot(l.ws, x), SumX: floats.Sum(x)})
+		st := Step{V: floats.Dot(l.ws, x), SumX: floats.Sum(x)}
+		l.fillRuleScalars(&st)
 		if err := finiteOr("membrane potential V", st.V); err != nil {
 			return err
 		}
 		if steps != nil {
 			steps[lo/n] = st
 		}
-		l.components(&c, x, st, 1)
+		l.components(&c, x, &st, 1)
 		for i := range out {
 			out[i] = c.Hom[i] + c.HetU[i] + c.HetW[i]
 		}
@@ -222,32 +223,39 @@ func (l *Learner) Directions(dst, w, xs []float64, steps []Step) error {
 	return nil
 }
 
-// prepare computes f(w), f'(w), V, the error factor and the rule's scalars.
-func (l *Learner) prepare(w, x []float64, y float64) (Step, error) {
+// prepare computes f(w), f'(w), V, the error factor and the rule's scalars into st.
+func (l *Learner) prepare(st *Step, w, x []float64, y float64) error {
 	if len(w) != len(l.rates) || len(x) != len(l.rates) {
 		panic(fmt.Sprintf("rule: len(w) = %d, len(x) = %d, want %d", len(w), len(x), len(l.rates)))
 	}
-	var st Step
 	st.V, st.SumX = l.potential(w, x)
-	return l.scalars(w, st, y)
+	return l.completeStep(st, w, y)
 }
 
 // scalars completes st (V and SumX set) with φ(V), the error factor and the
-// rule's scalars, refreshing the coefficients when due.
+// rule's scalars, refreshing the coefficients when due (completeStep).
 func (l *Learner) scalars(w []float64, st Step, y float64) (Step, error) {
+	err := l.completeStep(&st, w, y)
+	return st, err
+}
+
+// completeStep fills in, in place, what scalars computes: the per-bin path
+// works on one Step without copying it.
+func (l *Learner) completeStep(st *Step, w []float64, y float64) error {
 	if err := finiteOr("membrane potential V", st.V); err != nil {
-		return st, err
+		return err
 	}
 	var score float64
 	st.Phi, score = l.rateAndScore(st.V)
 	st.Error = (y - st.Phi*l.kernel.Dt) * score * l.scoreScale
 	if !l.rule.natural {
-		return st, nil
+		return nil
 	}
 	if err := l.refresh(w); err != nil {
-		return st, err
+		return err
 	}
-	return l.ruleScalars(st), nil
+	l.fillRuleScalars(st)
+	return nil
 }
 
 // rateAndScore returns φ(V) and φ'(V)/φ(V), bit-identical to the
@@ -259,25 +267,24 @@ func (l *Learner) rateAndScore(v float64) (phi, score float64) {
 	return l.transfer.Phi(v), l.transfer.ScoreFactor(v)
 }
 
-// ruleScalars completes st (V and SumX set) with the coefficients and the
-// heterosynaptic factors of a natural rule; it returns st unchanged otherwise.
-func (l *Learner) ruleScalars(st Step) Step {
+// fillRuleScalars completes st (V and SumX set) with the coefficients and
+// the heterosynaptic factors of a natural rule; it leaves st unchanged otherwise.
+func (l *Learner) fillRuleScalars(st *Step) {
 	if l.rule.natural {
 		st.Coefficient, st.GammaS = l.coeffs, l.coeffs.GammaS
-		st.GammaU, st.GammaW = l.rule.heterosynaptic(l, st.SumX, st.V)
+		st.GammaU, st.GammaW = l.heterosynaptic(st.SumX, st.V)
 	}
-	return st
 }
 
-// exactHeterosynaptic: γ_u and γ_w of the natural rule (Eqns 108, 109).
-func exactHeterosynaptic(l *Learner, sumX, v float64) (gammaU, gammaW float64) {
+// heterosynaptic returns the rule's γ_u and γ_w for a bin with potential v
+// and Σx = sumX: Eqns 108, 109 for the natural rule, γ_u ≈ c_ε c_u and
+// γ_w ≈ c_w V for the approximate one (Eqn 114).
+func (l *Learner) heterosynaptic(sumX, v float64) (gammaU, gammaW float64) {
+	if l.rule.fisher == globalScaleOnly {
+		return l.cEps * l.cfg.CU, l.cfg.CW * v
+	}
 	eps0 := l.kernel.Eps0
 	return l.coeffs.GammaU(sumX, v, l.cEps, eps0), l.coeffs.GammaW(sumX, v, l.cEps, eps0)
-}
-
-// approximateHeterosynaptic: γ_u ≈ c_ε c_u and γ_w ≈ c_w V (Eqn 114).
-func approximateHeterosynaptic(l *Learner, _, v float64) (gammaU, gammaW float64) {
-	return l.cEps * l.cfg.CU, l.cfg.CW * v
 }
 
 // potential returns V = Σ f(w) x and Σ x; for a general parametrization it
@@ -317,42 +324,43 @@ func (l *Learner) voltageStatistics(w []float64) (mu, variance float64) {
 // refresh recomputes the Fisher coefficients from the current somatic
 // weights when the refresh schedule says so.
 func (l *Learner) refresh(w []float64) error {
-	due := l.bin == 0 || l.stale || (l.cfg.Refresh > 0 && l.bin%l.cfg.Refresh == 0)
+	r := l.cfg.Refresh
+	due := r == 1 || l.bin == 0 || l.stale || (r > 1 && l.bin%r == 0)
 	if !due {
 		return nil
 	}
 	return l.recompute(w)
 }
 
-// recompute evaluates the rule's Fisher coefficients at the current weights.
+// recompute evaluates the Fisher coefficients the rule needs at the
+// voltage statistics of the current weights: γ_s and g1–g4 for the natural
+// rule (Eqns 101–107), only γ_s = 1/c1 for the approximate one (Eqn 114).
 func (l *Learner) recompute(w []float64) error {
 	mu, variance := l.voltageStatistics(w)
 	l.stale = false
 	var err error
-	if l.coeffs, err = l.rule.coefficients(l, mu, variance); err != nil {
+	switch {
+	case l.rule.fisher == globalScaleOnly:
+		var gs float64
+		gs, err = l.globalScale(mu, variance)
+		l.coeffs = fisher.Coefficients{Mu: mu, Var: variance, Q: l.q, GammaS: gs}
+	case l.cache != nil:
+		l.coeffs, err = l.cache.Coefficients(mu, variance, l.q, l.kernel.Eps0)
+	default:
+		l.coeffs, err = l.engine.Coefficients(mu, variance, l.q, l.kernel.Eps0)
+	}
+	if err != nil {
 		return fmt.Errorf("fisher coefficients at mu_V = %.6g mV, sigma_V^2 = %.6g mV^2: %w", mu, variance, err)
 	}
 	return nil
 }
 
-// fullCoefficients: the natural rule needs γ_s and g1–g4 (Eqns 101–107).
-func fullCoefficients(l *Learner, mu, variance float64) (fisher.Coefficients, error) {
+// globalScale returns γ_s = 1/c1, from the cache when there is one.
+func (l *Learner) globalScale(mu, variance float64) (float64, error) {
 	if l.cache != nil {
-		return l.cache.Coefficients(mu, variance, l.q, l.kernel.Eps0)
+		return l.cache.GammaS(mu, variance)
 	}
-	return l.engine.Coefficients(mu, variance, l.q, l.kernel.Eps0)
-}
-
-// globalScaleOnly: the approximate rule needs only γ_s = 1/c1 (Eqn 114).
-func globalScaleOnly(l *Learner, mu, variance float64) (fisher.Coefficients, error) {
-	var gs float64
-	var err error
-	if l.cache != nil {
-		gs, err = l.cache.GammaS(mu, variance)
-	} else {
-		gs, err = l.engine.GammaS(mu, variance)
-	}
-	return fisher.Coefficients{Mu: mu, Var: variance, Q: l.q, GammaS: gs}, err
+	return l.engine.GammaS(mu, variance)
 }
 
 // apply adds the update to w and returns Σ w (a cheap non-finite detector).

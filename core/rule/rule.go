@@ -31,21 +31,29 @@ type properties struct {
 	// Δw = η e γ_s f'(w)⁻¹ ⊙ (c_ε x/r̂ − γ_u + γ_w f(w)) (Eqns 13, 17, 114).
 	// Otherwise the update is the Euclidean Δw = η e f'(w) ⊙ x (Eqns 10, 44).
 	natural bool
-	// coefficients computes the Fisher coefficients the rule needs at the
-	// voltage statistics (mu, variance) of the current weights (natural rules).
-	coefficients func(l *Learner, mu, variance float64) (fisher.Coefficients, error)
-	// heterosynaptic returns the rule's γ_u and γ_w for a bin with potential
-	// v and Σx = sumX (natural rules).
-	heterosynaptic func(l *Learner, sumX, v float64) (gammaU, gammaW float64)
+	// fisher says which Fisher coefficients and heterosynaptic factors a
+	// natural rule uses (Learner.recompute, Learner.heterosynaptic).
+	fisher fisherNeeds
 }
+
+// fisherNeeds is what a rule takes from the Fisher matrix. The Learner
+// switches on it (a plain branch per bin, no indirect call).
+type fisherNeeds int
+
+const (
+	// noFisher: the Euclidean rule.
+	noFisher fisherNeeds = iota
+	// fullInverse: γ_s and g1–g4 (Eqns 101–107), γ_u and γ_w of Eqns 108, 109.
+	fullInverse
+	// globalScaleOnly: γ_s = 1/c1 only, γ_u ≈ c_ε c_u and γ_w ≈ c_w V (Eqn 114).
+	globalScaleOnly
+)
 
 // rules holds one row per Kind.
 var rules = [numKinds]properties{
-	Euclidean: {name: "euclidean", equation: "Eqn 10"},
-	Natural: {name: "natural", equation: "Eqns 13, 17, 38", natural: true,
-		coefficients: fullCoefficients, heterosynaptic: exactHeterosynaptic},
-	Approximate: {name: "approximate", equation: "Eqn 114", natural: true,
-		coefficients: globalScaleOnly, heterosynaptic: approximateHeterosynaptic},
+	Euclidean:   {name: "euclidean", equation: "Eqn 10", fisher: noFisher},
+	Natural:     {name: "natural", equation: "Eqns 13, 17, 38", natural: true, fisher: fullInverse},
+	Approximate: {name: "approximate", equation: "Eqn 114", natural: true, fisher: globalScaleOnly},
 }
 
 // Kinds returns every rule, in Kind order.

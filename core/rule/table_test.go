@@ -22,9 +22,8 @@ func TestEveryKindHasARow(t *testing.T) {
 		if got, err := ParseKind(p.name); err != nil || got != k {
 			t.Errorf("ParseKind(%q) = %v, %v; want %v", p.name, got, err, k)
 		}
-		if p.natural != (p.coefficients != nil) || p.natural != (p.heterosynaptic != nil) {
-			t.Errorf("rule %q: natural = %v but coefficients/heterosynaptic set = %v/%v",
-				p.name, p.natural, p.coefficients != nil, p.heterosynaptic != nil)
+		if p.natural != (p.fisher != noFisher) {
+			t.Errorf("rule %q: natural = %v but fisher needs = %d", p.name, p.natural, p.fisher)
 		}
 		if k.String() != p.name || k.Natural() != p.natural {
 			t.Errorf("Kind %d: String %q, Natural %v", int(k), k.String(), k.Natural())
