@@ -30,30 +30,36 @@ import (
 // expansion T of the patch polynomials P (γ_s, ρ2, ρ3) around a centre
 // (μc, vc), used in a box B ∋ (μc, vc) inside the patch; a point outside B
 // (four comparisons) recentres the layer there, on the patch containing it.
-// The remainder bound is exact algebra, not an estimate: in the patch's unit
-// coordinates t = (μ − μ0)/hμ, s = (v − v0)/hv, P is a polynomial of degree 7
-// in each, so re-expanded around the centre it is exactly Σ_pq b_pq x^p y^q
-// (x, y the displacements; b from the Chebyshev coefficients and the shifted
-// Chebyshev polynomials T_k(t_c + x) = Σ_p m_kp x^p), T is the part with
-// p + q ≤ 2, and
+// The remainder bound is rigorous for P: in the patch's unit coordinates
+// t = (μ − μ0)/hμ, s = (v − v0)/hv, with x, y the displacements from the
+// centre, Taylor's theorem to third order with the Lagrange remainder gives
 //
-//	|P − T| = |Σ_{p+q≥3} b_pq x^p y^q| ≤ R(|x|, |y|) = Σ_{p+q≥3} |b_pq| |x|^p |y|^q.
+//	|P − T| ≤ Σ_{p+q=3} |b_pq| |x|^p |y|^q + Σ_{p+q=4} M_pq |x|^p |y|^q,
 //
-// R increases in |x| and |y|, so its value at a corner of B bounds the
-// remainder on all of B. B is the largest box of the current aspect whose
-// corner gives R ≤ ¾ Tol·scale for each function, less 64 ulps of Σ|a_kl|
-// for rounding. For Coefficients the ρ's remainders also bound those of
-// g1 … g4 in the units of the Cache tests (g1, g2 σ, g3 σ, g4 σ² relative to
-// |g1| + |g2| σ + |g4| σ²) to ¾ Tol: to first order δg_i = J_i2 δρ2 + J_i3
-// δρ3 with J the derivatives of InverseCoefficients, so δg_i's remainder is
-// the polynomial Σ (J_i2 b²_pq + J_i3 b³_pq) x^p y^q, bounded as above with J
-// taken at the centre times a margin 1.25 (B's half-widths are at most
-// taylorSpan = 5 % of σ and of σ², over which J changes by much less, and
-// the terms of second order in δρ are O(Tol²)); this propagation step is
-// first order, the ρ bounds are exact. Patch error (≤ ¼ Tol, by the fit's
-// tail and check criteria) plus remainder (≤ ¾ Tol) is at most Tol. The box's aspect follows the direction in which the
-// operating point left the last box. Along a Fig 3F trajectory at Tol 1e-9
-// the layer recentres every ~600 bins.
+// b_pq = ∂_t^p ∂_s^q P / (p! q!) at the centre (exact, from the Chebyshev
+// coefficients and T_k(t_c + x) = Σ_p T_k^(p)(t_c)/p! x^p) and M_pq a bound
+// of ∂_t^p ∂_s^q P / (p! q!) over the patch: the Chebyshev coefficients of
+// that derivative (the standard derivative recurrence), summed in absolute
+// value, since |T_k| ≤ 1 on [−1, 1]. The bound increases in |x| and |y|, so
+// its value at a corner of B bounds the remainder on all of B (the segment
+// from the centre stays in the patch). B is the largest box of the current
+// aspect whose corner gives a bound ≤ ¾ Tol·scale for each function, less
+// 64 ulps of Σ|a_kl| for rounding. For Coefficients the ρ's remainders also
+// bound those of g1 … g4 in the units of the Cache tests (g1, g2 σ, g3 σ,
+// g4 σ² relative to |g1| + |g2| σ + |g4| σ²) to ¾ Tol: to first order
+// δg_i = J_i2 δρ2 + J_i3 δρ3 with J the derivatives of InverseCoefficients,
+// so δg_i's remainder is bounded as above with the coefficients
+// J_i2 b²_pq + J_i3 b³_pq and |J_i2| M²_pq + |J_i3| M³_pq, J taken at the
+// centre times a margin 1.25 (B's half-widths are at most taylorSpan = 5 %
+// of σ and of σ², over which J changes by much less, and the terms of second
+// order in δρ are O(Tol²)); this propagation step is first order, the ρ
+// bounds are rigorous. Patch error (≤ ¼ Tol, by the fit's tail and check
+// criteria) plus remainder (≤ ¾ Tol) is at most Tol. The box's aspect
+// follows the direction in which the operating point left the last box.
+// Along a Fig 3F trajectory at Tol 1e-9 the layer recentres every ~600 bins
+// (a recentring costs about ten patch evaluations); where the point moves
+// so fast that a box serves fewer than taylorMinServed evaluations, the
+// patch serves the next 16, 32, … 1024 points directly.
 //
 // A Cache is not safe for concurrent use (a Learner owns one per trial).
 type Cache struct {
@@ -86,6 +92,25 @@ type patch struct {
 	mu0, hMu, v0, hV float64
 	scale            [3]float64                          // of γ_s, ρ2, ρ3 (see Cache)
 	coef             [3][cacheNodes * cacheNodes]float64 // γ_s, ρ2, ρ3
+	derived                                              // from coef (not part of the state)
+}
+
+// derived holds what the Taylor layer needs of a patch's coefficients.
+type derived struct {
+	quartic [3]quartic
+	absSum  [3]float64 // Σ_kl |a_kl|
+}
+
+// derive sets p's derived quantities from its coefficients.
+func (p *patch) derive() {
+	for a := range p.coef {
+		p.quartic[a] = quarticBounds(&p.coef[a])
+		s := 0.0
+		for _, x := range p.coef[a] {
+			s += math.Abs(x)
+		}
+		p.absSum[a] = s
+	}
 }
 
 // chebCos[k][i] = cos(π k (i + ½) / N), the DCT of the Chebyshev fit.
@@ -158,16 +183,23 @@ func (c *Cache) GammaS(mu, variance float64) (float64, error) {
 // Taylor layer, recentring it on the patch that contains (mu, v) when its
 // box does not; ok is false where no patch meets the bound.
 func (c *Cache) interpolate(mu, v, q float64, count int) (f [3]float64, ok bool) {
-	if !c.taylor.covers(mu, v, q, count) {
+	t := &c.taylor
+	if !t.covers(mu, v, q, count) {
 		p := c.lookup(mu, v)
 		if p == nil {
 			return f, false
+		}
+		if !t.worthRecentring() {
+			c.Hits++
+			f[0], f[1], f[2] = p.eval(mu, v, count)
+			return f, true
 		}
 		c.Recentres++
 		c.recentre(p, mu, v, q, count)
 	}
 	c.Hits++
-	return c.taylor.eval(mu, v, count), true
+	t.served++
+	return t.eval(mu, v, count), true
 }
 
 // lookup returns a patch that contains (mu, v), fitting a new one if none
@@ -243,6 +275,7 @@ func (c *Cache) fit(p *patch) (bool, error) {
 		}
 	}
 	p.valid = true
+	p.derive()
 	return c.check(p, scale)
 }
 

@@ -4,7 +4,7 @@ package fisher
 const CacheStateWords = 7 + cachePatches*(8+3*cacheNodes*cacheNodes) + taylorWords
 
 // taylorWords is the length of the Taylor layer's state.
-const taylorWords = 9 + 3*6
+const taylorWords = 12 + 3*6
 
 // AppendState appends the Cache's complete state (patch sizes, patches,
 // ring position, Taylor layer and counters) to dst as CacheStateWords
@@ -25,7 +25,8 @@ func (c *Cache) AppendState(dst []float64) []float64 {
 		}
 	}
 	t := &c.taylor
-	dst = append(dst, float64(t.count), t.q, t.mu0, t.v0, t.muLo, t.muHi, t.vLo, t.vHi, t.aspect)
+	dst = append(dst, float64(t.count), t.q, t.mu0, t.v0, t.muLo, t.muHi, t.vLo, t.vHi, t.aspect,
+		float64(t.served), float64(t.skip), float64(t.backoff))
 	for a := range t.d {
 		dst = append(dst, t.d[a][:]...)
 	}
@@ -45,11 +46,13 @@ func (c *Cache) SetState(src []float64) []float64 {
 		for k := range p.coef {
 			src = src[copy(p.coef[k][:], src):]
 		}
+		p.derive()
 	}
 	t := &c.taylor
 	t.count = min(max(int(src[0]), 0), 3)
 	t.q, t.mu0, t.v0, t.muLo, t.muHi, t.vLo, t.vHi, t.aspect = src[1], src[2], src[3], src[4], src[5], src[6], src[7], src[8]
-	src = src[9:]
+	t.served, t.skip, t.backoff = int(src[9]), int(src[10]), int(src[11])
+	src = src[12:]
 	for a := range t.d {
 		src = src[copy(t.d[a][:], src):]
 	}
