@@ -15,15 +15,15 @@ import (
 // ρ2, ρ3 (InverseCoefficients is invariant under C → λC).
 //
 // A patch is accepted only if (a) the Chebyshev coefficients of the two
-// highest degrees in either variable sum to at most ¼ Tol times the scale of
+// highest degrees in either variable sum to at most ½ Tol times the scale of
 // each function and (b) the interpolants agree with direct quadrature to
-// ¼ Tol at cacheChecks points off the nodes. The scales are min |γ_s| (so Tol
+// ½ Tol at cacheChecks points off the nodes. The scales are min |γ_s| (so Tol
 // bounds the relative error of γ_s), and s2 = max(max|ρ2|, √max|ρ3|, 1/σ)
 // and s2² for ρ2 and ρ3 (so Tol bounds their error relative to the size of the
 // coefficient vector, which stays meaningful where c2 crosses zero). A
 // rejected patch is refitted with half the size, and after cacheShrinks
 // rejections the point is evaluated directly. A point outside every stored
-// patch starts a new patch centred on it. The other ¾ of Tol are the Taylor
+// patch starts a new patch centred on it. The other ½ of Tol is the Taylor
 // layer's (taylorShare).
 //
 // Taylor layer. What Coefficients and GammaS return is the degree-2 Taylor
@@ -43,20 +43,20 @@ import (
 // value, since |T_k| ≤ 1 on [−1, 1]. The bound increases in |x| and |y|, so
 // its value at a corner of B bounds the remainder on all of B (the segment
 // from the centre stays in the patch). B is the largest box of the current
-// aspect whose corner gives a bound ≤ ¾ Tol·scale for each function, less
+// aspect whose corner gives a bound ≤ ½ Tol·scale for each function, less
 // 64 ulps of Σ|a_kl| for rounding. For Coefficients the ρ's remainders also
 // bound those of g1 … g4 in the units of the Cache tests (g1, g2 σ, g3 σ,
-// g4 σ² relative to |g1| + |g2| σ + |g4| σ²) to ¾ Tol: to first order
+// g4 σ² relative to |g1| + |g2| σ + |g4| σ²) to ½ Tol: to first order
 // δg_i = J_i2 δρ2 + J_i3 δρ3 with J the derivatives of InverseCoefficients,
 // so δg_i's remainder is bounded as above with the coefficients
 // J_i2 b²_pq + J_i3 b³_pq and |J_i2| M²_pq + |J_i3| M³_pq, J taken at the
 // centre times a margin 1.25 (B's half-widths are at most taylorSpan = 5 %
 // of σ and of σ², over which J changes by much less, and the terms of second
 // order in δρ are O(Tol²)); this propagation step is first order, the ρ
-// bounds are rigorous. Patch error (≤ ¼ Tol, by the fit's tail and check
-// criteria) plus remainder (≤ ¾ Tol) is at most Tol. The box's aspect
+// bounds are rigorous. Patch error (≤ ½ Tol, by the fit's tail and check
+// criteria) plus remainder (≤ ½ Tol) is at most Tol. The box's aspect
 // follows the direction in which the operating point left the last box.
-// Along a Fig 3F trajectory at Tol 1e-9 the layer recentres every ~600 bins
+// Along a Fig 3F trajectory at Tol 1e-9 the layer recentres every ~550 bins
 // (a recentring costs about ten patch evaluations); where the point moves
 // so fast that a box serves fewer than taylorMinServed evaluations, the
 // patch serves the next 16, 32, … 1024 points directly.

@@ -11,6 +11,7 @@ import (
 	"github.com/natspike/natspike/core/learn"
 	"github.com/natspike/natspike/core/neuron"
 	"github.com/natspike/natspike/core/rule"
+	"github.com/natspike/natspike/internal/benchcpu"
 )
 
 // registerOperatingPoint adds the outputs "test_mu_v" and "test_var_v":
@@ -91,10 +92,38 @@ func TestCacheAlongFig3FTrajectory(t *testing.T) {
 			t.Errorf("tol %g: worst error %.3g", tol, worst)
 		}
 		per := float64(c.Hits) / float64(max(c.Recentres, 1))
-		if per < 50 {
+		if per < 100 {
 			t.Errorf("tol %g: a recentring every %.0f bins", tol, per)
 		}
 		t.Logf("tol %g over %d bins: worst error %.2g, fits %d, recentres %d (every %.0f bins), direct %d",
 			tol, len(mu), worst, c.Fits, c.Recentres, per, c.Direct)
 	}
 }
+
+var fig3fPoints struct {
+	sync.Once
+	mu, v []float64
+}
+
+// BenchmarkCacheFig3F is Cache.Coefficients along the operating points of
+// 20 s of a Fig 3F trial (replayed cyclically), at Tol 1e-9.
+func BenchmarkCacheFig3F(b *testing.B) {
+	fig3fPoints.Do(func() { fig3fPoints.mu, fig3fPoints.v = fig3fTrajectory(&testing.T{}, 20) })
+	mu, v := fig3fPoints.mu, fig3fPoints.v
+	e, _ := fisher.NewEngine(neuron.DefaultSigmoid())
+	c, _ := fisher.NewCache(e, 1e-9)
+	k := neuron.DefaultKernel()
+	q := k.CEps() * k.Eps0 * k.Eps0 * (50*10 + 50*50)
+	m := benchcpu.Start(b)
+	for i := range b.N {
+		co, err := c.Coefficients(mu[i%len(mu)], v[i%len(v)], q, 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sinkCoefficients = co
+	}
+	m.Stop(1, "op")
+	b.ReportMetric(float64(c.Recentres)/float64(b.N), "recentres/op")
+}
+
+var sinkCoefficients fisher.Coefficients

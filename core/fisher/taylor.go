@@ -24,7 +24,7 @@ type taylor struct {
 const (
 	// taylorShare is the part of Tol left to the Taylor remainder; patches
 	// are fitted to the rest.
-	taylorShare = 0.75
+	taylorShare = 0.5
 	// taylorAspect bounds how far one recentring moves the box's aspect.
 	taylorAspect = 4.0
 	// taylorSpan bounds the box's half-widths relative to σ and σ².
