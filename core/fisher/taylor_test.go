@@ -1,6 +1,7 @@
 package fisher
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -200,29 +201,35 @@ func walkCache(t *testing.T, e *Engine, c *Cache, walk [][2]float64, gammaOnly b
 
 // TestTaylorAdversarialWalks: a walk that jumps between patches every few
 // bins, one that follows the edges of a patch, one that drifts too fast for
-// the Taylor layer to pay, and γ_s alone.
+// the Taylor layer to pay, one at the edges of the cache's domain (far tails
+// of φ, tiny and huge σ²), each for Coefficients and for γ_s alone.
 func TestTaylorAdversarialWalks(t *testing.T) {
 	for ti, tf := range taylorTransfers {
 		e, _ := NewEngine(tf)
 		for _, tol := range []float64{1e-7, 1e-9, 1e-10} {
 			rng := rand.New(rand.NewPCG(uint64(ti), 31))
 			walks := map[string][][2]float64{}
-			// jumps: three far-apart operating points visited in turn, with noise
+			// jumps: three far-apart operating points visited in turn, with
+			// noise, every 7 bins (the patches serve) and every 60 (the layer)
 			centres := [][2]float64{{1.7, 4}, {-3, 40}, {8, 0.5}}
-			for k := range 3000 {
-				ctr := centres[(k/7)%3]
-				walks["jumps"] = append(walks["jumps"], [2]float64{ctr[0] + 1e-3*rng.NormFloat64(), ctr[1] * (1 + 1e-3*rng.NormFloat64())})
+			for _, period := range []int{7, 60} {
+				name := fmt.Sprintf("jumps every %d", period)
+				for k := range 3000 {
+					ctr := centres[(k/period)%3]
+					walks[name] = append(walks[name], [2]float64{ctr[0] + 1e-5*rng.NormFloat64(), ctr[1] * (1 + 1e-5*rng.NormFloat64())})
+				}
 			}
-			// edges: the boundary and corners of the patch around (1.7, 4)
+			// edges: from the centre of the patch around (1.7, 4), slowly along
+			// its boundary, corners included
 			probe, _ := NewCache(e, tol)
 			p := *probe.lookup(1.7, 4)
-			for k := range 2000 {
-				u := float64(k) / 2000
-				s := 2*rng.Float64() - 1
-				edge := [][2]float64{{p.mu0 - p.hMu + 4*p.hMu*u, p.v0 + p.hV*pick(rng, 1, -1)},
-					{p.mu0 + p.hMu*pick(rng, 1, -1), p.v0 + p.hV*s}}[k%2]
-				edge[0] = math.Min(edge[0], p.mu0+p.hMu)
-				walks["edges"] = append(walks["edges"], edge)
+			walks["edges"] = [][2]float64{{1.7, 4}}
+			for side := range 4 {
+				for k := range 4001 {
+					u := 2*float64(k)/4000 - 1
+					pt := [4][2]float64{{u, -1}, {1, u}, {-u, 1}, {-1, -u}}[side]
+					walks["edges"] = append(walks["edges"], [2]float64{p.mu0 + p.hMu*pt[0], p.v0 + p.hV*pt[1]})
+				}
 			}
 			// fast: steps of 3 % of σ, mean-reverting
 			mu, v := 1.7, 4.0
@@ -231,14 +238,26 @@ func TestTaylorAdversarialWalks(t *testing.T) {
 				v *= math.Exp(0.03*rng.NormFloat64() - 0.01*math.Log(v/4))
 				walks["fast"] = append(walks["fast"], [2]float64{mu, v})
 			}
-			for _, name := range []string{"jumps", "edges", "fast"} {
+			// domain: the far tails of φ and tiny and huge variances, slowly drifting
+			for _, ctr := range [][2]float64{{-60, 1e-3}, {-30, 4}, {0, 1e-4}, {0, 1e4}, {30, 1e5}, {60, 4}} {
+				mu, v := ctr[0], ctr[1]
+				for range 300 {
+					mu += 1e-3 * math.Sqrt(v) * rng.NormFloat64()
+					v *= math.Exp(1e-3 * rng.NormFloat64())
+					walks["domain"] = append(walks["domain"], [2]float64{mu, v})
+				}
+			}
+			for _, name := range []string{"jumps every 7", "jumps every 60", "edges", "fast", "domain"} {
 				for _, gammaOnly := range []bool{false, true} {
 					c, _ := NewCache(e, tol)
 					c.fracMu, c.fracVar = probe.fracMu/1.5, probe.fracVar/1.5 // the probe's patch size again
 					if worst := walkCache(t, e, c, walks[name], gammaOnly); worst > tol {
 						t.Errorf("%T tol %g %s (γ_s only %v): worst error %.3g", tf, tol, name, gammaOnly, worst)
 					}
-					if c.Direct > len(walks[name])/10 {
+					if (name == "jumps every 60" || name == "edges") && c.Recentres < 10 {
+						t.Errorf("%T tol %g %s: %d recentrings: the walk does not exercise the Taylor layer", tf, tol, name, c.Recentres)
+					}
+					if name != "domain" && c.Direct > len(walks[name])/10 {
 						t.Errorf("%T tol %g %s: %d of %d evaluated directly", tf, tol, name, c.Direct, len(walks[name]))
 					}
 					if name == "fast" && c.Recentres > len(walks[name])/taylorMinServed {
