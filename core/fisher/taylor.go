@@ -278,8 +278,11 @@ func (t *taylor) adaptAspect(mu, v float64, p *patch, b *expansion) {
 	if t.count == 0 {
 		return
 	}
-	seen := math.Abs(v-t.v0) / math.Abs(mu-t.mu0)
-	seen = math.Min(math.Max(seen, t.aspect/taylorAspect), t.aspect*taylorAspect) // NaN → t.aspect/taylorAspect
+	seen := math.Abs(v-t.v0) / math.Abs(mu-t.mu0) // +Inf for a move in v alone
+	if math.IsNaN(seen) {
+		return // no move (the layer is recentred for another count or q)
+	}
+	seen = math.Min(math.Max(seen, t.aspect/taylorAspect), t.aspect*taylorAspect)
 	t.aspect = math.Sqrt(t.aspect * seen)
 }
 
