@@ -206,3 +206,16 @@ func BenchmarkDriftStep(b *testing.B) {
 	sinkFloat = mu + v
 	m.Stop(1, "op")
 }
+
+// BenchmarkCacheRecentre is one recentring of the Taylor layer (all three
+// functions, with the g's bound).
+func BenchmarkCacheRecentre(b *testing.B) {
+	e, _ := NewEngine(neuron.DefaultSigmoid())
+	c, _ := NewCache(e, 1e-9)
+	p := c.lookup(1.7, 4)
+	m := benchcpu.Start(b)
+	for k := range b.N {
+		c.recentre(p, 1.7+1e-3*float64(k%16), 4, 78, 3)
+	}
+	m.Stop(1, "op")
+}

@@ -15,15 +15,51 @@ import (
 // ρ2, ρ3 (InverseCoefficients is invariant under C → λC).
 //
 // A patch is accepted only if (a) the Chebyshev coefficients of the two
-// highest degrees in either variable sum to at most Tol times the scale of
+// highest degrees in either variable sum to at most ½ Tol times the scale of
 // each function and (b) the interpolants agree with direct quadrature to
-// Tol at cacheChecks points off the nodes. The scales are min |γ_s| (so Tol
+// ½ Tol at cacheChecks points off the nodes. The scales are min |γ_s| (so Tol
 // bounds the relative error of γ_s), and s2 = max(max|ρ2|, √max|ρ3|, 1/σ)
 // and s2² for ρ2 and ρ3 (so Tol bounds their error relative to the size of the
 // coefficient vector, which stays meaningful where c2 crosses zero). A
 // rejected patch is refitted with half the size, and after cacheShrinks
 // rejections the point is evaluated directly. A point outside every stored
-// patch starts a new patch centred on it.
+// patch starts a new patch centred on it. The other ½ of Tol is the Taylor
+// layer's (taylorShare).
+//
+// Taylor layer. What Coefficients and GammaS return is the degree-2 Taylor
+// expansion T of the patch polynomials P (γ_s, ρ2, ρ3) around a centre
+// (μc, vc), used in a box B ∋ (μc, vc) inside the patch; a point outside B
+// (four comparisons) recentres the layer there, on the patch containing it.
+// The remainder bound is rigorous for P: in the patch's unit coordinates
+// t = (μ − μ0)/hμ, s = (v − v0)/hv, with x, y the displacements from the
+// centre, Taylor's theorem to third order with the Lagrange remainder gives
+//
+//	|P − T| ≤ Σ_{p+q=3} |b_pq| |x|^p |y|^q + Σ_{p+q=4} M_pq |x|^p |y|^q,
+//
+// b_pq = ∂_t^p ∂_s^q P / (p! q!) at the centre (exact, from the Chebyshev
+// coefficients and T_k(t_c + x) = Σ_p T_k^(p)(t_c)/p! x^p) and M_pq a bound
+// of ∂_t^p ∂_s^q P / (p! q!) over the patch: the Chebyshev coefficients of
+// that derivative (the standard derivative recurrence), summed in absolute
+// value, since |T_k| ≤ 1 on [−1, 1]. The bound increases in |x| and |y|, so
+// its value at a corner of B bounds the remainder on all of B (the segment
+// from the centre stays in the patch). B is the largest box of the current
+// aspect whose corner gives a bound ≤ ½ Tol·scale for each function, less
+// 64 ulps of Σ|a_kl| for rounding. For Coefficients the ρ's remainders also
+// bound those of g1 … g4 in the units of the Cache tests (g1, g2 σ, g3 σ,
+// g4 σ² relative to |g1| + |g2| σ + |g4| σ²) to ½ Tol: to first order
+// δg_i = J_i2 δρ2 + J_i3 δρ3 with J the derivatives of InverseCoefficients,
+// so δg_i's remainder is bounded as above with the coefficients
+// J_i2 b²_pq + J_i3 b³_pq and |J_i2| M²_pq + |J_i3| M³_pq, J taken at the
+// centre times a margin 1.25 (B's half-widths are at most taylorSpan = 5 %
+// of σ and of σ², over which J changes by much less, and the terms of second
+// order in δρ are O(Tol²)); this propagation step is first order, the ρ
+// bounds are rigorous. Patch error (≤ ½ Tol, by the fit's tail and check
+// criteria) plus remainder (≤ ½ Tol) is at most Tol. The box's aspect
+// follows the direction in which the operating point left the last box.
+// Along a Fig 3F trajectory at Tol 1e-9 the layer recentres every ~550 bins
+// (a recentring costs about ten patch evaluations); where the point moves
+// so fast that a box serves fewer than taylorMinServed evaluations, the
+// patch serves the next 16, 32, … 1024 points directly.
 //
 // A Cache is not safe for concurrent use (a Learner owns one per trial).
 type Cache struct {
@@ -33,9 +69,11 @@ type Cache struct {
 	fracVar float64 // hv / v of the next patch
 	patches [cachePatches]patch
 	next    int
-	// Fits counts fitted patches, Hits interpolated evaluations and
-	// Direct evaluations by quadrature (outside the cache's reach).
-	Fits, Hits, Direct int
+	taylor  taylor
+	// Fits counts fitted patches, Hits interpolated evaluations, Direct
+	// evaluations by quadrature (outside the cache's reach) and Recentres
+	// the Taylor expansions among the Hits.
+	Fits, Hits, Direct, Recentres int
 }
 
 const (
@@ -52,7 +90,27 @@ const (
 type patch struct {
 	valid            bool
 	mu0, hMu, v0, hV float64
+	scale            [3]float64                          // of γ_s, ρ2, ρ3 (see Cache)
 	coef             [3][cacheNodes * cacheNodes]float64 // γ_s, ρ2, ρ3
+	derived                                              // from coef (not part of the state)
+}
+
+// derived holds what the Taylor layer needs of a patch's coefficients.
+type derived struct {
+	quartic [3]quartic
+	absSum  [3]float64 // Σ_kl |a_kl|
+}
+
+// derive sets p's derived quantities from its coefficients.
+func (p *patch) derive() {
+	for a := range p.coef {
+		p.quartic[a] = quarticBounds(&p.coef[a])
+		s := 0.0
+		for _, x := range p.coef[a] {
+			s += math.Abs(x)
+		}
+		p.absSum[a] = s
+	}
 }
 
 // chebCos[k][i] = cos(π k (i + ½) / N), the DCT of the Chebyshev fit.
@@ -80,19 +138,22 @@ func NewCache(e *Engine, tol float64) (*Cache, error) {
 // Tol returns the error bound the Cache was built with.
 func (c *Cache) Tol() float64 { return c.tol }
 
+// patchTol is the part of Tol a patch is fitted to (the rest is the Taylor
+// layer's).
+func (c *Cache) patchTol() float64 { return (1 - taylorShare) * c.tol }
+
 // Coefficients is Engine.Coefficients within the Cache's error bound. The
 // raw moments I1 … I3 are reconstructed from the interpolated c's.
 func (c *Cache) Coefficients(mu, variance, q, eps0 float64) (Coefficients, error) {
 	if err := checkCoefficientArgs(mu, variance, q, eps0); err != nil {
 		return Coefficients{}, err
 	}
-	p := c.lookup(mu, variance)
-	if p == nil {
+	f, ok := c.interpolate(mu, variance, q, 3)
+	if !ok {
 		c.Direct++
 		return c.engine.Coefficients(mu, variance, q, eps0)
 	}
-	c.Hits++
-	gs, r2, r3 := p.eval(mu, variance, 3)
+	gs, r2, r3 := f[0], f[1], f[2]
 	c1 := 1 / gs
 	co := Coefficients{Mu: mu, Var: variance, Q: q, C1: c1, C2: r2 * c1, C3: r3 * c1, GammaS: gs}
 	co.I1, co.I2 = c1, mu*c1+co.C2*variance
@@ -110,14 +171,35 @@ func (c *Cache) GammaS(mu, variance float64) (float64, error) {
 	if err := checkGaussian(mu, variance); err != nil {
 		return 0, err
 	}
-	p := c.lookup(mu, variance)
-	if p == nil {
+	f, ok := c.interpolate(mu, variance, 0, 1)
+	if !ok {
 		c.Direct++
 		return c.engine.GammaS(mu, variance)
 	}
+	return f[0], nil
+}
+
+// interpolate returns the first count of γ_s, ρ2, ρ3 at (mu, v) from the
+// Taylor layer, recentring it on the patch that contains (mu, v) when its
+// box does not; ok is false where no patch meets the bound.
+func (c *Cache) interpolate(mu, v, q float64, count int) (f [3]float64, ok bool) {
+	t := &c.taylor
+	if !t.covers(mu, v, q, count) {
+		p := c.lookup(mu, v)
+		if p == nil {
+			return f, false
+		}
+		if !t.worthRecentring() {
+			c.Hits++
+			f[0], f[1], f[2] = p.eval(mu, v, count)
+			return f, true
+		}
+		c.Recentres++
+		c.recentre(p, mu, v, q, count)
+	}
 	c.Hits++
-	gs, _, _ := p.eval(mu, variance, 1)
-	return gs, nil
+	t.served++
+	return t.eval(mu, v, count), true
 }
 
 // lookup returns a patch that contains (mu, v), fitting a new one if none
@@ -185,13 +267,15 @@ func (c *Cache) fit(p *patch) (bool, error) {
 	// errors of ρ2 σ and ρ3 σ² are those of g2 σ and g4 σ² relative to g1.
 	scale[1] = math.Max(math.Max(scale[1], math.Sqrt(scale[2])), 1/math.Sqrt(p.v0+p.hV))
 	scale[2] = math.Max(scale[2], scale[1]*scale[1])
+	p.scale = scale
 	for a := range 3 {
 		chebyshevCoefficients(&p.coef[a], &vals[a])
-		if tail(&p.coef[a]) > c.tol*scale[a] {
+		if tail(&p.coef[a]) > c.patchTol()*scale[a] {
 			return false, nil
 		}
 	}
 	p.valid = true
+	p.derive()
 	return c.check(p, scale)
 }
 
@@ -206,7 +290,7 @@ func (c *Cache) check(p *patch, scale [3]float64) (bool, error) {
 		}
 		g, r2, r3 := p.eval(mu, v, 3)
 		for a, got := range [3]float64{g, r2, r3} {
-			if math.Abs(got-want[a]) > c.tol*scale[a] {
+			if math.Abs(got-want[a]) > c.patchTol()*scale[a] {
 				p.valid = false
 				return false, nil
 			}

@@ -29,7 +29,7 @@ func TestCacheMeetsToleranceAlongRandomWalks(t *testing.T) {
 		neuron.RectifiedQuadratic{Scale: 0.25, Theta: -20}}
 	for ti, tf := range transfers {
 		e, _ := NewEngine(tf)
-		for _, tol := range []float64{1e-7, 1e-10} {
+		for _, tol := range []float64{1e-7, 1e-9, 1e-10} {
 			c, err := NewCache(e, tol)
 			if err != nil {
 				t.Fatal(err)
@@ -60,7 +60,7 @@ func TestCacheMeetsToleranceAlongRandomWalks(t *testing.T) {
 			if c.Hits < 10*c.Fits {
 				t.Errorf("%T tol %g: %d fits for %d hits: the cache does not pay", tf, tol, c.Fits, c.Hits)
 			}
-			t.Logf("%T tol %g: worst %.2g, fits %d, hits %d, direct %d", tf, tol, worst, c.Fits, c.Hits, c.Direct)
+			t.Logf("%T tol %g: worst %.2g, fits %d, hits %d, recentres %d, direct %d", tf, tol, worst, c.Fits, c.Hits, c.Recentres, c.Direct)
 		}
 	}
 }

@@ -19,8 +19,9 @@
 // scheme otherwise. It precomputes everything at construction, allocates
 // nothing per call and is safe for concurrent use. A Cache trades exactness
 // for speed under an explicit bound: tensor Chebyshev patches around the
-// operating point, each verified against quadrature, about 10× faster per
-// evaluation during learning.
+// operating point, each verified against quadrature, and over them a
+// degree-2 Taylor layer with an exact remainder bound (see Cache), so an
+// evaluation during learning is a few multiply-adds.
 //
 // Matrix (Eqn 81) and InverseMatrix (Eqn 101) build the n×n matrices;
 // MonteCarloMatrix estimates E[f(V) x xᵀ] from samples, without the Gaussian

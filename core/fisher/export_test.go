@@ -1,0 +1,4 @@
+package fisher
+
+// CacheError is cacheError for the external tests.
+var CacheError = cacheError
