@@ -83,15 +83,31 @@ func (d *densePass) run(k denseKernel, f denseForm) {
 		bulk = n &^ 3
 		d.runAVX2(f, bulk)
 	}
-	switch f {
-	case densePotentials:
-		d.potentials(bulk, n)
-	case denseEuclidean:
-		d.euclidean(bulk, n)
-	case denseSomatic:
-		d.somatic(bulk, n)
-	default:
-		d.linear(bulk, n)
+	d.generic(f, bulk, n)
+}
+
+// genericChunk is the number of afferents the generic kernel's 4 lane
+// sweeps share while they stay in the L1 cache.
+const genericChunk = 512
+
+// generic runs form f over afferents lo … hi−1 (lo a multiple of 4): lane
+// by lane, so that the lane's sums stay in registers, over chunks of
+// genericChunk afferents.
+func (d *densePass) generic(f denseForm, lo, hi int) {
+	for c := lo; c < hi; c += genericChunk {
+		e := min(c+genericChunk, hi)
+		for l := range 4 {
+			switch f {
+			case densePotentials:
+				d.potentials(l, c+l, e)
+			case denseEuclidean:
+				d.euclidean(l, c+l, e)
+			case denseSomatic:
+				d.somatic(l, c+l, e)
+			default:
+				d.linear(l, c+l, e)
+			}
+		}
 	}
 }
 
@@ -118,74 +134,102 @@ func (d *densePass) total(j int) float64 {
 	return (l[0] + l[1]) + (l[2] + l[3])
 }
 
-// potentials advances the traces of afferents lo … hi−1 and adds
-// α w x, x and w* x to the sums.
-func (d *densePass) potentials(lo, hi int) {
-	w, a, t, p, s, x := d.w[:hi], d.a[:hi], d.t[:hi], d.p[:hi], d.s[:hi], d.x[:hi]
-	for i := lo; i < hi; i++ {
-		d.trace(i&3, p, s, x, t, i, a[i]*w[i])
+// The lane kernels below run lane l over the afferents from, from+4, …
+// below to, continuing the lane's sums.
+
+// potentials advances the traces and sums α w x, x and w* x.
+func (d *densePass) potentials(l, from, to int) {
+	w, a, t, p, s, x := d.w[:to], d.a[:to], d.t[:to], d.p[:to], d.s[:to], d.x[:to]
+	dm, ds, gain := d.c[cDecayM], d.c[cDecayS], d.c[cGain]
+	v, sx, vt := d.acc[sumV][l], d.acc[sumX][l], d.acc[sumT][l]
+	for i := from; i < to; i += 4 {
+		xi := traceStep(p, s, x, i, dm, ds, gain)
+		v += float64(float64(a[i]*w[i]) * xi)
+		sx += xi
+		vt += float64(t[i] * xi)
 	}
+	d.acc[sumV][l], d.acc[sumX][l], d.acc[sumT][l] = v, sx, vt
 }
 
-// trace is the trace step of afferent i (lane l) and the potential sums,
-// with ws = f(w) of the new weight.
-func (d *densePass) trace(l int, p, s, x, t []float64, i int, ws float64) {
-	pi, si := p[i]*d.c[cDecayM], s[i]*d.c[cDecayS]
-	xi := d.c[cGain] * (pi - si)
+// traceStep decays the traces of afferent i and returns its new USP.
+func traceStep(p, s, x []float64, i int, dm, ds, gain float64) float64 {
+	pi, si := p[i]*dm, s[i]*ds
+	xi := gain * (pi - si)
 	p[i], s[i], x[i] = pi, si, xi
-	d.acc[sumV][l] += float64(ws * xi)
-	d.acc[sumX][l] += xi
-	d.acc[sumT][l] += float64(t[i] * xi)
+	return xi
 }
 
-// euclidean applies w += (e α) x to afferents lo … hi−1, then their trace
-// step, adding w to Σw.
-func (d *densePass) euclidean(lo, hi int) {
-	w, a, t, p, s, x := d.w[:hi], d.a[:hi], d.t[:hi], d.p[:hi], d.s[:hi], d.x[:hi]
-	e := d.c[cG]
-	for i := lo; i < hi; i++ {
+// euclidean applies w += (e α) x, then the trace step, adding w to Σw.
+func (d *densePass) euclidean(l, from, to int) {
+	w, a, t, p, s, x := d.w[:to], d.a[:to], d.t[:to], d.p[:to], d.s[:to], d.x[:to]
+	dm, ds, gain, e := d.c[cDecayM], d.c[cDecayS], d.c[cGain], d.c[cG]
+	v, sx, vt, sw := d.acc[sumV][l], d.acc[sumX][l], d.acc[sumT][l], d.acc[sumW][l]
+	for i := from; i < to; i += 4 {
 		ai := a[i]
 		wi := w[i] + float64(float64(e*ai)*x[i])
 		w[i] = wi
-		d.acc[sumW][i&3] += wi
-		d.trace(i&3, p, s, x, t, i, ai*wi)
+		sw += wi
+		xi := traceStep(p, s, x, i, dm, ds, gain)
+		v += float64(float64(ai*wi) * xi)
+		sx += xi
+		vt += float64(t[i] * xi)
 	}
+	d.acc[sumV][l], d.acc[sumX][l], d.acc[sumT][l], d.acc[sumW][l] = v, sx, vt, sw
 }
 
-// somatic applies w += g ((h x − γ_u) + γ_w w) to afferents lo … hi−1
-// (the natural rules with α = 1), then their trace step.
-func (d *densePass) somatic(lo, hi int) {
-	w, t, h, r, p, s, x := d.w[:hi], d.t[:hi], d.h[:hi], d.r[:hi], d.p[:hi], d.s[:hi], d.x[:hi]
-	g, gu, gw := d.c[cG], d.c[cGammaU], d.c[cGammaW]
-	for i := lo; i < hi; i++ {
+// somatic applies w += g ((h x − γ_u) + γ_w w) (the natural rules with
+// α = 1), then the trace step.
+func (d *densePass) somatic(l, from, to int) {
+	w, t, h, r, p, s, x := d.w[:to], d.t[:to], d.h[:to], d.r[:to], d.p[:to], d.s[:to], d.x[:to]
+	dm, ds, gain, g, gu, gw := d.c[cDecayM], d.c[cDecayS], d.c[cGain], d.c[cG], d.c[cGammaU], d.c[cGammaW]
+	v, sx, vt, sw, wr, w2r := d.lane(l)
+	for i := from; i < to; i += 4 {
 		wi := w[i] + float64(g*(float64(float64(h[i]*x[i])-gu)+float64(gw*w[i])))
 		w[i] = wi
-		d.weightSums(i&3, wi, wi, r[i])
-		d.trace(i&3, p, s, x, t, i, wi)
+		sw += wi
+		wr += float64(wi * r[i])
+		w2r += float64(float64(wi*wi) * r[i])
+		xi := traceStep(p, s, x, i, dm, ds, gain)
+		v += float64(wi * xi)
+		sx += xi
+		vt += float64(t[i] * xi)
 	}
+	d.setLane(l, v, sx, vt, sw, wr, w2r)
 }
 
-// linear applies w += (g ((h x − γ_u) + (γ_w α) w)) α⁻¹ to afferents
-// lo … hi−1 (the natural rules, dendritic weights), then their trace step.
-func (d *densePass) linear(lo, hi int) {
-	w, a, ia, t, h, r := d.w[:hi], d.a[:hi], d.ia[:hi], d.t[:hi], d.h[:hi], d.r[:hi]
-	p, s, x := d.p[:hi], d.s[:hi], d.x[:hi]
-	g, gu, gw := d.c[cG], d.c[cGammaU], d.c[cGammaW]
-	for i := lo; i < hi; i++ {
+// linear applies w += (g ((h x − γ_u) + (γ_w α) w)) α⁻¹ (the natural
+// rules, dendritic weights), then the trace step.
+func (d *densePass) linear(l, from, to int) {
+	w, a, ia, t, h, r := d.w[:to], d.a[:to], d.ia[:to], d.t[:to], d.h[:to], d.r[:to]
+	p, s, x := d.p[:to], d.s[:to], d.x[:to]
+	dm, ds, gain, g, gu, gw := d.c[cDecayM], d.c[cDecayS], d.c[cGain], d.c[cG], d.c[cGammaU], d.c[cGammaW]
+	v, sx, vt, sw, wr, w2r := d.lane(l)
+	for i := from; i < to; i += 4 {
 		ai := a[i]
 		wi := w[i] + float64(float64(g*(float64(float64(h[i]*x[i])-gu)+float64(float64(gw*ai)*w[i])))*ia[i])
 		w[i] = wi
 		ws := ai * wi
-		d.weightSums(i&3, wi, ws, r[i])
-		d.trace(i&3, p, s, x, t, i, ws)
+		sw += wi
+		wr += float64(ws * r[i])
+		w2r += float64(float64(ws*ws) * r[i])
+		xi := traceStep(p, s, x, i, dm, ds, gain)
+		v += float64(ws * xi)
+		sx += xi
+		vt += float64(t[i] * xi)
 	}
+	d.setLane(l, v, sx, vt, sw, wr, w2r)
 }
 
-// weightSums adds w to Σw, ws r̂ to Σ r̂ f(w) and (ws ws) r̂ to Σ r̂ f(w)².
-func (d *densePass) weightSums(l int, w, ws, r float64) {
-	d.acc[sumW][l] += w
-	d.acc[sumWR][l] += float64(ws * r)
-	d.acc[sumW2R][l] += float64(float64(ws*ws) * r)
+// lane returns the 6 sums of lane l.
+func (d *densePass) lane(l int) (v, sx, vt, sw, wr, w2r float64) {
+	a := &d.acc
+	return a[sumV][l], a[sumX][l], a[sumT][l], a[sumW][l], a[sumWR][l], a[sumW2R][l]
+}
+
+// setLane stores the 6 sums of lane l.
+func (d *densePass) setLane(l int, v, sx, vt, sw, wr, w2r float64) {
+	a := &d.acc
+	a[sumV][l], a[sumX][l], a[sumT][l], a[sumW][l], a[sumWR][l], a[sumW2R][l] = v, sx, vt, sw, wr, w2r
 }
 
 // laneSum is a sum kept in the dense pass's lanes, for the loops outside
