@@ -144,9 +144,7 @@ func (d *densePass) potentials(l, from, to int) {
 	v, sx, vt := d.acc[sumV][l], d.acc[sumX][l], d.acc[sumT][l]
 	for i := from; i < to; i += 4 {
 		xi := traceStep(p, s, x, i, dm, ds, gain)
-		v += float64(float64(a[i]*w[i]) * xi)
-		sx += xi
-		vt += float64(t[i] * xi)
+		v, sx, vt = addPotentials(v, sx, vt, a[i]*w[i], xi, t[i])
 	}
 	d.acc[sumV][l], d.acc[sumX][l], d.acc[sumT][l] = v, sx, vt
 }
@@ -154,9 +152,20 @@ func (d *densePass) potentials(l, from, to int) {
 // traceStep decays the traces of afferent i and returns its new USP.
 func traceStep(p, s, x []float64, i int, dm, ds, gain float64) float64 {
 	pi, si := p[i]*dm, s[i]*ds
-	xi := gain * (pi - si)
+	xi := float64(gain * (pi - si)) // rounded before the sums add it (no FMA)
 	p[i], s[i], x[i] = pi, si, xi
 	return xi
+}
+
+// addPotentials adds f(w) x, x and w* x of one afferent to V, Σx and V*.
+func addPotentials(v, sx, vt, ws, x, t float64) (float64, float64, float64) {
+	return v + float64(ws*x), sx + x, vt + float64(t*x)
+}
+
+// addWeightSums adds w, f(w) r̂ and f(w)² r̂ of one afferent to Σw,
+// Σ r̂ f(w) and Σ r̂ f(w)².
+func addWeightSums(sw, wr, w2r, w, ws, r float64) (float64, float64, float64) {
+	return sw + w, wr + float64(ws*r), w2r + float64(float64(ws*ws)*r)
 }
 
 // euclidean applies w += (e α) x, then the trace step, adding w to Σw.
@@ -170,9 +179,7 @@ func (d *densePass) euclidean(l, from, to int) {
 		w[i] = wi
 		sw += wi
 		xi := traceStep(p, s, x, i, dm, ds, gain)
-		v += float64(float64(ai*wi) * xi)
-		sx += xi
-		vt += float64(t[i] * xi)
+		v, sx, vt = addPotentials(v, sx, vt, ai*wi, xi, t[i])
 	}
 	d.acc[sumV][l], d.acc[sumX][l], d.acc[sumT][l], d.acc[sumW][l] = v, sx, vt, sw
 }
@@ -186,13 +193,9 @@ func (d *densePass) somatic(l, from, to int) {
 	for i := from; i < to; i += 4 {
 		wi := w[i] + float64(g*(float64(float64(h[i]*x[i])-gu)+float64(gw*w[i])))
 		w[i] = wi
-		sw += wi
-		wr += float64(wi * r[i])
-		w2r += float64(float64(wi*wi) * r[i])
+		sw, wr, w2r = addWeightSums(sw, wr, w2r, wi, wi, r[i])
 		xi := traceStep(p, s, x, i, dm, ds, gain)
-		v += float64(wi * xi)
-		sx += xi
-		vt += float64(t[i] * xi)
+		v, sx, vt = addPotentials(v, sx, vt, wi, xi, t[i])
 	}
 	d.setLane(l, v, sx, vt, sw, wr, w2r)
 }
@@ -209,13 +212,9 @@ func (d *densePass) linear(l, from, to int) {
 		wi := w[i] + float64(float64(g*(float64(float64(h[i]*x[i])-gu)+float64(float64(gw*ai)*w[i])))*ia[i])
 		w[i] = wi
 		ws := ai * wi
-		sw += wi
-		wr += float64(ws * r[i])
-		w2r += float64(float64(ws*ws) * r[i])
+		sw, wr, w2r = addWeightSums(sw, wr, w2r, wi, ws, r[i])
 		xi := traceStep(p, s, x, i, dm, ds, gain)
-		v += float64(ws * xi)
-		sx += xi
-		vt += float64(t[i] * xi)
+		v, sx, vt = addPotentials(v, sx, vt, ws, xi, t[i])
 	}
 	d.setLane(l, v, sx, vt, sw, wr, w2r)
 }
