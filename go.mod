@@ -4,6 +4,8 @@ go 1.24.0
 
 require (
 	github.com/go-python/gopy v0.4.10
+	github.com/mmcloughlin/avo v0.5.0
+	golang.org/x/sys v0.35.0
 	gonum.org/v1/gonum v0.17.0
 )
 

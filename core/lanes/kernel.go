@@ -1,6 +1,6 @@
 package lanes
 
-import "os"
+import "github.com/natspike/natspike/internal/kernelenv"
 
 // namedKernel is a kernel and the name NATSPIKE_KERNEL and the tests use.
 type namedKernel struct {
@@ -17,7 +17,7 @@ func kernels() []namedKernel {
 // selectKernel returns the fastest kernel this CPU supports, or the
 // generic one when the environment variable NATSPIKE_KERNEL is "generic".
 func selectKernel() func(*pass) {
-	if os.Getenv("NATSPIKE_KERNEL") == "generic" {
+	if kernelenv.ForceGeneric() {
 		return advanceGeneric
 	}
 	return kernels()[0].advance

@@ -56,8 +56,9 @@ func (b *batch) setPass() {
 // (Eqns 10, 17, 114 for somatic weights; the Euclidean rule has h = 1,
 // γ_u = γ_w = 0), accumulates Σw, Σ w r̂ and Σ w² r̂ of the new weights,
 // decays the traces to the new bin and sums V = w·x, Σx and V* = w*·x.
-// Every lane sees the operations of rule.Learner's pipelined loop in the
-// same order, so each lane is bit-identical to the scalar engine. It
+// Every lane sees the operations of rule.Learner's pipelined loop, with
+// the sums over afferents in afferent order (that loop keeps 4 partial
+// sums), so each lane equals the scalar engine to rounding. It
 // sweeps lane by lane, so that the sums stay in registers, over chunks of
 // genericChunk afferents that stay in the L1 cache while the 8 lanes pass.
 func advanceGeneric(a *pass) {

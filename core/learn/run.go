@@ -299,7 +299,7 @@ func (t *trial) teacherSpike(k int, teacherV float64) float64 {
 		return 0
 	}
 	if !t.fused && t.events == nil {
-		teacherV = dot(t.cfg.Teacher.Weights, t.traces.X)
+		teacherV = rule.LaneDot(t.cfg.Teacher.Weights, t.traces.X) // as the fused pass sums it
 	}
 	return spikeIf(u < t.cfg.Transfer.Phi(teacherV)*t.cfg.Kernel.Dt)
 }

@@ -68,3 +68,24 @@ func BenchmarkAdvance(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDensePass measures the dense pass alone (one bin, random state)
+// with every kernel of this CPU.
+func BenchmarkDensePass(b *testing.B) {
+	for _, k := range denseKernels() {
+		for _, f := range denseForms {
+			for _, n := range []int{100, 1000, 10000} {
+				b.Run(fmt.Sprintf("%v/form=%d/n=%d", k, f, n), func(b *testing.B) {
+					d := randomPass(n, 1)
+					d.c[cDecayM], d.c[cDecayS], d.c[cG] = 1, 1, 0 // a steady state
+					m := benchcpu.Start(b)
+					for range b.N {
+						d.acc = [6][4]float64{}
+						d.run(k, f)
+					}
+					m.Stop(n, "synapse-step")
+				})
+			}
+		}
+	}
+}

@@ -81,95 +81,53 @@ func (l *Learner) Flush(w, x []float64) error {
 	return finiteOr("weights", l.apply(w, x, st))
 }
 
-// advanceTraces is Advance without a staged update.
-func (l *Learner) advanceTraces(w []float64, tr *input.Traces, teacher []float64) Potentials {
+// densePass returns the pass over the afferents of w with traces tr and
+// teacher weights t, the update's factors g, γ_u, γ_w.
+func (l *Learner) densePass(w []float64, tr *input.Traces, t []float64, g, gu, gw float64) densePass {
 	dm, ds, gain, _ := tr.Recursion()
 	n := len(w)
-	p, s, x, a, t := tr.P[:n], tr.S[:n], tr.X[:n], l.scale[:n], teacher[:n]
-	var pot Potentials
-	for i, wi := range w {
-		pi, si := p[i]*dm, s[i]*ds
-		xi := gain * (pi - si)
-		p[i], s[i], x[i] = pi, si, xi
-		pot.V += a[i] * wi * xi
-		pot.SumX += xi
-		pot.Teacher += t[i] * xi
+	d := densePass{w: w, p: tr.P[:n], s: tr.S[:n], x: tr.X[:n], t: t[:n], a: l.scale[:n], c: [6]float64{dm, ds, gain, g, gu, gw}}
+	if l.rule.natural {
+		d.ia, d.h, d.r = l.invScale[:n], l.homGain[:n], l.rates[:n]
 	}
-	return pot
+	return d
+}
+
+// result returns the bin's potentials from the pass's sums.
+func (d *densePass) result() Potentials {
+	return Potentials{V: d.total(sumV), SumX: d.total(sumX), Teacher: d.total(sumT)}
+}
+
+// advanceTraces is Advance without a staged update.
+func (l *Learner) advanceTraces(w []float64, tr *input.Traces, teacher []float64) Potentials {
+	d := l.densePass(w, tr, teacher, 0, 0, 0)
+	d.run(selectedDense, densePotentials)
+	return d.result()
 }
 
 // advanceEuclidean fuses applyEuclidean (Δw = e α ⊙ x) with the trace step.
 func (l *Learner) advanceEuclidean(w []float64, tr *input.Traces, teacher []float64, e float64) (Potentials, error) {
-	dm, ds, gain, _ := tr.Recursion()
-	n := len(w)
-	p, s, x, a, t := tr.P[:n], tr.S[:n], tr.X[:n], l.scale[:n], teacher[:n]
-	var pot Potentials
-	sum := 0.0
-	for i := range w {
-		ai := a[i]
-		wi := w[i] + e*ai*x[i]
-		w[i] = wi
-		sum += wi
-		pi, si := p[i]*dm, s[i]*ds
-		xi := gain * (pi - si)
-		p[i], s[i], x[i] = pi, si, xi
-		pot.V += ai * wi * xi
-		pot.SumX += xi
-		pot.Teacher += t[i] * xi
-	}
-	return pot, finiteOr("weights", sum)
+	d := l.densePass(w, tr, teacher, e, 0, 0)
+	d.run(selectedDense, denseEuclidean)
+	return d.result(), finiteOr("weights", d.total(sumW))
 }
 
 // advanceSomatic fuses applyLinear for somatic weights (α = 1, where the
 // multiplications by α and 1/α are exact and dropped) with the trace step.
 func (l *Learner) advanceSomatic(w []float64, tr *input.Traces, teacher []float64, st *Step) (Potentials, error) {
-	dm, ds, gain, _ := tr.Recursion()
-	g, gu, gw := l.cfg.Eta*st.Error*st.GammaS, st.GammaU, st.GammaW
-	n := len(w)
-	p, s, x, h, r, t := tr.P[:n], tr.S[:n], tr.X[:n], l.homGain[:n], l.rates[:n], teacher[:n]
-	var pot Potentials
-	sum, wr, w2r := 0.0, 0.0, 0.0
-	for i := range w {
-		wi := w[i] + g*(h[i]*x[i]-gu+gw*w[i])
-		w[i] = wi
-		sum += wi
-		wr += wi * r[i]
-		w2r += wi * wi * r[i]
-		pi, si := p[i]*dm, s[i]*ds
-		xi := gain * (pi - si)
-		p[i], s[i], x[i] = pi, si, xi
-		pot.V += wi * xi
-		pot.SumX += xi
-		pot.Teacher += t[i] * xi
-	}
-	l.sumWR, l.sumW2R, l.statsValid = wr, w2r, true
-	return pot, finiteOr("weights", sum)
+	return l.advanceNatural(w, tr, teacher, st, denseSomatic)
 }
 
 // advanceLinear fuses applyLinear (dendritic weights) with the trace step.
 func (l *Learner) advanceLinear(w []float64, tr *input.Traces, teacher []float64, st *Step) (Potentials, error) {
-	dm, ds, gain, _ := tr.Recursion()
-	g, gu, gw := l.cfg.Eta*st.Error*st.GammaS, st.GammaU, st.GammaW
-	n := len(w)
-	p, s, x, h, r, t := tr.P[:n], tr.S[:n], tr.X[:n], l.homGain[:n], l.rates[:n], teacher[:n]
-	a, ia := l.scale[:n], l.invScale[:n]
-	var pot Potentials
-	sum, wr, w2r := 0.0, 0.0, 0.0
-	for i := range w {
-		ai := a[i]
-		wi := w[i] + g*(h[i]*x[i]-gu+gw*ai*w[i])*ia[i]
-		w[i] = wi
-		ws := ai * wi
-		sum += wi
-		wr += ws * r[i]
-		w2r += ws * ws * r[i]
-		pi, si := p[i]*dm, s[i]*ds
-		xi := gain * (pi - si)
-		p[i], s[i], x[i] = pi, si, xi
-		pot.V += ws * xi
-		pot.SumX += xi
-		pot.Teacher += t[i] * xi
-	}
-	l.sumWR, l.sumW2R, l.statsValid = wr, w2r, true
-	return pot, finiteOr("weights", sum)
+	return l.advanceNatural(w, tr, teacher, st, denseLinear)
+}
+
+// advanceNatural runs the natural rules' pass of form f and keeps the
+// sums Σ r̂ f(w), Σ r̂ f(w)² of the new weights for the next bin.
+func (l *Learner) advanceNatural(w []float64, tr *input.Traces, teacher []float64, st *Step, f denseForm) (Potentials, error) {
+	d := l.densePass(w, tr, teacher, l.cfg.Eta*st.Error*st.GammaS, st.GammaU, st.GammaW)
+	d.run(selectedDense, f)
+	l.sumWR, l.sumW2R, l.statsValid = d.total(sumWR), d.total(sumW2R), true
+	return d.result(), finiteOr("weights", d.total(sumW))
 }

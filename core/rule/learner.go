@@ -290,12 +290,13 @@ func (l *Learner) heterosynaptic(sumX, v float64) (gammaU, gammaW float64) {
 // potential returns V = Σ f(w) x and Σ x; for a general parametrization it
 // also fills l.ws = f(w) and l.fp = f'(w).
 func (l *Learner) potential(w, x []float64) (v, sumX float64) {
-	if l.scale != nil {
+	if l.scale != nil { // in the lanes of the fused pass (densePass)
+		var lv, lx laneSum
 		for i, xi := range x {
-			v += l.scale[i] * w[i] * xi
-			sumX += xi
+			lv.Add(i, float64(l.scale[i]*w[i]*xi))
+			lx.Add(i, xi)
 		}
-		return v, sumX
+		return lv.Total(), lx.Total()
 	}
 	l.param.Somatic(l.ws, w)
 	l.param.Derivative(l.fp, w)
@@ -378,12 +379,13 @@ func (l *Learner) apply(w, x []float64, st Step) float64 {
 // applyEuclidean: Δw = e f'(w) ⊙ x (Eqn 10 with the chain rule, Eqn 44).
 func (l *Learner) applyEuclidean(w, x []float64, e float64) float64 {
 	sum := 0.0
-	if l.scale != nil {
+	if l.scale != nil { // in the lanes of the fused pass (densePass)
+		var ls laneSum
 		for i := range w {
-			w[i] += e * l.scale[i] * x[i]
-			sum += w[i]
+			w[i] += float64(e * l.scale[i] * x[i])
+			ls.Add(i, w[i])
 		}
-		return sum
+		return ls.Total()
 	}
 	for i := range w {
 		w[i] += e * l.fp[i] * x[i]
@@ -395,17 +397,17 @@ func (l *Learner) applyEuclidean(w, x []float64, e float64) float64 {
 // applyLinear: Δw = g α⁻¹ ⊙ (c_ε x/r̂ − γ_u + γ_w α w) (Eqns 17, 38, 114),
 // accumulating Σ α w r̂ and Σ (α w)² r̂ of the new weights for the next bin.
 func (l *Learner) applyLinear(w, x []float64, st Step, g float64) float64 {
-	sum, wr, w2r := 0.0, 0.0, 0.0
+	var sum, wr, w2r laneSum // in the lanes of the fused pass (densePass)
 	for i := range w {
 		a := l.scale[i]
-		w[i] += g * (l.homGain[i]*x[i] - st.GammaU + st.GammaW*a*w[i]) * l.invScale[i]
+		w[i] += float64(g * float64(float64(l.homGain[i]*x[i])-st.GammaU+float64(st.GammaW*a*w[i])) * l.invScale[i])
 		ws := a * w[i]
-		sum += w[i]
-		wr += ws * l.rates[i]
-		w2r += ws * ws * l.rates[i]
+		sum.Add(i, w[i])
+		wr.Add(i, float64(ws*l.rates[i]))
+		w2r.Add(i, float64(ws*ws*l.rates[i]))
 	}
-	l.sumWR, l.sumW2R, l.statsValid = wr, w2r, true
-	return sum
+	l.sumWR, l.sumW2R, l.statsValid = wr.Total(), w2r.Total(), true
+	return sum.Total()
 }
 
 // applyGeneral: Δw = g f'(w)⁻¹ ⊙ (c_ε x/r̂ − γ_u + γ_w f(w)) (Eqn 13).

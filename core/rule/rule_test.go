@@ -254,12 +254,20 @@ func TestCoefficientsFollowTheRefreshSchedule(t *testing.T) {
 			if refresh > 0 {
 				src = b - b%refresh
 			}
-			if st.Coefficient.Mu != muAt[src] {
+			// μ from the sums of the last update (in the dense pass's 4
+			// lanes) vs fisher.InputStatistics (afferent order): rounding.
+			if math.Abs(st.Coefficient.Mu-muAt[src]) > 1e-13*math.Abs(muAt[src]) {
 				t.Fatalf("refresh %d bin %d: coefficients at μ = %v, want μ of bin %d = %v", refresh, b, st.Coefficient.Mu, src, muAt[src])
 			}
 		}
-		if muAt[399] == muAt[0] {
-			t.Fatal("weights did not move")
+		moved := 0 // bins whose μ the tolerance tells from the previous one
+		for b := 1; b < len(muAt); b++ {
+			if math.Abs(muAt[b]-muAt[b-1]) > 1e-11*math.Abs(muAt[b]) {
+				moved++
+			}
+		}
+		if moved < len(muAt)/2 {
+			t.Fatalf("μ moved by more than 1e-11 in only %d of %d bins: the schedule is not visible", moved, len(muAt))
 		}
 	}
 }

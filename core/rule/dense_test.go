@@ -1,0 +1,263 @@
+package rule
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/natspike/natspike/core/input"
+	"github.com/natspike/natspike/core/neuron"
+	"github.com/natspike/natspike/internal/kernelenv"
+)
+
+var denseForms = []denseForm{densePotentials, denseEuclidean, denseSomatic, denseLinear}
+
+// randomPass returns a pass over n afferents with random state, the same
+// for the same seed.
+func randomPass(n int, seed uint64) densePass {
+	rng := rand.New(rand.NewPCG(seed, 99))
+	vec := func(lo, hi float64) []float64 {
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = lo + (hi-lo)*rng.Float64()
+		}
+		return v
+	}
+	d := densePass{w: vec(-2, 2), p: vec(0, 3), s: vec(0, 2), x: vec(0, 1), t: vec(-1, 1),
+		a: vec(0.2, 1.5), h: vec(0.01, 0.2), r: vec(5, 60)}
+	d.ia = make([]float64, n)
+	for i, a := range d.a {
+		d.ia[i] = 1 / a
+	}
+	d.c = [6]float64{0.9, 0.95, 1.3, 1e-3 * (rng.Float64() - 0.5), 0.3 * rng.Float64(), rng.Float64() - 0.5}
+	return d
+}
+
+// clonePass copies every slice of d.
+func clonePass(d densePass) densePass {
+	c := d
+	for _, v := range []*[]float64{&c.w, &c.p, &c.s, &c.x, &c.t, &c.a, &c.ia, &c.h, &c.r} {
+		*v = append([]float64(nil), (*v)...)
+	}
+	return c
+}
+
+// naivePass is the pass written out afferent by afferent, in afferent
+// order, independently of dense.go: its weights, traces and USPs must be
+// bit-identical (they do not depend on the order of the sums), its sums
+// equal to rounding.
+func naivePass(d *densePass, f denseForm) (sums [6]float64) {
+	dm, ds, gain, g, gu, gw := d.c[0], d.c[1], d.c[2], d.c[3], d.c[4], d.c[5]
+	for i := range d.w {
+		w, ws := d.w[i], d.w[i]
+		switch f {
+		case densePotentials:
+			ws = d.a[i] * w
+		case denseEuclidean:
+			w += float64(float64(g*d.a[i]) * d.x[i])
+			ws = d.a[i] * w
+		case denseSomatic:
+			w += float64(g * (float64(float64(d.h[i]*d.x[i])-gu) + float64(gw*w)))
+			ws = w
+		case denseLinear:
+			a := d.a[i]
+			w += float64(float64(g*(float64(float64(d.h[i]*d.x[i])-gu)+float64(float64(gw*a)*w))) * d.ia[i])
+			ws = a * w
+		}
+		d.w[i] = w
+		d.p[i], d.s[i] = d.p[i]*dm, d.s[i]*ds
+		d.x[i] = gain * (d.p[i] - d.s[i])
+		sums[sumV] += ws * d.x[i]
+		sums[sumX] += d.x[i]
+		sums[sumT] += d.t[i] * d.x[i]
+		sums[sumW] += w
+		sums[sumWR] += ws * d.r[i]
+		sums[sumW2R] += ws * ws * d.r[i]
+	}
+	return sums
+}
+
+// denseSizes are the lengths the kernels are tested at: every tail.
+func denseSizes() []int {
+	var ns []int
+	for n := 1; n <= 37; n++ {
+		ns = append(ns, n)
+	}
+	return append(ns, 100, 1000, 1001)
+}
+
+// usedSums are the sums form f computes.
+func usedSums(f denseForm) []int {
+	switch f {
+	case densePotentials:
+		return []int{sumV, sumX, sumT}
+	case denseEuclidean:
+		return []int{sumV, sumX, sumT, sumW}
+	}
+	return []int{sumV, sumX, sumT, sumW, sumWR, sumW2R}
+}
+
+// TestDenseKernelsAreBitIdentical runs every kernel of this CPU and every
+// form over random inputs for 3 successive bins at every length 1 … 37
+// (every tail of the 4-wide kernel), 100, 1000 and 1001: weights, traces,
+// USPs and the lane sums are bit-identical to the generic kernel's, the
+// element-wise state bit-identical to a naive afferent-order loop and the
+// sums equal to its sums to rounding (≤ 1e-12 of the sum of |terms|).
+func TestDenseKernelsAreBitIdentical(t *testing.T) {
+	if runtime.GOARCH == "amd64" && len(denseKernels()) < 2 {
+		t.Log("this CPU has no AVX2: only the generic kernel is tested")
+	}
+	for _, k := range denseKernels() {
+		for _, f := range denseForms {
+			for _, n := range denseSizes() {
+				got, ref, naive := randomPass(n, uint64(n)), randomPass(n, uint64(n)), randomPass(n, uint64(n))
+				for bin := range 3 {
+					got.acc, ref.acc = [6][4]float64{}, [6][4]float64{}
+					got.run(k, f)
+					ref.run(genericDense, f)
+					want := naivePass(&naive, f)
+					where := fmt.Sprintf("%v form %d n %d bin %d", k, f, n, bin)
+					sameBits(t, where, got, ref)
+					sameBits(t, where+" (naive)", got, naive)
+					for _, j := range usedSums(f) {
+						if got.acc[j] != ref.acc[j] {
+							t.Fatalf("%s: sum %d lanes %v, generic %v", where, j, got.acc[j], ref.acc[j])
+						}
+						if d := math.Abs(got.total(j) - want[j]); d > 1e-12*(math.Abs(want[j])+1) {
+							t.Fatalf("%s: sum %d = %v, afferent order %v", where, j, got.total(j), want[j])
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// sameBits fails unless a and b hold the same weights, traces and USPs.
+func sameBits(t *testing.T, where string, a, b densePass) {
+	t.Helper()
+	for _, v := range []struct {
+		name string
+		x, y []float64
+	}{{"w", a.w, b.w}, {"p", a.p, b.p}, {"s", a.s, b.s}, {"x", a.x, b.x}} {
+		for i := range v.x {
+			if math.Float64bits(v.x[i]) != math.Float64bits(v.y[i]) {
+				t.Fatalf("%s: %s[%d] = %v, want %v", where, v.name, i, v.x[i], v.y[i])
+			}
+		}
+	}
+}
+
+// TestDenseKernelsAgreeOverALongTrial: 4000 bins of Advance/Stage with
+// each kernel (n = 37: a tail of 1), for every rule, somatic and
+// dendritic: the weights are bit-identical, and they moved.
+func TestDenseKernelsAgreeOverALongTrial(t *testing.T) {
+	const n, bins = 37, 4000
+	_, _, rates := stream(n, 1, 41)
+	alpha := randomWeights(n, 42, 0.4)
+	for i := range alpha {
+		alpha[i] = 0.6 + math.Abs(alpha[i])
+	}
+	for _, kind := range []Kind{Euclidean, Natural, Approximate} {
+		for _, p := range []neuron.Parametrization{nil, neuron.Dendritic{Alpha: alpha}} {
+			var w [][]float64
+			for _, k := range denseKernels() {
+				w = append(w, longTrial(t, k, kind, p, rates, bins))
+			}
+			w0 := randomWeights(n, 43, 1)
+			change := 0.0
+			for i := range w0 {
+				change = math.Max(change, math.Abs(w[0][i]-w0[i]))
+			}
+			if change < 1e-3 {
+				t.Fatalf("%v %v: weights moved by %.3g only", kind, p, change)
+			}
+			for _, wk := range w[1:] {
+				for i := range wk {
+					if math.Float64bits(wk[i]) != math.Float64bits(w[0][i]) {
+						t.Fatalf("%v %v: w[%d] = %v generic, %v %v", kind, p, i, wk[i], w[0][i], denseKernels()[0])
+					}
+				}
+			}
+		}
+	}
+}
+
+// longTrial runs bins of the fused pipeline with kernel k and returns the
+// final weights.
+func longTrial(t *testing.T, k denseKernel, kind Kind, p neuron.Parametrization, rates []float64, bins int) []float64 {
+	t.Helper()
+	defer func(old denseKernel) { selectedDense = old }(selectedDense)
+	selectedDense = k
+	n := len(rates)
+	l := mustLearner(t, DefaultConfig(kind, 0.05), p, rates)
+	w, target := randomWeights(n, 43, 1), randomWeights(n, 44, 1)
+	tr := input.NewTraces(neuron.DefaultKernel(), n)
+	rng := rand.New(rand.NewPCG(45, 0))
+	var spikes []int
+	for b := range bins {
+		spikes = spikes[:0]
+		for i, r := range rates {
+			if rng.Float64() < r*1e-3 {
+				spikes = append(spikes, i)
+			}
+		}
+		pot, err := l.Advance(w, tr, spikes, target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := l.Stage(w, pot, float64(rng.IntN(40)/39)); err != nil {
+			t.Fatalf("bin %d: %v", b, err)
+		}
+	}
+	if err := l.Flush(w, tr.X); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// TestForcedGenericDenseKernel: NATSPIKE_KERNEL=generic selects the
+// generic kernel; otherwise the fastest this CPU has.
+func TestForcedGenericDenseKernel(t *testing.T) {
+	t.Setenv(kernelenv.Variable, "")
+	if got, want := selectDense(), denseKernels()[0]; got != want {
+		t.Fatalf("selected %v, want %v", got, want)
+	}
+	t.Setenv(kernelenv.Variable, "generic")
+	if got := selectDense(); got != genericDense {
+		t.Fatalf("NATSPIKE_KERNEL=generic selected %v", got)
+	}
+}
+
+// TestGeneratedAssemblyIsCurrent regenerates dense_amd64.s and its stubs
+// with internal/asmgen and compares them with the committed files.
+func TestGeneratedAssemblyIsCurrent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the generator")
+	}
+	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+	dir := t.TempDir()
+	cmd := exec.Command(goTool, "run", "./internal/asmgen", "-dir", dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go run ./internal/asmgen: %v\n%s", err, out)
+	}
+	for _, name := range []string{"dense_amd64.s", "dense_stub_amd64.go"} {
+		want, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from the generator's output: run go generate ./core/rule", name)
+		}
+	}
+}
