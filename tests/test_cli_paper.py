@@ -174,5 +174,6 @@ def test_paper_refuses_a_folder_that_is_not_its_store(tmp_path):
     with pytest.raises(ValueError, match="only must name figures"):
         _paper(tmp_path / "out", only=["3x"])
     with pytest.raises(ValueError, match="sizes\\['3f'\\]: figure3f has no arguments \\['grid'\\]"):
-        ex.paper(tmp_path / "out", only=["3f"], sizes={"3f": {"grid": 3}})
+        ex.paper(tmp_path / "out", only=["4", "3f"], sizes={"3f": {"grid": 3}})
+    assert not (tmp_path / "out" / "figure4.png").exists(), "the sizes were checked only after computing"
     assert natspike.experiments.paper is ex.paper

@@ -124,9 +124,10 @@ def figure3f(
         everything that determines its numbers (configuration, rates, seed,
         every trial's initial and target weights, natspike version). Running
         again with the same folder reads the finished trials and computes
-        only the rest; a run that two figures share (Fig 9 at η/η0 = 1 and
-        the 10/50-Hz pattern of Fig 12C–F contain Fig 3F's runs) is computed
-        once; a run with other settings gets a store of its own.
+        only the rest; a run that two figures share is computed once (at
+        equal trial counts and learning times, as at the paper's size, Fig 9
+        at η/η0 = 1 and the 10/50-Hz pattern of Fig 12C–F contain Fig 3F's
+        runs); a run with other settings gets a store of its own.
 
     Returns
     -------

@@ -31,6 +31,7 @@ from typing import Any, TextIO
 
 from .._store import RunLibrary, atomic_write
 from . import FIGURES
+from ._common import flag
 
 #: The marker of a paper results folder (and its format).
 MARKER, FORMAT = "natspike-paper.json", "natspike-paper/1"
@@ -105,11 +106,11 @@ def paper(
         raise ValueError(f"sizes: unknown figures {unknown}; figures are {sorted(FIGURES)}")
     out_dir = Path(out).expanduser()
     out_dir.mkdir(parents=True, exist_ok=True)
+    plan = {name: _figure_options(name, full, seed, extra.get(name, {})) for name in names}  # checked up front
     folder = results_folder(out_dir / "store" if store is None else store)
     library, stream = RunLibrary(folder), sys.stdout if file is None else file
     rows = []
-    for k, name in enumerate(names, 1):
-        options = _figure_options(name, full, seed, extra.get(name, {}))
+    for k, (name, options) in enumerate(plan.items(), 1):
         try:
             row = _one_figure(name, options, out_dir, folder, library, progress, f"[{k} of {len(names)} figures]")
         except KeyboardInterrupt:
@@ -160,7 +161,7 @@ def _figure_options(name, full, seed, sizes) -> dict[str, Any]:
     bad = sorted(set(sizes) - set(accepted))
     if bad:
         raise ValueError(f"sizes[{name!r}]: {FIGURES[name][0]} has no arguments {bad}")
-    given = {"full": bool(full), "seed": seed}
+    given = {"full": flag(full, "full"), "seed": seed}
     return {**{k: v for k, v in given.items() if k in accepted}, **sizes}
 
 
