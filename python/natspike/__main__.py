@@ -118,8 +118,7 @@ def run_figure(name, args):
 
 
 def _run_paper(args, out: Path) -> int:
-    from .experiments import paper
-    from .experiments._paper import SMOKE_SIZES, results_folder
+    from .experiments._paper import SMOKE_SIZES, paper, results_folder
 
     store = out / "store" if args.store is None else _writable_folder(args.store, "--store")
     try:
