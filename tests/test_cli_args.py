@@ -30,10 +30,19 @@ def _cli(*args, cwd):
         (["figure", "3f", "--seed", "-1"], "--seed"),
         (["figure", "4", "--trials", "3"], "--trials"),
         (["figure", "3x"], "invalid choice"),
+        (["paper", "--only", "3f,3x"], "--only"),
+        (["paper", "--only", ","], "--only"),
+        (["paper", "--out", "/proc/x"], "--out"),
+        (["paper", "--store", "file.txt"], "--store"),
+        (["paper", "--store", "/sys/x"], "--store must be a folder"),
+        (["paper", "--store", "full"], "--store"),
+        (["paper", "--seed", "-1"], "--seed"),
     ],
 )
 def test_bad_arguments_fail_at_once_naming_the_option(args, message, tmp_path):
     (tmp_path / "file.txt").write_text("x")
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "mine.txt").write_text("not a paper results folder")
     out, seconds = _cli(*args, cwd=tmp_path)
     assert out.returncode != 0
     assert message in out.stderr, out.stderr[-500:]

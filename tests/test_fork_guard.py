@@ -60,6 +60,8 @@ CHILD = textwrap.dedent(r"""
         "Neuron.from_json": ("refused", lambda: natspike.Neuron.from_json('{"beta": 0.4}')),
         "Neuron.replace": ("refused", lambda: neuron.replace(beta=0.4)),
         "ex.crossing_times": ("works", lambda: ex.crossing_times(kl, t)),
+        "ex.paper": ("refused", lambda: ex.paper(saved + "-paper", only=["4"], sizes={"4": {"duration": 0.01}},
+                                                 progress=False)),
     }
     COEFFICIENTS = natspike.coefficients(0.0, 1.0, 78.0)
     for q in ("phi", "dphi", "score_factor", "fisher_density", "log_phi"):

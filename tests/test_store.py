@@ -223,3 +223,29 @@ def test_sigkill_loses_at_most_the_tasks_in_flight(tmp_path):
     assert resumed.drop_attrs().identical(reference.drop_attrs())
     KILL_STATS.update(written_before_kill=on_disk, recomputed=48 - on_disk, total=48)
     print(f"SIGKILL after {on_disk} of 48 trials were stored; the rerun computed the other {48 - on_disk}")
+
+
+def test_a_run_library_gives_identical_runs_one_store_and_different_runs_their_own(tmp_path):
+    """RunLibrary (the experiments' store=): the store of a run is named by everything that determines its
+    numbers, so an identical run is read, not computed, and equals a run without a store bit for bit; another
+    learning rate, seed or trial count, or other initial weights, get a store of their own."""
+    from natspike._store import RunLibrary
+
+    def run(library, **kw):
+        args = {**OPTS, "n_trials": 3, "eta": 1e-3, **kw}
+        return natspike.run_trials(args.pop("rule"), args.pop("weights"), args.pop("rates"), store=library, **args)
+
+    library = RunLibrary(tmp_path / "lib")
+    first = run(library)
+    assert library.counts() == {"loaded": 0, "computed": 3}
+    again = run(library)
+    assert library.counts() == {"loaded": 3, "computed": 3}
+    alone = run(None)
+    for r in (first, again):
+        np.testing.assert_array_equal(r.kl, alone.kl)
+        np.testing.assert_array_equal(r.weights, alone.weights)
+    for other in ({"eta": 2e-3}, {"seed": 22}, {"n_trials": 2}, {"weights": lambda rng: DRAW(rng)[0] / 2}):
+        before = library.counts()["computed"]
+        run(library, **other)
+        assert library.counts()["computed"] > before, other
+    assert len(os.listdir(tmp_path / "lib" / "runs")) == 5

@@ -1,9 +1,14 @@
-"""Command line: ``python -m natspike demo`` and ``python -m natspike figure NAME``
-(also installed as the ``natspike`` command; ``--version`` prints the version).
+"""Command line: ``python -m natspike demo``, ``python -m natspike figure NAME`` and
+``python -m natspike paper`` (also installed as the ``natspike`` command; ``--version`` prints the version).
 
 ``python -m natspike figure 3f [--full] [--trials N] [--seed S] [--out DIR]``
 runs one figure's experiment, writes ``figureNAME.png`` and the data
 (``figureNAME.nc``, netCDF), and prints the figure's claim check in one line.
+
+``python -m natspike paper [--full] [--store DIR] [--out DIR] [--only 3f,9] [--seed S] [--no-progress]``
+runs every figure (:func:`natspike.experiments.paper`), resumably through a results folder (default
+``OUT/store``): run it again after Ctrl-C or a kill and it continues where it stopped. With the
+environment variable ``NATSPIKE_SMOKE=1`` it uses tiny sizes (for tests), as the notebooks do.
 """
 
 from __future__ import annotations
@@ -34,7 +39,22 @@ def _parser():
     fig.add_argument("--seed", type=int, default=2022)
     fig.add_argument("--out", default="figures", help="output folder (default: figures)")
     fig.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    whole = sub.add_parser("paper", help="every figure, resumable through a results folder")
+    whole.add_argument("--full", action="store_true", help="the paper's sizes (many CPU-hours)")
+    whole.add_argument("--store", help="results folder for resuming (default: OUT/store)")
+    whole.add_argument("--out", default="paper", help="output folder (default: paper)")
+    whole.add_argument("--only", type=_figure_list, help="comma-separated figures, e.g. 3f,9 (default: all)")
+    whole.add_argument("--seed", type=int, default=2022)
+    whole.add_argument("--no-progress", action="store_true", help="no progress lines or bars")
     return p
+
+
+def _figure_list(text: str) -> list[str]:
+    names = [n.strip().lower() for n in text.split(",") if n.strip()]
+    bad = [n for n in names if n not in FIGURES]
+    if bad or not names:
+        raise argparse.ArgumentTypeError(f"figures must be among {', '.join(FIGURES)}, got {text!r}")
+    return names
 
 
 def _version():
@@ -72,57 +92,64 @@ def _check_args(args) -> Path:
     return _writable_folder(args.out)
 
 
-def _writable_folder(out: str) -> Path:
-    """--out as a folder natspike can write into (created if missing); SystemExit otherwise."""
+def _writable_folder(out: str, option: str = "--out") -> Path:
+    """``out`` (the value of ``option``) as a folder natspike can write into (created if missing); SystemExit
+    otherwise."""
     path = Path(out).expanduser()
     resolved = path.resolve()
     if not out.strip() or any(resolved.is_relative_to(p) for p in ("/proc", "/sys", "/dev")):
-        raise SystemExit(f"--out must be a folder for the results, got {out!r}")
+        raise SystemExit(f"{option} must be a folder for the results, got {out!r}")
     try:
         path.mkdir(parents=True, exist_ok=True)
         probe = path / f".natspike-write-test-{os.getpid()}"
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
-        raise SystemExit(f"--out {out!r} is not a writable folder ({exc.strerror or exc})") from None
+        raise SystemExit(f"{option} {out!r} is not a writable folder ({exc.strerror or exc})") from None
     return path
 
 
 def run_figure(name, args):
-    """Run figure ``name``; return (Dataset, matplotlib Figure, claim line)."""
-    from . import experiments, plotting
+    """Run figure ``name``'s experiment with the command line's options; return its Dataset."""
+    from . import experiments
 
-    fn_name = FIGURES[name][0]
-    fn = getattr(experiments, fn_name)
-    ds = fn(**_options(fn, args))
-    drawn = getattr(plotting, fn_name)(ds)
-    fig = drawn if hasattr(drawn, "savefig") else drawn.figure
-    claim = getattr(experiments, f"claim_{fn_name}")(ds)
-    return ds, fig, claim
+    fn = getattr(experiments, FIGURES[name][0])
+    return fn(**_options(fn, args))
 
 
-def _save(ds, fig, out: Path, stem: str):
-    out.mkdir(parents=True, exist_ok=True)
-    png, data = out / f"{stem}.png", out / f"{stem}.nc"
-    fig.savefig(png, dpi=150)
-    ds.to_netcdf(data, engine="scipy")  # netCDF3 through SciPy: no HDF5 library needed
-    return png, data
+def _run_paper(args, out: Path) -> int:
+    from .experiments._paper import SMOKE_SIZES, paper, results_folder
+
+    store = out / "store" if args.store is None else _writable_folder(args.store, "--store")
+    try:
+        results_folder(store)
+    except ValueError as exc:
+        raise SystemExit(f"--store: {exc}") from None
+    sizes = SMOKE_SIZES if os.environ.get("NATSPIKE_SMOKE") == "1" else None
+    try:
+        paper(out, full=args.full, store=store, only=args.only, seed=args.seed, sizes=sizes,
+              progress=not args.no_progress)  # fmt: skip
+    except KeyboardInterrupt:
+        return 130  # paper() said where the results are and how to resume
+    return 0
 
 
 def main(argv=None):
     import matplotlib
 
     matplotlib.use("Agg")
+    from .experiments._paper import draw_and_save
+
     args = _parser().parse_args(argv)
     out = _check_args(args)
+    if args.command == "paper":
+        return _run_paper(args, out)
     start = time.perf_counter()
     if args.command == "demo":
         demo = argparse.Namespace(name="3f", seed=2022, full=False, trials=None, minutes=None, no_progress=False)
-        ds, fig, claim = run_figure("3f", demo)
-        png, data = _save(ds, fig, out, "figure3f")
+        png, data, claim = draw_and_save("3f", run_figure("3f", demo), out)
     else:
-        ds, fig, claim = run_figure(args.name, args)
-        png, data = _save(ds, fig, out, f"figure{args.name}")
+        png, data, claim = draw_and_save(args.name, run_figure(args.name, args), out)
     print(claim)
     print(f"wrote {png} and {data} in {time.perf_counter() - start:.0f} s")
     return 0

@@ -19,6 +19,12 @@ identity: asking for more trials later extends a store. A shard holds, by
 name, every output of Go's plan that a trial writes (plus the shared record
 times) and the inputs the plan echoes (initial and target weights), which
 are compared with the requested ones when the shard is read.
+
+A :class:`RunLibrary` is a folder of such stores, one per run, each named by
+the digest of its grid points' identities (``runs/<digest>/``): runs that are
+identical in everything that determines their numbers share one store
+whoever asks for them, so the experiments compute a run that two figures
+contain once, and a run that differs in anything gets a store of its own.
 """
 
 from __future__ import annotations
@@ -73,6 +79,7 @@ class Store:
         self.points = points
         self.meta = {"format": FORMAT, "grid": grid or {}, "points": points}
         self.shards = self.path / "shards"
+        self.loaded = self.computed = 0  # trials read from and written to this store by this process
         if (self.path / META).exists():
             self._check(_read_meta(self.path / META))
             _remove_temporaries(self.path)
@@ -82,7 +89,7 @@ class Store:
             )
         else:
             self.shards.mkdir(parents=True, exist_ok=True)
-            _atomic_write_text(self.path / META, json.dumps(self.meta, indent=1))
+            atomic_write(self.path / META, json.dumps(self.meta, indent=1))
 
     def _check(self, stored: dict) -> None:
         if stored.get("format") != FORMAT:
@@ -179,6 +186,42 @@ class Store:
             raise ValueError(f"store: shard {file} lacks {', '.join(missing)}; delete it and run again")
 
 
+class RunLibrary(os.PathLike):
+    """A folder of results stores at ``path``, one per run, content-addressed: the store of a run is
+    ``runs/<digest>``, the digest of its grid points' identities (:func:`point_identity`), its grid and every
+    trial's initial and target weights (so the number of trials too). Identical runs share one store, whoever
+    asks for them, and the second is read from disk; a run that differs in anything gets a store of its own.
+    ``stores`` lists the stores opened."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = store_path(path)
+        self.stores: list[Store] = []
+
+    def __fspath__(self) -> str:
+        return os.fspath(self.path)
+
+    def open(self, points: list[dict], grid: dict | None, inputs: Iterable[np.ndarray | None]) -> Store:
+        """The store of the run whose grid points have these identities and per-trial ``inputs`` (the initial
+        and target weights of every point), created if new."""
+        key = hashlib.sha256(json.dumps({"points": [p["digest"] for p in points], "grid": grid or {}}).encode())
+        for a in inputs:
+            key.update(b"-" if a is None else repr(np.shape(a)).encode() + np.ascontiguousarray(a, np.float64).data)
+        store = Store(self.path / "runs" / key.hexdigest()[:40], points, grid)
+        self.stores.append(store)
+        return store
+
+    def counts(self) -> dict[str, int]:
+        """Trials read from the library and computed into it by this process, over all its runs."""
+        return {"loaded": sum(s.loaded for s in self.stores), "computed": sum(s.computed for s in self.stores)}
+
+
+def open_store(
+    path: str | os.PathLike[str], points: list[dict], grid: dict | None, inputs: Iterable[np.ndarray | None]
+) -> Store:
+    """The store for these grid points: ``path`` itself, or within a :class:`RunLibrary` the run's own."""
+    return path.open(points, grid, inputs) if isinstance(path, RunLibrary) else Store(path, points, grid)
+
+
 def store_path(path: object) -> Path:
     """``path`` as a Path; TypeError/ValueError for what cannot name a store directory."""
     if not isinstance(path, (str, os.PathLike)):
@@ -231,11 +274,12 @@ def _differences(stored: dict, wanted: dict) -> list[str]:
     return problems
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` through a flushed hidden temporary file and a rename: complete or absent."""
     tmp = path.with_name(f".tmp-{uuid.uuid4().hex}")
     try:
-        with open(tmp, "w") as f:
-            f.write(text)
+        with open(tmp, "wb") as f:
+            f.write(data.encode() if isinstance(data, str) else data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

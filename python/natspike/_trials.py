@@ -429,14 +429,14 @@ class _TaskRun:
         self.loaded = self.computed = 0
         self.store = None
         if store is not None:
-            from ._store import Store, point_identity
+            from ._store import open_store, point_identity
 
             version = _native.version()
             ids = [
                 point_identity(p.cfg, p.job.rates, p.job.attenuation, version, {**p.job.schedule, **p.job.replayed})
                 for p in points
             ]
-            self.store = Store(store, ids, grid)
+            self.store = open_store(store, ids, grid, (a for p in points for a in (p.w0, p.tw)))
             self._load()
 
     def _load(self):
@@ -453,6 +453,7 @@ class _TaskRun:
             new = int((self.out["completed"][u : u + count] == 0).sum())  # overlapping shards count once
             self._fill(point, first, {k: v[:count] if k not in _SHARED else v for k, v in arrays.items()})
             self.loaded += new
+            self.store.loaded += new
 
     def _check_inputs(self, point, first, count, arrays, file):
         w0, tw = self.points[point].inputs(first, count)
@@ -491,6 +492,7 @@ class _TaskRun:
             planned = self.points[p].plan["outputs"]
             keep = {k: v for k, v in out.items() if planned[k]["origin"] == "trial"}
             self.store.write(p, first, {**keep, **self.points[p].echoed(first, count)})
+            self.store.computed += count
         self._fill(p, first, {k: v for k, v in out.items() if v is not None and k in self.out})
         self.computed += count
 

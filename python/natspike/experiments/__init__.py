@@ -22,7 +22,8 @@ taken exactly as by :func:`natspike.train` (int,
 checked before any work. The old names ``trials``, ``minutes`` and
 ``input_pool`` still work, with a DeprecationWarning. :data:`FIGURES` is the
 registry of the figures, shared with :mod:`natspike.plotting` and the
-command line.
+command line; :func:`paper` runs all of them, resumably, through one
+results folder.
 
 Functions are imported on first use, so that importing this package stays
 cheap.
@@ -56,6 +57,7 @@ _EXTRAS = {
     "PAPER_ETA": "_figure3",
     "PAPER_MINUTES": "_figure3",
     "PAPER_ETA_FACTORS": "_figure9",
+    "paper": "_paper",
 }
 
 

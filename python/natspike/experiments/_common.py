@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import inspect
 import numbers
+import os
 import warnings
 from typing import Any, cast
 
@@ -20,6 +21,7 @@ import numpy as np
 from .. import _describe
 from .._checks import MAX_TRIALS, float_of, integer
 from .._seeds import root_seed
+from .._store import RunLibrary
 from .._typing import Function
 
 #: The most afferents an experiment takes (its arrays are trials × samples × n or n × n).
@@ -76,6 +78,12 @@ def flag(value, name) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
     return bool(value)
+
+
+def run_store(store: str | os.PathLike[str] | RunLibrary | None) -> RunLibrary | None:
+    """An experiment's ``store`` as its runs use it: None, or a folder of results stores, one per run, named by
+    the digest of everything that determines the run's numbers (``natspike._store.RunLibrary``)."""
+    return store if store is None or isinstance(store, RunLibrary) else RunLibrary(store)
 
 
 def root(seed) -> int:

@@ -9,6 +9,7 @@ patterns. Each panel group lives in its own section below.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,7 @@ import numpy as np
 from .._checks import at_most, finite_real
 from .._rules import update_direction
 from .._typing import ArrayLike, FloatArray, Seed
-from ._common import MAX_AFFERENTS, count, figure_dataset, provenance, renamed, root, stream
+from ._common import MAX_AFFERENTS, count, figure_dataset, provenance, renamed, root, run_store, stream
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -284,6 +285,7 @@ def figure12_curves(
     workers: int | None = None,
     client: Client | None = None,
     progress: bool = False,
+    store: str | os.PathLike[str] | None = None,
 ) -> xr.Dataset:
     """Learning curves of the natural, Euclidean and approximate rules for four input patterns (Fig 12C–F).
 
@@ -328,6 +330,9 @@ def figure12_curves(
         ``None`` (default): continuous Poisson inputs.
     workers, client, progress
         Passed to :func:`natspike.run_trials`.
+    store : str or os.PathLike, optional
+        A folder of resumable results, one results store per learning run
+        (see :func:`figure3f`).
 
     Returns
     -------
@@ -347,6 +352,7 @@ def figure12_curves(
         n_trials, duration_minutes = 1000, PAPER_MINUTES
     pairs = _curve_patterns(patterns)
     table = _curve_learning_rates(pairs, rules, eta)
+    store = run_store(store)  # one library for all runs
     seed = root(seed)  # once: every pattern starts trial i from the same w0 and w*
     runs = [
         learning_curves(
@@ -362,6 +368,7 @@ def figure12_curves(
             workers=workers,
             client=client,
             progress=progress,
+            store=store,
         )
         for pair in pairs
     ]

@@ -7,6 +7,7 @@ rates; Fig 3F, Fig 9 and Fig 12C–F are compositions of it.
 from __future__ import annotations
 
 import numbers
+import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,17 @@ from .._rules import RULES
 from .._trials import run_trials
 from .._typing import ArrayLike, FloatArray, Seed
 from .._validate import finite, real_array
-from ._common import MAX_AFFERENTS, count, figure_dataset, positive, provenance, renamed, root, train_options
+from ._common import (
+    MAX_AFFERENTS,
+    count,
+    figure_dataset,
+    positive,
+    provenance,
+    renamed,
+    root,
+    run_store,
+    train_options,
+)
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -55,6 +66,7 @@ def figure3f(
     workers: int | None = None,
     client: Client | None = None,
     progress: bool = False,
+    store: str | os.PathLike[str] | None = None,
 ) -> xr.Dataset:
     """Learning curves of Fig 3F (and the data of Fig 9A–C).
 
@@ -106,6 +118,16 @@ def figure3f(
         (default): one continuous Poisson stream per afferent.
     workers, client, progress
         Passed to :func:`natspike.run_trials`.
+    store : str or os.PathLike, optional
+        A folder of resumable results: every learning run keeps its finished
+        trials there, in a results store of its own named by the digest of
+        everything that determines its numbers (configuration, rates, seed,
+        every trial's initial and target weights, natspike version). Running
+        again with the same folder reads the finished trials and computes
+        only the rest; a run that two figures share is computed once (at
+        equal trial counts and learning times, as at the paper's size, Fig 9
+        at η/η0 = 1 and the 10/50-Hz pattern of Fig 12C–F contain Fig 3F's
+        runs); a run with other settings gets a store of its own.
 
     Returns
     -------
@@ -136,6 +158,7 @@ def figure3f(
         workers=workers,
         client=client,
         progress=progress,
+        store=store,
     )
     return ds
 
@@ -156,6 +179,7 @@ def learning_curves(
     workers: int | None = None,
     client: Client | None = None,
     progress: bool = False,
+    store: str | os.PathLike[str] | None = None,
 ) -> xr.Dataset:
     """The Fig 3F protocol for the rules and learning rates in ``eta``.
 
@@ -177,6 +201,9 @@ def learning_curves(
         The authors' input protocol (see :func:`figure3f`).
     workers, client, progress
         Passed to :func:`natspike.run_trials`.
+    store : str or os.PathLike, optional
+        A folder of resumable results, one results store per learning run
+        (see :func:`figure3f`).
 
     Returns
     -------
@@ -193,7 +220,7 @@ def learning_curves(
     pair = _check_rates(rates)
     seed = root(seed)
     r = np.repeat(pair, [n // 2, n - n // 2])
-    speed = train_options(fast, input_pool_size)
+    speed, store = train_options(fast, input_pool_size), run_store(store)
     draw = lambda rng: rng.uniform(-1 / n, 1 / n, n)  # w0 and w*, each from its own stream
     runs = [
         run_trials(
@@ -210,6 +237,7 @@ def learning_curves(
             workers=workers,
             client=client,
             progress=progress,
+            store=store,
             **speed,
         )
         for rule, e in zip(rules, etas)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -11,7 +12,7 @@ from .._neuron import resolve
 from .._rules import update_direction
 from .._trials import run_trials
 from .._typing import Seed
-from ._common import count, figure_dataset, neuron_attrs, positive, provenance, renamed, root, train_options
+from ._common import count, figure_dataset, neuron_attrs, positive, provenance, renamed, root, run_store, train_options
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -54,6 +55,7 @@ def figure3de(
     neuron: Neuron | None = None,
     lr_convention: str = "authors",
     progress: bool = False,
+    store: str | os.PathLike[str] | None = None,
 ) -> xr.Dataset:
     """Cost contours, gradient vector fields and weight paths of Fig 3D–E (n = 2).
 
@@ -112,6 +114,9 @@ def figure3de(
         faster at n = 2; ``False``: exact quadrature in every bin.
     workers, client, progress
         Passed to :func:`natspike.run_trials`.
+    store : str or os.PathLike, optional
+        A folder of resumable results, one results store per learning run
+        (see :func:`figure3f`).
     neuron : Neuron, optional
         The neuron (the paper's by default). Cost, vector fields and runs use
         its own transfer function (:meth:`natspike.Neuron.phi`,
@@ -145,7 +150,7 @@ def figure3de(
     positive(cost_step, "cost_step")
     neuron = resolve(neuron)
     seed = root(seed)
-    speed = train_options(fast, None)
+    speed, store = train_options(fast, None), run_store(store)
     r = np.asarray(RATES)
     wstar = np.asarray(TARGET) / N
     x = sample_usps(r, samples, bins=2000, neuron=neuron, seed=(seed + _USP_STREAM) % 2**64)
@@ -178,6 +183,7 @@ def figure3de(
             workers=workers,
             client=client,
             progress=progress,
+            store=store,
             **speed,
         )
         for rule in RULES

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +14,7 @@ from .._spiketrain import SpikeTrain
 from .._train import train
 from .._trials import run_trials
 from .._typing import Seed
-from ._common import count, figure_dataset, flag, positive, positive_values, provenance, renamed, root
+from ._common import count, figure_dataset, flag, positive, positive_values, provenance, renamed, root, run_store
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -49,6 +50,7 @@ def figure5(
     tau_m: float = 0.010,
     record_every: float = 0.01,
     workers: int | None = None,
+    store: str | os.PathLike[str] | None = None,
 ) -> xr.Dataset:
     """Weight change after 5 s of natural-gradient learning versus USP standard deviation (Fig 5).
 
@@ -97,6 +99,9 @@ def figure5(
         Seconds between recorded weights of the example trajectories.
     workers : int, optional
         Passed to :func:`natspike.run_trials`.
+    store : str or os.PathLike, optional
+        A folder of resumable results, one results store per learning run
+        (see :func:`figure3f`).
 
     Returns
     -------
@@ -151,6 +156,7 @@ def figure5(
         workers=workers,
         tau_m=tau_m,
         replay=replay_authors_stream,
+        store=run_store(store),
     )
     cache = {}
 
@@ -233,8 +239,9 @@ def _positive_values(values, name):
 
 
 def _run_condition(
-    rate, tau_s, *, eta, weight, teacher_rate, duration, record_every, refresh, n_trials, root, workers, tau_m, replay
-):
+    rate, tau_s, *, eta, weight, teacher_rate, duration, record_every, refresh, n_trials, root, workers, tau_m, replay,
+    store,
+):  # fmt: skip
     """% change of one condition (all replicates), its mean trajectory, USP std and an example USP trace."""
     neuron = Neuron(tau_m=tau_m, tau_s=tau_s, eps0=1.0 / rate)
     common = dict(eta=eta, neuron=neuron, coefficient_refresh=refresh, record_every=record_every)
@@ -260,6 +267,7 @@ def _run_condition(
             seed=root,
             duration=duration,
             workers=workers,
+            store=store,
             **common,
         )
         weights, final = run.weights[:, :, 0], run.final_weights

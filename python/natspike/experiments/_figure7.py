@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -13,7 +14,7 @@ from .._checks import MAX_TRIALS, integer
 from .._neuron import Neuron
 from .._trials import run_trials
 from .._typing import ArrayLike, Seed
-from ._common import count, fast_tolerance, figure_dataset, positive_values, provenance, renamed, root
+from ._common import count, fast_tolerance, figure_dataset, positive_values, provenance, renamed, root, run_store
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -76,7 +77,7 @@ def _initial_weights(st, ust):
     )
 
 
-def _run(w0, n_trials, seed, *, refresh, tolerance, duration, eta, workers, progress, record_every=None):
+def _run(w0, n_trials, seed, *, refresh, tolerance, duration, eta, workers, progress, store, record_every=None):
     """All (condition, replicate) runs in one native call; trial index = condition·trials + replicate."""
     rates = np.r_[np.full(N_STIMULATED, INPUT_RATE), np.zeros(N_SYNAPSES - N_STIMULATED)]
     weights = np.repeat(w0, n_trials, axis=0)
@@ -98,6 +99,7 @@ def _run(w0, n_trials, seed, *, refresh, tolerance, duration, eta, workers, prog
         test_bins=1,
         workers=workers,
         progress=progress,
+        store=run_store(store),
     )
 
 
@@ -145,6 +147,7 @@ def figure7(
     fast: bool = True,
     workers: int | None = None,
     progress: bool = False,
+    store: str | os.PathLike[str] | None = None,
 ) -> xr.Dataset:
     """Relative weight changes of stimulated and unstimulated synapses (Fig 7B–D).
 
@@ -195,6 +198,9 @@ def figure7(
         weight change of the exact path. ``False``: ``exact=True``.
     workers, progress
         Passed to :func:`natspike.run_trials`.
+    store : str or os.PathLike, optional
+        A folder of resumable results, one results store per learning run
+        (see :func:`figure3f`).
 
     Returns
     -------
@@ -227,6 +233,7 @@ def figure7(
         eta=eta,
         workers=workers,
         progress=progress,
+        store=store,
     )
     shape = (len(st), len(ust), n_trials)
     dst, dust = _group_change(res.final_weights, np.repeat(w0, n_trials, axis=0))
@@ -352,6 +359,7 @@ def figure7_examples(
     fast: bool = True,
     workers: int | None = None,
     progress: bool = False,
+    store: str | os.PathLike[str] | None = None,
 ) -> xr.Dataset:
     """Weight traces for w_st(t0) = w_ust(t0) ∈ {1.6, 2.5, 4.5}/n (Fig 7E–G).
 
@@ -369,7 +377,7 @@ def figure7_examples(
         Initial n·w of both groups (paper: 1.6, 2.5, 4.5 — regions O1, O2, S).
     duration, eta, record_every
         Learning time (s), learning rate, seconds between records.
-    protocol, coefficient_refresh, fast, workers, progress
+    protocol, coefficient_refresh, fast, workers, progress, store
         As in :func:`figure7`.
 
     Returns
@@ -397,6 +405,7 @@ def figure7_examples(
         eta=eta,
         workers=workers,
         progress=progress,
+        store=store,
         record_every=record_every,
     )
     w = res.weights.reshape(len(values), n_trials, len(res.times), N_SYNAPSES)

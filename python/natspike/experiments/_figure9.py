@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .._typing import Seed
-from ._common import figure_dataset, renamed, root
+from ._common import figure_dataset, renamed, root, run_store
 from ._figure3 import PAPER_ETA, PAPER_MINUTES, _format_crossing, learning_curves, natural_first
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ def figure9(
     workers: int | None = None,
     client: Client | None = None,
     progress: bool = False,
+    store: str | os.PathLike[str] | None = None,
 ) -> xr.Dataset:
     """Convergence of natural and Euclidean learning (Fig 9A–D).
 
@@ -86,6 +88,9 @@ def figure9(
         ``None`` (default): continuous Poisson inputs.
     workers, client, progress
         Passed to :func:`natspike.run_trials`.
+    store : str or os.PathLike, optional
+        A folder of resumable results, one results store per learning run
+        (see :func:`figure3f`).
 
     Returns
     -------
@@ -102,6 +107,7 @@ def figure9(
     if full:
         n_trials, duration_minutes, eta_factors = 1000, PAPER_MINUTES, PAPER_ETA_FACTORS
     factors = _check_factors(eta_factors)
+    store = run_store(store)  # one library for all runs
     seed = root(seed)  # once: every factor starts trial i from the same w0 and w*
     runs = [
         learning_curves(
@@ -117,6 +123,7 @@ def figure9(
             workers=workers,
             client=client,
             progress=progress,
+            store=store,
         )
         for x in factors
     ]
