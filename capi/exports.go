@@ -28,7 +28,7 @@ func ns_version(out *C.char, n C.int) C.int {
 }
 
 //export ns_coefficients
-func ns_coefficients(neuronJSON *C.char, mu, variance, q *C.double, n C.longlong, out *C.double,
+func ns_coefficients(neuronJSON *C.char, mu, variance, q *C.double, n C.longlong, tol C.double, out *C.double,
 	cancel *C.int32_t, progress *C.int64_t, err *C.char, errlen C.int) C.int {
 	return guard(err, errlen, func() error {
 		c, m, e := neuronAndLen(neuronJSON, n, false)
@@ -42,7 +42,7 @@ func ns_coefficients(neuronJSON *C.char, mu, variance, q *C.double, n C.longlong
 		defer stop()
 		res := doubles(out, m*len(CoefficientColumns))
 		return checkResult(coefficientsInto(ctx, c, doubles(mu, m), doubles(variance, m), doubles(q, m),
-			res, Progress{(*int64)(unsafe.Pointer(progress))}), "out", res)
+			float64(tol), res, Progress{(*int64)(unsafe.Pointer(progress))}), "out", res)
 	})
 }
 

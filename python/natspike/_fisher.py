@@ -18,6 +18,9 @@ from ._validate import at_least, check_memory, contiguous, empty, finite, real_a
 _COLUMNS = ("gamma_s", "g1", "g2", "g3", "g4", "c1", "c2", "c3", "I1", "I2", "I3")
 # Grids at least this large run in a worker thread so that Ctrl-C stops them.
 _CANCELLABLE_FROM = 4096
+# Grids at least this large are checked against the memory available first (reading /proc costs ~1 ms;
+# 16 copies of a smaller grid need under 8 MiB).
+_CHECK_MEMORY_FROM = 2**16
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,14 @@ class Coefficients:
 
 
 @converts_units("mean", "var", "q")
-def coefficients(mean: ArrayLike, var: ArrayLike, q: ArrayLike, *, neuron: Neuron | None = None) -> Coefficients:
+def coefficients(
+    mean: ArrayLike,
+    var: ArrayLike,
+    q: ArrayLike,
+    *,
+    neuron: Neuron | None = None,
+    coefficient_tolerance: float | None = None,
+) -> Coefficients:
     """Fisher and inverse-Fisher coefficients for a Gaussian membrane potential.
 
     For V ~ N(mean, var) the generalised moments
@@ -66,6 +76,15 @@ def coefficients(mean: ArrayLike, var: ArrayLike, q: ArrayLike, *, neuron: Neuro
     then c1–c3 (Eqn 82) and the coefficients γ_s, g1–g4 of the inverse
     Fisher matrix (Eqns 101–105). The inputs broadcast against each
     other; the whole grid is evaluated in one native call on all cores.
+
+    By default, runs of nearby operating points — a trajectory such as the
+    (μ_V, σ_V²) of a learning run, or a fine grid (taken in the given order,
+    or sorted by (μ, σ²) or by (σ², μ), whichever is more local) — are
+    interpolated by the verified coefficient cache that the learning rules
+    use, at most ``coefficient_tolerance`` = 1e-9 from quadrature; scattered
+    points, and runs where the cache does not pay for itself, are evaluated
+    by quadrature (error ~1e-13). The choice depends on the inputs only, so
+    the numbers do not depend on the number of cores.
 
     Parameters
     ----------
@@ -78,6 +97,18 @@ def coefficients(mean: ArrayLike, var: ArrayLike, q: ArrayLike, *, neuron: Neuro
         Total-rate constant q = c_ε ε0² Σ r_i (Eqn 36; > 0, dimensionless).
     neuron : Neuron, optional
         The neuron; the paper's by default.
+    coefficient_tolerance : float, optional
+        Error bound of interpolated points, 0 or in [1e-14, 1); None (the
+        default) means ``natspike._describe.default_coefficient_tolerance()``
+        (1e-9, as in :func:`train`); 0 evaluates every point by quadrature.
+        An interpolated point is within the bound of quadrature in this
+        sense: γ_s and c1 = I1 relative to themselves; g1…g4 relative to
+        ``|g1| + |g2| σ + |g4| σ²`` (g2 and g3 times σ, g4 times σ²);
+        c2 and c3 (hence I2, I3) within ``tol c1 s`` and ``tol c1 s²``,
+        s = max(|c2|/c1, √(|c3|/c1), 1/σ) on the patch (user guide,
+        "Computing the coefficients"). Each patch is accepted only after
+        its tail coefficients and four quadrature checks meet the bound;
+        observed errors along learning trajectories are ~1e-13 at 1e-9.
 
     Returns
     -------
@@ -92,7 +123,8 @@ def coefficients(mean: ArrayLike, var: ArrayLike, q: ArrayLike, *, neuron: Neuro
     ValueError
         If the inputs do not broadcast, or ``mean`` is not finite, ``var``
         not > 0, or ``q`` not > 0, or the operating point is impossible
-        (μ² > q σ², where G would not be positive definite); the message
+        (μ² > q σ², where G would not be positive definite), or
+        ``coefficient_tolerance`` is not 0 or in [1e-14, 1); the message
         names the parameter.
     KeyboardInterrupt
         If interrupted; large grids stop within a few milliseconds.
@@ -111,22 +143,36 @@ def coefficients(mean: ArrayLike, var: ArrayLike, q: ArrayLike, *, neuron: Neuro
     (2, 2)
     """
     neuron = resolve(neuron)
+    tol = _tolerance(coefficient_tolerance)
+    m, v, qq = _operating_points(mean, var, q)
+    n = m.size
+    out = np.empty((n, len(_COLUMNS))) if n < _CHECK_MEMORY_FROM else empty((n, len(_COLUMNS)), "mean, var and q")
+    call = _native.call_cancellable if n >= _CANCELLABLE_FROM else _call_uncancellable
+    call(_native.functions["ns_coefficients"], neuron._json, *(contiguous(a.ravel()) for a in (m, v, qq)), n, tol, out)
+    return Coefficients(*(out[:, i].reshape(m.shape) for i in range(len(_COLUMNS))))
+
+
+def _tolerance(tol: float | None) -> float:
+    """None: Go's default bound; the type and finiteness checks are train's, the range is Go's."""
+    from ._describe import check, default_coefficient_tolerance
+
+    return default_coefficient_tolerance() if tol is None else check("coefficient_tolerance", tol)
+
+
+def _operating_points(mean: ArrayLike, var: ArrayLike, q: ArrayLike) -> list[FloatArray]:
+    """mean, var and q broadcast to one shape, checked (vectorized) and small enough to evaluate."""
     arrays = {name: real_array(x, name) for name, x in (("mean", mean), ("var", var), ("q", q))}
     try:
         m, v, qq = np.broadcast_arrays(*arrays.values())
     except ValueError:
         shapes = ", ".join(f"{k} {a.shape}" for k, a in arrays.items())
         raise ValueError(f"mean, var and q must broadcast to one shape, got {shapes}") from None
-    check_memory(16 * 8 * m.size, "mean, var and q", f"a grid of {m.size} points")
+    if m.size >= _CHECK_MEMORY_FROM:
+        check_memory(16 * 8 * m.size, "mean, var and q", f"a grid of {m.size} points")
     finite(m, "mean")
     at_least(v, "var", 0.0, strict=True)
     at_least(qq, "q", 0.0, strict=True)
-    flat = [contiguous(a.ravel()) for a in (m, v, qq)]
-    n = flat[0].size
-    out = empty((n, len(_COLUMNS)), "mean, var and q")
-    call = _native.call_cancellable if n >= _CANCELLABLE_FROM else _call_uncancellable
-    call(_native.functions["ns_coefficients"], neuron._json, *flat, n, out)
-    return Coefficients(*(out[:, i].reshape(m.shape) for i in range(len(_COLUMNS))))
+    return [m, v, qq]
 
 
 def _call_uncancellable(fn: Any, *args: Any) -> None:
