@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"sync"
 
 	"github.com/natspike/natspike/core/fisher"
 	"github.com/natspike/natspike/internal/config"
@@ -40,29 +41,69 @@ const (
 // tol = 0 every point is evaluated by quadrature; with tol in [1e-14, 1),
 // runs of nearby points (see cacheRun, localStep) are interpolated by a
 // fisher.Cache with that error bound and all other points by quadrature.
-func coefficientsInto(ctx context.Context, c config.NeuronConfig, mu, variance, q []float64, tol float64,
+func coefficientsInto(ctx context.Context, ne neuronEngine, mu, variance, q []float64, tol float64,
 	out []float64, p Progress) error {
 	if err := checkCoefficientInputs(mu, variance, q, tol); err != nil {
 		return err
 	}
-	tr, k, err := c.Build()
-	if err != nil {
-		return err
-	}
-	e, err := fisher.NewEngine(tr) // immutable and safe for concurrent use
-	if err != nil {
-		return err
-	}
-	pt := points{mu, variance, q, k.Eps0, out}
+	pt := points{mu, variance, q, ne.eps0, out}
 	exact := allIndices(len(mu))
 	if tol > 0 {
 		var runs [][]int
 		runs, exact = localRuns(mu, variance)
-		if err := pt.cached(ctx, e, tol, runs, p); err != nil {
+		if err := pt.cached(ctx, ne.e, tol, runs, p); err != nil {
 			return err
 		}
 	}
-	return pt.exact(ctx, e, exact, workers(len(exact), coefficientBlock), p)
+	return pt.exact(ctx, ne.e, exact, workers(len(exact), coefficientBlock), p)
+}
+
+// neuronEngine is the quadrature engine of a neuron and its ε0.
+type neuronEngine struct {
+	e    *fisher.Engine // immutable and safe for concurrent use
+	eps0 float64
+}
+
+func newNeuronEngine(c config.NeuronConfig) (neuronEngine, error) {
+	tr, k, err := c.Build()
+	if err != nil {
+		return neuronEngine{}, err
+	}
+	e, err := fisher.NewEngine(tr)
+	return neuronEngine{e, k.Eps0}, err
+}
+
+// engines memoises the engine of each neuron JSON that ns_coefficients has
+// seen: decoding and checking the JSON costs more than quadrature at a
+// point (~20–50 µs). It forgets everything once it holds maxEngines.
+var engines = struct {
+	sync.Mutex
+	m map[string]neuronEngine
+}{m: map[string]neuronEngine{}}
+
+const maxEngines = 64
+
+func engineOf(js string) (neuronEngine, error) {
+	engines.Lock()
+	ne, ok := engines.m[js]
+	engines.Unlock()
+	if ok {
+		return ne, nil
+	}
+	c, err := config.ParseNeuron([]byte(js))
+	if err != nil {
+		return neuronEngine{}, err
+	}
+	if ne, err = newNeuronEngine(c); err != nil {
+		return neuronEngine{}, err
+	}
+	engines.Lock()
+	defer engines.Unlock()
+	if len(engines.m) >= maxEngines {
+		clear(engines.m)
+	}
+	engines.m[js] = ne
+	return ne, nil
 }
 
 func checkCoefficientInputs(mu, variance, q []float64, tol float64) error {

@@ -2,6 +2,7 @@ package capi
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -12,6 +13,38 @@ import (
 	"github.com/natspike/natspike/core/neuron"
 	"github.com/natspike/natspike/internal/config"
 )
+
+func defaultEngine(t *testing.T) neuronEngine {
+	t.Helper()
+	ne, err := newNeuronEngine(config.DefaultNeuron())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ne
+}
+
+func TestEnginesAreMemoisedByTheirJSON(t *testing.T) {
+	a, err := engineOf(`{"beta": 0.4}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := engineOf(`{"beta": 0.4}`)
+	c, _ := engineOf(`{"beta": 0.5}`)
+	if a.e != b.e || a.e == c.e {
+		t.Error("the same JSON must give the same engine, another JSON another")
+	}
+	if _, err := engineOf(`{"beta": -1}`); err == nil {
+		t.Error("an invalid neuron was accepted")
+	}
+	for i := range 2 * maxEngines {
+		if _, err := engineOf(fmt.Sprintf(`{"beta": %d}`, i+1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(engines.m) > maxEngines {
+		t.Errorf("%d engines kept, at most %d", len(engines.m), maxEngines)
+	}
+}
 
 // walk is a random walk of the operating point like learning's, with a jump.
 func walk(n int) (mu, v, q []float64) {
@@ -32,7 +65,7 @@ func evaluate(t *testing.T, mu, v, q []float64, tol float64) []float64 {
 	t.Helper()
 	out := make([]float64, len(mu)*len(CoefficientColumns))
 	var done int64
-	if err := coefficientsInto(context.Background(), config.DefaultNeuron(), mu, v, q, tol, out, Progress{&done}); err != nil {
+	if err := coefficientsInto(context.Background(), defaultEngine(t), mu, v, q, tol, out, Progress{&done}); err != nil {
 		t.Fatal(err)
 	}
 	if done != int64(len(mu)) {
@@ -121,7 +154,7 @@ func TestAShuffledGridIsSortedAndCached(t *testing.T) {
 func TestCoefficientToleranceIsChecked(t *testing.T) {
 	out := make([]float64, 11)
 	for _, tol := range []float64{-1e-9, 1e-15, 1, math.NaN(), math.Inf(1)} {
-		err := coefficientsInto(context.Background(), config.DefaultNeuron(), []float64{0}, []float64{4}, []float64{78}, tol, out, Progress{})
+		err := coefficientsInto(context.Background(), defaultEngine(t), []float64{0}, []float64{4}, []float64{78}, tol, out, Progress{})
 		if err == nil || !strings.HasPrefix(err.Error(), "coefficient_tolerance must be ") || statusOf(err) != StatusInvalid {
 			t.Errorf("tol %v: got %v", tol, err)
 		}
