@@ -156,3 +156,16 @@ def test_the_default_tolerance_is_go_s():
 
     assert _describe.default_coefficient_tolerance() == TOL
     assert "1e-9" in natspike.coefficients.__doc__
+
+
+def test_only_large_outputs_are_checked_against_the_memory_available(monkeypatch):
+    """Reading /proc costs ~1 ms a call: small calls skip it, and a large grid is still refused by name."""
+    import natspike._validate as v
+
+    monkeypatch.setattr(v, "available_memory", lambda: 1000)
+    assert natspike.coefficients(np.zeros(1000), 4.0, 78.0).g1.shape == (1000,)
+    assert natspike.fisher_matrix([0.01, 0.02], [10.0, 50.0]).shape == (2, 2)
+    with pytest.raises(MemoryError, match="mean, var and q"):
+        natspike.coefficients(np.zeros(2**16), 4.0, 78.0)
+    with pytest.raises(MemoryError, match="weights"):
+        natspike.fisher_matrix(np.full(1024, 0.01), 10.0)

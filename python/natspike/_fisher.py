@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -18,9 +19,9 @@ from ._validate import at_least, check_memory, contiguous, empty, finite, real_a
 _COLUMNS = ("gamma_s", "g1", "g2", "g3", "g4", "c1", "c2", "c3", "I1", "I2", "I3")
 # Grids at least this large run in a worker thread so that Ctrl-C stops them.
 _CANCELLABLE_FROM = 4096
-# Grids at least this large are checked against the memory available first (reading /proc costs ~1 ms;
-# 16 copies of a smaller grid need under 8 MiB).
-_CHECK_MEMORY_FROM = 2**16
+# Outputs of at least this many bytes (with what Go allocates alongside) are checked against the memory
+# available first; reading /proc costs ~1 ms a call, more than most small calls compute.
+_CHECK_MEMORY_FROM = 8 * 2**20
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ def coefficients(
     tol = _tolerance(coefficient_tolerance)
     m, v, qq = _operating_points(mean, var, q)
     n = m.size
-    out = np.empty((n, len(_COLUMNS))) if n < _CHECK_MEMORY_FROM else empty((n, len(_COLUMNS)), "mean, var and q")
+    out = _empty((n, len(_COLUMNS)), "mean, var and q")
     call = _native.call_cancellable if n >= _CANCELLABLE_FROM else _call_uncancellable
     call(_native.functions["ns_coefficients"], neuron._json, *(contiguous(a.ravel()) for a in (m, v, qq)), n, tol, out)
     return Coefficients(*(out[:, i].reshape(m.shape) for i in range(len(_COLUMNS))))
@@ -167,12 +168,18 @@ def _operating_points(mean: ArrayLike, var: ArrayLike, q: ArrayLike) -> list[Flo
     except ValueError:
         shapes = ", ".join(f"{k} {a.shape}" for k, a in arrays.items())
         raise ValueError(f"mean, var and q must broadcast to one shape, got {shapes}") from None
-    if m.size >= _CHECK_MEMORY_FROM:
+    if 16 * 8 * m.size >= _CHECK_MEMORY_FROM:
         check_memory(16 * 8 * m.size, "mean, var and q", f"a grid of {m.size} points")
     finite(m, "mean")
     at_least(v, "var", 0.0, strict=True)
     at_least(qq, "q", 0.0, strict=True)
     return [m, v, qq]
+
+
+def _empty(shape: tuple[int, ...], name: str, *, copies: int = 1) -> FloatArray:
+    """An output array, checked against the memory available (``empty``) only if it is large."""
+    small = 8 * copies * math.prod(shape) < _CHECK_MEMORY_FROM
+    return np.empty(shape) if small else empty(shape, name, copies=copies)
 
 
 def _call_uncancellable(fn: Any, *args: Any) -> None:
@@ -264,7 +271,7 @@ def fisher_matrix(
     if samples is not None or seed is not None:
         raise ValueError("samples and seed apply only to method='monte_carlo'")
     w, r = _weights_and_rates(weights, rates)
-    out = empty((w.size, w.size), "weights", copies=2)
+    out = _empty((w.size, w.size), "weights", copies=2)
     _native.call(_native.functions["ns_fisher_matrix"], neuron._json, w, r, w.size, out)
     return out
 
@@ -306,7 +313,7 @@ def inverse_fisher_matrix(weights: ArrayLike, rates: ArrayLike, *, neuron: Neuro
     """
     neuron = resolve(neuron)
     w, r = _weights_and_rates(weights, rates, positive_rates=True)
-    out = empty((w.size, w.size), "weights", copies=2)
+    out = _empty((w.size, w.size), "weights", copies=2)
     _native.call(_native.functions["ns_inverse_fisher_matrix"], neuron._json, w, r, w.size, out)
     return out
 
@@ -321,7 +328,7 @@ def _monte_carlo_fisher(
     integer(samples, "samples", 1, 2**34)
     w, r = _weights_and_rates(weights, rates)
     root = root_seed(seed)
-    out = empty((w.size, w.size), "weights", copies=18)  # Go: a sum and a block matrix per chain
+    out = _empty((w.size, w.size), "weights", copies=18)  # Go: a sum and a block matrix per chain
     _native.call_cancellable(
         _native.functions["ns_monte_carlo_fisher"],
         neuron._json,
@@ -370,7 +377,7 @@ def sample_usps(
     r = contiguous(finite(vector(rates, "rates"), "rates"))
     integer(samples, "samples", 0, 2**34), integer(bins, "bins", 1, 2**32)
     root = root_seed(seed)
-    out = empty((int(samples), r.size), "samples")
+    out = _empty((int(samples), r.size), "samples")
     _native.call_cancellable(
         _native.functions["ns_sample_usps"],
         neuron._json,
@@ -429,7 +436,7 @@ def usp_traces(spikes: ArrayLike, *, neuron: Neuron | None = None) -> FloatArray
     if s.ndim != 2:
         raise ValueError(f"spikes must be two-dimensional (bins, n), got shape {s.shape}")
     flat = contiguous(s)
-    out = empty(s.shape, "spikes")
+    out = _empty(s.shape, "spikes")
     if s.size:
         _native.call(_native.functions["ns_usp_traces"], neuron._json, flat, s.shape[0], s.shape[1], out)
     return out
@@ -483,7 +490,7 @@ def voltage_statistics(
     at_least(r, "rates", 0.0)
     n = w.shape[-1]
     flat_w, flat_r = contiguous(w.reshape(-1, n)), contiguous(r.reshape(-1, n))
-    out = empty((flat_w.shape[0], 3), "weights")
+    out = _empty((flat_w.shape[0], 3), "weights")
     _native.call(_native.functions["ns_voltage_statistics"], neuron._json, flat_w, flat_r, flat_w.shape[0], n, out)
     mean, var, q = (out[:, i].reshape(w.shape[:-1]) for i in range(3))
     return mean, var, q
