@@ -138,16 +138,19 @@ func TestScatteredPointsAreEvaluatedByQuadrature(t *testing.T) {
 	}
 }
 
-func TestAShuffledGridIsSortedAndCached(t *testing.T) {
-	var mu, v, q []float64 // a fine μ-grid at two variances, given in shuffled order
-	for i := range cacheRun {
-		for _, s := range []float64{4, 30} {
-			mu, v, q = append(mu, -10+30*float64(i*7919%cacheRun)/cacheRun), append(v, s), append(q, 78)
+func TestAFineGridInItsOwnOrderIsCachedAndAShuffledOneIsNot(t *testing.T) {
+	var mu, v, q []float64 // a fine μ-grid at two variances, as broadcasting gives it
+	for _, s := range []float64{4, 30} {
+		for i := range cacheRun {
+			mu, v, q = append(mu, -2+4*float64(i)/cacheRun), append(v, s), append(q, 78)
 		}
 	}
-	runs, _ := localRuns(mu, v)
-	if len(runs) != 2 {
-		t.Fatalf("%d cached runs, want 2 (sorted by (σ², μ))", len(runs))
+	if runs, _ := localRuns(mu, v); len(runs) != 2 {
+		t.Fatalf("%d cached runs, want 2", len(runs))
+	}
+	rand.New(rand.NewPCG(1, 2)).Shuffle(len(mu), func(i, j int) { mu[i], mu[j], v[i], v[j] = mu[j], mu[i], v[j], v[i] })
+	if runs, _ := localRuns(mu, v); len(runs) != 0 {
+		t.Fatalf("%d cached runs of shuffled points, want 0", len(runs))
 	}
 }
 

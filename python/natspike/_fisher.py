@@ -78,14 +78,14 @@ def coefficients(
     Fisher matrix (Eqns 101–105). The inputs broadcast against each
     other; the whole grid is evaluated in one native call on all cores.
 
-    By default, runs of nearby operating points — a trajectory such as the
-    (μ_V, σ_V²) of a learning run, or a fine grid (taken in the given order,
-    or sorted by (μ, σ²) or by (σ², μ), whichever is more local) — are
-    interpolated by the verified coefficient cache that the learning rules
-    use, at most ``coefficient_tolerance`` = 1e-9 from quadrature; scattered
-    points, and runs where the cache does not pay for itself, are evaluated
-    by quadrature (error ~1e-13). The choice depends on the inputs only, so
-    the numbers do not depend on the number of cores.
+    By default, runs of consecutive nearby operating points (in the order
+    given, flattened in C order) — a trajectory such as the (μ_V, σ_V²) of a
+    learning run, or a fine grid — are interpolated by the verified
+    coefficient cache that the learning rules use, at most
+    ``coefficient_tolerance`` = 1e-9 from quadrature; scattered points, and
+    runs where the cache does not pay for itself, are evaluated by
+    quadrature (error ~1e-13). The choice depends on the inputs only, so the
+    numbers do not depend on the number of cores.
 
     Parameters
     ----------
