@@ -112,22 +112,25 @@ func FuzzVersion(f *testing.F) {
 
 func FuzzCoefficients(f *testing.F) {
 	for _, js := range fuzzNeurons {
-		f.Add(js, 0.0, 3.85, 78.0, int64(1))
+		f.Add(js, 0.0, 3.85, 78.0, int64(1), 0.0)
+		f.Add(js, 0.0, 3.85, 78.0, int64(300), 1e-9)
 	}
-	f.Add("{}", math.NaN(), 1.0, 1.0, int64(3))
-	f.Add("{}", 100.0, 1.0, 1.0, int64(2))
-	f.Add("{}", 1e300, 1e300, 1e300, int64(1))
-	f.Add("{}", -1e-300, 1e-300, 1e-300, int64(8))
-	f.Add("{}", 0.0, 1.0, 1.0, int64(-1))
-	f.Add("{}", 0.0, 1.0, 1.0, int64(1)<<50)
-	f.Fuzz(func(t *testing.T, js string, mu, variance, q float64, n int64) {
+	f.Add("{}", math.NaN(), 1.0, 1.0, int64(3), 1e-9)
+	f.Add("{}", 100.0, 1.0, 1.0, int64(2), 1e-9)
+	f.Add("{}", 1e300, 1e300, 1e300, int64(1), 1e-9)
+	f.Add("{}", -1e-300, 1e-300, 1e-300, int64(8), 1e-9)
+	f.Add("{}", 0.0, 1.0, 1.0, int64(-1), 1e-9)
+	f.Add("{}", 0.0, 1.0, 1.0, int64(1)<<50, 1e-9)
+	f.Add("{}", 0.0, 1.0, 1.0, int64(4), math.NaN())
+	f.Add("{}", 0.0, 1.0, 1.0, int64(4), 1.0)
+	f.Fuzz(func(t *testing.T, js string, mu, variance, q float64, n int64, tol float64) {
 		n, alloc := fuzzLen(n)
 		m, v, qq := filled(n, alloc, mu, mu/2), filled(n, alloc, variance), filled(n, alloc, q)
 		out := zeros(n*int64(len(CoefficientColumns)), alloc)
 		var progress int64
 		err := newErrBuffer(512)
 		e, el := err.args()
-		c := outcome("ns_coefficients", ns_coefficients(cString(js), cDoubles(m), cDoubles(v), cDoubles(qq), cLongLong(n),
+		c := outcome("ns_coefficients", ns_coefficients(cString(js), cDoubles(m), cDoubles(v), cDoubles(qq), cLongLong(n), cDouble(tol),
 			cDoubles(out), nil, cCounter(&progress), e, el), err)
 		c.check(t, false)
 		if c.ok() {
@@ -559,7 +562,7 @@ func callValid(t *testing.T, name string) callOutcome {
 		return callOutcome{name, StatusOK, ""}
 	case "ns_coefficients":
 		mu, v, q := []float64{0, 1, 2, 3}, []float64{4, 4, 4, 4}, []float64{78, 78, 78, 78}
-		status = int(ns_coefficients(neuron, cDoubles(mu), cDoubles(v), cDoubles(q), cLongLong(4), cDoubles(out), nil, nil, e, el))
+		status = int(ns_coefficients(neuron, cDoubles(mu), cDoubles(v), cDoubles(q), cLongLong(4), cDouble(1e-9), cDoubles(out), nil, nil, e, el))
 	case "ns_fisher_matrix":
 		status = int(ns_fisher_matrix(neuron, cDoubles(w), cDoubles(r), cLongLong(2), cDoubles(out), e, el))
 	case "ns_inverse_fisher_matrix":

@@ -28,21 +28,28 @@ func ns_version(out *C.char, n C.int) C.int {
 }
 
 //export ns_coefficients
-func ns_coefficients(neuronJSON *C.char, mu, variance, q *C.double, n C.longlong, out *C.double,
+func ns_coefficients(neuronJSON *C.char, mu, variance, q *C.double, n C.longlong, tol C.double, out *C.double,
 	cancel *C.int32_t, progress *C.int64_t, err *C.char, errlen C.int) C.int {
 	return guard(err, errlen, func() error {
-		c, m, e := neuronAndLen(neuronJSON, n, false)
+		if e := checkLen("n", int64(n)); e != nil {
+			return e
+		}
+		if neuronJSON == nil {
+			return errors.New("neuron JSON is NULL")
+		}
+		ne, e := engineOf(C.GoString(neuronJSON))
 		if e != nil {
 			return e
 		}
+		m := int(n)
 		if e := checkBuffers(m, buffer{"mean", mu}, buffer{"var", variance}, buffer{"q", q}, buffer{"out", out}); e != nil {
 			return e
 		}
 		ctx, stop := watchCancel((*int32)(unsafe.Pointer(cancel)))
 		defer stop()
 		res := doubles(out, m*len(CoefficientColumns))
-		return checkResult(coefficientsInto(ctx, c, doubles(mu, m), doubles(variance, m), doubles(q, m),
-			res, Progress{(*int64)(unsafe.Pointer(progress))}), "out", res)
+		return checkResult(coefficientsInto(ctx, ne, doubles(mu, m), doubles(variance, m), doubles(q, m),
+			float64(tol), res, Progress{(*int64)(unsafe.Pointer(progress))}), "out", res)
 	})
 }
 

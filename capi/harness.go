@@ -42,6 +42,8 @@ func cLongLongs(xs []int64) *C.longlong {
 
 func cLongLong(v int64) C.longlong { return C.longlong(v) }
 
+func cDouble(v float64) C.double { return C.double(v) }
+
 func cInt(v int32) C.int { return C.int(v) }
 
 // cFlag and cCounter view a cancel flag and a progress counter (nil: NULL).

@@ -45,9 +45,12 @@ extern int ns_version(char *out, int n);
 /* Coefficients at n voltage distributions N(mu[i], variance[i]) with total
  * rate constant q[i] = c_eps eps0^2 sum_j r_j (Eqn 36): row i of out (n x 11,
  * row-major) holds gamma_s, g1..g4 (Eqns 101-105), c1..c3 (Eqn 82) and the
- * moments I1..I3 (Eqns 77-79). Requires finite mu, variance > 0, q > 0. */
+ * moments I1..I3 (Eqns 77-79). Requires finite mu, variance > 0, q > 0.
+ * tol = 0: every point by quadrature; tol in [1e-14, 1): runs of
+ * consecutive nearby points are interpolated by the verified coefficient
+ * cache with that error bound, the rest by quadrature. */
 extern int ns_coefficients(const char *neuronJSON, const double *mu, const double *variance,
-	const double *q, long long n, double *out, int32_t *cancel, int64_t *progress,
+	const double *q, long long n, double tol, double *out, int32_t *cancel, int64_t *progress,
 	char *err, int errlen);
 
 /* Analytic Fisher matrix G (Eqn 81) of a neuron with n afferents of weights

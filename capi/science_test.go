@@ -19,7 +19,7 @@ func TestCoefficientsIntoMatchesTheEngineOnEveryRow(t *testing.T) {
 	}
 	out := make([]float64, n*len(CoefficientColumns))
 	var done int64
-	if err := coefficientsInto(context.Background(), config.DefaultNeuron(), mu, v, q, out, Progress{&done}); err != nil {
+	if err := coefficientsInto(context.Background(), defaultEngine(t), mu, v, q, 0, out, Progress{&done}); err != nil {
 		t.Fatal(err)
 	}
 	e, _ := fisher.NewEngine(neuron.DefaultSigmoid())
@@ -47,7 +47,7 @@ func TestCoefficientsIntoErrorsNameParameterAndIndex(t *testing.T) {
 		{one, one, []float64{-1}, "q[0] must be > 0"},
 		{[]float64{100}, one, one, "at index 0"}, // μ² > qσ²: rejected by package fisher
 	} {
-		err := coefficientsInto(context.Background(), config.DefaultNeuron(), c.mu, c.v, c.q, out, Progress{})
+		err := coefficientsInto(context.Background(), defaultEngine(t), c.mu, c.v, c.q, 0, out, Progress{})
 		if err == nil || !strings.Contains(err.Error(), c.want) || statusOf(err) != StatusInvalid {
 			t.Errorf("got %v, want an invalid-argument error containing %q", err, c.want)
 		}

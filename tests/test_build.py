@@ -81,6 +81,7 @@ def test_header_functions_are_declared():
         "ns_debug_sleep",
     } <= set(FUNCTIONS)
     assert FUNCTIONS["ns_coefficients"].argtypes[4] is ctypes.c_longlong
+    assert FUNCTIONS["ns_coefficients"].argtypes[5] is ctypes.c_double
 
 
 @pytest.mark.parametrize(
@@ -192,13 +193,15 @@ def test_go_side_validation_and_json_errors_become_value_errors():
     fn = FUNCTIONS["ns_coefficients"]
     ones, out = np.ones(1), np.empty(11)
     with pytest.raises(ValueError, match=r"var\[0\] must be > 0"):
-        _native.call(fn, b"{}", ones, -ones, ones, 1, out, None, None)
+        _native.call(fn, b"{}", ones, -ones, ones, 1, 0.0, out, None, None)
     with pytest.raises(ValueError, match='unknown parameter "tau"'):
-        _native.call(fn, b'{"tau": 1}', ones, ones, ones, 1, out, None, None)
+        _native.call(fn, b'{"tau": 1}', ones, ones, ones, 1, 0.0, out, None, None)
     with pytest.raises(ValueError, match="n must be"):
-        _native.call(fn, b"{}", ones, ones, ones, -1, out, None, None)
+        _native.call(fn, b"{}", ones, ones, ones, -1, 0.0, out, None, None)
     with pytest.raises(ValueError, match="mean is a NULL pointer"):
-        _native.call(fn, b"{}", None, ones, ones, 1, out, None, None)
+        _native.call(fn, b"{}", None, ones, ones, 1, 0.0, out, None, None)
+    with pytest.raises(ValueError, match=r"coefficient_tolerance must be .*got 2"):
+        _native.call(fn, b"{}", ones, ones, ones, 1, 2.0, out, None, None)
 
 
 @pytest.mark.parametrize(

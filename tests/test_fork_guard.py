@@ -31,7 +31,7 @@ CHILD = textwrap.dedent(r"""
 
     CASES = {
         "Neuron": ("refused", lambda: natspike.Neuron(beta=0.4)),
-        "coefficients": ("refused", lambda: natspike.coefficients(0.0, 1.0, 78.0)),
+        "coefficients": ("refused", lambda: natspike.coefficients(np.linspace(0, 0.1, 300), 1.0, 78.0)),
         "fisher_matrix": ("refused", lambda: natspike.fisher_matrix(W, R)),
         "inverse_fisher_matrix": ("refused", lambda: natspike.inverse_fisher_matrix(W, R)),
         "sample_usps": ("refused", lambda: natspike.sample_usps(R, 2, seed=1)),

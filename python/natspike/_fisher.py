@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -18,6 +19,9 @@ from ._validate import at_least, check_memory, contiguous, empty, finite, real_a
 _COLUMNS = ("gamma_s", "g1", "g2", "g3", "g4", "c1", "c2", "c3", "I1", "I2", "I3")
 # Grids at least this large run in a worker thread so that Ctrl-C stops them.
 _CANCELLABLE_FROM = 4096
+# Outputs of at least this many bytes (with what Go allocates alongside) are checked against the memory
+# available first; reading /proc costs ~1 ms a call, more than most small calls compute.
+_CHECK_MEMORY_FROM = 8 * 2**20
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,14 @@ class Coefficients:
 
 
 @converts_units("mean", "var", "q")
-def coefficients(mean: ArrayLike, var: ArrayLike, q: ArrayLike, *, neuron: Neuron | None = None) -> Coefficients:
+def coefficients(
+    mean: ArrayLike,
+    var: ArrayLike,
+    q: ArrayLike,
+    *,
+    neuron: Neuron | None = None,
+    coefficient_tolerance: float | None = None,
+) -> Coefficients:
     """Fisher and inverse-Fisher coefficients for a Gaussian membrane potential.
 
     For V ~ N(mean, var) the generalised moments
@@ -66,6 +77,15 @@ def coefficients(mean: ArrayLike, var: ArrayLike, q: ArrayLike, *, neuron: Neuro
     then c1–c3 (Eqn 82) and the coefficients γ_s, g1–g4 of the inverse
     Fisher matrix (Eqns 101–105). The inputs broadcast against each
     other; the whole grid is evaluated in one native call on all cores.
+
+    By default, runs of consecutive nearby operating points (in the order
+    given, flattened in C order) — a trajectory such as the (μ_V, σ_V²) of a
+    learning run, or a fine grid — are interpolated by the verified
+    coefficient cache that the learning rules use, at most
+    ``coefficient_tolerance`` = 1e-9 from quadrature; scattered points, and
+    runs where the cache does not pay for itself, are evaluated by
+    quadrature (error ~1e-13). The choice depends on the inputs only, so the
+    numbers do not depend on the number of cores.
 
     Parameters
     ----------
@@ -78,6 +98,18 @@ def coefficients(mean: ArrayLike, var: ArrayLike, q: ArrayLike, *, neuron: Neuro
         Total-rate constant q = c_ε ε0² Σ r_i (Eqn 36; > 0, dimensionless).
     neuron : Neuron, optional
         The neuron; the paper's by default.
+    coefficient_tolerance : float, optional
+        Error bound of interpolated points, 0 or in [1e-14, 1); None (the
+        default) means ``natspike._describe.default_coefficient_tolerance()``
+        (1e-9, as in :func:`train`); 0 evaluates every point by quadrature.
+        An interpolated point is within the bound of quadrature in this
+        sense: γ_s and c1 = I1 relative to themselves; g1…g4 relative to
+        ``|g1| + |g2| σ + |g4| σ²`` (g2 and g3 times σ, g4 times σ²);
+        c2 and c3 (hence I2, I3) within ``tol c1 s`` and ``tol c1 s²``,
+        s = max(|c2|/c1, √(|c3|/c1), 1/σ) on the patch (user guide,
+        "Computing the coefficients"). Each patch is accepted only after
+        its tail coefficients and four quadrature checks meet the bound;
+        observed errors along learning trajectories are ~1e-13 at 1e-9.
 
     Returns
     -------
@@ -92,7 +124,8 @@ def coefficients(mean: ArrayLike, var: ArrayLike, q: ArrayLike, *, neuron: Neuro
     ValueError
         If the inputs do not broadcast, or ``mean`` is not finite, ``var``
         not > 0, or ``q`` not > 0, or the operating point is impossible
-        (μ² > q σ², where G would not be positive definite); the message
+        (μ² > q σ², where G would not be positive definite), or
+        ``coefficient_tolerance`` is not 0 or in [1e-14, 1); the message
         names the parameter.
     KeyboardInterrupt
         If interrupted; large grids stop within a few milliseconds.
@@ -111,22 +144,42 @@ def coefficients(mean: ArrayLike, var: ArrayLike, q: ArrayLike, *, neuron: Neuro
     (2, 2)
     """
     neuron = resolve(neuron)
+    tol = _tolerance(coefficient_tolerance)
+    m, v, qq = _operating_points(mean, var, q)
+    n = m.size
+    out = _empty((n, len(_COLUMNS)), "mean, var and q")
+    call = _native.call_cancellable if n >= _CANCELLABLE_FROM else _call_uncancellable
+    call(_native.functions["ns_coefficients"], neuron._json, *(contiguous(a.ravel()) for a in (m, v, qq)), n, tol, out)
+    return Coefficients(*(out[:, i].reshape(m.shape) for i in range(len(_COLUMNS))))
+
+
+def _tolerance(tol: float | None) -> float:
+    """None: Go's default bound; the type and finiteness checks are train's, the range is Go's."""
+    from ._describe import check, default_coefficient_tolerance
+
+    return default_coefficient_tolerance() if tol is None else check("coefficient_tolerance", tol)
+
+
+def _operating_points(mean: ArrayLike, var: ArrayLike, q: ArrayLike) -> list[FloatArray]:
+    """mean, var and q broadcast to one shape, checked (vectorized) and small enough to evaluate."""
     arrays = {name: real_array(x, name) for name, x in (("mean", mean), ("var", var), ("q", q))}
     try:
         m, v, qq = np.broadcast_arrays(*arrays.values())
     except ValueError:
         shapes = ", ".join(f"{k} {a.shape}" for k, a in arrays.items())
         raise ValueError(f"mean, var and q must broadcast to one shape, got {shapes}") from None
-    check_memory(16 * 8 * m.size, "mean, var and q", f"a grid of {m.size} points")
+    if 16 * 8 * m.size >= _CHECK_MEMORY_FROM:
+        check_memory(16 * 8 * m.size, "mean, var and q", f"a grid of {m.size} points")
     finite(m, "mean")
     at_least(v, "var", 0.0, strict=True)
     at_least(qq, "q", 0.0, strict=True)
-    flat = [contiguous(a.ravel()) for a in (m, v, qq)]
-    n = flat[0].size
-    out = empty((n, len(_COLUMNS)), "mean, var and q")
-    call = _native.call_cancellable if n >= _CANCELLABLE_FROM else _call_uncancellable
-    call(_native.functions["ns_coefficients"], neuron._json, *flat, n, out)
-    return Coefficients(*(out[:, i].reshape(m.shape) for i in range(len(_COLUMNS))))
+    return [m, v, qq]
+
+
+def _empty(shape: tuple[int, ...], name: str, *, copies: int = 1) -> FloatArray:
+    """An output array, checked against the memory available (``empty``) only if it is large."""
+    small = 8 * copies * math.prod(shape) < _CHECK_MEMORY_FROM
+    return np.empty(shape) if small else empty(shape, name, copies=copies)
 
 
 def _call_uncancellable(fn: Any, *args: Any) -> None:
@@ -218,7 +271,7 @@ def fisher_matrix(
     if samples is not None or seed is not None:
         raise ValueError("samples and seed apply only to method='monte_carlo'")
     w, r = _weights_and_rates(weights, rates)
-    out = empty((w.size, w.size), "weights", copies=2)
+    out = _empty((w.size, w.size), "weights", copies=2)
     _native.call(_native.functions["ns_fisher_matrix"], neuron._json, w, r, w.size, out)
     return out
 
@@ -260,7 +313,7 @@ def inverse_fisher_matrix(weights: ArrayLike, rates: ArrayLike, *, neuron: Neuro
     """
     neuron = resolve(neuron)
     w, r = _weights_and_rates(weights, rates, positive_rates=True)
-    out = empty((w.size, w.size), "weights", copies=2)
+    out = _empty((w.size, w.size), "weights", copies=2)
     _native.call(_native.functions["ns_inverse_fisher_matrix"], neuron._json, w, r, w.size, out)
     return out
 
@@ -275,7 +328,7 @@ def _monte_carlo_fisher(
     integer(samples, "samples", 1, 2**34)
     w, r = _weights_and_rates(weights, rates)
     root = root_seed(seed)
-    out = empty((w.size, w.size), "weights", copies=18)  # Go: a sum and a block matrix per chain
+    out = _empty((w.size, w.size), "weights", copies=18)  # Go: a sum and a block matrix per chain
     _native.call_cancellable(
         _native.functions["ns_monte_carlo_fisher"],
         neuron._json,
@@ -324,7 +377,7 @@ def sample_usps(
     r = contiguous(finite(vector(rates, "rates"), "rates"))
     integer(samples, "samples", 0, 2**34), integer(bins, "bins", 1, 2**32)
     root = root_seed(seed)
-    out = empty((int(samples), r.size), "samples")
+    out = _empty((int(samples), r.size), "samples")
     _native.call_cancellable(
         _native.functions["ns_sample_usps"],
         neuron._json,
@@ -383,7 +436,7 @@ def usp_traces(spikes: ArrayLike, *, neuron: Neuron | None = None) -> FloatArray
     if s.ndim != 2:
         raise ValueError(f"spikes must be two-dimensional (bins, n), got shape {s.shape}")
     flat = contiguous(s)
-    out = empty(s.shape, "spikes")
+    out = _empty(s.shape, "spikes")
     if s.size:
         _native.call(_native.functions["ns_usp_traces"], neuron._json, flat, s.shape[0], s.shape[1], out)
     return out
@@ -437,7 +490,7 @@ def voltage_statistics(
     at_least(r, "rates", 0.0)
     n = w.shape[-1]
     flat_w, flat_r = contiguous(w.reshape(-1, n)), contiguous(r.reshape(-1, n))
-    out = empty((flat_w.shape[0], 3), "weights")
+    out = _empty((flat_w.shape[0], 3), "weights")
     _native.call(_native.functions["ns_voltage_statistics"], neuron._json, flat_w, flat_r, flat_w.shape[0], n, out)
     mean, var, q = (out[:, i].reshape(w.shape[:-1]) for i in range(3))
     return mean, var, q

@@ -154,7 +154,7 @@ def _ctype(param: str):
     words = param.replace("*", " * ").replace("const ", " ").split()[:-1]  # drop the name
     if "*" in words:
         return ctypes.c_char_p if words[0] == "char" else ctypes.c_void_p
-    scalar = {"int": ctypes.c_int, "long long": ctypes.c_longlong}.get(" ".join(words))
+    scalar = {"int": ctypes.c_int, "long long": ctypes.c_longlong, "double": ctypes.c_double}.get(" ".join(words))
     if scalar is None:
         raise ImportError(
             f"natspike.h: no ctypes mapping for parameter {param.strip()!r}; extend natspike._native._ctype"

@@ -15,7 +15,8 @@ kept in the JSON output). Sections:
 3. the same model in Brian2 (``brian2_model.py``; runtime/cython and cpp_standalone, compile time
    separately), validated statistically against natspike (mean output rate and weight drift per
    input group over a seed set) before its times count;
-4. ``coefficients`` per evaluation versus ``scipy.integrate.quad``, with the accuracy reached;
+4. ``coefficients`` per evaluation versus ``scipy.integrate.quad``, with the accuracy reached, default and
+   ``coefficient_tolerance=0``, on scattered points and along a learning-like random walk;
 5. ``run_trials`` throughput with 1 and 2 workers; 6. Python overhead of ``train`` versus pure Go
    (``gotrain``); 7. peak memory of a long trial; 8. the Go benchmarks (dense versus event-driven
    bins, coefficient engine and cache); 9. the full Fig 3F estimated from a measured subset, and
@@ -337,24 +338,55 @@ def moments_error(got, want, mu, var):
     return float(np.max(np.abs(np.asarray(got) - np.asarray(want)) / scale))
 
 
+def walk_points(points, seed=5):
+    """A learning-like random walk of (μ_V, σ_V²) (steps of 0.3 % of σ_V and σ_V² per point)."""
+    rng = np.random.default_rng(seed)
+    mu = 1.7 + np.cumsum(0.003 * rng.standard_normal(points))
+    var = 4.0 * np.exp(np.cumsum(0.003 * rng.standard_normal(points)))
+    return mu, var, np.full(points, 78.0)
+
+
+def per_point_cpu_us(mu, var, q, **kw):
+    """Best of three CPU times of one vectorized natspike.coefficients call, per point; and its result."""
+    natspike.coefficients(mu[:10], var[:10], q[:10], **kw)  # warm up
+    runs = [cpu_and_wall(lambda: natspike.coefficients(mu, var, q, **kw)) for _ in range(3)]
+    return min(r[0] for r in runs) / mu.size * 1e6, runs[0][2]
+
+
 def coefficients_section(points):
+    """scipy.integrate.quad and natspike.coefficients (default and exact=quadrature) in the same run, on
+    scattered points (no locality: the default evaluates them by quadrature) and along a random walk
+    (the default interpolates it with the coefficient cache at 1e-9)."""
     rng = np.random.default_rng(4)
     mu = rng.uniform(-10, 20, points)
     var = np.exp(rng.uniform(np.log(0.5), np.log(300), points))
     q = np.full(points, 78.0)
-    natspike.coefficients(mu[:10], var[:10], q[:10])  # warm up
-    cpu, wall, c = cpu_and_wall(lambda: natspike.coefficients(mu, var, q))
-    sub = range(0, points, max(1, points // 40))
-    truth = [ref.voltage_integrals(mu[i], var[i], phi_max=D["phi_max"], beta=D["beta"], theta=D["theta"]) for i in sub]
+    out = {}
+    for name, kw in (("default", {}), ("exact", {"coefficient_tolerance": 0})):
+        out[f"natspike_{name}_cpu_us"], c = per_point_cpu_us(mu, var, q, **kw)
+        wmu, wvar, wq = walk_points(8 * points)
+        out[f"walk_{name}_cpu_us"], wc = per_point_cpu_us(wmu, wvar, wq, **kw)
+        walk_sub = range(0, wmu.size, wmu.size // 20)
+        out[f"walk_{name}_error"] = max(
+            moments_error((wc.I1[i], wc.I2[i], wc.I3[i]), voltage_truth(wmu[i], wvar[i]), wmu[i], wvar[i])
+            for i in walk_sub
+        )
+        sub = range(0, points, max(1, points // 40))
+        out[f"natspike_{name}_error"] = max(
+            moments_error((c.I1[i], c.I2[i], c.I3[i]), voltage_truth(mu[i], var[i]), mu[i], var[i]) for i in sub
+        )
+    truth = [voltage_truth(mu[i], var[i]) for i in sub]
     scipy_cpu, _scipy_wall, plain = cpu_and_wall(lambda: [scipy_moments(mu[i], var[i]) for i in sub])
-    ours = [(float(c.I1[i]), float(c.I2[i]), float(c.I3[i])) for i in sub]
-    return {
-        "natspike_cpu_us": cpu / points * 1e6,
-        "natspike_wall_us": wall / points * 1e6,
-        "scipy_cpu_us": scipy_cpu / len(sub) * 1e6,
-        "natspike_error": max(moments_error(o, t, mu[i], var[i]) for o, t, i in zip(ours, truth, sub)),
-        "scipy_error": max(moments_error(s, t, mu[i], var[i]) for s, t, i in zip(plain, truth, sub)),
-    }
+    out["scipy_cpu_us"] = scipy_cpu / len(sub) * 1e6
+    walk_cpu, _, _ = cpu_and_wall(lambda: [scipy_moments(wmu[i], wvar[i]) for i in walk_sub])
+    out["scipy_walk_cpu_us"] = walk_cpu / len(walk_sub) * 1e6
+    out["scipy_error"] = max(moments_error(s, t, mu[i], var[i]) for s, t, i in zip(plain, truth, sub))
+    out["natspike_cpu_us"], out["natspike_error"] = out["natspike_default_cpu_us"], out["natspike_default_error"]
+    return out
+
+
+def voltage_truth(mu, var):
+    return ref.voltage_integrals(mu, var, phi_max=D["phi_max"], beta=D["beta"], theta=D["theta"])
 
 
 # 5. run_trials, 6. overhead, 7. memory ----------------------------------------------------------
@@ -600,10 +632,18 @@ def print_table(r):
     p("| method | µs / evaluation | max error of I1..I3 | speed-up vs scipy |")
     p("|---|---|---|---|")
     p(f"| scipy.integrate.quad (epsrel 1e-8, 3 integrals) | {fmt(c['scipy_cpu_us'])} | {c['scipy_error']:.1e} | 1 |")
-    p(
-        f"| natspike.coefficients (Python, vectorized) | {fmt(c['natspike_cpu_us'])} | {c['natspike_error']:.1e} | "
-        f"{fmt(c['scipy_cpu_us'] / c['natspike_cpu_us'])} |"
-    )
+    if "scipy_walk_cpu_us" in c:
+        p(f"| scipy.integrate.quad, along the random walk | {fmt(c['scipy_walk_cpu_us'])} | – | 1 |")
+    for key, label in (
+        ("natspike_default", "natspike.coefficients, default (Python, vectorized; scattered: quadrature)"),
+        ("natspike_exact", "natspike.coefficients, coefficient_tolerance=0 (quadrature; scattered)"),
+        ("walk_default", "natspike.coefficients, default, along a random walk (cache at 1e-9)"),
+        ("walk_exact", "natspike.coefficients, coefficient_tolerance=0, along a random walk"),
+    ):
+        us = c.get(f"{key}_cpu_us")
+        if us is not None:
+            scipy_us = c.get("scipy_walk_cpu_us", c["scipy_cpu_us"]) if key.startswith("walk") else c["scipy_cpu_us"]
+            p(f"| {label} | {fmt(us)} | {c[f'{key}_error']:.1e} | {fmt(scipy_us / us)} |")
     g = r["go"]
     for name, label in (
         ("BenchmarkCoefficients", "Go Engine.Coefficients (quadrature)"),
