@@ -145,61 +145,80 @@ func (c *Cache) patchTol() float64 { return (1 - taylorShare) * c.tol }
 // Coefficients is Engine.Coefficients within the Cache's error bound. The
 // raw moments I1 … I3 are reconstructed from the interpolated c's.
 func (c *Cache) Coefficients(mu, variance, q, eps0 float64) (Coefficients, error) {
-	if err := checkCoefficientArgs(mu, variance, q, eps0); err != nil {
-		return Coefficients{}, err
+	var co Coefficients
+	err := c.CoefficientsInto(&co, mu, variance, q, eps0)
+	return co, err
+}
+
+// CoefficientsInto is Coefficients writing its result into *dst (zero on
+// error), for per-bin callers that keep the coefficients in place.
+func (c *Cache) CoefficientsInto(dst *Coefficients, mu, variance, q, eps0 float64) error {
+	if !coefficientArgsOK(mu, variance, q, eps0) {
+		if err := checkCoefficientArgs(mu, variance, q, eps0); err != nil {
+			*dst = Coefficients{}
+			return err
+		}
 	}
-	f, ok := c.interpolate(mu, variance, q, 3)
-	if !ok {
+	var f [3]float64
+	if !c.interpolate(&f, mu, variance, q, 3) {
 		c.Direct++
-		return c.engine.Coefficients(mu, variance, q, eps0)
+		co, err := c.engine.Coefficients(mu, variance, q, eps0)
+		*dst = co
+		return err
 	}
 	gs, r2, r3 := f[0], f[1], f[2]
-	c1 := 1 / gs
-	co := Coefficients{Mu: mu, Var: variance, Q: q, C1: c1, C2: r2 * c1, C3: r3 * c1, GammaS: gs}
-	co.I1, co.I2 = c1, mu*c1+co.C2*variance
-	co.I3 = co.C3*variance*variance + 2*mu*co.C2*variance + (mu*mu+variance)*c1
-	det := inverseDet(1, r2, r3, mu, variance, q)
+	g1, g2, g4, det := inverseOfRatios(r2, r3, mu, variance, q)
 	if !(det > 0) || math.IsInf(det, 0) {
-		return Coefficients{}, errSingular(mu, variance, q)
+		*dst = Coefficients{}
+		return errSingular(mu, variance, q)
 	}
-	co.G1, co.G2, co.G3, co.G4 = InverseCoefficients(1, r2, r3, mu, variance, q, eps0)
-	return co, nil
+	c1 := 1 / gs
+	c2, c3 := r2*c1, r3*c1
+	dst.Mu, dst.Var, dst.Q = mu, variance, q
+	dst.I1, dst.I2 = c1, mu*c1+c2*variance
+	dst.I3 = c3*variance*variance + 2*mu*c2*variance + (mu*mu+variance)*c1
+	dst.C1, dst.C2, dst.C3, dst.GammaS = c1, c2, c3, gs
+	dst.G1, dst.G2, dst.G3, dst.G4 = g1, g2, g2, g4
+	return nil
 }
 
 // GammaS is Engine.GammaS within the Cache's error bound.
 func (c *Cache) GammaS(mu, variance float64) (float64, error) {
-	if err := checkGaussian(mu, variance); err != nil {
-		return 0, err
+	if !gaussianOK(mu, variance) {
+		if err := checkGaussian(mu, variance); err != nil {
+			return 0, err
+		}
 	}
-	f, ok := c.interpolate(mu, variance, 0, 1)
-	if !ok {
+	var f [3]float64
+	if !c.interpolate(&f, mu, variance, 0, 1) {
 		c.Direct++
 		return c.engine.GammaS(mu, variance)
 	}
 	return f[0], nil
 }
 
-// interpolate returns the first count of γ_s, ρ2, ρ3 at (mu, v) from the
+// interpolate sets the first count of γ_s, ρ2, ρ3 at (mu, v) in f from the
 // Taylor layer, recentring it on the patch that contains (mu, v) when its
-// box does not; ok is false where no patch meets the bound.
-func (c *Cache) interpolate(mu, v, q float64, count int) (f [3]float64, ok bool) {
+// box does not; it returns false where no patch meets the bound.
+func (c *Cache) interpolate(f *[3]float64, mu, v, q float64, count int) bool {
 	t := &c.taylor
 	if !t.covers(mu, v, q, count) {
 		p := c.lookup(mu, v)
 		if p == nil {
-			return f, false
+			return false
 		}
 		if !t.worthRecentring() {
 			c.Hits++
 			f[0], f[1], f[2] = p.eval(mu, v, count)
-			return f, true
+			return true
 		}
 		c.Recentres++
 		c.recentre(p, mu, v, q, count)
 	}
 	c.Hits++
 	t.served++
-	return t.eval(mu, v, count), true
+	t.eval(f, mu, v, count)
+	return true
 }
 
 // lookup returns a patch that contains (mu, v), fitting a new one if none

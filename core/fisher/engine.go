@@ -17,6 +17,16 @@ type Coefficients struct {
 	G1, G2, G3, G4 float64 // Eqns 102–105, from the closed 2×2 form (InverseCoefficients)
 }
 
+// CopyTo sets *dst to c one field at a time: per-bin callers copy
+// coefficients whose fields were just stored one by one, which a block
+// copy's wider loads would wait for (store forwarding).
+func (c *Coefficients) CopyTo(dst *Coefficients) {
+	dst.Mu, dst.Var, dst.Q = c.Mu, c.Var, c.Q
+	dst.I1, dst.I2, dst.I3 = c.I1, c.I2, c.I3
+	dst.C1, dst.C2, dst.C3, dst.GammaS = c.C1, c.C2, c.C3, c.GammaS
+	dst.G1, dst.G2, dst.G3, dst.G4 = c.G1, c.G2, c.G3, c.G4
+}
+
 // GaussianMomenter is implemented by transfer functions that know the
 // Gaussian moments of their Fisher density f = φ'²/φ in closed form. For
 // V ~ N(mu, variance) it returns m0 = E[f(V)], m1 = E[f(V)(V − mu)] and

@@ -31,13 +31,20 @@ func inverseDet(c1, c2, c3, mu, variance, q float64) float64 {
 // (no weights and rates produce that, Eqn 85).
 func InverseCoefficients(c1, c2, c3, mu, variance, q, eps0 float64) (g1, g2, g3, g4 float64) {
 	_ = eps0 // cancels exactly, see above
-	c2, c3 = c2/c1, c3/c1
-	detC := c3 - c2*c2
-	delta := inverseDet(1, c2, c3, mu, variance, q)
-	g1 = -(1 + detC*variance) / delta
-	g2 = -(c2 - detC*mu) / delta
-	g4 = -(c3 + detC*q) / delta
+	g1, g2, g4, _ = inverseOfRatios(c2/c1, c3/c1, mu, variance, q)
 	return g1, g2, g2, g4
+}
+
+// inverseOfRatios is InverseCoefficients at c1 = 1, c2 = r2, c3 = r3 (g3 =
+// g2), with Δ = inverseDet(1, r2, r3, …), which is > 0 and finite where the
+// g's are valid.
+func inverseOfRatios(r2, r3, mu, variance, q float64) (g1, g2, g4, delta float64) {
+	detC := r3 - r2*r2
+	delta = inverseDet(1, r2, r3, mu, variance, q)
+	g1 = -(1 + detC*variance) / delta
+	g2 = -(r2 - detC*mu) / delta
+	g4 = -(r3 + detC*q) / delta
+	return g1, g2, g4, delta
 }
 
 // InverseCoefficientsPaper returns g1 … g4 (ε0 = 1) by the paper's two
@@ -67,12 +74,12 @@ func InverseCoefficientsPaper(c1, c2, c3, mu, variance, q float64) (g1, g2, g3, 
 // GammaU returns the uniform heterosynaptic factor of Eqn 108,
 // γ_u = −c_ε ε0 (c_ε ε0 g1 Σ_i x_i^ε + g3 V), for the USP sum sumX = Σ_i x_i^ε,
 // the potential v = V (mV), c_ε (s) and ε0.
-func (c Coefficients) GammaU(sumX, v, cEps, eps0 float64) float64 {
+func (c *Coefficients) GammaU(sumX, v, cEps, eps0 float64) float64 {
 	return -cEps * eps0 * (cEps*eps0*c.G1*sumX + c.G3*v)
 }
 
 // GammaW returns the weight-proportional heterosynaptic factor of Eqn 109,
 // γ_w = c_ε ε0 g2 Σ_i x_i^ε + g4 V.
-func (c Coefficients) GammaW(sumX, v, cEps, eps0 float64) float64 {
+func (c *Coefficients) GammaW(sumX, v, cEps, eps0 float64) float64 {
 	return cEps*eps0*c.G2*sumX + c.G4*v
 }

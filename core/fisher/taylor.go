@@ -40,14 +40,13 @@ func (t *taylor) covers(mu, v, q float64, count int) bool {
 	return t.count >= count && mu >= t.muLo && mu <= t.muHi && v >= t.vLo && v <= t.vHi && (count < 3 || q == t.q)
 }
 
-// eval returns the expansion's first count functions at (mu, v).
-func (t *taylor) eval(mu, v float64, count int) (f [3]float64) {
+// eval sets f's first count entries to the expansion's functions at (mu, v).
+func (t *taylor) eval(f *[3]float64, mu, v float64, count int) {
 	dm, dv := mu-t.mu0, v-t.v0
 	for a := range count {
 		d := &t.d[a]
 		f[a] = d[0] + dm*(d[1]+dm*d[3]+dv*d[4]) + dv*(d[2]+dv*d[5])
 	}
-	return f
 }
 
 // expansion holds, for one function, the Taylor coefficients of a patch

@@ -93,7 +93,8 @@ func TestTaylorRemainderBound(t *testing.T) {
 						x, y := (pm-mu)/p.hMu, (pv-v)/p.hV
 						g, r2, r3 := p.eval(pm, pv, 3)
 						want := [3]float64{g, r2, r3}
-						got := tl.eval(pm, pv, 3)
+						var got [3]float64
+						tl.eval(&got, pm, pv, 3)
 						inBox := tl.covers(pm, pv, 78, 3)
 						for a := range 3 {
 							b := expand(&p.coef[a], &mt, &ms)

@@ -15,6 +15,21 @@ func checkGaussian(mu, variance float64) error {
 	return neuron.CheckPositive("variance", variance)
 }
 
+// gaussianOK reports, by comparisons alone, whether checkGaussian accepts
+// (mu, variance) (mu − mu is NaN for NaN and ±Inf).
+func gaussianOK(mu, variance float64) bool {
+	return mu-mu == 0 && positiveOK(variance)
+}
+
+// positiveOK reports whether neuron.CheckPositive accepts x.
+func positiveOK(x float64) bool { return x > 0 && x <= math.MaxFloat64 }
+
+// coefficientArgsOK reports whether checkCoefficientArgs accepts its
+// arguments, without building an error (the per-evaluation path).
+func coefficientArgsOK(mu, variance, q, eps0 float64) bool {
+	return gaussianOK(mu, variance) && positiveOK(q) && positiveOK(eps0)
+}
+
 // checkCoefficientArgs validates the arguments of Engine.Coefficients.
 func checkCoefficientArgs(mu, variance, q, eps0 float64) error {
 	if err := checkGaussian(mu, variance); err != nil {

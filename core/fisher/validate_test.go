@@ -2,6 +2,7 @@ package fisher
 
 import (
 	"math"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -49,6 +50,7 @@ func TestInvalidArgumentsAreReportedByName(t *testing.T) {
 			t.Errorf("GammaS(%v, %v): error %v, want %q", c.mu, c.variance, err, c.want)
 		}
 	}
+	checkCacheErrors(t, e, cases)
 	if _, err := NewEngine(neuron.Sigmoid{PhiMax: 100, Beta: -0.3, Theta: 10}); err == nil || !strings.Contains(err.Error(), "beta") {
 		t.Errorf("NewEngine with β < 0: error %v, want one naming beta", err)
 	}
@@ -57,6 +59,74 @@ func TestInvalidArgumentsAreReportedByName(t *testing.T) {
 	}
 	if _, err := NewEngine(neuron.RectifiedQuadratic{Scale: 0, Theta: 0}); err == nil || !strings.Contains(err.Error(), "scale") {
 		t.Errorf("NewEngine with Scale = 0: error %v, want one naming scale", err)
+	}
+}
+
+// checkCacheErrors checks that a Cache, warmed up at a valid point (so that
+// its Taylor layer would serve), reports the same errors and zeroes the
+// result of CoefficientsInto.
+func checkCacheErrors(t *testing.T, e *Engine, cases []struct {
+	mu, variance, q, eps0 float64
+	want                  string
+}) {
+	t.Helper()
+	c, err := NewCache(e, 1e-9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range cases {
+		if _, err := c.Coefficients(0, 4, 78, 1); err != nil {
+			t.Fatal(err)
+		}
+		dst := Coefficients{Mu: 1, G4: 2}
+		if err := c.CoefficientsInto(&dst, x.mu, x.variance, x.q, x.eps0); err == nil || !strings.Contains(err.Error(), x.want) {
+			t.Errorf("Cache.CoefficientsInto(%v, %v, %v, %v): error %v, want %q", x.mu, x.variance, x.q, x.eps0, err, x.want)
+		}
+		if dst != (Coefficients{}) {
+			t.Errorf("Cache.CoefficientsInto(%v, %v, %v, %v) left %+v after an error", x.mu, x.variance, x.q, x.eps0, dst)
+		}
+		if x.q != 78 || x.eps0 != 1 {
+			continue
+		}
+		if _, err := c.GammaS(x.mu, x.variance); err == nil || !strings.Contains(err.Error(), x.want) {
+			t.Errorf("Cache.GammaS(%v, %v): error %v, want %q", x.mu, x.variance, err, x.want)
+		}
+	}
+}
+
+// TestArgumentPredicatesMatchChecks pins the comparison-only predicates of
+// the per-evaluation path to the checks whose errors they stand for.
+func TestArgumentPredicatesMatchChecks(t *testing.T) {
+	vals := []float64{math.NaN(), math.Inf(1), math.Inf(-1), math.MaxFloat64, -math.MaxFloat64, 1e-320, -1e-320,
+		0, math.Copysign(0, -1), -1, 1, 78}
+	for _, mu := range vals {
+		for _, v := range vals {
+			if got, want := gaussianOK(mu, v), checkGaussian(mu, v) == nil; got != want {
+				t.Errorf("gaussianOK(%v, %v) = %v, checkGaussian accepts: %v", mu, v, got, want)
+			}
+			for _, q := range vals {
+				for _, eps0 := range vals {
+					if got, want := coefficientArgsOK(mu, v, q, eps0), checkCoefficientArgs(mu, v, q, eps0) == nil; got != want {
+						t.Errorf("coefficientArgsOK(%v, %v, %v, %v) = %v, checkCoefficientArgs accepts: %v", mu, v, q, eps0, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestCopyToCopiesEveryField sets every field of a Coefficients to its own
+// value and checks that CopyTo reproduces the struct.
+func TestCopyToCopiesEveryField(t *testing.T) {
+	var src Coefficients
+	r := reflect.ValueOf(&src).Elem()
+	for i := range r.NumField() {
+		r.Field(i).SetFloat(float64(i + 1))
+	}
+	var dst Coefficients
+	src.CopyTo(&dst)
+	if dst != src {
+		t.Errorf("CopyTo gave %+v, want %+v", dst, src)
 	}
 }
 

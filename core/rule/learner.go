@@ -271,7 +271,8 @@ func (l *Learner) rateAndScore(v float64) (phi, score float64) {
 // the heterosynaptic factors of a natural rule; it leaves st unchanged otherwise.
 func (l *Learner) fillRuleScalars(st *Step) {
 	if l.rule.natural {
-		st.Coefficient, st.GammaS = l.coeffs, l.coeffs.GammaS
+		l.coeffs.CopyTo(&st.Coefficient)
+		st.GammaS = l.coeffs.GammaS
 		st.GammaU, st.GammaW = l.heterosynaptic(st.SumX, st.V)
 	}
 }
@@ -346,7 +347,7 @@ func (l *Learner) recompute(w []float64) error {
 		gs, err = l.globalScale(mu, variance)
 		l.coeffs = fisher.Coefficients{Mu: mu, Var: variance, Q: l.q, GammaS: gs}
 	case l.cache != nil:
-		l.coeffs, err = l.cache.Coefficients(mu, variance, l.q, l.kernel.Eps0)
+		err = l.cache.CoefficientsInto(&l.coeffs, mu, variance, l.q, l.kernel.Eps0)
 	default:
 		l.coeffs, err = l.engine.Coefficients(mu, variance, l.q, l.kernel.Eps0)
 	}
