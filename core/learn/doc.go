@@ -98,11 +98,11 @@
 // sequential PCG streams: the same seed now gives statistically
 // equivalent, not identical, numbers. Cost of one bin of the Fig 3F input
 // (CPU time, go test -run XXX -bench InputSource ./core/counter/, both
-// in one run on the loaded development machine): 71 / 290 / 2050 ns at
-// n = 100 / 1000 / 10000 against 104 / 896 / 9100 ns before — O(groups +
-// spikes), about 14 ns per spike at n = 10000, where the PCG source spent
-// about 60 ns per spike on a logarithm and a timing-wheel insertion that
-// misses the L2 cache, plus an O(n/64) bucket scan per bin.
+// in one run on the loaded development machine, medians of 3): 65 / 255 /
+// 2260 ns at n = 100 / 1000 / 10000 against 105 / 893 / 9730 ns before —
+// O(groups + spikes), about 15 ns per spike at n = 10000, where the PCG
+// source spent about 65 ns per spike on a logarithm and a timing-wheel
+// insertion that misses the L2 cache, plus an O(n/64) bucket scan per bin.
 //
 // # Outputs
 //
