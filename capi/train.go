@@ -75,6 +75,9 @@ func (b namedBuffers) match(plan config.Plan, n, m, trials int) (config.Arrays, 
 			want[o.Name] = product(o.Shape)
 		}
 	}
+	if err := learn.CheckStateFormat(b["resume_state"]); err != nil {
+		return config.Arrays{}, err // a state of an earlier format has another length: say so, not that
+	}
 	for name, xs := range b {
 		size, ok := want[name]
 		switch {

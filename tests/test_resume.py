@@ -167,6 +167,11 @@ def test_resume_refuses_what_it_cannot_continue():
     hurt = natspike.Result({**kept.arrays, "state": damaged}, params=kept.params, seed=kept.seed, version=kept.version)
     with pytest.raises(ValueError, match="the state is damaged"):
         natspike.resume(hurt, duration=0.05)
+    format2 = np.concatenate([kept.state, np.zeros(10 + N)])  # before the counter-based streams: 10 + n words more
+    format2[1] = 2
+    older = natspike.Result({**kept.arrays, "state": format2}, params=kept.params, seed=kept.seed, version=kept.version)
+    with pytest.raises(ValueError, match="format 2, written by a natspike release before the counter-based"):
+        natspike.resume(older, duration=0.05)
     with pytest.raises(ValueError, match="not available with input_pool_size"):
         natspike.train(
             "natural", W0, RATES, teacher=WSTAR, duration=0.05, eta=2e-3, seed=1, keep_state=True, input_pool_size=2

@@ -68,3 +68,14 @@ func (k Key) Below(c, m uint64) uint64 {
 	hi, _ := bits.Mul64(k.Uint64(c), m)
 	return hi
 }
+
+// NewNeuronKey returns the key of neuron j's stream (root, trial, purpose)
+// in a layer of output neurons: neuron 0's is NewKey(root, trial, p), so
+// a layer's first neuron draws what the same neuron trained alone draws;
+// neuron j > 0 uses a root mixed with j.
+func NewNeuronKey(root, trial uint64, p seed.Purpose, j uint64) Key {
+	if j == 0 {
+		return NewKey(root, trial, p)
+	}
+	return NewKey(Mix(root^Mix(j*0xd1b54a32d192ed03)), trial, p)
+}

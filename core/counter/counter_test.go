@@ -106,10 +106,23 @@ func TestCrossStreamCorrelations(t *testing.T) {
 		"purpose+1":  NewKey(10, 20, seed.Teacher),
 		"root+1":     NewKey(11, 20, seed.Inputs),
 		"root^trial": NewKey(20, 10, seed.Inputs),
+		"neuron 1":   NewNeuronKey(10, 20, seed.Inputs, 1),
+		"neuron 2":   NewNeuronKey(10, 20, seed.Inputs, 2),
 	} {
 		if r := correlation(base, sample(k, 0)); math.Abs(r) > corrBound {
 			t.Errorf("%s: correlation %.2g, want |ρ| < %.2g", name, r, corrBound)
 		}
+	}
+}
+
+// TestNeuronZeroIsTheTrialKey: neuron 0 of a layer draws the single
+// neuron's stream.
+func TestNeuronZeroIsTheTrialKey(t *testing.T) {
+	if NewNeuronKey(3, 4, seed.Teacher, 0) != NewKey(3, 4, seed.Teacher) {
+		t.Fatal("neuron 0's key differs from the trial's")
+	}
+	if NewNeuronKey(3, 4, seed.Teacher, 1) == NewNeuronKey(3, 4, seed.Teacher, 2) {
+		t.Fatal("neurons 1 and 2 share a key")
 	}
 }
 

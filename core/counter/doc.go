@@ -9,8 +9,9 @@
 // SplitMix64 finaliser, γ = 2^64/φ its Weyl increment and (a, b) the key's
 // halves. Float64 maps the low 53 bits to [0, 1) (math/rand/v2's
 // convention, so that rand.New(key.Stream(c)) draws the same numbers);
-// Below maps a value to [0, m) by multiply-shift. The caller lays out positions: a purpose's
-// draws must use distinct counters (package lanes documents its layout).
+// Below maps a value to [0, m) by multiply-shift. The caller lays out
+// positions: a purpose's draws must use distinct counters (learn's package
+// doc, "Random streams", lists every stream a trial draws and its layout).
 //
 // Statistics (counter_test.go, fixed seeds, tolerances stated there): over
 // 10^6 draws of one stream a χ² test on 1000 equal cells and the
@@ -34,11 +35,14 @@
 // 5/√bins over 2·10^5 bins).
 //
 // Cost: one bin of the Fig 3F input (50 afferents at 10 Hz, 50 at 50 Hz)
-// takes 80 CPU-ns on the loaded 2-core development machine
-// (go test -run XXX -bench Spikes ./core/counter/): two uniforms and
-// 31 table comparisons for the counts, one draw per spike.
+// takes about 65 CPU-ns on the loaded 2-core development machine
+// (go test -run XXX -bench Spikes ./core/counter/): two uniforms, each
+// settling its group when it is below P(K = 0) (78 % and 28 % of the bins
+// here), a short scan of the table otherwise, and one draw per spike.
+// BenchmarkInputSource compares Source with the sequential input.Poisson
+// in one run (numbers in learn's package doc, "Random streams").
 //
-// Source adapts Poisson to input.Source and Key.Stream to rand.Source, so
-// that the scalar engine can draw exactly the inputs and teacher uniforms
-// of package lanes.
+// Source adapts Poisson to input.Source (with SetRates for rate schedules
+// and Seek for continued trials) and Key.Stream to rand.Source, so that
+// the scalar engine draws exactly the inputs of package lanes.
 package counter

@@ -14,7 +14,7 @@ import (
 //
 // Afferents of equal rate form a group of m members with p = r·dt. Per bin
 // and group it draws K ~ Binomial(m, p) by inversion of a tabulated CDF
-// (one uniform, compared against the whole table without branches), then
+// (one uniform; see below for the comparisons), then
 // K distinct members by a partial Fisher–Yates shuffle (one Below draw per
 // spike), undone afterwards so that the result does not depend on earlier
 // bins. This is the Bernoulli-per-bin model exactly: under independent
@@ -28,7 +28,17 @@ import (
 //
 // Counter layout: bin b uses positions b·Stride() + base_g + j, where
 // base_g is the group's offset (groups in order of ascending rate), j = 0
-// draws K and j = 1 … K choose the members.
+// draws K and j = 1 … K choose the members. Stride() = 2n depends only on
+// the number of afferents, never on the rates (the groups' blocks of
+// m_g + 1 positions need at most n + #groups ≤ 2n), so after SetRates a
+// bin's positions are still disjoint from every other bin's.
+//
+// Most bins of a small group have no spike: the first uniform is compared
+// with P(K = 0) alone, and only when it is above it the rest of the table
+// is read: a scan from K = 1 that stops at the first entry above the
+// uniform (E[K | K ≥ 1] steps, ≈ 1.1–1.6 on Fig 3F at n = 100), or a
+// bisection for tables longer than 24 entries (groups with tens of spikes
+// per bin).
 //
 // A Poisson keeps a scratch permutation: it is not safe for concurrent use.
 type Poisson struct {
@@ -39,6 +49,7 @@ type Poisson struct {
 
 type group struct {
 	members []int32   // afferents of this rate, in a scratch order restored after every draw
+	p0      float64   // P(K = 0) = cdf[0]
 	cdf     []float64 // cdf[k] = P(K ≤ k) for k < len(cdf); K never exceeds len(cdf)
 	base    uint64
 	swaps   []int32 // positions swapped during the current draw
@@ -52,29 +63,44 @@ const MaxAfferents = 1 << 22
 // NewPoisson validates the rates (input.ValidateRates) and tabulates each
 // group's Binomial CDF.
 func NewPoisson(rates []float64, dt float64) (*Poisson, error) {
-	if err := input.ValidateRates(rates, dt); err != nil {
-		return nil, err
-	}
 	if len(rates) > MaxAfferents {
 		return nil, fmt.Errorf("rates must have at most %d afferents, got %d", MaxAfferents, len(rates))
 	}
-	p := &Poisson{n: len(rates)}
+	p := &Poisson{n: len(rates), stride: 2 * uint64(len(rates))}
+	return p, p.SetRates(rates, dt)
+}
+
+// SetRates gives the afferents new rates (as many as before) for the bins
+// drawn from now on. Nothing is redrawn: a bin's spikes depend only on the
+// key, the bin and the rates it is drawn with, so a rate schedule switched
+// at bin s draws bins ≥ s exactly as a population created with the new
+// rates would, and bins < s as before.
+func (p *Poisson) SetRates(rates []float64, dt float64) error {
+	if len(rates) != p.n {
+		return fmt.Errorf("rates must have %d entries (one per afferent), got %d", p.n, len(rates))
+	}
+	if err := input.ValidateRates(rates, dt); err != nil {
+		return err
+	}
+	p.groups = p.groups[:0]
+	base := uint64(0)
 	for _, r := range slices.Compact(slices.Sorted(slices.Values(rates))) {
 		if r == 0 {
 			continue
 		}
-		g := group{base: p.stride}
+		g := group{base: base}
 		for i, ri := range rates {
 			if ri == r {
 				g.members = append(g.members, int32(i))
 			}
 		}
 		g.cdf = binomialTable(len(g.members), r*dt)
+		g.p0 = g.cdf[0]
 		g.swaps = make([]int32, 0, len(g.members))
-		p.stride += uint64(len(g.members)) + 1
+		base += uint64(len(g.members)) + 1
 		p.groups = append(p.groups, g)
 	}
-	return p, nil
+	return nil
 }
 
 // N returns the number of afferents.
@@ -116,40 +142,66 @@ func binomialTable(m int, q float64) []float64 {
 	return cdf
 }
 
-// count returns K = #{k : cdf[k] ≤ u}, without data-dependent branches: the
-// sign bit of u − cdf[k] is set exactly when u < cdf[k].
+// count returns K = #{k : cdf[k] ≤ u} for u ≥ cdf[0] (so K ≥ 1).
 func count(cdf []float64, u float64) int {
-	below := 0
-	for _, c := range cdf {
-		below += int(math.Float64bits(u-c) >> 63)
+	if len(cdf) > linearTable {
+		return bisect(cdf, u)
 	}
-	return len(cdf) - below
+	k := 1
+	for k < len(cdf) && cdf[k] <= u {
+		k++
+	}
+	return k
+}
+
+// linearTable is the longest table that count scans; longer ones are
+// bisected.
+const linearTable = 24
+
+// bisect returns #{k : cdf[k] ≤ u} for a nondecreasing cdf by bisection.
+func bisect(cdf []float64, u float64) int {
+	lo, n := 0, len(cdf) // the answer is in [lo, lo+n]
+	for n > 0 {
+		half := n / 2
+		if cdf[lo+half] <= u {
+			lo, n = lo+half+1, n-half-1
+		} else {
+			n = half
+		}
+	}
+	return lo
 }
 
 // Spikes appends to dst[:0] the afferents that spike in bin b of stream k,
 // group by group (each group's spikes in the order drawn), and returns it.
-func (p *Poisson) Spikes(dst []int32, k Key, b uint64) []int32 {
+func (p *Poisson) Spikes(dst []int32, k Key, b uint64) []int32 { return appendSpikes(p, dst, k, b) }
+
+// SpikesInt is Spikes for a []int (the input.Source convention).
+func (p *Poisson) SpikesInt(dst []int, k Key, b uint64) []int { return appendSpikes(p, dst, k, b) }
+
+func appendSpikes[T int32 | int](p *Poisson, dst []T, k Key, b uint64) []T {
 	dst = dst[:0]
 	origin := b * p.stride
 	for gi := range p.groups {
 		g := &p.groups[gi]
 		c := origin + g.base
-		spikes := count(g.cdf, k.Float64(c))
-		dst = g.choose(dst, k, c+1, spikes)
+		if u := k.Float64(c); u >= g.p0 {
+			dst = choose(g, dst, k, c+1, count(g.cdf, u))
+		}
 	}
 	return dst
 }
 
-// choose appends `spikes` distinct members by a partial Fisher–Yates
+// choose appends `spikes` distinct members of g by a partial Fisher–Yates
 // shuffle with draws at counters c, c+1, …, then undoes the swaps.
-func (g *group) choose(dst []int32, k Key, c uint64, spikes int) []int32 {
+func choose[T int32 | int](g *group, dst []T, k Key, c uint64, spikes int) []T {
 	m := len(g.members)
 	g.swaps = g.swaps[:0]
 	for j := 0; j < spikes; j++ {
 		r := j + int(k.Below(c+uint64(j), uint64(m-j)))
 		g.members[j], g.members[r] = g.members[r], g.members[j]
 		g.swaps = append(g.swaps, int32(r))
-		dst = append(dst, g.members[j])
+		dst = append(dst, T(g.members[j]))
 	}
 	for j := spikes - 1; j >= 0; j-- {
 		r := g.swaps[j]

@@ -3,6 +3,7 @@ package counter
 import (
 	"math"
 	"math/big"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/gonum/stat/distuv"
@@ -92,9 +93,42 @@ func TestCountInvertsTable(t *testing.T) {
 	for _, c := range []struct {
 		u    float64
 		want int
-	}{{0, 0}, {0.2499, 0}, {0.25, 1}, {0.6, 2}, {0.75, 3}, {0.99, 3}} {
+	}{{0.25, 1}, {0.4999, 1}, {0.5, 2}, {0.6, 2}, {0.75, 3}, {0.99, 3}} {
 		if got := count(cdf, c.u); got != c.want {
 			t.Errorf("count(%v) = %d, want %d", c.u, got, c.want)
+		}
+		if got := bisect(cdf, c.u); got != c.want {
+			t.Errorf("bisect(%v) = %d, want %d", c.u, got, c.want)
+		}
+	}
+}
+
+// TestCountMatchesDefinition: for short (scanned) and long (bisected)
+// tables, count equals #{k : cdf[k] ≤ u} counted one by one, at uniforms
+// on and between the table's entries.
+func TestCountMatchesDefinition(t *testing.T) {
+	for _, c := range []struct {
+		m int
+		q float64
+	}{{1, 0.3}, {50, 0.025}, {400, 0.025}, {5000, 0.025}, {300, 0.999}} {
+		cdf := binomialTable(c.m, c.q)
+		us := []float64{cdf[0], 1 - 0x1p-53}
+		for _, x := range cdf {
+			us = append(us, x, math.Nextafter(x, 0), math.Nextafter(x, 1))
+		}
+		for _, u := range us {
+			if u < cdf[0] || u >= 1 {
+				continue
+			}
+			want := 0
+			for _, x := range cdf {
+				if x <= u {
+					want++
+				}
+			}
+			if got := count(cdf, u); got != want {
+				t.Fatalf("m = %d, q = %v (%d entries): count(%v) = %d, want %d", c.m, c.q, len(cdf), u, got, want)
+			}
 		}
 	}
 }
@@ -321,6 +355,60 @@ func TestPoissonCrossTrialIndependence(t *testing.T) {
 			if rho := correlation(baseTrains[i], trains[i]); math.Abs(rho) > bound {
 				t.Errorf("%s: afferent %d (%v Hz) trains correlate, ρ = %.3g, want |ρ| < %.3g", name, i, r, rho, bound)
 			}
+		}
+	}
+}
+
+// TestStrideFitsEveryRateLayout: the stride is 2n whatever the rates, and
+// every group's block of positions (K and its members) ends within it, so
+// bins never share a position, before or after SetRates.
+func TestStrideFitsEveryRateLayout(t *testing.T) {
+	n := 40
+	layouts := [][]float64{make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)}
+	for i := range n {
+		layouts[0][i] = 10
+		layouts[1][i] = float64(i + 1)          // n groups of one
+		layouts[2][i] = float64(i%2) * 30       // half silent
+		layouts[3][i] = []float64{5, 9, 0}[i%3] // three groups
+	}
+	p, err := NewPoisson(layouts[0], dt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for li, rates := range layouts {
+		if err := p.SetRates(rates, dt); err != nil {
+			t.Fatal(err)
+		}
+		if p.Stride() != uint64(2*n) {
+			t.Fatalf("layout %d: stride %d, want %d", li, p.Stride(), 2*n)
+		}
+		for _, g := range p.groups {
+			if end := g.base + uint64(len(g.members)) + 1; end > p.Stride() {
+				t.Fatalf("layout %d: a group's positions end at %d, beyond the stride %d", li, end, p.Stride())
+			}
+		}
+	}
+	if err := p.SetRates(layouts[0][:n-1], dt); err == nil {
+		t.Error("SetRates accepted rates of another length")
+	}
+}
+
+// TestSetRatesEqualsNewPopulation: after SetRates a bin is drawn exactly
+// as by a population created with the new rates (nothing is redrawn).
+func TestSetRatesEqualsNewPopulation(t *testing.T) {
+	a, b := testRates(), testRates()
+	for i := range b {
+		b[i] = 3 * b[i] / 2
+	}
+	p, _ := NewPoisson(a, dt)
+	fresh, _ := NewPoisson(b, dt)
+	k := NewKey(4, 4, seed.Inputs)
+	if err := p.SetRates(b, dt); err != nil {
+		t.Fatal(err)
+	}
+	for bin := uint64(0); bin < 3000; bin++ {
+		if x, y := p.Spikes(nil, k, bin), fresh.Spikes(nil, k, bin); !slices.Equal(x, y) {
+			t.Fatalf("bin %d: %v after SetRates, %v fresh", bin, x, y)
 		}
 	}
 }

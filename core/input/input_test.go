@@ -136,37 +136,3 @@ func TestSampleUSPsStartFromZero(t *testing.T) {
 		}
 	}
 }
-
-func TestPoissonFollowsRateSchedule(t *testing.T) {
-	// 200 afferents at 10 Hz, then 60 Hz from bin 20000: the mean counts
-	// per segment match r·dt·bins within 5 standard deviations.
-	n, dt, switchAt, bins := 200, 5e-4, 20000, 40000
-	lo, hi := make([]float64, n), make([]float64, n)
-	for i := range lo {
-		lo[i], hi[i] = 10, 60
-	}
-	p, err := NewPoisson(lo, dt, rand.New(rand.NewPCG(1, 2)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var spikes []int
-	count := [2]float64{}
-	for k := 0; k < bins; k++ {
-		if k == switchAt {
-			if err := p.SetRates(hi, dt); err != nil {
-				t.Fatal(err)
-			}
-		}
-		spikes, _ = p.Next(spikes)
-		count[k/switchAt] += float64(len(spikes))
-	}
-	for j, r := range []float64{10, 60} {
-		mean := r * dt * float64(switchAt) * float64(n)
-		if sd := math.Sqrt(mean); math.Abs(count[j]-mean) > 5*sd {
-			t.Errorf("segment %d: %v spikes, want %v ± %v", j, count[j], mean, 5*sd)
-		}
-	}
-	if err := p.SetRates(append(hi[:n-1:n-1], 3000), dt); err == nil || !strings.Contains(err.Error(), "rates[199]*dt must be < 1") {
-		t.Errorf("SetRates with r·dt > 1: %v", err)
-	}
-}

@@ -61,27 +61,3 @@ func ScheduleStarts(bins []float64) ([]int, error) {
 	}
 	return out, nil
 }
-
-// SetRates switches the Poisson afferents to new rates from the current
-// bin on: every afferent's pending spike is redrawn from this bin, which is
-// exact because the Bernoulli spikes of disjoint bins are independent
-// (memorylessness of the geometric gaps). Draws are in ascending afferent
-// order, so the trains still depend only on the seed.
-func (p *Poisson) SetRates(rates []float64, dt float64) error {
-	if len(rates) != len(p.logq) {
-		return fmt.Errorf("rates must have %d entries (one per afferent), got %d", len(p.logq), len(rates))
-	}
-	if err := ValidateRates(rates, dt); err != nil {
-		return err
-	}
-	for i, r := range rates {
-		p.logq[i] = math.Log1p(-r * dt)
-	}
-	p.sched.clear()
-	for i, lq := range p.logq {
-		if lq != 0 {
-			p.sched.add(p.bin+p.gap(i)-1, p.bin, i)
-		}
-	}
-	return nil
-}

@@ -13,33 +13,29 @@
 //
 // # Random streams
 //
-// A trial's numbers depend only on (Config.Seed, trial): its input spikes
-// come from counter.Poisson with the key (Seed, trial, seed.Inputs) at
-// position "bin" (per equal-rate group a Binomial count, then distinct
-// afferents — exactly the Bernoulli-per-bin model), its teacher spike of
-// bin k is the uniform at position k of (Seed, trial, seed.Teacher) and
-// its test set is drawn from seed.Stream(Seed, trial, seed.TestSet) as in
-// learn.Run. So a trial's result does not depend on its lane, its batch,
-// the other trials or the kernel (TestIndependentOfBatch,
-// TestForcedGenericKernel). These input and teacher streams differ from
-// learn.Run's (per-trial PCG streams, geometric gaps): the same seed gives
-// statistically equivalent, not identical, trials (TestLearningMatchesScalarEngine:
-// 32 trials per engine, mean D_KL and weight distance at every record
-// within 4 SE of the paired difference; measured |z| ≤ 0.93).
+// A trial draws exactly learn.Run's streams (learn's package doc, "Random
+// streams"): its input spikes from counter.Poisson with the key (Seed,
+// trial, seed.Inputs) at position "bin", its teacher spike of bin k from
+// the uniform at position k of (Seed, trial, seed.Teacher), its test set
+// from seed.Stream(Seed, trial, seed.TestSet). So a trial's result does
+// not depend on its lane, its batch, the other trials or the kernel
+// (TestIndependentOfBatch, TestForcedGenericKernel), and it is learn.Run's
+// result for the same configuration and seed, to rounding (below).
 //
 // # Agreement with the scalar engine
 //
-// Replaying the streams a lane drew into learn.Run (InputSpikes and a
-// ReplayTeacher), the weight records, final weights and V, φ traces agree
-// to rounding for every rule, exact or cached coefficients, refresh
-// every bin, every k bins or frozen, the authors' learning-rate convention
-// and silent afferents (TestAgreesWithScalarEngine requires ≤ 1e−12 of the
-// weight change and measures ≈ 5e−16): every lane performs the
+// Running the same trial in learn.Run (its default pipelined dense loop),
+// the weight records, final weights and V, φ traces agree to rounding for
+// every rule, exact or cached coefficients, refresh every bin, every k
+// bins or frozen, the authors' learning-rate convention, silent
+// afferents, the Poisson and the replayed teacher and replayed inputs
+// (TestAgreesWithScalarEngine requires ≤ 1e−12 of the weight change and
+// measures ≈ 5e−16): every lane draws the same numbers and performs the
 // floating-point operations of rule.Learner's pipelined loop, but that
 // loop sums over the afferents in 4 interleaved partial sums (its SIMD
-// kernel's order) and a lane sums them in afferent order. The
-// teacher skips φ(V*) when its uniform is above φ_max dt, which changes no
-// spike (TestTeacherShortcutIsExact).
+// kernel's order) and a lane sums them in afferent order. The teacher
+// skips φ(V*) when its uniform is above φ_max dt, which changes no spike
+// (TestTeacherShortcutIsExact).
 //
 // # Kernels
 //

@@ -63,12 +63,11 @@ func runRecorded(t *testing.T, cfg learn.Config, trials []uint64) ([]learn.Resul
 	return res, st
 }
 
-// replayScalar runs trial tr in learn.Run (its default pipelined dense
-// loop) on the inputs and teacher spikes the lanes engine drew.
-func replayScalar(t *testing.T, cfg learn.Config, st streams, tr uint64) learn.Result {
+// scalarRun runs trial tr in learn.Run (its default pipelined dense loop)
+// with the same configuration: it draws the same input and teacher
+// streams (learn's package doc, "Random streams").
+func scalarRun(t *testing.T, cfg learn.Config, tr uint64) learn.Result {
 	t.Helper()
-	cfg.InputSpikes = st.inputs[tr]
-	cfg.Teacher = learn.Teacher{Kind: learn.ReplayTeacher, Spikes: st.teacher[tr]}
 	cfg.Trial = tr
 	var res learn.Result
 	if err := learn.Run(context.Background(), cfg, &res); err != nil {
@@ -137,22 +136,26 @@ func scenarios() []scenario {
 	return out
 }
 
-// TestAgreesWithScalarEngine replays the streams each lane drew into
-// learn.Run: weight records and final weights must agree within 1e-12 of
+// TestAgreesWithScalarEngine runs each trial in learn.Run with the same
+// configuration and seed (the engines share their input and teacher
+// streams): weight records and final weights must agree within 1e-12 of
 // the weight change, V and φ within 1e-12 relative. They differ by
-// rounding only: the same operations, but learn.Run's dense pass sums over
-// the afferents in 4 interleaved partial sums (rule.LaneDot), the lanes
-// engine in afferent order.
+// rounding only: the same numbers and operations, but learn.Run's dense
+// pass sums over the afferents in 4 interleaved partial sums
+// (rule.LaneDot), the lanes engine in afferent order.
 func TestAgreesWithScalarEngine(t *testing.T) {
 	trials := []uint64{0, 1, 2, 3, 4, 5, 6, 7, 8, 11} // a full batch and a partial one
 	for _, sc := range scenarios() {
 		t.Run(sc.name, func(t *testing.T) {
-			res, st := runRecorded(t, sc.cfg, trials)
+			res := make([]learn.Result, len(trials))
+			if err := Run(context.Background(), sc.cfg, trials, res); err != nil {
+				t.Fatal(err)
+			}
 			n := len(sc.cfg.Rates)
 			worst := 0.0
 			defer func() { t.Logf("largest deviation %.3g of the weight change", worst) }()
 			for j, tr := range trials {
-				ref := replayScalar(t, sc.cfg, st, tr)
+				ref := scalarRun(t, sc.cfg, tr)
 				dev, change := maxDeviation(res[j].Weights, ref.Weights, n)
 				fin := 0.0
 				for i, w := range ref.Final {

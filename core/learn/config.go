@@ -96,7 +96,7 @@ type Config struct {
 	// axis. 0 is a single neuron.
 	Neurons int
 	// Neuron is the index of this neuron in a layer; it selects the
-	// teacher's random stream (seed.NeuronStream). 0 for a single neuron.
+	// teacher's random stream (counter.NewNeuronKey). 0 for a single neuron.
 	Neuron uint64
 }
 

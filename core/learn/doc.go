@@ -39,8 +39,70 @@
 // EventDriven or InputSpikes (a validation error names both).
 //
 // Random numbers come from streams derived from (Seed, Trial) and a purpose
-// (package seed), so a trial's result does not depend on which goroutine
-// runs it.
+// (see "Random streams"), so a trial's result does not depend on which
+// goroutine, batch or engine runs it.
+//
+// # Random streams
+//
+// This section is the one description of the streams a trial draws; the
+// packages that draw them (counter, input, lanes, seed) refer to it. Every
+// number depends only on (Seed, Trial, purpose), for a layer's per-neuron
+// streams also on the neuron j (counter.NewNeuronKey; neuron 0's is the
+// single neuron's), and on its position in the stream, never on the lane,
+// batch, batch size, worker, kernel or CPU that draws it, nor on what was
+// drawn before. Bin b counts from the start of the first part of a
+// continued trial.
+//
+//   - Inputs (Poisson afferents, one source per trial shared by a layer's
+//     neurons): counter.Poisson with the key counter.NewKey(Seed, Trial,
+//     seed.Inputs). Bin b uses the positions [2n·b, 2n·(b+1)): per
+//     equal-rate group of m afferents a count K ~ Binomial(m, r dt) by
+//     inversion of its tabulated CDF, then K distinct members — exactly the
+//     model of independent Bernoulli(r dt) spikes per afferent and bin
+//     (proof and counter layout in counter.Poisson). A rate schedule's
+//     segment draws its bins with its own rates; nothing is redrawn at a
+//     segment start.
+//   - Teacher: the uniform u_b at position b of
+//     counter.NewNeuronKey(Seed, Trial, seed.Teacher, j); the teacher
+//     spikes iff u_b < φ(w*·x_b) dt (realizable; φ is not evaluated when
+//     u_b ≥ φ_max dt, which changes no spike) or u_b < r* dt (Poisson).
+//   - Student's recorded spikes (RecordSpikes): the uniform at position b of
+//     counter.NewNeuronKey(Seed, Trial, seed.StudentSpikes, j) below
+//     φ(V_b) dt; nothing else reads this stream.
+//   - Test set: 50 input trains drawn sequentially by input.Poisson from
+//     seed.Stream(Seed, Trial, seed.TestSet) (a PCG generator; geometric
+//     gaps), once per trial (per schedule segment).
+//   - Input pool (InputPool): the pool from seed.Stream(Seed, Stream,
+//     seed.InputPool), each interval's resampling from seed.Stream(Seed,
+//     Trial, seed.Inputs) (package input, Pool).
+//
+// Replayed inputs and teachers draw nothing. A continued trial's state
+// therefore holds only b for its streams (state.go). Package lanes draws
+// the same numbers, so lanes.Run and learn.Run give the same trial to
+// rounding (lanes.TestAgreesWithScalarEngine).
+//
+// Tests: counter's poisson_test.go and counter_test.go check the generator
+// against the closed-form Bernoulli model (counts per afferent within 5 SE,
+// χ² of each group's per-bin totals, cross-afferent, lag, cross-trial,
+// cross-root and cross-neuron correlations below 5/√N);
+// TestInputsAreTheCounterStream and TestSpikeTrainsAreTheCounterStreams
+// show that learn.Run's inputs (single neuron, layer, rate schedule) and
+// teacher and student spikes (also in a continued trial) are those
+// streams; TestLearningMatchesPCGStreams compares learning curves with
+// the PCG streams used before (see below; 32 trials each at reduced Fig
+// 3F size, D_KL and weight distance at every record within 4 SE of the
+// paired difference, measured |z| ≤ 0.52 at the last record).
+//
+// Up to natspike 0.1.0 the inputs were drawn by input.Poisson (per-trial
+// PCG streams, geometric gaps, a timing wheel) and the teacher from
+// sequential PCG streams: the same seed now gives statistically
+// equivalent, not identical, numbers. Cost of one bin of the Fig 3F input
+// (CPU time, go test -run XXX -bench InputSource ./core/counter/, both
+// in one run on the loaded development machine, medians of 3): 65 / 255 /
+// 2260 ns at n = 100 / 1000 / 10000 against 105 / 893 / 9730 ns before —
+// O(groups + spikes), about 15 ns per spike at n = 10000, where the PCG
+// source spent about 65 ns per spike on a logarithm and a timing-wheel
+// insertion that misses the L2 cache, plus an O(n/64) bucket scan per bin.
 //
 // # Outputs
 //

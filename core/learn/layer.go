@@ -14,7 +14,7 @@ const MaxNeurons = 1 << 20
 // spikes: one input source per trial drives m per-neuron learners, each
 // with its own teacher, rule state and Fisher coefficients. Neuron j is the
 // single-neuron trial neuronConfig(j): W0 and the teacher are its rows, its
-// teacher stream is seed.NeuronStream(Seed, Trial, seed.Teacher, j), and
+// teacher stream is counter.NewNeuronKey(Seed, Trial, seed.Teacher, j), and
 // its outputs are row j of the layer's (neuron axis first). A single
 // neuron (Neurons = 0) is a layer of one that writes the outputs unchanged.
 type layer struct {

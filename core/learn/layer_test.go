@@ -68,7 +68,7 @@ func mustRun(t *testing.T, cfg Config) Result {
 // its teacher stream j), for every rule, somatic and dendritic weights,
 // every teacher kind, Poisson, replayed and pooled inputs, dense and
 // event-driven; neuron 0 alone is the plain single-neuron configuration
-// (teacher stream 0 is seed.Stream's).
+// (teacher stream 0 is counter.NewKey's).
 func TestLayerNeuronEqualsNeuronTrainedAlone(t *testing.T) {
 	const m = 3
 	var matrix []string
@@ -115,7 +115,7 @@ func compareLayer(t *testing.T, cell string, cfg, layer Config) string {
 }
 
 // TestLayerTeacherStreamsDiffer: a layer's neurons with equal rows draw
-// different teacher spikes (seed.NeuronStream), so their weights differ.
+// different teacher spikes (counter.NewNeuronKey), so their weights differ.
 func TestLayerTeacherStreamsDiffer(t *testing.T) {
 	cfg := fig3Config(rule.Natural, 5e-3, 0.5, 10)
 	cfg.Teacher = Teacher{Kind: PoissonTeacher, Rate: 30}

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/rand/v2"
 
+	"github.com/natspike/natspike/core/counter"
 	"github.com/natspike/natspike/core/input"
 	"github.com/natspike/natspike/core/neuron"
 	"github.com/natspike/natspike/core/rule"
@@ -43,7 +43,6 @@ type trial struct {
 	cfg     Config
 	traces  *input.Traces
 	learner *rule.Learner
-	teacher *rand.Rand
 	res     *Result
 	w, ws   []float64
 	spikes  []int
@@ -58,12 +57,15 @@ type trial struct {
 	st          rule.Step    // the scalars of the bin (dense and fused forms)
 	reset       int          // bins per pool interval (traces restart from zero), or 0
 	objs        []*Objective // the objective of every schedule segment (one without a schedule)
-	// state.go: the streams' sources, the Poisson source and the bins
-	// before this part (a continued trial); spikes.go: the student's stream.
-	teacherPCG, inputPCG, studentPCG *rand.PCG
-	poisson                          *input.Poisson
-	start                            int
-	student                          *rand.Rand
+	// The counter-based streams of the teacher's and the student's spikes
+	// (drawn at position start + k in bin k; doc.go, "Random streams"), the
+	// layer's Poisson inputs (nil for replayed or pooled inputs), the bins
+	// before this part (a continued trial, state.go) and whether the
+	// student's spikes are drawn (RecordSpikes, spikes.go).
+	teacherKey, studentKey counter.Key
+	inputs                 *counter.Source
+	start                  int
+	recordStudent          bool
 }
 
 // Run executes one trial and fills res. It returns ctx.Err() if the context
@@ -94,7 +96,7 @@ func newTrial(cfg Config, res *Result, sets [][]float64, in trialInputs) (*trial
 	}
 	t := &trial{cfg: cfg, learner: l, traces: input.NewTraces(cfg.Kernel, n), res: res,
 		w: append([]float64(nil), cfg.W0...), ws: make([]float64, n),
-		maxTeacherP: math.Inf(1), inputPCG: in.pcg, poisson: in.poisson}
+		maxTeacherP: math.Inf(1), inputs: in.poisson}
 	t.streams()
 	if b, ok := cfg.Transfer.(neuron.Bounded); ok {
 		t.maxTeacherP = b.MaxRate() * cfg.Kernel.Dt
@@ -125,30 +127,32 @@ func newTrial(cfg Config, res *Result, sets [][]float64, in trialInputs) (*trial
 }
 
 // trialInputs is what a trial's state holds of its layer's input source:
-// the input stream's source and the Poisson source (nil for replayed or
-// pooled inputs).
+// the counter-based Poisson source (nil for replayed or pooled inputs),
+// whose position a continued trial sets.
 type trialInputs struct {
-	pcg     *rand.PCG
-	poisson *input.Poisson
+	poisson *counter.Source
 }
 
 // source returns the trial's afferent spikes (replayed, from the input
-// pool, or Poisson) and what a trial's state keeps of them.
+// pool, or Poisson from the counter-based stream (Seed, Trial, seed.Inputs))
+// and what a trial's state keeps of them.
 func (c Config) source() (input.Source, trialInputs, error) {
-	in := trialInputs{pcg: seed.PCG(c.Seed, c.Trial, seed.Inputs)} // kept in the state (unused by a replay)
 	if src, err := c.replaySource(); src != nil || err != nil {
-		return src, in, err
+		return src, trialInputs{}, err
 	}
 	if p := c.InputPool; p.Size > 0 {
 		pool, err := input.NewPool(c.Rates, c.Kernel.Dt, p.Size, p.Bins(c.Kernel.Dt), seed.Stream(c.Seed, p.Stream, seed.InputPool))
 		if err != nil {
-			return nil, in, err
+			return nil, trialInputs{}, err
 		}
-		return pool.Source(seed.Stream(c.Seed, c.Trial, seed.Inputs)), in, nil
+		return pool.Source(seed.Stream(c.Seed, c.Trial, seed.Inputs)), trialInputs{}, nil
 	}
-	var err error
-	in.poisson, err = input.NewPoisson(c.Rates, c.Kernel.Dt, rand.New(in.pcg))
-	return in.poisson, in, err
+	p, err := counter.NewPoisson(c.Rates, c.Kernel.Dt)
+	if err != nil {
+		return nil, trialInputs{}, err
+	}
+	src := counter.NewSource(p, counter.NewKey(c.Seed, c.Trial, seed.Inputs))
+	return src, trialInputs{poisson: src}, nil
 }
 
 // teacherRate returns φ* (Hz) for USPs x.
@@ -267,7 +271,7 @@ func (t *trial) ruleStep(k int) (*rule.Step, float64, error) {
 
 // observeBin hands bin k to the outputs written bin by bin.
 func (t *trial) observeBin(k int, st *rule.Step, y float64) {
-	b := Bin{Step: *st, Teacher: y, Student: t.studentSpike(st.Phi), Config: &t.cfg}
+	b := Bin{Step: *st, Teacher: y, Student: t.studentSpike(k, st.Phi), Config: &t.cfg}
 	for _, o := range t.observe {
 		o.observe(o.dst, k, b)
 	}
@@ -285,16 +289,17 @@ func (t *trial) fusedStep(k int) (*rule.Step, float64, error) {
 	return &t.st, y, err
 }
 
-// teacherSpike draws the teacher's spike of bin k; teacherV is w*·x when
-// the caller has it (fused loop), otherwise it is computed here.
+// teacherSpike draws the teacher's spike of bin k from the uniform at
+// position start + k of the teacher's stream; teacherV is w*·x when the
+// caller has it (fused loop), otherwise it is computed here.
 func (t *trial) teacherSpike(k int, teacherV float64) float64 {
-	switch t.cfg.Teacher.Kind {
-	case ReplayTeacher:
+	if t.cfg.Teacher.Kind == ReplayTeacher {
 		return t.cfg.Teacher.Spikes[k]
-	case PoissonTeacher:
-		return spikeIf(t.teacher.Float64() < t.cfg.Teacher.Rate*t.cfg.Kernel.Dt)
 	}
-	u := t.teacher.Float64()
+	u := t.teacherKey.Float64(uint64(t.start + k))
+	if t.cfg.Teacher.Kind == PoissonTeacher {
+		return spikeIf(u < t.cfg.Teacher.Rate*t.cfg.Kernel.Dt)
+	}
 	if u >= t.maxTeacherP { // ≥ φ(V*)·dt for every V*: the same outcome without φ(V*)
 		return 0
 	}

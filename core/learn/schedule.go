@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/natspike/natspike/core/counter"
 	"github.com/natspike/natspike/core/input"
 	"github.com/natspike/natspike/core/seed"
 )
@@ -52,8 +53,9 @@ func (c Config) replaySource() (input.Source, error) {
 
 // nextSegment switches the layer's inputs and every neuron's rule to the
 // schedule's next segment when it starts at bin k: a staged update is
-// applied with the old rates first; Poisson inputs redraw their pending
-// spikes from bin k. A segment with the same rates as the previous one
+// applied with the old rates first; Poisson inputs draw bins ≥ k with the
+// new rates and redraw nothing (a bin's spikes depend only on the stream,
+// the bin and its rates). A segment with the same rates as the previous one
 // changes nothing, so splitting a segment leaves the numbers as they are.
 func (l *layer) nextSegment(k int) error {
 	if starts := l.cfg.Schedule.Starts; l.segment+1 < len(starts) && starts[l.segment+1] == k {
@@ -75,7 +77,7 @@ func (l *layer) switchSegment(k int) error {
 			return l.named(j, t.diverged(k, err))
 		}
 	}
-	if p, ok := l.src.(*input.Poisson); ok {
+	if p, ok := l.src.(*counter.Source); ok {
 		return p.SetRates(rates, l.cfg.Kernel.Dt)
 	}
 	return nil

@@ -14,15 +14,12 @@ func packBit(spike func(Bin) float64) func([]float64, int, Bin) {
 	}
 }
 
-// studentSpike draws the student's spike of a bin, Bernoulli with
-// p = φ(V) dt, from the student's own stream (seed.StudentSpikes): one
-// number per bin, so that recording changes no other random number.
-func (t *trial) studentSpike(phi float64) float64 {
-	if t.student == nil {
+// studentSpike draws the student's spike of bin k, Bernoulli with
+// p = φ(V) dt, from the student's own stream (seed.StudentSpikes, position
+// start + k), so that recording changes no other random number.
+func (t *trial) studentSpike(k int, phi float64) float64 {
+	if !t.recordStudent {
 		return 0
 	}
-	if t.student.Float64() < phi*t.cfg.Kernel.Dt {
-		return 1
-	}
-	return 0
+	return spikeIf(t.studentKey.Float64(uint64(t.start+k)) < phi*t.cfg.Kernel.Dt)
 }

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
-	"math/rand/v2"
 
+	"github.com/natspike/natspike/core/counter"
 	"github.com/natspike/natspike/core/fisher"
 	"github.com/natspike/natspike/core/rule"
 	"github.com/natspike/natspike/core/seed"
@@ -17,33 +17,37 @@ import (
 // StateWords(n) numbers: everything the next bin depends on besides the
 // configuration. Config.State accepts it, and Run then continues the
 // trial as if it had never stopped: the same weights, traces, staged
-// update, Fisher coefficients and cache, input spikes pending in the
-// Poisson source, and the positions of the teacher's, the inputs' and the
-// student's random streams. The test set is regenerated from (Seed,
-// Trial). Records and trace samples of the continuation are taken every
-// RecordEvery and TraceEvery bins from its start; record times count from
-// the start of the first part.
-//
-// The student's stream is always saved at the position it would have after
-// every bin so far (it is advanced at the end of a part that did not record
-// spikes), so recording spikes in one part only changes nothing else.
+// update, Fisher coefficients and cache, and the position of the random
+// streams. The streams are counter-based (doc.go, "Random streams"): the
+// inputs, the teacher's and the student's spikes of bin b are drawn at
+// position b of their streams whatever was drawn before, so the bins
+// before the continuation (one word) are their whole state; there are no
+// generator words and no pending spikes. The test set is regenerated from
+// (Seed, Trial). Records and trace samples of the continuation are taken
+// every RecordEvery and TraceEvery bins from its start; record times count
+// from the start of the first part. Recording spikes in one part only
+// changes nothing else (the student's stream is read at the bin's position).
 //
 // This holds for every form, the event-driven one included (its whole lazy
 // state is saved), at any split.
+//
+// Format 3 (this layout) replaced format 2, which held PCG generator
+// states and the Poisson source's pending spikes; a format-2 state is
+// refused with an error that says so (the streams changed, so no
+// conversion can continue it).
 
 // Layout of a state vector.
 const (
 	stateMagic   = 0x6e7373746174652d // "nsstate-"
-	stateVersion = 2
-	pcgWords     = 3 // a PCG's MarshalBinary (20 bytes), padded
+	stateVersion = 3
 	coeffWords   = 14
-	eventAt      = 5 + 3*pcgWords + 1 + 4 + coeffWords + 1 // where the event-driven scalars start
+	eventAt      = 5 + 4 + coeffWords + 1 // where the event-driven scalars start
 	headWords    = eventAt + rule.EventScalarWords + 1
 	sumWords     = 1 // a checksum of all other words, last
 )
 
 // StateWords returns the length of the state of a trial with n afferents.
-func StateWords(n int) int { return headWords + fisher.CacheStateWords + 8*n + sumWords }
+func StateWords(n int) int { return headWords + fisher.CacheStateWords + 7*n + sumWords }
 
 // checksum hashes the bits of every word but the last.
 func checksum(st []float64) uint64 {
@@ -65,6 +69,9 @@ func (c Config) validateState() error {
 	}
 	if (c.KeepState || c.State != nil) && c.Schedule.Segments() > 1 {
 		return fmt.Errorf("keep_state and resume are not available with a rate schedule of several segments")
+	}
+	if err := CheckStateFormat(c.State); err != nil {
+		return err
 	}
 	if c.State != nil && len(c.State) != StateWords(len(c.Rates)) {
 		return fmt.Errorf("%w: the state has %d entries, a trial with %d afferents needs %d (a state of another configuration?)",
@@ -95,15 +102,6 @@ type stateWriter struct{ w []float64 }
 func (s *stateWriter) put(xs ...float64) { s.w = append(s.w, xs...) }
 func (s *stateWriter) bits(u uint64)     { s.put(math.Float64frombits(u)) }
 
-func (s *stateWriter) pcg(p *rand.PCG) {
-	b, _ := p.MarshalBinary()
-	var pad [8 * pcgWords]byte
-	copy(pad[:], b)
-	for i := range pcgWords {
-		s.bits(binary.LittleEndian.Uint64(pad[8*i:]))
-	}
-}
-
 type stateReader struct{ r []float64 }
 
 func (s *stateReader) next(k int) []float64 {
@@ -116,15 +114,6 @@ func (s *stateReader) bits() uint64       { return math.Float64bits(s.one()) }
 func (s *stateReader) integer() int       { return int(s.one()) }
 func (s *stateReader) flag() bool         { return s.one() == 1 }
 func (s *stateReader) into(dst []float64) { copy(dst, s.next(len(dst))) }
-
-func (s *stateReader) pcg(p *rand.PCG) error {
-	var pad [8 * pcgWords]byte
-	for i := range pcgWords {
-		binary.LittleEndian.PutUint64(pad[8*i:], s.bits())
-	}
-	b, _ := rand.NewPCG(0, 0).MarshalBinary()
-	return p.UnmarshalBinary(pad[:len(b)])
-}
 
 func boolWord(b bool) float64 {
 	if b {
@@ -148,17 +137,7 @@ func (t *trial) saveState() error {
 	s.bits(stateMagic)
 	s.put(stateVersion)
 	s.bits(t.cfg.digest())
-	s.put(float64(n), float64(t.start+t.cfg.Bins()))
-	s.pcg(t.teacherPCG)
-	s.pcg(t.inputPCG)
-	t.advanceStudent()
-	s.pcg(t.studentPCG)
-	pending := make([]int64, n)
-	var bin int64
-	if t.poisson != nil {
-		bin = t.poisson.Pending(pending)
-	}
-	s.put(float64(bin))
+	s.put(float64(n), float64(t.start+t.cfg.Bins())) // the bins so far: the streams' position
 	s.put(float64(ls.Bin), ls.SumWR, ls.SumW2R, boolWord(ls.StatsValid))
 	s.put(coefficientWords(ls.Coefficients)...)
 	es := newEventState(n)
@@ -181,26 +160,12 @@ func (t *trial) saveState() error {
 	s.put(es.Zeta...)
 	s.put(es.P...)
 	s.put(es.S...)
-	for _, k := range pending {
-		s.put(float64(k))
-	}
 	s.put(0)
 	s.w[len(s.w)-1] = math.Float64frombits(checksum(s.w))
 	if len(s.w) != StateWords(n) {
 		return fmt.Errorf("learn: internal error: state of %d entries, want %d", len(s.w), StateWords(n))
 	}
 	return nil
-}
-
-// advanceStudent brings the student's stream to the position after every
-// bin so far when this part did not draw from it (RecordSpikes off).
-func (t *trial) advanceStudent() {
-	if t.student != nil {
-		return
-	}
-	for range t.cfg.Bins() {
-		t.studentPCG.Uint64()
-	}
 }
 
 // restore continues from cfg.State (validated for its length).
@@ -223,12 +188,9 @@ func (t *trial) restore(st []float64) error {
 	if t.start = r.integer(); t.start < 0 || t.start > 1<<40 {
 		return fmt.Errorf("%w: the state is damaged (bin %d)", ErrState, t.start)
 	}
-	for _, p := range []*rand.PCG{t.teacherPCG, t.inputPCG, t.studentPCG} {
-		if err := r.pcg(p); err != nil {
-			return fmt.Errorf("%w: random stream: %w", ErrState, err)
-		}
+	if t.inputs != nil {
+		t.inputs.Seek(uint64(t.start))
 	}
-	inputBin := int64(r.one())
 	ls := rule.LearnerState{Bin: r.integer(), SumWR: r.one(), SumW2R: r.one(), StatsValid: r.flag()}
 	c := r.next(coeffWords)
 	ls.Coefficients = fisher.Coefficients{Mu: c[0], Var: c[1], Q: c[2], I1: c[3], I2: c[4], I3: c[5], C1: c[6], C2: c[7],
@@ -244,15 +206,6 @@ func (t *trial) restore(st []float64) error {
 	for _, dst := range [][]float64{t.w, t.traces.P, t.traces.S, t.traces.X, es.Zeta, es.P, es.S} {
 		r.into(dst)
 	}
-	pending := make([]int64, n)
-	for i := range pending {
-		pending[i] = int64(r.one())
-	}
-	if t.poisson != nil {
-		if err := t.poisson.SetPending(inputBin, pending); err != nil {
-			return fmt.Errorf("%w: %w", ErrState, err)
-		}
-	}
 	if t.events != nil {
 		if err := t.events.Restore(es); err != nil {
 			return fmt.Errorf("%w: %w", ErrState, err)
@@ -267,13 +220,27 @@ func newEventState(n int) rule.EventState {
 		Scalars: make([]float64, rule.EventScalarWords)}
 }
 
-// streams sets up the teacher's and the student's random streams.
+// streams sets up the keys of the teacher's and the student's streams
+// (neuron c.Neuron's of a layer).
 func (t *trial) streams() {
 	c := t.cfg
-	t.teacherPCG = seed.NeuronPCG(c.Seed, c.Trial, seed.Teacher, c.Neuron)
-	t.teacher = rand.New(t.teacherPCG)
-	t.studentPCG = seed.NeuronPCG(c.Seed, c.Trial, seed.StudentSpikes, c.Neuron)
-	if c.RecordSpikes {
-		t.student = rand.New(t.studentPCG)
+	t.teacherKey = counter.NewNeuronKey(c.Seed, c.Trial, seed.Teacher, c.Neuron)
+	t.studentKey = counter.NewNeuronKey(c.Seed, c.Trial, seed.StudentSpikes, c.Neuron)
+	t.recordStudent = c.RecordSpikes
+}
+
+// CheckStateFormat refuses a state of another format version with an
+// error wrapping ErrState that names both versions; callers run it before
+// checking the state's length, which would only say that the length is
+// wrong. A vector that is not a state at all passes (later checks refuse it).
+func CheckStateFormat(st []float64) error {
+	if len(st) < 2 || math.Float64bits(st[0]) != stateMagic || st[1] == stateVersion {
+		return nil
 	}
+	if st[1] == 2 {
+		return fmt.Errorf("%w: the state is of format 2, written by a natspike release before the counter-based random streams; "+
+			"this release continues format %d only (the streams changed, so the trial cannot be continued: run it again from the start)",
+			ErrState, stateVersion)
+	}
+	return fmt.Errorf("%w: the state is of format %v, this release reads format %d", ErrState, st[1], stateVersion)
 }

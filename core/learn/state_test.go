@@ -254,3 +254,23 @@ func TestImpossibleEventDrivenStateIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestFormatTwoStateIsRefused: a state written before the counter-based
+// streams (format 2: PCG words and pending spikes, 10 + n words longer) is
+// refused naming its format, not as a mere length mismatch.
+func TestFormatTwoStateIsRefused(t *testing.T) {
+	const n = 6
+	old := make([]float64, StateWords(n)+10+n)
+	old[0], old[1] = math.Float64frombits(stateMagic), 2
+	c := fig3Config(rule.Natural, 2e-3, 0.1, n)
+	c.State = old
+	err := Run(context.Background(), c, &Result{})
+	if !errors.Is(err, ErrState) || !strings.Contains(err.Error(), "format 2") || !strings.Contains(err.Error(), "counter-based") {
+		t.Errorf("format-2 state: error %v, want ErrState naming format 2 and the change of streams", err)
+	}
+	c.State = slices.Clone(old[:StateWords(n)])
+	c.State[1] = 7
+	if err := Run(context.Background(), c, &Result{}); !errors.Is(err, ErrState) || !strings.Contains(err.Error(), "format 7") {
+		t.Errorf("format-7 state: error %v, want ErrState naming format 7", err)
+	}
+}

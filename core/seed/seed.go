@@ -1,7 +1,11 @@
-// Package seed derives independent, reproducible random streams for
-// natspike trials. A stream depends only on (root seed, trial index,
-// purpose), never on which worker runs the trial or in which order, so
-// results are bit-identical for any number of workers.
+// Package seed names the purposes of natspike's random streams and derives
+// the sequential (PCG) ones. Every stream depends only on (root seed, trial
+// index, purpose), never on which worker runs the trial or in which order,
+// so results are bit-identical for any number of workers. The numbers a
+// trial draws bin by bin (input, teacher and student spikes) come from
+// counter-based streams of package counter keyed by the same triple
+// (learn's package doc, "Random streams"); Stream serves the rest: test
+// sets, the input pool and the Monte-Carlo helpers of the C ABI.
 package seed
 
 import "math/rand/v2"
@@ -43,21 +47,4 @@ func splitmix(x uint64) uint64 {
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
 	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
 	return x ^ (x >> 31)
-}
-
-// NeuronStream returns the stream of neuron j of a layer of output neurons
-// (learn.Config.Neurons) for (root, trial, purpose): neuron 0 draws exactly
-// Stream(root, trial, p), so a layer's first neuron equals the same neuron
-// trained alone; neuron j > 0 draws from a root mixed with j.
-func NeuronStream(root, trial uint64, p Purpose, j uint64) *rand.Rand {
-	return rand.New(NeuronPCG(root, trial, p, j))
-}
-
-// NeuronPCG returns the source of NeuronStream(root, trial, p, j), for
-// callers that save and restore its state.
-func NeuronPCG(root, trial uint64, p Purpose, j uint64) *rand.PCG {
-	if j == 0 {
-		return PCG(root, trial, p)
-	}
-	return PCG(splitmix(root^splitmix(j*0xd1b54a32d192ed03)), trial, p)
 }

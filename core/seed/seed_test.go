@@ -2,25 +2,23 @@ package seed
 
 import "testing"
 
-// TestNeuronStreams: neuron 0's stream is Stream's, bit for bit; neurons
-// 1 and 2 draw other numbers, different from each other and from other
-// trials' and purposes' streams.
-func TestNeuronStreams(t *testing.T) {
-	draw := func(r interface{ Uint64() uint64 }) [4]uint64 {
+// TestStreamsDiffer: streams of other trials, purposes or roots draw other
+// numbers, and the same triple draws the same ones.
+func TestStreamsDiffer(t *testing.T) {
+	draw := func(root, trial uint64, p Purpose) [4]uint64 {
+		r := Stream(root, trial, p)
 		return [4]uint64{r.Uint64(), r.Uint64(), r.Uint64(), r.Uint64()}
 	}
-	if draw(NeuronStream(7, 3, Teacher, 0)) != draw(Stream(7, 3, Teacher)) {
-		t.Fatal("neuron 0 does not draw the single neuron's stream")
+	if draw(7, 3, TestSet) != draw(7, 3, TestSet) {
+		t.Fatal("the same (root, trial, purpose) drew different numbers")
 	}
 	seen := map[[4]uint64]string{}
 	for _, c := range []struct {
-		name   string
-		trial  uint64
-		p      Purpose
-		neuron uint64
-	}{{"n0", 3, Teacher, 0}, {"n1", 3, Teacher, 1}, {"n2", 3, Teacher, 2}, {"t4", 4, Teacher, 0},
-		{"t4n1", 4, Teacher, 1}, {"inputs", 3, Inputs, 0}, {"inputs n1", 3, Inputs, 1}} {
-		d := draw(NeuronStream(7, c.trial, c.p, c.neuron))
+		name        string
+		root, trial uint64
+		p           Purpose
+	}{{"base", 7, 3, TestSet}, {"trial", 7, 4, TestSet}, {"purpose", 7, 3, InputPool}, {"root", 8, 3, TestSet}, {"swapped", 3, 7, TestSet}} {
+		d := draw(c.root, c.trial, c.p)
 		if other, dup := seen[d]; dup {
 			t.Errorf("%s draws the numbers of %s", c.name, other)
 		}

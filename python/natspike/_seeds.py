@@ -1,8 +1,10 @@
 """Seeds: how user seeds become the Go core's per-trial random streams.
 
 Every trial draws its random numbers (input spikes, teacher spikes, test
-set) from PCG streams derived in Go from ``(root, trial index, purpose)``
-only. The root is a 64-bit integer obtained here from the user's ``seed``:
+set) from streams derived in Go from ``(root, trial index, purpose)`` only:
+counter-based streams for the spikes (a number is a function of its
+position, so a trial draws the same spikes in any batch or engine), PCG
+streams for the test set and the input pool. The root is a 64-bit integer obtained here from the user's ``seed``:
 
 * ``int`` (0 ≤ seed < 2**64): used as is, so ``seed=7`` means the same
   streams from Python, Go and the command line;

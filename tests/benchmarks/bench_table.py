@@ -477,10 +477,10 @@ def go_benchmarks(count):
         str(count),
         "-bench",
         "BenchmarkBin|BenchmarkCoefficients$|BenchmarkCacheCoefficients|BenchmarkGammaS$|BenchmarkCacheGammaS|"
-        "BenchmarkPoissonNext|BenchmarkDriftStep",
+        "BenchmarkInputSource|BenchmarkDriftStep",
         "./core/learn",
         "./core/fisher",
-        "./core/input",
+        "./core/counter",
     ]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=True)
     rows = {}
@@ -686,7 +686,8 @@ def print_table(r):
                 mode: g.get(f"BenchmarkBin/{rule}/{mode}/n={n}", {}).get("cpu-ns/synapse-step")
                 for mode in ("dense", "dense+cache", "events+cache")
             }
-            inputs = g.get(f"BenchmarkPoissonNext/n={n}", {}).get("cpu-ns/synapse-step")
+            per_bin = g.get(f"BenchmarkInputSource/counter/n={n}", {}).get("cpu-ns/bin")  # learn.Run's inputs
+            inputs = per_bin / n if per_bin else None
             ok = row["dense"] and row["events+cache"]
             share = row["events+cache"] / row["dense"] if ok else None
             learning = (row["events+cache"] - inputs) / (row["dense"] - inputs) if ok and inputs else None
