@@ -100,13 +100,13 @@ def coefficients(
         The neuron; the paper's by default.
     coefficient_tolerance : float, optional
         Error bound of interpolated points, 0 or in [1e-14, 1); None (the
-        default) means ``natspike._describe.default_coefficient_tolerance()``
-        (1e-9, as in :func:`train`); 0 evaluates every point by quadrature.
+        default) means :func:`train`'s default coefficient tolerance (1e-9);
+        0 evaluates every point by quadrature.
         An interpolated point is within the bound of quadrature in this
         sense: γ_s and c1 = I1 relative to themselves; g1…g4 relative to
         ``|g1| + |g2| σ + |g4| σ²`` (g2 and g3 times σ, g4 times σ²);
         c2 and c3 (hence I2, I3) within ``tol c1 s`` and ``tol c1 s²``,
-        s = max(|c2|/c1, √(|c3|/c1), 1/σ) on the patch (user guide,
+        ``s = max(|c2|/c1, √(|c3|/c1), 1/σ)`` on the patch (user guide,
         "Computing the coefficients"). Each patch is accepted only after
         its tail coefficients and four quadrature checks meet the bound;
         observed errors along learning trajectories are ~1e-13 at 1e-9.
