@@ -123,8 +123,11 @@ def coefficients(
         If an input is not real-valued, or ``neuron`` is not a Neuron.
     ValueError
         If the inputs do not broadcast, or ``mean`` is not finite, ``var``
-        not > 0, or ``q`` not > 0, or the operating point is impossible
-        (μ² > q σ², where G would not be positive definite), or
+        not > 0, or ``q`` not > 0, or the approximate Fisher matrix is not
+        positive definite at the operating point (its determinant Δ of
+        Eqns 100–105 is ≤ 0, which needs μ² > q σ²: weights give
+        μ² ≤ q σ² by Cauchy–Schwarz, so such points are inconsistent; not
+        every one with μ² > q σ² is refused), or
         ``coefficient_tolerance`` is not 0 or in [1e-14, 1); the message
         names the parameter.
     KeyboardInterrupt
