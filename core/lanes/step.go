@@ -165,7 +165,7 @@ func (b *batch) refresh(l, k int) error {
 		}
 		ln.coeffs = fisher.Coefficients{Mu: mu, Var: variance, Q: b.q, GammaS: gs}
 	case ln.cache != nil:
-		ln.coeffs, err = ln.cache.Coefficients(mu, variance, b.q, b.cfg.Kernel.Eps0)
+		err = ln.cache.CoefficientsInto(&ln.coeffs, mu, variance, b.q, b.cfg.Kernel.Eps0)
 	default:
 		ln.coeffs, err = b.engine.Coefficients(mu, variance, b.q, b.cfg.Kernel.Eps0)
 	}
