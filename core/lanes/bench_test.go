@@ -23,6 +23,7 @@ var benchEngines = []struct {
 	tol    float64
 }{
 	{"lanes", true, false, 1e-9},
+	{"lanes-events", true, true, 1e-9},
 	{"lanes-exact", true, false, 0},
 	{"scalar-dense", false, false, 0},
 	{"scalar-events+cache", false, true, 1e-9},
