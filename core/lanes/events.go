@@ -162,11 +162,11 @@ func (b *batch) laneScalars(l, k int) error {
 	if b.observe != nil {
 		b.observe(b.trials[l], k, nil, st.y[l])
 	}
-	if c := b.cfg; c.TraceEvery > 0 && k%c.TraceEvery == 0 {
-		b.res[l].Voltage[k/c.TraceEvery], b.res[l].Rate[k/c.TraceEvery] = v, st.phi[l]
+	if every := b.cfg.TraceEvery; every > 0 && k%every == 0 {
+		b.res[l].Voltage[k/every], b.res[l].Rate[k/every] = v, st.phi[l]
 	}
 	ln := &b.lanes[l]
-	if ln.rule.Kind == rule.Euclidean || !refreshDue(ln.rule, k) {
+	if ln.rule.Kind == rule.Euclidean || !refreshDue(ln.rule.Refresh, k) {
 		return nil
 	}
 	if err := b.coefficients(l, b.cfg.Kernel.Eps0*st.r1[l], st.r2[l]/b.cEps); err != nil {
@@ -191,24 +191,7 @@ func (e *evLanes) rateAndScore(v float64) (phi, score float64) {
 
 // settleSpikes draws (or replays) bin k's input spikes of every lane and
 // settles the spiking afferents' lazy state (rule.Events.spikes).
-func (b *batch) settleSpikes(k int) error {
-	e := b.ev
-	if b.replay != nil {
-		if err := b.replaySpikes(); err != nil {
-			return err
-		}
-	}
-	for l := 0; l < b.active; l++ {
-		if b.replay == nil && (!b.shared || l == 0) {
-			b.spikes = b.gen.Spikes(b.spikes, b.inputKey[l], uint64(k))
-		}
-		e.settle(l, b.spikes)
-		if b.observe != nil {
-			b.observe(b.trials[l], k, b.spikes, -1)
-		}
-	}
-	return nil
-}
+func (b *batch) settleSpikes(k int) error { return b.eachLaneSpikes(k, b.ev.settle) }
 
 // settle settles lane l's spiking afferents after the bin's update,
 // collects their corrections to the running sums and moves their anchors

@@ -46,7 +46,19 @@ func (b *batch) flush(k int) error {
 // addSpikes adds bin k's input spikes of every lane to its traces, after
 // the kernel has read x^ε of bin k (a spike shows in x^ε from the next bin).
 func (b *batch) addSpikes(k int) error {
-	p := &b.pass
+	return b.eachLaneSpikes(k, func(l int, spikes []int32) {
+		for _, i := range spikes {
+			blk := &b.pass.blocks[i]
+			blk.p[l]++
+			blk.s[l]++
+		}
+	})
+}
+
+// eachLaneSpikes hands bin k's input spikes of every active lane to add:
+// the replayed ones (shared by all lanes), one draw for all lanes when
+// they share a trial, or each lane's own draw.
+func (b *batch) eachLaneSpikes(k int, add func(l int, spikes []int32)) error {
 	if b.replay != nil {
 		if err := b.replaySpikes(); err != nil {
 			return err
@@ -56,11 +68,7 @@ func (b *batch) addSpikes(k int) error {
 		if b.replay == nil && (!b.shared || l == 0) {
 			b.spikes = b.gen.Spikes(b.spikes, b.inputKey[l], uint64(k))
 		}
-		for _, i := range b.spikes {
-			blk := &p.blocks[i]
-			blk.p[l]++
-			blk.s[l]++
-		}
+		add(l, b.spikes)
 		if b.observe != nil {
 			b.observe(b.trials[l], k, b.spikes, -1)
 		}
@@ -87,7 +95,7 @@ func (b *batch) replaySpikes() error {
 // realizable one. φ(V*) is only evaluated when the uniform is below the
 // bound b.teacherBound of φ dt: above it the spike is 0 whatever φ(V*) is.
 func (b *batch) teacherSpike(l, k int, vt float64) float64 {
-	t := b.cfg.Teacher
+	t := &b.cfg.Teacher
 	if t.Kind == learn.ReplayTeacher {
 		return t.Spikes[k]
 	}
@@ -157,7 +165,7 @@ func (b *batch) scalars(l, k int) error {
 // schedule says so, from μ_V = ε0 Σ w r̂ and σ_V² = Σ w² r̂ / c_ε of the
 // current weights (text after Eqn 79) — at bin 0 from W0.
 func (b *batch) refresh(l, k int) error {
-	if !refreshDue(b.lanes[l].rule, k) {
+	if !refreshDue(b.lanes[l].rule.Refresh, k) {
 		return nil
 	}
 	if k == 0 {
@@ -167,10 +175,11 @@ func (b *batch) refresh(l, k int) error {
 	return b.coefficients(l, b.cfg.Kernel.Eps0*b.pass.wr[l], b.pass.w2r[l]/b.cEps)
 }
 
-// refreshDue reports whether rule rc recomputes its coefficients at bin k
-// (rule.Learner's schedule: every bin, every Refresh bins, or only at bin 0).
-func refreshDue(rc rule.Config, k int) bool {
-	return k == 0 || (rc.Refresh > 0 && k%rc.Refresh == 0)
+// refreshDue reports whether a rule with Config.Refresh = refresh
+// recomputes its coefficients at bin k (rule.Learner's schedule: every
+// bin, every refresh bins, or only at bin 0).
+func refreshDue(refresh, k int) bool {
+	return k == 0 || (refresh > 0 && k%refresh == 0)
 }
 
 // coefficients sets lane l's Fisher coefficients at μ_V = mu, σ_V² =
