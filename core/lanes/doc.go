@@ -44,7 +44,9 @@
 // operations of rule.Learner's pipelined loop, but that loop sums over the
 // afferents in 4 interleaved partial sums (its SIMD kernel's order) and a
 // lane sums them in afferent order. Event-driven: 0, bit-identical on
-// amd64; every lane performs rule.Events' operations in its order, and φ
+// amd64 below GOAMD64=v3 (where the compiler fuses no multiply-add; the
+// test requires it there); every lane performs rule.Events' operations in
+// its order, and φ
 // and φ'/φ come from the same call (neuron.Sigmoid.PhiAndScore, one
 // math.Exp). A vectorized polynomial exponential was tried and rejected:
 // it differs from math.Exp in the last bit or two, and the lazy weights
