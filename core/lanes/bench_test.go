@@ -23,6 +23,7 @@ var benchEngines = []struct {
 	tol    float64
 }{
 	{"lanes", true, false, 1e-9},
+	{"lanes-events", true, true, 1e-9},
 	{"lanes-exact", true, false, 0},
 	{"scalar-dense", false, false, 0},
 	{"scalar-events+cache", false, true, 1e-9},
@@ -116,8 +117,8 @@ func BenchmarkScalars(b *testing.B) {
 }
 
 // BenchmarkSharedTrialBin: 8 learning rates of the natural rule (cache
-// 1e−9) sharing one 20-s trial's inputs (Fig 9's η factors), CPU time per
-// configuration and bin.
+// 1e−9) sharing one 20-s trial's inputs (Fig 9's η factors), dense and
+// event-driven, CPU time per configuration and bin.
 func BenchmarkSharedTrialBin(b *testing.B) {
 	cfg := fig3Config(rule.Natural, 1, 20, 100)
 	cfg.RecordEvery, cfg.TestSamples, cfg.TestBins = 0, 1, 1
@@ -127,5 +128,10 @@ func BenchmarkSharedTrialBin(b *testing.B) {
 		rules[j].CoefficientTol = 1e-9
 	}
 	res := make([]learn.Result, Width)
-	measure(b, cfg.Bins()*Width, func() error { return RunShared(context.Background(), cfg, 0, rules, res) })
+	for _, events := range []bool{false, true} {
+		b.Run(fmt.Sprintf("events=%v", events), func(b *testing.B) {
+			cfg.EventDriven = events
+			measure(b, cfg.Bins()*Width, func() error { return RunShared(context.Background(), cfg, 0, rules, res) })
+		})
+	}
 }

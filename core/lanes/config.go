@@ -20,8 +20,8 @@ var ErrUnsupported = errors.New("not supported by the lanes engine")
 // engine cannot run cfg, or nil if it can: somatic weights, any teacher
 // (realizable, Poisson or replayed), Poisson inputs drawn by the engine or
 // replayed inputs (no input pool) and the two-exponential kernel
-// (τ_m ≠ τ_s). cfg.EventDriven is ignored: the lanes engine evaluates the
-// rule densely.
+// (τ_m ≠ τ_s). cfg.EventDriven selects the event-driven form (rule.Events'
+// arithmetic in every lane), otherwise the rule is evaluated densely.
 func Supports(cfg learn.Config) error {
 	unsupported := func(what string) error { return fmt.Errorf("%s: %w", what, ErrUnsupported) }
 	switch cfg.Param.(type) {

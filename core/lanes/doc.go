@@ -11,6 +11,16 @@
 // Fisher coefficients evaluated per lane by package fisher (exact or
 // through one fisher.Cache per trial) and learn.Objective for D_KL.
 //
+// It has two forms, as learn.Run has: the dense one above (O(n) per bin
+// and lane) and, with cfg.EventDriven, the event-driven one, which runs
+// rule.Events' arithmetic in every lane: per lane, lazy weights and traces
+// relative to epoch anchors (O(1) per input spike, settled when the
+// afferent spikes); for all lanes together, in [Width] arrays, the per-bin
+// scalars — V, Σx, V*, the error factor, γ_u, γ_w, the factors A, H, U,
+// the epoch's products and prefix sums and the running sums and voltage
+// moments (events.go). Each lane ends its epochs on the bins rule.Events
+// ends them (rule.EventTol, rule.MaxEventEpoch, rule.EventSumsRefresh).
+//
 // # Random streams
 //
 // A trial draws exactly learn.Run's streams (learn's package doc, "Random
@@ -24,18 +34,27 @@
 //
 // # Agreement with the scalar engine
 //
-// Running the same trial in learn.Run (its default pipelined dense loop),
-// the weight records, final weights and V, φ traces agree to rounding for
-// every rule, exact or cached coefficients, refresh every bin, every k
-// bins or frozen, the authors' learning-rate convention, silent
-// afferents, the Poisson and the replayed teacher and replayed inputs
-// (TestAgreesWithScalarEngine requires ≤ 1e−12 of the weight change and
-// measures ≈ 5e−16): every lane draws the same numbers and performs the
-// floating-point operations of rule.Learner's pipelined loop, but that
-// loop sums over the afferents in 4 interleaved partial sums (its SIMD
-// kernel's order) and a lane sums them in afferent order. The teacher
-// skips φ(V*) when its uniform is above φ_max dt, which changes no spike
-// (TestTeacherShortcutIsExact).
+// Running the same trial in learn.Run in the same form, the weight
+// records, final weights and V, φ traces agree to rounding for every rule,
+// exact or cached coefficients, refresh every bin, every k bins or frozen,
+// the authors' learning-rate convention, silent afferents, the Poisson and
+// the replayed teacher and replayed inputs (TestAgreesWithScalarEngine
+// requires ≤ 1e−12 of the weight change in both forms). Dense: ≈ 5e−16;
+// every lane draws the same numbers and performs the floating-point
+// operations of rule.Learner's pipelined loop, but that loop sums over the
+// afferents in 4 interleaved partial sums (its SIMD kernel's order) and a
+// lane sums them in afferent order. Event-driven: 0, bit-identical on
+// amd64 below GOAMD64=v3 (where the compiler fuses no multiply-add; the
+// test requires it there); every lane performs rule.Events' operations in
+// its order, and φ
+// and φ'/φ come from the same call (neuron.Sigmoid.PhiAndScore, one
+// math.Exp). A vectorized polynomial exponential was tried and rejected:
+// it differs from math.Exp in the last bit or two, and the lazy weights
+// amplify a relative difference in H by up to rule.EventTol/ε ≈ 5000
+// (the cancellation ζ_i + c b_i(p̂_i ΦF − ŝ_i ΦG) that bounds the epochs),
+// which measured 2.7e−12 of the weight change, above the bound. The
+// teacher skips φ(V*) when its uniform is above φ_max dt, which changes no
+// spike (TestTeacherShortcutIsExact).
 //
 // # Kernels
 //
@@ -51,6 +70,11 @@
 // goroutine preemption (whose register restore leaves the upper halves
 // dirty) at most the rest of one bin runs with the penalty. Other loops in
 // a binary built with the experiment (learn.Run) need the same clearing.
+//
+// The event-driven form's three per-bin stages (potentials, factors,
+// advance) have a generic and an AVX2 kernel (events_simd.go; also used on
+// AVX-512 CPUs), chosen the same way; the AVX2 stages select branches by
+// masks and are bit-identical to the generic ones (TestEvKernelsAgree).
 //
 // # Scope
 //
@@ -69,46 +93,51 @@
 //
 // # Measured
 //
-// The 2-core development machine was under heavy load from other processes
-// (load average 9–17): absolute numbers are 2–3 times an idle machine's
-// and vary by up to ±30 % between runs; compare within a run. Fig 3F
-// setting, 20-s trials including setup, CPU time of the running thread per
-// trial and bin (for RunShared: per configuration and bin), one run per
-// build:
+// One run per build on the 2-core development machine (AMD EPYC, AVX2 and
+// FMA, no AVX-512), which was under heavy load from other processes (load
+// average 6–10): absolute numbers vary by up to ±30 % between runs (an
+// idle machine's learn.Run events+cache natural bin at n = 100 is ≈ 220
+// CPU-ns); compare within a column. Fig 3F setting, 20-s trials including
+// setup, CPU time of the running thread per trial and bin (for RunShared:
+// per configuration and bin):
 //
-//	GOEXPERIMENT=simd go test -run XXX -bench TrialBin -benchtime 2x ./core/lanes/   (AVX2 kernel)
-//	go test -run XXX -bench TrialBin -benchtime 2x ./core/lanes/                     (generic kernel)
+//	GOEXPERIMENT=simd go test -run XXX -bench '^BenchmarkTrialBin$|^BenchmarkSharedTrialBin$' -benchtime 3x ./core/lanes/   (AVX2 kernels)
+//	go test -run XXX -bench '^BenchmarkTrialBin$|^BenchmarkSharedTrialBin$' -benchtime 3x ./core/lanes/                     (generic kernels)
 //
-//	                             AVX2 build:                  generic build:
-//	                             lanes  learn.Run learn.Run   lanes  learn.Run learn.Run
-//	                                    dense     events+cache       dense     events+cache
+//	                            AVX2 build:                          generic build:
+//	                            lanes   lanes   learn.Run learn.Run  lanes   lanes   learn.Run learn.Run
+//	                            dense   events  dense     events     dense   events  dense     events
 //	n = 100
-//	euclidean                     352     503       357         890     684       295
-//	natural (cache 1e−9)          807    3735       522         791    3461       517
-//	approximate (cache 1e−9)      584    3825       461         719    3105       407
-//	natural, exact coefficients  2795    3735         —        3148    3461         —
-//	natural, 8 η shared           638       —         —         836       —         —
+//	euclidean                    392     171     415       200         794     201     264       162
+//	natural (cache 1e−9)         429     258    4009       296         832     263    2740       286
+//	approximate (cache 1e−9)     308     252    3202       263         842     236    3032       255
+//	natural, 8 η shared          384     214       —         —         817     219       —         —
 //	n = 1000
-//	euclidean                    2372    4553      1423        5474    4652      1346
-//	natural (cache 1e−9)         2059    9615      1769        5091    7649      1418
-//	approximate (cache 1e−9)     2787   10033      1656        5408    9563      1308
+//	euclidean                   2548     502    1619       661        6220     534    1388       614
+//	natural (cache 1e−9)        2380     721    4723       759        6678     718    4297       583
+//	approximate (cache 1e−9)    1991     590    4815       704        6582     651    4704       629
 //
-// learn.Run dense uses exact coefficients (its default). At n = 100 the
-// lanes engine is 4.6× (natural) and 6.5× (approximate) faster than
-// learn.Run's default with AVX2, 4.4× and 4.3× with the generic kernel,
-// but 0.65× and 0.79× (AVX2), 0.65× and 0.57× (generic) of learn.Run's
-// event-driven form with the same cache, i.e. slower. Components
-// (GOEXPERIMENT=simd go test -run XXX -bench 'Kernel|PoissonBin|Scalars'
-// -benchtime 200000x ./core/lanes/, an earlier run): the kernel takes 2.2
-// CPU-ns per synapse-step with AVX2 and 5.1 generic (learn.Run's dense
-// loop ≈ 3.4 at n = 1000); per lane and bin the input draw takes 84 CPU-ns
-// and the scalars 73 / 311 / 229 (Euclidean / natural / approximate with
-// the cache), dominated by the cache's Chebyshev sums.
+// learn.Run dense uses exact coefficients, learn.Run events the cache at
+// 1e−9 (the product's default). The event-driven lanes form is 0.8–1.3×
+// learn.Run's event-driven default per trial-bin (within the noise of
+// the runs: 1.0–1.5× in other runs of the same day), and 1.3–1.4× when 8
+// η factors share one trial's inputs (RunShared, one input draw per bin
+// for the 8 lanes). So it is not wired into run_trials.
 //
-// What stands between this and the issue's targets: the per-lane
-// coefficient evaluation (a Taylor layer over the cache's patches with a
-// rigorous remainder bound, in package fisher), the O(n) dense sweep (an
-// event-driven lanes form, as rule.Events for one trial), the per-lane
-// input draw and teacher uniform (vectorizing Mix across lanes needs
-// 64-bit multiplies, AVX-512DQ) and one exponential for φ and φ'/φ.
+// What limits it on this machine (pprof of the natural rule at n = 100,
+// AVX2 build, lanes events): the input draw 27 % (counter.Poisson.Spikes,
+// one per lane and bin, 70 CPU-ns: BenchmarkPoissonBin), the coefficient
+// cache and its Taylor layer 19 % (fisher.Cache.CoefficientsInto, one
+// cache per lane), φ and φ'/φ 17 % (one math.Exp per lane), the spike
+// settlement 9 % and the epoch ends 4 %: ≈ 76 % of the time is per-lane
+// scalar work that both engines do alike. The vectorized stages take
+// ≈ 11 % (BenchmarkEvStages: ≈ 25 CPU-ns per lane and bin for both
+// kernels: AVX2 gains nothing here, measured; the stages are short chains
+// of dependent operations with two divisions per lane, likely latency-
+// rather than throughput-bound, not investigated further). Beating the scalar engine by a clear margin needs
+// the per-lane parts vectorized: a branch-free counter-based input draw
+// (Mix needs 64-bit multiplies, which AVX2 lacks: vpmuludq emulation), the
+// Taylor layer's evaluation across lanes (package fisher's internals), and
+// an exponential shared by both engines (a vectorized one alone breaks the
+// 1e−12 agreement, above).
 package lanes

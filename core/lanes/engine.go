@@ -127,8 +127,9 @@ type batch struct {
 	shared       bool // all lanes run the same trial: one input draw per bin
 	first        int  // index of lane 0 in the caller's list
 	res          []learn.Result
-	pass         pass
+	pass         pass // the dense form's state
 	kernel       func(*pass)
+	ev           *evLanes // the event-driven form (cfg.EventDriven), or nil
 	gen          *counter.Poisson
 	replay       *input.Replay // replayed inputs (cfg.InputSpikes), shared by all lanes, or nil
 	replayed     []int
@@ -174,8 +175,14 @@ func newBatch(cfg learn.Config, specs []laneSpec, res []learn.Result) (*batch, e
 			return nil, err
 		}
 	}
-	b.setPass()
 	b.setTeacherBound()
+	if cfg.EventDriven {
+		if err := b.newEvLanes(); err != nil {
+			return nil, err
+		}
+	} else {
+		b.setPass()
+	}
 	for l, tr := range b.trials {
 		b.inputKey[l] = counter.NewKey(cfg.Seed, tr, seed.Inputs)
 		b.teachKey[l] = counter.NewKey(cfg.Seed, tr, seed.Teacher)
@@ -356,6 +363,10 @@ func (b *batch) recordAll(j int) {
 
 // laneWeights copies lane l's weights into dst.
 func (b *batch) laneWeights(dst []float64, l int) {
+	if b.ev != nil {
+		b.ev.weights(dst, l)
+		return
+	}
 	for i := range dst {
 		dst[i] = b.pass.blocks[i].w[l]
 	}

@@ -83,8 +83,15 @@ func comparePasses(t *testing.T, name string, n, bin int, got, ref *pass) {
 // TestForcedGenericKernel: NATSPIKE_KERNEL=generic selects the generic
 // kernel, and a whole run gives the same numbers with either selection.
 func TestForcedGenericKernel(t *testing.T) {
+	for _, events := range []bool{false, true} {
+		t.Run(fmt.Sprintf("events=%v", events), func(t *testing.T) { forcedGenericKernel(t, events) })
+	}
+}
+
+func forcedGenericKernel(t *testing.T, events bool) {
 	cfg := fig3Config(rule.Natural, 2e-2, 0.5, 30)
 	cfg.Rule.CoefficientTol = 1e-9
+	cfg.EventDriven = events
 	trials := []uint64{0, 1, 2}
 	auto := make([]learn.Result, len(trials))
 	if err := Run(context.Background(), cfg, trials, auto); err != nil {

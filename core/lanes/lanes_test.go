@@ -3,8 +3,11 @@ package lanes
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -138,40 +141,58 @@ func scenarios() []scenario {
 
 // TestAgreesWithScalarEngine runs each trial in learn.Run with the same
 // configuration and seed (the engines share their input and teacher
-// streams): weight records and final weights must agree within 1e-12 of
-// the weight change, V and φ within 1e-12 relative. They differ by
-// rounding only: the same numbers and operations, but learn.Run's dense
-// pass sums over the afferents in 4 interleaved partial sums
-// (rule.LaneDot), the lanes engine in afferent order.
+// streams), in the dense and in the event-driven form: weight records and
+// final weights must agree within 1e-12 of the weight change, V and φ
+// within 1e-12 relative. They differ by rounding only. Dense: the same
+// numbers and operations, but learn.Run's dense pass sums over the
+// afferents in 4 interleaved partial sums (rule.LaneDot), the lanes engine
+// in afferent order. Event-driven: the operations of rule.Events, but φ
+// and φ'/φ through the lanes' own exponential (expNonPositive), not
+// math.Exp.
 func TestAgreesWithScalarEngine(t *testing.T) {
+	for _, events := range []bool{false, true} {
+		for _, sc := range scenarios() {
+			sc.cfg.EventDriven = events
+			t.Run(fmt.Sprintf("%s/events=%v", sc.name, events), func(t *testing.T) { agreesWithScalar(t, sc) })
+		}
+	}
+}
+
+// agreesWithScalar runs sc's trials in both engines and compares them.
+func agreesWithScalar(t *testing.T, sc scenario) {
 	trials := []uint64{0, 1, 2, 3, 4, 5, 6, 7, 8, 11} // a full batch and a partial one
-	for _, sc := range scenarios() {
-		t.Run(sc.name, func(t *testing.T) {
-			res := make([]learn.Result, len(trials))
-			if err := Run(context.Background(), sc.cfg, trials, res); err != nil {
-				t.Fatal(err)
+	res := make([]learn.Result, len(trials))
+	if err := Run(context.Background(), sc.cfg, trials, res); err != nil {
+		t.Fatal(err)
+	}
+	n := len(sc.cfg.Rates)
+	worst := 0.0
+	defer func() { t.Logf("largest deviation %.3g of the weight change", worst) }()
+	// The event-driven form performs rule.Events' operations in its order;
+	// where the compiler fuses no multiply-add (amd64 below GOAMD64=v3) the
+	// bits agree.
+	amd64 := os.Getenv("GOAMD64")
+	exact := sc.cfg.EventDriven && runtime.GOARCH == "amd64" && (amd64 == "" || amd64 == "v1" || amd64 == "v2")
+	for j, tr := range trials {
+		ref := scalarRun(t, sc.cfg, tr)
+		dev, change := maxDeviation(res[j].Weights, ref.Weights, n)
+		fin := 0.0
+		for i, w := range ref.Final {
+			fin = math.Max(fin, math.Abs(res[j].Final[i]-w)/change)
+		}
+		worst = math.Max(worst, math.Max(dev, fin))
+		if !(dev <= 1e-12) || !(fin <= 1e-12) || change == 0 {
+			t.Fatalf("trial %d: records deviate by %.3g, final by %.3g of the weight change %.3g", tr, dev, fin, change)
+		}
+		if exact && (dev != 0 || fin != 0) {
+			t.Fatalf("trial %d: records deviate by %.3g, final by %.3g of the weight change; want bit-identical", tr, dev, fin)
+		}
+		for i := range ref.Voltage {
+			if !roundingClose(res[j].Voltage[i], ref.Voltage[i]) || !roundingClose(res[j].Rate[i], ref.Rate[i]) ||
+				exact && (res[j].Voltage[i] != ref.Voltage[i] || res[j].Rate[i] != ref.Rate[i]) {
+				t.Fatalf("trial %d: trace %d: V %v φ %v, scalar %v %v", tr, i, res[j].Voltage[i], res[j].Rate[i], ref.Voltage[i], ref.Rate[i])
 			}
-			n := len(sc.cfg.Rates)
-			worst := 0.0
-			defer func() { t.Logf("largest deviation %.3g of the weight change", worst) }()
-			for j, tr := range trials {
-				ref := scalarRun(t, sc.cfg, tr)
-				dev, change := maxDeviation(res[j].Weights, ref.Weights, n)
-				fin := 0.0
-				for i, w := range ref.Final {
-					fin = math.Max(fin, math.Abs(res[j].Final[i]-w)/change)
-				}
-				worst = math.Max(worst, math.Max(dev, fin))
-				if !(dev <= 1e-12) || !(fin <= 1e-12) || change == 0 {
-					t.Fatalf("trial %d: records deviate by %.3g, final by %.3g of the weight change %.3g", tr, dev, fin, change)
-				}
-				for i := range ref.Voltage {
-					if !roundingClose(res[j].Voltage[i], ref.Voltage[i]) || !roundingClose(res[j].Rate[i], ref.Rate[i]) {
-						t.Fatalf("trial %d: trace %d: V %v φ %v, scalar %v %v", tr, i, res[j].Voltage[i], res[j].Rate[i], ref.Voltage[i], ref.Rate[i])
-					}
-				}
-			}
-		})
+		}
 	}
 }
 
@@ -183,8 +204,15 @@ func roundingClose(got, want float64) bool {
 // TestIndependentOfBatch: a trial gives the same numbers alone, in
 // another lane and next to other trials.
 func TestIndependentOfBatch(t *testing.T) {
+	for _, events := range []bool{false, true} {
+		t.Run(fmt.Sprintf("events=%v", events), func(t *testing.T) { independentOfBatch(t, events) })
+	}
+}
+
+func independentOfBatch(t *testing.T, events bool) {
 	cfg := fig3Config(rule.Natural, 2e-2, 0.5, 12)
 	cfg.Rule.CoefficientTol = 1e-9
+	cfg.EventDriven = events
 	all := []uint64{9, 3, 5, 1, 2, 4, 6, 7, 8, 10}
 	res := make([]learn.Result, len(all))
 	if err := Run(context.Background(), cfg, all, res); err != nil {
@@ -277,12 +305,23 @@ func TestRejectsUnsupported(t *testing.T) {
 }
 
 func TestDivergenceNamesTrial(t *testing.T) {
-	cfg := fig3Config(rule.Euclidean, 1e6, 1, 10)
-	err := Run(context.Background(), cfg, []uint64{0, 3}, make([]learn.Result, 2))
-	if !errors.Is(err, learn.ErrDiverged) {
-		t.Fatalf("error %v, want ErrDiverged", err)
+	euclidean := fig3Config(rule.Euclidean, 1e6, 1, 10)
+	events := euclidean
+	events.EventDriven = true
+	natural := fig3Config(rule.Natural, 1e3, 1, 10) // the weight factor 1 + g γ_w leaves (0.5, 2)
+	natural.EventDriven = true
+	for _, cfg := range []learn.Config{euclidean, events, natural} {
+		err := Run(context.Background(), cfg, []uint64{0, 3}, make([]learn.Result, 2))
+		if !errors.Is(err, learn.ErrDiverged) || !(strings.Contains(err.Error(), "trial 0 ") || strings.Contains(err.Error(), "trial 3 ")) {
+			t.Fatalf("%v, events %v: error %v, want ErrDiverged naming the trial", cfg.Rule.Kind, cfg.EventDriven, err)
+		}
+		var ref learn.Result
+		cfg.Trial = 0
+		if refErr := learn.Run(context.Background(), cfg, &ref); refErr == nil {
+			t.Fatalf("%v, events %v: learn.Run did not diverge", cfg.Rule.Kind, cfg.EventDriven)
+		}
+		t.Log(err)
 	}
-	t.Log(err)
 }
 
 func TestCancelled(t *testing.T) {

@@ -3,6 +3,7 @@ package lanes
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -30,8 +31,15 @@ func sharedRules() []rule.Config {
 // TestSharedEqualsSeparate: variants sharing one trial's inputs give
 // exactly what separate runs of that trial give.
 func TestSharedEqualsSeparate(t *testing.T) {
+	for _, events := range []bool{false, true} {
+		t.Run(fmt.Sprintf("events=%v", events), func(t *testing.T) { sharedEqualsSeparate(t, events) })
+	}
+}
+
+func sharedEqualsSeparate(t *testing.T, events bool) {
 	cfg := fig3Config(rule.Natural, 1, 1, 16)
 	cfg.Rates[2] = 0
+	cfg.EventDriven = events
 	rules := sharedRules()
 	shared := make([]learn.Result, len(rules))
 	if err := RunShared(context.Background(), cfg, 5, rules, shared); err != nil {

@@ -13,6 +13,9 @@ import (
 // step runs bin k in every lane: the kernel (previous update, traces,
 // potentials), the bin's input spikes, then each lane's scalars.
 func (b *batch) step(k int) error {
+	if b.ev != nil {
+		return b.stepEvents(k)
+	}
 	b.kernel(&b.pass)
 	if l, err := b.pass.checkWeights(b.active); err != nil {
 		return b.diverged(l, k-1, err) // the previous bin's update
@@ -30,6 +33,9 @@ func (b *batch) step(k int) error {
 
 // flush applies the staged update (before a record) and checks it.
 func (b *batch) flush(k int) error {
+	if b.ev != nil {
+		return nil // records read the lazy state (evLanes.weights)
+	}
 	flushUpdate(&b.pass)
 	if l, err := b.pass.checkWeights(b.active); err != nil {
 		return b.diverged(l, k, err)
@@ -40,29 +46,45 @@ func (b *batch) flush(k int) error {
 // addSpikes adds bin k's input spikes of every lane to its traces, after
 // the kernel has read x^ε of bin k (a spike shows in x^ε from the next bin).
 func (b *batch) addSpikes(k int) error {
-	p := &b.pass
-	if b.replay != nil {
-		var err error
-		if b.replayed, err = b.replay.Next(b.replayed); err != nil {
-			return err
+	return b.eachLaneSpikes(k, func(l int, spikes []int32) {
+		for _, i := range spikes {
+			blk := &b.pass.blocks[i]
+			blk.p[l]++
+			blk.s[l]++
 		}
-		b.spikes = b.spikes[:0]
-		for _, i := range b.replayed {
-			b.spikes = append(b.spikes, int32(i))
+	})
+}
+
+// eachLaneSpikes hands bin k's input spikes of every active lane to add:
+// the replayed ones (shared by all lanes), one draw for all lanes when
+// they share a trial, or each lane's own draw.
+func (b *batch) eachLaneSpikes(k int, add func(l int, spikes []int32)) error {
+	if b.replay != nil {
+		if err := b.replaySpikes(); err != nil {
+			return err
 		}
 	}
 	for l := 0; l < b.active; l++ {
 		if b.replay == nil && (!b.shared || l == 0) {
 			b.spikes = b.gen.Spikes(b.spikes, b.inputKey[l], uint64(k))
 		}
-		for _, i := range b.spikes {
-			blk := &p.blocks[i]
-			blk.p[l]++
-			blk.s[l]++
-		}
+		add(l, b.spikes)
 		if b.observe != nil {
 			b.observe(b.trials[l], k, b.spikes, -1)
 		}
+	}
+	return nil
+}
+
+// replaySpikes sets b.spikes to the next bin of the replayed inputs.
+func (b *batch) replaySpikes() error {
+	var err error
+	if b.replayed, err = b.replay.Next(b.replayed); err != nil {
+		return err
+	}
+	b.spikes = b.spikes[:0]
+	for _, i := range b.replayed {
+		b.spikes = append(b.spikes, int32(i))
 	}
 	return nil
 }
@@ -72,8 +94,8 @@ func (b *batch) addSpikes(k int) error {
 // spike probability, r* dt for the Poisson teacher and φ(V*) dt for the
 // realizable one. φ(V*) is only evaluated when the uniform is below the
 // bound b.teacherBound of φ dt: above it the spike is 0 whatever φ(V*) is.
-func (b *batch) teacherSpike(l, k int) float64 {
-	t := b.cfg.Teacher
+func (b *batch) teacherSpike(l, k int, vt float64) float64 {
+	t := &b.cfg.Teacher
 	if t.Kind == learn.ReplayTeacher {
 		return t.Spikes[k]
 	}
@@ -81,7 +103,7 @@ func (b *batch) teacherSpike(l, k int) float64 {
 	if u >= b.teacherBound {
 		return 0
 	}
-	if t.Kind == learn.PoissonTeacher || u < b.cfg.Transfer.Phi(b.pass.vt[l])*b.cfg.Kernel.Dt {
+	if t.Kind == learn.PoissonTeacher || u < b.cfg.Transfer.Phi(vt)*b.cfg.Kernel.Dt {
 		return 1
 	}
 	return 0
@@ -112,7 +134,7 @@ func (b *batch) scalars(l, k int) error {
 	if v > learn.MaxPotential || v < -learn.MaxPotential {
 		return fmt.Errorf("membrane potential V = %.3g mV exceeds ±%g mV", v, learn.MaxPotential)
 	}
-	y := b.teacherSpike(l, k)
+	y := b.teacherSpike(l, k, p.vt[l])
 	if b.observe != nil {
 		b.observe(b.trials[l], k, nil, y)
 	}
@@ -143,20 +165,31 @@ func (b *batch) scalars(l, k int) error {
 // schedule says so, from μ_V = ε0 Σ w r̂ and σ_V² = Σ w² r̂ / c_ε of the
 // current weights (text after Eqn 79) — at bin 0 from W0.
 func (b *batch) refresh(l, k int) error {
-	ln := &b.lanes[l]
-	rc := ln.rule
-	if !(k == 0 || (rc.Refresh > 0 && k%rc.Refresh == 0)) {
+	if !refreshDue(b.lanes[l].rule.Refresh, k) {
 		return nil
 	}
-	var mu, variance float64
 	if k == 0 {
-		mu, variance, _ = fisher.InputStatistics(b.cfg.Kernel, b.cfg.W0, b.rates)
-	} else {
-		mu, variance = b.cfg.Kernel.Eps0*b.pass.wr[l], b.pass.w2r[l]/b.cEps
+		mu, variance, _ := fisher.InputStatistics(b.cfg.Kernel, b.cfg.W0, b.rates)
+		return b.coefficients(l, mu, variance)
 	}
+	return b.coefficients(l, b.cfg.Kernel.Eps0*b.pass.wr[l], b.pass.w2r[l]/b.cEps)
+}
+
+// refreshDue reports whether a rule with Config.Refresh = refresh
+// recomputes its coefficients at bin k (rule.Learner's schedule: every
+// bin, every refresh bins, or only at bin 0).
+func refreshDue(refresh, k int) bool {
+	return k == 0 || (refresh > 0 && k%refresh == 0)
+}
+
+// coefficients sets lane l's Fisher coefficients at μ_V = mu, σ_V² =
+// variance: γ_s and g1–g4 for the natural rule, γ_s only for the
+// approximate one; from the lane's cache when it has one.
+func (b *batch) coefficients(l int, mu, variance float64) error {
+	ln := &b.lanes[l]
 	var err error
 	switch {
-	case rc.Kind == rule.Approximate:
+	case ln.rule.Kind == rule.Approximate:
 		var gs float64
 		if ln.cache != nil {
 			gs, err = ln.cache.GammaS(mu, variance)
