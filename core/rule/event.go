@@ -120,7 +120,9 @@ func (e *Events) Potentials() Potentials {
 // Update computes the bin's scalars from its potentials and teacher spike y
 // (like Learner.Stage), applies the update to the lazy state, adds the bin's
 // input spikes and advances to the next bin. The Step it returns is the
-// Events' own, valid until the next Update.
+// Events' own, valid until the next Update. (The factors and the epoch's
+// bookkeeping are written out here: a call costs the spills of every live
+// value.)
 func (e *Events) Update(pot Potentials, y float64, spikes []int) (*Step, error) {
 	l, st := e.l, &e.step
 	l.sumWR, l.sumW2R, l.statsValid = e.sums.r1, e.sums.r2, true
@@ -129,29 +131,25 @@ func (e *Events) Update(pot Potentials, y float64, spikes []int) (*Step, error) 
 		return st, err
 	}
 	l.bin++
-	a, h, u, err := e.factors(st)
-	if err != nil {
-		return st, err
+	a, h, u := 1.0, l.cfg.Eta*st.Error, 0.0 // the bin's A, H, U (see Events)
+	if e.natural {
+		h *= st.GammaS
+		a, u = 1+h*st.GammaW, h*st.GammaU
+	}
+	if !(a > 0.5 && a < 2) {
+		return st, fmt.Errorf("weight factor 1 + g*gamma_w = %.3g outside (0.5, 2), beyond the event-driven mode's range", a)
 	}
 	old := e.sums
 	e.extendEpoch(a, h, u)
 	var sp spikeSums
 	e.spikes(spikes, &sp)
 	e.advance(&old, pot, a, h, u, &sp)
-	return st, e.nextBin()
-}
-
-// factors returns the scalars A, H, U of the bin's update (see Events).
-func (e *Events) factors(st *Step) (a, h, u float64, err error) {
-	a, h, u = 1.0, e.l.cfg.Eta*st.Error, 0.0
-	if e.natural {
-		h *= st.GammaS
-		a, u = 1+h*st.GammaW, h*st.GammaU
+	e.dk *= e.dm // the trace factors of the next bin
+	e.ek *= e.ds
+	if e.epoch++; e.epoch != maxEventEpoch && !(e.absG > e.absGLimit*e.ek) { // a NaN bound ends epochs by length only
+		return st, nil
 	}
-	if !(a > 0.5 && a < 2) {
-		return a, h, u, fmt.Errorf("weight factor 1 + g*gamma_w = %.3g outside (0.5, 2), beyond the event-driven mode's range", a)
-	}
-	return a, h, u, nil
+	return st, e.endEpoch()
 }
 
 // extendEpoch multiplies the bin's factors into the epoch's M, B, ΦF, ΦG
@@ -165,13 +163,9 @@ func (e *Events) extendEpoch(a, h, u float64) {
 	e.absG += math.Abs(hm) * e.ek
 }
 
-// nextBin decays the epoch's trace factors and ends the epoch when due.
-func (e *Events) nextBin() error {
-	e.dk *= e.dm
-	e.ek *= e.ds
-	if e.epoch++; e.epoch != maxEventEpoch && !(e.absG > e.absGLimit*e.ek) { // a NaN bound ends epochs by length only
-		return nil
-	}
+// endEpoch ends an epoch: it materialises the lazy state, and every
+// sumsRefresh epochs recomputes the running sums.
+func (e *Events) endEpoch() error {
 	e.epochs++
 	if e.epochs%sumsRefresh == 0 {
 		return e.renormalise()

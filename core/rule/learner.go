@@ -240,31 +240,31 @@ func (l *Learner) scalars(w []float64, st Step, y float64) (Step, error) {
 }
 
 // completeStep fills in, in place, what scalars computes: the per-bin path
-// works on one Step without copying it.
+// works on one Step without copying it. φ(V) and φ'/φ are bit-identical to
+// the transfer's Phi and ScoreFactor (neuron.Sigmoid.PhiAndScore, called
+// directly); the coefficients are recomputed when the refresh schedule says
+// so. (Both are written out here: a call costs the spills of every live value.)
 func (l *Learner) completeStep(st *Step, w []float64, y float64) error {
 	if err := finiteOr("membrane potential V", st.V); err != nil {
 		return err
 	}
 	var score float64
-	st.Phi, score = l.rateAndScore(st.V)
+	if l.sigmoid != nil {
+		st.Phi, score = l.sigmoid.PhiAndScore(st.V)
+	} else {
+		st.Phi, score = l.transfer.Phi(st.V), l.transfer.ScoreFactor(st.V)
+	}
 	st.Error = (y - st.Phi*l.kernel.Dt) * score * l.scoreScale
 	if !l.rule.natural {
 		return nil
 	}
-	if err := l.refresh(w); err != nil {
-		return err
+	if r := l.cfg.Refresh; r == 1 || l.bin == 0 || l.stale || (r > 1 && l.bin%r == 0) {
+		if err := l.recompute(w); err != nil {
+			return err
+		}
 	}
 	l.fillRuleScalars(st)
 	return nil
-}
-
-// rateAndScore returns φ(V) and φ'(V)/φ(V), bit-identical to the
-// transfer's Phi and ScoreFactor (neuron.Sigmoid.PhiAndScore).
-func (l *Learner) rateAndScore(v float64) (phi, score float64) {
-	if l.sigmoid != nil {
-		return l.sigmoid.PhiAndScore(v)
-	}
-	return l.transfer.Phi(v), l.transfer.ScoreFactor(v)
 }
 
 // fillRuleScalars completes st (V and SumX set) with the coefficients and
@@ -321,17 +321,6 @@ func (l *Learner) voltageStatistics(w []float64) (mu, variance float64) {
 		return mu, variance
 	}
 	return l.kernel.Eps0 * l.sumWR, l.sumW2R / l.cEps
-}
-
-// refresh recomputes the Fisher coefficients from the current somatic
-// weights when the refresh schedule says so.
-func (l *Learner) refresh(w []float64) error {
-	r := l.cfg.Refresh
-	due := r == 1 || l.bin == 0 || l.stale || (r > 1 && l.bin%r == 0)
-	if !due {
-		return nil
-	}
-	return l.recompute(w)
 }
 
 // recompute evaluates the Fisher coefficients the rule needs at the
