@@ -219,24 +219,26 @@ func appendSpikes[T int32 | int](p *Poisson, dst []T, k Key, b uint64) []T {
 // shuffle with draws at counters c, c+1, … (first is the value at c), then
 // undoes the swaps; a single spike needs no swap.
 func choose[T int32 | int](g *group, dst []T, k Key, c, first uint64, spikes int) []T {
-	m := len(g.members)
+	members := g.members
+	m := len(members)
 	r0, _ := bits.Mul64(first, uint64(m))
 	if spikes == 1 {
-		return append(dst, T(g.members[r0]))
+		return append(dst, T(members[r0]))
 	}
-	g.swaps = g.swaps[:0]
-	for j := 0; j < spikes; j++ {
-		r := int(r0)
-		if j > 0 {
-			r = j + int(k.Below(c+uint64(j), uint64(m-j)))
-		}
-		g.members[j], g.members[r] = g.members[r], g.members[j]
-		g.swaps = append(g.swaps, int32(r))
-		dst = append(dst, T(g.members[j]))
+	start := len(dst)
+	dst = slices.Grow(dst, spikes)[:start+spikes]
+	out, swaps := dst[start:], g.swaps[:spikes] // cap(g.swaps) = m ≥ spikes
+	members[0], members[r0] = members[r0], members[0]
+	swaps[0], out[0] = int32(r0), T(members[0])
+	for j := 1; j < len(out); j++ {
+		hi, _ := bits.Mul64(k.Uint64(c+uint64(j)), uint64(m-j)) // Key.Below
+		r := j + int(hi)
+		members[j], members[r] = members[r], members[j]
+		swaps[j], out[j] = int32(r), T(members[j])
 	}
-	for j := spikes - 1; j >= 0; j-- {
-		r := g.swaps[j]
-		g.members[j], g.members[r] = g.members[r], g.members[j]
+	for j := len(out) - 1; j >= 0; j-- {
+		r := swaps[j]
+		members[j], members[r] = members[r], members[j]
 	}
 	return dst
 }

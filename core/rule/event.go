@@ -250,13 +250,17 @@ const sumsRefresh = 16
 // reanchor materialises weights and traces and restarts the epoch, keeping
 // the running sums.
 func (e *Events) reanchor() error {
-	for i := range e.zeta {
-		u := e.weight(i)
-		P, S := e.dk*e.p[i], e.ek*e.s[i]
+	f, dk, ek := e.lazy(), e.dk, e.ek
+	zeta := e.zeta
+	p, s, b := e.p[:len(zeta)], e.s[:len(zeta)], e.b[:len(zeta)]
+	for i, z := range zeta {
+		pi, si := p[i], s[i]
+		u := f.weight(z, b[i], pi, si)
+		P, S := dk*pi, ek*si
 		if S < 1e-200 { // a long-silent fast trace; keeps clear of subnormals
 			S = 0
 		}
-		e.zeta[i], e.p[i], e.s[i] = u, P, S
+		zeta[i], p[i], s[i] = u, P, S
 	}
 	e.restartEpoch()
 	return finiteOr("weights", e.sums.r2+e.sums.up)
@@ -272,30 +276,33 @@ func (e *Events) restartEpoch() {
 // recomputes the running sums from scratch.
 func (e *Events) renormalise() error {
 	var s eventSums
-	l := e.l
-	for i := range e.zeta {
-		u := e.weight(i)
-		P, S := e.dk*e.p[i], e.ek*e.s[i]
+	f, dk, ek, target := e.lazy(), e.dk, e.ek, e.target
+	zeta := e.zeta
+	p, sl, b, rates := e.p[:len(zeta)], e.s[:len(zeta)], e.b[:len(zeta)], e.l.rates[:len(zeta)]
+	for i, z := range zeta {
+		pi, si, bi, ri := p[i], sl[i], b[i], rates[i]
+		u := f.weight(z, bi, pi, si)
+		P, S := dk*pi, ek*si
 		if S < 1e-200 { // a long-silent fast trace; keeps clear of subnormals
 			S = 0
 		}
 		if P < 1e-200 {
 			P = 0
 		}
-		e.zeta[i], e.p[i], e.s[i] = u, P, S
+		zeta[i], p[i], sl[i] = u, P, S
 		s.sp += P
 		s.ss += S
 		s.up += u * P
 		s.us += u * S
-		if e.target != nil {
-			s.tp += e.target[i] * P
-			s.ts += e.target[i] * S
+		if target != nil {
+			s.tp += target[i] * P
+			s.ts += target[i] * S
 		}
-		s.qpp += e.b[i] * P * P
-		s.qps += e.b[i] * P * S
-		s.qss += e.b[i] * S * S
-		s.r1 += l.rates[i] * u
-		s.r2 += l.rates[i] * u * u
+		s.qpp += bi * P * P
+		s.qps += bi * P * S
+		s.qss += bi * S * S
+		s.r1 += ri * u
+		s.r2 += ri * u * u
 	}
 	e.sums = s
 	e.restartEpoch()
@@ -307,15 +314,30 @@ func (e *Events) renormalise() error {
 // (or whether) weights are read.
 func (e *Events) Weights(w []float64) error {
 	var sum float64
-	for i := range e.zeta {
-		u := e.weight(i)
+	f, zeta := e.lazy(), e.zeta
+	p, s, b, inv, w := e.p[:len(zeta)], e.s[:len(zeta)], e.b[:len(zeta)], e.l.invScale[:len(zeta)], w[:len(zeta)]
+	for i, z := range zeta {
+		u := f.weight(z, b[i], p[i], s[i])
 		sum += u
-		w[i] = u * e.l.invScale[i]
+		w[i] = u * inv[i]
 	}
 	return finiteOr("weights", sum)
 }
 
 // weight is the current somatic weight u_i of the lazy state.
 func (e *Events) weight(i int) float64 {
-	return e.mk * (e.zeta[i] + e.c*e.b[i]*(e.p[i]*e.phiF-e.s[i]*e.phiG) - e.bk)
+	return e.lazy().weight(e.zeta[i], e.b[i], e.p[i], e.s[i])
+}
+
+// lazyWeights are the epoch's factors that turn an afferent's anchors into
+// its weight, held in locals by the O(n) loops.
+type lazyWeights struct{ c, mk, bk, phiF, phiG float64 }
+
+func (e *Events) lazy() lazyWeights {
+	return lazyWeights{c: e.c, mk: e.mk, bk: e.bk, phiF: e.phiF, phiG: e.phiG}
+}
+
+// weight is u = M (ζ + c b (p̂ ΦF − ŝ ΦG) − B) (see Events).
+func (f lazyWeights) weight(zeta, b, p, s float64) float64 {
+	return f.mk * (zeta + f.c*b*(p*f.phiF-s*f.phiG) - f.bk)
 }
