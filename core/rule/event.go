@@ -180,34 +180,52 @@ type spikeSums struct {
 }
 
 // spikes settles the weights of the spiking afferents (after the update),
-// collects their corrections into sp and moves their anchors by the new spike.
+// collects their corrections into sp and moves their anchors by the new
+// spike. Weights and traces are two passes over the spikes (fewer live
+// values each, no spills); the afferents of a bin are distinct, so the
+// first pass reads every p̂_i, ŝ_i before the second moves it.
 func (e *Events) spikes(spikes []int, sp *spikeSums) {
 	sp.count = float64(len(spikes))
 	if len(spikes) == 0 {
 		return
 	}
-	dp, ds := 1/e.dk, 1/e.ek
-	c, mk, bk, dk, ek, phiF, phiG := e.c, e.mk, e.bk, e.dk, e.ek, e.phiF, e.phiG
-	shift := dp*phiF - ds*phiG // ζ's change per unit c b at a spike
+	dp, ds := 1/e.dk, 1/e.ek // a spike's jump of the anchors p̂, ŝ
+	sp.u = e.settleWeights(spikes, dp*e.phiF-ds*e.phiG)
+	sp.pp, sp.ps, sp.ss = e.moveTraces(spikes, dp, ds)
+	if e.target != nil {
+		sp.t = e.targetSum(spikes)
+	}
+}
+
+// settleWeights returns Σ u_i over the spiking afferents and moves their
+// ζ_i by the new spike (shift per unit c b_i).
+func (e *Events) settleWeights(spikes []int, shift float64) float64 {
+	c, mk, bk, phiF, phiG := e.c, e.mk, e.bk, e.phiF, e.phiG
 	zeta := e.zeta
 	p, s, b := e.p[:len(zeta)], e.s[:len(zeta)], e.b[:len(zeta)]
-	var su, pp, ps, ss float64
+	var su float64
 	for _, i := range spikes {
-		bi := b[i]
-		cb := c * bi
-		pi, si := p[i], s[i]
-		su += mk * (zeta[i] + cb*(pi*phiF-si*phiG) - bk)
+		cb := c * b[i]
+		su += mk * (zeta[i] + cb*(p[i]*phiF-s[i]*phiG) - bk)
+		zeta[i] -= cb * shift
+	}
+	return su
+}
+
+// moveTraces returns the spikes' corrections to Σ b P², Σ b P S, Σ b S²
+// and adds the spike (dp, ds) to their anchors p̂_i, ŝ_i.
+func (e *Events) moveTraces(spikes []int, dp, ds float64) (pp, ps, ss float64) {
+	dk, ek := e.dk, e.ek
+	p, s, b := e.p, e.s[:len(e.p)], e.b[:len(e.p)]
+	for _, i := range spikes {
+		bi, pi, si := b[i], p[i], s[i]
 		P, S := dk*pi, ek*si
 		pp += bi * (2*P + 1)
 		ps += bi * (P + S + 1)
 		ss += bi * (2*S + 1)
-		zeta[i] -= cb * shift
 		p[i], s[i] = pi+dp, si+ds
 	}
-	sp.u, sp.pp, sp.ps, sp.ss = su, pp, ps, ss
-	if e.target != nil {
-		sp.t = e.targetSum(spikes)
-	}
+	return pp, ps, ss
 }
 
 // targetSum returns Σ w*_i over the spiking afferents i.
