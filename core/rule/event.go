@@ -46,6 +46,7 @@ type Events struct {
 	natural    bool // the rule is natural or approximate (a copy of the learner's)
 	c, dm, ds  float64
 	b, target  []float64 // homosynaptic gains b_i; somatic teacher weights or nil
+	spikeW     []float64 // the teacher weights, zeros without them (the spikes' Σ w*_i is then +0)
 	zeta, p, s []float64
 	epoch      int // bins since the epoch start
 	// epoch factors D, E, M, B and prefix sums ΦF, ΦG
@@ -95,7 +96,10 @@ func (l *Learner) NewEvents(w, teacher []float64) (*Events, error) {
 	dm, ds := l.kernel.Decays()
 	e := &Events{l: l, natural: l.rule.natural, c: l.kernel.TraceGain(), dm: dm, ds: ds, target: teacher,
 		zeta: make([]float64, n), p: make([]float64, n), s: make([]float64, n)}
-	e.b = l.homGain
+	e.b, e.spikeW = l.homGain, teacher
+	if teacher == nil {
+		e.spikeW = make([]float64, n)
+	}
 	if !l.rule.natural {
 		e.b = make([]float64, n)
 		for i, a := range l.scale {
@@ -141,8 +145,10 @@ func (e *Events) Update(pot Potentials, y float64, spikes []int) (*Step, error) 
 	}
 	old := e.sums
 	e.extendEpoch(a, h, u)
-	var sp spikeSums
-	e.spikes(spikes, &sp)
+	sp := spikeSums{count: float64(len(spikes))}
+	if len(spikes) > 0 {
+		e.spikes(spikes, &sp)
+	}
 	e.advance(&old, pot, a, h, u, &sp)
 	e.dk *= e.dm // the trace factors of the next bin
 	e.ek *= e.ds
@@ -185,31 +191,24 @@ type spikeSums struct {
 // values each, no spills); the afferents of a bin are distinct, so the
 // first pass reads every p̂_i, ŝ_i before the second moves it.
 func (e *Events) spikes(spikes []int, sp *spikeSums) {
-	sp.count = float64(len(spikes))
-	if len(spikes) == 0 {
-		return
-	}
 	dp, ds := 1/e.dk, 1/e.ek // a spike's jump of the anchors p̂, ŝ
-	sp.u = e.settleWeights(spikes, dp*e.phiF-ds*e.phiG)
+	sp.u, sp.t = e.settleWeights(spikes, dp*e.phiF-ds*e.phiG)
 	sp.pp, sp.ps, sp.ss = e.moveTraces(spikes, dp, ds)
-	if e.target != nil {
-		sp.t = e.targetSum(spikes)
-	}
 }
 
-// settleWeights returns Σ u_i over the spiking afferents and moves their
-// ζ_i by the new spike (shift per unit c b_i).
-func (e *Events) settleWeights(spikes []int, shift float64) float64 {
+// settleWeights returns Σ u_i and Σ w*_i over the spiking afferents and
+// moves their ζ_i by the new spike (shift per unit c b_i).
+func (e *Events) settleWeights(spikes []int, shift float64) (su, st float64) {
 	c, mk, bk, phiF, phiG := e.c, e.mk, e.bk, e.phiF, e.phiG
 	zeta := e.zeta
-	p, s, b := e.p[:len(zeta)], e.s[:len(zeta)], e.b[:len(zeta)]
-	var su float64
+	p, s, b, w := e.p[:len(zeta)], e.s[:len(zeta)], e.b[:len(zeta)], e.spikeW[:len(zeta)]
 	for _, i := range spikes {
 		cb := c * b[i]
 		su += mk * (zeta[i] + cb*(p[i]*phiF-s[i]*phiG) - bk)
+		st += w[i]
 		zeta[i] -= cb * shift
 	}
-	return su
+	return su, st
 }
 
 // moveTraces returns the spikes' corrections to Σ b P², Σ b P S, Σ b S²
@@ -226,15 +225,6 @@ func (e *Events) moveTraces(spikes []int, dp, ds float64) (pp, ps, ss float64) {
 		p[i], s[i] = pi+dp, si+ds
 	}
 	return pp, ps, ss
-}
-
-// targetSum returns Σ w*_i over the spiking afferents i.
-func (e *Events) targetSum(spikes []int) float64 {
-	var t float64
-	for _, i := range spikes {
-		t += e.target[i]
-	}
-	return t
 }
 
 // advance moves the running sums from bin k to k+1 (see Events).

@@ -308,26 +308,27 @@ func (l *Learner) potential(w, x []float64) (v, sumX float64) {
 	return v, sumX
 }
 
-// voltageStatistics returns μ_V and σ_V² of the current weights (text
-// after Eqn 79), from the sums of the last update when available.
-func (l *Learner) voltageStatistics(w []float64) (mu, variance float64) {
-	if !l.statsValid {
-		if l.scale != nil {
-			for i := range w {
-				l.ws[i] = l.scale[i] * w[i]
-			}
+// statisticsOf returns μ_V and σ_V² of the weights w (text after Eqn 79)
+// from scratch, for when the sums of the last update are not valid.
+func (l *Learner) statisticsOf(w []float64) (mu, variance float64) {
+	if l.scale != nil {
+		for i := range w {
+			l.ws[i] = l.scale[i] * w[i]
 		}
-		mu, variance, _ = fisher.InputStatistics(l.kernel, l.ws, l.rates)
-		return mu, variance
 	}
-	return l.kernel.Eps0 * l.sumWR, l.sumW2R / l.cEps
+	mu, variance, _ = fisher.InputStatistics(l.kernel, l.ws, l.rates)
+	return mu, variance
 }
 
 // recompute evaluates the Fisher coefficients the rule needs at the
 // voltage statistics of the current weights: γ_s and g1–g4 for the natural
 // rule (Eqns 101–107), only γ_s = 1/c1 for the approximate one (Eqn 114).
 func (l *Learner) recompute(w []float64) error {
-	mu, variance := l.voltageStatistics(w)
+	// μ_V and σ_V² of the current weights, from the sums of the last update when valid
+	mu, variance := l.kernel.Eps0*l.sumWR, l.sumW2R/l.cEps
+	if !l.statsValid {
+		mu, variance = l.statisticsOf(w)
+	}
 	l.stale = false
 	var err error
 	switch {
