@@ -3,6 +3,7 @@ package counter
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 
 	"github.com/natspike/natspike/core/input"
@@ -48,11 +49,15 @@ type Poisson struct {
 }
 
 type group struct {
-	members []int32   // afferents of this rate, in a scratch order restored after every draw
-	p0      float64   // P(K = 0) = cdf[0]
-	cdf     []float64 // cdf[k] = P(K ≤ k) for k < len(cdf); K never exceeds len(cdf)
-	base    uint64
-	swaps   []int32 // positions swapped during the current draw
+	members []int32 // afferents of this rate, in a scratch order restored after every draw
+	// thr[k] = ⌈cdf[k]·2^53⌉ for the tabulated CDF cdf[k] = P(K ≤ k)
+	// (k < len(thr); K never exceeds len(thr)): for the uniform
+	// u = x·2^−53 of a 53-bit integer x, cdf[k] ≤ u exactly when
+	// thr[k] ≤ x, so the table is read with integer comparisons.
+	thr   []uint64
+	thr0  uint64 // thr[0], for P(K = 0)
+	base  uint64
+	swaps []int32 // positions swapped during the current draw
 }
 
 // MaxAfferents bounds n so that the counters of 2^40 bins (the longest
@@ -94,8 +99,8 @@ func (p *Poisson) SetRates(rates []float64, dt float64) error {
 				g.members = append(g.members, int32(i))
 			}
 		}
-		g.cdf = binomialTable(len(g.members), r*dt)
-		g.p0 = g.cdf[0]
+		g.thr = thresholds(binomialTable(len(g.members), r*dt))
+		g.thr0 = g.thr[0]
 		g.swaps = make([]int32, 0, len(g.members))
 		base += uint64(len(g.members)) + 1
 		p.groups = append(p.groups, g)
@@ -142,13 +147,26 @@ func binomialTable(m int, q float64) []float64 {
 	return cdf
 }
 
-// count returns K = #{k : cdf[k] ≤ u} for u ≥ cdf[0] (so K ≥ 1).
-func count(cdf []float64, u float64) int {
-	if len(cdf) > linearTable {
-		return bisect(cdf, u)
+// thresholds returns ⌈c·2^53⌉ of every entry c of a CDF table in [0, ∞]
+// (an entry above 1, from rounding, is never ≤ a uniform in [0, 1)).
+func thresholds(cdf []float64) []uint64 {
+	thr := make([]uint64, len(cdf))
+	for k, c := range cdf {
+		thr[k] = math.MaxUint64
+		if x := math.Ceil(c * 0x1p53); x <= 0x1p53 {
+			thr[k] = uint64(x)
+		}
+	}
+	return thr
+}
+
+// count returns K = #{k : thr[k] ≤ x} for x ≥ thr[0] (so K ≥ 1).
+func count(thr []uint64, x uint64) int {
+	if len(thr) > linearTable {
+		return bisect(thr, x)
 	}
 	k := 1
-	for k < len(cdf) && cdf[k] <= u {
+	for k < len(thr) && thr[k] <= x {
 		k++
 	}
 	return k
@@ -158,12 +176,12 @@ func count(cdf []float64, u float64) int {
 // bisected.
 const linearTable = 24
 
-// bisect returns #{k : cdf[k] ≤ u} for a nondecreasing cdf by bisection.
-func bisect(cdf []float64, u float64) int {
-	lo, n := 0, len(cdf) // the answer is in [lo, lo+n]
+// bisect returns #{k : thr[k] ≤ x} for a nondecreasing thr by bisection.
+func bisect(thr []uint64, x uint64) int {
+	lo, n := 0, len(thr) // the answer is in [lo, lo+n]
 	for n > 0 {
 		half := n / 2
-		if cdf[lo+half] <= u {
+		if thr[lo+half] <= x {
 			lo, n = lo+half+1, n-half-1
 		} else {
 			n = half
@@ -179,33 +197,48 @@ func (p *Poisson) Spikes(dst []int32, k Key, b uint64) []int32 { return appendSp
 // SpikesInt is Spikes for a []int (the input.Source convention).
 func (p *Poisson) SpikesInt(dst []int, k Key, b uint64) []int { return appendSpikes(p, dst, k, b) }
 
+// appendSpikes draws bin b group by group. The value at the first member
+// position is computed before K is known (it is needed whenever K ≥ 1), so
+// that its latency overlaps the count's; K's uniform is compared as the
+// 53-bit integer x of Key.Float64 (see group.thr).
 func appendSpikes[T int32 | int](p *Poisson, dst []T, k Key, b uint64) []T {
 	dst = dst[:0]
 	origin := b * p.stride
 	for gi := range p.groups {
 		g := &p.groups[gi]
 		c := origin + g.base
-		if u := k.Float64(c); u >= g.p0 {
-			dst = choose(g, dst, k, c+1, count(g.cdf, u))
+		x, first := k.Uint64(c)<<11>>11, k.Uint64(c+1)
+		if x >= g.thr0 {
+			dst = choose(g, dst, k, c+1, first, count(g.thr, x))
 		}
 	}
 	return dst
 }
 
 // choose appends `spikes` distinct members of g by a partial Fisher–Yates
-// shuffle with draws at counters c, c+1, …, then undoes the swaps.
-func choose[T int32 | int](g *group, dst []T, k Key, c uint64, spikes int) []T {
-	m := len(g.members)
-	g.swaps = g.swaps[:0]
-	for j := 0; j < spikes; j++ {
-		r := j + int(k.Below(c+uint64(j), uint64(m-j)))
-		g.members[j], g.members[r] = g.members[r], g.members[j]
-		g.swaps = append(g.swaps, int32(r))
-		dst = append(dst, T(g.members[j]))
+// shuffle with draws at counters c, c+1, … (first is the value at c), then
+// undoes the swaps; a single spike needs no swap.
+func choose[T int32 | int](g *group, dst []T, k Key, c, first uint64, spikes int) []T {
+	members := g.members
+	m := len(members)
+	r0, _ := bits.Mul64(first, uint64(m))
+	if spikes == 1 {
+		return append(dst, T(members[r0]))
 	}
-	for j := spikes - 1; j >= 0; j-- {
-		r := g.swaps[j]
-		g.members[j], g.members[r] = g.members[r], g.members[j]
+	start := len(dst)
+	dst = slices.Grow(dst, spikes)[:start+spikes]
+	out, swaps := dst[start:], g.swaps[:spikes] // cap(g.swaps) = m ≥ spikes
+	members[0], members[r0] = members[r0], members[0]
+	swaps[0], out[0] = int32(r0), T(members[0])
+	for j := 1; j < len(out); j++ {
+		hi, _ := bits.Mul64(k.Uint64(c+uint64(j)), uint64(m-j)) // Key.Below
+		r := j + int(hi)
+		members[j], members[r] = members[r], members[j]
+		swaps[j], out[j] = int32(r), T(members[j])
+	}
+	for j := len(out) - 1; j >= 0; j-- {
+		r := swaps[j]
+		members[j], members[r] = members[r], members[j]
 	}
 	return dst
 }

@@ -94,39 +94,44 @@ func TestCountInvertsTable(t *testing.T) {
 		u    float64
 		want int
 	}{{0.25, 1}, {0.4999, 1}, {0.5, 2}, {0.6, 2}, {0.75, 3}, {0.99, 3}} {
-		if got := count(cdf, c.u); got != c.want {
+		thr, x := thresholds(cdf), uint64(c.u*0x1p53)
+		if got := count(thr, x); got != c.want {
 			t.Errorf("count(%v) = %d, want %d", c.u, got, c.want)
 		}
-		if got := bisect(cdf, c.u); got != c.want {
+		if got := bisect(thr, x); got != c.want {
 			t.Errorf("bisect(%v) = %d, want %d", c.u, got, c.want)
 		}
 	}
 }
 
 // TestCountMatchesDefinition: for short (scanned) and long (bisected)
-// tables, count equals #{k : cdf[k] ≤ u} counted one by one, at uniforms
-// on and between the table's entries.
+// tables, count on the integer thresholds equals #{k : cdf[k] ≤ u} counted
+// one by one in floating point, for the uniforms u = x·2^−53 of Key.Float64
+// on, next to and between the table's entries.
 func TestCountMatchesDefinition(t *testing.T) {
 	for _, c := range []struct {
 		m int
 		q float64
 	}{{1, 0.3}, {50, 0.025}, {400, 0.025}, {5000, 0.025}, {300, 0.999}} {
 		cdf := binomialTable(c.m, c.q)
-		us := []float64{cdf[0], 1 - 0x1p-53}
-		for _, x := range cdf {
-			us = append(us, x, math.Nextafter(x, 0), math.Nextafter(x, 1))
+		thr := thresholds(cdf)
+		xs := []uint64{1<<53 - 1}
+		for _, p := range cdf {
+			f := uint64(math.Floor(p * 0x1p53))
+			xs = append(xs, f-1, f, f+1, f+2)
 		}
-		for _, u := range us {
+		for _, x := range xs {
+			u := float64(x) * 0x1p-53
 			if u < cdf[0] || u >= 1 {
 				continue
 			}
 			want := 0
-			for _, x := range cdf {
-				if x <= u {
+			for _, p := range cdf {
+				if p <= u {
 					want++
 				}
 			}
-			if got := count(cdf, u); got != want {
+			if got := count(thr, x); got != want {
 				t.Fatalf("m = %d, q = %v (%d entries): count(%v) = %d, want %d", c.m, c.q, len(cdf), u, got, want)
 			}
 		}

@@ -40,13 +40,22 @@ func (t *taylor) covers(mu, v, q float64, count int) bool {
 	return t.count >= count && mu >= t.muLo && mu <= t.muHi && v >= t.vLo && v <= t.vHi && (count < 3 || q == t.q)
 }
 
-// eval sets f's first count entries to the expansion's functions at (mu, v).
+// eval sets f's first count entries to the expansion's functions at (mu, v)
+// (the three of the per-bin call written out).
 func (t *taylor) eval(f *[3]float64, mu, v float64, count int) {
 	dm, dv := mu-t.mu0, v-t.v0
-	for a := range count {
-		d := &t.d[a]
-		f[a] = d[0] + dm*(d[1]+dm*d[3]+dv*d[4]) + dv*(d[2]+dv*d[5])
+	if count == 3 {
+		f[0], f[1], f[2] = quadratic(&t.d[0], dm, dv), quadratic(&t.d[1], dm, dv), quadratic(&t.d[2], dm, dv)
+		return
 	}
+	for a := range count {
+		f[a] = quadratic(&t.d[a], dm, dv)
+	}
+}
+
+// quadratic evaluates one function's expansion d at displacement (dm, dv).
+func quadratic(d *[6]float64, dm, dv float64) float64 {
+	return d[0] + dm*(d[1]+dm*d[3]+dv*d[4]) + dv*(d[2]+dv*d[5])
 }
 
 // expansion holds, for one function, the Taylor coefficients of a patch

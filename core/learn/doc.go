@@ -98,10 +98,10 @@
 // sequential PCG streams: the same seed now gives statistically
 // equivalent, not identical, numbers. Cost of one bin of the Fig 3F input
 // (CPU time, go test -run XXX -bench InputSource ./core/counter/, both
-// in one run on the loaded development machine, medians of 3): 65 / 255 /
-// 2260 ns at n = 100 / 1000 / 10000 against 105 / 893 / 9730 ns before —
-// O(groups + spikes), about 15 ns per spike at n = 10000, where the PCG
-// source spent about 65 ns per spike on a logarithm and a timing-wheel
+// in one run on the loaded development machine, runs of ≥ 0.1 s, medians
+// of 3): 52 / 179 / 1203 ns at n = 100 / 1000 / 10000 against 105 / 909 /
+// 10656 ns before — O(groups + spikes), about 8 ns per spike at n = 10000,
+// where the PCG source spent about 70 ns per spike on a logarithm and a timing-wheel
 // insertion that misses the L2 cache, plus an O(n/64) bucket scan per bin.
 //
 // # Outputs

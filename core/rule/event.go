@@ -46,6 +46,7 @@ type Events struct {
 	natural    bool // the rule is natural or approximate (a copy of the learner's)
 	c, dm, ds  float64
 	b, target  []float64 // homosynaptic gains b_i; somatic teacher weights or nil
+	spikeW     []float64 // the teacher weights, zeros without them (the spikes' Σ w*_i is then +0)
 	zeta, p, s []float64
 	epoch      int // bins since the epoch start
 	// epoch factors D, E, M, B and prefix sums ΦF, ΦG
@@ -95,7 +96,10 @@ func (l *Learner) NewEvents(w, teacher []float64) (*Events, error) {
 	dm, ds := l.kernel.Decays()
 	e := &Events{l: l, natural: l.rule.natural, c: l.kernel.TraceGain(), dm: dm, ds: ds, target: teacher,
 		zeta: make([]float64, n), p: make([]float64, n), s: make([]float64, n)}
-	e.b = l.homGain
+	e.b, e.spikeW = l.homGain, teacher
+	if teacher == nil {
+		e.spikeW = make([]float64, n)
+	}
 	if !l.rule.natural {
 		e.b = make([]float64, n)
 		for i, a := range l.scale {
@@ -120,7 +124,9 @@ func (e *Events) Potentials() Potentials {
 // Update computes the bin's scalars from its potentials and teacher spike y
 // (like Learner.Stage), applies the update to the lazy state, adds the bin's
 // input spikes and advances to the next bin. The Step it returns is the
-// Events' own, valid until the next Update.
+// Events' own, valid until the next Update. (The factors and the epoch's
+// bookkeeping are written out here: a call costs the spills of every live
+// value.)
 func (e *Events) Update(pot Potentials, y float64, spikes []int) (*Step, error) {
 	l, st := e.l, &e.step
 	l.sumWR, l.sumW2R, l.statsValid = e.sums.r1, e.sums.r2, true
@@ -129,29 +135,27 @@ func (e *Events) Update(pot Potentials, y float64, spikes []int) (*Step, error) 
 		return st, err
 	}
 	l.bin++
-	a, h, u, err := e.factors(st)
-	if err != nil {
-		return st, err
-	}
-	old := e.sums
-	e.extendEpoch(a, h, u)
-	var sp spikeSums
-	e.spikes(spikes, &sp)
-	e.advance(&old, pot, a, h, u, &sp)
-	return st, e.nextBin()
-}
-
-// factors returns the scalars A, H, U of the bin's update (see Events).
-func (e *Events) factors(st *Step) (a, h, u float64, err error) {
-	a, h, u = 1.0, e.l.cfg.Eta*st.Error, 0.0
+	a, h, u := 1.0, l.cfg.Eta*st.Error, 0.0 // the bin's A, H, U (see Events)
 	if e.natural {
 		h *= st.GammaS
 		a, u = 1+h*st.GammaW, h*st.GammaU
 	}
 	if !(a > 0.5 && a < 2) {
-		return a, h, u, fmt.Errorf("weight factor 1 + g*gamma_w = %.3g outside (0.5, 2), beyond the event-driven mode's range", a)
+		return st, fmt.Errorf("weight factor 1 + g*gamma_w = %.3g outside (0.5, 2), beyond the event-driven mode's range", a)
 	}
-	return a, h, u, nil
+	old := e.sums
+	e.extendEpoch(a, h, u)
+	sp := spikeSums{count: float64(len(spikes))}
+	if len(spikes) > 0 {
+		e.spikes(spikes, &sp)
+	}
+	e.advance(&old, pot, a, h, u, &sp)
+	e.dk *= e.dm // the trace factors of the next bin
+	e.ek *= e.ds
+	if e.epoch++; e.epoch != maxEventEpoch && !(e.absG > e.absGLimit*e.ek) { // a NaN bound ends epochs by length only
+		return st, nil
+	}
+	return st, e.endEpoch()
 }
 
 // extendEpoch multiplies the bin's factors into the epoch's M, B, ΦF, ΦG
@@ -165,13 +169,9 @@ func (e *Events) extendEpoch(a, h, u float64) {
 	e.absG += math.Abs(hm) * e.ek
 }
 
-// nextBin decays the epoch's trace factors and ends the epoch when due.
-func (e *Events) nextBin() error {
-	e.dk *= e.dm
-	e.ek *= e.ds
-	if e.epoch++; e.epoch != maxEventEpoch && !(e.absG > e.absGLimit*e.ek) { // a NaN bound ends epochs by length only
-		return nil
-	}
+// endEpoch ends an epoch: it materialises the lazy state, and every
+// sumsRefresh epochs recomputes the running sums.
+func (e *Events) endEpoch() error {
 	e.epochs++
 	if e.epochs%sumsRefresh == 0 {
 		return e.renormalise()
@@ -186,43 +186,45 @@ type spikeSums struct {
 }
 
 // spikes settles the weights of the spiking afferents (after the update),
-// collects their corrections into sp and moves their anchors by the new spike.
+// collects their corrections into sp and moves their anchors by the new
+// spike. Weights and traces are two passes over the spikes (fewer live
+// values each, no spills); the afferents of a bin are distinct, so the
+// first pass reads every p̂_i, ŝ_i before the second moves it.
 func (e *Events) spikes(spikes []int, sp *spikeSums) {
-	sp.count = float64(len(spikes))
-	if len(spikes) == 0 {
-		return
-	}
-	dp, ds := 1/e.dk, 1/e.ek
-	c, mk, bk, dk, ek, phiF, phiG := e.c, e.mk, e.bk, e.dk, e.ek, e.phiF, e.phiG
-	shift := dp*phiF - ds*phiG // ζ's change per unit c b at a spike
+	dp, ds := 1/e.dk, 1/e.ek // a spike's jump of the anchors p̂, ŝ
+	sp.u, sp.t = e.settleWeights(spikes, dp*e.phiF-ds*e.phiG)
+	sp.pp, sp.ps, sp.ss = e.moveTraces(spikes, dp, ds)
+}
+
+// settleWeights returns Σ u_i and Σ w*_i over the spiking afferents and
+// moves their ζ_i by the new spike (shift per unit c b_i).
+func (e *Events) settleWeights(spikes []int, shift float64) (su, st float64) {
+	c, mk, bk, phiF, phiG := e.c, e.mk, e.bk, e.phiF, e.phiG
 	zeta := e.zeta
-	p, s, b := e.p[:len(zeta)], e.s[:len(zeta)], e.b[:len(zeta)]
-	var su, pp, ps, ss float64
+	p, s, b, w := e.p[:len(zeta)], e.s[:len(zeta)], e.b[:len(zeta)], e.spikeW[:len(zeta)]
 	for _, i := range spikes {
-		bi := b[i]
-		cb := c * bi
-		pi, si := p[i], s[i]
-		su += mk * (zeta[i] + cb*(pi*phiF-si*phiG) - bk)
+		cb := c * b[i]
+		su += mk * (zeta[i] + cb*(p[i]*phiF-s[i]*phiG) - bk)
+		st += w[i]
+		zeta[i] -= cb * shift
+	}
+	return su, st
+}
+
+// moveTraces returns the spikes' corrections to Σ b P², Σ b P S, Σ b S²
+// and adds the spike (dp, ds) to their anchors p̂_i, ŝ_i.
+func (e *Events) moveTraces(spikes []int, dp, ds float64) (pp, ps, ss float64) {
+	dk, ek := e.dk, e.ek
+	p, s, b := e.p, e.s[:len(e.p)], e.b[:len(e.p)]
+	for _, i := range spikes {
+		bi, pi, si := b[i], p[i], s[i]
 		P, S := dk*pi, ek*si
 		pp += bi * (2*P + 1)
 		ps += bi * (P + S + 1)
 		ss += bi * (2*S + 1)
-		zeta[i] -= cb * shift
 		p[i], s[i] = pi+dp, si+ds
 	}
-	sp.u, sp.pp, sp.ps, sp.ss = su, pp, ps, ss
-	if e.target != nil {
-		sp.t = e.targetSum(spikes)
-	}
-}
-
-// targetSum returns Σ w*_i over the spiking afferents i.
-func (e *Events) targetSum(spikes []int) float64 {
-	var t float64
-	for _, i := range spikes {
-		t += e.target[i]
-	}
-	return t
+	return pp, ps, ss
 }
 
 // advance moves the running sums from bin k to k+1 (see Events).
@@ -256,13 +258,17 @@ const sumsRefresh = 16
 // reanchor materialises weights and traces and restarts the epoch, keeping
 // the running sums.
 func (e *Events) reanchor() error {
-	for i := range e.zeta {
-		u := e.weight(i)
-		P, S := e.dk*e.p[i], e.ek*e.s[i]
+	f, dk, ek := e.lazy(), e.dk, e.ek
+	zeta := e.zeta
+	p, s, b := e.p[:len(zeta)], e.s[:len(zeta)], e.b[:len(zeta)]
+	for i, z := range zeta {
+		pi, si := p[i], s[i]
+		u := f.weight(z, b[i], pi, si)
+		P, S := dk*pi, ek*si
 		if S < 1e-200 { // a long-silent fast trace; keeps clear of subnormals
 			S = 0
 		}
-		e.zeta[i], e.p[i], e.s[i] = u, P, S
+		zeta[i], p[i], s[i] = u, P, S
 	}
 	e.restartEpoch()
 	return finiteOr("weights", e.sums.r2+e.sums.up)
@@ -278,30 +284,33 @@ func (e *Events) restartEpoch() {
 // recomputes the running sums from scratch.
 func (e *Events) renormalise() error {
 	var s eventSums
-	l := e.l
-	for i := range e.zeta {
-		u := e.weight(i)
-		P, S := e.dk*e.p[i], e.ek*e.s[i]
+	f, dk, ek, target := e.lazy(), e.dk, e.ek, e.target
+	zeta := e.zeta
+	p, sl, b, rates := e.p[:len(zeta)], e.s[:len(zeta)], e.b[:len(zeta)], e.l.rates[:len(zeta)]
+	for i, z := range zeta {
+		pi, si, bi, ri := p[i], sl[i], b[i], rates[i]
+		u := f.weight(z, bi, pi, si)
+		P, S := dk*pi, ek*si
 		if S < 1e-200 { // a long-silent fast trace; keeps clear of subnormals
 			S = 0
 		}
 		if P < 1e-200 {
 			P = 0
 		}
-		e.zeta[i], e.p[i], e.s[i] = u, P, S
+		zeta[i], p[i], sl[i] = u, P, S
 		s.sp += P
 		s.ss += S
 		s.up += u * P
 		s.us += u * S
-		if e.target != nil {
-			s.tp += e.target[i] * P
-			s.ts += e.target[i] * S
+		if target != nil {
+			s.tp += target[i] * P
+			s.ts += target[i] * S
 		}
-		s.qpp += e.b[i] * P * P
-		s.qps += e.b[i] * P * S
-		s.qss += e.b[i] * S * S
-		s.r1 += l.rates[i] * u
-		s.r2 += l.rates[i] * u * u
+		s.qpp += bi * P * P
+		s.qps += bi * P * S
+		s.qss += bi * S * S
+		s.r1 += ri * u
+		s.r2 += ri * u * u
 	}
 	e.sums = s
 	e.restartEpoch()
@@ -313,15 +322,30 @@ func (e *Events) renormalise() error {
 // (or whether) weights are read.
 func (e *Events) Weights(w []float64) error {
 	var sum float64
-	for i := range e.zeta {
-		u := e.weight(i)
+	f, zeta := e.lazy(), e.zeta
+	p, s, b, inv, w := e.p[:len(zeta)], e.s[:len(zeta)], e.b[:len(zeta)], e.l.invScale[:len(zeta)], w[:len(zeta)]
+	for i, z := range zeta {
+		u := f.weight(z, b[i], p[i], s[i])
 		sum += u
-		w[i] = u * e.l.invScale[i]
+		w[i] = u * inv[i]
 	}
 	return finiteOr("weights", sum)
 }
 
 // weight is the current somatic weight u_i of the lazy state.
 func (e *Events) weight(i int) float64 {
-	return e.mk * (e.zeta[i] + e.c*e.b[i]*(e.p[i]*e.phiF-e.s[i]*e.phiG) - e.bk)
+	return e.lazy().weight(e.zeta[i], e.b[i], e.p[i], e.s[i])
+}
+
+// lazyWeights are the epoch's factors that turn an afferent's anchors into
+// its weight, held in locals by the O(n) loops.
+type lazyWeights struct{ c, mk, bk, phiF, phiG float64 }
+
+func (e *Events) lazy() lazyWeights {
+	return lazyWeights{c: e.c, mk: e.mk, bk: e.bk, phiF: e.phiF, phiG: e.phiG}
+}
+
+// weight is u = M (ζ + c b (p̂ ΦF − ŝ ΦG) − B) (see Events).
+func (f lazyWeights) weight(zeta, b, p, s float64) float64 {
+	return f.mk * (zeta + f.c*b*(p*f.phiF-s*f.phiG) - f.bk)
 }

@@ -240,31 +240,31 @@ func (l *Learner) scalars(w []float64, st Step, y float64) (Step, error) {
 }
 
 // completeStep fills in, in place, what scalars computes: the per-bin path
-// works on one Step without copying it.
+// works on one Step without copying it. φ(V) and φ'/φ are bit-identical to
+// the transfer's Phi and ScoreFactor (neuron.Sigmoid.PhiAndScore, called
+// directly); the coefficients are recomputed when the refresh schedule says
+// so. (Both are written out here: a call costs the spills of every live value.)
 func (l *Learner) completeStep(st *Step, w []float64, y float64) error {
 	if err := finiteOr("membrane potential V", st.V); err != nil {
 		return err
 	}
 	var score float64
-	st.Phi, score = l.rateAndScore(st.V)
+	if l.sigmoid != nil {
+		st.Phi, score = l.sigmoid.PhiAndScore(st.V)
+	} else {
+		st.Phi, score = l.transfer.Phi(st.V), l.transfer.ScoreFactor(st.V)
+	}
 	st.Error = (y - st.Phi*l.kernel.Dt) * score * l.scoreScale
 	if !l.rule.natural {
 		return nil
 	}
-	if err := l.refresh(w); err != nil {
-		return err
+	if r := l.cfg.Refresh; r == 1 || l.bin == 0 || l.stale || (r > 1 && l.bin%r == 0) {
+		if err := l.recompute(w); err != nil {
+			return err
+		}
 	}
 	l.fillRuleScalars(st)
 	return nil
-}
-
-// rateAndScore returns φ(V) and φ'(V)/φ(V), bit-identical to the
-// transfer's Phi and ScoreFactor (neuron.Sigmoid.PhiAndScore).
-func (l *Learner) rateAndScore(v float64) (phi, score float64) {
-	if l.sigmoid != nil {
-		return l.sigmoid.PhiAndScore(v)
-	}
-	return l.transfer.Phi(v), l.transfer.ScoreFactor(v)
 }
 
 // fillRuleScalars completes st (V and SumX set) with the coefficients and
@@ -308,37 +308,27 @@ func (l *Learner) potential(w, x []float64) (v, sumX float64) {
 	return v, sumX
 }
 
-// voltageStatistics returns μ_V and σ_V² of the current weights (text
-// after Eqn 79), from the sums of the last update when available.
-func (l *Learner) voltageStatistics(w []float64) (mu, variance float64) {
-	if !l.statsValid {
-		if l.scale != nil {
-			for i := range w {
-				l.ws[i] = l.scale[i] * w[i]
-			}
+// statisticsOf returns μ_V and σ_V² of the weights w (text after Eqn 79)
+// from scratch, for when the sums of the last update are not valid.
+func (l *Learner) statisticsOf(w []float64) (mu, variance float64) {
+	if l.scale != nil {
+		for i := range w {
+			l.ws[i] = l.scale[i] * w[i]
 		}
-		mu, variance, _ = fisher.InputStatistics(l.kernel, l.ws, l.rates)
-		return mu, variance
 	}
-	return l.kernel.Eps0 * l.sumWR, l.sumW2R / l.cEps
-}
-
-// refresh recomputes the Fisher coefficients from the current somatic
-// weights when the refresh schedule says so.
-func (l *Learner) refresh(w []float64) error {
-	r := l.cfg.Refresh
-	due := r == 1 || l.bin == 0 || l.stale || (r > 1 && l.bin%r == 0)
-	if !due {
-		return nil
-	}
-	return l.recompute(w)
+	mu, variance, _ = fisher.InputStatistics(l.kernel, l.ws, l.rates)
+	return mu, variance
 }
 
 // recompute evaluates the Fisher coefficients the rule needs at the
 // voltage statistics of the current weights: γ_s and g1–g4 for the natural
 // rule (Eqns 101–107), only γ_s = 1/c1 for the approximate one (Eqn 114).
 func (l *Learner) recompute(w []float64) error {
-	mu, variance := l.voltageStatistics(w)
+	// μ_V and σ_V² of the current weights, from the sums of the last update when valid
+	mu, variance := l.kernel.Eps0*l.sumWR, l.sumW2R/l.cEps
+	if !l.statsValid {
+		mu, variance = l.statisticsOf(w)
+	}
 	l.stale = false
 	var err error
 	switch {

@@ -2,7 +2,6 @@ package rule
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/natspike/natspike/core/fisher"
@@ -214,9 +213,14 @@ type Step struct {
 	Coefficient fisher.Coefficients
 }
 
+// finiteOr returns nil for a finite x (x − x = 0 exactly; NaN for NaN
+// and ±Inf), else the error naming the quantity. It is small enough to be
+// inlined into the per-bin paths.
 func finiteOr(name string, x float64) error {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return fmt.Errorf("%s became %v", name, x)
+	if x-x == 0 {
+		return nil
 	}
-	return nil
+	return notFinite(name, x)
 }
+
+func notFinite(name string, x float64) error { return fmt.Errorf("%s became %v", name, x) }
