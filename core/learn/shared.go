@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 )
 
 // Configurations of one trial. RunShared runs K configurations that draw
@@ -59,7 +60,7 @@ func checkShared(cfgs []Config) error {
 		c := reflect.ValueOf(cfgs[j])
 		for i := range t.NumField() {
 			name := t.Field(i).Name
-			if sharedField(name) || reflect.DeepEqual(first.Field(i).Interface(), c.Field(i).Interface()) {
+			if slices.Contains(SharedFields, name) || reflect.DeepEqual(first.Field(i).Interface(), c.Field(i).Interface()) {
 				continue
 			}
 			return fmt.Errorf("%s: configuration %d differs from configuration 0; configurations sharing a trial's "+
@@ -67,15 +68,6 @@ func checkShared(cfgs []Config) error {
 		}
 	}
 	return nil
-}
-
-func sharedField(name string) bool {
-	for _, f := range SharedFields {
-		if f == name {
-			return true
-		}
-	}
-	return false
 }
 
 // newShared builds a layer whose members are the configurations' trials:

@@ -47,21 +47,8 @@ func sameResult(a, b Result) string {
 	if d := bitIdentical(a, b); d != "" {
 		return d
 	}
-	for _, f := range []struct {
-		name string
-		x, y []float64
-	}{{"times", a.Times, b.Times}, {"spike_bits", a.SpikeBits, b.SpikeBits},
-		{"teacher_spike_bits", a.TeacherSpikeBits, b.TeacherSpikeBits}, {"state", a.State, b.State}} {
-		if len(f.x) != len(f.y) {
-			return fmt.Sprintf("%s: %d vs %d entries", f.name, len(f.x), len(f.y))
-		}
-		for i := range f.x {
-			if math.Float64bits(f.x[i]) != math.Float64bits(f.y[i]) {
-				return fmt.Sprintf("%s[%d]: %v vs %v", f.name, i, f.x[i], f.y[i])
-			}
-		}
-	}
-	return ""
+	return firstDifference([]namedPair{{"times", a.Times, b.Times}, {"spike_bits", a.SpikeBits, b.SpikeBits},
+		{"teacher_spike_bits", a.TeacherSpikeBits, b.TeacherSpikeBits}, {"state", a.State, b.State}})
 }
 
 // runSharedAndAlone runs cfgs with RunShared and each alone with Run and
