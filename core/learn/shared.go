@@ -7,15 +7,6 @@ import (
 	"slices"
 )
 
-// Configurations of one trial. RunShared runs K configurations that draw
-// the same input and teacher streams (doc.go, "Random streams") — the same
-// Seed, Trial, rates, inputs, teacher, initial and target weights, duration
-// and kernel — and differ only in what SharedFields lists (the rule and its
-// options, the evaluation form, the parametrization, what is recorded):
-// the trial's input spikes and the teacher's uniform are drawn once per bin
-// and its test sets once, and one learner per configuration advances on
-// them. Configuration j's result is bit-identical to Run(cfgs[j]).
-
 // SharedFields are the Config fields in which configurations run by
 // RunShared may differ; every other field must be equal.
 var SharedFields = []string{"Rule", "Param", "EventDriven", "TraceEvery", "RecordSpikes", "KeepState", "State", "Progress"}
