@@ -580,6 +580,15 @@ func callValid(t *testing.T, name string) callOutcome {
 			cDoubles([]float64{1, 2, 3, 4}), cLongLong(2), cDoubles(out), cDoubles(make([]float64, 10)), e, el))
 	case "ns_voltage_statistics":
 		status = int(ns_voltage_statistics(neuron, cDoubles(w), cDoubles(r), cLongLong(1), cLongLong(2), cDoubles(out), e, el))
+	case "ns_run_configurations":
+		// no output buffers (private memory): one configuration, two trials
+		table := bufferTable{}
+		table.add("rates", r, 2)
+		w2 := append(slices.Clone(w), w...)
+		table.add("w0", w2, 4)
+		table.add("teacher_weights", w2, 4)
+		b, nb := table.args()
+		status = int(ns_run_configurations(cString("["+cfgJSON+"]"), cLongLong(2), cLongLong(2), cLongLong(0), cInt(2), b, nb, nil, nil, e, el))
 	case "ns_train", "ns_run_trials":
 		trials := map[string]int{"ns_train": 0, "ns_run_trials": 2}[name]
 		plan, ok, _ := trainWork(cfgJSON, 2, trials)

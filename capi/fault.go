@@ -31,6 +31,7 @@ const WorkerFault = "worker"
 var Exports = []string{
 	"ns_version", "ns_coefficients", "ns_fisher_matrix", "ns_inverse_fisher_matrix", "ns_monte_carlo_fisher",
 	"ns_sample_usps", "ns_transfer", "ns_usp_traces", "ns_update_directions", "ns_voltage_statistics", "ns_train", "ns_run_trials",
+	"ns_run_configurations",
 	"ns_debug_panic", "ns_debug_sleep", "ns_debug_arm_fault", "ns_debug_goroutines",
 }
 

@@ -131,7 +131,15 @@ extern int ns_voltage_statistics(const char *neuronJSON, const double *w, const 
  *   {"rule":"natural","eta":0.001,"duration":10,"record_every":0.5,
  *    "teacher":"realizable","seed":1}
  * ns_train runs one trial; ns_run_trials runs many on `workers`
- * goroutines, trial k using the random stream of firstTrial + k. */
+ * goroutines, trial k using the random stream of firstTrial + k.
+ * ns_run_configurations runs the same trials for K configurations (a JSON
+ * array of K such objects that may differ only in the rule, its options
+ * and the evaluation: the run description's "shared_keys"), each trial's
+ * inputs and teacher drawn once for all K; configuration j's numbers are
+ * those of ns_run_trials with its object. The inputs are those of
+ * ns_run_trials (shared by the configurations; no "resume_state"); every
+ * output has a leading configuration axis of K ahead of ns_run_trials'
+ * shape (also "times" and "completed"). */
 typedef struct {
 	const char *name;
 	double *data;
@@ -141,6 +149,9 @@ typedef struct {
 extern int ns_train(const char *configJSON, long long n, ns_buffer *buffers, int nbuffers,
 	int32_t *cancel, int64_t *progress, char *err, int errlen);
 extern int ns_run_trials(const char *configJSON, long long n, long long trials, long long firstTrial,
+	int workers, ns_buffer *buffers, int nbuffers, int32_t *cancel, int64_t *progress,
+	char *err, int errlen);
+extern int ns_run_configurations(const char *configsJSON, long long n, long long trials, long long firstTrial,
 	int workers, ns_buffer *buffers, int nbuffers, int32_t *cancel, int64_t *progress,
 	char *err, int errlen);
 

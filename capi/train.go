@@ -187,10 +187,7 @@ func binProgress(p *C.int64_t) func(int) {
 func ns_run_trials(configJSON *C.char, n, trials, firstTrial C.longlong, workers C.int,
 	buffers *C.ns_buffer, nbuffers C.int, cancel *C.int32_t, progress *C.int64_t, err *C.char, errlen C.int) C.int {
 	return guard(err, errlen, func() error {
-		if trials < 0 || firstTrial < 0 || firstTrial > maxLen {
-			return fmt.Errorf("n_trials and the first trial index must be in [0, 2^40], got %d and %d", trials, firstTrial)
-		}
-		if e := checkProduct("n_trials x n", int64(trials), int64(n)); e != nil {
+		if e := checkTrials(n, trials, firstTrial); e != nil {
 			return e
 		}
 		c, plan, e := planned(configJSON, int64(n), max(int(trials), 1))
@@ -217,6 +214,45 @@ func ns_run_trials(configJSON *C.char, n, trials, firstTrial C.longlong, workers
 		defer stop()
 		return job.run(ctx, int(workers), binProgress(progress))
 	})
+}
+
+// ns_run_configurations runs trials of several configurations that share
+// their inputs and teacher (learn.RunShared; natspike.h).
+//
+//export ns_run_configurations
+func ns_run_configurations(configsJSON *C.char, n, trials, firstTrial C.longlong, workers C.int,
+	buffers *C.ns_buffer, nbuffers C.int, cancel *C.int32_t, progress *C.int64_t, err *C.char, errlen C.int) C.int {
+	return guard(err, errlen, func() error {
+		if e := checkTrials(n, trials, firstTrial); e != nil {
+			return e
+		}
+		cfgs, plan, e := plannedConfigurations(configsJSON, int64(n), max(int(trials), 1))
+		if e != nil {
+			return e
+		}
+		b, e := bind(buffers, nbuffers)
+		if e != nil {
+			return e
+		}
+		if trials == 0 {
+			return nil
+		}
+		job, e := newConfigurationsJob(cfgs, plan, b, int(n), int(trials), int(firstTrial))
+		if e != nil {
+			return e
+		}
+		ctx, stop := watchCancel((*int32)(unsafe.Pointer(cancel)))
+		defer stop()
+		return job.run(ctx, int(workers), binProgress(progress))
+	})
+}
+
+// checkTrials validates the number of trials and the first trial's index.
+func checkTrials(n, trials, firstTrial C.longlong) error {
+	if trials < 0 || firstTrial < 0 || firstTrial > maxLen {
+		return fmt.Errorf("n_trials and the first trial index must be in [0, 2^40], got %d and %d", trials, firstTrial)
+	}
+	return checkProduct("n_trials x n", int64(trials), int64(n))
 }
 
 // checkTrial passes err through and otherwise reports the first recorded

@@ -20,7 +20,7 @@ from natspike import experiments as ex
 from natspike.experiments import FIGURES
 from natspike.experiments._paper import SMOKE_SIZES
 
-LEARNING = ("ns_train", "ns_run_trials")  # the native calls that learn
+LEARNING = ("ns_train", "ns_run_trials", "ns_run_configurations")  # the native calls that learn
 SHARED = ("3f", "9", "12cf")  # the figures whose runs overlap
 
 
@@ -108,7 +108,7 @@ def test_other_settings_are_not_reused(tmp_path, monkeypatch):
     sizes = {**SMOKE_SIZES, "3f": {**SMOKE_SIZES["3f"], "n_trials": 1}}
     (row,) = ex.paper(tmp_path / "b", store=store, only=["3f"], sizes=sizes, progress=False)
     assert row["status"] == "computed" and row["trials_loaded"] == 0 and row["trials_computed"] == 3
-    assert calls.count("ns_run_trials") == 3
+    assert calls == ["ns_run_configurations"]  # the 3 rules of the one trial on one draw of its inputs
     (row,) = ex.paper(tmp_path / "c", store=store, only=["3f"], sizes=sizes, seed=7, progress=False)
     assert row["status"] == "computed" and row["trials_loaded"] == 0
     assert len(list((store / "figures").glob("3f-*.nc"))) == 3

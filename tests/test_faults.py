@@ -47,6 +47,7 @@ CALLS = {
     "ns_voltage_statistics": lambda: natspike.voltage_statistics(W, R),
     "ns_train": lambda: natspike.train("natural", W, R, **TRAIN),
     "ns_run_trials": lambda: natspike.run_trials("natural", W, R, n_trials=3, **TRAIN),
+    "ns_run_configurations": lambda: natspike.run_configurations([{"rule": "natural"}], W, R, n_trials=3, **TRAIN),
     "ns_debug_panic": lambda: pytest.raises(ValueError, _native.call, FN["ns_debug_panic"], 99),
     "ns_debug_sleep": lambda: _native.call_cancellable(FN["ns_debug_sleep"], 2),
     "ns_debug_arm_fault": lambda: arm(""),
@@ -74,6 +75,9 @@ WORKER_CALLS = {
     "run_trials (trial goroutines)": lambda: natspike.run_trials("natural", W, R, n_trials=4, workers=2, **TRAIN),
     "run_trials with a store (thread pool)": lambda: natspike.run_trials(
         "natural", W, R, n_trials=4, workers=2, store=_fresh_store(), **TRAIN
+    ),
+    "run_configurations (trial goroutines)": lambda: natspike.run_configurations(
+        [{"rule": "natural"}, {"rule": "euclidean"}], W, R, n_trials=4, workers=2, **TRAIN
     ),
     "sweep (thread pool)": lambda: sweep({"eta": [1e-3, 2e-3]}, rule="natural", weights=W, rates=R, **TRAIN),
 }

@@ -41,6 +41,8 @@ CHILD = textwrap.dedent(r"""
         "rule_factors": ("refused", lambda: natspike.rule_factors("natural", W, np.ones(3), R)),
         "train": ("refused", lambda: natspike.train("natural", W, R, **small)),
         "run_trials": ("refused", lambda: natspike.run_trials("natural", W, R, n_trials=2, **small)),
+        "run_configurations": ("refused", lambda: natspike.run_configurations([{"rule": "natural"}], W, R,
+                                                                              n_trials=2, **small)),
         "sweep": ("refused", lambda: natspike.sweep({"eta": [1e-3]}, rule="natural", weights=W, rates=R,
                                                     teacher=W[::-1].copy(), duration=0.01, seed=1)),
         "load": ("refused", lambda: natspike.load(saved)),

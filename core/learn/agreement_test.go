@@ -40,12 +40,20 @@ func runForm(t *testing.T, cfg Config, fused bool) Result {
 
 // bitIdentical names the first output of a that differs from b in any bit.
 func bitIdentical(a, b Result) string {
-	for _, f := range []struct {
-		name string
-		x, y []float64
-	}{{"weights", a.Weights, b.Weights}, {"final", a.Final, b.Final}, {"kl", a.KL, b.KL},
+	return firstDifference([]namedPair{{"weights", a.Weights, b.Weights}, {"final", a.Final, b.Final}, {"kl", a.KL, b.KL},
 		{"rate_error", a.RateError, b.RateError}, {"weight_distance", a.WeightDistance, b.WeightDistance},
-		{"voltage", a.Voltage, b.Voltage}, {"rate", a.Rate, b.Rate}} {
+		{"voltage", a.Voltage, b.Voltage}, {"rate", a.Rate, b.Rate}})
+}
+
+// namedPair is an output of two results.
+type namedPair struct {
+	name string
+	x, y []float64
+}
+
+// firstDifference names the first entry, in order, whose two values differ in any bit.
+func firstDifference(pairs []namedPair) string {
+	for _, f := range pairs {
 		if len(f.x) != len(f.y) {
 			return fmt.Sprintf("%s: %d vs %d entries", f.name, len(f.x), len(f.y))
 		}

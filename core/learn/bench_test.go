@@ -95,3 +95,60 @@ func BenchmarkRun(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkShared measures one bin of K = 8 configurations of one Fig 3F
+// trial (the natural rule at 8 learning rates, default evaluation), run on
+// one draw of the inputs and teacher (RunShared's layer) against 8 runs
+// alone. cpu-ns/config-bin is the thread's CPU time per bin and
+// configuration.
+func BenchmarkShared(b *testing.B) {
+	const k = 8
+	for _, n := range []int{100, 1000} {
+		cfgs := make([]Config, k)
+		for j := range cfgs {
+			cfgs[j] = defaultEvaluation(fig3Config(rule.Natural, benchEta[rule.Natural]*float64(j+1)/k, 1e6, n))
+			cfgs[j].setDefaults()
+			cfgs[j].TestSamples, cfgs[j].TestBins = 1, 1
+		}
+		b.Run(fmt.Sprintf("shared/K=%d/n=%d", k, n), func(b *testing.B) {
+			res := make([]*Result, k)
+			for j := range res {
+				res[j] = &Result{}
+			}
+			l, err := newShared(cfgs, res)
+			if err != nil {
+				b.Fatal(err)
+			}
+			benchmarkLayers(b, []*layer{l}, k)
+		})
+		b.Run(fmt.Sprintf("alone/K=%d/n=%d", k, n), func(b *testing.B) {
+			ls := make([]*layer, k)
+			for j := range ls {
+				var err error
+				if ls[j], err = newLayer(cfgs[j], &Result{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			benchmarkLayers(b, ls, k)
+		})
+	}
+}
+
+// benchmarkLayers steps every layer b.N bins and reports the CPU time per
+// bin and configuration (k configurations in all).
+func benchmarkLayers(b *testing.B, ls []*layer, k int) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	b.ResetTimer()
+	start := threadCPU()
+	for bin := 0; bin < b.N; bin++ {
+		for _, l := range ls {
+			if err := l.step(bin); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	cpu := threadCPU() - start
+	b.StopTimer()
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/float64(k), "cpu-ns/config-bin")
+}

@@ -23,6 +23,11 @@ type layer struct {
 	neurons []*trial
 	spikes  []int
 	segment int // the rate schedule's current segment
+	// member names the members in errors ("neuron" in a layer,
+	// "configuration" in RunShared; none for a single neuron) and teacherU
+	// holds the bin's teacher uniform that RunShared's members share.
+	member   string
+	teacherU *float64
 }
 
 func newLayer(cfg Config, res *Result) (*layer, error) {
@@ -43,6 +48,7 @@ func newLayer(cfg Config, res *Result) (*layer, error) {
 	if err := allocateLayer(cfg, res); err != nil {
 		return nil, err
 	}
+	l.member = "neuron"
 	for j := range cfg.Neurons {
 		cj := cfg.neuronConfig(j)
 		t, err := newTrial(cj, neuronResult(cfg, cj, res, j), sets, trialInputs{})
@@ -183,6 +189,7 @@ func (l *layer) step(k int) error {
 	if l.spikes, err = l.src.Next(l.spikes); err != nil {
 		return l.neurons[0].diverged(k, err)
 	}
+	l.drawTeacher(k)
 	for j, t := range l.neurons {
 		t.spikes = l.spikes
 		if err := t.step(k); err != nil {
@@ -207,12 +214,12 @@ func (l *layer) record(r int) {
 	}
 }
 
-// named prefixes a neuron's error with its index (in a layer).
+// named prefixes a member's error with its index (in a layer or RunShared).
 func (l *layer) named(j int, err error) error {
-	if l.cfg.Neurons == 0 {
+	if l.member == "" {
 		return err
 	}
-	return fmt.Errorf("neuron %d: %w", j, err)
+	return fmt.Errorf("%s %d: %w", l.member, j, err)
 }
 
 func (l *layer) checkpoint(ctx context.Context, done int) error {

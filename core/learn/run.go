@@ -66,6 +66,7 @@ type trial struct {
 	inputs                 *counter.Source
 	start                  int
 	recordStudent          bool
+	sharedU                *float64 // the teacher's uniform of the bin, drawn once for the trial's configurations (RunShared), or nil
 }
 
 // Run executes one trial and fills res. It returns ctx.Err() if the context
@@ -296,7 +297,7 @@ func (t *trial) teacherSpike(k int, teacherV float64) float64 {
 	if t.cfg.Teacher.Kind == ReplayTeacher {
 		return t.cfg.Teacher.Spikes[k]
 	}
-	u := t.teacherKey.Float64(uint64(t.start + k))
+	u := t.teacherUniform(k)
 	if t.cfg.Teacher.Kind == PoissonTeacher {
 		return spikeIf(u < t.cfg.Teacher.Rate*t.cfg.Kernel.Dt)
 	}

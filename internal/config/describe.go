@@ -284,6 +284,9 @@ type Description struct {
 	// their parameters, Kernel the parameters of the PSP kernel (Eqn 28).
 	Transfers []TransferDescription `json:"transfers"`
 	Kernel    []Param               `json:"kernel"`
+	// SharedKeys are the parameters in which configurations sharing their
+	// trials may differ (SharedKeys).
+	SharedKeys []string `json:"shared_keys"`
 }
 
 // TransferDescription is one transfer-function family as Python sees it.
@@ -298,7 +301,7 @@ func Describe() Description {
 	return Description{Params: Params, Outputs: learn.Outputs(), Teachers: learn.TeacherKinds, MaxBins: MaxBins,
 		CoefficientTolerance: DefaultCoefficientTolerance, Dims: []learn.Dim{learn.DimTrials, learn.DimNeurons, learn.DimRecords, learn.DimTraces, learn.DimAfferents,
 			learn.DimSpikeWords, learn.DimStateWords},
-		Transfers: describeTransfers(), Kernel: kernelParams()}
+		Transfers: describeTransfers(), Kernel: kernelParams(), SharedKeys: SharedKeys}
 }
 
 func describeTransfers() []TransferDescription {

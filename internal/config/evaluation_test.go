@@ -34,14 +34,7 @@ func evalTask(n int, dendritic bool) Arrays {
 // it ran and its weight records.
 func runEval(t *testing.T, js string, a Arrays) (learn.Config, []float64) {
 	t.Helper()
-	c, err := ParseTrain([]byte(js))
-	if err != nil {
-		t.Fatal(err)
-	}
-	lc, err := c.Learn(a, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	lc := mustLearn(t, js, a)
 	var res learn.Result
 	if err := learn.Run(context.Background(), lc, &res); err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ update_direction       a rule's update direction (Eqns 10, 38, 114); RULES names
 rule_factors           its scalars V, Σx, γ_s, γ_u, γ_w (Eqns 107–109, 114)
 train                  one learning trial (Euclidean, natural, approximate rules)
 run_trials             many trials on all cores or a Dask cluster
+run_configurations     the same trials under several rules or learning rates, inputs drawn once
 sweep                  run_trials over a parameter grid, resumable from a results store
 Result, load           recorded learning curves with parameters and seed
 time_to_threshold      when a D_KL learning curve first falls below a threshold
@@ -32,6 +33,7 @@ from ._native import version as _go_version
 
 __version__ = _go_version()
 
+from ._configurations import run_configurations
 from ._export import time_to_threshold
 from ._fisher import (
     Coefficients,
@@ -69,6 +71,7 @@ __all__ = [
     "RULES",
     "train",
     "run_trials",
+    "run_configurations",
     "resume",
     "sweep",
     "Result",

@@ -72,6 +72,11 @@ def kernel() -> dict[str, dict]:
     return {p["name"]: p for p in description()["kernel"]}
 
 
+def shared_keys() -> tuple[str, ...]:
+    """The parameters in which configurations sharing their trials may differ (Go: ``config.SharedKeys``)."""
+    return tuple(description()["shared_keys"])
+
+
 def statuses() -> dict[str, int]:
     """The C ABI's status codes by name (NS_OK, NS_INVALID, …)."""
     return description()["statuses"]

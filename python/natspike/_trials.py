@@ -57,22 +57,24 @@ _SHARED = frozenset(name for name, o in _describe.outputs().items() if o["shared
 
 
 class TrialsInterrupted(KeyboardInterrupt):
-    """Ctrl-C during :func:`run_trials` or :func:`natspike.sweep`.
+    """Ctrl-C during :func:`run_trials`, :func:`natspike.run_configurations` or :func:`natspike.sweep`.
 
     ``.result`` holds what had finished: a :class:`Result` whose
-    ``completed`` marks the finished trials (the others are zeros), or for a
+    ``completed`` marks the finished trials (the others are zeros), for
+    :func:`natspike.run_configurations` one such Result per configuration, or for a
     sweep an :class:`xarray.Dataset` with a ``completed`` variable. With a
     results store the finished trials are also on disk, and running the
     same call again computes only the rest.
     """
 
-    def __init__(self, result: Result | Callable[[], Result]) -> None:
+    def __init__(self, result: Result | list[Result] | Callable[[], Result | list[Result]]) -> None:
         super().__init__("interrupted; the finished trials are in .result")
         self._result = result
 
     @property
-    def result(self) -> Result:
-        """What had finished (assembled on first access, so Ctrl-C stops at once)."""
+    def result(self) -> Result | list[Result]:
+        """What had finished (assembled on first access, so Ctrl-C stops at once): a Result, or for
+        :func:`natspike.run_configurations` one Result per configuration."""
         if callable(self._result):
             self._result = self._result()
         return self._result
@@ -278,8 +280,13 @@ class _Job:
         return _describe.allocate(_describe.plan(json.loads(self.config), self.rates.size, count))
 
     def _args(self, first, w0, teacher, workers, out):
+        table, count = _native.buffers({**self.inputs(first, w0, teacher), **out})
+        return self.config, self.rates.size, w0.shape[0], first, workers, table, count
+
+    def inputs(self, first, w0, teacher):
+        """The input buffers of trials first … first+len(w0)−1, by name."""
         # contiguous(): arrays unpickled on a Dask worker may be misaligned views of a network buffer.
-        given = {
+        return {
             "rates": contiguous(self.rates),
             "w0": contiguous(w0),
             "teacher_weights": None if teacher is None else contiguous(teacher),
@@ -287,8 +294,6 @@ class _Job:
             **{name: contiguous(a) for name, a in {**self.schedule, **self.replayed}.items()},
             "resume_state": None if self.state is None else contiguous(self.state[first : first + w0.shape[0]]),
         }
-        table, count = _native.buffers({**given, **out})
-        return self.config, self.rates.size, w0.shape[0], first, workers, table, count
 
     def run(self, first, w0, teacher, workers=0, on_progress=None, out=None):
         """Trials first … first+len(w0)−1 in one cancellable native call."""

@@ -329,7 +329,9 @@ def figure12_curves(
         zero every second (8000 in the paper; see :func:`figure3f`).
         ``None`` (default): continuous Poisson inputs.
     workers, client, progress
-        Passed to :func:`natspike.run_trials`.
+        Passed to :func:`natspike.run_configurations`, which runs the rules
+        on one draw of each trial's inputs (with a Dask ``client``:
+        :func:`natspike.run_trials` per rule; the same numbers).
     store : str or os.PathLike, optional
         A folder of resumable results, one results store per learning run
         (see :func:`figure3f`).

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._checks import at_most, known_keys, minutes_of
+from .._configurations import run_configurations
 from .._export import time_to_threshold
 from .._rules import RULES
 from .._trials import run_trials
@@ -117,7 +118,9 @@ def figure3f(
         ``fast`` then uses only the coefficient patches. ``None``
         (default): one continuous Poisson stream per afferent.
     workers, client, progress
-        Passed to :func:`natspike.run_trials`.
+        Passed to :func:`natspike.run_configurations`, which runs the rules
+        on one draw of each trial's inputs (with a Dask ``client``:
+        :func:`natspike.run_trials` per rule; the same numbers).
     store : str or os.PathLike, optional
         A folder of resumable results: every learning run keeps its finished
         trials there, in a results store of its own named by the digest of
@@ -200,7 +203,9 @@ def learning_curves(
     input_pool_size : int, optional
         The authors' input protocol (see :func:`figure3f`).
     workers, client, progress
-        Passed to :func:`natspike.run_trials`.
+        Passed to :func:`natspike.run_configurations`, which runs the rules
+        on one draw of each trial's inputs (with a Dask ``client``:
+        :func:`natspike.run_trials` per rule; the same numbers).
     store : str or os.PathLike, optional
         A folder of resumable results, one results store per learning run
         (see :func:`figure3f`).
@@ -211,37 +216,64 @@ def learning_curves(
         The layout described in :func:`figure3f`, with all parameters,
         the seed and the natspike version as attributes.
     """
-    import xarray as xr
+    return curves_of(
+        [eta], rates, n_trials, duration_minutes, seed, n=n, record_every=record_every, lr_convention=lr_convention,
+        fast=fast, input_pool_size=input_pool_size, workers=workers, client=client, progress=progress, store=store,
+    )[0]  # fmt: skip
 
+
+def curves_of(
+    etas: Sequence[Mapping[str, float | None]],
+    rates: Sequence[float],
+    n_trials: int,
+    duration_minutes: float,
+    seed: Seed,
+    *,
+    n: int,
+    record_every: float,
+    lr_convention: str,
+    fast: bool,
+    input_pool_size: int | None,
+    workers: int | None,
+    client: Client | None,
+    progress: bool,
+    store: str | os.PathLike[str] | None,
+) -> list[xr.Dataset]:
+    """:func:`learning_curves` for every dict of ``etas`` on the same trials: every (rule, η) of them runs in one
+    :func:`natspike.run_configurations` (inputs and teacher drawn once per bin for all), or, on Dask, one
+    :func:`natspike.run_trials` each; the numbers are the same either way."""
     count(n_trials, "n_trials")
     positive(duration_minutes, "duration_minutes")
     count(n, "n", minimum=2)
-    rules, etas = _check_eta(eta)
+    tables = [_check_eta(eta) for eta in etas]
     pair = _check_rates(rates)
     seed = root(seed)
     r = np.repeat(pair, [n // 2, n - n // 2])
     speed, store = train_options(fast, input_pool_size), run_store(store)
     draw = lambda rng: rng.uniform(-1 / n, 1 / n, n)  # w0 and w*, each from its own stream
-    runs = [
-        run_trials(
-            rule,
-            draw,
-            r,
-            teacher=draw,
-            n_trials=n_trials,
-            seed=seed,
-            duration=duration_minutes * 60,
-            eta=e,
-            lr_convention=lr_convention,
-            record_every=record_every,
-            workers=workers,
-            client=client,
-            progress=progress,
-            store=store,
-            **speed,
+    configs = [{"rule": rule, "eta": e} for rules, es in tables for rule, e in zip(rules, es)]
+    shared = dict(
+        teacher=draw, n_trials=n_trials, seed=seed, duration=duration_minutes * 60, lr_convention=lr_convention,
+        record_every=record_every, workers=workers, progress=progress, store=store, **speed,
+    )  # fmt: skip
+    if client is None:
+        runs = run_configurations(configs, draw, r, **shared)
+    else:
+        runs = [run_trials(c["rule"], draw, r, eta=c["eta"], client=client, **shared) for c in configs]
+    attrs = dict(lr_convention=lr_convention, record_every=record_every, input_pool_size=input_pool_size)
+    out, k = [], 0
+    for rules, es in tables:
+        out.append(
+            _curves(runs[k : k + len(rules)], rules, es, pair, seed, n_trials, duration_minutes, n, speed, attrs)
         )
-        for rule, e in zip(rules, etas)
-    ]
+        k += len(rules)
+    return out
+
+
+def _curves(runs, rules, etas, pair, seed, n_trials, duration_minutes, n, speed, attrs) -> xr.Dataset:
+    """The dataset of :func:`learning_curves` from its runs (one per rule)."""
+    import xarray as xr
+
     data: dict[str, Any] = {}
     for name in _METRICS:
         stack = np.stack([getattr(run, name) for run in runs])
@@ -257,12 +289,12 @@ def learning_curves(
         duration_minutes=float(duration_minutes),
         n=int(n),
         rates=[float(x) for x in pair],
-        lr_convention=lr_convention,
-        record_every=float(record_every),
+        lr_convention=attrs["lr_convention"],
+        record_every=float(attrs["record_every"]),
         threshold=CROSSING_THRESHOLD,
         coefficient_tolerance=speed.get("coefficient_tolerance", 0.0),
         event_driven=int(speed.get("event_driven", False)),
-        input_pool_size=int(input_pool_size or 0),
+        input_pool_size=int(attrs["input_pool_size"] or 0),
     )
     return ds
 

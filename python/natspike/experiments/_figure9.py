@@ -10,7 +10,7 @@ import numpy as np
 
 from .._typing import Seed
 from ._common import figure_dataset, renamed, root, run_store
-from ._figure3 import PAPER_ETA, PAPER_MINUTES, _format_crossing, learning_curves, natural_first
+from ._figure3 import PAPER_ETA, PAPER_MINUTES, _format_crossing, curves_of, natural_first
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -87,7 +87,9 @@ def figure9(
         zero every second (8000 in the paper; see :func:`figure3f`).
         ``None`` (default): continuous Poisson inputs.
     workers, client, progress
-        Passed to :func:`natspike.run_trials`.
+        Passed to :func:`natspike.run_configurations`, which runs the rules
+        on one draw of each trial's inputs (with a Dask ``client``:
+        :func:`natspike.run_trials` per rule; the same numbers).
     store : str or os.PathLike, optional
         A folder of resumable results, one results store per learning run
         (see :func:`figure3f`).
@@ -109,24 +111,22 @@ def figure9(
     factors = _check_factors(eta_factors)
     store = run_store(store)  # one library for all runs
     seed = root(seed)  # once: every factor starts trial i from the same w0 and w*
-    runs = [
-        learning_curves(
-            {rule: x * PAPER_ETA[rule] for rule in FIGURE9_RULES},
-            rates,
-            n_trials,
-            duration_minutes,
-            seed,
-            n=n,
-            record_every=record_every,
-            fast=fast,
-            input_pool_size=input_pool_size,
-            workers=workers,
-            client=client,
-            progress=progress,
-            store=store,
-        )
-        for x in factors
-    ]
+    runs = curves_of(
+        [{rule: x * PAPER_ETA[rule] for rule in FIGURE9_RULES} for x in factors],
+        rates,
+        n_trials,
+        duration_minutes,
+        seed,
+        n=n,
+        record_every=record_every,
+        lr_convention="authors",
+        fast=fast,
+        input_pool_size=input_pool_size,
+        workers=workers,
+        client=client,
+        progress=progress,
+        store=store,
+    )  # every factor and rule on one draw of each trial's inputs
     ds = runs[factors.index(1.0)].drop_vars("eta")
     sweep = xr.concat([run["kl"] for run in runs], dim=xr.DataArray(factors, dims="eta_factor"))
     ds["kl_sweep"] = sweep.transpose("eta_factor", "rule", "time")
