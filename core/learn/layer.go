@@ -23,6 +23,9 @@ type layer struct {
 	neurons []*trial
 	spikes  []int
 	segment int // the rate schedule's current segment
+	// nextSwitch is the bin at which the schedule's next segment starts, or
+	// -1 (no further segment).
+	nextSwitch int
 	// member names the members in errors ("neuron" in a layer,
 	// "configuration" in RunShared; none for a single neuron) and teacherU
 	// holds the bin's teacher uniform that RunShared's members share.
@@ -39,7 +42,7 @@ func newLayer(cfg Config, res *Result) (*layer, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &layer{cfg: cfg, src: src}
+	l := newLayerOn(cfg, src, "")
 	if cfg.Neurons == 0 {
 		t, err := newTrial(cfg, res, sets, in)
 		l.neurons = []*trial{t}
@@ -58,6 +61,14 @@ func newLayer(cfg Config, res *Result) (*layer, error) {
 		l.neurons = append(l.neurons, t)
 	}
 	return l, nil
+}
+
+// newLayerOn returns a layer of configuration cfg, without members yet,
+// driven by src; member names its members in errors.
+func newLayerOn(cfg Config, src input.Source, member string) *layer {
+	l := &layer{cfg: cfg, src: src, member: member}
+	l.nextSwitch = l.segmentStart(1)
+	return l
 }
 
 // neuronConfig returns the single-neuron trial of neuron j of layer c.
@@ -144,24 +155,27 @@ func neuronResult(c, cj Config, res *Result, j int) *Result {
 	return &r
 }
 
-// run drives every neuron from the same afferent spikes, bin by bin.
+// run drives every neuron from the same afferent spikes, bin by bin: it
+// runs the bins up to the next record or cancellation check in one call of
+// steps rather than testing for them every bin.
 func (l *layer) run(ctx context.Context) error {
 	bins, stride := l.cfg.Bins(), l.cfg.recordStride()
 	l.record(0)
-	for k := 0; k < bins; k++ {
-		if k%checkInterval == 0 && k > 0 {
+	for k := 0; k < bins; {
+		end := min(bins, (k/stride+1)*stride, (k/checkInterval+1)*checkInterval)
+		if err := l.steps(k, end); err != nil {
+			return err
+		}
+		if k = end; k%stride == 0 {
+			if err := l.flush(k - 1); err != nil {
+				return err
+			}
+			l.record(k / stride)
+		}
+		if k%checkInterval == 0 && k < bins {
 			if err := l.checkpoint(ctx, checkInterval); err != nil {
 				return err
 			}
-		}
-		if err := l.step(k); err != nil {
-			return err
-		}
-		if (k+1)%stride == 0 {
-			if err := l.flush(k); err != nil {
-				return err
-			}
-			l.record((k + 1) / stride)
 		}
 	}
 	if err := l.flush(bins - 1); err != nil {
@@ -181,19 +195,25 @@ func (l *layer) run(ctx context.Context) error {
 	return nil
 }
 
-func (l *layer) step(k int) error {
-	if err := l.nextSegment(k); err != nil {
-		return err
-	}
-	var err error
-	if l.spikes, err = l.src.Next(l.spikes); err != nil {
-		return l.neurons[0].diverged(k, err)
-	}
-	l.drawTeacher(k)
-	for j, t := range l.neurons {
-		t.spikes = l.spikes
-		if err := t.step(k); err != nil {
-			return l.named(j, t.diverged(k, err))
+// steps runs bins from to to-1, each: the schedule's segment, the afferent
+// spikes, the shared teacher uniform (RunShared) and every member's bin.
+func (l *layer) steps(from, to int) error {
+	for k := from; k < to; k++ {
+		if err := l.nextSegment(k); err != nil {
+			return err
+		}
+		spikes, err := l.src.Next(l.spikes)
+		if err != nil {
+			return l.neurons[0].diverged(k, err)
+		}
+		l.spikes = spikes
+		if l.teacherU != nil {
+			l.drawTeacher(k)
+		}
+		for j, t := range l.neurons {
+			if err := t.step(k, spikes); err != nil {
+				return l.named(j, t.diverged(k, err))
+			}
 		}
 	}
 	return nil

@@ -46,7 +46,7 @@ func TestPoolTracesAreZeroAtTheStartOfEveryInterval(t *testing.T) {
 		}
 		tr := l.neurons[0]
 		for k := 0; k < cfg.Bins(); k++ {
-			if err := l.step(k); err != nil {
+			if err := l.steps(k, k+1); err != nil {
 				t.Fatal(err)
 			}
 			// After the first bin of an interval the traces hold only that

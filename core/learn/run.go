@@ -45,7 +45,6 @@ type trial struct {
 	learner *rule.Learner
 	res     *Result
 	w, ws   []float64
-	spikes  []int
 	fused   bool         // the learner's pipelined form drives the loop
 	events  *rule.Events // the event-driven form drives the loop (EventDriven)
 	target  []float64    // teacher weights for the fused teacher dot, or nil
@@ -231,18 +230,27 @@ func (t *trial) restartTraces() error {
 	return nil
 }
 
-// step runs bin k on the afferent spikes t.spikes of the bin.
-func (t *trial) step(k int) error {
+// step runs bin k on the afferent spikes of the bin.
+func (t *trial) step(k int, spikes []int) error {
 	if t.reset > 0 && k%t.reset == 0 && k > 0 {
 		if err := t.restartTraces(); err != nil {
 			return err
 		}
 	}
-	st, y, err := t.ruleStep(k)
+	var st *rule.Step
+	var y float64
+	var err error
+	if t.events != nil { // the default form, written out here to save a call per bin
+		pot := t.events.Potentials()
+		y = t.teacherSpike(k, pot.Teacher)
+		st, err = t.events.Update(pot, y, spikes)
+	} else {
+		st, y, err = t.denseStep(k, spikes)
+	}
 	if err != nil {
 		return err
 	}
-	if st.V > MaxPotential || st.V < -MaxPotential {
+	if math.Abs(st.V) > MaxPotential {
 		return fmt.Errorf("membrane potential V = %.3g mV exceeds ±%g mV", st.V, MaxPotential)
 	}
 	if len(t.observe) > 0 {
@@ -251,19 +259,13 @@ func (t *trial) step(k int) error {
 	return nil
 }
 
-// ruleStep runs the rule's bin k in the trial's form and returns its
-// scalars (valid until the next bin) and the teacher's spike.
-func (t *trial) ruleStep(k int) (*rule.Step, float64, error) {
-	switch {
-	case t.events != nil:
-		pot := t.events.Potentials()
-		y := t.teacherSpike(k, pot.Teacher)
-		st, err := t.events.Update(pot, y, t.spikes)
-		return st, y, err
-	case t.fused:
-		return t.fusedStep(k)
+// denseStep runs the rule's bin k in the dense or the fused form and
+// returns its scalars (valid until the next bin) and the teacher's spike.
+func (t *trial) denseStep(k int, spikes []int) (*rule.Step, float64, error) {
+	if t.fused {
+		return t.fusedStep(k, spikes)
 	}
-	t.traces.Step(t.spikes)
+	t.traces.Step(spikes)
 	y := t.teacherSpike(k, 0)
 	var err error
 	t.st, err = t.learner.Update(t.w, t.traces.X, y)
@@ -280,8 +282,8 @@ func (t *trial) observeBin(k int, st *rule.Step, y float64) {
 
 // fusedStep runs bin k through the learner's pipelined form: the previous
 // bin's update, the trace step and the potentials in one pass.
-func (t *trial) fusedStep(k int) (*rule.Step, float64, error) {
-	pot, err := t.learner.Advance(t.w, t.traces, t.spikes, t.target)
+func (t *trial) fusedStep(k int, spikes []int) (*rule.Step, float64, error) {
+	pot, err := t.learner.Advance(t.w, t.traces, spikes, t.target)
 	if err != nil {
 		return &t.st, 0, lateWeights{err}
 	}

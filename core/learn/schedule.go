@@ -58,16 +58,26 @@ func (c Config) replaySource() (input.Source, error) {
 // the bin and its rates). A segment with the same rates as the previous one
 // changes nothing, so splitting a segment leaves the numbers as they are.
 func (l *layer) nextSegment(k int) error {
-	if starts := l.cfg.Schedule.Starts; l.segment+1 < len(starts) && starts[l.segment+1] == k {
-		return l.switchSegment(k)
+	if k != l.nextSwitch {
+		return nil
 	}
-	return nil
+	return l.switchSegment(k)
+}
+
+// segmentStart returns the first bin of the schedule's segment j, or -1
+// if the schedule has no segment j.
+func (l *layer) segmentStart(j int) int {
+	if starts := l.cfg.Schedule.Starts; j < len(starts) {
+		return starts[j]
+	}
+	return -1
 }
 
 // switchSegment moves the layer to the schedule's next segment at bin k.
 func (l *layer) switchSegment(k int) error {
 	s := &l.cfg.Schedule
 	l.segment++
+	l.nextSwitch = l.segmentStart(l.segment + 1)
 	rates := s.Segment(l.segment)
 	if slices.Equal(rates, s.Segment(l.segment-1)) {
 		return nil

@@ -75,7 +75,7 @@ func newShared(cfgs []Config, res []*Result) (*layer, error) {
 	}
 	lc := cfgs[0]
 	lc.Progress = sharedProgress(cfgs)
-	l := &layer{cfg: lc, src: src, member: "configuration"}
+	l := newLayerOn(lc, src, "configuration")
 	if lc.Teacher.Kind != ReplayTeacher {
 		l.teacherU = new(float64)
 	}
@@ -114,12 +114,10 @@ func sharedProgress(cfgs []Config) func(int) {
 }
 
 // drawTeacher draws the teacher's uniform of bin k once for every member
-// that shares it (RunShared).
+// that shares it (RunShared: l.teacherU is not nil).
 func (l *layer) drawTeacher(k int) {
-	if l.teacherU != nil {
-		t := l.neurons[0]
-		*l.teacherU = t.teacherKey.Float64(uint64(t.start + k))
-	}
+	t := l.neurons[0]
+	*l.teacherU = t.teacherKey.Float64(uint64(t.start + k))
 }
 
 // teacherUniform returns the uniform of the teacher's stream at bin k: the
