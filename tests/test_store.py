@@ -305,7 +305,7 @@ def test_a_library_from_before_numbers_versions_is_not_reused(tmp_path):
     (run,) = os.listdir(tmp_path / "lib" / "runs")
     os.rename(tmp_path / "lib" / "runs" / run, tmp_path / "lib" / "runs" / ("0" * 40))  # another key
     library = RunLibrary(tmp_path / "lib")
-    with pytest.warns(UserWarning, match="numbers version unknown"):
+    with pytest.warns(UserWarning, match="engine from before numbers versions; this natspike computes numbers version"):
         _library_run(library)
     assert library.counts() == {"loaded": 0, "computed": 3}
 

@@ -202,8 +202,10 @@ class RunLibrary(os.PathLike):
     """A folder of results stores at ``path``, one per run, content-addressed: the store of a run is
     ``runs/<digest>``, the digest of its grid points' identities (:func:`point_identity`), its grid and every
     trial's initial and target weights (so the number of trials too). Identical runs share one store, whoever
-    asks for them, and the second is read from disk; a run that differs in anything gets a store of its own.
-    ``stores`` lists the stores opened."""
+    asks for them, and the second is read from disk; a run that differs in anything gets a store of its own,
+    as does a run of an engine of another numbers version (the library records, in ``natspike-library.json``,
+    the numbers version that last wrote into it, and warns once when it changes). ``stores`` lists the stores
+    opened."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = store_path(path)
@@ -239,7 +241,7 @@ class RunLibrary(os.PathLike):
             return
         if found is not None:
             warnings.warn(
-                f"results library {self.path} was last written by an engine of numbers version {found}; this "
+                f"results library {self.path} was last written by an engine {_numbers(found)}; this "
                 f"natspike computes numbers version {current}. Runs stored by the other version are not reused "
                 "(their numbers may differ): they are computed again, into stores of their own; the old ones stay "
                 "on disk.",
@@ -292,10 +294,15 @@ def _check_numbers_version(path: Path, stored: list, wanted: list[dict]) -> None
     new = _numbers_version_of(wanted)
     if stored and wanted and old != new:
         raise ValueError(
-            f"store: {path} holds results computed by an engine of numbers version {old}; this natspike computes "
+            f"store: {path} holds results computed by an engine {_numbers(old)}; this natspike computes "
             f"numbers version {new}, whose numbers may differ, so they are neither reused nor mixed with this "
             "run's. Use another directory, or delete it to compute the run again."
         )
+
+
+def _numbers(version: object) -> str:
+    """How a message names the numbers version ``version`` of an engine."""
+    return "from before numbers versions" if version == "unknown" else f"of numbers version {version}"
 
 
 def _numbers_version_of(points: list) -> object:

@@ -63,7 +63,7 @@ def _figure7_grid(k: int):
     span = inspect.signature(experiments.figure7).parameters["span"].default
     rows, columns = _grid_axes(None, span, True)
     side = round(k**0.5)
-    return rows[:: len(rows) // side][:side], columns[:: len(columns) // side][:side]
+    return rows[:: len(rows) // side][:side].tolist(), columns[:: len(columns) // side][:side].tolist()  # JSON-able
 
 
 def subsets() -> dict[str, Subset]:
