@@ -19,6 +19,10 @@ import (
 // Version returns natspike's version string.
 func Version() string { return version.Version }
 
+// NumbersVersion returns the version of the numbers the engine computes
+// (version.Numbers): results stores key learning runs by it.
+func NumbersVersion() int { return version.Numbers }
+
 // NativeCalls returns how many C ABI calls this library's Go runtime has
 // served (a diagnostic: Python uses it to check that ctypes and the
 // extension module share one runtime).

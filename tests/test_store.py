@@ -249,3 +249,84 @@ def test_a_run_library_gives_identical_runs_one_store_and_different_runs_their_o
         run(library, **other)
         assert library.counts()["computed"] > before, other
     assert len(os.listdir(tmp_path / "lib" / "runs")) == 5
+
+
+def _library_run(library, **kw):
+    args = {**OPTS, "n_trials": 3, "eta": 1e-3, **kw}
+    return natspike.run_trials(args.pop("rule"), args.pop("weights"), args.pop("rates"), store=library, **args)
+
+
+def _numbers_version(monkeypatch, version):
+    """Make natspike report ``version`` as the engine's numbers version (as an engine change would)."""
+    monkeypatch.setattr(natspike._native, "numbers_version", lambda: version)
+
+
+def test_a_library_reuses_runs_of_its_numbers_version_only_and_says_so_once(tmp_path, monkeypatch):
+    """A run stored under numbers version X is read under X; under X + 1 it is computed again, into a store of
+    its own (never mixed with X's), with one warning naming both versions; going back to X reads X's again."""
+    import warnings
+
+    from natspike._store import RunLibrary
+
+    x = natspike._native.numbers_version()
+    first = _library_run(RunLibrary(tmp_path / "lib"))
+    library = RunLibrary(tmp_path / "lib")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # same version: no warning
+        _library_run(library)
+    assert library.counts() == {"loaded": 3, "computed": 0}
+
+    _numbers_version(monkeypatch, x + 1)
+    library = RunLibrary(tmp_path / "lib")
+    with pytest.warns(UserWarning, match=f"numbers version {x};.* numbers version {x + 1}. Runs stored") as seen:
+        later = _library_run(library)
+        _library_run(library)
+    assert len([w for w in seen if "numbers version" in str(w.message)]) == 1
+    assert library.counts() == {"loaded": 3, "computed": 3}  # computed once under X + 1, then read
+    assert len(os.listdir(tmp_path / "lib" / "runs")) == 2
+    np.testing.assert_array_equal(later.weights, first.weights)  # the same engine really: same numbers
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the library now records X + 1: a new process does not warn again
+        _library_run(RunLibrary(tmp_path / "lib"))
+
+    _numbers_version(monkeypatch, x)
+    library = RunLibrary(tmp_path / "lib")
+    with pytest.warns(UserWarning, match=f"numbers version {x + 1};"):
+        _library_run(library)
+    assert library.counts() == {"loaded": 3, "computed": 0}
+
+
+def test_a_library_from_before_numbers_versions_is_not_reused(tmp_path):
+    """A library whose runs were keyed by natspike's version (no library record) is recomputed, with a warning."""
+    from natspike._store import LIBRARY, RunLibrary
+
+    _library_run(RunLibrary(tmp_path / "lib"))
+    (tmp_path / "lib" / LIBRARY).unlink()
+    (run,) = os.listdir(tmp_path / "lib" / "runs")
+    os.rename(tmp_path / "lib" / "runs" / run, tmp_path / "lib" / "runs" / ("0" * 40))  # another key
+    library = RunLibrary(tmp_path / "lib")
+    with pytest.warns(UserWarning, match="engine from before numbers versions; this natspike computes numbers version"):
+        _library_run(library)
+    assert library.counts() == {"loaded": 0, "computed": 3}
+
+
+def test_a_store_of_another_numbers_version_is_refused_naming_both(tmp_path, monkeypatch):
+    """A store given as a directory (run_trials, sweep) is the user's: written under X, it is read under X and
+    refused under X + 1 (ValueError naming both versions), never mixed and never deleted."""
+    x = natspike._native.numbers_version()
+    _sweep(tmp_path / "s")
+    assert _sweep(tmp_path / "s").attrs["loaded_trials"] == 9
+    _numbers_version(monkeypatch, x + 1)
+    with pytest.raises(ValueError, match=f"numbers version {x}; this natspike computes numbers version {x + 1}"):
+        _sweep(tmp_path / "s")
+    assert len(_shards(tmp_path / "s")) == 9
+
+
+def test_a_finished_paper_figure_of_another_numbers_version_is_not_read(monkeypatch):
+    """The paper's figure records are keyed by the numbers version too."""
+    from natspike.experiments import _paper
+
+    x = natspike._native.numbers_version()
+    key = _paper._key(_paper.run_description("3f", {"full": True, "seed": 2022}))
+    _numbers_version(monkeypatch, x + 1)
+    assert _paper._key(_paper.run_description("3f", {"full": True, "seed": 2022})) != key

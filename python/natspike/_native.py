@@ -330,6 +330,12 @@ def version() -> str:
     return buf.value.decode()
 
 
+def numbers_version() -> int:
+    """The version of the numbers the Go engine computes (``internal/version.Numbers``): two builds with the same
+    one give bit-identical results, so results stores key learning runs by it (``natspike._store``)."""
+    return int(go.NumbersVersion())
+
+
 def mp_context(method: str = "spawn"):
     """A multiprocessing context that is safe with the Go runtime loaded.
 

@@ -12,9 +12,9 @@ renamed, so a shard is either complete or absent: a process killed with
 SIGKILL loses only the trials that were still running. Running the same
 sweep again reads the shards that exist and computes only the missing
 trials. A store records, for every grid point, the parameters that
-determine its numbers (configuration, rates, attenuation, root seed and
-natspike version); opening it with other parameters raises ``ValueError``
-instead of mixing results. The number of trials is not part of that
+determine its numbers (configuration, rates, attenuation, root seed and the
+engine's numbers version, see :func:`point_identity`); opening it with other
+parameters raises ``ValueError`` instead of mixing results. The number of trials is not part of that
 identity: asking for more trials later extends a store. A shard holds, by
 name, every output of Go's plan that a trial writes (plus the shared record
 times) and the inputs the plan echoes (initial and target weights), which
@@ -25,6 +25,10 @@ the digest of its grid points' identities (``runs/<digest>/``): runs that are
 identical in everything that determines their numbers share one store
 whoever asks for them, so the experiments compute a run that two figures
 contain once, and a run that differs in anything gets a store of its own.
+Runs computed by an engine of another numbers version are therefore never
+read: their runs are computed again into stores of their own, and the
+library says so once (a warning) when it finds that it was last written by
+another numbers version.
 """
 
 from __future__ import annotations
@@ -34,37 +38,44 @@ import json
 import os
 import re
 import uuid
+import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from . import _describe
+from . import _describe, _native
 
 FORMAT = "natspike-store/2"  # /2: every shard records its point, trials, seed and digest
 META = "natspike-store.json"
+#: A run library's own record: the numbers version of the engine that last wrote into it.
+LIBRARY, LIBRARY_FORMAT = "natspike-library.json", "natspike-library/1"
 _SHARD = re.compile(r"p(\d{6,})-t(\d{9,})-n(\d{6,})\.npz")
 
 
-def point_identity(
-    cfg: dict, rates: np.ndarray, attenuation: np.ndarray | None, version: str, schedule: Any = None
-) -> dict:
+def point_identity(cfg: dict, rates: np.ndarray, attenuation: np.ndarray | None, schedule: Any = None) -> dict:
     """What determines the numbers of one grid point, as JSON-able values.
 
     ``cfg`` is the control-plane dict that crosses the C ABI (it includes
     the root seed); arrays enter through a SHA-256 digest, a rate
-    schedule's buffers (``schedule``, by name) too.
+    schedule's buffers (``schedule``, by name) too. The code that turns them
+    into numbers enters through the engine's numbers version
+    (:func:`natspike._native.numbers_version`), not natspike's version: Go's
+    golden test (``internal/version``) makes every change of the engine's
+    numbers increment it, while a release that computes the same numbers
+    keeps it, and stores stay valid across such releases.
     """
+    numbers = _native.numbers_version()
     digest = hashlib.sha256(json.dumps(cfg, sort_keys=True).encode())
     digest.update(np.ascontiguousarray(rates, np.float64).tobytes())
     if attenuation is not None:
         digest.update(b"attenuation" + np.ascontiguousarray(attenuation, np.float64).tobytes())
     for name, a in sorted((schedule or {}).items()):
         digest.update(name.encode() + np.ascontiguousarray(a, np.float64).tobytes())
-    digest.update(version.encode())
+    digest.update(f"numbers version {numbers}".encode())
     summary = {k: v for k, v in cfg.items() if k != "neuron"}
-    summary.update(neuron=cfg.get("neuron"), n=int(np.size(rates)), seed=str(cfg.get("seed")), version=version)
+    summary.update(neuron=cfg.get("neuron"), n=int(np.size(rates)), seed=str(cfg.get("seed")), numbers_version=numbers)
     return {"digest": digest.hexdigest(), "params": summary}
 
 
@@ -96,6 +107,7 @@ class Store:
             raise ValueError(f"store: {self.path} has format {stored.get('format')!r}, expected {FORMAT!r}")
         if not isinstance(stored.get("points"), list) or not isinstance(stored.get("grid", {}), dict):
             raise ValueError(f"store: {self.path / META} is malformed (no list of points); use another directory")
+        _check_numbers_version(self.path, stored["points"], self.points)
         problems = _differences(stored, self.meta)
         if problems:
             raise ValueError(
@@ -190,12 +202,15 @@ class RunLibrary(os.PathLike):
     """A folder of results stores at ``path``, one per run, content-addressed: the store of a run is
     ``runs/<digest>``, the digest of its grid points' identities (:func:`point_identity`), its grid and every
     trial's initial and target weights (so the number of trials too). Identical runs share one store, whoever
-    asks for them, and the second is read from disk; a run that differs in anything gets a store of its own.
-    ``stores`` lists the stores opened."""
+    asks for them, and the second is read from disk; a run that differs in anything gets a store of its own,
+    as does a run of an engine of another numbers version (the library records, in ``natspike-library.json``,
+    the numbers version that last wrote into it, and warns once when it changes). ``stores`` lists the stores
+    opened."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = store_path(path)
         self.stores: list[Store] = []
+        self._numbers_checked = False
 
     def __fspath__(self) -> str:
         return os.fspath(self.path)
@@ -203,12 +218,38 @@ class RunLibrary(os.PathLike):
     def open(self, points: list[dict], grid: dict | None, inputs: Iterable[np.ndarray | None]) -> Store:
         """The store of the run whose grid points have these identities and per-trial ``inputs`` (the initial
         and target weights of every point), created if new."""
+        self._note_numbers_version()
         key = hashlib.sha256(json.dumps({"points": [p["digest"] for p in points], "grid": grid or {}}).encode())
         for a in inputs:
             key.update(b"-" if a is None else repr(np.shape(a)).encode() + np.ascontiguousarray(a, np.float64).data)
         store = Store(self.path / "runs" / key.hexdigest()[:40], points, grid)
         self.stores.append(store)
         return store
+
+    def _note_numbers_version(self) -> None:
+        """Warn, once, if the library was last written by an engine of another numbers version (its runs of
+        that version are not reused), and record this engine's."""
+        if self._numbers_checked:
+            return
+        self._numbers_checked = True
+        current, record, runs = _native.numbers_version(), self.path / LIBRARY, self.path / "runs"
+        if record.exists():
+            found = _read_meta(record).get("numbers_version")
+        else:  # a new library, or one made before numbers versions
+            found = "unknown" if runs.is_dir() and any(runs.iterdir()) else None
+        if found == current:
+            return
+        if found is not None:
+            warnings.warn(
+                f"results library {self.path} was last written by an engine {_numbers(found)}; this "
+                f"natspike computes numbers version {current}. Runs stored by the other version are not reused "
+                "(their numbers may differ): they are computed again, into stores of their own; the old ones stay "
+                "on disk.",
+                UserWarning,
+                stacklevel=4,
+            )
+        self.path.mkdir(parents=True, exist_ok=True)
+        atomic_write(record, json.dumps({"format": LIBRARY_FORMAT, "numbers_version": current}))
 
     def counts(self) -> dict[str, int]:
         """Trials read from the library and computed into it by this process, over all its runs."""
@@ -245,6 +286,29 @@ def _read_meta(file: Path) -> dict:
     if not isinstance(meta, dict):
         raise ValueError(f"store: {file} does not describe a natspike store (a JSON {type(meta).__name__})")
     return meta
+
+
+def _check_numbers_version(path: Path, stored: list, wanted: list[dict]) -> None:
+    """ValueError if the store at ``path`` holds results of another numbers version of the engine."""
+    old = _numbers_version_of(stored)
+    new = _numbers_version_of(wanted)
+    if stored and wanted and old != new:
+        raise ValueError(
+            f"store: {path} holds results computed by an engine {_numbers(old)}; this natspike computes "
+            f"numbers version {new}, whose numbers may differ, so they are neither reused nor mixed with this "
+            "run's. Use another directory, or delete it to compute the run again."
+        )
+
+
+def _numbers(version: object) -> str:
+    """How a message names the numbers version ``version`` of an engine."""
+    return "from before numbers versions" if version == "unknown" else f"of numbers version {version}"
+
+
+def _numbers_version_of(points: list) -> object:
+    """The numbers version the first grid point records ("unknown" for stores made before numbers versions)."""
+    params = points[0].get("params", {}) if points and isinstance(points[0], dict) else {}
+    return params.get("numbers_version", "unknown") if isinstance(params, dict) else "unknown"
 
 
 def _remove_temporaries(path: Path) -> None:

@@ -436,9 +436,8 @@ class _TaskRun:
         if store is not None:
             from ._store import open_store, point_identity
 
-            version = _native.version()
             ids = [
-                point_identity(p.cfg, p.job.rates, p.job.attenuation, version, {**p.job.schedule, **p.job.replayed})
+                point_identity(p.cfg, p.job.rates, p.job.attenuation, {**p.job.schedule, **p.job.replayed})
                 for p in points
             ]
             self.store = open_store(store, ids, grid, (a for p in points for a in (p.w0, p.tw)))

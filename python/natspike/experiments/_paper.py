@@ -6,7 +6,8 @@ claim line and at the end a summary (wall and CPU time, trials computed and read
 A results folder (``store``) makes it resumable. It holds
 
 * ``figures/<name>-<key>.nc`` and ``.json``: a finished figure's data and what it took, where ``key`` is the
-  digest of the figure's full run description (figure, options, seed, natspike version). A figure whose
+  digest of the figure's full run description (figure, options, seed, natspike version and the engine's
+  numbers version). A figure whose
   record exists is read, not recomputed; other settings give another key, so they are never reused;
 * ``runs/<digest>/``: one results store per learning run (``natspike._store.RunLibrary``), named by the digest
   of everything that determines its numbers, so an interrupted figure resumes trial by trial and a run that
@@ -172,10 +173,17 @@ def _experiment(name):
 
 
 def run_description(name: str, options: Mapping[str, Any]) -> dict[str, Any]:
-    """What determines figure ``name``'s results: its experiment, options and the natspike version."""
-    from .. import __version__
+    """What determines figure ``name``'s results: its experiment, options, the natspike version and the numbers
+    version of the engine (a figure computed by another engine is computed again, as its runs are)."""
+    from .. import __version__, _native
 
-    return {"figure": name, "function": FIGURES[name][0], "options": dict(options), "version": __version__}
+    return {
+        "figure": name,
+        "function": FIGURES[name][0],
+        "options": dict(options),
+        "version": __version__,
+        "numbers_version": _native.numbers_version(),
+    }
 
 
 def _key(description) -> str:
