@@ -142,6 +142,18 @@ def test_resume_every_trial_of_run_trials():
     assert len({s.tobytes() for s in second.final_weights}) == 4
 
 
+def _altered(kept, *, params=None, state=None):
+    """``kept`` with other parameters or another state, everything else (versions too) as it is."""
+    arrays = kept.arrays if state is None else {**kept.arrays, "state": state}
+    return natspike.Result(
+        arrays,
+        params=kept.params if params is None else params,
+        seed=kept.seed,
+        version=kept.version,
+        numbers_version=kept.numbers_version,
+    )
+
+
 def test_resume_refuses_what_it_cannot_continue():
     plain = natspike.train("natural", W0, RATES, teacher=WSTAR, duration=0.05, eta=2e-3, seed=1)
     with pytest.raises(ValueError, match="no state to resume from: run it with keep_state=True"):
@@ -159,35 +171,17 @@ def test_resume_refuses_what_it_cannot_continue():
     old = natspike.Result(kept.arrays, params=kept.params, seed=kept.seed, version="0.0.1")
     with pytest.raises(ValueError, match=r"made by natspike 0\.0\.1"):
         natspike.resume(old, duration=0.05)
-    other = natspike.Result(
-        kept.arrays,
-        params={**kept.params, "eta": 1e-3},
-        seed=kept.seed,
-        version=kept.version,
-        numbers_version=kept.numbers_version,
-    )
+    other = _altered(kept, params={**kept.params, "eta": 1e-3})
     with pytest.raises(ValueError, match="belongs to another configuration"):
         natspike.resume(other, duration=0.05)
     damaged = np.array(kept.state)
     damaged[40] += 1
-    hurt = natspike.Result(
-        {**kept.arrays, "state": damaged},
-        params=kept.params,
-        seed=kept.seed,
-        version=kept.version,
-        numbers_version=kept.numbers_version,
-    )
+    hurt = _altered(kept, state=damaged)
     with pytest.raises(ValueError, match="the state is damaged"):
         natspike.resume(hurt, duration=0.05)
     format2 = np.concatenate([kept.state, np.zeros(10 + N)])  # before the counter-based streams: 10 + n words more
     format2[1] = 2
-    older = natspike.Result(
-        {**kept.arrays, "state": format2},
-        params=kept.params,
-        seed=kept.seed,
-        version=kept.version,
-        numbers_version=kept.numbers_version,
-    )
+    older = _altered(kept, state=format2)
     with pytest.raises(ValueError, match="format 2, written by a natspike release before the counter-based"):
         natspike.resume(older, duration=0.05)
     with pytest.raises(ValueError, match="not available with input_pool_size"):
