@@ -176,8 +176,9 @@ def _plain(value, where: str):
     value that has no JSON form, before anything is computed."""
     if isinstance(value, (np.ndarray, np.generic)):
         value = value.tolist()
-    if isinstance(value, (list, tuple)):
-        return type(value)(_plain(v, f"{where}[{i}]") for i, v in enumerate(value))
+    if isinstance(value, (list, tuple)):  # a tuple stays one (a named tuple becomes a plain one)
+        items = [_plain(v, f"{where}[{i}]") for i, v in enumerate(value)]
+        return items if isinstance(value, list) else tuple(items)
     if isinstance(value, Mapping):
         return {k: _plain(v, f"{where}[{k!r}]") for k, v in value.items()}
     try:
