@@ -64,6 +64,8 @@ def test_paper_writes_every_figure_and_its_claim(whole):
         assert (out / f"figure{r['figure']}.png").stat().st_size > 1000
         ds = xr.open_dataset(out / f"figure{r['figure']}.nc", engine="scipy")
         assert ds.attrs["seed"] == 2022
+        assert ds.attrs["version"] == natspike.__version__
+        assert ds.attrs["numbers_version"] == _native.numbers_version(), r["figure"]
         ds.close()
     assert (out / "store" / "natspike-paper.json").exists()
 

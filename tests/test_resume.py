@@ -142,6 +142,18 @@ def test_resume_every_trial_of_run_trials():
     assert len({s.tobytes() for s in second.final_weights}) == 4
 
 
+def _altered(kept, *, params=None, state=None):
+    """``kept`` with other parameters or another state, everything else (versions too) as it is."""
+    arrays = kept.arrays if state is None else {**kept.arrays, "state": state}
+    return natspike.Result(
+        arrays,
+        params=kept.params if params is None else params,
+        seed=kept.seed,
+        version=kept.version,
+        numbers_version=kept.numbers_version,
+    )
+
+
 def test_resume_refuses_what_it_cannot_continue():
     plain = natspike.train("natural", W0, RATES, teacher=WSTAR, duration=0.05, eta=2e-3, seed=1)
     with pytest.raises(ValueError, match="no state to resume from: run it with keep_state=True"):
@@ -159,23 +171,53 @@ def test_resume_refuses_what_it_cannot_continue():
     old = natspike.Result(kept.arrays, params=kept.params, seed=kept.seed, version="0.0.1")
     with pytest.raises(ValueError, match=r"made by natspike 0\.0\.1"):
         natspike.resume(old, duration=0.05)
-    other = natspike.Result(kept.arrays, params={**kept.params, "eta": 1e-3}, seed=kept.seed, version=kept.version)
+    other = _altered(kept, params={**kept.params, "eta": 1e-3})
     with pytest.raises(ValueError, match="belongs to another configuration"):
         natspike.resume(other, duration=0.05)
     damaged = np.array(kept.state)
     damaged[40] += 1
-    hurt = natspike.Result({**kept.arrays, "state": damaged}, params=kept.params, seed=kept.seed, version=kept.version)
+    hurt = _altered(kept, state=damaged)
     with pytest.raises(ValueError, match="the state is damaged"):
         natspike.resume(hurt, duration=0.05)
     format2 = np.concatenate([kept.state, np.zeros(10 + N)])  # before the counter-based streams: 10 + n words more
     format2[1] = 2
-    older = natspike.Result({**kept.arrays, "state": format2}, params=kept.params, seed=kept.seed, version=kept.version)
+    older = _altered(kept, state=format2)
     with pytest.raises(ValueError, match="format 2, written by a natspike release before the counter-based"):
         natspike.resume(older, duration=0.05)
     with pytest.raises(ValueError, match="not available with input_pool_size"):
         natspike.train(
             "natural", W0, RATES, teacher=WSTAR, duration=0.05, eta=2e-3, seed=1, keep_state=True, input_pool_size=2
         )
+
+
+def test_resume_refuses_a_state_of_another_numbers_version(tmp_path, monkeypatch):
+    """A state computed by an engine of another numbers version (or saved before numbers versions) is refused,
+    naming both versions, before anything runs; the numbers version travels through save and load."""
+    from natspike import _native
+
+    kept = natspike.train("natural", W0, RATES, teacher=WSTAR, duration=0.05, eta=2e-3, seed=1, keep_state=True)
+    current = _native.numbers_version()
+    assert kept.numbers_version == current
+    kept.save(tmp_path / "kept.npz")
+    loaded = natspike.load(tmp_path / "kept.npz")
+    assert loaded.numbers_version == current
+    np.testing.assert_array_equal(
+        natspike.resume(loaded, duration=0.05).final_weights, natspike.resume(kept, duration=0.05).final_weights
+    )
+    monkeypatch.setattr(_native, "numbers_version", lambda: current + 1)
+    with pytest.raises(
+        ValueError, match=rf"numbers version {current}; this engine computes numbers version {current + 1}"
+    ):
+        natspike.resume(loaded, duration=0.05)
+    monkeypatch.undo()
+    unversioned = natspike.Result(kept.arrays, params=kept.params, seed=kept.seed, version=kept.version)
+    with pytest.raises(ValueError, match=rf"predates numbers versions .* numbers version {current}"):
+        natspike.resume(unversioned, duration=0.05)
+    unversioned.save(tmp_path / "old.npz")  # a file of before numbers versions: no numbers_version in its record
+    old = natspike.load(tmp_path / "old.npz")
+    assert old.numbers_version is None
+    with pytest.raises(ValueError, match="predates numbers versions"):
+        natspike.resume(old, duration=0.05)
 
 
 def test_a_saved_result_resumes_in_another_process(tmp_path):

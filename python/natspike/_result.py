@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 #: Result attributes that are not arrays.
-_PROVENANCE = ("params", "seed", "version")
+_PROVENANCE = ("params", "seed", "version", "numbers_version")
 
 
 class Result:
@@ -47,15 +47,20 @@ class Result:
         The 64-bit root seed; rerunning with it reproduces the result exactly.
     version : str
         The natspike version that produced the result.
+    numbers_version : int or None
+        The numbers version of the engine that computed it (``natspike._native.numbers_version()``; None for a
+        result saved before numbers versions): :func:`natspike.resume` continues a state only with an engine of
+        the same one.
     """
 
-    def __init__(self, arrays: dict, *, params: dict, seed: int, version: str):
+    def __init__(self, arrays: dict, *, params: dict, seed: int, version: str, numbers_version: int | None = None):
         described = _describe.outputs()
         unknown = set(arrays) - set(described)
         if unknown:
             raise ValueError(f"Result: {sorted(unknown)} are not outputs of the run description")
         vars(self).update((name, a) for name, a in arrays.items() if a is not None)
         self.params, self.seed, self.version = params, seed, version
+        self.numbers_version = numbers_version
 
     def __getattr__(self, name):  # only called for absent attributes: an output this run does not have
         if name in _describe.outputs():
@@ -83,12 +88,14 @@ class Result:
         return final[-2] if len(final) == 2 + (self.n_trials is not None) else None
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Save everything (arrays, parameters, seed, version) to a ``.npz`` file.
+        """Save everything (arrays, parameters, seed, versions) to a ``.npz`` file.
 
         The file is read back by :func:`natspike.load`.
         """
-        meta = json.dumps({"params": _to_json(self.params), "seed": str(self.seed), "version": self.version})
-        np.savez_compressed(path, __meta__=np.array(meta), **self.arrays)
+        meta: dict[str, Any] = {"params": _to_json(self.params), "seed": str(self.seed), "version": self.version}
+        if self.numbers_version is not None:
+            meta["numbers_version"] = self.numbers_version
+        np.savez_compressed(path, __meta__=np.array(json.dumps(meta)), **self.arrays)
 
     @property
     def spikes(self) -> NDArray[np.float64] | list[NDArray[np.float64]] | None:
@@ -198,7 +205,13 @@ def load(path: str | os.PathLike[str]) -> Result:
         with np.load(path, allow_pickle=False) as f:
             meta = json.loads(str(f["__meta__"]))
             arrays = {name: f[name] for name in f.files if name != "__meta__"}
-        return Result(arrays, params=_from_json(meta["params"]), seed=int(meta["seed"]), version=meta["version"])
+        return Result(
+            arrays,
+            params=_from_json(meta["params"]),
+            seed=int(meta["seed"]),
+            version=meta["version"],
+            numbers_version=meta.get("numbers_version"),  # absent in files saved before numbers versions
+        )
     except OSError as exc:
         raise type(exc)(f"natspike.load: cannot read {path}: {exc}") from exc
     except Exception as exc:  # not an npz, no __meta__, bad JSON or fields: not a saved Result

@@ -93,8 +93,9 @@ def resume(
         If ``result`` is not a Result.
     ValueError
         If ``result`` has no state (run without ``keep_state=True``), has
-        unfinished trials, was made by another natspike version or its
-        state belongs to another configuration; if ``duration`` is not > 0;
+        unfinished trials, was made by another natspike version or by an
+        engine of another numbers version (or records none, saved before
+        numbers versions) or its state belongs to another configuration; if ``duration`` is not > 0;
         (at the run) for ``input_pool_size`` or a rate schedule of several
         segments, whose state is not kept;
         or for missing or unexpected ``inputs``/``teacher``.
@@ -142,9 +143,27 @@ def _checked_state(result) -> np.ndarray:
             f"result was made by natspike {result.version}; this is {_native.version()}, whose state "
             "format may differ: rerun it with this version to resume"
         )
+    _check_numbers_version(result.numbers_version)
     if result.completed is not None and not np.asarray(result.completed, bool).all():
         raise ValueError("result has unfinished trials (result.completed); only finished trials can be resumed")
     return np.ascontiguousarray(result.state, dtype=np.float64)
+
+
+def _check_numbers_version(saved) -> None:
+    """ValueError unless the state was computed by an engine of this engine's numbers version: continued by
+    another, a trial would follow neither engine's trajectory."""
+    current = _native.numbers_version()
+    if saved is None:
+        raise ValueError(
+            "result's state predates numbers versions (it records none); this engine computes numbers version "
+            f"{current}: rerun it with this natspike to resume"
+        )
+    if saved != current:
+        raise ValueError(
+            f"result's state was computed by an engine of numbers version {saved}; this engine computes numbers "
+            f"version {current}, whose numbers differ, so the continued trial would be neither engine's: rerun it "
+            "with this natspike to resume"
+        )
 
 
 def _duration(duration):

@@ -357,7 +357,13 @@ def train(
     teacher_value = layer_teacher_param(kind, tarr) if m else _teacher_param(kind, rate, tarr)
     normal.update(teacher=teacher_value, attenuation=None if att is None else att.tolist())
     normal.update(inputs=None if inputs is None else as_pair(inputs, neuron.dt))  # type: ignore[arg-type]  # the replayed spikes, sparse
-    return Result(arrays, params=call_params(args, cfg, normal), seed=root, version=_native.version())
+    return Result(
+        arrays,
+        params=call_params(args, cfg, normal),
+        seed=root,
+        version=_native.version(),
+        numbers_version=_native.numbers_version(),
+    )
 
 
 def _student_and_teacher(weights, layer, rates, teacher):

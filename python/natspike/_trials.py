@@ -406,7 +406,13 @@ def _run_native(point, workers, progress):
 
 def _result(out, point: _Point) -> Result:
     arrays = {**out, **point.echoed(0, point.n_trials), "completed": out["completed"].astype(bool)}
-    return Result(arrays, params=point.params, seed=point.cfg["seed"], version=_native.version())
+    return Result(
+        arrays,
+        params=point.params,
+        seed=point.cfg["seed"],
+        version=_native.version(),
+        numbers_version=_native.numbers_version(),
+    )
 
 
 def _chunk(job, first, w0, teacher):

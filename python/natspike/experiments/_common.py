@@ -107,10 +107,14 @@ def neuron_attrs(neuron) -> dict:
 
 
 def provenance(figure, root_value, version=None) -> dict:
-    """The attributes every figure Dataset carries: figure, root seed and natspike version."""
+    """The attributes every figure Dataset carries: figure, root seed, natspike version and the numbers version of
+    the engine that computed it (``natspike._native.numbers_version()``; its runs, stored ones too, are of it)."""
+    from .. import _native
+
     if version is None:
         from .. import __version__ as version
-    return {"figure": figure, "seed": seed_attr(root_value), "version": version}
+    numbers = _native.numbers_version()
+    return {"figure": figure, "seed": seed_attr(root_value), "version": version, "numbers_version": numbers}
 
 
 def fast_tolerance(fast):

@@ -30,6 +30,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
+import numpy as np
+
 from .._store import RunLibrary, atomic_write
 from . import FIGURES
 from ._common import flag
@@ -86,7 +88,8 @@ def paper(
     sizes : mapping, optional
         Per figure name, keyword arguments of its experiment that override the sizes (e.g.
         ``{"3f": {"n_trials": 2}}``; :data:`SMOKE_SIZES` are the test sizes). They are part of the figure's
-        run description, so results made with other sizes are not reused.
+        run description, so results made with other sizes are not reused. NumPy arrays and scalars count as the
+        equal Python lists and numbers; a value with no JSON form raises ``TypeError`` before anything runs.
     progress : bool
         A line per figure as it starts and ends ("k of N figures") and the experiments' progress bars.
     file : text stream, optional
@@ -162,8 +165,30 @@ def _figure_options(name, full, seed, sizes) -> dict[str, Any]:
     bad = sorted(set(sizes) - set(accepted))
     if bad:
         raise ValueError(f"sizes[{name!r}]: {FIGURES[name][0]} has no arguments {bad}")
-    given = {"full": flag(full, "full"), "seed": seed}
+    given = {"full": flag(full, "full"), "seed": _plain(seed, "seed")}
+    sizes = {k: _plain(v, f"sizes[{name!r}][{k!r}]") for k, v in sizes.items()}
     return {**{k: v for k, v in given.items() if k in accepted}, **sizes}
+
+
+def _plain(value, where: str):
+    """``value`` with NumPy arrays and scalars as the equal Python lists and numbers (so that a figure's run
+    description, written as JSON, is the same as for the Python values); TypeError, naming ``where``, for a
+    value that has no JSON form, before anything is computed."""
+    if isinstance(value, (np.ndarray, np.generic)):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):  # a tuple stays one (a named tuple becomes a plain one)
+        items = [_plain(v, f"{where}[{i}]") for i, v in enumerate(value)]
+        return items if isinstance(value, list) else tuple(items)
+    if isinstance(value, Mapping):
+        return {k: _plain(v, f"{where}[{k!r}]") for k, v in value.items()}
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{where}: a value of type {type(value).__name__} cannot be recorded in the figure's run description; "
+            "give numbers, strings, booleans, None, or lists, tuples, dicts or NumPy arrays of them"
+        ) from None
+    return value
 
 
 def _experiment(name):
