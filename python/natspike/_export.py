@@ -91,7 +91,7 @@ def label(ds: xr.Dataset) -> xr.Dataset:
 
 
 def _attributes(result: Result) -> dict[str, Any]:
-    """Seed, version and parameters as netCDF-safe attributes (nested ones and None as JSON, bools as ints)."""
+    """Seed, versions and parameters as netCDF-safe attributes (nested ones and None as JSON, bools as ints)."""
 
     def safe(v: Any) -> Any:
         if isinstance(v, (bool, np.bool_)):
@@ -100,7 +100,10 @@ def _attributes(result: Result) -> dict[str, Any]:
 
     params = _to_json(result.params)  # a Neuron, replayed inputs or teacher spike train as JSON-able values
     # seed last: params hold it as an int, and a uint64 attribute is not netCDF-safe
-    return {**{k: safe(v) for k, v in params.items()}, "seed": str(result.seed), "version": result.version}
+    attrs = {**{k: safe(v) for k, v in params.items()}, "seed": str(result.seed), "version": result.version}
+    if result.numbers_version is not None:  # unknown for results saved before numbers versions
+        attrs["numbers_version"] = result.numbers_version
+    return attrs
 
 
 def time_to_threshold(

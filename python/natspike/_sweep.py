@@ -117,7 +117,8 @@ def sweep(
         ``final_weights``, ``initial_weights``, ``completed``, and where
         defined ``kl``, ``rate_error``, ``weight_distance``,
         ``target_weights``; ``root_seed`` per point. Attributes: ``seed``,
-        ``streams``, ``n_trials``, ``version``, ``params`` (JSON of point
+        ``streams``, ``n_trials``, ``version``, ``numbers_version`` (the
+        engine's), ``params`` (JSON of point
         0's parameters), ``computed_trials`` and ``loaded_trials`` (read
         from the store).
 
@@ -359,6 +360,7 @@ def _dataset(run: _TaskRun, axes: dict, root: int, streams: str):
         streams=streams,
         n_trials=trials,
         version=_native.version(),
+        numbers_version=_native.numbers_version(),  # a store of another numbers version is refused, never read
         params=json.dumps(params),
         computed_trials=run.computed,
         loaded_trials=run.loaded,
