@@ -55,23 +55,29 @@ func ns_debug_sleep(ms C.longlong, cancel *C.int32_t, progress *C.int64_t, err *
 	})
 }
 
-// debugSleep waits for d, adding one progress unit per millisecond, and
-// returns context.Canceled as soon as ctx is cancelled.
+// debugSleep waits for d, keeping the progress counter at the whole
+// milliseconds elapsed (d's at the end), and returns context.Canceled as
+// soon as ctx is cancelled. It counts elapsed time, not ticks: a loaded
+// machine drops ticks, which made the counter lag the clock.
 func debugSleep(ctx context.Context, d time.Duration, p Progress) error {
 	if d < 0 {
 		return errors.New("ms must be >= 0")
 	}
 	tick := time.NewTicker(time.Millisecond)
 	defer tick.Stop()
+	start, reported := time.Now(), int64(0)
 	deadline := time.After(d)
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-deadline:
+			p.Add(d.Milliseconds() - reported)
 			return nil
 		case <-tick.C:
-			p.Add(1)
+			elapsed := min(time.Since(start), d).Milliseconds()
+			p.Add(elapsed - reported)
+			reported = elapsed
 		}
 	}
 }

@@ -265,7 +265,7 @@ def test_keyboard_interrupt_cancels_a_long_call():
 def test_progress_is_reported_and_cancelled_status_raises():
     seen = []
     _native.call_cancellable(FUNCTIONS["ns_debug_sleep"], 300, on_progress=seen.append, interval=0.02)
-    assert len(seen) > 3 and seen == sorted(seen) and seen[-1] > 100
+    assert len(seen) > 3 and seen == sorted(seen) and seen[-1] == 300  # ms elapsed, however loaded
     with _native.progress_bar(True, 50, "sleep", unit="ms") as update:
         _native.call_cancellable(FUNCTIONS["ns_debug_sleep"], 50, on_progress=update, interval=0.01)
     with pytest.raises(KeyboardInterrupt, match="canceled"):
