@@ -14,9 +14,16 @@ const pollInterval = 10 * time.Millisecond
 // non-zero, and a stop function that must run before the export returns:
 // stop waits for the polling goroutine, so no pointer into caller memory
 // survives the call. A nil flag gives a context that is never cancelled.
+// A flag already set at the call cancels the context before it is
+// returned, so such a call is cancelled whatever the polling goroutine's
+// timing.
 func watchCancel(flag *int32) (context.Context, func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	if flag == nil {
+		return ctx, cancel
+	}
+	if atomic.LoadInt32(flag) != 0 {
+		cancel()
 		return ctx, cancel
 	}
 	var wg sync.WaitGroup

@@ -60,8 +60,13 @@ func ns_debug_sleep(ms C.longlong, cancel *C.int32_t, progress *C.int64_t, err *
 // soon as ctx is cancelled. It counts elapsed time, not ticks: a loaded
 // machine drops ticks, which made the counter lag the clock.
 func debugSleep(ctx context.Context, d time.Duration, p Progress) error {
-	if d < 0 {
+	switch {
+	case d < 0:
 		return errors.New("ms must be >= 0")
+	case d == 0:
+		return nil
+	case ctx.Err() != nil:
+		return ctx.Err()
 	}
 	tick := time.NewTicker(time.Millisecond)
 	defer tick.Stop()
