@@ -15,12 +15,17 @@ import "github.com/natspike/natspike/internal/kernelenv"
 // (laneSum); every product and sum is rounded separately (no FMA: the
 // generic kernel's conversions float64(a*b) forbid the compiler's fusing),
 // so the two kernels are bit-identical on any input.
+//
+// Without a teacher (teacher false) the sum w*·x is not wanted: the
+// assembly kernel neither reads t nor touches its lanes, the generic one
+// sums over t as given (zeros), and sum T is not to be read.
 type densePass struct {
 	w, p, s, x, t []float64 // weights, traces P and S, USPs, teacher weights
 	a, ia         []float64 // α and 1/α of the linear parametrization
 	h, r          []float64 // homosynaptic gains c_ε/r̂ and rates r̂
 	c             [6]float64
 	acc           [6][4]float64
+	teacher       bool // whether the pass sums w*·x
 }
 
 // Indices of densePass.c: the trace decays and gain, the update's factor
@@ -113,7 +118,7 @@ func (d *densePass) generic(f denseForm, lo, hi int) {
 
 // mustCover panics unless every slice form f uses has n entries or more.
 func (d *densePass) mustCover(f denseForm, n int) {
-	ok := len(d.w) >= n && len(d.p) >= n && len(d.s) >= n && len(d.x) >= n && len(d.t) >= n
+	ok := len(d.w) >= n && len(d.p) >= n && len(d.s) >= n && len(d.x) >= n && (!d.teacher || len(d.t) >= n)
 	if f != denseSomatic {
 		ok = ok && len(d.a) >= n
 	}
