@@ -336,3 +336,24 @@ func advanceWithoutTeacher(t *testing.T, k denseKernel, kind Kind, p neuron.Para
 		sameBits(t, where, densePass{w: w1, p: tr1.P, s: tr1.S, x: tr1.X}, densePass{w: w2, p: tr2.P, s: tr2.S, x: tr2.X})
 	}
 }
+
+// TestLaneDotAddsInTheLanesOfThePass: for every length 0 … 41, LaneDot is
+// bit for bit the sum of a_i b_i added afferent by afferent into the lane
+// i mod 4, the lanes added as (l0 + l1) + (l2 + l3), and it equals the
+// afferent-order dot product to rounding.
+func TestLaneDotAddsInTheLanesOfThePass(t *testing.T) {
+	for n := range 42 {
+		d := randomPass(n, uint64(n)+7)
+		var lanes [4]float64
+		plain := 0.0
+		for i := range n {
+			lanes[i%4] += d.t[i] * d.x[i]
+			plain += d.t[i] * d.x[i]
+		}
+		want := (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
+		got := LaneDot(d.t, d.x)
+		if math.Float64bits(got) != math.Float64bits(want) || math.Abs(got-plain) > 1e-13*float64(n+1) {
+			t.Fatalf("n = %d: LaneDot %v, lanes %v, afferent order %v", n, got, want, plain)
+		}
+	}
+}
