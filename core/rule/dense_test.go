@@ -174,10 +174,7 @@ func sameBits(t *testing.T, where string, a, b densePass) {
 func TestDenseKernelsAgreeOverALongTrial(t *testing.T) {
 	const n, bins = 37, 4000
 	_, _, rates := stream(n, 1, 41)
-	alpha := randomWeights(n, 42, 0.4)
-	for i := range alpha {
-		alpha[i] = 0.6 + math.Abs(alpha[i])
-	}
+	alpha := dendriticScales(n, 42)
 	for _, kind := range []Kind{Euclidean, Natural, Approximate} {
 		for _, p := range []neuron.Parametrization{nil, neuron.Dendritic{Alpha: alpha}} {
 			var w [][]float64
@@ -216,12 +213,7 @@ func longTrial(t *testing.T, k denseKernel, kind Kind, p neuron.Parametrization,
 	rng := rand.New(rand.NewPCG(45, 0))
 	var spikes []int
 	for b := range bins {
-		spikes = spikes[:0]
-		for i, r := range rates {
-			if rng.Float64() < r*1e-3 {
-				spikes = append(spikes, i)
-			}
-		}
+		spikes = poissonBin(spikes[:0], rates, rng)
 		pot, err := l.Advance(w, tr, spikes, target)
 		if err != nil {
 			t.Fatal(err)
@@ -234,6 +226,26 @@ func longTrial(t *testing.T, k denseKernel, kind Kind, p neuron.Parametrization,
 		t.Fatal(err)
 	}
 	return w
+}
+
+// dendriticScales returns n random dendritic scales α in [0.6, 0.6 + 0.4/n).
+func dendriticScales(n int, seed uint64) []float64 {
+	alpha := randomWeights(n, seed, 0.4)
+	for i := range alpha {
+		alpha[i] = 0.6 + math.Abs(alpha[i])
+	}
+	return alpha
+}
+
+// poissonBin appends to spikes the afferents that spike in a 1-ms bin at
+// the given rates (Hz).
+func poissonBin(spikes []int, rates []float64, rng *rand.Rand) []int {
+	for i, r := range rates {
+		if rng.Float64() < r*1e-3 {
+			spikes = append(spikes, i)
+		}
+	}
+	return spikes
 }
 
 // TestForcedGenericDenseKernel: NATSPIKE_KERNEL=generic selects the
@@ -283,10 +295,7 @@ func TestGeneratedAssemblyIsCurrent(t *testing.T) {
 func TestAdvanceWithoutTeacher(t *testing.T) {
 	const n, bins = 39, 300
 	_, _, rates := stream(n, 1, 51)
-	alpha := randomWeights(n, 52, 0.4)
-	for i := range alpha {
-		alpha[i] = 0.6 + math.Abs(alpha[i])
-	}
+	alpha := dendriticScales(n, 52)
 	for _, k := range denseKernels() {
 		for _, kind := range []Kind{Euclidean, Natural, Approximate} {
 			for _, p := range []neuron.Parametrization{nil, neuron.Dendritic{Alpha: alpha}} {
@@ -307,12 +316,7 @@ func advanceWithoutTeacher(t *testing.T, k denseKernel, kind Kind, p neuron.Para
 	rng := rand.New(rand.NewPCG(55, 0))
 	var spikes []int
 	for b := range bins {
-		spikes = spikes[:0]
-		for i, r := range rates {
-			if rng.Float64() < r*1e-3 {
-				spikes = append(spikes, i)
-			}
-		}
+		spikes = poissonBin(spikes[:0], rates, rng)
 		pot1, err1 := with.Advance(w1, tr1, spikes, target)
 		pot2, err2 := without.Advance(w2, tr2, spikes, nil)
 		if err1 != nil || err2 != nil {
