@@ -48,6 +48,10 @@ type trial struct {
 	fused   bool         // the learner's pipelined form drives the loop
 	events  *rule.Events // the event-driven form drives the loop (EventDriven)
 	target  []float64    // teacher weights for the fused teacher dot, or nil
+	// fusedTarget is target when the fused pass forms w*·x (an unbounded
+	// transfer, which needs it every bin); otherwise nil, and teacherSpike
+	// forms it from the USPs only in the bins that need it.
+	fusedTarget []float64
 	// maxTeacherP bounds the realizable teacher's spike probability φ(V*)·dt
 	// (φ_max·dt, +Inf for an unbounded transfer): a uniform at or above it
 	// is no spike whatever V*, so φ(V*) is not evaluated.
@@ -116,6 +120,9 @@ func newTrial(cfg Config, res *Result, sets [][]float64, in trialInputs) (*trial
 		}
 	} else {
 		t.fused = l.Pipelined(t.traces)
+		if t.fused && math.IsInf(t.maxTeacherP, 1) {
+			t.fusedTarget = t.target
+		}
 	}
 	t.prepareObjectives(sets)
 	if cfg.State != nil {
@@ -283,7 +290,7 @@ func (t *trial) observeBin(k int, st *rule.Step, y float64) {
 // fusedStep runs bin k through the learner's pipelined form: the previous
 // bin's update, the trace step and the potentials in one pass.
 func (t *trial) fusedStep(k int, spikes []int) (*rule.Step, float64, error) {
-	pot, err := t.learner.Advance(t.w, t.traces, spikes, t.target)
+	pot, err := t.learner.Advance(t.w, t.traces, spikes, t.fusedTarget)
 	if err != nil {
 		return &t.st, 0, lateWeights{err}
 	}
@@ -306,7 +313,7 @@ func (t *trial) teacherSpike(k int, teacherV float64) float64 {
 	if u >= t.maxTeacherP { // ≥ φ(V*)·dt for every V*: the same outcome without φ(V*)
 		return 0
 	}
-	if !t.fused && t.events == nil {
+	if t.events == nil && (!t.fused || t.fusedTarget == nil) {
 		teacherV = rule.LaneDot(t.cfg.Teacher.Weights, t.traces.X) // as the fused pass sums it
 	}
 	return spikeIf(u < t.cfg.Transfer.Phi(teacherV)*t.cfg.Kernel.Dt)

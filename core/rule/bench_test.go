@@ -74,17 +74,20 @@ func BenchmarkAdvance(b *testing.B) {
 func BenchmarkDensePass(b *testing.B) {
 	for _, k := range denseKernels() {
 		for _, f := range denseForms {
-			for _, n := range []int{100, 1000, 10000} {
-				b.Run(fmt.Sprintf("%v/form=%d/n=%d", k, f, n), func(b *testing.B) {
-					d := randomPass(n, 1)
-					d.c[cDecayM], d.c[cDecayS], d.c[cG] = 1, 1, 0 // a steady state
-					m := benchcpu.Start(b)
-					for range b.N {
-						d.acc = [6][4]float64{}
-						d.run(k, f)
-					}
-					m.Stop(n, "synapse-step")
-				})
+			for _, teacher := range []bool{false, true} {
+				for _, n := range []int{100, 1000, 10000} {
+					b.Run(fmt.Sprintf("%v/form=%d/teacher=%v/n=%d", k, f, teacher, n), func(b *testing.B) {
+						d := randomPass(n, 1)
+						d.c[cDecayM], d.c[cDecayS], d.c[cG] = 1, 1, 0 // a steady state
+						d.teacher = teacher
+						m := benchcpu.Start(b)
+						for range b.N {
+							d.acc = [6][4]float64{}
+							d.run(k, f)
+						}
+						m.Stop(n, "synapse-step")
+					})
+				}
 			}
 		}
 	}

@@ -15,12 +15,17 @@ import "github.com/natspike/natspike/internal/kernelenv"
 // (laneSum); every product and sum is rounded separately (no FMA: the
 // generic kernel's conversions float64(a*b) forbid the compiler's fusing),
 // so the two kernels are bit-identical on any input.
+//
+// Without a teacher (teacher false) the sum w*·x is not wanted: the
+// assembly kernel neither reads t nor touches its lanes, the generic one
+// sums over t as given (zeros), and sum T is not to be read.
 type densePass struct {
 	w, p, s, x, t []float64 // weights, traces P and S, USPs, teacher weights
 	a, ia         []float64 // α and 1/α of the linear parametrization
 	h, r          []float64 // homosynaptic gains c_ε/r̂ and rates r̂
 	c             [6]float64
 	acc           [6][4]float64
+	teacher       bool // whether the pass sums w*·x
 }
 
 // Indices of densePass.c: the trace decays and gain, the update's factor
@@ -113,7 +118,7 @@ func (d *densePass) generic(f denseForm, lo, hi int) {
 
 // mustCover panics unless every slice form f uses has n entries or more.
 func (d *densePass) mustCover(f denseForm, n int) {
-	ok := len(d.w) >= n && len(d.p) >= n && len(d.s) >= n && len(d.x) >= n && len(d.t) >= n
+	ok := len(d.w) >= n && len(d.p) >= n && len(d.s) >= n && len(d.x) >= n && (!d.teacher || len(d.t) >= n)
 	if f != denseSomatic {
 		ok = ok && len(d.a) >= n
 	}
@@ -246,10 +251,19 @@ func (s *laneSum) Total() float64 { return (s[0] + s[1]) + (s[2] + s[3]) }
 // a four-pass loop computes the teacher's potential w*·x bit for bit as
 // the fused pass does.
 func LaneDot(a, b []float64) float64 {
-	var s laneSum
 	b = b[:len(a)]
-	for i, ai := range a {
-		s.Add(i, float64(ai*b[i]))
+	bulk := len(a) &^ 3
+	var s0, s1, s2, s3 float64
+	for i := 0; i < bulk; i += 4 { // the four lanes' chains side by side
+		a, b := a[i:i+4:i+4], b[i:i+4:i+4]
+		s0 += float64(a[0] * b[0])
+		s1 += float64(a[1] * b[1])
+		s2 += float64(a[2] * b[2])
+		s3 += float64(a[3] * b[3])
+	}
+	s := laneSum{s0, s1, s2, s3}
+	for i := bulk; i < len(a); i++ {
+		s.Add(i, float64(a[i]*b[i]))
 	}
 	return s.Total()
 }

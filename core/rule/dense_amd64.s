@@ -249,3 +249,231 @@ done:
 	VMOVUPD Y11, 160(R13)
 	VZEROUPPER
 	RET
+
+// func densePotentialsNoTeacherAVX2(w *float64, a *float64, p *float64, s *float64, x *float64, n int, c *[6]float64, acc *[6][4]float64)
+// Requires: AVX
+TEXT ·densePotentialsNoTeacherAVX2(SB), NOSPLIT, $0-64
+	MOVQ         w+0(FP), AX
+	MOVQ         a+8(FP), CX
+	MOVQ         p+16(FP), DX
+	MOVQ         s+24(FP), BX
+	MOVQ         x+32(FP), SI
+	MOVQ         n+40(FP), DI
+	MOVQ         c+48(FP), R8
+	MOVQ         acc+56(FP), R9
+	VBROADCASTSD (R8), Y0
+	VBROADCASTSD 8(R8), Y1
+	VBROADCASTSD 16(R8), Y2
+	VMOVUPD      (R9), Y3
+	VMOVUPD      32(R9), Y4
+	XORQ         R8, R8
+
+loop:
+	CMPQ    R8, DI
+	JGE     done
+	VMOVUPD (CX)(R8*8), Y7
+	VMULPD  (AX)(R8*8), Y7, Y7
+	VMULPD  (DX)(R8*8), Y0, Y5
+	VMOVUPD Y5, (DX)(R8*8)
+	VMULPD  (BX)(R8*8), Y1, Y6
+	VMOVUPD Y6, (BX)(R8*8)
+	VSUBPD  Y6, Y5, Y5
+	VMULPD  Y5, Y2, Y5
+	VMOVUPD Y5, (SI)(R8*8)
+	VMULPD  Y5, Y7, Y7
+	VADDPD  Y7, Y3, Y3
+	VADDPD  Y5, Y4, Y4
+	ADDQ    $0x04, R8
+	JMP     loop
+
+done:
+	VMOVUPD Y3, (R9)
+	VMOVUPD Y4, 32(R9)
+	VZEROUPPER
+	RET
+
+// func denseEuclideanNoTeacherAVX2(w *float64, a *float64, p *float64, s *float64, x *float64, n int, c *[6]float64, acc *[6][4]float64)
+// Requires: AVX
+TEXT ·denseEuclideanNoTeacherAVX2(SB), NOSPLIT, $0-64
+	MOVQ         w+0(FP), AX
+	MOVQ         a+8(FP), CX
+	MOVQ         p+16(FP), DX
+	MOVQ         s+24(FP), BX
+	MOVQ         x+32(FP), SI
+	MOVQ         n+40(FP), DI
+	MOVQ         c+48(FP), R8
+	MOVQ         acc+56(FP), R9
+	VBROADCASTSD (R8), Y0
+	VBROADCASTSD 8(R8), Y1
+	VBROADCASTSD 16(R8), Y2
+	VBROADCASTSD 24(R8), Y3
+	VMOVUPD      (R9), Y4
+	VMOVUPD      32(R9), Y5
+	VMOVUPD      96(R9), Y6
+	XORQ         R8, R8
+
+loop:
+	CMPQ    R8, DI
+	JGE     done
+	VMOVUPD (CX)(R8*8), Y8
+	VMULPD  Y8, Y3, Y7
+	VMULPD  (SI)(R8*8), Y7, Y7
+	VADDPD  (AX)(R8*8), Y7, Y7
+	VMOVUPD Y7, (AX)(R8*8)
+	VADDPD  Y7, Y6, Y6
+	VMULPD  Y7, Y8, Y8
+	VMULPD  (DX)(R8*8), Y0, Y7
+	VMOVUPD Y7, (DX)(R8*8)
+	VMULPD  (BX)(R8*8), Y1, Y9
+	VMOVUPD Y9, (BX)(R8*8)
+	VSUBPD  Y9, Y7, Y7
+	VMULPD  Y7, Y2, Y7
+	VMOVUPD Y7, (SI)(R8*8)
+	VMULPD  Y7, Y8, Y8
+	VADDPD  Y8, Y4, Y4
+	VADDPD  Y7, Y5, Y5
+	ADDQ    $0x04, R8
+	JMP     loop
+
+done:
+	VMOVUPD Y4, (R9)
+	VMOVUPD Y5, 32(R9)
+	VMOVUPD Y6, 96(R9)
+	VZEROUPPER
+	RET
+
+// func denseSomaticNoTeacherAVX2(w *float64, h *float64, r *float64, p *float64, s *float64, x *float64, n int, c *[6]float64, acc *[6][4]float64)
+// Requires: AVX
+TEXT ·denseSomaticNoTeacherAVX2(SB), NOSPLIT, $0-72
+	MOVQ         w+0(FP), AX
+	MOVQ         h+8(FP), CX
+	MOVQ         r+16(FP), DX
+	MOVQ         p+24(FP), BX
+	MOVQ         s+32(FP), SI
+	MOVQ         x+40(FP), DI
+	MOVQ         n+48(FP), R8
+	MOVQ         c+56(FP), R9
+	MOVQ         acc+64(FP), R10
+	VBROADCASTSD (R9), Y0
+	VBROADCASTSD 8(R9), Y1
+	VBROADCASTSD 16(R9), Y2
+	VBROADCASTSD 24(R9), Y3
+	VBROADCASTSD 32(R9), Y4
+	VBROADCASTSD 40(R9), Y5
+	VMOVUPD      (R10), Y6
+	VMOVUPD      32(R10), Y7
+	VMOVUPD      96(R10), Y8
+	VMOVUPD      128(R10), Y9
+	VMOVUPD      160(R10), Y10
+	XORQ         R9, R9
+
+loop:
+	CMPQ    R9, R8
+	JGE     done
+	VMOVUPD (AX)(R9*8), Y11
+	VMOVUPD (DI)(R9*8), Y12
+	VMULPD  (CX)(R9*8), Y12, Y12
+	VSUBPD  Y4, Y12, Y12
+	VMULPD  Y11, Y5, Y13
+	VADDPD  Y13, Y12, Y12
+	VMULPD  Y3, Y12, Y12
+	VADDPD  Y12, Y11, Y11
+	VMOVUPD Y11, (AX)(R9*8)
+	VADDPD  Y11, Y8, Y8
+	VMULPD  (DX)(R9*8), Y11, Y12
+	VADDPD  Y12, Y9, Y9
+	VMULPD  Y11, Y11, Y12
+	VMULPD  (DX)(R9*8), Y12, Y12
+	VADDPD  Y12, Y10, Y10
+	VMULPD  (BX)(R9*8), Y0, Y12
+	VMOVUPD Y12, (BX)(R9*8)
+	VMULPD  (SI)(R9*8), Y1, Y13
+	VMOVUPD Y13, (SI)(R9*8)
+	VSUBPD  Y13, Y12, Y12
+	VMULPD  Y12, Y2, Y12
+	VMOVUPD Y12, (DI)(R9*8)
+	VMULPD  Y12, Y11, Y11
+	VADDPD  Y11, Y6, Y6
+	VADDPD  Y12, Y7, Y7
+	ADDQ    $0x04, R9
+	JMP     loop
+
+done:
+	VMOVUPD Y6, (R10)
+	VMOVUPD Y7, 32(R10)
+	VMOVUPD Y8, 96(R10)
+	VMOVUPD Y9, 128(R10)
+	VMOVUPD Y10, 160(R10)
+	VZEROUPPER
+	RET
+
+// func denseLinearNoTeacherAVX2(w *float64, a *float64, ia *float64, h *float64, r *float64, p *float64, s *float64, x *float64, n int, c *[6]float64, acc *[6][4]float64)
+// Requires: AVX
+TEXT ·denseLinearNoTeacherAVX2(SB), NOSPLIT, $0-88
+	MOVQ         w+0(FP), AX
+	MOVQ         a+8(FP), CX
+	MOVQ         ia+16(FP), DX
+	MOVQ         h+24(FP), BX
+	MOVQ         r+32(FP), SI
+	MOVQ         p+40(FP), DI
+	MOVQ         s+48(FP), R8
+	MOVQ         x+56(FP), R9
+	MOVQ         n+64(FP), R10
+	MOVQ         c+72(FP), R11
+	MOVQ         acc+80(FP), R12
+	VBROADCASTSD (R11), Y0
+	VBROADCASTSD 8(R11), Y1
+	VBROADCASTSD 16(R11), Y2
+	VBROADCASTSD 24(R11), Y3
+	VBROADCASTSD 32(R11), Y4
+	VBROADCASTSD 40(R11), Y5
+	VMOVUPD      (R12), Y6
+	VMOVUPD      32(R12), Y7
+	VMOVUPD      96(R12), Y8
+	VMOVUPD      128(R12), Y9
+	VMOVUPD      160(R12), Y10
+	XORQ         R11, R11
+
+loop:
+	CMPQ    R11, R10
+	JGE     done
+	VMOVUPD (AX)(R11*8), Y11
+	VMOVUPD (CX)(R11*8), Y14
+	VMOVUPD (R9)(R11*8), Y12
+	VMULPD  (BX)(R11*8), Y12, Y12
+	VSUBPD  Y4, Y12, Y12
+	VMULPD  Y14, Y5, Y13
+	VMULPD  Y11, Y13, Y13
+	VADDPD  Y13, Y12, Y12
+	VMULPD  Y3, Y12, Y12
+	VMULPD  (DX)(R11*8), Y12, Y12
+	VADDPD  Y12, Y11, Y11
+	VMOVUPD Y11, (AX)(R11*8)
+	VMULPD  Y11, Y14, Y14
+	VADDPD  Y11, Y8, Y8
+	VMULPD  (SI)(R11*8), Y14, Y12
+	VADDPD  Y12, Y9, Y9
+	VMULPD  Y14, Y14, Y12
+	VMULPD  (SI)(R11*8), Y12, Y12
+	VADDPD  Y12, Y10, Y10
+	VMULPD  (DI)(R11*8), Y0, Y12
+	VMOVUPD Y12, (DI)(R11*8)
+	VMULPD  (R8)(R11*8), Y1, Y13
+	VMOVUPD Y13, (R8)(R11*8)
+	VSUBPD  Y13, Y12, Y12
+	VMULPD  Y12, Y2, Y12
+	VMOVUPD Y12, (R9)(R11*8)
+	VMULPD  Y12, Y14, Y14
+	VADDPD  Y14, Y6, Y6
+	VADDPD  Y12, Y7, Y7
+	ADDQ    $0x04, R11
+	JMP     loop
+
+done:
+	VMOVUPD Y6, (R12)
+	VMOVUPD Y7, 32(R12)
+	VMOVUPD Y8, 96(R12)
+	VMOVUPD Y9, 128(R12)
+	VMOVUPD Y10, 160(R12)
+	VZEROUPPER
+	RET

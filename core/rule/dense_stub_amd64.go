@@ -21,3 +21,23 @@ func denseSomaticAVX2(w *float64, t *float64, h *float64, r *float64, p *float64
 //
 //go:noescape
 func denseLinearAVX2(w *float64, a *float64, ia *float64, t *float64, h *float64, r *float64, p *float64, s *float64, x *float64, n int, c *[6]float64, acc *[6][4]float64)
+
+// densePotentialsNoTeacherAVX2 is densePass.potentials for afferents 0 … n−1 (n a multiple of 4), 4 per register, without the teacher's sum.
+//
+//go:noescape
+func densePotentialsNoTeacherAVX2(w *float64, a *float64, p *float64, s *float64, x *float64, n int, c *[6]float64, acc *[6][4]float64)
+
+// denseEuclideanNoTeacherAVX2 is densePass.euclidean for afferents 0 … n−1 (n a multiple of 4), 4 per register, without the teacher's sum.
+//
+//go:noescape
+func denseEuclideanNoTeacherAVX2(w *float64, a *float64, p *float64, s *float64, x *float64, n int, c *[6]float64, acc *[6][4]float64)
+
+// denseSomaticNoTeacherAVX2 is densePass.somatic for afferents 0 … n−1 (n a multiple of 4), 4 per register, without the teacher's sum.
+//
+//go:noescape
+func denseSomaticNoTeacherAVX2(w *float64, h *float64, r *float64, p *float64, s *float64, x *float64, n int, c *[6]float64, acc *[6][4]float64)
+
+// denseLinearNoTeacherAVX2 is densePass.linear for afferents 0 … n−1 (n a multiple of 4), 4 per register, without the teacher's sum.
+//
+//go:noescape
+func denseLinearNoTeacherAVX2(w *float64, a *float64, ia *float64, h *float64, r *float64, p *float64, s *float64, x *float64, n int, c *[6]float64, acc *[6][4]float64)

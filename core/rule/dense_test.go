@@ -30,7 +30,7 @@ func randomPass(n int, seed uint64) densePass {
 		return v
 	}
 	d := densePass{w: vec(-2, 2), p: vec(0, 3), s: vec(0, 2), x: vec(0, 1), t: vec(-1, 1),
-		a: vec(0.2, 1.5), h: vec(0.01, 0.2), r: vec(5, 60)}
+		a: vec(0.2, 1.5), h: vec(0.01, 0.2), r: vec(5, 60), teacher: true}
 	d.ia = make([]float64, n)
 	for i, a := range d.a {
 		d.ia[i] = 1 / a
@@ -104,36 +104,50 @@ func usedSums(f denseForm) []int {
 }
 
 // TestDenseKernelsAreBitIdentical runs every kernel of this CPU and every
-// form over random inputs for 3 successive bins at every length 1 … 37
-// (every tail of the 4-wide kernel), 100, 1000 and 1001: weights, traces,
-// USPs and the lane sums are bit-identical to the generic kernel's, the
-// element-wise state bit-identical to a naive afferent-order loop and the
-// sums equal to its sums to rounding (≤ 1e-12 of the sum of |terms|).
+// form, with and without the teacher's sum, over random inputs for 3
+// successive bins at every length 1 … 37 (every tail of the 4-wide
+// kernel), 100, 1000 and 1001: weights, traces, USPs and the lane sums are
+// bit-identical to the generic kernel's, the element-wise state
+// bit-identical to a naive afferent-order loop and the sums equal to its
+// sums to rounding (≤ 1e-12 of the sum of |terms|).
 func TestDenseKernelsAreBitIdentical(t *testing.T) {
 	if runtime.GOARCH == "amd64" && len(denseKernels()) < 2 {
 		t.Log("this CPU has no AVX2: only the generic kernel is tested")
 	}
 	for _, k := range denseKernels() {
 		for _, f := range denseForms {
-			for _, n := range denseSizes() {
-				got, ref, naive := randomPass(n, uint64(n)), randomPass(n, uint64(n)), randomPass(n, uint64(n))
-				for bin := range 3 {
-					got.acc, ref.acc = [6][4]float64{}, [6][4]float64{}
-					got.run(k, f)
-					ref.run(genericDense, f)
-					want := naivePass(&naive, f)
-					where := fmt.Sprintf("%v form %d n %d bin %d", k, f, n, bin)
-					sameBits(t, where, got, ref)
-					sameBits(t, where+" (naive)", got, naive)
-					for _, j := range usedSums(f) {
-						if got.acc[j] != ref.acc[j] {
-							t.Fatalf("%s: sum %d lanes %v, generic %v", where, j, got.acc[j], ref.acc[j])
-						}
-						if d := math.Abs(got.total(j) - want[j]); d > 1e-12*(math.Abs(want[j])+1) {
-							t.Fatalf("%s: sum %d = %v, afferent order %v", where, j, got.total(j), want[j])
-						}
-					}
+			for _, teacher := range []bool{true, false} {
+				for _, n := range denseSizes() {
+					kernelsAgree(t, k, f, teacher, n)
 				}
+			}
+		}
+	}
+}
+
+// kernelsAgree runs 3 bins of form f over n afferents with kernel k and
+// the generic kernel (see TestDenseKernelsAreBitIdentical).
+func kernelsAgree(t *testing.T, k denseKernel, f denseForm, teacher bool, n int) {
+	t.Helper()
+	got, ref, naive := randomPass(n, uint64(n)), randomPass(n, uint64(n)), randomPass(n, uint64(n))
+	got.teacher, ref.teacher = teacher, teacher
+	for bin := range 3 {
+		got.acc, ref.acc = [6][4]float64{}, [6][4]float64{}
+		got.run(k, f)
+		ref.run(genericDense, f)
+		want := naivePass(&naive, f)
+		where := fmt.Sprintf("%v form %d teacher %v n %d bin %d", k, f, teacher, n, bin)
+		sameBits(t, where, got, ref)
+		sameBits(t, where+" (naive)", got, naive)
+		for _, j := range usedSums(f) {
+			if j == sumT && !teacher {
+				continue // not formed
+			}
+			if got.acc[j] != ref.acc[j] {
+				t.Fatalf("%s: sum %d lanes %v, generic %v", where, j, got.acc[j], ref.acc[j])
+			}
+			if d := math.Abs(got.total(j) - want[j]); d > 1e-12*(math.Abs(want[j])+1) {
+				t.Fatalf("%s: sum %d = %v, afferent order %v", where, j, got.total(j), want[j])
 			}
 		}
 	}
@@ -160,10 +174,7 @@ func sameBits(t *testing.T, where string, a, b densePass) {
 func TestDenseKernelsAgreeOverALongTrial(t *testing.T) {
 	const n, bins = 37, 4000
 	_, _, rates := stream(n, 1, 41)
-	alpha := randomWeights(n, 42, 0.4)
-	for i := range alpha {
-		alpha[i] = 0.6 + math.Abs(alpha[i])
-	}
+	alpha := dendriticScales(n, 42)
 	for _, kind := range []Kind{Euclidean, Natural, Approximate} {
 		for _, p := range []neuron.Parametrization{nil, neuron.Dendritic{Alpha: alpha}} {
 			var w [][]float64
@@ -202,12 +213,7 @@ func longTrial(t *testing.T, k denseKernel, kind Kind, p neuron.Parametrization,
 	rng := rand.New(rand.NewPCG(45, 0))
 	var spikes []int
 	for b := range bins {
-		spikes = spikes[:0]
-		for i, r := range rates {
-			if rng.Float64() < r*1e-3 {
-				spikes = append(spikes, i)
-			}
-		}
+		spikes = poissonBin(spikes[:0], rates, rng)
 		pot, err := l.Advance(w, tr, spikes, target)
 		if err != nil {
 			t.Fatal(err)
@@ -220,6 +226,26 @@ func longTrial(t *testing.T, k denseKernel, kind Kind, p neuron.Parametrization,
 		t.Fatal(err)
 	}
 	return w
+}
+
+// dendriticScales returns n random dendritic scales α in [0.6, 0.6 + 0.4/n).
+func dendriticScales(n int, seed uint64) []float64 {
+	alpha := randomWeights(n, seed, 0.4)
+	for i := range alpha {
+		alpha[i] = 0.6 + math.Abs(alpha[i])
+	}
+	return alpha
+}
+
+// poissonBin appends to spikes the afferents that spike in a 1-ms bin at
+// the given rates (Hz).
+func poissonBin(spikes []int, rates []float64, rng *rand.Rand) []int {
+	for i, r := range rates {
+		if rng.Float64() < r*1e-3 {
+			spikes = append(spikes, i)
+		}
+	}
+	return spikes
 }
 
 // TestForcedGenericDenseKernel: NATSPIKE_KERNEL=generic selects the
@@ -258,6 +284,80 @@ func TestGeneratedAssemblyIsCurrent(t *testing.T) {
 		}
 		if !bytes.Equal(got, want) {
 			t.Errorf("%s differs from the generator's output: run go generate ./core/rule", name)
+		}
+	}
+}
+
+// TestAdvanceWithoutTeacher: Advance without teacher weights gives the
+// same weights, traces and potentials bit for bit as with them, for every
+// kernel, rule and parametrization, and LaneDot(teacher, tr.X) after it
+// is the Teacher potential of the pass that formed w*·x.
+func TestAdvanceWithoutTeacher(t *testing.T) {
+	const n, bins = 39, 300
+	_, _, rates := stream(n, 1, 51)
+	alpha := dendriticScales(n, 52)
+	for _, k := range denseKernels() {
+		for _, kind := range []Kind{Euclidean, Natural, Approximate} {
+			for _, p := range []neuron.Parametrization{nil, neuron.Dendritic{Alpha: alpha}} {
+				advanceWithoutTeacher(t, k, kind, p, rates, bins)
+			}
+		}
+	}
+}
+
+func advanceWithoutTeacher(t *testing.T, k denseKernel, kind Kind, p neuron.Parametrization, rates []float64, bins int) {
+	t.Helper()
+	defer func(old denseKernel) { selectedDense = old }(selectedDense)
+	selectedDense = k
+	n := len(rates)
+	with, without := mustLearner(t, DefaultConfig(kind, 0.05), p, rates), mustLearner(t, DefaultConfig(kind, 0.05), p, rates)
+	w1, w2, target := randomWeights(n, 53, 1), randomWeights(n, 53, 1), randomWeights(n, 54, 1)
+	tr1, tr2 := input.NewTraces(neuron.DefaultKernel(), n), input.NewTraces(neuron.DefaultKernel(), n)
+	rng := rand.New(rand.NewPCG(55, 0))
+	var spikes []int
+	for b := range bins {
+		spikes = poissonBin(spikes[:0], rates, rng)
+		pot1, err1 := with.Advance(w1, tr1, spikes, target)
+		pot2, err2 := without.Advance(w2, tr2, spikes, nil)
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		where := fmt.Sprintf("%v %v %v bin %d", k, kind, p, b)
+		if pot2.Teacher != 0 || math.Float64bits(LaneDot(target, tr2.X)) != math.Float64bits(pot1.Teacher) {
+			t.Fatalf("%s: Teacher %v without, LaneDot %v, with %v", where, pot2.Teacher, LaneDot(target, tr2.X), pot1.Teacher)
+		}
+		pot2.Teacher = pot1.Teacher
+		if pot1 != pot2 {
+			t.Fatalf("%s: potentials %+v with teacher, %+v without", where, pot1, pot2)
+		}
+		y := float64(rng.IntN(40) / 39)
+		if _, err := with.Stage(w1, pot1, y); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := without.Stage(w2, pot2, y); err != nil {
+			t.Fatal(err)
+		}
+		sameBits(t, where, densePass{w: w1, p: tr1.P, s: tr1.S, x: tr1.X}, densePass{w: w2, p: tr2.P, s: tr2.S, x: tr2.X})
+	}
+}
+
+// TestLaneDotAddsInTheLanesOfThePass: for every length 0 … 41, LaneDot is
+// bit for bit the sum of a_i b_i added afferent by afferent into the lane
+// i mod 4, the lanes added as (l0 + l1) + (l2 + l3), and it equals the
+// afferent-order dot product to rounding.
+func TestLaneDotAddsInTheLanesOfThePass(t *testing.T) {
+	for n := range 42 {
+		d := randomPass(n, uint64(n)+7)
+		var lanes [4]float64
+		plain := 0.0
+		for i := range n {
+			lanes[i%4] += d.t[i] * d.x[i]
+			plain += d.t[i] * d.x[i]
+		}
+		want := (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
+		got := LaneDot(d.t, d.x)
+		if math.Float64bits(got) != math.Float64bits(want) || math.Abs(got-plain) > 1e-13*float64(n+1) {
+			t.Fatalf("n = %d: LaneDot %v, lanes %v, afferent order %v", n, got, want, plain)
 		}
 	}
 }

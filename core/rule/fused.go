@@ -27,17 +27,13 @@ func (l *Learner) Pipelined(tr *input.Traces) bool {
 
 // Advance applies the staged update of the previous bin (if any) to w,
 // advances the traces by one bin with the given input spikes, and returns
-// the new bin's potentials. teacher (the somatic target weights) may be nil.
+// the new bin's potentials. teacher (the somatic target weights) may be nil:
+// then the pass does not form w*·x and Potentials.Teacher is 0 (a caller
+// that needs w*·x only in some bins forms it with LaneDot from tr.X).
 // It fails if the staged update made a weight non-finite.
 func (l *Learner) Advance(w []float64, tr *input.Traces, spikes []int, teacher []float64) (Potentials, error) {
 	if len(w) != len(l.rates) {
 		panic("rule: Advance: len(w) does not match the learner")
-	}
-	if teacher == nil {
-		if l.noTeacher == nil {
-			l.noTeacher = make([]float64, len(w))
-		}
-		teacher = l.noTeacher
 	}
 	var pot Potentials
 	var err error
@@ -82,20 +78,32 @@ func (l *Learner) Flush(w, x []float64) error {
 }
 
 // densePass returns the pass over the afferents of w with traces tr and
-// teacher weights t, the update's factors g, γ_u, γ_w.
+// teacher weights t (nil: none), the update's factors g, γ_u, γ_w.
 func (l *Learner) densePass(w []float64, tr *input.Traces, t []float64, g, gu, gw float64) densePass {
 	dm, ds, gain, _ := tr.Recursion()
 	n := len(w)
-	d := densePass{w: w, p: tr.P[:n], s: tr.S[:n], x: tr.X[:n], t: t[:n], a: l.scale[:n], c: [6]float64{dm, ds, gain, g, gu, gw}}
+	teacher := t != nil
+	if !teacher { // zeros for the generic kernel, which sums over t regardless
+		if l.noTeacher == nil {
+			l.noTeacher = make([]float64, n)
+		}
+		t = l.noTeacher
+	}
+	d := densePass{w: w, p: tr.P[:n], s: tr.S[:n], x: tr.X[:n], t: t[:n], a: l.scale[:n], c: [6]float64{dm, ds, gain, g, gu, gw}, teacher: teacher}
 	if l.rule.natural {
 		d.ia, d.h, d.r = l.invScale[:n], l.homGain[:n], l.rates[:n]
 	}
 	return d
 }
 
-// result returns the bin's potentials from the pass's sums.
+// result returns the bin's potentials from the pass's sums (Teacher 0
+// without a teacher).
 func (d *densePass) result() Potentials {
-	return Potentials{V: d.total(sumV), SumX: d.total(sumX), Teacher: d.total(sumT)}
+	pot := Potentials{V: d.total(sumV), SumX: d.total(sumX)}
+	if d.teacher {
+		pot.Teacher = d.total(sumT)
+	}
+	return pot
 }
 
 // advanceTraces is Advance without a staged update.

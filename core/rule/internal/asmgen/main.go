@@ -15,6 +15,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/mmcloughlin/avo/attr"
 	"github.com/mmcloughlin/avo/build"
@@ -24,18 +26,41 @@ import (
 	"github.com/mmcloughlin/avo/reg"
 )
 
-// variant is one form of the dense pass (densePass in dense.go).
+// variant is one form of the dense pass (densePass in dense.go), with or
+// without the teacher's sum w*·x.
 type variant struct {
-	name      string
-	update    string // "", "euclidean", "somatic" or "linear"
-	signature string
+	form    string // "Potentials", "Euclidean", "Somatic" or "Linear"
+	update  string // "", "euclidean", "somatic" or "linear"
+	teacher bool
 }
 
-var variants = []variant{
-	{"densePotentialsAVX2", "", "func(w, a, t, p, s, x *float64, n int, c *[6]float64, acc *[6][4]float64)"},
-	{"denseEuclideanAVX2", "euclidean", "func(w, a, t, p, s, x *float64, n int, c *[6]float64, acc *[6][4]float64)"},
-	{"denseSomaticAVX2", "somatic", "func(w, t, h, r, p, s, x *float64, n int, c *[6]float64, acc *[6][4]float64)"},
-	{"denseLinearAVX2", "linear", "func(w, a, ia, t, h, r, p, s, x *float64, n int, c *[6]float64, acc *[6][4]float64)"},
+// forms are the dense pass's forms; each has a kernel with the teacher's
+// sum and one without (NoTeacher), which neither reads t nor touches sum T.
+var forms = []variant{{form: "Potentials"}, {form: "Euclidean", update: "euclidean"}, {form: "Somatic", update: "somatic"}, {form: "Linear", update: "linear"}}
+
+func variants() []variant {
+	var vs []variant
+	for _, teacher := range []bool{true, false} {
+		for _, v := range forms {
+			v.teacher = teacher
+			vs = append(vs, v)
+		}
+	}
+	return vs
+}
+
+// name is the kernel's Go name.
+func (v variant) name() string {
+	if v.teacher {
+		return "dense" + v.form + "AVX2"
+	}
+	return "dense" + v.form + "NoTeacherAVX2"
+}
+
+// signature is the kernel's Go signature: the slices of paramNames, then
+// n, the constants and the sums.
+func (v variant) signature() string {
+	return "func(" + strings.Join(paramNames(v), ", ") + " *float64, n int, c *[6]float64, acc *[6][4]float64)"
 }
 
 // Indices of the constants c and the sums acc (dense.go).
@@ -56,7 +81,7 @@ func main() {
 // generate writes both files into dir.
 func generate(dir string) error {
 	ctx := build.NewContext()
-	for _, v := range variants {
+	for _, v := range variants() {
 		kernel(ctx, v)
 	}
 	cfg := printer.Config{Name: "core/rule/internal/asmgen", Pkg: "rule"}
@@ -83,11 +108,15 @@ func output(w io.WriteCloser, p printer.Printer) pass.Interface {
 // kernel emits one variant: for i = 0, 4, … < n (n a multiple of 4) the
 // weight update of the staged bin, the trace step and the lane sums.
 func kernel(ctx *build.Context, v variant) {
-	ctx.Function(v.name)
+	ctx.Function(v.name())
 	ctx.Attributes(attr.NOSPLIT)
-	ctx.SignatureExpr(v.signature)
+	ctx.SignatureExpr(v.signature())
 	ctx.Pragma("noescape")
-	ctx.Doc(v.name + " is densePass." + genericName(v) + " for afferents 0 … n−1 (n a multiple of 4), 4 per register.")
+	doc := v.name() + " is densePass." + genericName(v) + " for afferents 0 … n−1 (n a multiple of 4), 4 per register"
+	if !v.teacher {
+		doc += ", without the teacher's sum"
+	}
+	ctx.Doc(doc + ".")
 	ptr := map[string]reg.Register{}
 	for _, name := range paramNames(v) {
 		ptr[name] = ctx.Load(ctx.Param(name), ctx.GP64())
@@ -131,13 +160,19 @@ func genericName(v variant) string {
 
 // paramNames are the per-afferent slices of v, in signature order.
 func paramNames(v variant) []string {
+	var names []string
 	switch v.update {
 	case "somatic":
-		return []string{"w", "t", "h", "r", "p", "s", "x"}
+		names = []string{"w", "t", "h", "r", "p", "s", "x"}
 	case "linear":
-		return []string{"w", "a", "ia", "t", "h", "r", "p", "s", "x"}
+		names = []string{"w", "a", "ia", "t", "h", "r", "p", "s", "x"}
+	default:
+		names = []string{"w", "a", "t", "p", "s", "x"}
 	}
-	return []string{"w", "a", "t", "p", "s", "x"}
+	if !v.teacher {
+		names = slices.DeleteFunc(names, func(s string) bool { return s == "t" })
+	}
+	return names
 }
 
 func constants(v variant) []int {
@@ -151,13 +186,19 @@ func constants(v variant) []int {
 }
 
 func sums(v variant) []int {
+	var js []int
 	switch v.update {
 	case "":
-		return []int{sumV, sumX, sumT}
+		js = []int{sumV, sumX, sumT}
 	case "euclidean":
-		return []int{sumV, sumX, sumT, sumW}
+		js = []int{sumV, sumX, sumT, sumW}
+	default:
+		js = []int{sumV, sumX, sumT, sumW, sumWR, sumW2R}
 	}
-	return []int{sumV, sumX, sumT, sumW, sumWR, sumW2R}
+	if !v.teacher {
+		js = slices.DeleteFunc(js, func(j int) bool { return j == sumT })
+	}
+	return js
 }
 
 // body emits one group of four afferents. Go assembly writes the
@@ -219,8 +260,10 @@ func body(ctx *build.Context, v variant, at func(string) Mem, k, acc map[int]reg
 	ctx.VMULPD(t1, ws, ws) // f(w) x
 	ctx.VADDPD(ws, acc[sumV], acc[sumV])
 	ctx.VADDPD(t1, acc[sumX], acc[sumX])
-	ctx.VMULPD(at("t"), t1, t1) // w* x
-	ctx.VADDPD(t1, acc[sumT], acc[sumT])
+	if v.teacher {
+		ctx.VMULPD(at("t"), t1, t1) // w* x
+		ctx.VADDPD(t1, acc[sumT], acc[sumT])
+	}
 }
 
 // weightSums adds w to Σw, ws·r̂ to Σ r̂w and (ws·ws)·r̂ to Σ r̂w², using tmp.
