@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/natspike/natspike/core/neuron"
+	"github.com/natspike/natspike/internal/vmath"
 )
 
 // Generic scheme for transfer functions without a dedicated kernel:
@@ -61,7 +62,7 @@ func (k panelKernel) moments(mu, v float64) gaussMoments {
 	for i := range panels {
 		k.panel(&acc, a+float64(i)*h, a+float64(i+1)*h, mu, v, shift)
 	}
-	n := math.Exp(-shift) * invSqrt2Pi / sd
+	n := vmath.Exp(-shift) * invSqrt2Pi / sd
 	return gaussMoments{i1: acc.s0 * n, i2: acc.s1 * n, i3: acc.s2 * n, m1: acc.a * n, m2: acc.b * n}
 }
 
@@ -73,7 +74,7 @@ func (k panelKernel) panel(acc *sums, x0, x1, mu, v, shift float64) {
 	for j, t := range legendre.x {
 		u := c + h*t
 		d := u - mu
-		fg := h * legendre.w[j] * k.t.FisherDensity(u) * math.Exp(shift-d*d*inv2v)
+		fg := h * legendre.w[j] * k.t.FisherDensity(u) * vmath.Exp(shift-d*d*inv2v)
 		acc.s0 += fg
 		acc.s1 += fg * u
 		acc.s2 += fg * u * u

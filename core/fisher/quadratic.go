@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/natspike/natspike/core/neuron"
+	"github.com/natspike/natspike/internal/vmath"
 )
 
 // rectifiedQuadratic gives neuron.RectifiedQuadratic (Eqn 116) exact
@@ -29,7 +30,7 @@ const millsTerms = 150
 // Φ(t)/φ(t) = M = 1/(x + K), K = 1/(x + L), L = 2/(x + 3/(x + …)), giving
 // J0 = φM, J1/σ = φMK, J2/σ² = φMKL without subtraction.
 func partialMoments(t float64) (j0, j1, j2 float64) {
-	pdf := math.Exp(-0.5*t*t) * invSqrt2Pi
+	pdf := vmath.Exp(-0.5*t*t) * invSqrt2Pi
 	if t >= -2 {
 		cdf := 0.5 * math.Erfc(-t/math.Sqrt2)
 		return cdf, pdf + t*cdf, (1+t*t)*cdf + t*pdf
@@ -51,7 +52,7 @@ func (r rectifiedQuadratic) moments(mu, v float64) gaussMoments {
 	t := (mu - r.theta) / sd
 	j0, j1, j2 := partialMoments(t)
 	j1, j2 = sd*j1, v*j2
-	pdf := math.Exp(-0.5*t*t) * invSqrt2Pi
+	pdf := vmath.Exp(-0.5*t*t) * invSqrt2Pi
 	th := r.theta
 	return gaussMoments{
 		i1: r.amp * j0,
