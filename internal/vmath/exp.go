@@ -32,8 +32,8 @@ const (
 	// underflow is an argument below which the result is +0 (the scaled
 	// exponent k is then below −1075, where the method returns 0).
 	underflow = -746.0
-	// roundMagic: t + 1.5·2⁵² − 1.5·2⁵² rounds t to the nearest integer,
-	// ties to even (the rounding of CVTSD2SL), for |t| < 2⁵¹.
+	// roundMagic: (t + 1.5·2⁵²) − 1.5·2⁵² rounds t to the nearest integer,
+	// ties to even (as CVTSD2SL does in math.Exp), for |t| < 2⁵¹.
 	roundMagic = 6755399441055744.0
 )
 
@@ -50,6 +50,10 @@ const (
 
 // Exp returns e**x: +Inf for x above about 709.78 and for +Inf, +0 for
 // −Inf and arguments below about −745.13, x itself for NaN.
+//
+// With k = round(x/ln 2) (ties to even), r = (x − k ln 2)/16 in two steps,
+// y = e**r − 1 by a degree-8 Taylor polynomial, then four squarings in the
+// form y(y+2) = (1+y)² − 1, the result is (y + 1)·2**k.
 func Exp(x float64) float64 {
 	switch {
 	case x > overflow:
@@ -59,17 +63,7 @@ func Exp(x float64) float64 {
 	case x != x:
 		return x
 	}
-	k := roundToEven(float64(x * log2e))
-	return scale(mantissa(x, k), int(k))
-}
-
-// roundToEven rounds t (|t| < 2⁵¹) to the nearest integer, ties to even.
-func roundToEven(t float64) float64 { return (t + roundMagic) - roundMagic }
-
-// mantissa is e**(x − k ln 2), for k = round(x/ln 2): x − k ln 2 in two
-// steps, divided by 16, a degree-8 Taylor polynomial of e**r − 1, then four
-// squarings in the form y(y+2) ((1+y)² − 1) and finally + 1.
-func mantissa(x, k float64) float64 {
+	k := (float64(x*log2e) + roundMagic) - roundMagic
 	r := x - float64(k*ln2Hi)
 	r -= float64(k * ln2Lo)
 	r = float64(r * 0.0625)
@@ -81,23 +75,25 @@ func mantissa(x, k float64) float64 {
 	p = float64(p*r) + 0.5
 	p = float64(p*r) + 1
 	y := float64(r * p)
-	for range 4 {
-		y = float64(y * (y + 2))
+	y = float64(y * (y + 2))
+	y = float64(y * (y + 2))
+	y = float64(y * (y + 2))
+	y = float64(y * (y + 2))
+	m, e := y+1, int(k)+1023
+	if e > 0 && e < 0x7ff {
+		return float64(m * math.Float64frombits(uint64(e)<<52))
 	}
-	return y + 1
+	return scaleOutside(m, e)
 }
 
-// scale returns m·2**k as the method does it: one multiplication by 2**k
-// when that is a normal number, +Inf when k ≥ 1024, and for −1075 ≤ k ≤
-// −1023 a multiplication by 2**(k+1022) and then by 2**−1022 (so the
+// scaleOutside returns m·2**(e−1023) for a biased exponent e outside the
+// normal range, as the method does it: +Inf when e ≥ 0x7ff; for −52 ≤ e ≤
+// 0 a multiplication by 2**(e+1022−1023) and then by 2**−1022 (so the
 // subnormal result is rounded once); below, +0.
-func scale(m float64, k int) float64 {
-	e := k + 1023
+func scaleOutside(m float64, e int) float64 {
 	switch {
 	case e >= 0x7ff:
 		return math.Inf(1)
-	case e > 0:
-		return float64(m * math.Float64frombits(uint64(e)<<52))
 	case e < -52:
 		return 0
 	}
