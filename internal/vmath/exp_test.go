@@ -175,7 +175,7 @@ func TestExpInAProcessWithoutFMA(t *testing.T) {
 }
 
 // bitIdentityTests are the tests that compare with math.Exp without FMA.
-const bitIdentityTests = "^(TestExpMatchesMathExpWithoutFMA)$"
+const bitIdentityTests = "^(TestExpMatchesMathExpWithoutFMA|TestExpSliceMatchesExp)$"
 
 // TestExpIsNotFusedUnderGOAMD64v3 rebuilds the package with GOAMD64=v3,
 // where the compiler may fuse x*y + z into one FMA instruction, and checks
