@@ -17,7 +17,9 @@ package version
 // whose amd64 assembly takes a fused multiply-add branch on CPUs with FMA,
 // so its last bit, and the engine's numbers, differed between CPUs with and
 // without FMA; Numbers 2 gives on every amd64 CPU the numbers of Numbers 1
-// on a CPU without FMA.) Other architectures may still differ in the last
+// on a CPU without FMA, except that the rectified quadratic transfer takes
+// Φ(t), 1.77 < |t| ≤ 2, from a Mills ratio instead of math.Erfc, which
+// calls math.Exp.) Other architectures may still differ in the last
 // bits: there the Go compiler may fuse x*y + z in ordinary Go code (it does
 // on arm64), and the golden test is skipped.
 const (
