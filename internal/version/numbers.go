@@ -18,8 +18,8 @@ package version
 // so its last bit, and the engine's numbers, differed between CPUs with and
 // without FMA; Numbers 2 gives on every amd64 CPU the numbers of Numbers 1
 // on a CPU without FMA, except that the rectified quadratic transfer takes
-// Φ(t), 1.77 < |t| ≤ 2, from a Mills ratio instead of math.Erfc, which
-// calls math.Exp.) Other architectures may still differ in the last
+// Φ(t) for −2 ≤ t ≤ −1.77 and t ≥ 1.77 from a Mills ratio instead of
+// math.Erfc, which calls math.Exp there.) Other architectures may still differ in the last
 // bits: there the Go compiler may fuse x*y + z in ordinary Go code (it does
 // on arm64), and the golden test is skipped.
 const (
