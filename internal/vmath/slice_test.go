@@ -1,15 +1,14 @@
 package vmath
 
 import (
-	"bytes"
 	"math"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/natspike/natspike/internal/avofile"
 	"github.com/natspike/natspike/internal/benchcpu"
 	"github.com/natspike/natspike/internal/kernelenv"
 )
@@ -128,25 +127,7 @@ func TestGeneratedAssemblyIsCurrent(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the generator")
 	}
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-	dir := t.TempDir()
-	cmd := exec.Command(goTool, "run", "./internal/asmgen", "-dir", dir)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go run ./internal/asmgen: %v\n%s", err, out)
-	}
-	for _, name := range []string{"exp_amd64.s", "exp_stub_amd64.go"} {
-		want, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s differs from the generator's output: run go generate ./internal/vmath", name)
-		}
-	}
+	avofile.CheckCurrent(t, "./internal/asmgen", "exp_amd64.s", "exp_stub_amd64.go")
 }
 
 // BenchmarkExpSlice: ExpSlice (the AVX2 kernel where the CPU has it) and

@@ -13,18 +13,14 @@
 package main
 
 import (
-	"flag"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/mmcloughlin/avo/attr"
 	"github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
-	"github.com/mmcloughlin/avo/pass"
-	"github.com/mmcloughlin/avo/printer"
 	"github.com/mmcloughlin/avo/reg"
+
+	"github.com/natspike/natspike/internal/avofile"
 )
 
 // Rows of the constant table (vmath's avx2Constants, each row one constant
@@ -43,37 +39,9 @@ const (
 )
 
 func main() {
-	dir := flag.String("dir", ".", "directory to write exp_amd64.s and exp_stub_amd64.go into")
-	flag.Parse()
-	if err := generate(*dir); err != nil {
-		fmt.Fprintln(os.Stderr, "asmgen:", err)
-		os.Exit(1)
-	}
-}
-
-// generate writes both files into dir.
-func generate(dir string) error {
 	ctx := build.NewContext()
 	kernel(ctx)
-	cfg := printer.Config{Name: "internal/vmath/internal/asmgen", Pkg: "vmath"}
-	asm, err := os.Create(filepath.Join(dir, "exp_amd64.s"))
-	if err != nil {
-		return err
-	}
-	stubs, err := os.Create(filepath.Join(dir, "exp_stub_amd64.go"))
-	if err != nil {
-		asm.Close()
-		return err
-	}
-	passes := []pass.Interface{pass.Compile, output(asm, printer.NewGoAsm(cfg)), output(stubs, printer.NewStubs(cfg))}
-	if build.Main(&build.Config{ErrOut: os.Stderr, Passes: passes}, ctx) != 0 {
-		return fmt.Errorf("avo failed")
-	}
-	return nil // the output passes closed both files
-}
-
-func output(w io.WriteCloser, p printer.Printer) pass.Interface {
-	return &pass.Output{Writer: w, Printer: p}
+	avofile.Main(ctx, "internal/vmath/internal/asmgen", "vmath", "exp_amd64.s", "exp_stub_amd64.go")
 }
 
 // kernel emits expAVX2: for i = 0, 4, … < n (n a multiple of 4) while the
