@@ -219,3 +219,27 @@ func BenchmarkCacheRecentre(b *testing.B) {
 	}
 	m.Stop(1, "op")
 }
+
+// BenchmarkCoefficientsScattered evaluates the points of the benchmark
+// table's scattered set (μ uniform on [−10, 20], σ² log-uniform on
+// [0.5, 300]) by quadrature, one per op.
+func BenchmarkCoefficientsScattered(b *testing.B) {
+	e, err := NewEngine(neuron.DefaultSigmoid())
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(4, 0))
+	mu, variance := make([]float64, 1024), make([]float64, 1024)
+	for i := range mu {
+		mu[i], variance[i] = -10+30*r.Float64(), math.Exp(math.Log(0.5)+(math.Log(300)-math.Log(0.5))*r.Float64())
+	}
+	m := benchcpu.Start(b)
+	for i := range b.N {
+		c, err := e.Coefficients(mu[i&1023], variance[i&1023], 78, 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sinkCoefficients = c
+	}
+	m.Stop(1, "op")
+}

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/natspike/natspike/core/neuron"
+	"github.com/natspike/natspike/internal/vmath"
 )
 
 // Generic scheme for transfer functions without a dedicated kernel:
@@ -61,19 +62,26 @@ func (k panelKernel) moments(mu, v float64) gaussMoments {
 	for i := range panels {
 		k.panel(&acc, a+float64(i)*h, a+float64(i+1)*h, mu, v, shift)
 	}
-	n := math.Exp(-shift) * invSqrt2Pi / sd
+	n := vmath.Exp(-shift) * invSqrt2Pi / sd
 	return gaussMoments{i1: acc.s0 * n, i2: acc.s1 * n, i3: acc.s2 * n, m1: acc.a * n, m2: acc.b * n}
 }
 
 // panel adds f g (1, u, u², u−μ, (u−μ)² − σ²) on one Gauss–Legendre panel,
-// g = e^{shift − (u−μ)²/(2σ²)}.
+// g = e^{shift − (u−μ)²/(2σ²)}, the nodes' g evaluated together first
+// (vmath.ExpSlice, bit for bit vmath.Exp) and added in node order.
 func (k panelKernel) panel(acc *sums, x0, x1, mu, v, shift float64) {
 	h, c := 0.5*(x1-x0), 0.5*(x1+x0)
 	inv2v := 0.5 / v
+	var g [ruleOrder]float64
+	for j, t := range legendre.x {
+		d := c + h*t - mu
+		g[j] = shift - d*d*inv2v
+	}
+	vmath.ExpSlice(g[:], g[:])
 	for j, t := range legendre.x {
 		u := c + h*t
 		d := u - mu
-		fg := h * legendre.w[j] * k.t.FisherDensity(u) * math.Exp(shift-d*d*inv2v)
+		fg := h * legendre.w[j] * k.t.FisherDensity(u) * g[j]
 		acc.s0 += fg
 		acc.s1 += fg * u
 		acc.s2 += fg * u * u

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/natspike/natspike/core/neuron"
+	"github.com/natspike/natspike/internal/vmath"
 )
 
 // The logistic transfer function (Eqn 24) has the Fisher density
@@ -58,7 +59,7 @@ func newSigmoidKernel(s neuron.Sigmoid) sigmoidKernel {
 func (k sigmoidKernel) logh(u, mu, v float64) float64 {
 	z := k.beta * (u - k.theta)
 	d := u - mu
-	return math.Min(z, -2*z) - 3*math.Log1p(math.Exp(-math.Abs(z))) - d*d/(2*v)
+	return math.Min(z, -2*z) - 3*math.Log1p(vmath.Exp(-math.Abs(z))) - d*d/(2*v)
 }
 
 // slope returns (log h)′(u) = β(1 − 3s) − (u−μ)/σ² and the curvature −(log h)″.
@@ -138,7 +139,7 @@ func (k sigmoidKernel) integrate(mu, v float64, onlyS0 bool) (acc sums, norm flo
 		k.marchLeft(&acc, k.theta, a, w, mu, v, shift)
 		k.marchRight(&acc, k.theta, b, w, mu, v, shift)
 	}
-	return acc, math.Exp(-shift) * invSqrt2Pi / sd
+	return acc, vmath.Exp(-shift) * invSqrt2Pi / sd
 }
 
 // panelWidth returns the width of a panel whose point nearest to the pole
@@ -181,21 +182,28 @@ func (k sigmoidKernel) marchLeft(acc *sums, x, end, maxWidth, mu, v, shift float
 // f̃ g ((1−3s)² − 3s(1−s)), and c, d the centred f̃ g (u−μ) and
 // f̃ g ((u−μ)² − σ²), with f̃ = s(1−s)² = f/(φ_max β²) and
 // g = e^{shift − (u−μ)²/(2σ²)}.
-// When acc.onlyS0 is set only s0 is accumulated (GammaS).
+// When acc.onlyS0 is set only s0 is accumulated (GammaS). The nodes'
+// exponentials are evaluated together first (vmath.ExpSlice, bit for bit
+// vmath.Exp); the sums then add the nodes in order.
 func (k sigmoidKernel) panel(acc *sums, x0, x1, mu, v, shift float64) {
 	h, c := 0.5*(x1-x0), 0.5*(x1+x0)
 	inv2v := 0.5 / v
+	var e [2 * ruleOrder]float64 // e^{−|z|} of node j at j, its g at ruleOrder + j
 	for j, t := range legendre.x {
 		u := c + h*t
-		z := k.beta * (u - k.theta)
-		e := math.Exp(-math.Abs(z))
-		r := 1 / (1 + e)
-		s, q := r, e*r // s = logistic(z), q = 1 − s
-		if z < 0 {
+		d := u - mu
+		e[j], e[ruleOrder+j] = -math.Abs(k.beta*(u-k.theta)), shift-d*d*inv2v
+	}
+	vmath.ExpSlice(e[:], e[:])
+	for j, t := range legendre.x {
+		u := c + h*t
+		r := 1 / (1 + e[j])
+		s, q := r, e[j]*r // s = logistic(z), q = 1 − s
+		if k.beta*(u-k.theta) < 0 {
 			s, q = q, s
 		}
 		d := u - mu
-		fg := h * legendre.w[j] * s * q * q * math.Exp(shift-d*d*inv2v)
+		fg := h * legendre.w[j] * s * q * q * e[ruleOrder+j]
 		acc.s0 += fg
 		if acc.onlyS0 {
 			continue

@@ -48,8 +48,8 @@
 // test requires it there); every lane performs rule.Events' operations in
 // its order, and φ
 // and φ'/φ come from the same call (neuron.Sigmoid.PhiAndScore, one
-// math.Exp). A vectorized polynomial exponential was tried and rejected:
-// it differs from math.Exp in the last bit or two, and the lazy weights
+// vmath.Exp). A vectorized polynomial exponential was tried and rejected:
+// it differs from vmath.Exp in the last bit or two, and the lazy weights
 // amplify a relative difference in H by up to rule.EventTol/ε ≈ 5000
 // (the cancellation ζ_i + c b_i(p̂_i ΦF − ŝ_i ΦG) that bounds the epochs),
 // which measured 2.7e−12 of the weight change, above the bound. The
@@ -128,7 +128,7 @@
 // AVX2 build, lanes events): the input draw 27 % (counter.Poisson.Spikes,
 // one per lane and bin, 70 CPU-ns: BenchmarkPoissonBin), the coefficient
 // cache and its Taylor layer 19 % (fisher.Cache.CoefficientsInto, one
-// cache per lane), φ and φ'/φ 17 % (one math.Exp per lane), the spike
+// cache per lane), φ and φ'/φ 17 % (one vmath.Exp per lane), the spike
 // settlement 9 % and the epoch ends 4 %: ≈ 76 % of the time is per-lane
 // scalar work that both engines do alike. The vectorized stages take
 // ≈ 11 % (BenchmarkEvStages: ≈ 25 CPU-ns per lane and bin for both

@@ -178,8 +178,8 @@ func (b *batch) laneScalars(l, k int) error {
 }
 
 // rateAndScore returns φ(V) and φ'(V)/φ(V) as rule.Learner computes
-// them (one math.Exp for the sigmoid): the lanes then stay bit-identical to
-// learn.Run. (A vectorized polynomial exponential differs from math.Exp in
+// them (one vmath.Exp for the sigmoid): the lanes then stay bit-identical to
+// learn.Run. (A vectorized polynomial exponential differs from vmath.Exp in
 // the last bit or two, and the lazy weights amplify such a difference in H
 // by up to rule.EventTol/ε ≈ 5000: measured 2.7e−12 of the weight change.)
 func (e *evLanes) rateAndScore(v float64) (phi, score float64) {

@@ -1,6 +1,6 @@
 package neuron
 
-import "math"
+import "github.com/natspike/natspike/internal/vmath"
 
 // RateScorer is implemented by transfer functions that compute φ(V) and
 // the score factor φ'(V)/φ(V) together, bit for bit equal to Phi and
@@ -23,10 +23,10 @@ func (s Sigmoid) PhiAndScore(v float64) (phi, score float64) {
 	z := s.Beta * (v - s.Theta)
 	var sig, comp float64 // σ(z), σ(−z)
 	if z >= 0 {
-		e := math.Exp(-z)
+		e := vmath.Exp(-z)
 		sig, comp = 1/(1+e), e/(1+e)
 	} else {
-		e := math.Exp(z)
+		e := vmath.Exp(z)
 		sig, comp = e/(1+e), 1/(1+e)
 	}
 	return s.PhiMax * sig, s.Beta * comp

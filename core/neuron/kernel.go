@@ -3,6 +3,8 @@ package neuron
 import (
 	"fmt"
 	"math"
+
+	"github.com/natspike/natspike/internal/vmath"
 )
 
 // Kernel is the postsynaptic-potential ("USP") kernel of Eqn 28,
@@ -45,9 +47,9 @@ func (k Kernel) Eval(t float64) float64 {
 		return 0
 	}
 	if k.Alpha() {
-		return k.Eps0 * t * math.Exp(-t/k.TauM) / (k.TauM * k.TauM)
+		return k.Eps0 * t * vmath.Exp(-t/k.TauM) / (k.TauM * k.TauM)
 	}
-	return k.Eps0 * (math.Exp(-t/k.TauM) - math.Exp(-t/k.TauS)) / (k.TauM - k.TauS)
+	return k.Eps0 * (vmath.Exp(-t/k.TauM) - vmath.Exp(-t/k.TauS)) / (k.TauM - k.TauS)
 }
 
 // SquaredIntegral returns κ = ∫ε² dt = ε0²/(2(τ_m+τ_s)) in 1/s (Eqn 31).
@@ -58,7 +60,9 @@ func (k Kernel) CEps() float64 { return 1 / k.SquaredIntegral() }
 
 // Decays returns the per-bin decay factors e^{−dt/τ_m} and e^{−dt/τ_s} of the
 // two-trace recursion (user guide, "PSP kernel").
-func (k Kernel) Decays() (dm, ds float64) { return math.Exp(-k.Dt / k.TauM), math.Exp(-k.Dt / k.TauS) }
+func (k Kernel) Decays() (dm, ds float64) {
+	return vmath.Exp(-k.Dt / k.TauM), vmath.Exp(-k.Dt / k.TauS)
+}
 
 // TraceGain returns g such that the USP is x^ε = g·(P − S) for the two
 // traces P, S of the recursion P ← P e^{−dt/τ_m} + s, S ← S e^{−dt/τ_s} + s.

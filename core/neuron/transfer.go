@@ -5,6 +5,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/natspike/natspike/internal/vmath"
 )
 
 // Transfer is a firing-rate transfer function φ(V) in Hz of the somatic
@@ -173,18 +175,18 @@ func (f TransferFamily) Value(values map[string]float64, name string) float64 {
 // Logistic returns 1/(1+e^{−z}) without overflow for any finite z.
 func Logistic(z float64) float64 {
 	if z >= 0 {
-		return 1 / (1 + math.Exp(-z))
+		return 1 / (1 + vmath.Exp(-z))
 	}
-	e := math.Exp(z)
+	e := vmath.Exp(z)
 	return e / (1 + e)
 }
 
 // LogLogistic returns log(1/(1+e^{−z})) accurately for all z.
 func LogLogistic(z float64) float64 {
 	if z >= 0 {
-		return -math.Log1p(math.Exp(-z))
+		return -math.Log1p(vmath.Exp(-z))
 	}
-	return z - math.Log1p(math.Exp(z))
+	return z - math.Log1p(vmath.Exp(z))
 }
 
 // CheckFinite returns an error naming the parameter when x is NaN or ±Inf.

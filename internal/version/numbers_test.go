@@ -9,7 +9,6 @@ import (
 	"math"
 	"os"
 	"os/exec"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -20,7 +19,6 @@ import (
 	"github.com/natspike/natspike/internal/config"
 	"github.com/natspike/natspike/internal/kernelenv"
 	"github.com/natspike/natspike/internal/version"
-	"golang.org/x/sys/cpu"
 )
 
 // canonicalN is the number of afferents of every canonical trial.
@@ -215,45 +213,26 @@ func numbersHash(t *testing.T) string {
 func TestNumbersVersionPinsTheEngine(t *testing.T) {
 	if fusesMultiplyAdd {
 		t.Skip("this build may fuse x*y+z into FMA (GOARCH other than amd64/386, or GOAMD64=v3+), which " +
-			"rounds differently; the hashes are recorded for the default amd64 build (GOAMD64=v1)")
+			"rounds differently; the hash is recorded for the default amd64 build (GOAMD64=v1)")
 	}
-	want, name := version.NumbersHash, "NumbersHash"
-	if !mathExpUsesFMA() {
-		want, name = version.NumbersHashNoFMA, "NumbersHashNoFMA"
-	}
-	if got := numbersHash(t); got != want {
+	if got := numbersHash(t); got != version.NumbersHash {
 		t.Fatalf("the engine's numbers changed: the canonical trials hash to\n\t%s\nbut internal/version records "+
-			"%s\n\t%s\nfor Numbers = %d. If the change of numbers is intended (streams, operation order, defaults, "+
-			"a fix), increment Numbers in internal/version/numbers.go and set NumbersHash and NumbersHashNoFMA to "+
-			"the hashes this test prints with and without GODEBUG=cpu.fma=off, in the same commit (results stores "+
-			"made before are then recomputed, not reused). If it is not intended, the change is not bit-identical: "+
-			"find out why.", got, name, want, version.Numbers)
+			"NumbersHash\n\t%s\nfor Numbers = %d. If the change of numbers is intended (streams, operation order, "+
+			"defaults, a fix), increment Numbers in internal/version/numbers.go and set NumbersHash to the hash "+
+			"this test prints, in the same commit (results stores made before are then recomputed, not reused). "+
+			"If it is not intended, the change is not bit-identical: find out why.", got, version.NumbersHash,
+			version.Numbers)
 	}
-}
-
-// mathExpUsesFMA reports whether Go's math.Exp takes its fused multiply-add
-// path in this process: an amd64 CPU with AVX and FMA, neither switched off
-// through GODEBUG.
-func mathExpUsesFMA() bool {
-	if runtime.GOARCH != "amd64" || !cpu.X86.HasAVX || !cpu.X86.HasFMA {
-		return false
-	}
-	for _, option := range strings.Split(os.Getenv("GODEBUG"), ",") {
-		switch strings.TrimSpace(option) {
-		case "cpu.fma=off", "cpu.avx=off", "cpu.all=off":
-			return false
-		}
-	}
-	return true
 }
 
 // TestNumbersVersionHoldsWhateverTheKernel runs the golden test again in
 // processes with the generic kernels (NATSPIKE_KERNEL=generic: the pure-Go
-// kernels give the bits of the SIMD ones) and with math.Exp's FMA path off
-// (GODEBUG=cpu.fma=off, as on a CPU without FMA: NumbersHashNoFMA). Both
-// are chosen once, at start-up, hence the subprocesses.
+// kernels give the bits of the SIMD ones) and with the CPU's FMA switched
+// off for the Go runtime and standard library (GODEBUG=cpu.fma=off, as on
+// a CPU without FMA): the hash is the same. Both are chosen once, at
+// start-up, hence the subprocesses.
 func TestNumbersVersionHoldsWhateverTheKernel(t *testing.T) {
-	if fusesMultiplyAdd || kernelenv.ForceGeneric() || !mathExpUsesFMA() {
+	if fusesMultiplyAdd || kernelenv.ForceGeneric() || strings.Contains(os.Getenv("GODEBUG"), "cpu.") {
 		t.Skip("runs from the default process only")
 	}
 	for _, env := range []string{kernelenv.Variable + "=generic", "GODEBUG=cpu.fma=off"} {

@@ -1,0 +1,11 @@
+//go:build !amd64
+
+package vmath
+
+// hasAVX2 is false off amd64: the generic kernel runs.
+func hasAVX2() bool { return false }
+
+// expSliceAVX2 is never called off amd64.
+func expSliceAVX2(_, _ []float64) ([]float64, []float64) {
+	panic("vmath: no AVX2 kernel on this architecture")
+}
