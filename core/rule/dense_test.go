@@ -1,18 +1,15 @@
 package rule
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"runtime"
 	"testing"
 
 	"github.com/natspike/natspike/core/input"
 	"github.com/natspike/natspike/core/neuron"
+	"github.com/natspike/natspike/internal/avofile"
 	"github.com/natspike/natspike/internal/kernelenv"
 )
 
@@ -267,25 +264,7 @@ func TestGeneratedAssemblyIsCurrent(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the generator")
 	}
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-	dir := t.TempDir()
-	cmd := exec.Command(goTool, "run", "./internal/asmgen", "-dir", dir)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go run ./internal/asmgen: %v\n%s", err, out)
-	}
-	for _, name := range []string{"dense_amd64.s", "dense_stub_amd64.go"} {
-		want, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s differs from the generator's output: run go generate ./core/rule", name)
-		}
-	}
+	avofile.CheckCurrent(t, "./internal/asmgen", "dense_amd64.s", "dense_stub_amd64.go")
 }
 
 // TestAdvanceWithoutTeacher: Advance without teacher weights gives the

@@ -10,20 +10,15 @@
 package main
 
 import (
-	"flag"
-	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/mmcloughlin/avo/attr"
 	"github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
-	"github.com/mmcloughlin/avo/pass"
-	"github.com/mmcloughlin/avo/printer"
 	"github.com/mmcloughlin/avo/reg"
+
+	"github.com/natspike/natspike/internal/avofile"
 )
 
 // variant is one form of the dense pass (densePass in dense.go), with or
@@ -70,39 +65,11 @@ const (
 )
 
 func main() {
-	dir := flag.String("dir", ".", "directory to write dense_amd64.s and dense_stub_amd64.go into")
-	flag.Parse()
-	if err := generate(*dir); err != nil {
-		fmt.Fprintln(os.Stderr, "asmgen:", err)
-		os.Exit(1)
-	}
-}
-
-// generate writes both files into dir.
-func generate(dir string) error {
 	ctx := build.NewContext()
 	for _, v := range variants() {
 		kernel(ctx, v)
 	}
-	cfg := printer.Config{Name: "core/rule/internal/asmgen", Pkg: "rule"}
-	asm, err := os.Create(filepath.Join(dir, "dense_amd64.s"))
-	if err != nil {
-		return err
-	}
-	stubs, err := os.Create(filepath.Join(dir, "dense_stub_amd64.go"))
-	if err != nil {
-		asm.Close()
-		return err
-	}
-	passes := []pass.Interface{pass.Compile, output(asm, printer.NewGoAsm(cfg)), output(stubs, printer.NewStubs(cfg))}
-	if build.Main(&build.Config{ErrOut: os.Stderr, Passes: passes}, ctx) != 0 {
-		return fmt.Errorf("avo failed")
-	}
-	return nil // the output passes closed both files
-}
-
-func output(w io.WriteCloser, p printer.Printer) pass.Interface {
-	return &pass.Output{Writer: w, Printer: p}
+	avofile.Main(ctx, "core/rule/internal/asmgen", "rule", "dense_amd64.s", "dense_stub_amd64.go")
 }
 
 // kernel emits one variant: for i = 0, 4, … < n (n a multiple of 4) the
