@@ -124,9 +124,7 @@ func (e *Events) Potentials() Potentials {
 // Update computes the bin's scalars from its potentials and teacher spike y
 // (like Learner.Stage), applies the update to the lazy state, adds the bin's
 // input spikes and advances to the next bin. The Step it returns is the
-// Events' own, valid until the next Update. (The factors and the epoch's
-// bookkeeping are written out here: a call costs the spills of every live
-// value.)
+// Events' own, valid until the next Update.
 func (e *Events) Update(pot Potentials, y float64, spikes []int) (*Step, error) {
 	l, st := e.l, &e.step
 	l.sumWR, l.sumW2R, l.statsValid = e.sums.r1, e.sums.r2, true
@@ -134,28 +132,50 @@ func (e *Events) Update(pot Potentials, y float64, spikes []int) (*Step, error) 
 	if err := l.completeStep(st, nil, y); err != nil {
 		return st, err
 	}
+	return st, e.apply(pot, st.Error, st.GammaS, st.GammaU, st.GammaW, spikes)
+}
+
+// Advance is Update for a caller that reads nothing of the bin but its
+// potentials: the same numbers, without filling a Step (which copies the
+// coefficients into it). Update's last Step is left as it was.
+func (e *Events) Advance(pot Potentials, y float64, spikes []int) error {
+	l := e.l
+	l.sumWR, l.sumW2R, l.statsValid = e.sums.r1, e.sums.r2, true
+	errf, gs, gu, gw, err := l.binScalars(pot.V, pot.SumX, y)
+	if err != nil {
+		return err
+	}
+	return e.apply(pot, errf, gs, gu, gw, spikes)
+}
+
+// apply applies the bin's update (error factor errf and, for the natural
+// and approximate rules, γ_s, γ_u, γ_w) to the lazy state, adds the bin's
+// input spikes and advances to the next bin, ending the epoch when due.
+// (The factors and the epoch's bookkeeping are written out here: a call
+// costs the spills of every live value.)
+func (e *Events) apply(pot Potentials, errf, gs, gu, gw float64, spikes []int) error {
+	l := e.l
 	l.bin++
-	a, h, u := 1.0, l.cfg.Eta*st.Error, 0.0 // the bin's A, H, U (see Events)
+	a, h, u := 1.0, l.cfg.Eta*errf, 0.0 // the bin's A, H, U (see Events)
 	if e.natural {
-		h *= st.GammaS
-		a, u = 1+h*st.GammaW, h*st.GammaU
+		h *= gs
+		a, u = 1+h*gw, h*gu
 	}
 	if !(a > 0.5 && a < 2) {
-		return st, fmt.Errorf("weight factor 1 + g*gamma_w = %.3g outside (0.5, 2), beyond the event-driven mode's range", a)
+		return fmt.Errorf("weight factor 1 + g*gamma_w = %.3g outside (0.5, 2), beyond the event-driven mode's range", a)
 	}
-	old := e.sums
 	e.extendEpoch(a, h, u)
 	sp := spikeSums{count: float64(len(spikes))}
 	if len(spikes) > 0 {
 		e.spikes(spikes, &sp)
 	}
-	e.advance(&old, pot, a, h, u, &sp)
+	e.advance(pot, a, h, u, &sp)
 	e.dk *= e.dm // the trace factors of the next bin
 	e.ek *= e.ds
 	if e.epoch++; e.epoch != maxEventEpoch && !(e.absG > e.absGLimit*e.ek) { // a NaN bound ends epochs by length only
-		return st, nil
+		return nil
 	}
-	return st, e.endEpoch()
+	return e.endEpoch()
 }
 
 // extendEpoch multiplies the bin's factors into the epoch's M, B, ΦF, ΦG
@@ -227,17 +247,21 @@ func (e *Events) moveTraces(spikes []int, dp, ds float64) (pp, ps, ss float64) {
 	return pp, ps, ss
 }
 
-// advance moves the running sums from bin k to k+1 (see Events).
-func (e *Events) advance(old *eventSums, pot Potentials, a, h, u float64, sp *spikeSums) {
+// advance moves the running sums from bin k to k+1 (see Events). The sums
+// of bin k are read into locals first, so the new ones overwrite them in
+// place.
+func (e *Events) advance(pot Potentials, a, h, u float64, sp *spikeSums) {
 	s, c, dm, ds := &e.sums, e.c, e.dm, e.ds
-	bxp, bxs := c*(old.qpp-old.qps), c*(old.qps-old.qss) // Σ b x P, Σ b x S
-	s.up = dm * (a*old.up + h*bxp - u*old.sp + sp.u)
-	s.us = ds * (a*old.us + h*bxs - u*old.ss + sp.u)
-	s.sp, s.ss = dm*(old.sp+sp.count), ds*(old.ss+sp.count)
-	s.tp, s.ts = dm*(old.tp+sp.t), ds*(old.ts+sp.t)
-	s.qpp = dm * dm * (old.qpp + sp.pp)
-	s.qps = dm * ds * (old.qps + sp.ps)
-	s.qss = ds * ds * (old.qss + sp.ss)
+	up, us, sumP, sumS := s.up, s.us, s.sp, s.ss
+	qpp, qps, qss, r1, r2 := s.qpp, s.qps, s.qss, s.r1, s.r2
+	bxp, bxs := c*(qpp-qps), c*(qps-qss) // Σ b x P, Σ b x S
+	s.up = dm * (a*up + h*bxp - u*sumP + sp.u)
+	s.us = ds * (a*us + h*bxs - u*sumS + sp.u)
+	s.sp, s.ss = dm*(sumP+sp.count), ds*(sumS+sp.count)
+	s.tp, s.ts = dm*(s.tp+sp.t), ds*(s.ts+sp.t)
+	s.qpp = dm * dm * (qpp + sp.pp)
+	s.qps = dm * ds * (qps + sp.ps)
+	s.qss = ds * ds * (qss + sp.ss)
 	if !e.natural {
 		return
 	}
@@ -245,9 +269,9 @@ func (e *Events) advance(old *eventSums, pot Potentials, a, h, u float64, sp *sp
 	// Σ r̂ b² x² = c_ε Σ b x².
 	ce := e.l.cEps
 	rbx, rbux := ce*pot.SumX, ce*pot.V
-	rbbxx := ce * c * c * (old.qpp - 2*old.qps + old.qss)
-	s.r2 = a*a*old.r2 + h*h*rbbxx + u*u*e.rateSum + 2*a*h*rbux - 2*a*u*old.r1 - 2*h*u*rbx
-	s.r1 = a*old.r1 + h*rbx - u*e.rateSum
+	rbbxx := ce * c * c * (qpp - 2*qps + qss)
+	s.r2 = a*a*r2 + h*h*rbbxx + u*u*e.rateSum + 2*a*h*rbux - 2*a*u*r1 - 2*h*u*rbx
+	s.r1 = a*r1 + h*rbx - u*e.rateSum
 }
 
 // sumsRefresh is how many epochs pass between recomputations of the
