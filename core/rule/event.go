@@ -141,9 +141,19 @@ func (e *Events) Update(pot Potentials, y float64, spikes []int) (*Step, error) 
 func (e *Events) Advance(pot Potentials, y float64, spikes []int) error {
 	l := e.l
 	l.sumWR, l.sumW2R, l.statsValid = e.sums.r1, e.sums.r2, true
-	errf, gs, gu, gw, err := l.binScalars(pot.V, pot.SumX, y)
-	if err != nil {
+	if err := finiteOr("membrane potential V", pot.V); err != nil { // as completeStep
 		return err
+	}
+	_, errf := l.errorFactor(pot.V, y)
+	var gs, gu, gw float64
+	if e.natural {
+		if l.refreshDue() {
+			if err := l.recompute(nil); err != nil {
+				return err
+			}
+		}
+		gs = l.coeffs.GammaS
+		gu, gw = l.heterosynaptic(pot.SumX, pot.V)
 	}
 	return e.apply(pot, errf, gs, gu, gw, spikes)
 }

@@ -258,26 +258,6 @@ func (l *Learner) completeStep(st *Step, w []float64, y float64) error {
 	return nil
 }
 
-// binScalars is completeStep without a Step, for the event-driven form's
-// Advance: the error factor and, for the natural and approximate rules, γ_s,
-// γ_u and γ_w of a bin with potential v and Σx = sumX (zero otherwise).
-func (l *Learner) binScalars(v, sumX, y float64) (errf, gammaS, gammaU, gammaW float64, err error) {
-	if err = finiteOr("membrane potential V", v); err != nil {
-		return
-	}
-	_, errf = l.errorFactor(v, y)
-	if !l.rule.natural {
-		return
-	}
-	if l.refreshDue() {
-		if err = l.recompute(nil); err != nil {
-			return
-		}
-	}
-	gammaU, gammaW = l.heterosynaptic(sumX, v)
-	return errf, l.coeffs.GammaS, gammaU, gammaW, nil
-}
-
 // errorFactor returns φ(V) and the error factor e/η = (y − φ dt) φ'/φ (times
 // the convention's scale). φ(V) and φ'/φ are bit-identical to the
 // transfer's Phi and ScoreFactor (neuron.Sigmoid.PhiAndScore, called
@@ -380,9 +360,13 @@ func (l *Learner) recompute(w []float64) error {
 		l.coeffs, err = l.engine.Coefficients(mu, variance, l.q, l.kernel.Eps0)
 	}
 	if err != nil {
-		return fmt.Errorf("fisher coefficients at mu_V = %.6g mV, sigma_V^2 = %.6g mV^2: %w", mu, variance, err)
+		return coefficientError(mu, variance, err)
 	}
 	return nil
+}
+
+func coefficientError(mu, variance float64, err error) error {
+	return fmt.Errorf("fisher coefficients at mu_V = %.6g mV, sigma_V^2 = %.6g mV^2: %w", mu, variance, err)
 }
 
 // globalScale returns γ_s = 1/c1, from the cache when there is one.
