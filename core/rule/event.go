@@ -144,7 +144,13 @@ func (e *Events) Advance(pot Potentials, y float64, spikes []int) error {
 	if err := finiteOr("membrane potential V", pot.V); err != nil { // as completeStep
 		return err
 	}
-	_, errf := l.errorFactor(pot.V, y)
+	var phi, score float64 // as errorFactor, whose call would spill every live value
+	if l.sigmoid != nil {
+		phi, score = l.sigmoid.PhiAndScore(pot.V)
+	} else {
+		phi, score = l.phiAndScore(pot.V)
+	}
+	errf := l.errorOf(phi, score, y)
 	var gs, gu, gw float64
 	if e.natural {
 		if l.refreshDue() {
@@ -172,7 +178,7 @@ func (e *Events) apply(pot Potentials, errf, gs, gu, gw float64, spikes []int) e
 		a, u = 1+h*gw, h*gu
 	}
 	if !(a > 0.5 && a < 2) {
-		return fmt.Errorf("weight factor 1 + g*gamma_w = %.3g outside (0.5, 2), beyond the event-driven mode's range", a)
+		return weightFactorError(a)
 	}
 	e.extendEpoch(a, h, u)
 	sp := spikeSums{count: float64(len(spikes))}
@@ -186,6 +192,10 @@ func (e *Events) apply(pot Potentials, errf, gs, gu, gw float64, spikes []int) e
 		return nil
 	}
 	return e.endEpoch()
+}
+
+func weightFactorError(a float64) error {
+	return fmt.Errorf("weight factor 1 + g*gamma_w = %.3g outside (0.5, 2), beyond the event-driven mode's range", a)
 }
 
 // extendEpoch multiplies the bin's factors into the epoch's M, B, ΦF, ΦG
@@ -222,30 +232,24 @@ type spikeSums struct {
 // first pass reads every p̂_i, ŝ_i before the second moves it.
 func (e *Events) spikes(spikes []int, sp *spikeSums) {
 	dp, ds := 1/e.dk, 1/e.ek // a spike's jump of the anchors p̂, ŝ
-	sp.u, sp.t = e.settleWeights(spikes, dp*e.phiF-ds*e.phiG)
-	sp.pp, sp.ps, sp.ss = e.moveTraces(spikes, dp, ds)
-}
-
-// settleWeights returns Σ u_i and Σ w*_i over the spiking afferents and
-// moves their ζ_i by the new spike (shift per unit c b_i).
-func (e *Events) settleWeights(spikes []int, shift float64) (su, st float64) {
-	c, mk, bk, phiF, phiG := e.c, e.mk, e.bk, e.phiF, e.phiG
 	zeta := e.zeta
-	p, s, b, w := e.p[:len(zeta)], e.s[:len(zeta)], e.b[:len(zeta)], e.spikeW[:len(zeta)]
+	p, s, b := e.p[:len(zeta)], e.s[:len(zeta)], e.b[:len(zeta)]
+	// the weights: Σ u_i and Σ w*_i, and ζ_i moved by the new spike
+	// (shift per unit c b_i)
+	c, mk, bk, phiF, phiG, w := e.c, e.mk, e.bk, e.phiF, e.phiG, e.spikeW[:len(zeta)]
+	shift := dp*phiF - ds*phiG
+	var su, st float64
 	for _, i := range spikes {
 		cb := c * b[i]
 		su += mk * (zeta[i] + cb*(p[i]*phiF-s[i]*phiG) - bk)
 		st += w[i]
 		zeta[i] -= cb * shift
 	}
-	return su, st
-}
-
-// moveTraces returns the spikes' corrections to Σ b P², Σ b P S, Σ b S²
-// and adds the spike (dp, ds) to their anchors p̂_i, ŝ_i.
-func (e *Events) moveTraces(spikes []int, dp, ds float64) (pp, ps, ss float64) {
+	sp.u, sp.t = su, st
+	// the traces: corrections to Σ b P², Σ b P S, Σ b S², and the spike
+	// (dp, ds) added to the anchors p̂_i, ŝ_i
 	dk, ek := e.dk, e.ek
-	p, s, b := e.p, e.s[:len(e.p)], e.b[:len(e.p)]
+	var pp, ps, ss float64
 	for _, i := range spikes {
 		bi, pi, si := b[i], p[i], s[i]
 		P, S := dk*pi, ek*si
@@ -254,7 +258,7 @@ func (e *Events) moveTraces(spikes []int, dp, ds float64) (pp, ps, ss float64) {
 		ss += bi * (2*S + 1)
 		p[i], s[i] = pi+dp, si+ds
 	}
-	return pp, ps, ss
+	sp.pp, sp.ps, sp.ss = pp, ps, ss
 }
 
 // advance moves the running sums from bin k to k+1 (see Events). The sums

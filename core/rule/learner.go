@@ -258,10 +258,9 @@ func (l *Learner) completeStep(st *Step, w []float64, y float64) error {
 	return nil
 }
 
-// errorFactor returns φ(V) and the error factor e/η = (y − φ dt) φ'/φ (times
-// the convention's scale). φ(V) and φ'/φ are bit-identical to the
-// transfer's Phi and ScoreFactor (neuron.Sigmoid.PhiAndScore, called
-// directly).
+// errorFactor returns φ(V) and the error factor e/η (errorOf). φ(V) and
+// φ'/φ are bit-identical to the transfer's Phi and ScoreFactor
+// (neuron.Sigmoid.PhiAndScore, called directly).
 func (l *Learner) errorFactor(v, y float64) (phi, errf float64) {
 	var score float64
 	if l.sigmoid != nil {
@@ -269,7 +268,13 @@ func (l *Learner) errorFactor(v, y float64) (phi, errf float64) {
 	} else {
 		phi, score = l.phiAndScore(v)
 	}
-	return phi, (y - phi*l.kernel.Dt) * score * l.scoreScale
+	return phi, l.errorOf(phi, score, y)
+}
+
+// errorOf returns the error factor e/η = (y − φ dt) φ'/φ (times the
+// convention's scale) for φ = phi and φ'/φ = score.
+func (l *Learner) errorOf(phi, score, y float64) float64 {
+	return (y - phi*l.kernel.Dt) * score * l.scoreScale
 }
 
 // phiAndScore returns φ(V) and φ'/φ of a transfer other than the sigmoid.
