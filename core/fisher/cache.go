@@ -201,8 +201,21 @@ func fromRatios(dst *Coefficients, gs, r2, r3, mu, variance, q float64) error {
 	return nil
 }
 
-// GammaS is Engine.GammaS within the Cache's error bound.
+// GammaS is Engine.GammaS within the Cache's error bound. A point in the
+// Taylor layer's box is served here; every other goes through
+// gammaSBeyondBox.
 func (c *Cache) GammaS(mu, variance float64) (float64, error) {
+	if t := &c.taylor; t.covers(mu, variance, 0, 1) && gaussianOK(mu, variance) {
+		c.Hits++
+		t.served++
+		return t.eval1(mu, variance), nil
+	}
+	return c.gammaSBeyondBox(mu, variance)
+}
+
+// gammaSBeyondBox is GammaS at any point: it checks the arguments,
+// recentres the Taylor layer or evaluates a patch or quadrature.
+func (c *Cache) gammaSBeyondBox(mu, variance float64) (float64, error) {
 	if !gaussianOK(mu, variance) {
 		if err := checkGaussian(mu, variance); err != nil {
 			return 0, err

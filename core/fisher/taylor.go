@@ -40,16 +40,19 @@ func (t *taylor) covers(mu, v, q float64, count int) bool {
 	return t.count >= count && mu >= t.muLo && mu <= t.muHi && v >= t.vLo && v <= t.vHi && (count < 3 || q == t.q)
 }
 
-// eval sets f's first count entries to the expansion's functions at (mu, v).
+// eval sets f's first count entries (1 or 3) to the expansion's functions
+// at (mu, v).
 func (t *taylor) eval(f *[3]float64, mu, v float64, count int) {
 	if count == 3 {
 		f[0], f[1], f[2] = t.eval3(mu, v)
 		return
 	}
-	dm, dv := mu-t.mu0, v-t.v0
-	for a := range count {
-		f[a] = quadratic(&t.d[a], dm, dv)
-	}
+	f[0] = t.eval1(mu, v)
+}
+
+// eval1 returns the expansion's γ_s at (mu, v).
+func (t *taylor) eval1(mu, v float64) float64 {
+	return quadratic(&t.d[0], mu-t.mu0, v-t.v0)
 }
 
 // eval3 returns the expansion's three functions at (mu, v), the per-bin call.
