@@ -197,34 +197,37 @@ func (p *Poisson) Spikes(dst []int32, k Key, b uint64) []int32 { return appendSp
 // SpikesInt is Spikes for a []int (the input.Source convention).
 func (p *Poisson) SpikesInt(dst []int, k Key, b uint64) []int { return appendSpikes(p, dst, k, b) }
 
-// appendSpikes draws bin b group by group. The value at the first member
-// position is computed before K is known (it is needed whenever K ≥ 1), so
-// that its latency overlaps the count's; K's uniform is compared as the
-// 53-bit integer x of Key.Float64 (see group.thr).
+// appendSpikes draws bin b group by group; K's uniform is compared as the
+// 53-bit integer x of Key.Float64 (see group.thr). Most groups have no
+// spike in a bin or one, so the loop holds few values and calls out only
+// for two spikes or more.
 func appendSpikes[T int32 | int](p *Poisson, dst []T, k Key, b uint64) []T {
 	dst = dst[:0]
-	origin := b * p.stride
-	for gi := range p.groups {
-		g := &p.groups[gi]
+	origin, groups := b*p.stride, p.groups
+	for gi := range groups {
+		g := &groups[gi]
 		c := origin + g.base
-		x, first := k.Uint64(c)<<11>>11, k.Uint64(c+1)
-		if x >= g.thr0 {
-			dst = choose(g, dst, k, c+1, first, count(g.thr, x))
+		x := k.Uint64(c) << 11 >> 11
+		if x < g.thr0 {
+			continue
+		}
+		members := g.members
+		r0, _ := bits.Mul64(k.Uint64(c+1), uint64(len(members)))
+		if spikes := count(g.thr, x); spikes == 1 { // no swap
+			dst = append(dst, T(members[r0]))
+		} else {
+			dst = choose(g, dst, k, c+1, r0, spikes)
 		}
 	}
 	return dst
 }
 
-// choose appends `spikes` distinct members of g by a partial Fisher–Yates
-// shuffle with draws at counters c, c+1, … (first is the value at c), then
-// undoes the swaps; a single spike needs no swap.
-func choose[T int32 | int](g *group, dst []T, k Key, c, first uint64, spikes int) []T {
+// choose appends `spikes` ≥ 2 distinct members of g by a partial
+// Fisher–Yates shuffle with draws at counters c, c+1, … (r0 is the first,
+// Below(c, m)), then undoes the swaps.
+func choose[T int32 | int](g *group, dst []T, k Key, c, r0 uint64, spikes int) []T {
 	members := g.members
 	m := len(members)
-	r0, _ := bits.Mul64(first, uint64(m))
-	if spikes == 1 {
-		return append(dst, T(members[r0]))
-	}
 	start := len(dst)
 	dst = slices.Grow(dst, spikes)[:start+spikes]
 	out, swaps := dst[start:], g.swaps[:spikes] // cap(g.swaps) = m ≥ spikes

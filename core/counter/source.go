@@ -15,10 +15,14 @@ type Source struct {
 func NewSource(p *Poisson, key Key) *Source { return &Source{p: p, key: key} }
 
 // Next appends the afferents spiking in the next bin to dst[:0].
-func (s *Source) Next(dst []int) ([]int, error) {
-	dst = s.p.SpikesInt(dst, s.key, s.bin)
-	s.bin++
-	return dst, nil
+func (s *Source) Next(dst []int) ([]int, error) { return s.Draw(dst), nil }
+
+// Draw is Next without its error (always nil), for callers that hold a
+// *Source.
+func (s *Source) Draw(dst []int) []int {
+	b := s.bin
+	s.bin = b + 1
+	return appendSpikes(s.p, dst, s.key, b)
 }
 
 // N returns the number of afferents.

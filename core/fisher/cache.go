@@ -151,8 +151,22 @@ func (c *Cache) Coefficients(mu, variance, q, eps0 float64) (Coefficients, error
 }
 
 // CoefficientsInto is Coefficients writing its result into *dst (zero on
-// error), for per-bin callers that keep the coefficients in place.
+// error), for per-bin callers that keep the coefficients in place. A point
+// in the Taylor layer's box is served here; every other goes through
+// coefficientsBeyondBox.
 func (c *Cache) CoefficientsInto(dst *Coefficients, mu, variance, q, eps0 float64) error {
+	if t := &c.taylor; t.covers(mu, variance, q, 3) && coefficientArgsOK(mu, variance, q, eps0) {
+		c.Hits++
+		t.served++
+		gs, r2, r3 := t.eval3(mu, variance)
+		return fromRatios(dst, gs, r2, r3, mu, variance, q)
+	}
+	return c.coefficientsBeyondBox(dst, mu, variance, q, eps0)
+}
+
+// coefficientsBeyondBox is CoefficientsInto at any point: it checks the
+// arguments, recentres the Taylor layer or evaluates a patch or quadrature.
+func (c *Cache) coefficientsBeyondBox(dst *Coefficients, mu, variance, q, eps0 float64) error {
 	if !coefficientArgsOK(mu, variance, q, eps0) {
 		if err := checkCoefficientArgs(mu, variance, q, eps0); err != nil {
 			*dst = Coefficients{}
@@ -166,7 +180,12 @@ func (c *Cache) CoefficientsInto(dst *Coefficients, mu, variance, q, eps0 float6
 		*dst = co
 		return err
 	}
-	gs, r2, r3 := f[0], f[1], f[2]
+	return fromRatios(dst, f[0], f[1], f[2], mu, variance, q)
+}
+
+// fromRatios sets *dst to the coefficients of γ_s = gs, ρ2 = r2, ρ3 = r3 at
+// (mu, variance, q), or zero with an error where the inverse is singular.
+func fromRatios(dst *Coefficients, gs, r2, r3, mu, variance, q float64) error {
 	g1, g2, g4, det := inverseOfRatios(r2, r3, mu, variance, q)
 	if !(det > 0) || math.IsInf(det, 0) {
 		*dst = Coefficients{}
@@ -182,8 +201,21 @@ func (c *Cache) CoefficientsInto(dst *Coefficients, mu, variance, q, eps0 float6
 	return nil
 }
 
-// GammaS is Engine.GammaS within the Cache's error bound.
+// GammaS is Engine.GammaS within the Cache's error bound. A point in the
+// Taylor layer's box is served here; every other goes through
+// gammaSBeyondBox.
 func (c *Cache) GammaS(mu, variance float64) (float64, error) {
+	if t := &c.taylor; t.covers(mu, variance, 0, 1) && gaussianOK(mu, variance) {
+		c.Hits++
+		t.served++
+		return t.eval1(mu, variance), nil
+	}
+	return c.gammaSBeyondBox(mu, variance)
+}
+
+// gammaSBeyondBox is GammaS at any point: it checks the arguments,
+// recentres the Taylor layer or evaluates a patch or quadrature.
+func (c *Cache) gammaSBeyondBox(mu, variance float64) (float64, error) {
 	if !gaussianOK(mu, variance) {
 		if err := checkGaussian(mu, variance); err != nil {
 			return 0, err

@@ -40,17 +40,25 @@ func (t *taylor) covers(mu, v, q float64, count int) bool {
 	return t.count >= count && mu >= t.muLo && mu <= t.muHi && v >= t.vLo && v <= t.vHi && (count < 3 || q == t.q)
 }
 
-// eval sets f's first count entries to the expansion's functions at (mu, v)
-// (the three of the per-bin call written out).
+// eval sets f's first count entries (1 or 3) to the expansion's functions
+// at (mu, v).
 func (t *taylor) eval(f *[3]float64, mu, v float64, count int) {
-	dm, dv := mu-t.mu0, v-t.v0
 	if count == 3 {
-		f[0], f[1], f[2] = quadratic(&t.d[0], dm, dv), quadratic(&t.d[1], dm, dv), quadratic(&t.d[2], dm, dv)
+		f[0], f[1], f[2] = t.eval3(mu, v)
 		return
 	}
-	for a := range count {
-		f[a] = quadratic(&t.d[a], dm, dv)
-	}
+	f[0] = t.eval1(mu, v)
+}
+
+// eval1 returns the expansion's γ_s at (mu, v).
+func (t *taylor) eval1(mu, v float64) float64 {
+	return quadratic(&t.d[0], mu-t.mu0, v-t.v0)
+}
+
+// eval3 returns the expansion's three functions at (mu, v), the per-bin call.
+func (t *taylor) eval3(mu, v float64) (gs, r2, r3 float64) {
+	dm, dv := mu-t.mu0, v-t.v0
+	return quadratic(&t.d[0], dm, dv), quadratic(&t.d[1], dm, dv), quadratic(&t.d[2], dm, dv)
 }
 
 // quadratic evaluates one function's expansion d at displacement (dm, dv).

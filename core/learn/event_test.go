@@ -21,6 +21,30 @@ func relativeDeviation(a, b []float64) float64 {
 	return d / m
 }
 
+// eventVariants is the number of variants applyEventVariant knows.
+const eventVariants = 4
+
+// applyEventVariant sets variant v of a comparison of evaluation forms: 0
+// the Fig 3F trial as it is, 1 dendritic weights (α = 0.25 … 1), 2 a
+// Poisson teacher and a silent afferent, 3 a coefficient schedule and the
+// authors' convention.
+func applyEventVariant(cfg *Config, v int) {
+	switch v {
+	case 1:
+		alpha := make([]float64, len(cfg.W0))
+		for i := range alpha {
+			alpha[i] = 0.25 * float64(1+i%4)
+			cfg.W0[i] /= alpha[i]
+		}
+		cfg.Param = neuron.Dendritic{Alpha: alpha}
+	case 2:
+		cfg.Teacher = Teacher{Kind: PoissonTeacher, Rate: 20}
+		cfg.Rates[3] = 0
+	case 3:
+		cfg.Rule.Refresh, cfg.Rule.LR = 7, rule.Authors
+	}
+}
+
 // TestEventDrivenMatchesDenseTrajectories runs the same trials (same
 // spikes, same teacher stream) densely and event-driven, for every rule,
 // somatic and dendritic weights, realizable and Poisson teachers, and
@@ -29,25 +53,11 @@ func relativeDeviation(a, b []float64) float64 {
 func TestEventDrivenMatchesDenseTrajectories(t *testing.T) {
 	eta := map[rule.Kind]float64{rule.Euclidean: 2e-6, rule.Natural: 2e-3, rule.Approximate: 1.5e-3}
 	for _, kind := range benchRules {
-		for variant := range 4 {
+		for variant := range eventVariants {
 			cfg := fig3Config(kind, eta[kind], 15, 30)
 			cfg.RecordEvery = 997
 			cfg.TraceEvery = 31
-			switch variant {
-			case 1:
-				alpha := make([]float64, 30)
-				for i := range alpha {
-					alpha[i] = 0.25 * float64(1+i%4)
-					cfg.W0[i] /= alpha[i]
-				}
-				cfg.Param = neuron.Dendritic{Alpha: alpha}
-			case 2:
-				cfg.Teacher = Teacher{Kind: PoissonTeacher, Rate: 20}
-				cfg.Rates[3] = 0
-			case 3:
-				cfg.Rule.Refresh = 7
-				cfg.Rule.LR = rule.Authors
-			}
+			applyEventVariant(&cfg, variant)
 			dense, events := denseAndEventDriven(t, cfg)
 			dw := relativeDeviation(events.Weights, dense.Weights)
 			dv := relativeDeviation(events.Voltage, dense.Voltage)

@@ -3,6 +3,7 @@ package learn
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/natspike/natspike/core/input"
 )
@@ -198,6 +199,9 @@ func (l *layer) run(ctx context.Context) error {
 // steps runs bins from to to-1, each: the schedule's segment, the afferent
 // spikes, the shared teacher uniform (RunShared) and every member's bin.
 func (l *layer) steps(from, to int) error {
+	if t := l.lean(); t != nil {
+		return l.leanSteps(t, from, to)
+	}
 	for k := from; k < to; k++ {
 		if err := l.nextSegment(k); err != nil {
 			return err
@@ -214,6 +218,49 @@ func (l *layer) steps(from, to int) error {
 			if err := t.step(k, spikes); err != nil {
 				return l.named(j, t.diverged(k, err))
 			}
+		}
+	}
+	return nil
+}
+
+// lean returns the trial whose bins leanSteps can run, or nil: a single
+// neuron in the event-driven form on counter-based Poisson inputs, with a
+// teacher of its own that is drawn (realizable or Poisson), no output
+// written bin by bin and no pool interval.
+func (l *layer) lean() *trial {
+	if len(l.neurons) != 1 || l.teacherU != nil {
+		return nil
+	}
+	t := l.neurons[0]
+	if t.events == nil || t.inputs == nil || len(t.observe) > 0 || t.reset > 0 || t.sharedU != nil || t.cfg.Teacher.Kind == ReplayTeacher {
+		return nil
+	}
+	return t
+}
+
+// leanSteps is steps for the lean trial t: the same numbers bin for bin,
+// with the loop's state in locals, the inputs drawn without the
+// input.Source interface, the teacher's φ(V*) only for a uniform below
+// teacherCut and the bin's update without a Step (rule.Events.Advance).
+func (l *layer) leanSteps(t *trial, from, to int) error {
+	ev, src, key, cut := t.events, t.inputs, t.teacherKey, t.teacherCut()
+	spikes := l.spikes
+	defer func() { l.spikes = spikes }()
+	for k := from; k < to; k++ {
+		if err := l.nextSegment(k); err != nil {
+			return err
+		}
+		spikes = src.Draw(spikes)
+		pot := ev.Potentials()
+		y := 0.0
+		if u := key.Float64(uint64(t.start + k)); u < cut {
+			y = t.teacherDraw(u, pot.Teacher)
+		}
+		if err := ev.Advance(pot, y, spikes); err != nil {
+			return t.diverged(k, err)
+		}
+		if math.Abs(pot.V) > MaxPotential {
+			return t.diverged(k, potentialError(pot.V))
 		}
 	}
 	return nil

@@ -258,12 +258,16 @@ func (t *trial) step(k int, spikes []int) error {
 		return err
 	}
 	if math.Abs(st.V) > MaxPotential {
-		return fmt.Errorf("membrane potential V = %.3g mV exceeds ±%g mV", st.V, MaxPotential)
+		return potentialError(st.V)
 	}
 	if len(t.observe) > 0 {
 		t.observeBin(k, st, y)
 	}
 	return nil
+}
+
+func potentialError(v float64) error {
+	return fmt.Errorf("membrane potential V = %.3g mV exceeds ±%g mV", v, MaxPotential)
 }
 
 // denseStep runs the rule's bin k in the dense or the fused form and
@@ -306,7 +310,12 @@ func (t *trial) teacherSpike(k int, teacherV float64) float64 {
 	if t.cfg.Teacher.Kind == ReplayTeacher {
 		return t.cfg.Teacher.Spikes[k]
 	}
-	u := t.teacherUniform(k)
+	return t.teacherDraw(t.teacherUniform(k), teacherV)
+}
+
+// teacherDraw returns the spike of a drawn (not replayed) teacher for the
+// bin's uniform u (see teacherSpike). A u at or above teacherCut is no spike.
+func (t *trial) teacherDraw(u, teacherV float64) float64 {
 	if t.cfg.Teacher.Kind == PoissonTeacher {
 		return spikeIf(u < t.cfg.Teacher.Rate*t.cfg.Kernel.Dt)
 	}
@@ -317,6 +326,15 @@ func (t *trial) teacherSpike(k int, teacherV float64) float64 {
 		teacherV = rule.LaneDot(t.cfg.Teacher.Weights, t.traces.X) // as the fused pass sums it
 	}
 	return spikeIf(u < t.cfg.Transfer.Phi(teacherV)*t.cfg.Kernel.Dt)
+}
+
+// teacherCut bounds the uniforms for which teacherDraw can return a spike:
+// the Poisson teacher's rate·dt, or the realizable teacher's maxTeacherP.
+func (t *trial) teacherCut() float64 {
+	if t.cfg.Teacher.Kind == PoissonTeacher {
+		return t.cfg.Teacher.Rate * t.cfg.Kernel.Dt
+	}
+	return t.maxTeacherP
 }
 
 func spikeIf(b bool) float64 {

@@ -124,9 +124,7 @@ func (e *Events) Potentials() Potentials {
 // Update computes the bin's scalars from its potentials and teacher spike y
 // (like Learner.Stage), applies the update to the lazy state, adds the bin's
 // input spikes and advances to the next bin. The Step it returns is the
-// Events' own, valid until the next Update. (The factors and the epoch's
-// bookkeeping are written out here: a call costs the spills of every live
-// value.)
+// Events' own, valid until the next Update.
 func (e *Events) Update(pot Potentials, y float64, spikes []int) (*Step, error) {
 	l, st := e.l, &e.step
 	l.sumWR, l.sumW2R, l.statsValid = e.sums.r1, e.sums.r2, true
@@ -134,28 +132,70 @@ func (e *Events) Update(pot Potentials, y float64, spikes []int) (*Step, error) 
 	if err := l.completeStep(st, nil, y); err != nil {
 		return st, err
 	}
-	l.bin++
-	a, h, u := 1.0, l.cfg.Eta*st.Error, 0.0 // the bin's A, H, U (see Events)
+	return st, e.apply(pot, st.Error, st.GammaS, st.GammaU, st.GammaW, spikes)
+}
+
+// Advance is Update for a caller that reads nothing of the bin but its
+// potentials: the same numbers, without filling a Step (which copies the
+// coefficients into it). Update's last Step is left as it was.
+func (e *Events) Advance(pot Potentials, y float64, spikes []int) error {
+	l := e.l
+	l.sumWR, l.sumW2R, l.statsValid = e.sums.r1, e.sums.r2, true
+	if err := finiteOr("membrane potential V", pot.V); err != nil { // as completeStep
+		return err
+	}
+	var phi, score float64 // as errorFactor, whose call would spill every live value
+	if l.sigmoid != nil {
+		phi, score = l.sigmoid.PhiAndScore(pot.V)
+	} else {
+		phi, score = l.phiAndScore(pot.V)
+	}
+	errf := l.errorOf(phi, score, y)
+	var gs, gu, gw float64
 	if e.natural {
-		h *= st.GammaS
-		a, u = 1+h*st.GammaW, h*st.GammaU
+		if l.refreshDue() {
+			if err := l.recompute(nil); err != nil {
+				return err
+			}
+		}
+		gs = l.coeffs.GammaS
+		gu, gw = l.heterosynaptic(pot.SumX, pot.V)
+	}
+	return e.apply(pot, errf, gs, gu, gw, spikes)
+}
+
+// apply applies the bin's update (error factor errf and, for the natural
+// and approximate rules, γ_s, γ_u, γ_w) to the lazy state, adds the bin's
+// input spikes and advances to the next bin, ending the epoch when due.
+// (The factors and the epoch's bookkeeping are written out here: a call
+// costs the spills of every live value.)
+func (e *Events) apply(pot Potentials, errf, gs, gu, gw float64, spikes []int) error {
+	l := e.l
+	l.bin++
+	a, h, u := 1.0, l.cfg.Eta*errf, 0.0 // the bin's A, H, U (see Events)
+	if e.natural {
+		h *= gs
+		a, u = 1+h*gw, h*gu
 	}
 	if !(a > 0.5 && a < 2) {
-		return st, fmt.Errorf("weight factor 1 + g*gamma_w = %.3g outside (0.5, 2), beyond the event-driven mode's range", a)
+		return weightFactorError(a)
 	}
-	old := e.sums
 	e.extendEpoch(a, h, u)
 	sp := spikeSums{count: float64(len(spikes))}
 	if len(spikes) > 0 {
 		e.spikes(spikes, &sp)
 	}
-	e.advance(&old, pot, a, h, u, &sp)
+	e.advance(pot, a, h, u, &sp)
 	e.dk *= e.dm // the trace factors of the next bin
 	e.ek *= e.ds
 	if e.epoch++; e.epoch != maxEventEpoch && !(e.absG > e.absGLimit*e.ek) { // a NaN bound ends epochs by length only
-		return st, nil
+		return nil
 	}
-	return st, e.endEpoch()
+	return e.endEpoch()
+}
+
+func weightFactorError(a float64) error {
+	return fmt.Errorf("weight factor 1 + g*gamma_w = %.3g outside (0.5, 2), beyond the event-driven mode's range", a)
 }
 
 // extendEpoch multiplies the bin's factors into the epoch's M, B, ΦF, ΦG
@@ -192,30 +232,24 @@ type spikeSums struct {
 // first pass reads every p̂_i, ŝ_i before the second moves it.
 func (e *Events) spikes(spikes []int, sp *spikeSums) {
 	dp, ds := 1/e.dk, 1/e.ek // a spike's jump of the anchors p̂, ŝ
-	sp.u, sp.t = e.settleWeights(spikes, dp*e.phiF-ds*e.phiG)
-	sp.pp, sp.ps, sp.ss = e.moveTraces(spikes, dp, ds)
-}
-
-// settleWeights returns Σ u_i and Σ w*_i over the spiking afferents and
-// moves their ζ_i by the new spike (shift per unit c b_i).
-func (e *Events) settleWeights(spikes []int, shift float64) (su, st float64) {
-	c, mk, bk, phiF, phiG := e.c, e.mk, e.bk, e.phiF, e.phiG
 	zeta := e.zeta
-	p, s, b, w := e.p[:len(zeta)], e.s[:len(zeta)], e.b[:len(zeta)], e.spikeW[:len(zeta)]
+	p, s, b := e.p[:len(zeta)], e.s[:len(zeta)], e.b[:len(zeta)]
+	// the weights: Σ u_i and Σ w*_i, and ζ_i moved by the new spike
+	// (shift per unit c b_i)
+	c, mk, bk, phiF, phiG, w := e.c, e.mk, e.bk, e.phiF, e.phiG, e.spikeW[:len(zeta)]
+	shift := dp*phiF - ds*phiG
+	var su, st float64
 	for _, i := range spikes {
 		cb := c * b[i]
 		su += mk * (zeta[i] + cb*(p[i]*phiF-s[i]*phiG) - bk)
 		st += w[i]
 		zeta[i] -= cb * shift
 	}
-	return su, st
-}
-
-// moveTraces returns the spikes' corrections to Σ b P², Σ b P S, Σ b S²
-// and adds the spike (dp, ds) to their anchors p̂_i, ŝ_i.
-func (e *Events) moveTraces(spikes []int, dp, ds float64) (pp, ps, ss float64) {
+	sp.u, sp.t = su, st
+	// the traces: corrections to Σ b P², Σ b P S, Σ b S², and the spike
+	// (dp, ds) added to the anchors p̂_i, ŝ_i
 	dk, ek := e.dk, e.ek
-	p, s, b := e.p, e.s[:len(e.p)], e.b[:len(e.p)]
+	var pp, ps, ss float64
 	for _, i := range spikes {
 		bi, pi, si := b[i], p[i], s[i]
 		P, S := dk*pi, ek*si
@@ -224,20 +258,24 @@ func (e *Events) moveTraces(spikes []int, dp, ds float64) (pp, ps, ss float64) {
 		ss += bi * (2*S + 1)
 		p[i], s[i] = pi+dp, si+ds
 	}
-	return pp, ps, ss
+	sp.pp, sp.ps, sp.ss = pp, ps, ss
 }
 
-// advance moves the running sums from bin k to k+1 (see Events).
-func (e *Events) advance(old *eventSums, pot Potentials, a, h, u float64, sp *spikeSums) {
+// advance moves the running sums from bin k to k+1 (see Events). The sums
+// of bin k are read into locals first, so the new ones overwrite them in
+// place.
+func (e *Events) advance(pot Potentials, a, h, u float64, sp *spikeSums) {
 	s, c, dm, ds := &e.sums, e.c, e.dm, e.ds
-	bxp, bxs := c*(old.qpp-old.qps), c*(old.qps-old.qss) // Σ b x P, Σ b x S
-	s.up = dm * (a*old.up + h*bxp - u*old.sp + sp.u)
-	s.us = ds * (a*old.us + h*bxs - u*old.ss + sp.u)
-	s.sp, s.ss = dm*(old.sp+sp.count), ds*(old.ss+sp.count)
-	s.tp, s.ts = dm*(old.tp+sp.t), ds*(old.ts+sp.t)
-	s.qpp = dm * dm * (old.qpp + sp.pp)
-	s.qps = dm * ds * (old.qps + sp.ps)
-	s.qss = ds * ds * (old.qss + sp.ss)
+	up, us, sumP, sumS := s.up, s.us, s.sp, s.ss
+	qpp, qps, qss, r1, r2 := s.qpp, s.qps, s.qss, s.r1, s.r2
+	bxp, bxs := c*(qpp-qps), c*(qps-qss) // Σ b x P, Σ b x S
+	s.up = dm * (a*up + h*bxp - u*sumP + sp.u)
+	s.us = ds * (a*us + h*bxs - u*sumS + sp.u)
+	s.sp, s.ss = dm*(sumP+sp.count), ds*(sumS+sp.count)
+	s.tp, s.ts = dm*(s.tp+sp.t), ds*(s.ts+sp.t)
+	s.qpp = dm * dm * (qpp + sp.pp)
+	s.qps = dm * ds * (qps + sp.ps)
+	s.qss = ds * ds * (qss + sp.ss)
 	if !e.natural {
 		return
 	}
@@ -245,9 +283,9 @@ func (e *Events) advance(old *eventSums, pot Potentials, a, h, u float64, sp *sp
 	// Σ r̂ b² x² = c_ε Σ b x².
 	ce := e.l.cEps
 	rbx, rbux := ce*pot.SumX, ce*pot.V
-	rbbxx := ce * c * c * (old.qpp - 2*old.qps + old.qss)
-	s.r2 = a*a*old.r2 + h*h*rbbxx + u*u*e.rateSum + 2*a*h*rbux - 2*a*u*old.r1 - 2*h*u*rbx
-	s.r1 = a*old.r1 + h*rbx - u*e.rateSum
+	rbbxx := ce * c * c * (qpp - 2*qps + qss)
+	s.r2 = a*a*r2 + h*h*rbbxx + u*u*e.rateSum + 2*a*h*rbux - 2*a*u*r1 - 2*h*u*rbx
+	s.r1 = a*r1 + h*rbx - u*e.rateSum
 }
 
 // sumsRefresh is how many epochs pass between recomputations of the

@@ -240,31 +240,54 @@ func (l *Learner) scalars(w []float64, st Step, y float64) (Step, error) {
 }
 
 // completeStep fills in, in place, what scalars computes: the per-bin path
-// works on one Step without copying it. φ(V) and φ'/φ are bit-identical to
-// the transfer's Phi and ScoreFactor (neuron.Sigmoid.PhiAndScore, called
-// directly); the coefficients are recomputed when the refresh schedule says
-// so. (Both are written out here: a call costs the spills of every live value.)
+// works on one Step without copying it.
 func (l *Learner) completeStep(st *Step, w []float64, y float64) error {
 	if err := finiteOr("membrane potential V", st.V); err != nil {
 		return err
 	}
-	var score float64
-	if l.sigmoid != nil {
-		st.Phi, score = l.sigmoid.PhiAndScore(st.V)
-	} else {
-		st.Phi, score = l.transfer.Phi(st.V), l.transfer.ScoreFactor(st.V)
-	}
-	st.Error = (y - st.Phi*l.kernel.Dt) * score * l.scoreScale
+	st.Phi, st.Error = l.errorFactor(st.V, y)
 	if !l.rule.natural {
 		return nil
 	}
-	if r := l.cfg.Refresh; r == 1 || l.bin == 0 || l.stale || (r > 1 && l.bin%r == 0) {
+	if l.refreshDue() {
 		if err := l.recompute(w); err != nil {
 			return err
 		}
 	}
 	l.fillRuleScalars(st)
 	return nil
+}
+
+// errorFactor returns φ(V) and the error factor e/η (errorOf). φ(V) and
+// φ'/φ are bit-identical to the transfer's Phi and ScoreFactor
+// (neuron.Sigmoid.PhiAndScore, called directly).
+func (l *Learner) errorFactor(v, y float64) (phi, errf float64) {
+	var score float64
+	if l.sigmoid != nil {
+		phi, score = l.sigmoid.PhiAndScore(v)
+	} else {
+		phi, score = l.phiAndScore(v)
+	}
+	return phi, l.errorOf(phi, score, y)
+}
+
+// errorOf returns the error factor e/η = (y − φ dt) φ'/φ (times the
+// convention's scale) for φ = phi and φ'/φ = score.
+func (l *Learner) errorOf(phi, score, y float64) float64 {
+	return (y - phi*l.kernel.Dt) * score * l.scoreScale
+}
+
+// phiAndScore returns φ(V) and φ'/φ of a transfer other than the sigmoid.
+func (l *Learner) phiAndScore(v float64) (phi, score float64) {
+	return l.transfer.Phi(v), l.transfer.ScoreFactor(v)
+}
+
+// refreshDue reports whether the refresh schedule recomputes the
+// coefficients in this bin: every Refresh bins, at the first bin and after
+// a change of rates.
+func (l *Learner) refreshDue() bool {
+	r := l.cfg.Refresh
+	return r == 1 || l.bin == 0 || l.stale || (r > 1 && l.bin%r == 0)
 }
 
 // fillRuleScalars completes st (V and SumX set) with the coefficients and
@@ -342,9 +365,13 @@ func (l *Learner) recompute(w []float64) error {
 		l.coeffs, err = l.engine.Coefficients(mu, variance, l.q, l.kernel.Eps0)
 	}
 	if err != nil {
-		return fmt.Errorf("fisher coefficients at mu_V = %.6g mV, sigma_V^2 = %.6g mV^2: %w", mu, variance, err)
+		return coefficientError(mu, variance, err)
 	}
 	return nil
+}
+
+func coefficientError(mu, variance float64, err error) error {
+	return fmt.Errorf("fisher coefficients at mu_V = %.6g mV, sigma_V^2 = %.6g mV^2: %w", mu, variance, err)
 }
 
 // globalScale returns γ_s = 1/c1, from the cache when there is one.
