@@ -198,6 +198,9 @@ def claim_figure4(ds: xr.Dataset) -> str:
     )
 
 
-def _democratic(ds, tol=1e-12):
+def _democratic(ds):
+    """Both spreads at rounding level: within bins × ε, the worst-case relative rounding of a recursion over
+    the run's bins (each bin's update rounds once more); the equalities are exact in exact arithmetic."""
     a = ds.attrs
+    tol = round(a["duration"] / a["neuron_dt"]) * np.finfo(float).eps
     return a["relative_change_spread"] <= tol and a["proportionality_error"] <= tol
