@@ -198,6 +198,7 @@ def _interrupt(name, tmp_path, delay=0.6):
     first["latency"] = first["caught"] - sent
     LATENCIES[name] = first["latency"]
     print(f"{name}: interrupt latency {first['latency'] * 1000:.0f} ms, {first}")
+    first["stderr"] = err[-3000:]  # for the assertions' messages: a child that failed after its first report
     return first
 
 
@@ -212,8 +213,10 @@ def test_ctrl_c_stops_within_a_second_and_leaves_nothing_running(name, tmp_path)
     if name != "train":
         assert 0 < r["completed"] < r["n"], "the interrupt should land mid-run"
     if name in ("run_trials", "run_trials_store", "sweep"):
-        assert r["identical"], "finished trials differ from an uninterrupted run"
+        assert r.get("identical"), (
+            f"finished trials differ from an uninterrupted run (or no such report):\n{r['stderr']}"
+        )
     if name == "run_trials_store":
-        assert r["shards"] == r["completed"] and r["resumed_identical"]
+        assert r["shards"] == r["completed"] and r.get("resumed_identical"), r["stderr"]
     if name == "dask":
-        assert r["idle"] and r["cluster_works"]
+        assert r.get("idle") and r.get("cluster_works"), f"the cluster after the interrupt:\n{r['stderr']}"
