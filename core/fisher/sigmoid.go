@@ -182,40 +182,17 @@ func (k sigmoidKernel) marchLeft(acc *sums, x, end, maxWidth, mu, v, shift float
 // f̃ g ((1−3s)² − 3s(1−s)), and c, d the centred f̃ g (u−μ) and
 // f̃ g ((u−μ)² − σ²), with f̃ = s(1−s)² = f/(φ_max β²) and
 // g = e^{shift − (u−μ)²/(2σ²)}.
-// When acc.onlyS0 is set only s0 is accumulated (GammaS). The nodes'
-// exponentials are evaluated together first (vmath.ExpSlice, bit for bit
-// vmath.Exp); the sums then add the nodes in order.
+// When acc.onlyS0 is set only s0 is accumulated (GammaS). The nodes are
+// vmath.LogisticPanel's (an AVX2 kernel where the CPU has one); the sums
+// add the nodes in order.
 func (k sigmoidKernel) panel(acc *sums, x0, x1, mu, v, shift float64) {
-	h, c := 0.5*(x1-x0), 0.5*(x1+x0)
-	inv2v := 0.5 / v
-	var e [2 * ruleOrder]float64 // e^{−|z|} of node j at j, its g at ruleOrder + j
-	for j, t := range legendre.x {
-		u := c + h*t
-		d := u - mu
-		e[j], e[ruleOrder+j] = -math.Abs(k.beta*(u-k.theta)), shift-d*d*inv2v
+	p := vmath.LogisticPanel{
+		H: 0.5 * (x1 - x0), C: 0.5 * (x1 + x0), Mu: mu, Beta: k.beta, Theta: k.theta,
+		Shift: shift, Inv2v: 0.5 / v, V: v,
 	}
-	vmath.ExpSlice(e[:], e[:])
-	for j, t := range legendre.x {
-		u := c + h*t
-		r := 1 / (1 + e[j])
-		s, q := r, e[j]*r // s = logistic(z), q = 1 − s
-		if k.beta*(u-k.theta) < 0 {
-			s, q = q, s
-		}
-		d := u - mu
-		fg := h * legendre.w[j] * s * q * q * e[ruleOrder+j]
-		acc.s0 += fg
-		if acc.onlyS0 {
-			continue
-		}
-		l := 1 - 3*s
-		acc.s1 += fg * u
-		acc.s2 += fg * u * u
-		acc.a += fg * l
-		acc.b += fg * (l*l - 3*s*q)
-		acc.c += fg * d
-		acc.d += fg * (d*d - v)
-	}
+	a := [vmath.PanelTerms]float64{acc.s0, acc.s1, acc.s2, acc.a, acc.b, acc.c, acc.d}
+	p.Sums(&a, legendre.x[:], legendre.w[:], acc.onlyS0)
+	acc.s0, acc.s1, acc.s2, acc.a, acc.b, acc.c, acc.d = a[0], a[1], a[2], a[3], a[4], a[5], a[6]
 }
 
 // moments returns the raw and centred moments of f under N(mu, v).
