@@ -57,9 +57,27 @@ func newSigmoidKernel(s neuron.Sigmoid) sigmoidKernel {
 // logh returns log h(u) up to the constant log(φ_max β²/(σ√2π)):
 // log s + 2 log(1−s) − (u−μ)²/(2σ²) = min(z, −2z) − 3 log(1+e^{−|z|}) − ….
 func (k sigmoidKernel) logh(u, mu, v float64) float64 {
+	l, _ := k.loghExp(u, mu, v)
+	return l
+}
+
+// loghExp returns logh(u) and the e^{−|z|} it was computed from.
+func (k sigmoidKernel) loghExp(u, mu, v float64) (logh, e float64) {
 	z := k.beta * (u - k.theta)
 	d := u - mu
-	return math.Min(z, -2*z) - 3*math.Log1p(vmath.Exp(-math.Abs(z))) - d*d/(2*v)
+	e = vmath.Exp(-math.Abs(z))
+	return math.Min(z, -2*z) - 3*math.Log1p(e) - d*d/(2*v), e
+}
+
+// slopeFrom is slope's g at u given e = e^{−|z|}: the same
+// s = neuron.Logistic(z), 1/(1+e) for z ≥ 0 and e/(1+e) below, without
+// another exponential.
+func (k sigmoidKernel) slopeFrom(u, mu, v, e float64) float64 {
+	s := 1 / (1 + e)
+	if k.beta*(u-k.theta) < 0 {
+		s = e / (1 + e)
+	}
+	return k.beta*(1-3*s) - (u-mu)/v
 }
 
 // slope returns (log h)′(u) = β(1 − 3s) − (u−μ)/σ² and the curvature −(log h)″.
@@ -99,11 +117,12 @@ func (k sigmoidKernel) mode(mu, v float64) (u, curv float64) {
 func (k sigmoidKernel) edge(mode, peak, width, dir, mu, v float64) float64 {
 	x := mode + dir*math.Sqrt(2*dropTol)*width
 	for range 4 {
-		drop := peak - k.logh(x, mu, v)
+		l, e := k.loghExp(x, mu, v)
+		drop := peak - l
 		if drop >= dropTol {
 			return x
 		}
-		g, _ := k.slope(x, mu, v)
+		g := k.slopeFrom(x, mu, v, e)
 		secant := drop / math.Abs(x-mode)
 		x += dir * (dropTol - drop) / math.Max(math.Abs(g), secant)
 	}
