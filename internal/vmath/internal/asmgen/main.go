@@ -178,17 +178,9 @@ func logisticPanel(ctx *build.Context) {
 		ctx.VBROADCASTSD(Mem{Base: pp, Disp: 8 * row}, b)
 		ctx.VMOVUPD(b, par(row))
 	}
-	i, out := ctx.GP64(), ctx.GP64()
-	ctx.XORQ(i, i)
-	ctx.MOVQ(scratch, out)
-	ctx.Label("terms")
-	ctx.CMPQ(i, n)
-	ctx.JGE(LabelRef("sums"))
-	panelTerms(ctx, Mem{Base: nodes, Index: i, Scale: 8}, Mem{Base: weights, Index: i, Scale: 8}, out, k, par)
-	ctx.ADDQ(Imm(4), i)
-	ctx.ADDQ(Imm(32*terms), out)
-	ctx.JMP(LabelRef("terms"))
-	ctx.Label("sums")
+	groups(ctx, "terms", "sums", scratch, n, func(i, out reg.Register) {
+		panelTerms(ctx, Mem{Base: nodes, Index: i, Scale: 8}, Mem{Base: weights, Index: i, Scale: 8}, out, k, par)
+	})
 	panelSums(ctx, acc, scratch, n)
 	ok := ctx.GP8()
 	ctx.MOVB(Imm(1), ok)
@@ -276,22 +268,31 @@ func panelSums(ctx *build.Context, acc, scratch, n reg.Register) {
 		a[term] = ctx.XMM()
 		ctx.VMOVSD(Mem{Base: acc, Disp: 8 * term}, a[term])
 	}
-	i, in := ctx.GP64(), ctx.GP64()
-	ctx.XORQ(i, i)
-	ctx.MOVQ(scratch, in)
-	ctx.Label("sum")
-	ctx.CMPQ(i, n)
-	ctx.JGE(LabelRef("stored"))
-	for lane := range 4 {
-		for term := range a {
-			ctx.VADDSD(Mem{Base: in, Disp: 32*term + 8*lane}, a[term], a[term])
+	groups(ctx, "sum", "stored", scratch, n, func(_, in reg.Register) {
+		for lane := range 4 {
+			for term := range a {
+				ctx.VADDSD(Mem{Base: in, Disp: 32*term + 8*lane}, a[term], a[term])
+			}
 		}
-	}
-	ctx.ADDQ(Imm(4), i)
-	ctx.ADDQ(Imm(32*terms), in)
-	ctx.JMP(LabelRef("sum"))
-	ctx.Label("stored")
+	})
 	for term := range a {
 		ctx.VMOVSD(a[term], Mem{Base: acc, Disp: 8 * term})
 	}
+}
+
+// groups emits a loop over the groups of four nodes, i = 0, 4, … < n, with
+// p pointing at the group's terms in scratch (7 × 4 doubles each), then the
+// label end.
+func groups(ctx *build.Context, loop, end string, scratch, n reg.Register, body func(i, p reg.Register)) {
+	i, p := ctx.GP64(), ctx.GP64()
+	ctx.XORQ(i, i)
+	ctx.MOVQ(scratch, p)
+	ctx.Label(loop)
+	ctx.CMPQ(i, n)
+	ctx.JGE(LabelRef(end))
+	body(i, p)
+	ctx.ADDQ(Imm(4), i)
+	ctx.ADDQ(Imm(32*terms), p)
+	ctx.JMP(LabelRef(loop))
+	ctx.Label(end)
 }
