@@ -111,22 +111,39 @@ func (k sigmoidKernel) mode(mu, v float64) (u, curv float64) {
 	return u, curv
 }
 
-// edge returns a point on side dir (±1) of the mode where log h ≤ peak − dropTol.
+// edges returns points a < mode < b where log h ≤ peak − dropTol.
 // Concavity makes the tangent at x an upper bound of log h, so one linear
-// extension from x reaches the required drop.
-func (k sigmoidKernel) edge(mode, peak, width, dir, mu, v float64) float64 {
-	x := mode + dir*math.Sqrt(2*dropTol)*width
+// extension from x reaches the required drop. Each side takes at most four
+// steps; the two sides' steps alternate, so that their chains of dependent
+// operations overlap in the CPU.
+func (k sigmoidKernel) edges(mode, peak, width, mu, v float64) (a, b float64) {
+	a, b = mode+(-1)*math.Sqrt(2*dropTol)*width, mode+1*math.Sqrt(2*dropTol)*width
+	doneA, doneB := false, false
 	for range 4 {
-		l, e := k.loghExp(x, mu, v)
-		drop := peak - l
-		if drop >= dropTol {
-			return x
+		if !doneA {
+			a, doneA = k.edgeStep(a, mode, peak, -1, mu, v)
 		}
-		g := k.slopeFrom(x, mu, v, e)
-		secant := drop / math.Abs(x-mode)
-		x += dir * (dropTol - drop) / math.Max(math.Abs(g), secant)
+		if !doneB {
+			b, doneB = k.edgeStep(b, mode, peak, 1, mu, v)
+		}
+		if doneA && doneB {
+			break
+		}
 	}
-	return x
+	return a, b
+}
+
+// edgeStep returns x and true where log h(x) ≤ peak − dropTol, else the
+// next point on side dir (±1) of the mode and false.
+func (k sigmoidKernel) edgeStep(x, mode, peak, dir, mu, v float64) (float64, bool) {
+	l, e := k.loghExp(x, mu, v)
+	drop := peak - l
+	if drop >= dropTol {
+		return x, true
+	}
+	g := k.slopeFrom(x, mu, v, e)
+	secant := drop / math.Abs(x-mode)
+	return x + dir*(dropTol-drop)/math.Max(math.Abs(g), secant), false
 }
 
 // window returns the integration interval [a, b] and the mode u*.
@@ -134,7 +151,8 @@ func (k sigmoidKernel) window(mu, v float64) (a, b, mode float64) {
 	mode, curv := k.mode(mu, v)
 	peak := k.logh(mode, mu, v)
 	width := 1 / math.Sqrt(curv)
-	return k.edge(mode, peak, width, -1, mu, v), k.edge(mode, peak, width, 1, mu, v), mode
+	a, b = k.edges(mode, peak, width, mu, v)
+	return a, b, mode
 }
 
 // integrate returns the panel sums over the window and the factor that
