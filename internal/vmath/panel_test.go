@@ -1,8 +1,11 @@
 package vmath
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/natspike/natspike/internal/benchcpu"
@@ -126,5 +129,19 @@ func BenchmarkLogisticPanel(b *testing.B) {
 			}
 			m.Stop(1, "panel")
 		})
+	}
+}
+
+// TestPanelKernelFrame pins the generator's node bound to MaxPanelNodes:
+// the kernel's frame holds the terms of MaxPanelNodes nodes and the eight
+// broadcast parameters.
+func TestPanelKernelFrame(t *testing.T) {
+	asm, err := os.ReadFile("exp_amd64.s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("TEXT ·logisticPanelAVX2(SB), $%d-", 8*(PanelTerms*MaxPanelNodes+8*4))
+	if !strings.Contains(string(asm), want) {
+		t.Errorf("exp_amd64.s has no %q: internal/asmgen's maxNodes is not MaxPanelNodes", want)
 	}
 }

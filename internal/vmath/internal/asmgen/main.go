@@ -41,7 +41,7 @@ const (
 	pH, pC, pMu, pBeta, pTheta, pShift, pInv2v, pV = 0, 1, 2, 3, 4, 5, 6, 7
 	params                                         = 8
 	terms                                          = 7  // the panel sums, in vmath.LogisticPanel's order
-	maxNodes                                       = 32 // vmath.MaxPanelNodes
+	maxNodes                                       = 32 // vmath.MaxPanelNodes (TestPanelKernelFrame)
 )
 
 // Comparison predicates of VCMPPD (ordered, non-signalling: false for NaN).
