@@ -57,9 +57,27 @@ func newSigmoidKernel(s neuron.Sigmoid) sigmoidKernel {
 // logh returns log h(u) up to the constant log(φ_max β²/(σ√2π)):
 // log s + 2 log(1−s) − (u−μ)²/(2σ²) = min(z, −2z) − 3 log(1+e^{−|z|}) − ….
 func (k sigmoidKernel) logh(u, mu, v float64) float64 {
+	l, _ := k.loghExp(u, mu, v)
+	return l
+}
+
+// loghExp returns logh(u) and the e^{−|z|} it was computed from.
+func (k sigmoidKernel) loghExp(u, mu, v float64) (logh, e float64) {
 	z := k.beta * (u - k.theta)
 	d := u - mu
-	return math.Min(z, -2*z) - 3*math.Log1p(vmath.Exp(-math.Abs(z))) - d*d/(2*v)
+	e = vmath.Exp(-math.Abs(z))
+	return math.Min(z, -2*z) - 3*math.Log1p(e) - d*d/(2*v), e
+}
+
+// slopeFrom is slope's g at u given e = e^{−|z|}: the same
+// s = neuron.Logistic(z), 1/(1+e) for z ≥ 0 and e/(1+e) below, without
+// another exponential.
+func (k sigmoidKernel) slopeFrom(u, mu, v, e float64) float64 {
+	s := 1 / (1 + e)
+	if k.beta*(u-k.theta) < 0 {
+		s = e / (1 + e)
+	}
+	return k.beta*(1-3*s) - (u-mu)/v
 }
 
 // slope returns (log h)′(u) = β(1 − 3s) − (u−μ)/σ² and the curvature −(log h)″.
@@ -93,21 +111,39 @@ func (k sigmoidKernel) mode(mu, v float64) (u, curv float64) {
 	return u, curv
 }
 
-// edge returns a point on side dir (±1) of the mode where log h ≤ peak − dropTol.
+// edges returns points a < mode < b where log h ≤ peak − dropTol.
 // Concavity makes the tangent at x an upper bound of log h, so one linear
-// extension from x reaches the required drop.
-func (k sigmoidKernel) edge(mode, peak, width, dir, mu, v float64) float64 {
-	x := mode + dir*math.Sqrt(2*dropTol)*width
+// extension from x reaches the required drop. Each side takes at most four
+// steps; the two sides' steps alternate, so that their chains of dependent
+// operations overlap in the CPU.
+func (k sigmoidKernel) edges(mode, peak, width, mu, v float64) (a, b float64) {
+	a, b = mode+(-1)*math.Sqrt(2*dropTol)*width, mode+1*math.Sqrt(2*dropTol)*width
+	doneA, doneB := false, false
 	for range 4 {
-		drop := peak - k.logh(x, mu, v)
-		if drop >= dropTol {
-			return x
+		if !doneA {
+			a, doneA = k.edgeStep(a, mode, peak, -1, mu, v)
 		}
-		g, _ := k.slope(x, mu, v)
-		secant := drop / math.Abs(x-mode)
-		x += dir * (dropTol - drop) / math.Max(math.Abs(g), secant)
+		if !doneB {
+			b, doneB = k.edgeStep(b, mode, peak, 1, mu, v)
+		}
+		if doneA && doneB {
+			break
+		}
 	}
-	return x
+	return a, b
+}
+
+// edgeStep returns x and true where log h(x) ≤ peak − dropTol, else the
+// next point on side dir (±1) of the mode and false.
+func (k sigmoidKernel) edgeStep(x, mode, peak, dir, mu, v float64) (float64, bool) {
+	l, e := k.loghExp(x, mu, v)
+	drop := peak - l
+	if drop >= dropTol {
+		return x, true
+	}
+	g := k.slopeFrom(x, mu, v, e)
+	secant := drop / math.Abs(x-mode)
+	return x + dir*(dropTol-drop)/math.Max(math.Abs(g), secant), false
 }
 
 // window returns the integration interval [a, b] and the mode u*.
@@ -115,7 +151,8 @@ func (k sigmoidKernel) window(mu, v float64) (a, b, mode float64) {
 	mode, curv := k.mode(mu, v)
 	peak := k.logh(mode, mu, v)
 	width := 1 / math.Sqrt(curv)
-	return k.edge(mode, peak, width, -1, mu, v), k.edge(mode, peak, width, 1, mu, v), mode
+	a, b = k.edges(mode, peak, width, mu, v)
+	return a, b, mode
 }
 
 // integrate returns the panel sums over the window and the factor that
@@ -182,40 +219,17 @@ func (k sigmoidKernel) marchLeft(acc *sums, x, end, maxWidth, mu, v, shift float
 // f̃ g ((1−3s)² − 3s(1−s)), and c, d the centred f̃ g (u−μ) and
 // f̃ g ((u−μ)² − σ²), with f̃ = s(1−s)² = f/(φ_max β²) and
 // g = e^{shift − (u−μ)²/(2σ²)}.
-// When acc.onlyS0 is set only s0 is accumulated (GammaS). The nodes'
-// exponentials are evaluated together first (vmath.ExpSlice, bit for bit
-// vmath.Exp); the sums then add the nodes in order.
+// When acc.onlyS0 is set only s0 is accumulated (GammaS). The nodes are
+// vmath.LogisticPanel's (an AVX2 kernel where the CPU has one); the sums
+// add the nodes in order.
 func (k sigmoidKernel) panel(acc *sums, x0, x1, mu, v, shift float64) {
-	h, c := 0.5*(x1-x0), 0.5*(x1+x0)
-	inv2v := 0.5 / v
-	var e [2 * ruleOrder]float64 // e^{−|z|} of node j at j, its g at ruleOrder + j
-	for j, t := range legendre.x {
-		u := c + h*t
-		d := u - mu
-		e[j], e[ruleOrder+j] = -math.Abs(k.beta*(u-k.theta)), shift-d*d*inv2v
+	p := vmath.LogisticPanel{
+		H: 0.5 * (x1 - x0), C: 0.5 * (x1 + x0), Mu: mu, Beta: k.beta, Theta: k.theta,
+		Shift: shift, Inv2v: 0.5 / v, V: v,
 	}
-	vmath.ExpSlice(e[:], e[:])
-	for j, t := range legendre.x {
-		u := c + h*t
-		r := 1 / (1 + e[j])
-		s, q := r, e[j]*r // s = logistic(z), q = 1 − s
-		if k.beta*(u-k.theta) < 0 {
-			s, q = q, s
-		}
-		d := u - mu
-		fg := h * legendre.w[j] * s * q * q * e[ruleOrder+j]
-		acc.s0 += fg
-		if acc.onlyS0 {
-			continue
-		}
-		l := 1 - 3*s
-		acc.s1 += fg * u
-		acc.s2 += fg * u * u
-		acc.a += fg * l
-		acc.b += fg * (l*l - 3*s*q)
-		acc.c += fg * d
-		acc.d += fg * (d*d - v)
-	}
+	a := [vmath.PanelTerms]float64{acc.s0, acc.s1, acc.s2, acc.a, acc.b, acc.c, acc.d}
+	p.Sums(&a, legendre.x[:], legendre.w[:], acc.onlyS0)
+	acc.s0, acc.s1, acc.s2, acc.a, acc.b, acc.c, acc.d = a[0], a[1], a[2], a[3], a[4], a[5], a[6]
 }
 
 // moments returns the raw and centred moments of f under N(mu, v).

@@ -1,15 +1,19 @@
 package vmath
 
-import "golang.org/x/sys/cpu"
+import (
+	"math"
+
+	"golang.org/x/sys/cpu"
+)
 
 // hasAVX2 reports whether the CPU (and the OS) run the AVX2 kernel.
 func hasAVX2() bool { return cpu.X86.HasAVX2 }
 
 // avx2Constants are the kernel's constants, each four times, in the rows
 // internal/asmgen reads them from (its k… indices).
-var avx2Constants = func() (c [17][4]float64) {
-	rows := [17]float64{log2e, roundMagic, ln2Hi, ln2Lo, 0.0625, c8, c7, c6, c5, c4, c3, 0.5, 1, 2, 1023,
-		fastLow, fastHigh}
+var avx2Constants = func() (c [20][4]float64) {
+	rows := [20]float64{log2e, roundMagic, ln2Hi, ln2Lo, 0.0625, c8, c7, c6, c5, c4, c3, 0.5, 1, 2, 1023,
+		fastLow, fastHigh, 3, math.Copysign(0, -1), 0}
 	for i, v := range rows {
 		c[i] = [4]float64{v, v, v, v}
 	}
@@ -30,4 +34,9 @@ func expSliceAVX2(dst, x []float64) ([]float64, []float64) {
 		dst, x = dst[4:], x[4:]
 	}
 	return dst, x
+}
+
+// logisticPanelKernel runs logisticPanelAVX2 with the constant table.
+func logisticPanelKernel(acc *[PanelTerms]float64, nodes, weights *float64, n int, p *[8]float64) bool {
+	return logisticPanelAVX2(acc, nodes, weights, n, p, &avx2Constants)
 }

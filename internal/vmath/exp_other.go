@@ -9,3 +9,8 @@ func hasAVX2() bool { return false }
 func expSliceAVX2(_, _ []float64) ([]float64, []float64) {
 	panic("vmath: no AVX2 kernel on this architecture")
 }
+
+// logisticPanelKernel is never called off amd64.
+func logisticPanelKernel(_ *[PanelTerms]float64, _, _ *float64, _ int, _ *[8]float64) bool {
+	panic("vmath: no AVX2 kernel on this architecture")
+}

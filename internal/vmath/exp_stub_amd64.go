@@ -6,4 +6,10 @@ package vmath
 // the first group of four with an argument outside [c[kLow], c[kHigh]]; it returns the number done.
 //
 //go:noescape
-func expAVX2(dst *float64, x *float64, n int, c *[17][4]float64) int
+func expAVX2(dst *float64, x *float64, n int, c *[20][4]float64) int
+
+// logisticPanelAVX2 adds the n nodes' terms of LogisticPanel p to acc (n a multiple of 4, at most 32)
+// and returns true, or returns false, acc untouched, if an exponential is out of range.
+//
+//go:noescape
+func logisticPanelAVX2(acc *[7]float64, nodes *float64, weights *float64, n int, p *[8]float64, c *[20][4]float64) bool
