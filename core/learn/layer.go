@@ -202,6 +202,9 @@ func (l *layer) steps(from, to int) error {
 	if t := l.lean(); t != nil {
 		return l.leanSteps(t, from, to)
 	}
+	if l.leanMembers() {
+		return l.leanSharedSteps(from, to)
+	}
 	for k := from; k < to; k++ {
 		if err := l.nextSegment(k); err != nil {
 			return err
@@ -236,6 +239,61 @@ func (l *layer) lean() *trial {
 		return nil
 	}
 	return t
+}
+
+// leanMembers reports whether leanSharedSteps can run the layer's bins:
+// RunShared's configurations, each in the event-driven form with a drawn
+// teacher, no output written bin by bin and no pool interval.
+func (l *layer) leanMembers() bool {
+	if l.teacherU == nil {
+		return false
+	}
+	for _, t := range l.neurons {
+		if t.events == nil || len(t.observe) > 0 || t.reset > 0 || t.cfg.Teacher.Kind == ReplayTeacher {
+			return false
+		}
+	}
+	return true
+}
+
+// leanSharedSteps is steps for RunShared's lean configurations: per bin one
+// draw of the inputs and of the teacher's uniform, then every
+// configuration's bin as leanSteps runs it, the same numbers bin for bin.
+func (l *layer) leanSharedSteps(from, to int) error {
+	for k := from; k < to; k++ {
+		if err := l.nextSegment(k); err != nil {
+			return err
+		}
+		spikes, err := l.src.Next(l.spikes)
+		if err != nil {
+			return l.neurons[0].diverged(k, err)
+		}
+		l.spikes = spikes
+		l.drawTeacher(k)
+		u := *l.teacherU
+		for j, t := range l.neurons {
+			if err := t.leanBin(k, u, spikes); err != nil {
+				return l.named(j, t.diverged(k, err))
+			}
+		}
+	}
+	return nil
+}
+
+// leanBin is bin k of a lean trial whose teacher uniform is u.
+func (t *trial) leanBin(k int, u float64, spikes []int) error {
+	pot := t.events.Potentials()
+	y := 0.0
+	if u < t.teacherCut() {
+		y = t.teacherDraw(u, pot.Teacher)
+	}
+	if err := t.events.Advance(pot, y, spikes); err != nil {
+		return err
+	}
+	if math.Abs(pot.V) > MaxPotential {
+		return potentialError(pot.V)
+	}
+	return nil
 }
 
 // leanSteps is steps for the lean trial t: the same numbers bin for bin,

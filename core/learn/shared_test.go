@@ -165,3 +165,78 @@ func TestSharedConfigurationsRefuseDifferentStreams(t *testing.T) {
 		t.Errorf("invalid configuration: error %v, want one naming configuration 1", err)
 	}
 }
+
+// TestLeanSharedConfigurationsEqualRunsAlone: configurations that write no
+// output bin by bin (all event-driven, drawn teachers) run through
+// leanSharedSteps and still give, member by member, bit for bit the runs
+// alone, for every rule, exact and cached coefficients, two learning
+// rates, both parametrizations, both drawn teachers and a rate schedule;
+// a member diverging is named as in the general loop.
+func TestLeanSharedConfigurationsEqualRunsAlone(t *testing.T) {
+	for _, teacher := range []TeacherKind{Realizable, PoissonTeacher} {
+		for _, schedule := range []bool{false, true} {
+			for _, dendritic := range []bool{false, true} {
+				name := fmt.Sprintf("lean: teacher %v/schedule %v/dendritic %v", teacher, schedule, dendritic)
+				cfgs := leanMembers(teacher, schedule, dendritic)
+				assertLeanShared(t, name, cfgs)
+				runSharedAndAlone(t, name, cfgs)
+			}
+		}
+	}
+	cfgs := leanMembers(Realizable, false, false)
+	cfgs[2].Rule.Eta = 50 // this member diverges
+	err := RunShared(context.Background(), cfgs, results(len(cfgs)))
+	alone := Run(context.Background(), cfgs[2], &Result{})
+	if err == nil || alone == nil || err.Error() != "configuration 2: "+alone.Error() {
+		t.Errorf("a diverging lean member: shared error %v, want %q", err, "configuration 2: "+fmt.Sprint(alone))
+	}
+}
+
+// leanMembers returns event-driven configurations of one trial with
+// nothing recorded bin by bin: every rule, exact and cached, and a second
+// learning rate.
+func leanMembers(teacher TeacherKind, schedule, dendritic bool) []Config {
+	var out []Config
+	for _, kind := range rule.Kinds() {
+		for _, tol := range []float64{0, 1e-9} {
+			for _, f := range []float64{1, 0.5} {
+				c := agreementCase(rule.Natural, neuron.DefaultSigmoid(), dendritic, teacher, "", "poisson", false)
+				c.Rule = rule.DefaultConfig(kind, f*map[rule.Kind]float64{rule.Euclidean: 2e-4, rule.Natural: 5e-3, rule.Approximate: 5e-3}[kind])
+				c.EventDriven, c.Rule.CoefficientTol, c.TraceEvery, c.RecordSpikes = true, tol, 0, false
+				if schedule {
+					second := make([]float64, len(c.Rates))
+					for i := range second {
+						second[i] = 70 - 2*float64(i)
+					}
+					c.Schedule = input.RateSchedule{Starts: []int{0, 900}, Rates: append(append([]float64(nil), c.Rates...), second...)}
+				}
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// assertLeanShared fails unless cfgs run through leanSharedSteps.
+func assertLeanShared(t *testing.T, name string, cfgs []Config) {
+	t.Helper()
+	cs := append([]Config(nil), cfgs...)
+	for j := range cs {
+		cs[j].setDefaults()
+	}
+	l, err := newShared(cs, results(len(cs)))
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if !l.leanMembers() {
+		t.Fatalf("%s: the configurations do not take the lean shared loop", name)
+	}
+}
+
+func results(k int) []*Result {
+	res := make([]*Result, k)
+	for j := range res {
+		res[j] = &Result{}
+	}
+	return res
+}
