@@ -206,14 +206,10 @@ func (l *layer) steps(from, to int) error {
 		return l.leanSharedSteps(from, to)
 	}
 	for k := from; k < to; k++ {
-		if err := l.nextSegment(k); err != nil {
+		spikes, err := l.inputs(k)
+		if err != nil {
 			return err
 		}
-		spikes, err := l.src.Next(l.spikes)
-		if err != nil {
-			return l.neurons[0].diverged(k, err)
-		}
-		l.spikes = spikes
 		if l.teacherU != nil {
 			l.drawTeacher(k)
 		}
@@ -241,6 +237,20 @@ func (l *layer) lean() *trial {
 	return t
 }
 
+// inputs moves to bin k's segment of the rate schedule and returns the
+// bin's afferent spikes (kept in l.spikes for the next draw).
+func (l *layer) inputs(k int) ([]int, error) {
+	if err := l.nextSegment(k); err != nil {
+		return nil, err
+	}
+	spikes, err := l.src.Next(l.spikes)
+	if err != nil {
+		return nil, l.neurons[0].diverged(k, err)
+	}
+	l.spikes = spikes
+	return spikes, nil
+}
+
 // leanMembers reports whether leanSharedSteps can run the layer's bins:
 // RunShared's configurations, each in the event-driven form with a drawn
 // teacher, no output written bin by bin and no pool interval.
@@ -261,14 +271,10 @@ func (l *layer) leanMembers() bool {
 // configuration's bin as leanSteps runs it, the same numbers bin for bin.
 func (l *layer) leanSharedSteps(from, to int) error {
 	for k := from; k < to; k++ {
-		if err := l.nextSegment(k); err != nil {
+		spikes, err := l.inputs(k)
+		if err != nil {
 			return err
 		}
-		spikes, err := l.src.Next(l.spikes)
-		if err != nil {
-			return l.neurons[0].diverged(k, err)
-		}
-		l.spikes = spikes
 		l.drawTeacher(k)
 		u := *l.teacherU
 		for j, t := range l.neurons {
