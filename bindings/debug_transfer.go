@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/natspike/natspike/core/neuron"
+	"github.com/natspike/natspike/internal/vmath"
 )
 
 // debugSoftplus is a test-only transfer function, φ(V) = κ log(1 + e^{V−θ}),
@@ -57,9 +58,11 @@ func (s debugSoftplus) LogPhi(v float64) float64 {
 	return math.Log(s.Kappa) + math.Log(softplus(v-s.Theta))
 }
 
+// softplus uses vmath.Exp, the exponential of every engine path, so that
+// every amd64 CPU computes the same numbers.
 func softplus(z float64) float64 {
 	if z > 0 {
-		return z + math.Log1p(math.Exp(-z))
+		return z + math.Log1p(vmath.Exp(-z))
 	}
-	return math.Log1p(math.Exp(z))
+	return math.Log1p(vmath.Exp(z))
 }
