@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/natspike/natspike/internal/vmath"
 )
 
 // Events runs a Learner in event-driven form: O(1) work per bin plus O(1)
@@ -139,6 +141,28 @@ func (e *Events) Update(pot Potentials, y float64, spikes []int) (*Step, error) 
 // potentials: the same numbers, without filling a Step (which copies the
 // coefficients into it). Update's last Step is left as it was.
 func (e *Events) Advance(pot Potentials, y float64, spikes []int) error {
+	var ez float64
+	if e.l.sigmoid != nil {
+		ez = vmath.Exp(e.l.sigmoid.Exponent(pot.V))
+	}
+	return e.AdvanceExp(pot, ez, y, spikes)
+}
+
+// Exponent returns the argument of the one exponential that Advance
+// evaluates for the potentials pot (neuron.Sigmoid.Exponent), or 0 for a
+// transfer other than the sigmoid: a caller that advances many Events
+// evaluates their exponentials together (vmath.ExpSlice) and passes each
+// to AdvanceExp.
+func (e *Events) Exponent(pot Potentials) float64 {
+	if e.l.sigmoid == nil {
+		return 0
+	}
+	return e.l.sigmoid.Exponent(pot.V)
+}
+
+// AdvanceExp is Advance given ez = e^{Exponent(pot)} (unused for a transfer
+// other than the sigmoid): the same numbers.
+func (e *Events) AdvanceExp(pot Potentials, ez, y float64, spikes []int) error {
 	l := e.l
 	l.sumWR, l.sumW2R, l.statsValid = e.sums.r1, e.sums.r2, true
 	if err := finiteOr("membrane potential V", pot.V); err != nil { // as completeStep
@@ -146,7 +170,7 @@ func (e *Events) Advance(pot Potentials, y float64, spikes []int) error {
 	}
 	var phi, score float64 // as errorFactor, whose call would spill every live value
 	if l.sigmoid != nil {
-		phi, score = l.sigmoid.PhiAndScore(pot.V)
+		phi, score = l.sigmoid.PhiAndScoreOf(pot.V, ez)
 	} else {
 		phi, score = l.phiAndScore(pot.V)
 	}
