@@ -229,18 +229,24 @@ func (l *layer) steps(from, to int) error {
 }
 
 // lean returns the trial whose bins leanSteps can run, or nil: a single
-// neuron in the event-driven form on counter-based Poisson inputs, with a
-// teacher of its own that is drawn (realizable or Poisson), no output
-// written bin by bin and no pool interval.
+// lean-eligible neuron on counter-based Poisson inputs with a teacher of
+// its own.
 func (l *layer) lean() *trial {
 	if len(l.neurons) != 1 || l.teacherU != nil {
 		return nil
 	}
 	t := l.neurons[0]
-	if t.events == nil || t.inputs == nil || len(t.observe) > 0 || t.reset > 0 || t.sharedU != nil || t.cfg.Teacher.Kind == ReplayTeacher {
+	if !t.leanEligible() || t.inputs == nil || t.sharedU != nil {
 		return nil
 	}
 	return t
+}
+
+// leanEligible reports whether the trial's bins can run lean: in the
+// event-driven form, with a teacher that is drawn (realizable or Poisson),
+// no output written bin by bin and no pool interval.
+func (t *trial) leanEligible() bool {
+	return t.events != nil && len(t.observe) == 0 && t.reset == 0 && t.cfg.Teacher.Kind != ReplayTeacher
 }
 
 // inputs moves to bin k's segment of the rate schedule and returns the
@@ -258,14 +264,13 @@ func (l *layer) inputs(k int) ([]int, error) {
 }
 
 // leanMembers reports whether leanSharedSteps can run the layer's bins:
-// RunShared's configurations, each in the event-driven form with a drawn
-// teacher, no output written bin by bin and no pool interval.
+// RunShared's configurations, each lean-eligible.
 func (l *layer) leanMembers() bool {
 	if l.teacherU == nil {
 		return false
 	}
 	for _, t := range l.neurons {
-		if t.events == nil || len(t.observe) > 0 || t.reset > 0 || t.cfg.Teacher.Kind == ReplayTeacher {
+		if !t.leanEligible() {
 			return false
 		}
 	}
@@ -314,7 +319,7 @@ func (l *layer) leanPotentials() {
 // = ez and teacher uniform u.
 func (t *trial) leanBin(u float64, pot rule.Potentials, ez float64, spikes []int) error {
 	y := 0.0
-	if u < t.teacherCut() {
+	if u < t.teacherCut {
 		y = t.teacherDraw(u, pot.Teacher)
 	}
 	if err := t.events.AdvanceExp(pot, ez, y, spikes); err != nil {
@@ -327,11 +332,11 @@ func (t *trial) leanBin(u float64, pot rule.Potentials, ez float64, spikes []int
 }
 
 // leanSteps is steps for the lean trial t: the same numbers bin for bin,
-// with the loop's state in locals, the inputs drawn without the
-// input.Source interface, the teacher's φ(V*) only for a uniform below
-// teacherCut and the bin's update without a Step (rule.Events.Advance).
+// with the inputs drawn without the input.Source interface, the teacher's
+// φ(V*) only for a uniform below teacherCut and the bin's update without a
+// Step (leanBin).
 func (l *layer) leanSteps(t *trial, from, to int) error {
-	ev, src, key, cut := t.events, t.inputs, t.teacherKey, t.teacherCut()
+	ev, src, key := t.events, t.inputs, t.teacherKey
 	spikes := l.spikes
 	defer func() { l.spikes = spikes }()
 	for k := from; k < to; k++ {
@@ -340,15 +345,8 @@ func (l *layer) leanSteps(t *trial, from, to int) error {
 		}
 		spikes = src.Draw(spikes)
 		pot := ev.Potentials()
-		y := 0.0
-		if u := key.Float64(uint64(t.start + k)); u < cut {
-			y = t.teacherDraw(u, pot.Teacher)
-		}
-		if err := ev.Advance(pot, y, spikes); err != nil {
+		if err := t.leanBin(key.Float64(uint64(t.start+k)), pot, vmath.Exp(ev.Exponent(pot)), spikes); err != nil {
 			return t.diverged(k, err)
-		}
-		if math.Abs(pot.V) > MaxPotential {
-			return t.diverged(k, potentialError(pot.V))
 		}
 	}
 	return nil
