@@ -320,12 +320,12 @@ const sumsRefresh = 16
 // reanchor materialises weights and traces and restarts the epoch, keeping
 // the running sums.
 func (e *Events) reanchor() error {
-	f, dk, ek := e.lazy(), e.dk, e.ek
+	f, c, dk, ek := e.lazy(), e.c, e.dk, e.ek
 	zeta := e.zeta
 	p, s, b := e.p[:len(zeta)], e.s[:len(zeta)], e.b[:len(zeta)]
 	for i, z := range zeta {
 		pi, si := p[i], s[i]
-		u := f.weight(z, b[i], pi, si)
+		u := f.weight(z, c*b[i], pi, si)
 		P, S := dk*pi, ek*si
 		if S < 1e-200 { // a long-silent fast trace; keeps clear of subnormals
 			S = 0
@@ -346,12 +346,12 @@ func (e *Events) restartEpoch() {
 // recomputes the running sums from scratch.
 func (e *Events) renormalise() error {
 	var s eventSums
-	f, dk, ek, target := e.lazy(), e.dk, e.ek, e.target
+	f, c, dk, ek, target := e.lazy(), e.c, e.dk, e.ek, e.target
 	zeta := e.zeta
 	p, sl, b, rates := e.p[:len(zeta)], e.s[:len(zeta)], e.b[:len(zeta)], e.l.rates[:len(zeta)]
 	for i, z := range zeta {
 		pi, si, bi, ri := p[i], sl[i], b[i], rates[i]
-		u := f.weight(z, bi, pi, si)
+		u := f.weight(z, c*bi, pi, si)
 		P, S := dk*pi, ek*si
 		if S < 1e-200 { // a long-silent fast trace; keeps clear of subnormals
 			S = 0
@@ -384,10 +384,10 @@ func (e *Events) renormalise() error {
 // (or whether) weights are read.
 func (e *Events) Weights(w []float64) error {
 	var sum float64
-	f, zeta := e.lazy(), e.zeta
+	f, c, zeta := e.lazy(), e.c, e.zeta
 	p, s, b, inv, w := e.p[:len(zeta)], e.s[:len(zeta)], e.b[:len(zeta)], e.l.invScale[:len(zeta)], w[:len(zeta)]
 	for i, z := range zeta {
-		u := f.weight(z, b[i], p[i], s[i])
+		u := f.weight(z, c*b[i], p[i], s[i])
 		sum += u
 		w[i] = u * inv[i]
 	}
@@ -396,18 +396,20 @@ func (e *Events) Weights(w []float64) error {
 
 // weight is the current somatic weight u_i of the lazy state.
 func (e *Events) weight(i int) float64 {
-	return e.lazy().weight(e.zeta[i], e.b[i], e.p[i], e.s[i])
+	return e.lazy().weight(e.zeta[i], e.c*e.b[i], e.p[i], e.s[i])
 }
 
 // lazyWeights are the epoch's factors that turn an afferent's anchors into
-// its weight, held in locals by the O(n) loops.
-type lazyWeights struct{ c, mk, bk, phiF, phiG float64 }
+// its weight, held in registers by the O(n) loops (four fields: the
+// compiler keeps a struct of at most four in registers, a larger one is
+// copied to the stack on every iteration).
+type lazyWeights struct{ mk, bk, phiF, phiG float64 }
 
 func (e *Events) lazy() lazyWeights {
-	return lazyWeights{c: e.c, mk: e.mk, bk: e.bk, phiF: e.phiF, phiG: e.phiG}
+	return lazyWeights{mk: e.mk, bk: e.bk, phiF: e.phiF, phiG: e.phiG}
 }
 
-// weight is u = M (ζ + c b (p̂ ΦF − ŝ ΦG) − B) (see Events).
-func (f lazyWeights) weight(zeta, b, p, s float64) float64 {
-	return f.mk * (zeta + f.c*b*(p*f.phiF-s*f.phiG) - f.bk)
+// weight is u = M (ζ + c b (p̂ ΦF − ŝ ΦG) − B) (see Events) for cb = c b.
+func (f lazyWeights) weight(zeta, cb, p, s float64) float64 {
+	return f.mk * (zeta + cb*(p*f.phiF-s*f.phiG) - f.bk)
 }
