@@ -53,6 +53,8 @@ type Events struct {
 	epoch      int // bins since the epoch start
 	// epoch factors D, E, M, B and prefix sums ΦF, ΦG
 	dk, ek, mk, bk, phiF, phiG float64
+	// the running sums' constant factors dm², dm ds, ds² and c_ε c² (advance)
+	dmm, dms, dss, cecc float64
 	// roundoff bound: Σ |H| E/M over the epoch, and its limit
 	absG, absGLimit float64
 	epochs          int // epochs completed
@@ -113,6 +115,7 @@ func (l *Learner) NewEvents(w, teacher []float64) (*Events, error) {
 		e.maxB = max(e.maxB, e.b[i])
 		e.zeta[i] = l.scale[i] * w[i]
 	}
+	e.dmm, e.dms, e.dss, e.cecc = dm*dm, dm*ds, ds*ds, l.cEps*e.c*e.c
 	e.dk, e.ek, e.mk = 1, 1, 1
 	return e, e.renormalise()
 }
@@ -297,9 +300,9 @@ func (e *Events) advance(pot Potentials, a, h, u float64, sp *spikeSums) {
 	s.us = ds * (a*us + h*bxs - u*sumS + sp.u)
 	s.sp, s.ss = dm*(sumP+sp.count), ds*(sumS+sp.count)
 	s.tp, s.ts = dm*(s.tp+sp.t), ds*(s.ts+sp.t)
-	s.qpp = dm * dm * (qpp + sp.pp)
-	s.qps = dm * ds * (qps + sp.ps)
-	s.qss = ds * ds * (qss + sp.ss)
+	s.qpp = e.dmm * (qpp + sp.pp)
+	s.qps = e.dms * (qps + sp.ps)
+	s.qss = e.dss * (qss + sp.ss)
 	if !e.natural {
 		return
 	}
@@ -307,7 +310,7 @@ func (e *Events) advance(pot Potentials, a, h, u float64, sp *spikeSums) {
 	// Σ r̂ b² x² = c_ε Σ b x².
 	ce := e.l.cEps
 	rbx, rbux := ce*pot.SumX, ce*pot.V
-	rbbxx := ce * c * c * (qpp - 2*qps + qss)
+	rbbxx := e.cecc * (qpp - 2*qps + qss)
 	s.r2 = a*a*r2 + h*h*rbbxx + u*u*e.rateSum + 2*a*h*rbux - 2*a*u*r1 - 2*h*u*rbx
 	s.r1 = a*r1 + h*rbx - u*e.rateSum
 }
