@@ -322,7 +322,7 @@ func (t *trial) leanBin(u float64, pot rule.Potentials, ez float64, spikes []int
 	if u < t.teacherCut {
 		y = t.teacherDraw(u, pot.Teacher)
 	}
-	if err := t.events.AdvanceExp(pot, ez, y, spikes); err != nil {
+	if err := t.events.Advance(pot, ez, y, spikes); err != nil {
 		return err
 	}
 	if math.Abs(pot.V) > MaxPotential {
@@ -334,7 +334,7 @@ func (t *trial) leanBin(u float64, pot rule.Potentials, ez float64, spikes []int
 // leanSteps is steps for the lean trial t: the same numbers bin for bin,
 // with the inputs drawn without the input.Source interface, the teacher's
 // φ(V*) only for a uniform below teacherCut and the bin's update without a
-// Step (leanBin).
+// Step (leanBin, rule.Events.Advance).
 func (l *layer) leanSteps(t *trial, from, to int) error {
 	ev, src, key := t.events, t.inputs, t.teacherKey
 	spikes := l.spikes

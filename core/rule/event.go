@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-
-	"github.com/natspike/natspike/internal/vmath"
 )
 
 // Events runs a Learner in event-driven form: O(1) work per bin plus O(1)
@@ -140,22 +138,10 @@ func (e *Events) Update(pot Potentials, y float64, spikes []int) (*Step, error) 
 	return st, e.apply(pot, st.Error, st.GammaS, st.GammaU, st.GammaW, spikes)
 }
 
-// Advance is Update for a caller that reads nothing of the bin but its
-// potentials: the same numbers, without filling a Step (which copies the
-// coefficients into it). Update's last Step is left as it was.
-func (e *Events) Advance(pot Potentials, y float64, spikes []int) error {
-	var ez float64
-	if e.l.sigmoid != nil {
-		ez = vmath.Exp(e.l.sigmoid.Exponent(pot.V))
-	}
-	return e.AdvanceExp(pot, ez, y, spikes)
-}
-
-// Exponent returns the argument of the one exponential that Advance
-// evaluates for the potentials pot (neuron.Sigmoid.Exponent), or 0 for a
-// transfer other than the sigmoid: a caller that advances many Events
-// evaluates their exponentials together (vmath.ExpSlice) and passes each
-// to AdvanceExp.
+// Exponent returns the argument of the one exponential that Advance needs
+// for the potentials pot (neuron.Sigmoid.Exponent), or 0 for a transfer
+// other than the sigmoid: a caller that advances many Events evaluates
+// their exponentials together (vmath.ExpSlice).
 func (e *Events) Exponent(pot Potentials) float64 {
 	if e.l.sigmoid == nil {
 		return 0
@@ -163,9 +149,12 @@ func (e *Events) Exponent(pot Potentials) float64 {
 	return e.l.sigmoid.Exponent(pot.V)
 }
 
-// AdvanceExp is Advance given ez = e^{Exponent(pot)} (unused for a transfer
-// other than the sigmoid): the same numbers.
-func (e *Events) AdvanceExp(pot Potentials, ez, y float64, spikes []int) error {
+// Advance is Update for a caller that reads nothing of the bin but its
+// potentials: the same numbers, without filling a Step (which copies the
+// coefficients into it). Update's last Step is left as it was. ez is
+// e^{Exponent(pot)} (vmath.Exp; unused for a transfer other than the
+// sigmoid).
+func (e *Events) Advance(pot Potentials, ez, y float64, spikes []int) error {
 	l := e.l
 	l.sumWR, l.sumW2R, l.statsValid = e.sums.r1, e.sums.r2, true
 	if err := finiteOr("membrane potential V", pot.V); err != nil { // as completeStep
