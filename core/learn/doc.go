@@ -115,9 +115,12 @@
 // configuration advances on them, so configuration j's result is bit for
 // bit Run's (TestSharedConfigurationsEqualRunsAlone). At K = 8 learning
 // rates of the natural rule, default evaluation, a configuration-bin costs
-// ≈ 200 instead of ≈ 295 CPU-ns at n = 100 and ≈ 475 instead of ≈ 850 at
-// n = 1000 (go test -run XXX -bench Shared ./core/learn/, medians of 3 on
-// the loaded 2-core development machine).
+// ≈ 130 instead of ≈ 215 CPU-ns at n = 100 and ≈ 355 instead of ≈ 620 at
+// n = 1000 (go test -run XXX -bench Shared ./core/learn/, medians of 10–12
+// runs on the loaded 2-core development machine, 1 Dec 2026). When no
+// configuration writes an output bin by bin, their bins run in a lean loop
+// that evaluates the configurations' exponentials of φ together
+// (TestLeanSharedConfigurationsEqualRunsAlone).
 //
 // # Outputs
 //

@@ -6,6 +6,8 @@ import (
 	"math"
 
 	"github.com/natspike/natspike/core/input"
+	"github.com/natspike/natspike/core/rule"
+	"github.com/natspike/natspike/internal/vmath"
 )
 
 // MaxNeurons bounds the number of output neurons of a layer.
@@ -32,6 +34,10 @@ type layer struct {
 	// holds the bin's teacher uniform that RunShared's members share.
 	member   string
 	teacherU *float64
+	// pots and exps hold the bin's potentials of the lean members and the
+	// exponentials of their φ (leanPotentials).
+	pots []rule.Potentials
+	exps []float64
 }
 
 func newLayer(cfg Config, res *Result) (*layer, error) {
@@ -223,18 +229,24 @@ func (l *layer) steps(from, to int) error {
 }
 
 // lean returns the trial whose bins leanSteps can run, or nil: a single
-// neuron in the event-driven form on counter-based Poisson inputs, with a
-// teacher of its own that is drawn (realizable or Poisson), no output
-// written bin by bin and no pool interval.
+// lean-eligible neuron on counter-based Poisson inputs with a teacher of
+// its own.
 func (l *layer) lean() *trial {
 	if len(l.neurons) != 1 || l.teacherU != nil {
 		return nil
 	}
 	t := l.neurons[0]
-	if t.events == nil || t.inputs == nil || len(t.observe) > 0 || t.reset > 0 || t.sharedU != nil || t.cfg.Teacher.Kind == ReplayTeacher {
+	if !t.leanEligible() || t.inputs == nil || t.sharedU != nil {
 		return nil
 	}
 	return t
+}
+
+// leanEligible reports whether the trial's bins can run lean: in the
+// event-driven form, with a teacher that is drawn (realizable or Poisson),
+// no output written bin by bin and no pool interval.
+func (t *trial) leanEligible() bool {
+	return t.events != nil && len(t.observe) == 0 && t.reset == 0 && t.cfg.Teacher.Kind != ReplayTeacher
 }
 
 // inputs moves to bin k's segment of the rate schedule and returns the
@@ -252,14 +264,13 @@ func (l *layer) inputs(k int) ([]int, error) {
 }
 
 // leanMembers reports whether leanSharedSteps can run the layer's bins:
-// RunShared's configurations, each in the event-driven form with a drawn
-// teacher, no output written bin by bin and no pool interval.
+// RunShared's configurations, each lean-eligible.
 func (l *layer) leanMembers() bool {
 	if l.teacherU == nil {
 		return false
 	}
 	for _, t := range l.neurons {
-		if t.events == nil || len(t.observe) > 0 || t.reset > 0 || t.cfg.Teacher.Kind == ReplayTeacher {
+		if !t.leanEligible() {
 			return false
 		}
 	}
@@ -267,8 +278,10 @@ func (l *layer) leanMembers() bool {
 }
 
 // leanSharedSteps is steps for RunShared's lean configurations: per bin one
-// draw of the inputs and of the teacher's uniform, then every
-// configuration's bin as leanSteps runs it, the same numbers bin for bin.
+// draw of the inputs and of the teacher's uniform, every configuration's
+// potentials and the exponentials of their φ together (leanPotentials),
+// then every configuration's bin as leanSteps runs it, the same numbers
+// bin for bin.
 func (l *layer) leanSharedSteps(from, to int) error {
 	for k := from; k < to; k++ {
 		spikes, err := l.inputs(k)
@@ -277,8 +290,9 @@ func (l *layer) leanSharedSteps(from, to int) error {
 		}
 		l.drawTeacher(k)
 		u := *l.teacherU
+		l.leanPotentials()
 		for j, t := range l.neurons {
-			if err := t.leanBin(k, u, spikes); err != nil {
+			if err := t.leanBin(u, l.pots[j], l.exps[j], spikes); err != nil {
 				return l.named(j, t.diverged(k, err))
 			}
 		}
@@ -286,14 +300,29 @@ func (l *layer) leanSharedSteps(from, to int) error {
 	return nil
 }
 
-// leanBin is bin k of a lean trial whose teacher uniform is u.
-func (t *trial) leanBin(k int, u float64, spikes []int) error {
-	pot := t.events.Potentials()
+// leanPotentials sets l.pots and l.exps to every member's potentials of
+// the bin and the exponential of its φ (rule.Events.Exponent), evaluated
+// together by vmath.ExpSlice (bit-identical to one at a time, and four at
+// a time with AVX2).
+func (l *layer) leanPotentials() {
+	if len(l.pots) != len(l.neurons) {
+		l.pots, l.exps = make([]rule.Potentials, len(l.neurons)), make([]float64, len(l.neurons))
+	}
+	for j, t := range l.neurons {
+		l.pots[j] = t.events.Potentials()
+		l.exps[j] = t.events.Exponent(l.pots[j])
+	}
+	vmath.ExpSlice(l.exps, l.exps)
+}
+
+// leanBin is a bin of a lean trial with potentials pot, e^{Exponent(pot)}
+// = ez and teacher uniform u.
+func (t *trial) leanBin(u float64, pot rule.Potentials, ez float64, spikes []int) error {
 	y := 0.0
-	if u < t.teacherCut() {
+	if u < t.teacherCut {
 		y = t.teacherDraw(u, pot.Teacher)
 	}
-	if err := t.events.Advance(pot, y, spikes); err != nil {
+	if err := t.events.Advance(pot, ez, y, spikes); err != nil {
 		return err
 	}
 	if math.Abs(pot.V) > MaxPotential {
@@ -303,11 +332,11 @@ func (t *trial) leanBin(k int, u float64, spikes []int) error {
 }
 
 // leanSteps is steps for the lean trial t: the same numbers bin for bin,
-// with the loop's state in locals, the inputs drawn without the
-// input.Source interface, the teacher's φ(V*) only for a uniform below
-// teacherCut and the bin's update without a Step (rule.Events.Advance).
+// with the inputs drawn without the input.Source interface, the teacher's
+// φ(V*) only for a uniform below teacherCut and the bin's update without a
+// Step (leanBin, rule.Events.Advance).
 func (l *layer) leanSteps(t *trial, from, to int) error {
-	ev, src, key, cut := t.events, t.inputs, t.teacherKey, t.teacherCut()
+	ev, src, key := t.events, t.inputs, t.teacherKey
 	spikes := l.spikes
 	defer func() { l.spikes = spikes }()
 	for k := from; k < to; k++ {
@@ -316,15 +345,8 @@ func (l *layer) leanSteps(t *trial, from, to int) error {
 		}
 		spikes = src.Draw(spikes)
 		pot := ev.Potentials()
-		y := 0.0
-		if u := key.Float64(uint64(t.start + k)); u < cut {
-			y = t.teacherDraw(u, pot.Teacher)
-		}
-		if err := ev.Advance(pot, y, spikes); err != nil {
+		if err := t.leanBin(key.Float64(uint64(t.start+k)), pot, vmath.Exp(ev.Exponent(pot)), spikes); err != nil {
 			return t.diverged(k, err)
-		}
-		if math.Abs(pot.V) > MaxPotential {
-			return t.diverged(k, potentialError(pot.V))
 		}
 	}
 	return nil

@@ -56,10 +56,13 @@ type trial struct {
 	// (φ_max·dt, +Inf for an unbounded transfer): a uniform at or above it
 	// is no spike whatever V*, so φ(V*) is not evaluated.
 	maxTeacherP float64
-	observe     []observer   // outputs written bin by bin (traces, registered outputs)
-	st          rule.Step    // the scalars of the bin (dense and fused forms)
-	reset       int          // bins per pool interval (traces restart from zero), or 0
-	objs        []*Objective // the objective of every schedule segment (one without a schedule)
+	// teacherCut bounds the uniforms for which teacherDraw can return a
+	// spike: the Poisson teacher's rate·dt, or maxTeacherP.
+	teacherCut float64
+	observe    []observer   // outputs written bin by bin (traces, registered outputs)
+	st         rule.Step    // the scalars of the bin (dense and fused forms)
+	reset      int          // bins per pool interval (traces restart from zero), or 0
+	objs       []*Objective // the objective of every schedule segment (one without a schedule)
 	// The counter-based streams of the teacher's and the student's spikes
 	// (drawn at position start + k in bin k; doc.go, "Random streams"), the
 	// layer's Poisson inputs (nil for replayed or pooled inputs), the bins
@@ -104,6 +107,10 @@ func newTrial(cfg Config, res *Result, sets [][]float64, in trialInputs) (*trial
 	t.streams()
 	if b, ok := cfg.Transfer.(neuron.Bounded); ok {
 		t.maxTeacherP = b.MaxRate() * cfg.Kernel.Dt
+	}
+	t.teacherCut = t.maxTeacherP
+	if cfg.Teacher.Kind == PoissonTeacher {
+		t.teacherCut = cfg.Teacher.Rate * cfg.Kernel.Dt
 	}
 	if err := t.allocate(); err != nil {
 		return nil, err
@@ -314,27 +321,20 @@ func (t *trial) teacherSpike(k int, teacherV float64) float64 {
 }
 
 // teacherDraw returns the spike of a drawn (not replayed) teacher for the
-// bin's uniform u (see teacherSpike). A u at or above teacherCut is no spike.
+// bin's uniform u (see teacherSpike). A u at or above teacherCut is no spike
+// (for the realizable teacher: ≥ φ(V*)·dt for every V*, the same outcome
+// without φ(V*)).
 func (t *trial) teacherDraw(u, teacherV float64) float64 {
-	if t.cfg.Teacher.Kind == PoissonTeacher {
-		return spikeIf(u < t.cfg.Teacher.Rate*t.cfg.Kernel.Dt)
-	}
-	if u >= t.maxTeacherP { // ≥ φ(V*)·dt for every V*: the same outcome without φ(V*)
+	if u >= t.teacherCut {
 		return 0
+	}
+	if t.cfg.Teacher.Kind == PoissonTeacher {
+		return 1
 	}
 	if t.events == nil && (!t.fused || t.fusedTarget == nil) {
 		teacherV = rule.LaneDot(t.cfg.Teacher.Weights, t.traces.X) // as the fused pass sums it
 	}
 	return spikeIf(u < t.cfg.Transfer.Phi(teacherV)*t.cfg.Kernel.Dt)
-}
-
-// teacherCut bounds the uniforms for which teacherDraw can return a spike:
-// the Poisson teacher's rate·dt, or the realizable teacher's maxTeacherP.
-func (t *trial) teacherCut() float64 {
-	if t.cfg.Teacher.Kind == PoissonTeacher {
-		return t.cfg.Teacher.Rate * t.cfg.Kernel.Dt
-	}
-	return t.maxTeacherP
 }
 
 func spikeIf(b bool) float64 {

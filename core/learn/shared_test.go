@@ -183,6 +183,12 @@ func TestLeanSharedConfigurationsEqualRunsAlone(t *testing.T) {
 			}
 		}
 	}
+	quadratic := leanMembers(Realizable, false, false) // φ and φ'/φ without the batched exponentials
+	for j := range quadratic {
+		quadratic[j].Transfer = neuron.RectifiedQuadratic{Scale: 0.02, Theta: -20}
+	}
+	assertLeanShared(t, "lean: rectified quadratic transfer", quadratic)
+	runSharedAndAlone(t, "lean: rectified quadratic transfer", quadratic)
 	cfgs := leanMembers(Realizable, false, false)
 	cfgs[2].Rule.Eta = 50 // this member diverges
 	err := RunShared(context.Background(), cfgs, results(len(cfgs)))

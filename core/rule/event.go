@@ -51,6 +51,8 @@ type Events struct {
 	epoch      int // bins since the epoch start
 	// epoch factors D, E, M, B and prefix sums ΦF, ΦG
 	dk, ek, mk, bk, phiF, phiG float64
+	// the running sums' constant factors dm², dm ds, ds² and c_ε c² (advance)
+	dmm, dms, dss, cecc float64
 	// roundoff bound: Σ |H| E/M over the epoch, and its limit
 	absG, absGLimit float64
 	epochs          int // epochs completed
@@ -111,6 +113,7 @@ func (l *Learner) NewEvents(w, teacher []float64) (*Events, error) {
 		e.maxB = max(e.maxB, e.b[i])
 		e.zeta[i] = l.scale[i] * w[i]
 	}
+	e.dmm, e.dms, e.dss, e.cecc = dm*dm, dm*ds, ds*ds, l.cEps*e.c*e.c
 	e.dk, e.ek, e.mk = 1, 1, 1
 	return e, e.renormalise()
 }
@@ -135,10 +138,23 @@ func (e *Events) Update(pot Potentials, y float64, spikes []int) (*Step, error) 
 	return st, e.apply(pot, st.Error, st.GammaS, st.GammaU, st.GammaW, spikes)
 }
 
+// Exponent returns the argument of the one exponential that Advance needs
+// for the potentials pot (neuron.Sigmoid.Exponent), or 0 for a transfer
+// other than the sigmoid: a caller that advances many Events evaluates
+// their exponentials together (vmath.ExpSlice).
+func (e *Events) Exponent(pot Potentials) float64 {
+	if e.l.sigmoid == nil {
+		return 0
+	}
+	return e.l.sigmoid.Exponent(pot.V)
+}
+
 // Advance is Update for a caller that reads nothing of the bin but its
 // potentials: the same numbers, without filling a Step (which copies the
-// coefficients into it). Update's last Step is left as it was.
-func (e *Events) Advance(pot Potentials, y float64, spikes []int) error {
+// coefficients into it). Update's last Step is left as it was. ez is
+// e^{Exponent(pot)} (vmath.Exp; unused for a transfer other than the
+// sigmoid).
+func (e *Events) Advance(pot Potentials, ez, y float64, spikes []int) error {
 	l := e.l
 	l.sumWR, l.sumW2R, l.statsValid = e.sums.r1, e.sums.r2, true
 	if err := finiteOr("membrane potential V", pot.V); err != nil { // as completeStep
@@ -146,7 +162,7 @@ func (e *Events) Advance(pot Potentials, y float64, spikes []int) error {
 	}
 	var phi, score float64 // as errorFactor, whose call would spill every live value
 	if l.sigmoid != nil {
-		phi, score = l.sigmoid.PhiAndScore(pot.V)
+		phi, score = l.sigmoid.PhiAndScoreOf(pot.V, ez)
 	} else {
 		phi, score = l.phiAndScore(pot.V)
 	}
@@ -273,9 +289,9 @@ func (e *Events) advance(pot Potentials, a, h, u float64, sp *spikeSums) {
 	s.us = ds * (a*us + h*bxs - u*sumS + sp.u)
 	s.sp, s.ss = dm*(sumP+sp.count), ds*(sumS+sp.count)
 	s.tp, s.ts = dm*(s.tp+sp.t), ds*(s.ts+sp.t)
-	s.qpp = dm * dm * (qpp + sp.pp)
-	s.qps = dm * ds * (qps + sp.ps)
-	s.qss = ds * ds * (qss + sp.ss)
+	s.qpp = e.dmm * (qpp + sp.pp)
+	s.qps = e.dms * (qps + sp.ps)
+	s.qss = e.dss * (qss + sp.ss)
 	if !e.natural {
 		return
 	}
@@ -283,7 +299,7 @@ func (e *Events) advance(pot Potentials, a, h, u float64, sp *spikeSums) {
 	// Σ r̂ b² x² = c_ε Σ b x².
 	ce := e.l.cEps
 	rbx, rbux := ce*pot.SumX, ce*pot.V
-	rbbxx := ce * c * c * (qpp - 2*qps + qss)
+	rbbxx := e.cecc * (qpp - 2*qps + qss)
 	s.r2 = a*a*r2 + h*h*rbbxx + u*u*e.rateSum + 2*a*h*rbux - 2*a*u*r1 - 2*h*u*rbx
 	s.r1 = a*r1 + h*rbx - u*e.rateSum
 }
@@ -296,12 +312,12 @@ const sumsRefresh = 16
 // reanchor materialises weights and traces and restarts the epoch, keeping
 // the running sums.
 func (e *Events) reanchor() error {
-	f, dk, ek := e.lazy(), e.dk, e.ek
+	f, c, dk, ek := e.lazy(), e.c, e.dk, e.ek
 	zeta := e.zeta
 	p, s, b := e.p[:len(zeta)], e.s[:len(zeta)], e.b[:len(zeta)]
 	for i, z := range zeta {
 		pi, si := p[i], s[i]
-		u := f.weight(z, b[i], pi, si)
+		u := f.weight(z, c*b[i], pi, si)
 		P, S := dk*pi, ek*si
 		if S < 1e-200 { // a long-silent fast trace; keeps clear of subnormals
 			S = 0
@@ -322,12 +338,12 @@ func (e *Events) restartEpoch() {
 // recomputes the running sums from scratch.
 func (e *Events) renormalise() error {
 	var s eventSums
-	f, dk, ek, target := e.lazy(), e.dk, e.ek, e.target
+	f, c, dk, ek, target := e.lazy(), e.c, e.dk, e.ek, e.target
 	zeta := e.zeta
 	p, sl, b, rates := e.p[:len(zeta)], e.s[:len(zeta)], e.b[:len(zeta)], e.l.rates[:len(zeta)]
 	for i, z := range zeta {
 		pi, si, bi, ri := p[i], sl[i], b[i], rates[i]
-		u := f.weight(z, bi, pi, si)
+		u := f.weight(z, c*bi, pi, si)
 		P, S := dk*pi, ek*si
 		if S < 1e-200 { // a long-silent fast trace; keeps clear of subnormals
 			S = 0
@@ -360,10 +376,10 @@ func (e *Events) renormalise() error {
 // (or whether) weights are read.
 func (e *Events) Weights(w []float64) error {
 	var sum float64
-	f, zeta := e.lazy(), e.zeta
+	f, c, zeta := e.lazy(), e.c, e.zeta
 	p, s, b, inv, w := e.p[:len(zeta)], e.s[:len(zeta)], e.b[:len(zeta)], e.l.invScale[:len(zeta)], w[:len(zeta)]
 	for i, z := range zeta {
-		u := f.weight(z, b[i], p[i], s[i])
+		u := f.weight(z, c*b[i], p[i], s[i])
 		sum += u
 		w[i] = u * inv[i]
 	}
@@ -372,18 +388,20 @@ func (e *Events) Weights(w []float64) error {
 
 // weight is the current somatic weight u_i of the lazy state.
 func (e *Events) weight(i int) float64 {
-	return e.lazy().weight(e.zeta[i], e.b[i], e.p[i], e.s[i])
+	return e.lazy().weight(e.zeta[i], e.c*e.b[i], e.p[i], e.s[i])
 }
 
 // lazyWeights are the epoch's factors that turn an afferent's anchors into
-// its weight, held in locals by the O(n) loops.
-type lazyWeights struct{ c, mk, bk, phiF, phiG float64 }
+// its weight, held in registers by the O(n) loops (four fields: the
+// compiler keeps a struct of at most four in registers, a larger one is
+// copied to the stack on every iteration).
+type lazyWeights struct{ mk, bk, phiF, phiG float64 }
 
 func (e *Events) lazy() lazyWeights {
-	return lazyWeights{c: e.c, mk: e.mk, bk: e.bk, phiF: e.phiF, phiG: e.phiG}
+	return lazyWeights{mk: e.mk, bk: e.bk, phiF: e.phiF, phiG: e.phiG}
 }
 
-// weight is u = M (ζ + c b (p̂ ΦF − ŝ ΦG) − B) (see Events).
-func (f lazyWeights) weight(zeta, b, p, s float64) float64 {
-	return f.mk * (zeta + f.c*b*(p*f.phiF-s*f.phiG) - f.bk)
+// weight is u = M (ζ + c b (p̂ ΦF − ŝ ΦG) − B) (see Events) for cb = c b.
+func (f lazyWeights) weight(zeta, cb, p, s float64) float64 {
+	return f.mk * (zeta + cb*(p*f.phiF-s*f.phiG) - f.bk)
 }
