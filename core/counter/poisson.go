@@ -199,8 +199,11 @@ func (p *Poisson) SpikesInt(dst []int, k Key, b uint64) []int { return appendSpi
 
 // appendSpikes draws bin b group by group; K's uniform is compared as the
 // 53-bit integer x of Key.Float64 (see group.thr). Most groups have no
-// spike in a bin or one, so the loop holds few values and calls out only
-// for two spikes or more.
+// spike in a bin, one or two, so the loop holds few values and calls out
+// only for three spikes or more. Two spikes need no swap either: the
+// second draw r1 ∈ [1, m) reads position r1 after the swap of members 0
+// and r0, which holds members[0] if r1 = r0 and members[r1] otherwise
+// (TestSpikesEqualReference pins this to the shuffle).
 func appendSpikes[T int32 | int](p *Poisson, dst []T, k Key, b uint64) []T {
 	dst = dst[:0]
 	origin, groups := b*p.stride, p.groups
@@ -213,9 +216,17 @@ func appendSpikes[T int32 | int](p *Poisson, dst []T, k Key, b uint64) []T {
 		}
 		members := g.members
 		r0, _ := bits.Mul64(k.Uint64(c+1), uint64(len(members)))
-		if spikes := count(g.thr, x); spikes == 1 { // no swap
+		switch spikes := count(g.thr, x); spikes {
+		case 1: // no swap
 			dst = append(dst, T(members[r0]))
-		} else {
+		case 2: // the second as the swap of members 0 and r0 leaves it
+			r1, _ := bits.Mul64(k.Uint64(c+2), uint64(len(members)-1))
+			r1++
+			if r1 == r0 {
+				r1 = 0
+			}
+			dst = append(dst, T(members[r0]), T(members[r1]))
+		default:
 			dst = choose(g, dst, k, c+1, r0, spikes)
 		}
 	}
@@ -224,7 +235,8 @@ func appendSpikes[T int32 | int](p *Poisson, dst []T, k Key, b uint64) []T {
 
 // choose appends `spikes` ≥ 2 distinct members of g by a partial
 // Fisher–Yates shuffle with draws at counters c, c+1, … (r0 is the first,
-// Below(c, m)), then undoes the swaps.
+// Below(c, m)), then undoes the swaps. appendSpikes calls it for three or
+// more.
 func choose[T int32 | int](g *group, dst []T, k Key, c, r0 uint64, spikes int) []T {
 	members := g.members
 	m := len(members)
