@@ -54,10 +54,12 @@ type group struct {
 	// (k < len(thr); K never exceeds len(thr)): for the uniform
 	// u = x·2^−53 of a 53-bit integer x, cdf[k] ≤ u exactly when
 	// thr[k] ≤ x, so the table is read with integer comparisons.
-	thr   []uint64
-	thr0  uint64 // thr[0], for P(K = 0)
-	base  uint64
-	swaps []int32 // positions swapped during the current draw
+	thr []uint64
+	// thr0, thr1, thr2 are thr[0], thr[1], thr[2] (math.MaxUint64, never ≤
+	// a 53-bit x, beyond the table): K = 0, 1 or 2 without count.
+	thr0, thr1, thr2 uint64
+	base             uint64
+	swaps            []int32 // positions swapped during the current draw
 }
 
 // MaxAfferents bounds n so that the counters of 2^40 bins (the longest
@@ -100,7 +102,7 @@ func (p *Poisson) SetRates(rates []float64, dt float64) error {
 			}
 		}
 		g.thr = thresholds(binomialTable(len(g.members), r*dt))
-		g.thr0 = g.thr[0]
+		g.thr0, g.thr1, g.thr2 = g.thr[0], entry(g.thr, 1), entry(g.thr, 2)
 		g.swaps = make([]int32, 0, len(g.members))
 		base += uint64(len(g.members)) + 1
 		p.groups = append(p.groups, g)
@@ -160,6 +162,14 @@ func thresholds(cdf []float64) []uint64 {
 	return thr
 }
 
+// entry returns thr[k], or math.MaxUint64 beyond the table.
+func entry(thr []uint64, k int) uint64 {
+	if k < len(thr) {
+		return thr[k]
+	}
+	return math.MaxUint64
+}
+
 // count returns K = #{k : thr[k] ≤ x} for x ≥ thr[0] (so K ≥ 1).
 func count(thr []uint64, x uint64) int {
 	if len(thr) > linearTable {
@@ -216,10 +226,10 @@ func appendSpikes[T int32 | int](p *Poisson, dst []T, k Key, b uint64) []T {
 		}
 		members := g.members
 		r0, _ := bits.Mul64(k.Uint64(c+1), uint64(len(members)))
-		switch spikes := count(g.thr, x); spikes {
-		case 1: // no swap
+		switch {
+		case x < g.thr1: // one spike: no swap
 			dst = append(dst, T(members[r0]))
-		case 2: // the second as the swap of members 0 and r0 leaves it
+		case x < g.thr2: // two: the second as the swap of members 0 and r0 leaves it
 			r1, _ := bits.Mul64(k.Uint64(c+2), uint64(len(members)-1))
 			r1++
 			if r1 == r0 {
@@ -227,7 +237,7 @@ func appendSpikes[T int32 | int](p *Poisson, dst []T, k Key, b uint64) []T {
 			}
 			dst = append(dst, T(members[r0]), T(members[r1]))
 		default:
-			dst = choose(g, dst, k, c+1, r0, spikes)
+			dst = choose(g, dst, k, c+1, r0, count(g.thr, x))
 		}
 	}
 	return dst
