@@ -36,10 +36,11 @@ import (
 //
 // Most bins of a small group have no spike: the first uniform is compared
 // with P(K = 0) alone, and only when it is above it the rest of the table
-// is read: a scan from K = 1 that stops at the first entry above the
-// uniform (E[K | K ≥ 1] steps, ≈ 1.1–1.6 on Fig 3F at n = 100), or a
-// bisection for tables longer than 24 entries (groups with tens of spikes
-// per bin).
+// is read: P(K ≤ 1) and P(K ≤ 2) settle one and two spikes, and three or
+// more take a scan of the table that stops at the first entry above the
+// uniform, or a bisection for tables longer than 24 entries (groups with
+// tens of spikes per bin). One and two spikes are drawn without touching
+// the members (see appendSpikes), the same indices as the shuffle.
 //
 // A Poisson keeps a scratch permutation: it is not safe for concurrent use.
 type Poisson struct {
