@@ -35,10 +35,11 @@
 // 5/√bins over 2·10^5 bins).
 //
 // Cost: one bin of the Fig 3F input (50 afferents at 10 Hz, 50 at 50 Hz)
-// takes about 65 CPU-ns on the loaded 2-core development machine
+// takes about 44 CPU-ns on the loaded 2-core development machine
 // (go test -run XXX -bench Spikes ./core/counter/): two uniforms, each
 // settling its group when it is below P(K = 0) (78 % and 28 % of the bins
-// here), a short scan of the table otherwise, and one draw per spike.
+// here), two comparisons for one or two spikes, a scan of the table for
+// more, and one draw per spike.
 // BenchmarkInputSource compares Source with the sequential input.Poisson
 // in one run (numbers in learn's package doc, "Random streams").
 //

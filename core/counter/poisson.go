@@ -36,10 +36,11 @@ import (
 //
 // Most bins of a small group have no spike: the first uniform is compared
 // with P(K = 0) alone, and only when it is above it the rest of the table
-// is read: a scan from K = 1 that stops at the first entry above the
-// uniform (E[K | K ≥ 1] steps, ≈ 1.1–1.6 on Fig 3F at n = 100), or a
-// bisection for tables longer than 24 entries (groups with tens of spikes
-// per bin).
+// is read: P(K ≤ 1) and P(K ≤ 2) settle one and two spikes, and three or
+// more take a scan of the table that stops at the first entry above the
+// uniform, or a bisection for tables longer than 24 entries (groups with
+// tens of spikes per bin). One and two spikes are drawn without touching
+// the members (see appendSpikes), the same indices as the shuffle.
 //
 // A Poisson keeps a scratch permutation: it is not safe for concurrent use.
 type Poisson struct {
@@ -54,10 +55,12 @@ type group struct {
 	// (k < len(thr); K never exceeds len(thr)): for the uniform
 	// u = x·2^−53 of a 53-bit integer x, cdf[k] ≤ u exactly when
 	// thr[k] ≤ x, so the table is read with integer comparisons.
-	thr   []uint64
-	thr0  uint64 // thr[0], for P(K = 0)
-	base  uint64
-	swaps []int32 // positions swapped during the current draw
+	thr []uint64
+	// thr0, thr1, thr2 are thr[0], thr[1], thr[2] (math.MaxUint64, never ≤
+	// a 53-bit x, beyond the table): K = 0, 1 or 2 without count.
+	thr0, thr1, thr2 uint64
+	base             uint64
+	swaps            []int32 // positions swapped during the current draw
 }
 
 // MaxAfferents bounds n so that the counters of 2^40 bins (the longest
@@ -100,7 +103,7 @@ func (p *Poisson) SetRates(rates []float64, dt float64) error {
 			}
 		}
 		g.thr = thresholds(binomialTable(len(g.members), r*dt))
-		g.thr0 = g.thr[0]
+		g.thr0, g.thr1, g.thr2 = g.thr[0], entry(g.thr, 1), entry(g.thr, 2)
 		g.swaps = make([]int32, 0, len(g.members))
 		base += uint64(len(g.members)) + 1
 		p.groups = append(p.groups, g)
@@ -160,6 +163,14 @@ func thresholds(cdf []float64) []uint64 {
 	return thr
 }
 
+// entry returns thr[k], or math.MaxUint64 beyond the table.
+func entry(thr []uint64, k int) uint64 {
+	if k < len(thr) {
+		return thr[k]
+	}
+	return math.MaxUint64
+}
+
 // count returns K = #{k : thr[k] ≤ x} for x ≥ thr[0] (so K ≥ 1).
 func count(thr []uint64, x uint64) int {
 	if len(thr) > linearTable {
@@ -199,8 +210,11 @@ func (p *Poisson) SpikesInt(dst []int, k Key, b uint64) []int { return appendSpi
 
 // appendSpikes draws bin b group by group; K's uniform is compared as the
 // 53-bit integer x of Key.Float64 (see group.thr). Most groups have no
-// spike in a bin or one, so the loop holds few values and calls out only
-// for two spikes or more.
+// spike in a bin, one or two, so the loop holds few values and calls out
+// only for three spikes or more. Two spikes need no swap either: the
+// second draw r1 ∈ [1, m) reads position r1 after the swap of members 0
+// and r0, which holds members[0] if r1 = r0 and members[r1] otherwise
+// (TestSpikesEqualReference pins this to the shuffle).
 func appendSpikes[T int32 | int](p *Poisson, dst []T, k Key, b uint64) []T {
 	dst = dst[:0]
 	origin, groups := b*p.stride, p.groups
@@ -213,10 +227,18 @@ func appendSpikes[T int32 | int](p *Poisson, dst []T, k Key, b uint64) []T {
 		}
 		members := g.members
 		r0, _ := bits.Mul64(k.Uint64(c+1), uint64(len(members)))
-		if spikes := count(g.thr, x); spikes == 1 { // no swap
+		switch {
+		case x < g.thr1: // one spike: no swap
 			dst = append(dst, T(members[r0]))
-		} else {
-			dst = choose(g, dst, k, c+1, r0, spikes)
+		case x < g.thr2: // two: the second as the swap of members 0 and r0 leaves it
+			r1, _ := bits.Mul64(k.Uint64(c+2), uint64(len(members)-1))
+			r1++
+			if r1 == r0 {
+				r1 = 0
+			}
+			dst = append(dst, T(members[r0]), T(members[r1]))
+		default:
+			dst = choose(g, dst, k, c+1, r0, count(g.thr, x))
 		}
 	}
 	return dst
@@ -224,7 +246,8 @@ func appendSpikes[T int32 | int](p *Poisson, dst []T, k Key, b uint64) []T {
 
 // choose appends `spikes` ≥ 2 distinct members of g by a partial
 // Fisher–Yates shuffle with draws at counters c, c+1, … (r0 is the first,
-// Below(c, m)), then undoes the swaps.
+// Below(c, m)), then undoes the swaps. appendSpikes calls it for three or
+// more.
 func choose[T int32 | int](g *group, dst []T, k Key, c, r0 uint64, spikes int) []T {
 	members := g.members
 	m := len(members)

@@ -2,13 +2,15 @@ package counter
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/natspike/natspike/core/seed"
 )
 
 // FuzzPoisson: for any valid rates the spikes of a bin are distinct,
-// in range, never silent afferents, and the same when drawn again.
+// in range, never silent afferents, the same when drawn again, and those
+// of referenceSpikes (the stream definition without the fast paths).
 func FuzzPoisson(f *testing.F) {
 	f.Add(10.0, 50.0, 0.0, uint8(7), uint64(3))
 	f.Add(1999.0, 1e-9, 400.0, uint8(1), uint64(1<<40))
@@ -39,6 +41,9 @@ func FuzzPoisson(f *testing.F) {
 		b := p.Spikes(nil, k, bin)
 		if len(a) != len(b) {
 			t.Fatalf("bin %d drawn twice: %v, %v", bin, a, b)
+		}
+		if ref := referenceSpikes(rates, dt, k, bin); !slices.Equal(a, ref) {
+			t.Fatalf("bin %d, rates %v: %v, reference %v", bin, rates, a, ref)
 		}
 	})
 }
