@@ -380,10 +380,17 @@ func (l *Learner) recompute(w []float64) error {
 	return nil
 }
 
-// recomputeScale sets γ_s at (mu, variance) and the point's μ_V, σ_V², q;
-// the approximate rule's other coefficients are zero (coefficients).
+// recomputeScale sets γ_s = 1/c1 at (mu, variance), from the cache when
+// there is one, and the point's μ_V, σ_V², q; the approximate rule's other
+// coefficients are zero (coefficients).
 func (l *Learner) recomputeScale(mu, variance float64) error {
-	gs, err := l.globalScale(mu, variance)
+	var gs float64
+	var err error
+	if l.cache != nil {
+		gs, err = l.cache.GammaS(mu, variance)
+	} else {
+		gs, err = l.engine.GammaS(mu, variance)
+	}
 	c := &l.coeffs
 	c.Mu, c.Var, c.Q, c.GammaS = mu, variance, l.q, gs
 	l.partial = true
@@ -410,14 +417,6 @@ func (l *Learner) coefficients() *fisher.Coefficients {
 
 func coefficientError(mu, variance float64, err error) error {
 	return fmt.Errorf("fisher coefficients at mu_V = %.6g mV, sigma_V^2 = %.6g mV^2: %w", mu, variance, err)
-}
-
-// globalScale returns γ_s = 1/c1, from the cache when there is one.
-func (l *Learner) globalScale(mu, variance float64) (float64, error) {
-	if l.cache != nil {
-		return l.cache.GammaS(mu, variance)
-	}
-	return l.engine.GammaS(mu, variance)
 }
 
 // apply adds the update to w and returns Σ w (a cheap non-finite detector).
