@@ -152,13 +152,14 @@ func (c *Cache) Coefficients(mu, variance, q, eps0 float64) (Coefficients, error
 
 // CoefficientsInto is Coefficients writing its result into *dst (zero on
 // error), for per-bin callers that keep the coefficients in place. A point
-// in the Taylor layer's box is served by InverseInto; every other goes
-// through coefficientsBeyondBox.
+// in the Taylor layer's box is served here (as by InverseInto); every other
+// goes through coefficientsBeyondBox.
 func (c *Cache) CoefficientsInto(dst *Coefficients, mu, variance, q, eps0 float64) error {
-	var r Ratios
-	if c.InverseInto(dst, &r, mu, variance, q, eps0) {
-		CompleteCoefficients(dst, r)
-		return nil
+	if t := &c.taylor; t.covers(mu, variance, q, 3) && coefficientArgsOK(mu, variance, q, eps0) {
+		c.Hits++
+		t.served++
+		gs, r2, r3 := t.eval3(mu, variance)
+		return fromRatios(dst, gs, r2, r3, mu, variance, q)
 	}
 	return c.coefficientsBeyondBox(dst, mu, variance, q, eps0)
 }
@@ -178,7 +179,7 @@ func (c *Cache) InverseInto(dst *Coefficients, r *Ratios, mu, variance, q, eps0 
 	if !t.covers(mu, variance, q, 3) || !coefficientArgsOK(mu, variance, q, eps0) {
 		return false
 	}
-	// eval3 and inverseFromRatios, written out: a call spills every live value
+	// eval3 and fromRatios, written out: a call spills every live value
 	dm, dv := mu-t.mu0, variance-t.v0
 	gs, r2, r3 := quadratic(&t.d[0], dm, dv), quadratic(&t.d[1], dm, dv), quadratic(&t.d[2], dm, dv)
 	det := inverseDet(1, r2, r3, mu, variance, q)
@@ -216,25 +217,15 @@ func (c *Cache) coefficientsBeyondBox(dst *Coefficients, mu, variance, q, eps0 f
 // fromRatios sets *dst to the coefficients of γ_s = gs, ρ2 = r2, ρ3 = r3 at
 // (mu, variance, q), or zero with an error where the inverse is singular.
 func fromRatios(dst *Coefficients, gs, r2, r3, mu, variance, q float64) error {
-	if !inverseFromRatios(dst, gs, r2, r3, mu, variance, q) {
+	g1, g2, g4, det := inverseOfRatios(r2, r3, mu, variance, q)
+	if !regular(det) {
 		*dst = Coefficients{}
 		return errSingular(mu, variance, q)
 	}
-	CompleteCoefficients(dst, Ratios{r2, r3})
-	return nil
-}
-
-// inverseFromRatios sets Mu, Var, Q, GammaS and G1 … G4 of *dst from γ_s =
-// gs, ρ2 = r2, ρ3 = r3 at (mu, variance, q) and reports true, or reports
-// false, changing nothing, where the inverse is singular.
-func inverseFromRatios(dst *Coefficients, gs, r2, r3, mu, variance, q float64) bool {
-	g1, g2, g4, det := inverseOfRatios(r2, r3, mu, variance, q)
-	if !regular(det) {
-		return false
-	}
 	dst.Mu, dst.Var, dst.Q, dst.GammaS = mu, variance, q, gs
 	dst.G1, dst.G2, dst.G3, dst.G4 = g1, g2, g2, g4
-	return true
+	CompleteCoefficients(dst, Ratios{r2, r3})
+	return nil
 }
 
 // regular reports whether Δ = det (inverseDet) is positive and finite,
