@@ -176,7 +176,7 @@ type Ratios struct{ R2, R3 float64 }
 // elsewhere it changes nothing and reports false (call CoefficientsInto).
 func (c *Cache) InverseInto(dst *Coefficients, r *Ratios, mu, variance, q, eps0 float64) bool {
 	t := &c.taylor
-	if !t.covers(mu, variance, q, 3) || !coefficientArgsOK(mu, variance, q, eps0) {
+	if !t.covers(mu, variance, q, 3) || !positiveOK(eps0) { // covers implies the rest of coefficientArgsOK (boxValid)
 		return false
 	}
 	// eval3 and fromRatios, written out: a call spills every live value

@@ -156,3 +156,45 @@ func equalWords(a, b []float64) bool {
 	}
 	return true
 }
+
+// TestInverseIntoRefusesInvalidArguments checks that InverseInto, which
+// relies on the Taylor box for the checks of μ, σ² and q, refuses invalid
+// arguments, also after SetState restored a box that contains them.
+func TestInverseIntoRefusesInvalidArguments(t *testing.T) {
+	e, _ := NewEngine(neuron.DefaultSigmoid())
+	c, _ := NewCache(e, 1e-9)
+	var dst Coefficients
+	var r Ratios
+	if _, err := c.Coefficients(1.7, 4, 78, 1); err != nil {
+		t.Fatal(err)
+	}
+	if !c.InverseInto(&dst, &r, 1.7, 4, 78, 1) {
+		t.Fatal("InverseInto refused the Taylor layer's centre")
+	}
+	nan, inf := math.NaN(), math.Inf(1)
+	for _, eps0 := range []float64{0, -1, nan, inf} {
+		if c.InverseInto(&dst, &r, 1.7, 4, 78, eps0) {
+			t.Errorf("InverseInto accepted eps0 = %v", eps0)
+		}
+	}
+	state := c.AppendState(nil)
+	box := len(state) - taylorWords // the Taylor layer's words (AppendState)
+	for _, x := range []struct {
+		word     int // 1 q, 4 muLo, 5 muHi, 6 vLo, 7 vHi
+		value    float64
+		mu, v, q float64
+	}{
+		{6, -1, 1.7, -0.5, 78}, {6, 0, 1.7, 0, 78}, {4, -inf, -inf, 4, 78}, {5, inf, inf, 4, 78},
+		{7, inf, 1.7, inf, 78}, {1, -2, 1.7, 4, -2}, {1, nan, 1.7, 4, nan},
+	} {
+		s := append([]float64(nil), state...)
+		s[box+x.word] = x.value
+		c.SetState(s)
+		if c.InverseInto(&dst, &r, x.mu, x.v, x.q, 1) {
+			t.Errorf("after a restored box with word %d = %v, InverseInto accepted (%v, %v, %v)", x.word, x.value, x.mu, x.v, x.q)
+		}
+		if err := c.CoefficientsInto(&dst, x.mu, x.v, x.q, 1); err == nil {
+			t.Errorf("after a restored box with word %d = %v, CoefficientsInto accepted (%v, %v, %v)", x.word, x.value, x.mu, x.v, x.q)
+		}
+	}
+}
