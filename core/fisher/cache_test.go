@@ -157,9 +157,9 @@ func equalWords(a, b []float64) bool {
 	return true
 }
 
-// TestInverseIntoRefusesInvalidArguments checks that InverseInto, which
-// relies on the Taylor box for the checks of μ, σ² and q, refuses invalid
-// arguments, also after SetState restored a box that contains them.
+// TestInverseIntoRefusesInvalidArguments checks that InverseInto and
+// GammaS, which rely on the Taylor box for the checks of μ, σ² and q, refuse
+// invalid arguments, also after SetState restored a box that contains them.
 func TestInverseIntoRefusesInvalidArguments(t *testing.T) {
 	e, _ := NewEngine(neuron.DefaultSigmoid())
 	c, _ := NewCache(e, 1e-9)
@@ -195,6 +195,9 @@ func TestInverseIntoRefusesInvalidArguments(t *testing.T) {
 		}
 		if err := c.CoefficientsInto(&dst, x.mu, x.v, x.q, 1); err == nil {
 			t.Errorf("after a restored box with word %d = %v, CoefficientsInto accepted (%v, %v, %v)", x.word, x.value, x.mu, x.v, x.q)
+		}
+		if _, err := c.GammaS(x.mu, x.v); err == nil && x.word != 1 {
+			t.Errorf("after a restored box with word %d = %v, GammaS accepted (%v, %v)", x.word, x.value, x.mu, x.v)
 		}
 	}
 }
