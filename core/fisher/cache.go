@@ -152,8 +152,8 @@ func (c *Cache) Coefficients(mu, variance, q, eps0 float64) (Coefficients, error
 
 // CoefficientsInto is Coefficients writing its result into *dst (zero on
 // error), for per-bin callers that keep the coefficients in place. A point
-// in the Taylor layer's box is served here; every other goes through
-// coefficientsBeyondBox.
+// in the Taylor layer's box is served here (as by InverseInto); every other
+// goes through coefficientsBeyondBox.
 func (c *Cache) CoefficientsInto(dst *Coefficients, mu, variance, q, eps0 float64) error {
 	if t := &c.taylor; t.covers(mu, variance, q, 3) && coefficientArgsOK(mu, variance, q, eps0) {
 		c.Hits++
@@ -162,6 +162,37 @@ func (c *Cache) CoefficientsInto(dst *Coefficients, mu, variance, q, eps0 float6
 		return fromRatios(dst, gs, r2, r3, mu, variance, q)
 	}
 	return c.coefficientsBeyondBox(dst, mu, variance, q, eps0)
+}
+
+// Ratios are ρ2 = c2/c1 and ρ3 = c3/c1 (Eqn 82) of the coefficients that
+// InverseInto left incomplete, for CompleteCoefficients.
+type Ratios struct{ R2, R3 float64 }
+
+// InverseInto serves the per-bin caller that reads only γ_s and g1 … g4 of
+// the coefficients: at a point in the Taylor layer's box where the inverse
+// is regular it sets Mu, Var, Q, GammaS and G1 … G4 of *dst to what
+// CoefficientsInto would (leaving the other fields as they were), *r to the
+// ratios that CompleteCoefficients completes them from, and reports true;
+// elsewhere it changes nothing and reports false (call CoefficientsInto).
+func (c *Cache) InverseInto(dst *Coefficients, r *Ratios, mu, variance, q, eps0 float64) bool {
+	t := &c.taylor
+	if !t.covers(mu, variance, q, 3) || !positiveOK(eps0) { // covers implies the rest of coefficientArgsOK (boxValid)
+		return false
+	}
+	// eval3 and fromRatios, written out: a call spills every live value
+	dm, dv := mu-t.mu0, variance-t.v0
+	gs, r2, r3 := quadratic(&t.d[0], dm, dv), quadratic(&t.d[1], dm, dv), quadratic(&t.d[2], dm, dv)
+	det := inverseDet(1, r2, r3, mu, variance, q)
+	if !regular(det) {
+		return false
+	}
+	g1, g2, g4 := ratioInverse(r2, r3, mu, variance, q, det)
+	c.Hits++
+	t.served++
+	dst.Mu, dst.Var, dst.Q, dst.GammaS = mu, variance, q, gs
+	dst.G1, dst.G2, dst.G3, dst.G4 = g1, g2, g2, g4
+	r.R2, r.R3 = r2, r3
+	return true
 }
 
 // coefficientsBeyondBox is CoefficientsInto at any point: it checks the
@@ -187,25 +218,35 @@ func (c *Cache) coefficientsBeyondBox(dst *Coefficients, mu, variance, q, eps0 f
 // (mu, variance, q), or zero with an error where the inverse is singular.
 func fromRatios(dst *Coefficients, gs, r2, r3, mu, variance, q float64) error {
 	g1, g2, g4, det := inverseOfRatios(r2, r3, mu, variance, q)
-	if !(det > 0) || math.IsInf(det, 0) {
+	if !regular(det) {
 		*dst = Coefficients{}
 		return errSingular(mu, variance, q)
 	}
-	c1 := 1 / gs
-	c2, c3 := r2*c1, r3*c1
-	dst.Mu, dst.Var, dst.Q = mu, variance, q
+	dst.Mu, dst.Var, dst.Q, dst.GammaS = mu, variance, q, gs
+	dst.G1, dst.G2, dst.G3, dst.G4 = g1, g2, g2, g4
+	CompleteCoefficients(dst, Ratios{r2, r3})
+	return nil
+}
+
+// regular reports whether Δ = det (inverseDet) is positive and finite,
+// where the g's are valid.
+func regular(det float64) bool { return det > 0 && !math.IsInf(det, 0) }
+
+// CompleteCoefficients sets I1 … I3 and C1 … C3 of *dst from its Mu, Var
+// and GammaS and the ratios r, completing what InverseInto set.
+func CompleteCoefficients(dst *Coefficients, r Ratios) {
+	mu, variance, c1 := dst.Mu, dst.Var, 1/dst.GammaS
+	c2, c3 := r.R2*c1, r.R3*c1
 	dst.I1, dst.I2 = c1, mu*c1+c2*variance
 	dst.I3 = c3*variance*variance + 2*mu*c2*variance + (mu*mu+variance)*c1
-	dst.C1, dst.C2, dst.C3, dst.GammaS = c1, c2, c3, gs
-	dst.G1, dst.G2, dst.G3, dst.G4 = g1, g2, g2, g4
-	return nil
+	dst.C1, dst.C2, dst.C3 = c1, c2, c3
 }
 
 // GammaS is Engine.GammaS within the Cache's error bound. A point in the
 // Taylor layer's box is served here; every other goes through
 // gammaSBeyondBox.
 func (c *Cache) GammaS(mu, variance float64) (float64, error) {
-	if t := &c.taylor; t.covers(mu, variance, 0, 1) && gaussianOK(mu, variance) {
+	if t := &c.taylor; t.covers(mu, variance, 0, 1) { // which implies gaussianOK (boxValid)
 		c.Hits++
 		t.served++
 		return t.eval1(mu, variance), nil

@@ -39,12 +39,16 @@ func InverseCoefficients(c1, c2, c3, mu, variance, q, eps0 float64) (g1, g2, g3,
 // g2), with Δ = inverseDet(1, r2, r3, …), which is > 0 and finite where the
 // g's are valid.
 func inverseOfRatios(r2, r3, mu, variance, q float64) (g1, g2, g4, delta float64) {
-	detC := r3 - r2*r2
 	delta = inverseDet(1, r2, r3, mu, variance, q)
-	g1 = -(1 + detC*variance) / delta
-	g2 = -(r2 - detC*mu) / delta
-	g4 = -(r3 + detC*q) / delta
+	g1, g2, g4 = ratioInverse(r2, r3, mu, variance, q, delta)
 	return g1, g2, g4, delta
+}
+
+// ratioInverse is inverseOfRatios given its Δ = delta (small enough to be
+// inlined into the per-bin Cache.InverseInto).
+func ratioInverse(r2, r3, mu, variance, q, delta float64) (g1, g2, g4 float64) {
+	detC := r3 - r2*r2
+	return -(1 + detC*variance) / delta, -(r2 - detC*mu) / delta, -(r3 + detC*q) / delta
 }
 
 // InverseCoefficientsPaper returns g1 … g4 (ε0 = 1) by the paper's two

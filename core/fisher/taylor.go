@@ -40,6 +40,15 @@ func (t *taylor) covers(mu, v, q float64, count int) bool {
 	return t.count >= count && mu >= t.muLo && mu <= t.muHi && v >= t.vLo && v <= t.vHi && (count < 3 || q == t.q)
 }
 
+// boxValid reports what covers relies on: a box within finite bounds at
+// positive σ² and, for count 3, a q that checkCoefficientArgs accepts, so
+// that a point the box covers has valid arguments but possibly eps0.
+// Every recentring sets such a box; SetState drops a restored one that is not.
+func (t *taylor) boxValid() bool {
+	finiteBox := t.muLo-t.muLo == 0 && t.muHi-t.muHi == 0 && t.vHi-t.vHi == 0
+	return finiteBox && t.vLo > 0 && (t.count < 3 || positiveOK(t.q))
+}
+
 // eval sets f's first count entries (1 or 3) to the expansion's functions
 // at (mu, v).
 func (t *taylor) eval(f *[3]float64, mu, v float64, count int) {

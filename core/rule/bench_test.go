@@ -2,6 +2,8 @@ package rule
 
 import (
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/natspike/natspike/core/input"
@@ -92,3 +94,50 @@ func BenchmarkDensePass(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkBinCoefficients measures the per-bin coefficient work of the
+// event-driven path (recompute from the running sums, then γ_u and γ_w) of
+// the natural and approximate rules with the cache at Tol 1e-9, along a
+// slow mean-reverting walk of (μ_V, σ_V²) around (1.7 mV, 4 mV²).
+func BenchmarkBinCoefficients(b *testing.B) {
+	for _, kind := range []Kind{Natural, Approximate} {
+		b.Run(kind.String(), func(b *testing.B) {
+			_, _, rates := stream(100, 1, 1)
+			cfg := DefaultConfig(kind, 1e-7)
+			cfg.CoefficientTol = 1e-9
+			l, err := New(cfg, sigmoidForBench, kernelForBench, nil, rates)
+			if err != nil {
+				b.Fatal(err)
+			}
+			rng := rand.New(rand.NewPCG(1, 1))
+			mu, v := 1.7, 4.0
+			const m = 4096
+			wr, w2r := make([]float64, m), make([]float64, m)
+			for i := range wr {
+				mu += 6e-5*rng.NormFloat64() - 1e-4*(mu-1.7)
+				v *= math.Exp(6e-5*rng.NormFloat64() - 1e-4*math.Log(v/4))
+				wr[i], w2r[i] = mu/l.kernel.Eps0, v*l.cEps
+			}
+			sum := 0.0
+			cpu := benchcpu.Start(b)
+			for k := range b.N {
+				i := k % (2 * m)
+				if i >= m {
+					i = 2*m - 1 - i // back along the walk: no jump
+				}
+				l.sumWR, l.sumW2R, l.statsValid = wr[i], w2r[i], true
+				if err := l.recompute(nil); err != nil {
+					b.Fatal(err)
+				}
+				gu, gw := l.heterosynaptic(30, 1.7)
+				sum += l.coeffs.GammaS + gu + gw
+			}
+			cpu.Stop(1, "bin")
+			c := l.cache
+			b.ReportMetric(float64(c.Recentres+c.Fits+c.Direct)/float64(b.N), "misses/bin")
+			sinkBench = sum
+		})
+	}
+}
+
+var sinkBench float64

@@ -29,7 +29,12 @@ type Learner struct {
 	scoreScale float64   // 1, or 1/β for the authors' convention
 	cEps, q    float64
 	coeffs     fisher.Coefficients
-	bin        int
+	// partial: recompute set only what the per-bin update reads of coeffs
+	// (μ_V, σ_V², q, γ_s and, natural rule, g1 … g4 with Cache.InverseInto's
+	// ratios); coefficients completes the rest.
+	ratios  fisher.Ratios
+	partial bool
+	bin     int
 	// Σ f(w) r̂ and Σ f(w)² r̂ of the current weights, accumulated by the
 	// previous update for linear parametrizations (statsValid).
 	sumWR, sumW2R float64
@@ -294,7 +299,7 @@ func (l *Learner) refreshDue() bool {
 // the heterosynaptic factors of a natural rule; it leaves st unchanged otherwise.
 func (l *Learner) fillRuleScalars(st *Step) {
 	if l.rule.natural {
-		l.coeffs.CopyTo(&st.Coefficient)
+		l.coefficients().CopyTo(&st.Coefficient)
 		st.GammaS = l.coeffs.GammaS
 		st.GammaU, st.GammaW = l.heterosynaptic(st.SumX, st.V)
 	}
@@ -346,6 +351,8 @@ func (l *Learner) statisticsOf(w []float64) (mu, variance float64) {
 // recompute evaluates the Fisher coefficients the rule needs at the
 // voltage statistics of the current weights: γ_s and g1–g4 for the natural
 // rule (Eqns 101–107), only γ_s = 1/c1 for the approximate one (Eqn 114).
+// What the per-bin update does not read is completed when asked for
+// (coefficients).
 func (l *Learner) recompute(w []float64) error {
 	// μ_V and σ_V² of the current weights, from the sums of the last update when valid
 	mu, variance := l.kernel.Eps0*l.sumWR, l.sumW2R/l.cEps
@@ -353,15 +360,18 @@ func (l *Learner) recompute(w []float64) error {
 		mu, variance = l.statisticsOf(w)
 	}
 	l.stale = false
+	if l.rule.fisher == globalScaleOnly {
+		return l.recomputeScale(mu, variance)
+	}
+	if l.cache != nil && l.cache.InverseInto(&l.coeffs, &l.ratios, mu, variance, l.q, l.kernel.Eps0) {
+		l.partial = true
+		return nil
+	}
+	l.partial = false
 	var err error
-	switch {
-	case l.rule.fisher == globalScaleOnly:
-		var gs float64
-		gs, err = l.globalScale(mu, variance)
-		l.coeffs = fisher.Coefficients{Mu: mu, Var: variance, Q: l.q, GammaS: gs}
-	case l.cache != nil:
+	if l.cache != nil {
 		err = l.cache.CoefficientsInto(&l.coeffs, mu, variance, l.q, l.kernel.Eps0)
-	default:
+	} else {
 		l.coeffs, err = l.engine.Coefficients(mu, variance, l.q, l.kernel.Eps0)
 	}
 	if err != nil {
@@ -370,16 +380,43 @@ func (l *Learner) recompute(w []float64) error {
 	return nil
 }
 
-func coefficientError(mu, variance float64, err error) error {
-	return fmt.Errorf("fisher coefficients at mu_V = %.6g mV, sigma_V^2 = %.6g mV^2: %w", mu, variance, err)
+// recomputeScale sets γ_s = 1/c1 at (mu, variance), from the cache when
+// there is one, and the point's μ_V, σ_V², q; the approximate rule's other
+// coefficients are zero (coefficients).
+func (l *Learner) recomputeScale(mu, variance float64) error {
+	var gs float64
+	var err error
+	if l.cache != nil {
+		gs, err = l.cache.GammaS(mu, variance)
+	} else {
+		gs, err = l.engine.GammaS(mu, variance)
+	}
+	c := &l.coeffs
+	c.Mu, c.Var, c.Q, c.GammaS = mu, variance, l.q, gs
+	l.partial = true
+	if err != nil {
+		return coefficientError(mu, variance, err)
+	}
+	return nil
 }
 
-// globalScale returns γ_s = 1/c1, from the cache when there is one.
-func (l *Learner) globalScale(mu, variance float64) (float64, error) {
-	if l.cache != nil {
-		return l.cache.GammaS(mu, variance)
+// coefficients returns the current coefficients, completing them first
+// when recompute set only what the per-bin update reads (partial).
+func (l *Learner) coefficients() *fisher.Coefficients {
+	if l.partial {
+		l.partial = false
+		c := &l.coeffs
+		if l.rule.fisher == globalScaleOnly {
+			*c = fisher.Coefficients{Mu: c.Mu, Var: c.Var, Q: c.Q, GammaS: c.GammaS}
+		} else {
+			fisher.CompleteCoefficients(c, l.ratios)
+		}
 	}
-	return l.engine.GammaS(mu, variance)
+	return &l.coeffs
+}
+
+func coefficientError(mu, variance float64, err error) error {
+	return fmt.Errorf("fisher coefficients at mu_V = %.6g mV, sigma_V^2 = %.6g mV^2: %w", mu, variance, err)
 }
 
 // apply adds the update to w and returns Σ w (a cheap non-finite detector).

@@ -307,3 +307,60 @@ var (
 	sigmoidForBench = neuron.DefaultSigmoid()
 	kernelForBench  = neuron.DefaultKernel()
 )
+
+// TestPartialCoefficientsCompleteToTheFullOnes drives the natural and
+// approximate rules' recompute with the cache along a walk of the running
+// sums and checks that the coefficients a Step and State see (completed
+// from the per-bin part) are bit for bit what the cache's Coefficients
+// (natural) or GammaS (approximate: only μ_V, σ_V², q, γ_s) give at the same
+// point from the same cache state.
+func TestPartialCoefficientsCompleteToTheFullOnes(t *testing.T) {
+	for _, kind := range []Kind{Natural, Approximate} {
+		_, _, rates := stream(50, 1, 1)
+		cfg := DefaultConfig(kind, 1e-7)
+		cfg.CoefficientTol = 1e-9
+		l := mustLearner(t, cfg, nil, rates)
+		l.SetState(LearnerState{Coefficients: fisher.Coefficients{I1: 5, G1: 6}}) // stale fields
+		twin, _ := fisher.NewCache(l.engine, cfg.CoefficientTol)
+		rng := rand.New(rand.NewPCG(2, 7))
+		mu, v, partial := 1.7, 4.0, 0
+		for k := range 2000 {
+			mu += 3e-4 * rng.NormFloat64()
+			v *= math.Exp(3e-4 * rng.NormFloat64())
+			l.sumWR, l.sumW2R, l.statsValid = mu/l.kernel.Eps0, v*l.cEps, true
+			mu, v = l.kernel.Eps0*l.sumWR, l.sumW2R/l.cEps // as recompute rounds them
+			twin.SetState(l.cache.AppendState(nil))
+			want := fisher.Coefficients{Mu: mu, Var: v, Q: l.q}
+			var err error
+			if kind == Natural {
+				want, err = twin.Coefficients(mu, v, l.q, l.kernel.Eps0)
+			} else {
+				want.GammaS, err = twin.GammaS(mu, v)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := l.recompute(nil); err != nil {
+				t.Fatal(err)
+			}
+			if l.partial {
+				partial++
+			}
+			var got fisher.Coefficients
+			if k%2 == 0 {
+				var st Step
+				l.fillRuleScalars(&st)
+				got = st.Coefficient
+			} else {
+				s, _ := l.State()
+				got = s.Coefficients
+			}
+			if got != want {
+				t.Fatalf("%v, bin %d: completed coefficients %+v, want %+v", kind, k, got, want)
+			}
+		}
+		if partial < 1000 {
+			t.Errorf("%v: only %d of 2000 recomputes were partial", kind, partial)
+		}
+	}
+}

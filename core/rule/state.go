@@ -21,7 +21,7 @@ type LearnerState struct {
 
 // State returns the learner's state; ok is false while an update is staged.
 func (l *Learner) State() (s LearnerState, ok bool) {
-	return LearnerState{Bin: l.bin, Coefficients: l.coeffs, SumWR: l.sumWR, SumW2R: l.sumW2R, StatsValid: l.statsValid},
+	return LearnerState{Bin: l.bin, Coefficients: *l.coefficients(), SumWR: l.sumWR, SumW2R: l.sumW2R, StatsValid: l.statsValid},
 		l.staged == nil
 }
 
@@ -29,7 +29,7 @@ func (l *Learner) State() (s LearnerState, ok bool) {
 // configuration.
 func (l *Learner) SetState(s LearnerState) {
 	l.bin, l.coeffs, l.sumWR, l.sumW2R, l.statsValid = s.Bin, s.Coefficients, s.SumWR, s.SumW2R, s.StatsValid
-	l.staged = nil
+	l.staged, l.partial = nil, false
 }
 
 // Cache returns the learner's coefficient cache, or nil (exact quadrature).
