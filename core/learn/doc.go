@@ -122,6 +122,23 @@
 // that evaluates the configurations' exponentials of φ together
 // (TestLeanSharedConfigurationsEqualRunsAlone).
 //
+// # Independent trials in lockstep
+//
+// RunBatch (batch.go) runs independent trials — each with its own streams,
+// initial and target weights — as Run runs each one, bit for bit
+// (TestBatchOfTrialsEqualsRunsAlone); run_trials gives each worker batches
+// of up to 4 consecutive trials (fewer when there are too few trials to
+// keep every worker busy). When every trial of a batch runs in the lean
+// loop with the same bins and record stride, the trials advance in
+// lockstep: per bin each trial's inputs, potentials and exponent, then the
+// exponentials of all trials' φ together (vmath.ExpSlice), then each
+// trial's update; otherwise they run one after another. A failing trial
+// is named by its index (TrialError). At n = 100 (Fig 3F, natural rule,
+// default evaluation) a trial-bin costs ≈ 185 instead of ≈ 192 CPU-ns
+// (paired chunks, medians of 6 runs of go test -run XXX -bench Batch
+// ./core/learn/ on the loaded 2-core development machine, 2 Dec 2026; at
+// n = 10 with a Poisson teacher the difference is within the noise).
+//
 // # Outputs
 //
 // What a trial records is the one list returned by Outputs (outputs.go):
