@@ -133,11 +133,15 @@
 // lockstep: per bin each trial's inputs, potentials and exponent, then the
 // exponentials of all trials' φ together (vmath.ExpSlice), then each
 // trial's update; otherwise they run one after another. A failing trial
-// is named by its index (TrialError). At n = 100 (Fig 3F, natural rule,
-// default evaluation) a trial-bin costs ≈ 185 instead of ≈ 192 CPU-ns
-// (paired chunks, medians of 6 runs of go test -run XXX -bench Batch
-// ./core/learn/ on the loaded 2-core development machine, 2 Dec 2026; at
-// n = 10 with a Poisson teacher the difference is within the noise).
+// is named by its index (TrialError). Measured on the loaded 2-core
+// development machine (2 Dec 2026, natural rule, default evaluation, 4
+// trials on one worker): from Python, run_trials at n = 100 (Fig 3F's
+// rates, realizable teacher) costs ≈ 147 instead of ≈ 195 CPU-ns per
+// trial-bin (marginal cost, medians of 6 interleaved runs), and at n = 10
+// with a Poisson teacher (Fig 7's setting) ≈ 135 either way; go test -run
+// XXX -bench Batch ./core/learn/, which alternates 256-bin chunks of the
+// batch and of the trials alone, shows ≈ 178 against ≈ 191 at n = 100 and
+// ≈ 124 against ≈ 122 at n = 10 (means of 24 runs).
 //
 // # Outputs
 //
