@@ -77,6 +77,22 @@ func trialMemory(lc learn.Config, b namedBuffers, running int) error {
 // runningTrials is how many trials of a run execute at once (sweep.Run).
 func runningTrials(workers, trials int) int { return max(1, min(sweep.Workers(workers), trials)) }
 
+// maxBatch is how many independent trials a worker of run_trials steps in
+// lockstep at most (learn.RunBatch; four exponentials per AVX2 instruction).
+const maxBatch = 4
+
+// batchSize is how many trials of run_trials each worker steps in lockstep:
+// maxBatch, fewer when there are too few trials to keep every worker busy.
+func batchSize(workers, trials int) int {
+	return max(1, min(maxBatch, trials/sweep.Workers(workers)))
+}
+
+// runningBatches is how many trials of run_trials execute at once: a batch
+// of g on each running worker.
+func runningBatches(workers, trials, g int) int {
+	return min(trials, g*runningTrials(workers, (trials+g-1)/g))
+}
+
 // outputParam names the argument that sets an output's length.
 func outputParam(o learn.Output) string {
 	for _, d := range o.Dims {

@@ -304,29 +304,84 @@ type trialsJob struct {
 	completed        []float64
 }
 
+// run steps batches of batchSize consecutive trials in lockstep on the
+// workers (learn.RunBatch); a failing trial is named by its own index.
 func (j trialsJob) run(ctx context.Context, workers int, progress func(int)) error {
 	lc, err := j.config(0) // validate and size once before spawning
 	if err != nil {
 		return err
 	}
-	if err := trialMemory(lc, j.out, runningTrials(workers, j.trials)); err != nil {
+	g := batchSize(workers, j.trials)
+	if err := trialMemory(lc, j.out, runningBatches(workers, j.trials, g)); err != nil {
 		return err
 	}
-	return sweep.Run(ctx, j.first, j.trials, workers, safeTrial(func(ctx context.Context, i int) error {
-		slotIdx := i - j.first
-		lc, err := j.config(slotIdx)
-		if err != nil {
+	span := func(b int) (lo, hi int) { return j.first + b*g, j.first + min((b+1)*g, j.trials) }
+	err = sweep.Run(ctx, 0, (j.trials+g-1)/g, workers, func(ctx context.Context, b int) error {
+		lo, hi := span(b)
+		err := safeTrial(func(ctx context.Context, _ int) error { return j.runBatch(ctx, lo, hi, progress) })(ctx, b)
+		var named *trialsError
+		if err == nil || err == ctx.Err() || errors.As(err, &named) {
 			return err
 		}
-		lc.Trial, lc.Progress = uint64(i), progress
-		res := j.out.result(lc, slotIdx)
-		return checkTrial(learn.Run(ctx, lc, &res), lc, &res)
-	}), func(i int) {
-		if j.completed != nil {
-			j.completed[i-j.first] = 1
+		return &trialsError{lo, hi, err} // a panic: the batch's trials
+	}, func(b int) {
+		for lo, hi := span(b); j.completed != nil && lo < hi; lo++ {
+			j.completed[lo-j.first] = 1
 		}
 	})
+	// sweep.Run names a failure by its batch; trialsError names the trials.
+	var named *trialsError
+	if ctx.Err() == nil && errors.As(err, &named) {
+		return named
+	}
+	return err
 }
+
+// runBatch runs trials lo … hi−1 (learn.RunBatch) and checks each one's
+// recorded values (checkTrial).
+func (j trialsJob) runBatch(ctx context.Context, lo, hi int, progress func(int)) error {
+	lcs, res := make([]learn.Config, hi-lo), make([]learn.Result, hi-lo)
+	ptrs := make([]*learn.Result, hi-lo)
+	for k := range lcs {
+		lc, err := j.config(lo + k - j.first)
+		if err != nil {
+			return &trialsError{lo + k, lo + k + 1, err}
+		}
+		lc.Trial, lc.Progress = uint64(lo+k), progress
+		lcs[k], res[k] = lc, j.out.result(lc, lo+k-j.first)
+		ptrs[k] = &res[k]
+	}
+	err := learn.RunBatch(ctx, lcs, ptrs)
+	var failed *learn.TrialError
+	if errors.As(err, &failed) {
+		return &trialsError{lo + failed.Index, lo + failed.Index + 1, failed.Err}
+	}
+	if err != nil {
+		return err
+	}
+	for k := range lcs {
+		if err := checkTrial(nil, lcs[k], &res[k]); err != nil {
+			return &trialsError{lo + k, lo + k + 1, err}
+		}
+	}
+	return nil
+}
+
+// trialsError is the error of trials lo … hi−1 of run_trials (one trial, or
+// the batch that panicked).
+type trialsError struct {
+	lo, hi int
+	err    error
+}
+
+func (e *trialsError) Error() string {
+	if e.hi == e.lo+1 {
+		return fmt.Sprintf("trial %d: %v", e.lo, e.err)
+	}
+	return fmt.Sprintf("trials %d to %d: %v", e.lo, e.hi-1, e.err)
+}
+
+func (e *trialsError) Unwrap() error { return e.err }
 
 func (j trialsJob) config(slotIdx int) (learn.Config, error) {
 	a, size := j.arrays, j.n*max(j.cfg.Neurons, 1) // the initial and target weights of one trial

@@ -117,3 +117,23 @@ def test_python_thread_count_does_not_change_a_bit():
     for threads in (2, 6):
         with ThreadPoolExecutor(threads) as ex:
             assert all(np.array_equal(a, b) for a, b in zip(ex.map(job, range(6)), serial))
+
+
+@pytest.mark.parametrize("teacher", ["realizable", "poisson"])
+def test_trials_stepped_in_lockstep_equal_trials_run_alone(teacher):
+    # One worker steps up to 4 trials in lockstep (fewer when n_trials / workers is small): 9 trials on 1 or
+    # 2 workers (batches of 4), 3 on 1 (one batch of 3) and 3 or 1 on 2 (every trial alone) give the same
+    # trials bit for bit.
+    kw = dict(event_driven=True, coefficient_tolerance=1e-9)
+    if teacher == "poisson":
+        kw["teacher"] = 20.0
+    runs = {(t, w): _trials(n_trials=t, workers=w, **kw) for t, w in [(9, 1), (9, 2), (3, 1), (3, 2), (1, 2)]}
+    full = runs[9, 1]
+    assert full.completed.all() and not np.array_equal(full.final_weights[0], full.final_weights[1])
+    for (t, w), r in runs.items():
+        np.testing.assert_array_equal(r.times, full.times)
+        for f in FIELDS[:-1]:  # every per-trial output (no weight distance without target weights)
+            if getattr(full, f) is not None:
+                np.testing.assert_array_equal(
+                    getattr(r, f), getattr(full, f)[:t], err_msg=f"{f}: {t} trials, {w} workers"
+                )

@@ -150,3 +150,67 @@ func benchmarkLayers(b *testing.B, ls []*layer, k int) {
 	b.StopTimer()
 	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/float64(k), "cpu-ns/config-bin")
 }
+
+// BenchmarkBatch measures one bin of G = 4 independent trials stepped in
+// lockstep (RunBatch's batch) against the same 4 trials each run alone,
+// one after another, alternating chunks of 256 bins of the two so that both
+// see the same load: the natural rule in the default evaluation on Fig 3F
+// at n = 100 and in Fig 7's setting (n = 10: 5 afferents at 5 Hz, 5
+// silent, a Poisson teacher at 20 Hz). cpu-ns/trial-bin is the thread's CPU
+// time per bin and trial of each.
+func BenchmarkBatch(b *testing.B) {
+	const g = 4
+	settings := map[string]func() Config{
+		"fig3f/n=100": func() Config { return fig3Config(rule.Natural, benchEta[rule.Natural], 1e6, 100) },
+		"fig7/n=10": func() Config {
+			c := fig3Config(rule.Natural, 1e-3, 1e6, 10)
+			for i := range c.Rates {
+				c.Rates[i] = map[bool]float64{true: 5, false: 1e-4}[i < 5]
+			}
+			c.Teacher = Teacher{Kind: PoissonTeacher, Rate: 20}
+			return c
+		},
+	}
+	for name, setting := range settings {
+		b.Run(name, func(b *testing.B) {
+			batch, alone := newBatch(benchTrials(b, setting, g)), benchTrials(b, setting, g)
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			var inBatch, inTurn time.Duration
+			for k := 0; k < b.N; k += checkInterval {
+				end := min(b.N, k+checkInterval)
+				start := threadCPU()
+				if err := batch.steps(k, end); err != nil {
+					b.Fatal(err)
+				}
+				mid := threadCPU()
+				for _, l := range alone {
+					if err := l.steps(k, end); err != nil {
+						b.Fatal(err)
+					}
+				}
+				inBatch, inTurn = inBatch+mid-start, inTurn+threadCPU()-mid
+			}
+			per := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / float64(b.N) / g }
+			b.ReportMetric(per(inBatch), "batch-cpu-ns/trial-bin")
+			b.ReportMetric(per(inTurn), "alone-cpu-ns/trial-bin")
+		})
+	}
+}
+
+// benchTrials returns layers of g trials (Trial 0 … g−1) of setting in the
+// default evaluation, without the cost of a test set.
+func benchTrials(b *testing.B, setting func() Config, g int) []*layer {
+	ls := make([]*layer, g)
+	for j := range ls {
+		c := defaultEvaluation(setting())
+		c.Trial = uint64(j)
+		c.setDefaults()
+		c.TestSamples, c.TestBins = 1, 1
+		var err error
+		if ls[j], err = newLayer(c, &Result{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return ls
+}

@@ -122,6 +122,27 @@
 // that evaluates the configurations' exponentials of φ together
 // (TestLeanSharedConfigurationsEqualRunsAlone).
 //
+// # Independent trials in lockstep
+//
+// RunBatch (batch.go) runs independent trials — each with its own streams,
+// initial and target weights — as Run runs each one, bit for bit
+// (TestBatchOfTrialsEqualsRunsAlone); run_trials gives each worker batches
+// of up to 4 consecutive trials (fewer when there are too few trials to
+// keep every worker busy). When every trial of a batch runs in the lean
+// loop with the same bins and record stride, the trials advance in
+// lockstep: per bin each trial's inputs, potentials and exponent, then the
+// exponentials of all trials' φ together (vmath.ExpSlice), then each
+// trial's update; otherwise they run one after another. A failing trial
+// is named by its index (TrialError). Measured on the loaded 2-core
+// development machine (2 Dec 2026, natural rule, default evaluation, 4
+// trials on one worker): from Python, run_trials at n = 100 (Fig 3F's
+// rates, realizable teacher) costs ≈ 147 instead of ≈ 195 CPU-ns per
+// trial-bin (marginal cost, medians of 6 interleaved runs), and at n = 10
+// with a Poisson teacher (Fig 7's setting) ≈ 135 either way; go test -run
+// XXX -bench Batch ./core/learn/, which alternates 256-bin chunks of the
+// batch and of the trials alone, shows ≈ 178 against ≈ 191 at n = 100 and
+// ≈ 124 against ≈ 122 at n = 10 (means of 24 runs).
+//
 // # Outputs
 //
 // What a trial records is the one list returned by Outputs (outputs.go):

@@ -162,32 +162,52 @@ func neuronResult(c, cj Config, res *Result, j int) *Result {
 	return &r
 }
 
-// run drives every neuron from the same afferent spikes, bin by bin: it
+// run drives every neuron from the same afferent spikes, bin by bin (runBins).
+func (l *layer) run(ctx context.Context) error {
+	return runBins(ctx, l, l.cfg.Bins(), l.cfg.recordStride())
+}
+
+// binRunner is what runBins drives: a layer, or a batch of trials in
+// lockstep (RunBatch).
+type binRunner interface {
+	steps(from, to int) error
+	flush(k int) error
+	record(r int)
+	checkpoint(ctx context.Context, done int) error
+	finish(bins int) error
+}
+
+// runBins runs bins 0 … bins−1 of r with a record every stride bins: it
 // runs the bins up to the next record or cancellation check in one call of
 // steps rather than testing for them every bin.
-func (l *layer) run(ctx context.Context) error {
-	bins, stride := l.cfg.Bins(), l.cfg.recordStride()
-	l.record(0)
+func runBins(ctx context.Context, r binRunner, bins, stride int) error {
+	r.record(0)
 	for k := 0; k < bins; {
 		end := min(bins, (k/stride+1)*stride, (k/checkInterval+1)*checkInterval)
-		if err := l.steps(k, end); err != nil {
+		if err := r.steps(k, end); err != nil {
 			return err
 		}
 		if k = end; k%stride == 0 {
-			if err := l.flush(k - 1); err != nil {
+			if err := r.flush(k - 1); err != nil {
 				return err
 			}
-			l.record(k / stride)
+			r.record(k / stride)
 		}
 		if k%checkInterval == 0 && k < bins {
-			if err := l.checkpoint(ctx, checkInterval); err != nil {
+			if err := r.checkpoint(ctx, checkInterval); err != nil {
 				return err
 			}
 		}
 	}
-	if err := l.flush(bins - 1); err != nil {
+	if err := r.flush(bins - 1); err != nil {
 		return err
 	}
+	return r.finish(bins)
+}
+
+// finish writes the final weights (and the end state) of every neuron and
+// reports the bins since the last cancellation check.
+func (l *layer) finish(bins int) error {
 	for _, t := range l.neurons {
 		copy(t.res.Final, t.w)
 		if t.cfg.KeepState {
@@ -381,8 +401,12 @@ func (l *layer) checkpoint(ctx context.Context, done int) error {
 		return ctx.Err()
 	default:
 	}
+	l.progress(done)
+	return nil
+}
+
+func (l *layer) progress(done int) {
 	if l.cfg.Progress != nil {
 		l.cfg.Progress(done)
 	}
-	return nil
 }

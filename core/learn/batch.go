@@ -1,0 +1,150 @@
+package learn
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/natspike/natspike/core/rule"
+	"github.com/natspike/natspike/internal/vmath"
+)
+
+// A TrialError is the error of trial Index (counted from 0) of a RunBatch
+// call.
+type TrialError struct {
+	Index int
+	Err   error
+}
+
+func (e *TrialError) Error() string { return fmt.Sprintf("trial %d of the batch: %v", e.Index, e.Err) }
+func (e *TrialError) Unwrap() error { return e.Err }
+
+// RunBatch runs the independent trials cfgs and fills res[j] as
+// Run(ctx, cfgs[j], res[j]) would, bit for bit. Trials that run lean
+// (event-driven, drawn teacher, Poisson inputs, single neuron) with the same
+// bins and record stride advance in lockstep: per bin every trial's inputs,
+// potentials and exponent, the exponentials of all trials together
+// (vmath.ExpSlice), then every trial's update. Otherwise the trials run one
+// after another. A failing trial's error is a *TrialError naming it; a
+// cancelled context returns ctx.Err().
+func RunBatch(ctx context.Context, cfgs []Config, res []*Result) error {
+	if len(res) != len(cfgs) {
+		return fmt.Errorf("trials: %d results for %d trials", len(res), len(cfgs))
+	}
+	ls := make([]*layer, len(cfgs))
+	for j, c := range cfgs {
+		c.setDefaults()
+		if err := c.Validate(); err != nil {
+			return &TrialError{j, err}
+		}
+		l, err := newLayer(c, res[j])
+		if err != nil {
+			return &TrialError{j, err}
+		}
+		ls[j] = l
+	}
+	if b := newBatch(ls); b != nil {
+		return runBins(ctx, b, ls[0].cfg.Bins(), ls[0].cfg.recordStride())
+	}
+	for j, l := range ls {
+		if err := l.run(ctx); err != nil {
+			return batchError(ctx, j, err)
+		}
+	}
+	return nil
+}
+
+// batchError names trial j in err unless err is the context's.
+func batchError(ctx context.Context, j int, err error) error {
+	if err == ctx.Err() {
+		return err
+	}
+	return &TrialError{j, err}
+}
+
+// A batch is trials of RunBatch stepped in lockstep, each its own layer's
+// lean trial.
+type batch struct {
+	layers []*layer
+	trials []*trial
+	pots   []rule.Potentials
+	exps   []float64
+}
+
+// newBatch returns the batch of layers ls, or nil if they cannot run in
+// lockstep: fewer than two, one not lean, or different bins or record
+// stride.
+func newBatch(ls []*layer) *batch {
+	if len(ls) < 2 {
+		return nil
+	}
+	b := &batch{layers: ls, pots: make([]rule.Potentials, len(ls)), exps: make([]float64, len(ls))}
+	bins, stride := ls[0].cfg.Bins(), ls[0].cfg.recordStride()
+	for _, l := range ls {
+		t := l.lean()
+		if t == nil || l.cfg.Bins() != bins || l.cfg.recordStride() != stride {
+			return nil
+		}
+		b.trials = append(b.trials, t)
+	}
+	return b
+}
+
+// steps runs bins from to to-1 of every trial, each bin as leanSteps runs
+// it, with the exponentials of all trials' φ evaluated together.
+func (b *batch) steps(from, to int) error {
+	for k := from; k < to; k++ {
+		for j, l := range b.layers {
+			if err := l.nextSegment(k); err != nil {
+				return &TrialError{j, err}
+			}
+			t := b.trials[j]
+			l.spikes = t.inputs.Draw(l.spikes)
+			b.pots[j] = t.events.Potentials()
+			b.exps[j] = t.events.Exponent(b.pots[j])
+		}
+		vmath.ExpSlice(b.exps, b.exps)
+		for j, t := range b.trials {
+			u := t.teacherKey.Float64(uint64(t.start + k))
+			if err := t.leanBin(u, b.pots[j], b.exps[j], b.layers[j].spikes); err != nil {
+				return &TrialError{j, t.diverged(k, err)}
+			}
+		}
+	}
+	return nil
+}
+
+func (b *batch) flush(k int) error {
+	for j, l := range b.layers {
+		if err := l.flush(k); err != nil {
+			return &TrialError{j, err}
+		}
+	}
+	return nil
+}
+
+func (b *batch) record(r int) {
+	for _, l := range b.layers {
+		l.record(r)
+	}
+}
+
+func (b *batch) checkpoint(ctx context.Context, done int) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	default:
+	}
+	for _, l := range b.layers {
+		l.progress(done)
+	}
+	return nil
+}
+
+func (b *batch) finish(bins int) error {
+	for j, l := range b.layers {
+		if err := l.finish(bins); err != nil {
+			return &TrialError{j, err}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,133 @@
+package learn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+)
+
+// independentTrials returns leanMembers as independent trials: trial j has
+// its own streams (Trial = j) and initial weights scaled by 1 + j/10, and
+// every third keeps its end state.
+func independentTrials(teacher TeacherKind, schedule, dendritic bool) []Config {
+	cfgs := leanMembers(teacher, schedule, dendritic)
+	for j := range cfgs {
+		c := &cfgs[j]
+		c.Trial = uint64(j)
+		c.W0 = append([]float64(nil), c.W0...)
+		for i := range c.W0 {
+			c.W0[i] *= 1 + float64(j)/10
+		}
+		c.KeepState = j%3 == 0 && !schedule // a rate schedule cannot be continued
+	}
+	return cfgs
+}
+
+// runBatchAndAlone runs cfgs with RunBatch and each alone with Run and
+// reports every trial that differs in any bit of any output (the end state
+// included).
+func runBatchAndAlone(t *testing.T, name string, cfgs []Config) {
+	t.Helper()
+	batch := results(len(cfgs))
+	if err := RunBatch(context.Background(), cfgs, batch); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	for j, c := range cfgs {
+		var alone Result
+		if err := Run(context.Background(), c, &alone); err != nil {
+			t.Fatalf("%s: trial %d alone: %v", name, j, err)
+		}
+		if d := sameResult(*batch[j], alone); d != "" {
+			t.Errorf("%s: trial %d differs from its run alone: %s", name, j, d)
+		}
+		if relativeDeviation(alone.Final, alone.Weights[:len(alone.Final)]) < 1e-3 {
+			t.Errorf("%s: trial %d: weights barely moved, the comparison is vacuous", name, j)
+		}
+	}
+}
+
+// lockstep reports whether RunBatch steps cfgs in lockstep (newBatch).
+func lockstep(t *testing.T, name string, cfgs []Config) bool {
+	t.Helper()
+	ls := make([]*layer, len(cfgs))
+	for j, c := range cfgs {
+		c.setDefaults()
+		var err error
+		if ls[j], err = newLayer(c, &Result{}); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	return newBatch(ls) != nil
+}
+
+// TestBatchOfTrialsEqualsRunsAlone: independent trials stepped in lockstep
+// (every rule, exact and cached coefficients, two learning rates, somatic
+// and dendritic weights, realizable and Poisson teachers, with and without
+// a rate schedule, some keeping their end state) give bit for bit the
+// outputs of each trial run alone; so do batches that cannot run in
+// lockstep (one trial dense, or different durations) and run one by one.
+func TestBatchOfTrialsEqualsRunsAlone(t *testing.T) {
+	for _, teacher := range []TeacherKind{Realizable, PoissonTeacher} {
+		for _, schedule := range []bool{false, true} {
+			for _, dendritic := range []bool{false, true} {
+				name := fmt.Sprintf("teacher %v/schedule %v/dendritic %v", teacher, schedule, dendritic)
+				cfgs := independentTrials(teacher, schedule, dendritic)
+				if !lockstep(t, name, cfgs) {
+					t.Fatalf("%s: the trials do not run in lockstep", name)
+				}
+				runBatchAndAlone(t, name, cfgs)
+			}
+		}
+	}
+	mixed := independentTrials(Realizable, false, false)[:4]
+	mixed[1].EventDriven = false
+	longer := independentTrials(PoissonTeacher, false, true)[:3]
+	longer[2].Duration *= 1.5
+	for name, cfgs := range map[string][]Config{"one trial dense": mixed, "different durations": longer} {
+		if lockstep(t, name, cfgs) {
+			t.Fatalf("%s: the trials run in lockstep", name)
+		}
+		runBatchAndAlone(t, name, cfgs)
+	}
+}
+
+// TestBatchNamesTheDivergingTrial: a trial of a batch that diverges is
+// named by its index with the error it has alone.
+func TestBatchNamesTheDivergingTrial(t *testing.T) {
+	for _, mixed := range []bool{false, true} {
+		cfgs := independentTrials(Realizable, false, false)[:4]
+		cfgs[2].Rule.Eta = 50
+		cfgs[0].EventDriven = !mixed
+		err := RunBatch(context.Background(), cfgs, results(len(cfgs)))
+		alone := Run(context.Background(), cfgs[2], &Result{})
+		var te *TrialError
+		if !errors.As(err, &te) || te.Index != 2 || alone == nil || te.Err.Error() != alone.Error() || !errors.Is(err, ErrDiverged) {
+			t.Errorf("mixed %v: batch error %v, want trial 2 with %v", mixed, err, alone)
+		}
+	}
+	cfgs := independentTrials(Realizable, false, false)[:3]
+	cfgs[1].Rule.Eta = -1
+	var te *TrialError
+	if err := RunBatch(context.Background(), cfgs, results(3)); !errors.As(err, &te) || te.Index != 1 {
+		t.Errorf("an invalid trial 1: %v", err)
+	}
+}
+
+// TestBatchCancelsAndReportsProgress: a cancelled context stops a batch
+// with ctx.Err(), and an uncancelled batch reports every trial's bins.
+func TestBatchCancelsAndReportsProgress(t *testing.T) {
+	cfgs := independentTrials(Realizable, false, false)[:4]
+	var bins int
+	for j := range cfgs {
+		cfgs[j].Progress = func(k int) { bins += k }
+	}
+	if err := RunBatch(context.Background(), cfgs, results(4)); err != nil || bins != 4*cfgs[0].Bins() {
+		t.Errorf("progress %d bins, want %d (err %v)", bins, 4*cfgs[0].Bins(), err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := RunBatch(ctx, cfgs, results(4)); err != context.Canceled {
+		t.Errorf("cancelled batch: %v, want %v", err, context.Canceled)
+	}
+}
