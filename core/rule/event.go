@@ -38,6 +38,10 @@ import (
 // the numbers do not depend on what is recorded, nor on where a trial is
 // split into parts (State, Restore).
 //
+// For the Euclidean rule M and B stay exactly 1 and +0, so its paths skip
+// the products and sums with them, and the voltage moments, which it does
+// not use (the same numbers bit for bit; Restore refuses other M, B).
+//
 // Results agree with the dense per-bin evaluation up to rounding (tests
 // check trajectories to 1e-9 relative); requires a linear parametrization
 // and the two-exponential kernel (τ_m ≠ τ_s).
@@ -192,16 +196,22 @@ func (e *Events) apply(pot Potentials, errf, gs, gu, gw float64, spikes []int) e
 	if e.natural {
 		h *= gs
 		a, u = 1+h*gw, h*gu
+		if !(a > 0.5 && a < 2) {
+			return weightFactorError(a)
+		}
+		e.extendEpoch(a, h, u)
+	} else { // A = 1: no range check
+		e.extendEuclidean(h)
 	}
-	if !(a > 0.5 && a < 2) {
-		return weightFactorError(a)
-	}
-	e.extendEpoch(a, h, u)
 	sp := spikeSums{count: float64(len(spikes))}
 	if len(spikes) > 0 {
 		e.spikes(spikes, &sp)
 	}
-	e.advance(pot, a, h, u, &sp)
+	if e.natural {
+		e.advance(pot, a, h, u, &sp)
+	} else {
+		e.advanceEuclidean(h, &sp)
+	}
 	e.dk *= e.dm // the trace factors of the next bin
 	e.ek *= e.ds
 	if e.epoch++; e.epoch != maxEventEpoch && !(e.absG > e.absGLimit*e.ek) { // a NaN bound ends epochs by length only
@@ -223,6 +233,14 @@ func (e *Events) extendEpoch(a, h, u float64) {
 	e.phiG += hm * e.ek
 	e.bk += u / e.mk
 	e.absG += math.Abs(hm) * e.ek
+}
+
+// extendEpoch for the Euclidean rule (A = 1, U = 0): M stays exactly 1 and
+// B exactly +0 (+0 + 0/1), so H/M = H, and only ΦF, ΦG and the bound move.
+func (e *Events) extendEuclidean(h float64) {
+	e.phiF += h * e.dk
+	e.phiG += h * e.ek
+	e.absG += math.Abs(h) * e.ek
 }
 
 // endEpoch ends an epoch: it materialises the lazy state, and every
@@ -292,9 +310,6 @@ func (e *Events) advance(pot Potentials, a, h, u float64, sp *spikeSums) {
 	s.qpp = e.dmm * (qpp + sp.pp)
 	s.qps = e.dms * (qps + sp.ps)
 	s.qss = e.dss * (qss + sp.ss)
-	if !e.natural {
-		return
-	}
 	// With r̂ b = c_ε: Σ r̂ b x = c_ε Σx, Σ r̂ b u x = c_ε V and
 	// Σ r̂ b² x² = c_ε Σ b x².
 	ce := e.l.cEps
@@ -302,6 +317,21 @@ func (e *Events) advance(pot Potentials, a, h, u float64, sp *spikeSums) {
 	rbbxx := e.cecc * (qpp - 2*qps + qss)
 	s.r2 = a*a*r2 + h*h*rbbxx + u*u*e.rateSum + 2*a*h*rbux - 2*a*u*r1 - 2*h*u*rbx
 	s.r1 = a*r1 + h*rbx - u*e.rateSum
+}
+
+// advanceEuclidean is advance for the Euclidean rule, A = 1 and U = +0,
+// with the same numbers: 1·x = x and x − (+0)·ΣP = x (ΣP ≥ 0); the voltage
+// moments Σ r̂ u, Σ r̂ u² are not used and stay as they are.
+func (e *Events) advanceEuclidean(h float64, sp *spikeSums) {
+	s, c, dm, ds := &e.sums, e.c, e.dm, e.ds
+	qpp, qps, qss := s.qpp, s.qps, s.qss
+	s.up = dm * (s.up + h*(c*(qpp-qps)) + sp.u)
+	s.us = ds * (s.us + h*(c*(qps-qss)) + sp.u)
+	s.sp, s.ss = dm*(s.sp+sp.count), ds*(s.ss+sp.count)
+	s.tp, s.ts = dm*(s.tp+sp.t), ds*(s.ts+sp.t)
+	s.qpp = e.dmm * (qpp + sp.pp)
+	s.qps = e.dms * (qps + sp.ps)
+	s.qss = e.dss * (qss + sp.ss)
 }
 
 // sumsRefresh is how many epochs pass between recomputations of the
