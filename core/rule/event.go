@@ -273,11 +273,20 @@ func (e *Events) spikes(spikes []int, sp *spikeSums) {
 	c, mk, bk, phiF, phiG, w := e.c, e.mk, e.bk, e.phiF, e.phiG, e.spikeW[:len(zeta)]
 	shift := dp*phiF - ds*phiG
 	var su, st float64
-	for _, i := range spikes {
-		cb := c * b[i]
-		su += mk * (zeta[i] + cb*(p[i]*phiF-s[i]*phiG) - bk)
-		st += w[i]
-		zeta[i] -= cb * shift
+	if e.natural {
+		for _, i := range spikes {
+			cb := c * b[i]
+			su += mk * (zeta[i] + cb*(p[i]*phiF-s[i]*phiG) - bk)
+			st += w[i]
+			zeta[i] -= cb * shift
+		}
+	} else { // M = 1, B = +0: the same sum without them
+		for _, i := range spikes {
+			cb := c * b[i]
+			su += zeta[i] + cb*(p[i]*phiF-s[i]*phiG)
+			st += w[i]
+			zeta[i] -= cb * shift
+		}
 	}
 	sp.u, sp.t = su, st
 	// the traces: corrections to Σ b P², Σ b P S, Σ b S², and the spike
@@ -345,17 +354,28 @@ func (e *Events) reanchor() error {
 	f, c, dk, ek := e.lazy(), e.c, e.dk, e.ek
 	zeta := e.zeta
 	p, s, b := e.p[:len(zeta)], e.s[:len(zeta)], e.b[:len(zeta)]
-	for i, z := range zeta {
-		pi, si := p[i], s[i]
-		u := f.weight(z, c*b[i], pi, si)
-		P, S := dk*pi, ek*si
-		if S < 1e-200 { // a long-silent fast trace; keeps clear of subnormals
-			S = 0
+	if e.natural {
+		for i, z := range zeta {
+			pi, si := p[i], s[i]
+			zeta[i], p[i], s[i] = f.weight(z, c*b[i], pi, si), dk*pi, silentAsZero(ek*si)
 		}
-		zeta[i], p[i], s[i] = u, P, S
+	} else { // M = 1, B = +0: the same weights without them
+		for i, z := range zeta {
+			pi, si := p[i], s[i]
+			zeta[i], p[i], s[i] = z+c*b[i]*(pi*f.phiF-si*f.phiG), dk*pi, silentAsZero(ek*si)
+		}
 	}
 	e.restartEpoch()
 	return finiteOr("weights", e.sums.r2+e.sums.up)
+}
+
+// silentAsZero is a trace S with a value below 1e-200 (long silent) set to
+// zero, which keeps the anchors clear of subnormals.
+func silentAsZero(s float64) float64 {
+	if s < 1e-200 {
+		return 0
+	}
+	return s
 }
 
 func (e *Events) restartEpoch() {
