@@ -192,29 +192,42 @@ func (e *Events) Advance(pot Potentials, ez, y float64, spikes []int) error {
 func (e *Events) apply(pot Potentials, errf, gs, gu, gw float64, spikes []int) error {
 	l := e.l
 	l.bin++
-	a, h, u := 1.0, l.cfg.Eta*errf, 0.0 // the bin's A, H, U (see Events)
-	if e.natural {
-		h *= gs
-		a, u = 1+h*gw, h*gu
-		if !(a > 0.5 && a < 2) {
-			return weightFactorError(a)
-		}
-		e.extendEpoch(a, h, u)
-	} else { // A = 1: no range check
-		e.extendEuclidean(h)
+	h := l.cfg.Eta * errf
+	if !e.natural {
+		return e.applyEuclidean(h, spikes)
 	}
+	h *= gs
+	a, u := 1+h*gw, h*gu // the bin's A, H, U (see Events)
+	if !(a > 0.5 && a < 2) {
+		return weightFactorError(a)
+	}
+	e.extendEpoch(a, h, u)
 	sp := spikeSums{count: float64(len(spikes))}
 	if len(spikes) > 0 {
 		e.spikes(spikes, &sp)
 	}
-	if e.natural {
-		e.advance(pot, a, h, u, &sp)
-	} else {
-		e.advanceEuclidean(h, &sp)
-	}
+	e.advance(pot, a, h, u, &sp)
 	e.dk *= e.dm // the trace factors of the next bin
 	e.ek *= e.ds
 	if e.epoch++; e.epoch != maxEventEpoch && !(e.absG > e.absGLimit*e.ek) { // a NaN bound ends epochs by length only
+		return nil
+	}
+	return e.endEpoch()
+}
+
+// applyEuclidean is apply for the Euclidean rule, whose A = 1 and U = 0
+// need neither the range check nor the products with them (extendEuclidean,
+// advanceEuclidean): the same numbers.
+func (e *Events) applyEuclidean(h float64, spikes []int) error {
+	e.extendEuclidean(h)
+	sp := spikeSums{count: float64(len(spikes))}
+	if len(spikes) > 0 {
+		e.spikes(spikes, &sp)
+	}
+	e.advanceEuclidean(h, &sp)
+	e.dk *= e.dm
+	e.ek *= e.ds
+	if e.epoch++; e.epoch != maxEventEpoch && !(e.absG > e.absGLimit*e.ek) {
 		return nil
 	}
 	return e.endEpoch()
@@ -319,6 +332,9 @@ func (e *Events) advance(pot Potentials, a, h, u float64, sp *spikeSums) {
 	s.qpp = e.dmm * (qpp + sp.pp)
 	s.qps = e.dms * (qps + sp.ps)
 	s.qss = e.dss * (qss + sp.ss)
+	if !e.natural {
+		return
+	}
 	// With r̂ b = c_ε: Σ r̂ b x = c_ε Σx, Σ r̂ b u x = c_ε V and
 	// Σ r̂ b² x² = c_ε Σ b x².
 	ce := e.l.cEps
