@@ -48,6 +48,7 @@ import (
 type Events struct {
 	l          *Learner
 	natural    bool // the rule is natural or approximate (a copy of the learner's)
+	unitGains  bool // the Euclidean rule with every b_i = α_i² exactly 1 (somatic weights)
 	c, dm, ds  float64
 	b, target  []float64 // homosynaptic gains b_i; somatic teacher weights or nil
 	spikeW     []float64 // the teacher weights, zeros without them (the spikes' Σ w*_i is then +0)
@@ -107,9 +108,10 @@ func (l *Learner) NewEvents(w, teacher []float64) (*Events, error) {
 		e.spikeW = make([]float64, n)
 	}
 	if !l.rule.natural {
-		e.b = make([]float64, n)
+		e.b, e.unitGains = make([]float64, n), true
 		for i, a := range l.scale {
 			e.b[i] = a * a
+			e.unitGains = e.unitGains && e.b[i] == 1
 		}
 	}
 	for i, r := range l.rates {
@@ -221,7 +223,9 @@ func (e *Events) apply(pot Potentials, errf, gs, gu, gw float64, spikes []int) e
 func (e *Events) applyEuclidean(h float64, spikes []int) error {
 	e.extendEuclidean(h)
 	sp := spikeSums{count: float64(len(spikes))}
-	if len(spikes) > 0 {
+	if len(spikes) > 0 && e.unitGains {
+		e.spikesUnitGains(spikes, &sp)
+	} else if len(spikes) > 0 {
 		e.spikes(spikes, &sp)
 	}
 	e.advanceEuclidean(h, &sp)
@@ -317,6 +321,30 @@ func (e *Events) spikes(spikes []int, sp *spikeSums) {
 	sp.pp, sp.ps, sp.ss = pp, ps, ss
 }
 
+// spikesUnitGains is spikes for the Euclidean rule with unit gains b_i = 1:
+// the same numbers without M = 1, B = +0 and b_i (c b_i = c, b_i y = y), and
+// in one pass, as its fewer live values fit the registers.
+func (e *Events) spikesUnitGains(spikes []int, sp *spikeSums) {
+	dp, ds := 1/e.dk, 1/e.ek // a spike's jump of the anchors p̂, ŝ
+	zeta := e.zeta
+	p, s, w := e.p[:len(zeta)], e.s[:len(zeta)], e.spikeW[:len(zeta)]
+	c, phiF, phiG, dk, ek := e.c, e.phiF, e.phiG, e.dk, e.ek
+	move := c * (dp*phiF - ds*phiG) // ζ_i's move by the new spike
+	var su, st, pp, ps, ss float64
+	for _, i := range spikes {
+		pi, si := p[i], s[i]
+		su += zeta[i] + c*(pi*phiF-si*phiG)
+		st += w[i]
+		zeta[i] -= move
+		P, S := dk*pi, ek*si
+		pp += 2*P + 1
+		ps += P + S + 1
+		ss += 2*S + 1
+		p[i], s[i] = pi+dp, si+ds
+	}
+	sp.u, sp.t, sp.pp, sp.ps, sp.ss = su, st, pp, ps, ss
+}
+
 // advance moves the running sums from bin k to k+1 (see Events). The sums
 // of bin k are read into locals first, so the new ones overwrite them in
 // place.
@@ -370,12 +398,18 @@ func (e *Events) reanchor() error {
 	f, c, dk, ek := e.lazy(), e.c, e.dk, e.ek
 	zeta := e.zeta
 	p, s, b := e.p[:len(zeta)], e.s[:len(zeta)], e.b[:len(zeta)]
-	if e.natural {
+	switch { // the Euclidean rule's M = 1, B = +0 and unit gains: the same weights without them
+	case e.natural:
 		for i, z := range zeta {
 			pi, si := p[i], s[i]
 			zeta[i], p[i], s[i] = f.weight(z, c*b[i], pi, si), dk*pi, silentAsZero(ek*si)
 		}
-	} else { // M = 1, B = +0: the same weights without them
+	case e.unitGains:
+		for i, z := range zeta {
+			pi, si := p[i], s[i]
+			zeta[i], p[i], s[i] = z+c*(pi*f.phiF-si*f.phiG), dk*pi, silentAsZero(ek*si)
+		}
+	default:
 		for i, z := range zeta {
 			pi, si := p[i], s[i]
 			zeta[i], p[i], s[i] = z+c*b[i]*(pi*f.phiF-si*f.phiG), dk*pi, silentAsZero(ek*si)
