@@ -39,7 +39,8 @@ import (
 // split into parts (State, Restore).
 //
 // For the Euclidean rule M and B stay exactly 1 and +0, so its paths skip
-// the products and sums with them, and the voltage moments, which it does
+// the products and sums with them (and with unit gains b_i = 1, somatic
+// weights, the products with b_i), and the voltage moments, which it does
 // not use (the same numbers bit for bit; Restore refuses other M, B).
 //
 // Results agree with the dense per-bin evaluation up to rounding (tests
@@ -252,8 +253,9 @@ func (e *Events) extendEpoch(a, h, u float64) {
 	e.absG += math.Abs(hm) * e.ek
 }
 
-// extendEpoch for the Euclidean rule (A = 1, U = 0): M stays exactly 1 and
-// B exactly +0 (+0 + 0/1), so H/M = H, and only ΦF, ΦG and the bound move.
+// extendEuclidean is extendEpoch for the Euclidean rule (A = 1, U = 0): M
+// stays exactly 1 and B exactly +0 (+0 + 0/1), so H/M = H, and only ΦF, ΦG
+// and the bound move.
 func (e *Events) extendEuclidean(h float64) {
 	e.phiF += h * e.dk
 	e.phiG += h * e.ek
