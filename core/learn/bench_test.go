@@ -97,28 +97,19 @@ func BenchmarkRun(b *testing.B) {
 // BenchmarkShared measures one bin of K = 8 configurations of one Fig 3F
 // trial (the natural rule at 8 learning rates, default evaluation), run on
 // one draw of the inputs and teacher (RunShared's layer) against 8 runs
-// alone. cpu-ns/config-bin is the thread's CPU time per bin and
-// configuration.
+// alone; and, shared only, the Euclidean rule at 8 learning rates and 4
+// natural with 4 Euclidean configurations (Fig 9's mix). cpu-ns/config-bin
+// is the thread's CPU time per bin and configuration.
 func BenchmarkShared(b *testing.B) {
 	const k = 8
+	natural, euclidean := make([]rule.Kind, k), make([]rule.Kind, k)
+	for j := range natural {
+		natural[j], euclidean[j] = rule.Natural, rule.Euclidean
+	}
+	mixed := append(append([]rule.Kind{}, natural[:k/2]...), euclidean[:k/2]...)
 	for _, n := range []int{100, 1000} {
-		cfgs := make([]Config, k)
-		for j := range cfgs {
-			cfgs[j] = defaultEvaluation(fig3Config(rule.Natural, benchEta[rule.Natural]*float64(j+1)/k, 1e6, n))
-			cfgs[j].setDefaults()
-			cfgs[j].TestSamples, cfgs[j].TestBins = 1, 1
-		}
-		b.Run(fmt.Sprintf("shared/K=%d/n=%d", k, n), func(b *testing.B) {
-			res := make([]*Result, k)
-			for j := range res {
-				res[j] = &Result{}
-			}
-			l, err := newShared(cfgs, res)
-			if err != nil {
-				b.Fatal(err)
-			}
-			benchmarkLayers(b, []*layer{l}, k)
-		})
+		cfgs := sharedBenchConfigs(natural, n)
+		b.Run(fmt.Sprintf("shared/K=%d/n=%d", k, n), func(b *testing.B) { benchmarkShared(b, cfgs) })
 		b.Run(fmt.Sprintf("alone/K=%d/n=%d", k, n), func(b *testing.B) {
 			ls := make([]*layer, k)
 			for j := range ls {
@@ -129,7 +120,41 @@ func BenchmarkShared(b *testing.B) {
 			}
 			benchmarkLayers(b, ls, k)
 		})
+		for _, mix := range []struct {
+			name  string
+			kinds []rule.Kind
+		}{{"euclidean", euclidean}, {"mixed", mixed}} {
+			cfgs := sharedBenchConfigs(mix.kinds, n)
+			b.Run(fmt.Sprintf("%s/shared/K=%d/n=%d", mix.name, k, n), func(b *testing.B) { benchmarkShared(b, cfgs) })
+		}
 	}
+}
+
+// sharedBenchConfigs are Fig 3F configurations of the rules kinds, each at
+// its own multiple (j+1)/K of the rule's benchmark learning rate (j counted
+// per rule), in default evaluation.
+func sharedBenchConfigs(kinds []rule.Kind, n int) []Config {
+	cfgs, count := make([]Config, len(kinds)), map[rule.Kind]int{}
+	for j, kind := range kinds {
+		count[kind]++
+		cfgs[j] = defaultEvaluation(fig3Config(kind, benchEta[kind]*float64(count[kind])/float64(len(kinds)), 1e6, n))
+		cfgs[j].setDefaults()
+		cfgs[j].TestSamples, cfgs[j].TestBins = 1, 1
+	}
+	return cfgs
+}
+
+// benchmarkShared steps the configurations cfgs as one RunShared layer.
+func benchmarkShared(b *testing.B, cfgs []Config) {
+	res := make([]*Result, len(cfgs))
+	for j := range res {
+		res[j] = &Result{}
+	}
+	l, err := newShared(cfgs, res)
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchmarkLayers(b, []*layer{l}, len(cfgs))
 }
 
 // benchmarkLayers steps every layer b.N bins and reports the CPU time per

@@ -255,6 +255,30 @@ func TestImpossibleEventDrivenStateIsRefused(t *testing.T) {
 	}
 }
 
+// The Euclidean rule's epoch factors are exactly M = 1 and B = +0 (its
+// event-driven paths rely on them): a state with other ones is refused.
+func TestEuclideanEpochFactorsOtherThanOneAndZeroAreRefused(t *testing.T) {
+	cfg := defaultEvaluation(fig3Config(rule.Euclidean, 1.5e-6, 0.1, 6))
+	cfg.KeepState = true
+	st := runOrFail(t, cfg).State
+	if m, b := st[eventAt+3], st[eventAt+4]; m != 1 || b != 0 || math.Signbit(b) {
+		t.Fatalf("Euclidean epoch factors M = %g, B = %g, want 1 and +0", m, b)
+	}
+	for name, word := range map[string]struct {
+		at int
+		x  float64
+	}{"M": {eventAt + 3, 1 + 0x1p-52}, "B": {eventAt + 4, 1e-300}, "B = -0": {eventAt + 4, math.Copysign(0, -1)}} {
+		forged := slices.Clone(st)
+		forged[word.at] = word.x
+		forged[len(forged)-1] = math.Float64frombits(checksum(forged))
+		c := cfg
+		c.State = forged
+		if err := Run(context.Background(), c, &Result{}); !errors.Is(err, ErrState) || !strings.Contains(err.Error(), "Euclidean") {
+			t.Errorf("%s: error %v, want ErrState naming the Euclidean rule's epoch factors", name, err)
+		}
+	}
+}
+
 // TestFormatTwoStateIsRefused: a state written before the counter-based
 // streams (format 2: PCG words and pending spikes, 10 + n words longer) is
 // refused naming its format, not as a mere length mismatch.

@@ -38,12 +38,18 @@ import (
 // the numbers do not depend on what is recorded, nor on where a trial is
 // split into parts (State, Restore).
 //
+// For the Euclidean rule M and B stay exactly 1 and +0, so its paths skip
+// the products and sums with them (and with unit gains b_i = 1, somatic
+// weights, the products with b_i), and the voltage moments, which it does
+// not use (the same numbers bit for bit; Restore refuses other M, B).
+//
 // Results agree with the dense per-bin evaluation up to rounding (tests
 // check trajectories to 1e-9 relative); requires a linear parametrization
 // and the two-exponential kernel (τ_m ≠ τ_s).
 type Events struct {
 	l          *Learner
 	natural    bool // the rule is natural or approximate (a copy of the learner's)
+	unitGains  bool // the Euclidean rule with every b_i = α_i² exactly 1 (somatic weights)
 	c, dm, ds  float64
 	b, target  []float64 // homosynaptic gains b_i; somatic teacher weights or nil
 	spikeW     []float64 // the teacher weights, zeros without them (the spikes' Σ w*_i is then +0)
@@ -103,9 +109,10 @@ func (l *Learner) NewEvents(w, teacher []float64) (*Events, error) {
 		e.spikeW = make([]float64, n)
 	}
 	if !l.rule.natural {
-		e.b = make([]float64, n)
+		e.b, e.unitGains = make([]float64, n), true
 		for i, a := range l.scale {
 			e.b[i] = a * a
+			e.unitGains = e.unitGains && e.b[i] == 1
 		}
 	}
 	for i, r := range l.rates {
@@ -188,11 +195,12 @@ func (e *Events) Advance(pot Potentials, ez, y float64, spikes []int) error {
 func (e *Events) apply(pot Potentials, errf, gs, gu, gw float64, spikes []int) error {
 	l := e.l
 	l.bin++
-	a, h, u := 1.0, l.cfg.Eta*errf, 0.0 // the bin's A, H, U (see Events)
-	if e.natural {
-		h *= gs
-		a, u = 1+h*gw, h*gu
+	h := l.cfg.Eta * errf
+	if !e.natural {
+		return e.applyEuclidean(h, spikes)
 	}
+	h *= gs
+	a, u := 1+h*gw, h*gu // the bin's A, H, U (see Events)
 	if !(a > 0.5 && a < 2) {
 		return weightFactorError(a)
 	}
@@ -205,6 +213,26 @@ func (e *Events) apply(pot Potentials, errf, gs, gu, gw float64, spikes []int) e
 	e.dk *= e.dm // the trace factors of the next bin
 	e.ek *= e.ds
 	if e.epoch++; e.epoch != maxEventEpoch && !(e.absG > e.absGLimit*e.ek) { // a NaN bound ends epochs by length only
+		return nil
+	}
+	return e.endEpoch()
+}
+
+// applyEuclidean is apply for the Euclidean rule, whose A = 1 and U = 0
+// need neither the range check nor the products with them (extendEuclidean,
+// advanceEuclidean): the same numbers.
+func (e *Events) applyEuclidean(h float64, spikes []int) error {
+	e.extendEuclidean(h)
+	sp := spikeSums{count: float64(len(spikes))}
+	if len(spikes) > 0 && e.unitGains {
+		e.spikesUnitGains(spikes, &sp)
+	} else if len(spikes) > 0 {
+		e.spikes(spikes, &sp)
+	}
+	e.advanceEuclidean(h, &sp)
+	e.dk *= e.dm
+	e.ek *= e.ds
+	if e.epoch++; e.epoch != maxEventEpoch && !(e.absG > e.absGLimit*e.ek) {
 		return nil
 	}
 	return e.endEpoch()
@@ -223,6 +251,15 @@ func (e *Events) extendEpoch(a, h, u float64) {
 	e.phiG += hm * e.ek
 	e.bk += u / e.mk
 	e.absG += math.Abs(hm) * e.ek
+}
+
+// extendEuclidean is extendEpoch for the Euclidean rule (A = 1, U = 0): M
+// stays exactly 1 and B exactly +0 (+0 + 0/1), so H/M = H, and only ΦF, ΦG
+// and the bound move.
+func (e *Events) extendEuclidean(h float64) {
+	e.phiF += h * e.dk
+	e.phiG += h * e.ek
+	e.absG += math.Abs(h) * e.ek
 }
 
 // endEpoch ends an epoch: it materialises the lazy state, and every
@@ -255,11 +292,20 @@ func (e *Events) spikes(spikes []int, sp *spikeSums) {
 	c, mk, bk, phiF, phiG, w := e.c, e.mk, e.bk, e.phiF, e.phiG, e.spikeW[:len(zeta)]
 	shift := dp*phiF - ds*phiG
 	var su, st float64
-	for _, i := range spikes {
-		cb := c * b[i]
-		su += mk * (zeta[i] + cb*(p[i]*phiF-s[i]*phiG) - bk)
-		st += w[i]
-		zeta[i] -= cb * shift
+	if e.natural {
+		for _, i := range spikes {
+			cb := c * b[i]
+			su += mk * (zeta[i] + cb*(p[i]*phiF-s[i]*phiG) - bk)
+			st += w[i]
+			zeta[i] -= cb * shift
+		}
+	} else { // M = 1, B = +0: the same sum without them
+		for _, i := range spikes {
+			cb := c * b[i]
+			su += zeta[i] + cb*(p[i]*phiF-s[i]*phiG)
+			st += w[i]
+			zeta[i] -= cb * shift
+		}
 	}
 	sp.u, sp.t = su, st
 	// the traces: corrections to Σ b P², Σ b P S, Σ b S², and the spike
@@ -275,6 +321,30 @@ func (e *Events) spikes(spikes []int, sp *spikeSums) {
 		p[i], s[i] = pi+dp, si+ds
 	}
 	sp.pp, sp.ps, sp.ss = pp, ps, ss
+}
+
+// spikesUnitGains is spikes for the Euclidean rule with unit gains b_i = 1:
+// the same numbers without M = 1, B = +0 and b_i (c b_i = c, b_i y = y), and
+// in one pass, as its fewer live values fit the registers.
+func (e *Events) spikesUnitGains(spikes []int, sp *spikeSums) {
+	dp, ds := 1/e.dk, 1/e.ek // a spike's jump of the anchors p̂, ŝ
+	zeta := e.zeta
+	p, s, w := e.p[:len(zeta)], e.s[:len(zeta)], e.spikeW[:len(zeta)]
+	c, phiF, phiG, dk, ek := e.c, e.phiF, e.phiG, e.dk, e.ek
+	move := c * (dp*phiF - ds*phiG) // ζ_i's move by the new spike
+	var su, st, pp, ps, ss float64
+	for _, i := range spikes {
+		pi, si := p[i], s[i]
+		su += zeta[i] + c*(pi*phiF-si*phiG)
+		st += w[i]
+		zeta[i] -= move
+		P, S := dk*pi, ek*si
+		pp += 2*P + 1
+		ps += P + S + 1
+		ss += 2*S + 1
+		p[i], s[i] = pi+dp, si+ds
+	}
+	sp.u, sp.t, sp.pp, sp.ps, sp.ss = su, st, pp, ps, ss
 }
 
 // advance moves the running sums from bin k to k+1 (see Events). The sums
@@ -304,6 +374,21 @@ func (e *Events) advance(pot Potentials, a, h, u float64, sp *spikeSums) {
 	s.r1 = a*r1 + h*rbx - u*e.rateSum
 }
 
+// advanceEuclidean is advance for the Euclidean rule, A = 1 and U = +0,
+// with the same numbers: 1·x = x and x − (+0)·ΣP = x (ΣP ≥ 0); the voltage
+// moments Σ r̂ u, Σ r̂ u² are not used and stay as they are.
+func (e *Events) advanceEuclidean(h float64, sp *spikeSums) {
+	s, c, dm, ds := &e.sums, e.c, e.dm, e.ds
+	qpp, qps, qss := s.qpp, s.qps, s.qss
+	s.up = dm * (s.up + h*(c*(qpp-qps)) + sp.u)
+	s.us = ds * (s.us + h*(c*(qps-qss)) + sp.u)
+	s.sp, s.ss = dm*(s.sp+sp.count), ds*(s.ss+sp.count)
+	s.tp, s.ts = dm*(s.tp+sp.t), ds*(s.ts+sp.t)
+	s.qpp = e.dmm * (qpp + sp.pp)
+	s.qps = e.dms * (qps + sp.ps)
+	s.qss = e.dss * (qss + sp.ss)
+}
+
 // sumsRefresh is how many epochs pass between recomputations of the
 // running sums from scratch; in between only the anchors are reset, and the
 // sums carry on by their recursions (rounding grows by ~ε per bin there).
@@ -315,17 +400,34 @@ func (e *Events) reanchor() error {
 	f, c, dk, ek := e.lazy(), e.c, e.dk, e.ek
 	zeta := e.zeta
 	p, s, b := e.p[:len(zeta)], e.s[:len(zeta)], e.b[:len(zeta)]
-	for i, z := range zeta {
-		pi, si := p[i], s[i]
-		u := f.weight(z, c*b[i], pi, si)
-		P, S := dk*pi, ek*si
-		if S < 1e-200 { // a long-silent fast trace; keeps clear of subnormals
-			S = 0
+	switch { // the Euclidean rule's M = 1, B = +0 and unit gains: the same weights without them
+	case e.natural:
+		for i, z := range zeta {
+			pi, si := p[i], s[i]
+			zeta[i], p[i], s[i] = f.weight(z, c*b[i], pi, si), dk*pi, silentAsZero(ek*si)
 		}
-		zeta[i], p[i], s[i] = u, P, S
+	case e.unitGains:
+		for i, z := range zeta {
+			pi, si := p[i], s[i]
+			zeta[i], p[i], s[i] = z+c*(pi*f.phiF-si*f.phiG), dk*pi, silentAsZero(ek*si)
+		}
+	default:
+		for i, z := range zeta {
+			pi, si := p[i], s[i]
+			zeta[i], p[i], s[i] = z+c*b[i]*(pi*f.phiF-si*f.phiG), dk*pi, silentAsZero(ek*si)
+		}
 	}
 	e.restartEpoch()
 	return finiteOr("weights", e.sums.r2+e.sums.up)
+}
+
+// silentAsZero is a trace S with a value below 1e-200 (long silent) set to
+// zero, which keeps the anchors clear of subnormals.
+func silentAsZero(s float64) float64 {
+	if s < 1e-200 {
+		return 0
+	}
+	return s
 }
 
 func (e *Events) restartEpoch() {

@@ -3,6 +3,7 @@ package rule
 import (
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/natspike/natspike/core/fisher"
 )
@@ -73,6 +74,9 @@ func (e *Events) Restore(st EventState) error {
 	s.sp, s.ss, s.up, s.us, s.tp, s.ts, s.qpp, s.qps, s.qss, s.r1, s.r2 = x[9], x[10], x[11], x[12], x[13], x[14], x[15], x[16], x[17], x[18], x[19]
 	if e.epoch < 0 || e.epoch >= maxEventEpoch {
 		return fmt.Errorf("event-driven state: epoch of %d bins outside [0, %d)", e.epoch, maxEventEpoch)
+	}
+	if !e.natural && (e.mk != 1 || e.bk != 0 || math.Signbit(e.bk)) { // the Euclidean paths rely on them
+		return fmt.Errorf("event-driven state: epoch factors M = %g, B = %g of the Euclidean rule, not 1 and +0", e.mk, e.bk)
 	}
 	var sum float64
 	for _, v := range x {
