@@ -93,13 +93,12 @@
 //
 // # Measured
 //
-// One run per build on the 2-core development machine (AMD EPYC, AVX2 and
-// FMA, no AVX-512), which was under heavy load from other processes (load
-// average 6–10): absolute numbers vary by up to ±30 % between runs (an
-// idle machine's learn.Run events+cache natural bin at n = 100 is ≈ 220
-// CPU-ns); compare within a column. Fig 3F setting, 20-s trials including
-// setup, CPU time of the running thread per trial and bin (for RunShared:
-// per configuration and bin):
+// One run per build on 2 Dec 2026 on the 2-core development machine (AMD
+// EPYC, AVX2 and FMA, no AVX-512), under load from other processes (load
+// average 4–5): absolute numbers vary by up to ±30 % between runs; compare
+// within a column. Fig 3F setting, 20-s trials including setup, CPU time
+// of the running thread per trial and bin (for RunShared: per
+// configuration and bin):
 //
 //	GOEXPERIMENT=simd go test -run XXX -bench '^BenchmarkTrialBin$|^BenchmarkSharedTrialBin$' -benchtime 3x ./core/lanes/   (AVX2 kernels)
 //	go test -run XXX -bench '^BenchmarkTrialBin$|^BenchmarkSharedTrialBin$' -benchtime 3x ./core/lanes/                     (generic kernels)
@@ -108,36 +107,37 @@
 //	                            lanes   lanes   learn.Run learn.Run  lanes   lanes   learn.Run learn.Run
 //	                            dense   events  dense     events     dense   events  dense     events
 //	n = 100
-//	euclidean                    392     171     415       200         794     201     264       162
-//	natural (cache 1e−9)         429     258    4009       296         832     263    2740       286
-//	approximate (cache 1e−9)     308     252    3202       263         842     236    3032       255
-//	natural, 8 η shared          384     214       —         —         817     219       —         —
+//	euclidean                    332     181     243       132         830     165     214       130
+//	natural (cache 1e−9)         330     215    1754       132         654     212    1610       147
+//	approximate (cache 1e−9)     389     213    1525       178         759     205    1622       196
+//	natural, 8 η shared          339     159       —         —         787     179       —         —
 //	n = 1000
-//	euclidean                   2548     502    1619       661        6220     534    1388       614
-//	natural (cache 1e−9)        2380     721    4723       759        6678     718    4297       583
-//	approximate (cache 1e−9)    1991     590    4815       704        6582     651    4704       629
+//	euclidean                   1978     511    1299       363        6020     448    1264       430
+//	natural (cache 1e−9)        2331     640    2849       356        6794     567    2899       476
+//	approximate (cache 1e−9)    2398     546    2622       431        5463     585    3121       397
 //
 // learn.Run dense uses exact coefficients, learn.Run events the cache at
-// 1e−9 (the product's default). The event-driven lanes form is 0.8–1.3×
-// learn.Run's event-driven default per trial-bin (within the noise of
-// the runs: 1.0–1.5× in other runs of the same day), and 1.3–1.4× when 8
-// η factors share one trial's inputs (RunShared, one input draw per bin
-// for the 8 lanes). So it is not wired into run_trials.
+// 1e−9 (the product's default), in its lean loop for a single trial. The
+// event-driven lanes form costs 1.0–1.8× learn.Run's event-driven default
+// per trial-bin, and 1.2× when 8 η factors share one trial's inputs
+// (RunShared, one input draw per bin for the 8 lanes, against one trial
+// of learn.Run). So it is not wired into run_trials.
 //
 // What limits it on this machine (pprof of the natural rule at n = 100,
-// AVX2 build, lanes events): the input draw 27 % (counter.Poisson.Spikes,
-// one per lane and bin, 70 CPU-ns: BenchmarkPoissonBin), the coefficient
-// cache and its Taylor layer 19 % (fisher.Cache.CoefficientsInto, one
-// cache per lane), φ and φ'/φ 17 % (one vmath.Exp per lane), the spike
-// settlement 9 % and the epoch ends 4 %: ≈ 76 % of the time is per-lane
-// scalar work that both engines do alike. The vectorized stages take
-// ≈ 11 % (BenchmarkEvStages: ≈ 25 CPU-ns per lane and bin for both
+// AVX2 build, lanes events, -benchtime 50x, same day): the input draw
+// 22 % (counter.Poisson.Spikes, one per lane and bin, ≈ 45 CPU-ns:
+// BenchmarkPoissonBin), φ and φ'/φ 23 % (one vmath.Exp per lane), the
+// coefficient cache 11 % (fisher.Cache.InverseInto, one cache per lane)
+// and the spike settlement 10 %: ≈ 66 % of the time is per-lane scalar
+// work that both engines do alike; runtime.asyncPreempt takes another
+// 11 % of the samples (not investigated). The vectorized stages take
+// ≈ 13 % (BenchmarkEvStages: ≈ 20–25 CPU-ns per lane and bin for both
 // kernels: AVX2 gains nothing here, measured; the stages are short chains
 // of dependent operations with two divisions per lane, likely latency-
-// rather than throughput-bound, not investigated further). Beating the scalar engine by a clear margin needs
-// the per-lane parts vectorized: a branch-free counter-based input draw
-// (Mix needs 64-bit multiplies, which AVX2 lacks: vpmuludq emulation), the
-// Taylor layer's evaluation across lanes (package fisher's internals), and
-// an exponential shared by both engines (a vectorized one alone breaks the
-// 1e−12 agreement, above).
+// rather than throughput-bound, not investigated further). Beating the
+// scalar engine by a clear margin needs the per-lane parts vectorized: a
+// branch-free counter-based input draw (Mix needs 64-bit multiplies, which
+// AVX2 lacks: vpmuludq emulation), the Taylor layer's evaluation across
+// lanes (package fisher's internals), and an exponential shared by both
+// engines (a vectorized one alone breaks the 1e−12 agreement, above).
 package lanes

@@ -152,7 +152,7 @@ type lane struct {
 	rule   rule.Config
 	score  float64 // 1, or 1/β under the authors' convention
 	cache  *fisher.Cache
-	coeffs fisher.Coefficients
+	coeffs fisher.Coefficients // only γ_s, g1 … g4 (and μ_V, σ_V², q) are read and kept (Cache.InverseInto)
 }
 
 func newBatch(cfg learn.Config, specs []laneSpec, res []learn.Result) (*batch, error) {

@@ -184,7 +184,8 @@ func refreshDue(refresh, k int) bool {
 
 // coefficients sets lane l's Fisher coefficients at μ_V = mu, σ_V² =
 // variance: γ_s and g1–g4 for the natural rule, γ_s only for the
-// approximate one; from the lane's cache when it has one.
+// approximate one; from the lane's cache when it has one, through
+// Cache.InverseInto where it serves the point (as rule.Learner does).
 func (b *batch) coefficients(l int, mu, variance float64) error {
 	ln := &b.lanes[l]
 	var err error
@@ -198,7 +199,10 @@ func (b *batch) coefficients(l int, mu, variance float64) error {
 		}
 		ln.coeffs = fisher.Coefficients{Mu: mu, Var: variance, Q: b.q, GammaS: gs}
 	case ln.cache != nil:
-		err = ln.cache.CoefficientsInto(&ln.coeffs, mu, variance, b.q, b.cfg.Kernel.Eps0)
+		var r fisher.Ratios // for the C's and I's, which no lane reads
+		if !ln.cache.InverseInto(&ln.coeffs, &r, mu, variance, b.q, b.cfg.Kernel.Eps0) {
+			err = ln.cache.CoefficientsInto(&ln.coeffs, mu, variance, b.q, b.cfg.Kernel.Eps0)
+		}
 	default:
 		ln.coeffs, err = b.engine.Coefficients(mu, variance, b.q, b.cfg.Kernel.Eps0)
 	}

@@ -321,18 +321,12 @@ func (l *layer) leanSharedSteps(from, to int) error {
 }
 
 // leanPotentials sets l.pots and l.exps to every member's potentials of
-// the bin and the exponential of its φ (rule.Events.Exponent), evaluated
-// together by vmath.ExpSlice (bit-identical to one at a time, and four at
-// a time with AVX2).
+// the bin and the exponential of its φ (binPotentials).
 func (l *layer) leanPotentials() {
 	if len(l.pots) != len(l.neurons) {
 		l.pots, l.exps = make([]rule.Potentials, len(l.neurons)), make([]float64, len(l.neurons))
 	}
-	for j, t := range l.neurons {
-		l.pots[j] = t.events.Potentials()
-		l.exps[j] = t.events.Exponent(l.pots[j])
-	}
-	vmath.ExpSlice(l.exps, l.exps)
+	binPotentials(l.neurons, l.pots, l.exps)
 }
 
 // leanBin is a bin of a lean trial with potentials pot, e^{Exponent(pot)}

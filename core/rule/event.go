@@ -210,9 +210,7 @@ func (e *Events) apply(pot Potentials, errf, gs, gu, gw float64, spikes []int) e
 		e.spikes(spikes, &sp)
 	}
 	e.advance(pot, a, h, u, &sp)
-	e.dk *= e.dm // the trace factors of the next bin
-	e.ek *= e.ds
-	if e.epoch++; e.epoch != maxEventEpoch && !(e.absG > e.absGLimit*e.ek) { // a NaN bound ends epochs by length only
+	if e.nextBin() {
 		return nil
 	}
 	return e.endEpoch()
@@ -230,12 +228,22 @@ func (e *Events) applyEuclidean(h float64, spikes []int) error {
 		e.spikes(spikes, &sp)
 	}
 	e.advanceEuclidean(h, &sp)
-	e.dk *= e.dm
-	e.ek *= e.ds
-	if e.epoch++; e.epoch != maxEventEpoch && !(e.absG > e.absGLimit*e.ek) {
+	if e.nextBin() {
 		return nil
 	}
 	return e.endEpoch()
+}
+
+// nextBin moves the trace factors on to the next bin and reports whether
+// the epoch goes on there, false when it has reached its length or its
+// roundoff bound exceeds the limit (a NaN bound ends epochs by length
+// only). It returns a bool, not endEpoch's error, so that it inlines into
+// apply and applyEuclidean.
+func (e *Events) nextBin() (sameEpoch bool) {
+	e.dk *= e.dm
+	e.ek *= e.ds
+	e.epoch++
+	return e.epoch != maxEventEpoch && !(e.absG > e.absGLimit*e.ek)
 }
 
 func weightFactorError(a float64) error {
