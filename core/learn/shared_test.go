@@ -198,6 +198,38 @@ func TestLeanSharedConfigurationsEqualRunsAlone(t *testing.T) {
 	}
 }
 
+// TestLeanSharedMembersKeepTheirOwnNumbers: Fig 9's mix (natural and
+// Euclidean members alternating, at several learning rates), 7 members so
+// that the exponentials leave a group of fewer than four, runs through
+// leanSharedSteps and equals the runs alone member by member; raising one
+// member's learning rate changes that member's results and leaves every
+// other member's bit for bit.
+func TestLeanSharedMembersKeepTheirOwnNumbers(t *testing.T) {
+	const perturbed = 3
+	mix := func(factor float64) []Config {
+		var cfgs []Config
+		for j, x := range []float64{0.5, 0.8, 1, 1.4, 2, 0.6, 1.2} {
+			kind := []rule.Kind{rule.Natural, rule.Euclidean}[j%2]
+			if j == perturbed {
+				x *= factor
+			}
+			cfgs = append(cfgs, defaultEvaluation(fig3Config(kind, x*benchEta[kind], 2, 20)))
+		}
+		return cfgs
+	}
+	assertLeanShared(t, "fig 9 mix", mix(1))
+	base := runSharedAndAlone(t, "fig 9 mix", mix(1))
+	other := runSharedAndAlone(t, "fig 9 mix, one member's eta raised", mix(1.25))
+	for j := range other {
+		switch d := sameResult(other[j], base[j]); {
+		case j == perturbed && d == "":
+			t.Errorf("member %d's eta raised: its results did not change", j)
+		case j != perturbed && d != "":
+			t.Errorf("member %d changed (%s) when member %d's eta was raised", j, d, perturbed)
+		}
+	}
+}
+
 // leanMembers returns event-driven configurations of one trial with
 // nothing recorded bin by bin: every rule, exact and cached, and a second
 // learning rate.
