@@ -38,6 +38,9 @@ type layer struct {
 	// exponentials of their φ, of the arguments in args (leanPotentials).
 	pots       []rule.Potentials
 	args, exps []float64
+	// lanes evaluates the members' coefficients together (RunShared; nil:
+	// each member its own).
+	lanes *rule.CoefficientLanes
 }
 
 func newLayer(cfg Config, res *Result) (*layer, error) {
@@ -300,7 +303,8 @@ func (l *layer) leanMembers() bool {
 // leanSharedSteps is steps for RunShared's lean configurations: per bin one
 // draw of the inputs and of the teacher's uniform, every configuration's
 // potentials and the exponentials of their φ together (leanPotentials),
-// then every configuration's bin as leanSteps runs it (advanceMembers),
+// the natural members' coefficients together (rule.CoefficientLanes), then
+// every configuration's bin as leanSteps runs it (advanceMembers),
 // the same numbers bin for bin.
 func (l *layer) leanSharedSteps(from, to int) error {
 	for k := from; k < to; k++ {
@@ -310,6 +314,9 @@ func (l *layer) leanSharedSteps(from, to int) error {
 		}
 		l.drawTeacher(k)
 		l.leanPotentials()
+		if l.lanes != nil {
+			l.lanes.Serve()
+		}
 		if j, err := l.advanceMembers(*l.teacherU, spikes); err != nil {
 			return l.named(j, l.neurons[j].diverged(k, err))
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/natspike/natspike/core/fisher"
 	"github.com/natspike/natspike/core/input"
 	"github.com/natspike/natspike/core/neuron"
 	"github.com/natspike/natspike/core/rule"
@@ -203,7 +204,8 @@ func TestLeanSharedConfigurationsEqualRunsAlone(t *testing.T) {
 // that the exponentials leave a group of fewer than four, runs through
 // leanSharedSteps and equals the runs alone member by member; raising one
 // member's learning rate changes that member's results and leaves every
-// other member's bit for bit.
+// other member's bit for bit. The natural members' coefficients are
+// evaluated together (rule.CoefficientLanes) where the kernel serves.
 func TestLeanSharedMembersKeepTheirOwnNumbers(t *testing.T) {
 	const perturbed = 3
 	mix := func(factor float64) []Config {
@@ -218,6 +220,13 @@ func TestLeanSharedMembersKeepTheirOwnNumbers(t *testing.T) {
 		return cfgs
 	}
 	assertLeanShared(t, "fig 9 mix", mix(1))
+	cs := mix(1)
+	for j := range cs {
+		cs[j].setDefaults()
+	}
+	if l, err := newShared(cs, results(len(cs))); err != nil || (l.lanes != nil) != (fisher.NewInverseLanes([]*fisher.Cache{{}}) != nil) {
+		t.Fatalf("fig 9 mix: coefficient lanes %v (error %v), want them wherever the kernel serves", l != nil && l.lanes != nil, err)
+	}
 	base := runSharedAndAlone(t, "fig 9 mix", mix(1))
 	other := runSharedAndAlone(t, "fig 9 mix, one member's eta raised", mix(1.25))
 	for j := range other {
