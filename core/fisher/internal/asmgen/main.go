@@ -37,14 +37,6 @@ const (
 	constRows         = 3
 )
 
-// Comparison predicates of VCMPPD (ordered, non-signalling: false for NaN).
-const (
-	cmpEQ = 0x00
-	cmpLE = 0x12
-	cmpGE = 0x1d
-	cmpGT = 0x1e
-)
-
 func main() {
 	ctx := build.NewContext()
 	inverse(ctx)
@@ -83,12 +75,12 @@ func inverse(ctx *build.Context) {
 func group(ctx *build.Context, row, k func(int) Mem) {
 	mu, v, q := load(ctx, row(rMu)), load(ctx, row(rV)), load(ctx, row(rQ))
 	ok, m := ctx.YMM(), ctx.YMM()
-	ctx.VCMPPD(Imm(cmpGE), row(rMuLo), mu, ok) // covers: mu ≥ muLo && mu ≤ muHi && v ≥ vLo && v ≤ vHi && q = t.q
+	ctx.VCMPPD(Imm(avofile.CmpGE), row(rMuLo), mu, ok) // covers: mu ≥ muLo && mu ≤ muHi && v ≥ vLo && v ≤ vHi && q = t.q
 	for _, c := range []struct {
 		pred int
 		r    int
 		x    reg.VecVirtual
-	}{{cmpLE, rMuHi, mu}, {cmpGE, rVLo, v}, {cmpLE, rVHi, v}, {cmpEQ, rTQ, q}} {
+	}{{avofile.CmpLE, rMuHi, mu}, {avofile.CmpGE, rVLo, v}, {avofile.CmpLE, rVHi, v}, {avofile.CmpEQ, rTQ, q}} {
 		ctx.VCMPPD(Imm(uint64(c.pred)), row(c.r), c.x, m)
 		ctx.VANDPD(m, ok, ok)
 	}
@@ -116,10 +108,10 @@ func group(ctx *build.Context, row, k func(int) Mem) {
 	det := ctx.YMM()
 	ctx.VADDPD(k(kOne), s, det) // 1 + …
 	ctx.VMULPD(detC, detM, t)
-	ctx.VADDPD(t, det, det)                   // … + detM detC
-	ctx.VCMPPD(Imm(cmpGT), zero(ctx), det, m) // regular: det > 0 and finite
+	ctx.VADDPD(t, det, det)                           // … + detM detC
+	ctx.VCMPPD(Imm(avofile.CmpGT), zero(ctx), det, m) // regular: det > 0 and finite
 	ctx.VANDPD(m, ok, ok)
-	ctx.VCMPPD(Imm(cmpLE), k(kMax), det, m)
+	ctx.VCMPPD(Imm(avofile.CmpLE), k(kMax), det, m)
 	ctx.VANDPD(m, ok, ok)
 	g1, g2, g4 := ctx.YMM(), ctx.YMM(), ctx.YMM()
 	ctx.VMULPD(v, detC, g1)
