@@ -239,6 +239,23 @@ func TestLeanSharedMembersKeepTheirOwnNumbers(t *testing.T) {
 	}
 }
 
+// TestLeanSharedFig9EqualsRunsAlone: Fig 9's 22 configurations at paper
+// size (BenchmarkSharedFig9's) over 30 s at n = 100, their state kept (the
+// coefficient caches' counts included), run through leanSharedSteps equal
+// the runs alone member by member, bit for bit.
+func TestLeanSharedFig9EqualsRunsAlone(t *testing.T) {
+	var cfgs []Config
+	for _, x := range fig9Factors {
+		for _, kind := range []rule.Kind{rule.Natural, rule.Euclidean} {
+			c := defaultEvaluation(fig3Config(kind, x*benchEta[kind], 30, 100))
+			c.KeepState = true
+			cfgs = append(cfgs, c)
+		}
+	}
+	assertLeanShared(t, "fig 9", cfgs)
+	runSharedAndAlone(t, "fig 9", cfgs)
+}
+
 // leanMembers returns event-driven configurations of one trial with
 // nothing recorded bin by bin: every rule, exact and cached, and a second
 // learning rate.
