@@ -52,6 +52,7 @@ func (c *Cache) SetState(src []float64) []float64 {
 	t.count = min(max(int(src[0]), 0), 3)
 	t.q, t.mu0, t.v0, t.muLo, t.muHi, t.vLo, t.vHi, t.aspect = src[1], src[2], src[3], src[4], src[5], src[6], src[7], src[8]
 	t.served, t.skip, t.backoff = int(src[9]), int(src[10]), int(src[11])
+	t.gen++
 	if !t.boxValid() {
 		t.count = 0
 	}

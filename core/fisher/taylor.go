@@ -19,6 +19,9 @@ type taylor struct {
 	// that served fewer than taylorMinServed, the patch itself serves the
 	// next skip points outside the box (backoff: 16, 32, … 1024).
 	served, skip, backoff int
+	// gen counts the changes of the box or the expansion (InverseLanes'
+	// mirrors follow it).
+	gen uint64
 }
 
 const (
@@ -241,6 +244,7 @@ func (t *taylor) worthRecentring() bool {
 	case t.count > 0 && t.served < taylorMinServed:
 		t.backoff = min(max(2*t.backoff, 16), taylorMaxBackoff)
 		t.skip, t.count = t.backoff, 0
+		t.gen++
 		return false
 	case t.count > 0:
 		t.backoff = 0
@@ -275,6 +279,7 @@ func (c *Cache) recentre(p *patch, mu, v, q float64, count int) {
 	}
 	x = math.Min(x, math.Min(taylorSpan*math.Sqrt(v)/p.hMu, taylorSpan*v/(unit*p.hV)))
 	t.count, t.q, t.mu0, t.v0 = count, q, mu, v
+	t.gen++
 	t.muLo, t.muHi = math.Max(mu-x*p.hMu, p.mu0-p.hMu), math.Min(mu+x*p.hMu, p.mu0+p.hMu)
 	t.vLo, t.vHi = math.Max(v-unit*x*p.hV, p.v0-p.hV), math.Min(v+unit*x*p.hV, p.v0+p.hV)
 }

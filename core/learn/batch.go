@@ -99,7 +99,7 @@ func (b *batch) steps(from, to int) error {
 			}
 			l.spikes = b.trials[j].inputs.Draw(l.spikes)
 		}
-		binPotentials(b.trials, b.pots, b.exps)
+		binPotentials(b.trials, b.pots, b.exps, b.exps)
 		for j, t := range b.trials {
 			u := t.teacherKey.Float64(uint64(t.start + k))
 			if err := t.leanBin(u, b.pots[j], b.exps[j], b.layers[j].spikes); err != nil {
@@ -110,16 +110,19 @@ func (b *batch) steps(from, to int) error {
 	return nil
 }
 
-// binPotentials sets pots[j] and exps[j] to lean trial ts[j]'s
-// potentials of the bin and the exponential of its φ
-// (rule.Events.Exponent), evaluated together by vmath.ExpSlice
-// (bit-identical to one at a time, and four at a time with AVX2).
-func binPotentials(ts []*trial, pots []rule.Potentials, exps []float64) {
+// binPotentials sets pots[j] and args[j] to lean trial ts[j]'s
+// potentials of the bin and the argument of the exponential of its φ
+// (rule.Events.Exponent), and exps to the exponentials of args (all of it:
+// entries past len(ts) pad it), evaluated together by vmath.ExpSlice
+// (bit-identical to one at a time, and four at a time with AVX2); args may
+// be exps itself.
+func binPotentials(ts []*trial, pots []rule.Potentials, args, exps []float64) {
+	pots, head := pots[:len(ts)], args[:len(ts)]
 	for j, t := range ts {
 		pots[j] = t.events.Potentials()
-		exps[j] = t.events.Exponent(pots[j])
+		head[j] = t.events.Exponent(pots[j])
 	}
-	vmath.ExpSlice(exps, exps)
+	vmath.ExpSlice(exps, args)
 }
 
 func (b *batch) flush(k int) error {

@@ -109,7 +109,7 @@ func BenchmarkShared(b *testing.B) {
 	mixed := append(append([]rule.Kind{}, natural[:k/2]...), euclidean[:k/2]...)
 	for _, n := range []int{100, 1000} {
 		cfgs := sharedBenchConfigs(natural, n)
-		b.Run(fmt.Sprintf("shared/K=%d/n=%d", k, n), func(b *testing.B) { benchmarkShared(b, cfgs) })
+		b.Run(fmt.Sprintf("shared/K=%d/n=%d", k, n), func(b *testing.B) { benchmarkShared(b, cfgs, 1) })
 		b.Run(fmt.Sprintf("alone/K=%d/n=%d", k, n), func(b *testing.B) {
 			ls := make([]*layer, k)
 			for j := range ls {
@@ -118,16 +118,38 @@ func BenchmarkShared(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			benchmarkLayers(b, ls, k)
+			benchmarkLayers(b, ls, k, 1)
 		})
 		for _, mix := range []struct {
 			name  string
 			kinds []rule.Kind
 		}{{"euclidean", euclidean}, {"mixed", mixed}} {
 			cfgs := sharedBenchConfigs(mix.kinds, n)
-			b.Run(fmt.Sprintf("%s/shared/K=%d/n=%d", mix.name, k, n), func(b *testing.B) { benchmarkShared(b, cfgs) })
+			b.Run(fmt.Sprintf("%s/shared/K=%d/n=%d", mix.name, k, n), func(b *testing.B) { benchmarkShared(b, cfgs, 1) })
 		}
 	}
+}
+
+// fig9Factors are Fig 9D's learning-rate factors η/η0 at paper size.
+var fig9Factors = []float64{0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2, 1.4, 1.6, 1.8, 2.0}
+
+// BenchmarkSharedFig9 measures one bin of Fig 9's 22 configurations of one
+// trial at paper size as run_configurations orders them (for every factor
+// x, the natural then the Euclidean rule at x·η0), n = 100, in the default
+// evaluation, stepped checkInterval bins per call as runBins does between
+// cancellation checks. cpu-ns/config-bin is the thread's CPU time per bin and
+// configuration.
+func BenchmarkSharedFig9(b *testing.B) {
+	cfgs := make([]Config, 0, 2*len(fig9Factors))
+	for _, x := range fig9Factors {
+		for _, kind := range []rule.Kind{rule.Natural, rule.Euclidean} {
+			c := defaultEvaluation(fig3Config(kind, x*benchEta[kind], 1e6, 100))
+			c.setDefaults()
+			c.TestSamples, c.TestBins = 1, 1
+			cfgs = append(cfgs, c)
+		}
+	}
+	b.Run(fmt.Sprintf("shared/K=%d/n=100", len(cfgs)), func(b *testing.B) { benchmarkShared(b, cfgs, checkInterval) })
 }
 
 // sharedBenchConfigs are Fig 3F configurations of the rules kinds, each at
@@ -144,8 +166,9 @@ func sharedBenchConfigs(kinds []rule.Kind, n int) []Config {
 	return cfgs
 }
 
-// benchmarkShared steps the configurations cfgs as one RunShared layer.
-func benchmarkShared(b *testing.B, cfgs []Config) {
+// benchmarkShared steps the configurations cfgs as one RunShared layer,
+// chunk bins per call of steps.
+func benchmarkShared(b *testing.B, cfgs []Config, chunk int) {
 	res := make([]*Result, len(cfgs))
 	for j := range res {
 		res[j] = &Result{}
@@ -154,19 +177,20 @@ func benchmarkShared(b *testing.B, cfgs []Config) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchmarkLayers(b, []*layer{l}, len(cfgs))
+	benchmarkLayers(b, []*layer{l}, len(cfgs), chunk)
 }
 
-// benchmarkLayers steps every layer b.N bins and reports the CPU time per
-// bin and configuration (k configurations in all).
-func benchmarkLayers(b *testing.B, ls []*layer, k int) {
+// benchmarkLayers steps every layer b.N bins, chunk bins per call of steps
+// (the last call fewer), and reports the CPU time per bin and configuration
+// (k configurations in all).
+func benchmarkLayers(b *testing.B, ls []*layer, k, chunk int) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	b.ResetTimer()
 	start := threadCPU()
-	for bin := 0; bin < b.N; bin++ {
+	for bin := 0; bin < b.N; bin += chunk {
 		for _, l := range ls {
-			if err := l.steps(bin, bin+1); err != nil {
+			if err := l.steps(bin, min(bin+chunk, b.N)); err != nil {
 				b.Fatal(err)
 			}
 		}

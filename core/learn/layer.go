@@ -35,9 +35,12 @@ type layer struct {
 	member   string
 	teacherU *float64
 	// pots and exps hold the bin's potentials of the lean members and the
-	// exponentials of their φ (leanPotentials).
-	pots []rule.Potentials
-	exps []float64
+	// exponentials of their φ, of the arguments in args (leanPotentials).
+	pots       []rule.Potentials
+	args, exps []float64
+	// lanes evaluates the members' coefficients together (RunShared; nil:
+	// each member its own).
+	lanes *rule.CoefficientLanes
 }
 
 func newLayer(cfg Config, res *Result) (*layer, error) {
@@ -300,8 +303,9 @@ func (l *layer) leanMembers() bool {
 // leanSharedSteps is steps for RunShared's lean configurations: per bin one
 // draw of the inputs and of the teacher's uniform, every configuration's
 // potentials and the exponentials of their φ together (leanPotentials),
-// then every configuration's bin as leanSteps runs it, the same numbers
-// bin for bin.
+// the natural members' coefficients together (rule.CoefficientLanes), then
+// every configuration's bin as leanSteps runs it (advanceMembers),
+// the same numbers bin for bin.
 func (l *layer) leanSharedSteps(from, to int) error {
 	for k := from; k < to; k++ {
 		spikes, err := l.inputs(k)
@@ -309,40 +313,67 @@ func (l *layer) leanSharedSteps(from, to int) error {
 			return err
 		}
 		l.drawTeacher(k)
-		u := *l.teacherU
 		l.leanPotentials()
-		for j, t := range l.neurons {
-			if err := t.leanBin(u, l.pots[j], l.exps[j], spikes); err != nil {
-				return l.named(j, t.diverged(k, err))
-			}
+		if l.lanes != nil {
+			l.lanes.Serve()
+		}
+		if j, err := l.advanceMembers(*l.teacherU, spikes); err != nil {
+			return l.named(j, l.neurons[j].diverged(k, err))
 		}
 	}
 	return nil
 }
 
+// advanceMembers runs every member's bin (leanBin) with teacher uniform u
+// and afferent spikes spikes, from l.pots and l.exps; it returns the first
+// member that fails and its error.
+func (l *layer) advanceMembers(u float64, spikes []int) (int, error) {
+	pots := l.pots
+	exps := l.exps[:len(pots)]
+	for j, t := range l.neurons[:len(pots)] {
+		p := &pots[j] // leanBin, written out: a call costs the spills of every live value
+		if err := t.events.Advance(*p, exps[j], t.leanTeacher(u, p.Teacher), spikes); err != nil {
+			return j, err
+		}
+		if math.Abs(p.V) > MaxPotential {
+			return j, potentialError(p.V)
+		}
+	}
+	return 0, nil
+}
+
 // leanPotentials sets l.pots and l.exps to every member's potentials of
-// the bin and the exponential of its φ (binPotentials).
+// the bin and the exponential of its φ (binPotentials). l.args, the
+// exponents, is padded with zeros to a multiple of four members, so that
+// vmath.ExpSlice leaves no member to a scalar tail.
 func (l *layer) leanPotentials() {
 	if len(l.pots) != len(l.neurons) {
-		l.pots, l.exps = make([]rule.Potentials, len(l.neurons)), make([]float64, len(l.neurons))
+		m := len(l.neurons)
+		l.pots = make([]rule.Potentials, m)
+		l.args, l.exps = make([]float64, (m+3)&^3), make([]float64, (m+3)&^3)
 	}
-	binPotentials(l.neurons, l.pots, l.exps)
+	binPotentials(l.neurons, l.pots, l.args, l.exps)
 }
 
 // leanBin is a bin of a lean trial with potentials pot, e^{Exponent(pot)}
 // = ez and teacher uniform u.
 func (t *trial) leanBin(u float64, pot rule.Potentials, ez float64, spikes []int) error {
-	y := 0.0
-	if u < t.teacherCut {
-		y = t.teacherDraw(u, pot.Teacher)
-	}
-	if err := t.events.Advance(pot, ez, y, spikes); err != nil {
+	if err := t.events.Advance(pot, ez, t.leanTeacher(u, pot.Teacher), spikes); err != nil {
 		return err
 	}
 	if math.Abs(pot.V) > MaxPotential {
 		return potentialError(pot.V)
 	}
 	return nil
+}
+
+// leanTeacher is teacherDraw(u, teacherV) with its test of u written out:
+// only a uniform below teacherCut pays the call.
+func (t *trial) leanTeacher(u, teacherV float64) float64 {
+	if u < t.teacherCut {
+		return t.teacherDraw(u, teacherV)
+	}
+	return 0
 }
 
 // leanSteps is steps for the lean trial t: the same numbers bin for bin,

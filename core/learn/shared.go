@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+
+	"github.com/natspike/natspike/core/rule"
 )
 
 // SharedFields are the Config fields in which configurations run by
@@ -92,7 +94,20 @@ func newShared(cfgs []Config, res []*Result) (*layer, error) {
 		t.sharedU = l.teacherU
 		l.neurons = append(l.neurons, t)
 	}
+	l.coefficientLanes()
 	return l, nil
+}
+
+// coefficientLanes sets l.lanes to the lanes of the event-driven members'
+// coefficients (rule.NewCoefficientLanes; nil where none serve).
+func (l *layer) coefficientLanes() {
+	var evs []*rule.Events
+	for _, t := range l.neurons {
+		if t.events != nil {
+			evs = append(evs, t.events)
+		}
+	}
+	l.lanes = rule.NewCoefficientLanes(evs)
 }
 
 // sharedProgress reports a shared run's bins to every configuration's Progress.

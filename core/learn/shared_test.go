@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/natspike/natspike/core/fisher"
 	"github.com/natspike/natspike/core/input"
 	"github.com/natspike/natspike/core/neuron"
 	"github.com/natspike/natspike/core/rule"
@@ -196,6 +197,63 @@ func TestLeanSharedConfigurationsEqualRunsAlone(t *testing.T) {
 	if err == nil || alone == nil || err.Error() != "configuration 2: "+alone.Error() {
 		t.Errorf("a diverging lean member: shared error %v, want %q", err, "configuration 2: "+fmt.Sprint(alone))
 	}
+}
+
+// TestLeanSharedMembersKeepTheirOwnNumbers: Fig 9's mix (natural and
+// Euclidean members alternating, at several learning rates), 7 members so
+// that the exponentials leave a group of fewer than four, runs through
+// leanSharedSteps and equals the runs alone member by member; raising one
+// member's learning rate changes that member's results and leaves every
+// other member's bit for bit. The natural members' coefficients are
+// evaluated together (rule.CoefficientLanes) where the kernel serves.
+func TestLeanSharedMembersKeepTheirOwnNumbers(t *testing.T) {
+	const perturbed = 3
+	mix := func(factor float64) []Config {
+		var cfgs []Config
+		for j, x := range []float64{0.5, 0.8, 1, 1.4, 2, 0.6, 1.2} {
+			kind := []rule.Kind{rule.Natural, rule.Euclidean}[j%2]
+			if j == perturbed {
+				x *= factor
+			}
+			cfgs = append(cfgs, defaultEvaluation(fig3Config(kind, x*benchEta[kind], 2, 20)))
+		}
+		return cfgs
+	}
+	assertLeanShared(t, "fig 9 mix", mix(1))
+	cs := mix(1)
+	for j := range cs {
+		cs[j].setDefaults()
+	}
+	if l, err := newShared(cs, results(len(cs))); err != nil || (l.lanes != nil) != (fisher.NewInverseLanes([]*fisher.Cache{{}}) != nil) {
+		t.Fatalf("fig 9 mix: coefficient lanes %v (error %v), want them wherever the kernel serves", l != nil && l.lanes != nil, err)
+	}
+	base := runSharedAndAlone(t, "fig 9 mix", mix(1))
+	other := runSharedAndAlone(t, "fig 9 mix, one member's eta raised", mix(1.25))
+	for j := range other {
+		switch d := sameResult(other[j], base[j]); {
+		case j == perturbed && d == "":
+			t.Errorf("member %d's eta raised: its results did not change", j)
+		case j != perturbed && d != "":
+			t.Errorf("member %d changed (%s) when member %d's eta was raised", j, d, perturbed)
+		}
+	}
+}
+
+// TestLeanSharedFig9EqualsRunsAlone: Fig 9's 22 configurations at paper
+// size (BenchmarkSharedFig9's) over 30 s at n = 100, their state kept (the
+// coefficient caches' counts included), run through leanSharedSteps equal
+// the runs alone member by member, bit for bit.
+func TestLeanSharedFig9EqualsRunsAlone(t *testing.T) {
+	var cfgs []Config
+	for _, x := range fig9Factors {
+		for _, kind := range []rule.Kind{rule.Natural, rule.Euclidean} {
+			c := defaultEvaluation(fig3Config(kind, x*benchEta[kind], 30, 100))
+			c.KeepState = true
+			cfgs = append(cfgs, c)
+		}
+	}
+	assertLeanShared(t, "fig 9", cfgs)
+	runSharedAndAlone(t, "fig 9", cfgs)
 }
 
 // leanMembers returns event-driven configurations of one trial with

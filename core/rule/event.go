@@ -176,11 +176,12 @@ func (e *Events) Advance(pot Potentials, ez, y float64, spikes []int) error {
 	errf := l.errorOf(phi, score, y)
 	var gs, gu, gw float64
 	if e.natural {
-		if l.refreshDue() {
+		if !l.served && l.refreshDue() { // served: CoefficientLanes.Serve did recompute's work
 			if err := l.recompute(nil); err != nil {
 				return err
 			}
 		}
+		l.served = false
 		gs = l.coeffs.GammaS
 		gu, gw = l.heterosynaptic(pot.SumX, pot.V)
 	}

@@ -40,6 +40,7 @@ type Learner struct {
 	sumWR, sumW2R float64
 	statsValid    bool
 	stale         bool      // rates changed (SetRates): recompute the coefficients at the next update
+	served        bool      // CoefficientLanes.Serve set the next Advance's coefficients
 	somatic       bool      // f is the identity (scale all ones)
 	staged        *Step     // update computed by Stage, applied by the next Advance or Flush
 	stagedStep    Step      // storage for staged
@@ -355,7 +356,7 @@ func (l *Learner) statisticsOf(w []float64) (mu, variance float64) {
 // (coefficients).
 func (l *Learner) recompute(w []float64) error {
 	// μ_V and σ_V² of the current weights, from the sums of the last update when valid
-	mu, variance := l.kernel.Eps0*l.sumWR, l.sumW2R/l.cEps
+	mu, variance := l.runningPoint(l.sumWR, l.sumW2R)
 	if !l.statsValid {
 		mu, variance = l.statisticsOf(w)
 	}
@@ -378,6 +379,12 @@ func (l *Learner) recompute(w []float64) error {
 		return coefficientError(mu, variance, err)
 	}
 	return nil
+}
+
+// runningPoint returns μ_V and σ_V² from Σ f(w) r̂ = sumWR and
+// Σ f(w)² r̂ = sumW2R.
+func (l *Learner) runningPoint(sumWR, sumW2R float64) (mu, variance float64) {
+	return l.kernel.Eps0 * sumWR, sumW2R / l.cEps
 }
 
 // recomputeScale sets γ_s = 1/c1 at (mu, variance), from the cache when

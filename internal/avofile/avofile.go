@@ -81,3 +81,13 @@ func CheckCurrent(t *testing.T, generator string, files ...string) {
 		}
 	}
 }
+
+// Comparison predicates of VCMPPD that the generators use (ordered,
+// non-signalling: false where a lane is NaN).
+const (
+	CmpEQ = 0x00
+	CmpLT = 0x11
+	CmpLE = 0x12
+	CmpGE = 0x1d
+	CmpGT = 0x1e
+)

@@ -34,3 +34,9 @@ func expSliceGeneric(dst, x []float64) {
 		dst[i] = Exp(v)
 	}
 }
+
+// CompilerFuses reports whether the Go compiler may fuse x*y + z into one
+// fused multiply-add in this build (GOAMD64=v3 or above on amd64): a kernel
+// that rounds every product on its own matches Go code only where it is
+// false.
+const CompilerFuses = compilerFuses

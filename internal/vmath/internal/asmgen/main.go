@@ -44,13 +44,6 @@ const (
 	maxNodes                                       = 32 // vmath.MaxPanelNodes (TestPanelKernelFrame)
 )
 
-// Comparison predicates of VCMPPD (ordered, non-signalling: false for NaN).
-const (
-	cmpLT = 0x11
-	cmpLE = 0x12
-	cmpGE = 0x1d
-)
-
 func main() {
 	ctx := build.NewContext()
 	kernel(ctx)
@@ -95,8 +88,8 @@ func kernel(ctx *build.Context) {
 // flags not-equal unless all four are inside.
 func inRange(ctx *build.Context, v reg.VecVirtual, k func(int) Mem) {
 	lo, hi, mask := ctx.YMM(), ctx.YMM(), ctx.GP32()
-	ctx.VCMPPD(Imm(cmpGE), k(kLow), v, lo)  // v ≥ low
-	ctx.VCMPPD(Imm(cmpLE), k(kHigh), v, hi) // v ≤ high
+	ctx.VCMPPD(Imm(avofile.CmpGE), k(kLow), v, lo)  // v ≥ low
+	ctx.VCMPPD(Imm(avofile.CmpLE), k(kHigh), v, hi) // v ≤ high
 	ctx.VANDPD(hi, lo, lo)
 	ctx.VMOVMSKPD(lo, mask)
 	ctx.CMPL(mask, Imm(0xf))
@@ -216,7 +209,7 @@ func panelTerms(ctx *build.Context, t, w Mem, out reg.Register, k, par func(int)
 	inRange(ctx, x2, k)
 	ctx.JNE(LabelRef("refuse"))
 	neg := ctx.YMM()
-	ctx.VCMPPD(Imm(cmpLT), k(kZero), z, neg) // z < 0
+	ctx.VCMPPD(Imm(avofile.CmpLT), k(kZero), z, neg) // z < 0
 	eg := expN(ctx, []reg.VecVirtual{x1, x2}, k)
 	e, g := eg[0], eg[1] // e^{−|z|}, g
 	one, r, q0 := ctx.YMM(), ctx.YMM(), ctx.YMM()
