@@ -23,7 +23,8 @@ func (e *TrialError) Unwrap() error { return e.Err }
 // (event-driven, drawn teacher, Poisson inputs, single neuron) with the same
 // bins and record stride advance in lockstep: per bin every trial's inputs,
 // potentials and exponent, the exponentials of all trials together
-// (vmath.ExpSlice), then every trial's update. Otherwise the trials run one
+// (vmath.ExpSlice), the natural rules' coefficients together
+// (rule.CoefficientLanes), then every trial's update. Otherwise the trials run one
 // after another. A failing trial's error is a *TrialError naming it; a
 // cancelled context returns ctx.Err().
 func RunBatch(ctx context.Context, cfgs []Config, res []*Result) error {
@@ -68,6 +69,7 @@ type batch struct {
 	trials []*trial
 	pots   []rule.Potentials
 	exps   []float64
+	lanes  *rule.CoefficientLanes // the trials' natural rules' coefficients (nil: none served together)
 }
 
 // newBatch returns the batch of layers ls, or nil if they cannot run in
@@ -79,18 +81,21 @@ func newBatch(ls []*layer) *batch {
 	}
 	b := &batch{layers: ls, pots: make([]rule.Potentials, len(ls)), exps: make([]float64, len(ls))}
 	bins, stride := ls[0].cfg.Bins(), ls[0].cfg.recordStride()
+	evs := make([]*rule.Events, 0, len(ls))
 	for _, l := range ls {
 		t := l.lean()
 		if t == nil || l.cfg.Bins() != bins || l.cfg.recordStride() != stride {
 			return nil
 		}
-		b.trials = append(b.trials, t)
+		b.trials, evs = append(b.trials, t), append(evs, t.events)
 	}
+	b.lanes = rule.NewCoefficientLanes(evs)
 	return b
 }
 
 // steps runs bins from to to-1 of every trial, each bin as leanSteps runs
-// it, with the exponentials of all trials' φ evaluated together.
+// it, with the exponentials of all trials' φ evaluated together and the
+// natural rules' coefficients too (rule.CoefficientLanes).
 func (b *batch) steps(from, to int) error {
 	for k := from; k < to; k++ {
 		for j, l := range b.layers {
@@ -100,6 +105,9 @@ func (b *batch) steps(from, to int) error {
 			l.spikes = b.trials[j].inputs.Draw(l.spikes)
 		}
 		binPotentials(b.trials, b.pots, b.exps, b.exps)
+		if b.lanes != nil {
+			b.lanes.Serve()
+		}
 		for j, t := range b.trials {
 			u := t.teacherKey.Float64(uint64(t.start + k))
 			if err := t.leanBin(u, b.pots[j], b.exps[j], b.layers[j].spikes); err != nil {

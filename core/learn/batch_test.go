@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+
+	"github.com/natspike/natspike/core/fisher"
+	"github.com/natspike/natspike/core/rule"
 )
 
 // independentTrials returns leanMembers as independent trials: trial j has
@@ -50,6 +53,13 @@ func runBatchAndAlone(t *testing.T, name string, cfgs []Config) {
 // lockstep reports whether RunBatch steps cfgs in lockstep (newBatch).
 func lockstep(t *testing.T, name string, cfgs []Config) bool {
 	t.Helper()
+	return lockstepBatch(t, name, cfgs) != nil
+}
+
+// lockstepBatch returns the batch RunBatch steps cfgs in, or nil if they
+// run one after another.
+func lockstepBatch(t *testing.T, name string, cfgs []Config) *batch {
+	t.Helper()
 	ls := make([]*layer, len(cfgs))
 	for j, c := range cfgs {
 		c.setDefaults()
@@ -58,8 +68,12 @@ func lockstep(t *testing.T, name string, cfgs []Config) bool {
 			t.Fatalf("%s: %v", name, err)
 		}
 	}
-	return newBatch(ls) != nil
+	return newBatch(ls)
 }
+
+// lanesServed reports whether the kernel of fisher.InverseLanes serves on
+// this CPU and build.
+func lanesServed() bool { return fisher.NewInverseLanes([]*fisher.Cache{{}}) != nil }
 
 // TestBatchOfTrialsEqualsRunsAlone: independent trials stepped in lockstep
 // (every rule, exact and cached coefficients, two learning rates, somatic
@@ -73,8 +87,12 @@ func TestBatchOfTrialsEqualsRunsAlone(t *testing.T) {
 			for _, dendritic := range []bool{false, true} {
 				name := fmt.Sprintf("teacher %v/schedule %v/dendritic %v", teacher, schedule, dendritic)
 				cfgs := independentTrials(teacher, schedule, dendritic)
-				if !lockstep(t, name, cfgs) {
+				b := lockstepBatch(t, name, cfgs)
+				if b == nil {
 					t.Fatalf("%s: the trials do not run in lockstep", name)
+				}
+				if (b.lanes != nil) != lanesServed() {
+					t.Fatalf("%s: coefficient lanes %v, want them wherever the kernel serves", name, b.lanes != nil)
 				}
 				runBatchAndAlone(t, name, cfgs)
 			}
@@ -89,6 +107,47 @@ func TestBatchOfTrialsEqualsRunsAlone(t *testing.T) {
 			t.Fatalf("%s: the trials run in lockstep", name)
 		}
 		runBatchAndAlone(t, name, cfgs)
+	}
+}
+
+// TestBatchTrialsKeepTheirOwnNumbers: in a lockstep batch of natural
+// trials (their coefficients in rule.CoefficientLanes where the kernel
+// serves) and approximate and Euclidean ones, raising one trial's η or
+// changing its seed changes that trial's results and no other's.
+func TestBatchTrialsKeepTheirOwnNumbers(t *testing.T) {
+	const perturbed = 2
+	trials := func(change func(*Config)) []*Result {
+		var cfgs []Config
+		for j, kind := range []rule.Kind{rule.Natural, rule.Approximate, rule.Natural, rule.Natural, rule.Euclidean, rule.Natural} {
+			c := defaultEvaluation(fig3Config(kind, benchEta[kind], 2, 20))
+			c.Trial = uint64(j)
+			if j == perturbed {
+				change(&c)
+			}
+			cfgs = append(cfgs, c)
+		}
+		if b := lockstepBatch(t, "mix", cfgs); b == nil || (b.lanes != nil) != lanesServed() {
+			t.Fatalf("mix: lockstep %v, coefficient lanes %v", b != nil, b != nil && b.lanes != nil)
+		}
+		res := results(len(cfgs))
+		if err := RunBatch(context.Background(), cfgs, res); err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	base := trials(func(*Config) {})
+	for name, change := range map[string]func(*Config){
+		"eta raised":   func(c *Config) { c.Rule.Eta *= 1.25 },
+		"seed changed": func(c *Config) { c.Trial = 100 },
+	} {
+		for j, r := range trials(change) {
+			switch d := sameResult(*r, *base[j]); {
+			case j == perturbed && d == "":
+				t.Errorf("trial %d's %s: its results did not change", j, name)
+			case j != perturbed && d != "":
+				t.Errorf("trial %d changed (%s) when trial %d's %s", j, d, perturbed, name)
+			}
+		}
 	}
 }
 
