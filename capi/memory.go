@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -42,9 +43,10 @@ func AvailableMemory() int64 {
 }
 
 // rlimitHeadroom is what `ulimit -v` (RLIMIT_AS against VmSize) and
-// RLIMIT_DATA (against VmData) still allow.
+// RLIMIT_DATA (against VmData) still allow; the usage is read only when a
+// limit is set (every call of a sized export comes here).
 func rlimitHeadroom() int64 {
-	status := kibSizes("/proc/self/status")
+	var status map[string]int64
 	headroom := int64(math.MaxInt64)
 	for _, l := range []struct {
 		resource int
@@ -54,6 +56,9 @@ func rlimitHeadroom() int64 {
 		// RLIM_INFINITY is all ones, beyond int64
 		if syscall.Getrlimit(l.resource, &r) != nil || r.Cur > math.MaxInt64 {
 			continue
+		}
+		if status == nil {
+			status = kibSizes("/proc/self/status")
 		}
 		headroom = min(headroom, max(0, int64(r.Cur)-status[l.used]))
 	}
@@ -67,9 +72,11 @@ func cgroupHeadroom() int64 {
 		{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"},
 		{"/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.usage_in_bytes"},
 	} {
-		limit, err1 := readInt(f[0])
-		usage, err2 := readInt(f[1])
-		if err1 == nil && err2 == nil && limit < 1<<60 {
+		limit, err := readInt(f[0])
+		if err != nil || limit >= 1<<60 {
+			continue // unreadable, "max" or unlimited: the usage does not matter
+		}
+		if usage, err := readInt(f[1]); err == nil {
 			return max(0, limit-usage)
 		}
 	}
@@ -77,7 +84,7 @@ func cgroupHeadroom() int64 {
 }
 
 func readInt(path string) (int64, error) {
-	b, err := os.ReadFile(path)
+	b, err := readSmall(path)
 	if err != nil {
 		return 0, err
 	}
@@ -86,7 +93,7 @@ func readInt(path string) (int64, error) {
 
 // kibSizes returns the "Key: N kB" lines of a /proc file in bytes ({} if absent).
 func kibSizes(path string) map[string]int64 {
-	b, err := os.ReadFile(path)
+	b, err := readSmall(path)
 	if err != nil {
 		return nil
 	}
@@ -102,6 +109,34 @@ func kibSizes(path string) map[string]int64 {
 		}
 	}
 	return out
+}
+
+// readSmall reads a small /proc or /sys file in few system calls: open,
+// read until end of file, close. os.ReadFile also stats it and, as /proc
+// reports size 0, reads it in steps from 512 bytes; system calls are what
+// the memory check costs.
+func readSmall(path string) ([]byte, error) {
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: path, Err: err}
+	}
+	defer syscall.Close(fd)
+	b := make([]byte, 0, 4096)
+	for {
+		if len(b) == cap(b) {
+			b = slices.Grow(b, cap(b))
+		}
+		k, err := syscall.Read(fd, b[len(b):cap(b)])
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err != nil:
+			return nil, &os.PathError{Op: "read", Path: path, Err: err}
+		case k == 0:
+			return b, nil
+		}
+		b = b[:len(b)+k]
+	}
 }
 
 // noMemoryError is a request refused before allocating; it is ErrNoMemory

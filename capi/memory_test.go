@@ -140,3 +140,26 @@ func rlimitChild(t *testing.T) {
 	}
 	fmt.Println("child: ok")
 }
+
+// TestReadSmallReadsWholeFiles: the memory check's reader returns what
+// os.ReadFile does, for files below, at and beyond its first 4096-byte
+// buffer and for an empty one, and an error for a missing file.
+func TestReadSmallReadsWholeFiles(t *testing.T) {
+	dir := t.TempDir()
+	for _, size := range []int{0, 1, 4095, 4096, 4097, 50000} {
+		path := fmt.Sprintf("%s/f%d", dir, size)
+		want := []byte(strings.Repeat("MemFree: 12 kB\n", size/15+1)[:size])
+		if err := os.WriteFile(path, want, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := readSmall(path); err != nil || string(got) != string(want) {
+			t.Errorf("size %d: readSmall gave %d bytes, err %v", size, len(got), err)
+		}
+	}
+	if _, err := readSmall(dir + "/missing"); err == nil {
+		t.Error("readSmall of a missing file: no error")
+	}
+	if got, err := readSmall("/proc/self/status"); err == nil && !strings.Contains(string(got), "\nVmSize:") {
+		t.Errorf("/proc/self/status read as %q", got)
+	}
+}

@@ -394,7 +394,7 @@ def _run_native(point, workers, progress):
     """All trials in one native call on ``workers`` goroutines."""
     _check_size([point])
     job, w0, tw = point.job, point.w0, point.tw
-    out = job.outputs(point.n_trials)
+    out = _describe.allocate(point.plan)  # the plan of all n_trials trials, as job.outputs(n_trials) would ask Go again
     desc = f"{point.cfg['rule']} x {point.n_trials} trials"
     with _native.progress_bar(progress, point.bins * point.n_trials, desc) as update:
         try:

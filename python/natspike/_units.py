@@ -243,18 +243,41 @@ def physical(x, name: str):
 
 def converts_units(*names: str) -> Callable[[Function], Function]:
     """Decorator: convert the named arguments of a function from Quantities
-    (and check plain ones) before the function sees them."""
+    (and check plain ones) before the function sees them, in the order of
+    ``names``. A call that binds plainly (no more positional arguments than
+    the function has, only known keywords, none given twice) is converted in
+    place; any other goes through :meth:`inspect.Signature.bind_partial`,
+    which raises its TypeError."""
 
     def wrap(func: Function) -> Function:
         signature = inspect.signature(func)
+        params = signature.parameters.values()
+        positional = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        keywords = frozenset(p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+        plain = all(p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params)
+        index = {name: positional.index(name) for name in names if name in positional}
 
-        @functools.wraps(func)
-        def converted(*args: Any, **kwargs: Any) -> Any:
+        def by_signature(args: tuple, kwargs: dict) -> Any:
             bound = signature.bind_partial(*args, **kwargs)
             for name in names:
                 if name in bound.arguments:
                     bound.arguments[name] = physical(bound.arguments[name], name)
             return func(*bound.args, **bound.kwargs)
+
+        @functools.wraps(func)
+        def converted(*args: Any, **kwargs: Any) -> Any:
+            if not (plain and len(args) <= len(positional) and keywords.issuperset(kwargs)) or any(
+                name in kwargs for name in positional[: len(args)]
+            ):
+                return by_signature(args, kwargs)
+            values = list(args)
+            for name in names:
+                at = index.get(name, len(values))
+                if at < len(values):
+                    values[at] = physical(values[at], name)
+                elif name in kwargs:
+                    kwargs[name] = physical(kwargs[name], name)
+            return func(*values, **kwargs)
 
         return cast("Function", converted)  # the signature (and hints) of func, which wraps gives it
 

@@ -10,9 +10,16 @@ from __future__ import annotations
 
 import numbers
 import os
-from pathlib import Path
+import re
 
 import numpy as np
+
+try:
+    import resource
+except ImportError:  # pragma: no cover - not POSIX
+    resource = None  # type: ignore[assignment]
+
+_RLIM_INFINITY = getattr(resource, "RLIM_INFINITY", -1)
 
 
 def real_array(x, name: str) -> np.ndarray:
@@ -143,60 +150,91 @@ def empty(shape, name: str, *, copies: int = 1) -> np.ndarray:
     return np.empty(shape)
 
 
+#: The files :func:`available_memory` reads (the same as capi/memory.go); tests point them at synthetic copies.
+MEMINFO = "/proc/meminfo"
+STATUS = "/proc/self/status"
+#: (limit, usage) files of cgroup v2 and v1; a limit of 2**60 or more, or "max", means none.
+CGROUP_FILES = (
+    ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
+    ("/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.usage_in_bytes"),
+)
+
+
+def _kib_lines(*keys: str) -> re.Pattern[bytes]:
+    """The ``Key: N kB`` lines of the given keys (a newline is put in front of the file's first line)."""
+    names = b"|".join(re.escape(k.encode()) for k in keys)
+    return re.compile(rb"\n(" + names + rb"):[ \t]*([0-9]+)(?!\S)")
+
+
+_MEMINFO_LINES = _kib_lines("MemAvailable", "MemFree", "SwapFree")
+_STATUS_LINES = _kib_lines("VmSize", "VmData")
+_ANY_KIB_LINE = re.compile(rb"\n[^:\n]*:[ \t]*[0-9]+(?!\S)")
+
+
 def available_memory() -> int:
     """Bytes the process can still allocate: MemAvailable plus free swap,
     capped by a cgroup memory limit and by RLIMIT_AS/RLIMIT_DATA (physical
-    memory where /proc is missing)."""
-    info = _kib_sizes("/proc/meminfo")
-    if info:
-        limit = info.get("MemAvailable", info.get("MemFree", 0)) + info.get("SwapFree", 0)
-    else:  # pragma: no cover - not Linux
+    memory where /proc is missing). Called before every allocation that
+    grows with the arguments, so it reads only the lines it needs."""
+    info = _kib_values(MEMINFO, _MEMINFO_LINES)
+    if info is None:  # pragma: no cover - not Linux
         limit = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    else:
+        limit = info.get("MemAvailable", info.get("MemFree", 0)) + info.get("SwapFree", 0)
     return min(limit, _cgroup_headroom(), _rlimit_headroom())
 
 
 def _rlimit_headroom() -> int:
     """What ``ulimit -v`` (RLIMIT_AS, against the address space in use) and
     RLIMIT_DATA (against the data segments) still allow; common on batch
-    clusters, where exceeding them makes Go abort the process."""
-    try:
-        import resource
-    except ImportError:  # pragma: no cover - not POSIX
+    clusters, where exceeding them makes Go abort the process. The usage is
+    read only when a limit is set."""
+    limits = [(soft, used) for soft, used in _soft_limits() if soft != _RLIM_INFINITY and soft >= 0]
+    if not limits:
         return 2**63
-    status = _kib_sizes("/proc/self/status")
-    headroom = 2**63
-    for limit_name, used_key in (("RLIMIT_AS", "VmSize"), ("RLIMIT_DATA", "VmData")):
-        soft = resource.getrlimit(getattr(resource, limit_name))[0]
-        if soft != resource.RLIM_INFINITY and soft >= 0:
-            headroom = min(headroom, max(0, soft - status.get(used_key, 0)))
-    return headroom
+    status = _kib_values(STATUS, _STATUS_LINES) or {}
+    return min([2**63] + [max(0, soft - status.get(used, 0)) for soft, used in limits])
 
 
-def _kib_sizes(path: str) -> dict:
-    """The ``Key: N kB`` lines of a /proc file (meminfo, self/status) in bytes; {} where absent."""
+def _soft_limits() -> list[tuple[int, str]]:
+    """(soft limit, the /proc/self/status key it caps) of RLIMIT_AS and RLIMIT_DATA; [] without ``resource``."""
+    if resource is None:  # pragma: no cover - not POSIX
+        return []
+    return [
+        (resource.getrlimit(resource.RLIMIT_AS)[0], "VmSize"),
+        (resource.getrlimit(resource.RLIMIT_DATA)[0], "VmData"),
+    ]
+
+
+def _kib_values(path: str, lines: re.Pattern[bytes]) -> dict[str, int] | None:
+    """The values in bytes of the ``Key: N kB`` lines of a /proc file that
+    ``lines`` matches (a key given twice: its last line); None where the file
+    is absent or has no ``Key: N`` line at all."""
+    text = _read(path)
+    if text is None:
+        return None
+    text = b"\n" + text
+    found = {key.decode(): int(value) * 1024 for key, value in lines.findall(text)}
+    return found if found or _ANY_KIB_LINE.search(text) else None
+
+
+def _read(path: str) -> bytes | None:
+    """The bytes of a small /proc or /sys file; None where it cannot be read."""
     try:
-        lines = Path(path).read_text().splitlines()
-    except OSError:  # pragma: no cover
-        return {}
-    out = {}
-    for line in lines:
-        key, _, rest = line.partition(":")
-        fields = rest.split()
-        if fields and fields[0].isdigit():
-            out[key] = int(fields[0]) * 1024
-    return out
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError:
+        return None
 
 
 def _cgroup_headroom() -> int:
-    for limit_file, usage_file in (
-        ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
-        ("/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.usage_in_bytes"),
-    ):
-        try:
-            limit, usage = Path(limit_file).read_text().strip(), Path(usage_file).read_text().strip()
-        except OSError:
-            continue
-        if limit.isdigit() and usage.isdigit() and int(limit) < 2**60:
+    """The first cgroup limit of :data:`CGROUP_FILES` that is set, minus its usage; 2**63 where none is."""
+    for limit_file, usage_file in CGROUP_FILES:
+        limit = (_read(limit_file) or b"").strip()
+        if not (limit.isdigit() and int(limit) < 2**60):
+            continue  # unreadable, "max" or unlimited: the usage does not matter
+        usage = (_read(usage_file) or b"").strip()
+        if usage.isdigit():
             return max(0, int(limit) - int(usage))
     return 2**63
 
