@@ -164,8 +164,13 @@ func (e *Events) Exponent(pot Potentials) float64 {
 func (e *Events) Advance(pot Potentials, ez, y float64, spikes []int) error {
 	l := e.l
 	l.sumWR, l.sumW2R, l.statsValid = e.sums.r1, e.sums.r2, true
-	if !(pot.V-pot.V == 0) || l.sigmoid == nil || e.natural && !l.served && l.refreshDue() {
+	if !(pot.V-pot.V == 0) || l.sigmoid == nil {
 		return e.advanceRare(pot, ez, y, spikes) // a path without calls spills nothing
+	}
+	if e.natural && !l.served && l.refreshDue() { // served: CoefficientLanes.Serve did recompute's work
+		if err := l.recompute(nil); err != nil {
+			return err
+		}
 	}
 	phi, score := l.sigmoid.PhiAndScoreOf(pot.V, ez) // as errorFactor, whose call would spill every live value
 	errf := l.errorOf(phi, score, y)
@@ -179,23 +184,17 @@ func (e *Events) Advance(pot Potentials, ez, y float64, spikes []int) error {
 	return e.applyNatural(pot, l.cfg.Eta*errf*l.coeffs.GammaS, gu, gw, spikes)
 }
 
-// advanceRare is Advance for a V that is not finite (its error), for
-// coefficients due for recomputation (recompute, the work of
-// CoefficientLanes.Serve, then Advance) and for a transfer other than the
-// sigmoid.
+// advanceRare is Advance for a V that is not finite (its error) and for a
+// transfer other than the sigmoid.
 func (e *Events) advanceRare(pot Potentials, ez, y float64, spikes []int) error {
-	l := e.l
 	if err := finiteOr("membrane potential V", pot.V); err != nil { // as completeStep
 		return err
 	}
+	l := e.l
 	if e.natural && !l.served && l.refreshDue() {
 		if err := l.recompute(nil); err != nil {
 			return err
 		}
-		l.served = true
-	}
-	if l.sigmoid != nil {
-		return e.Advance(pot, ez, y, spikes)
 	}
 	phi, score := l.phiAndScore(pot.V)
 	var gs, gu, gw float64
