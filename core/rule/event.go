@@ -164,35 +164,52 @@ func (e *Events) Exponent(pot Potentials) float64 {
 func (e *Events) Advance(pot Potentials, ez, y float64, spikes []int) error {
 	l := e.l
 	l.sumWR, l.sumW2R, l.statsValid = e.sums.r1, e.sums.r2, true
+	if !(pot.V-pot.V == 0) || l.sigmoid == nil {
+		return e.advanceRare(pot, ez, y, spikes) // a path without calls spills nothing
+	}
+	if e.natural && !l.served && l.refreshDue() { // served: CoefficientLanes.Serve did recompute's work
+		if err := l.recompute(nil); err != nil {
+			return err
+		}
+	}
+	phi, score := l.sigmoid.PhiAndScoreOf(pot.V, ez) // as errorFactor, whose call would spill every live value
+	errf := l.errorOf(phi, score, y)
+	if !e.natural { // apply, written out: it does not inline
+		l.bin++
+		return e.applyEuclidean(l.cfg.Eta*errf, spikes)
+	}
+	l.served = false
+	gu, gw := l.heterosynaptic(pot.SumX, pot.V)
+	l.bin++
+	return e.applyNatural(pot, l.cfg.Eta*errf*l.coeffs.GammaS, gu, gw, spikes)
+}
+
+// advanceRare is Advance for a V that is not finite (its error) and for a
+// transfer other than the sigmoid.
+func (e *Events) advanceRare(pot Potentials, ez, y float64, spikes []int) error {
 	if err := finiteOr("membrane potential V", pot.V); err != nil { // as completeStep
 		return err
 	}
-	var phi, score float64 // as errorFactor, whose call would spill every live value
-	if l.sigmoid != nil {
-		phi, score = l.sigmoid.PhiAndScoreOf(pot.V, ez)
-	} else {
-		phi, score = l.phiAndScore(pot.V)
+	l := e.l
+	if e.natural && !l.served && l.refreshDue() {
+		if err := l.recompute(nil); err != nil {
+			return err
+		}
 	}
-	errf := l.errorOf(phi, score, y)
+	phi, score := l.phiAndScore(pot.V)
 	var gs, gu, gw float64
 	if e.natural {
-		if !l.served && l.refreshDue() { // served: CoefficientLanes.Serve did recompute's work
-			if err := l.recompute(nil); err != nil {
-				return err
-			}
-		}
 		l.served = false
 		gs = l.coeffs.GammaS
 		gu, gw = l.heterosynaptic(pot.SumX, pot.V)
 	}
-	return e.apply(pot, errf, gs, gu, gw, spikes)
+	return e.apply(pot, l.errorOf(phi, score, y), gs, gu, gw, spikes)
 }
 
 // apply applies the bin's update (error factor errf and, for the natural
 // and approximate rules, γ_s, γ_u, γ_w) to the lazy state, adds the bin's
-// input spikes and advances to the next bin, ending the epoch when due.
-// (The factors and the epoch's bookkeeping are written out here: a call
-// costs the spills of every live value.)
+// input spikes and advances to the next bin, ending the epoch when due
+// (applyNatural, applyEuclidean).
 func (e *Events) apply(pot Potentials, errf, gs, gu, gw float64, spikes []int) error {
 	l := e.l
 	l.bin++
@@ -200,7 +217,13 @@ func (e *Events) apply(pot Potentials, errf, gs, gu, gw float64, spikes []int) e
 	if !e.natural {
 		return e.applyEuclidean(h, spikes)
 	}
-	h *= gs
+	return e.applyNatural(pot, h*gs, gu, gw, spikes)
+}
+
+// applyNatural is apply for the natural and approximate rules, with h = η e
+// γ_s. (The factors and the epoch's bookkeeping are written out here: a
+// call costs the spills of every live value.)
+func (e *Events) applyNatural(pot Potentials, h, gu, gw float64, spikes []int) error {
 	a, u := 1+h*gw, h*gu // the bin's A, H, U (see Events)
 	if !(a > 0.5 && a < 2) {
 		return weightFactorError(a)
@@ -333,36 +356,50 @@ func (e *Events) spikes(spikes []int, sp *spikeSums) {
 }
 
 // spikesUnitGains is spikes for the Euclidean rule with unit gains b_i = 1:
-// the same numbers without M = 1, B = +0 and b_i (c b_i = c, b_i y = y), and
-// in one pass, as its fewer live values fit the registers.
+// the same numbers without M = 1, B = +0 and b_i (c b_i = c, b_i y = y),
+// in spikes' two passes.
 func (e *Events) spikesUnitGains(spikes []int, sp *spikeSums) {
 	dp, ds := 1/e.dk, 1/e.ek // a spike's jump of the anchors p̂, ŝ
 	zeta := e.zeta
 	p, s, w := e.p[:len(zeta)], e.s[:len(zeta)], e.spikeW[:len(zeta)]
-	c, phiF, phiG, dk, ek := e.c, e.phiF, e.phiG, e.dk, e.ek
+	c, phiF, phiG := e.c, e.phiF, e.phiG
 	move := c * (dp*phiF - ds*phiG) // ζ_i's move by the new spike
-	var su, st, pp, ps, ss float64
+	var su, st float64
 	for _, i := range spikes {
-		pi, si := p[i], s[i]
-		su += zeta[i] + c*(pi*phiF-si*phiG)
+		su += zeta[i] + c*(p[i]*phiF-s[i]*phiG)
 		st += w[i]
 		zeta[i] -= move
+	}
+	sp.u, sp.t = su, st
+	dk, ek := e.dk, e.ek
+	var pp, ps, ss float64
+	for _, i := range spikes {
+		pi, si := p[i], s[i]
 		P, S := dk*pi, ek*si
 		pp += 2*P + 1
 		ps += P + S + 1
 		ss += 2*S + 1
 		p[i], s[i] = pi+dp, si+ds
 	}
-	sp.u, sp.t, sp.pp, sp.ps, sp.ss = su, st, pp, ps, ss
+	sp.pp, sp.ps, sp.ss = pp, ps, ss
 }
 
-// advance moves the running sums from bin k to k+1 (see Events). The sums
-// of bin k are read into locals first, so the new ones overwrite them in
-// place.
+// advance moves the running sums from bin k to k+1 (see Events) for the
+// natural and approximate rules (advanceEuclidean: the Euclidean). The sums
+// of bin k are read into locals before the new ones overwrite them in
+// place; the voltage moments come first, which frees pot's registers.
 func (e *Events) advance(pot Potentials, a, h, u float64, sp *spikeSums) {
-	s, c, dm, ds := &e.sums, e.c, e.dm, e.ds
-	up, us, sumP, sumS := s.up, s.us, s.sp, s.ss
+	s := &e.sums
 	qpp, qps, qss, r1, r2 := s.qpp, s.qps, s.qss, s.r1, s.r2
+	// With r̂ b = c_ε: Σ r̂ b x = c_ε Σx, Σ r̂ b u x = c_ε V and
+	// Σ r̂ b² x² = c_ε Σ b x².
+	ce := e.l.cEps
+	rbx, rbux := ce*pot.SumX, ce*pot.V
+	rbbxx := e.cecc * (qpp - 2*qps + qss)
+	s.r2 = a*a*r2 + h*h*rbbxx + u*u*e.rateSum + 2*a*h*rbux - 2*a*u*r1 - 2*h*u*rbx
+	s.r1 = a*r1 + h*rbx - u*e.rateSum
+	c, dm, ds := e.c, e.dm, e.ds
+	up, us, sumP, sumS := s.up, s.us, s.sp, s.ss
 	bxp, bxs := c*(qpp-qps), c*(qps-qss) // Σ b x P, Σ b x S
 	s.up = dm * (a*up + h*bxp - u*sumP + sp.u)
 	s.us = ds * (a*us + h*bxs - u*sumS + sp.u)
@@ -371,16 +408,6 @@ func (e *Events) advance(pot Potentials, a, h, u float64, sp *spikeSums) {
 	s.qpp = e.dmm * (qpp + sp.pp)
 	s.qps = e.dms * (qps + sp.ps)
 	s.qss = e.dss * (qss + sp.ss)
-	if !e.natural {
-		return
-	}
-	// With r̂ b = c_ε: Σ r̂ b x = c_ε Σx, Σ r̂ b u x = c_ε V and
-	// Σ r̂ b² x² = c_ε Σ b x².
-	ce := e.l.cEps
-	rbx, rbux := ce*pot.SumX, ce*pot.V
-	rbbxx := e.cecc * (qpp - 2*qps + qss)
-	s.r2 = a*a*r2 + h*h*rbbxx + u*u*e.rateSum + 2*a*h*rbux - 2*a*u*r1 - 2*h*u*rbx
-	s.r1 = a*r1 + h*rbx - u*e.rateSum
 }
 
 // advanceEuclidean is advance for the Euclidean rule, A = 1 and U = +0,
