@@ -98,6 +98,18 @@ def test_fig7_claim_line_and_netcdf_attrs(fig7):
         assert isinstance(value, (int, float, str, list)) and not isinstance(value, bool), key
 
 
+def test_fig7_claim_and_title_count_replicates_in_words(fig7):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from natspike import plotting
+
+    one = fig7.isel(replicate=slice(0, 1))
+    for ds, words in ((fig7, "8 replicates,"), (one, "1 replicate,")):
+        assert f"grid, {words}" in experiments.claim_figure7(ds)
+        assert f"grid, {words}" in plotting.figure7(ds)._suptitle.get_text()
+
+
 def test_fig7_authors_protocol_is_a_small_perturbation():
     kw = dict(grid=([1.5, 4.5], [2.5]), n_trials=2, seed=3, coefficient_refresh=None)
     paper = experiments.figure7(**kw)

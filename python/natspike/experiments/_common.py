@@ -34,6 +34,12 @@ MAX_WEIGHT_SAMPLES = 2**20
 COUNT_LIMITS = {"n_trials": MAX_TRIALS, "n": MAX_AFFERENTS}
 
 
+def counted(number, noun: str) -> str:
+    """``number`` and ``noun`` for a title or a claim line: "1 replicate", "16 trials" (an unknown count, e.g. "?",
+    takes the plural)."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def count(value, name, minimum=1, maximum=None) -> int:
     """``value`` as an int in [``minimum``, ``maximum``] (default: :data:`COUNT_LIMITS` for ``name``; n_trials at
     most as many as run_trials takes), by natspike's one integer check: the same error, worded the same, as the

@@ -18,7 +18,7 @@ import numpy as np
 from .._checks import at_most, finite_real
 from .._rules import update_direction
 from .._typing import ArrayLike, FloatArray, Seed
-from ._common import MAX_AFFERENTS, count, figure_dataset, provenance, renamed, root, run_store, stream
+from ._common import MAX_AFFERENTS, count, counted, figure_dataset, provenance, renamed, root, run_store, stream
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -432,7 +432,7 @@ def claim_figure12_curves(ds: xr.Dataset) -> str:
         )
     verdict = "yes" if all(wins) else f"NO ({sum(not w for w in wins)} of {len(wins)} patterns)"
     line = (
-        f"Fig 12C-F ({ds.attrs['n_trials']} trials, minutes to mean D_KL < 5e-5): {'; '.join(parts)}; "
+        f"Fig 12C-F ({counted(ds.attrs['n_trials'], 'trial')}, minutes to mean D_KL < 5e-5): {'; '.join(parts)}; "
         f"approximate converges before Euclidean for every pattern: {verdict}"
     )
     if "natural" in ds["rule"].values:  # the paper's wording: between natural and Euclidean

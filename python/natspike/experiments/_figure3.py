@@ -23,6 +23,7 @@ from .._validate import finite, real_array
 from ._common import (
     MAX_AFFERENTS,
     count,
+    counted,
     figure_dataset,
     positive,
     provenance,
@@ -355,6 +356,6 @@ def claim_figure3f(ds: xr.Dataset) -> str:
     ct = dict(zip(map(str, ds["rule"].values), ds["crossing_time"].values))
     parts = ", ".join(_format_crossing(r, t, ds.attrs["duration_minutes"]) for r, t in ct.items())
     return (
-        f"Fig 3F ({ds.attrs['n_trials']} trials): mean D_KL < 5e-5 at {parts}; "
+        f"Fig 3F ({counted(ds.attrs['n_trials'], 'trial')}): mean D_KL < 5e-5 at {parts}; "
         f"natural converges before Euclidean: {'yes' if natural_first(ct) else 'NO'}"
     )

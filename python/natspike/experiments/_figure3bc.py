@@ -14,7 +14,7 @@ from .._seeds import trial_generator
 from .._train import train
 from .._typing import Seed
 from .._validate import check_memory
-from ._common import bins, count, figure_dataset, neuron_attrs, positive, provenance, renamed, root, stream
+from ._common import bins, count, counted, figure_dataset, neuron_attrs, positive, provenance, renamed, root, stream
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -230,8 +230,8 @@ def claim_figure3bc(ds: xr.Dataset) -> str:
     a = ds.attrs
     ok = _psth_claim_holds(ds)
     return (
-        f"Fig 3B-C ({a['repetitions']} repetitions, {a['duration_minutes']:.0f} min of learning): PSTH correlation "
-        "with "
+        f"Fig 3B-C ({counted(a['repetitions'], 'repetition')}, {a['duration_minutes']:.0f} min of learning): "
+        "PSTH correlation with "
         f"the teacher {a['psth_corr_before']:.2f} before -> {a['psth_corr_after']:.2f} after, RMS PSTH "
         f"difference {a['psth_rms_before']:.1f} -> {a['psth_rms_after']:.1f} Hz; student aligns with the teacher "
         f"after learning: {'yes' if ok else 'NO'}"

@@ -14,7 +14,18 @@ from .._spiketrain import SpikeTrain
 from .._train import train
 from .._trials import run_trials
 from .._typing import Seed
-from ._common import count, figure_dataset, flag, positive, positive_values, provenance, renamed, root, run_store
+from ._common import (
+    count,
+    counted,
+    figure_dataset,
+    flag,
+    positive,
+    positive_values,
+    provenance,
+    renamed,
+    root,
+    run_store,
+)
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -314,7 +325,7 @@ def claim_figure5(ds: xr.Dataset) -> str:
         )
     ok = _decreasing(ds)
     return (
-        f"Fig 5 ({a['n_trials']} replicates, {a['protocol']} protocol): "
+        f"Fig 5 ({counted(a['n_trials'], 'replicate')}, {a['protocol']} protocol): "
         + "; ".join(parts)
         + f"; change strictly decreasing in USP std in both sweeps: {'yes' if ok else 'NO'}"
     )

@@ -14,7 +14,17 @@ from .._checks import MAX_TRIALS, integer
 from .._neuron import Neuron
 from .._trials import run_trials
 from .._typing import ArrayLike, Seed
-from ._common import count, fast_tolerance, figure_dataset, positive_values, provenance, renamed, root, run_store
+from ._common import (
+    count,
+    counted,
+    fast_tolerance,
+    figure_dataset,
+    positive_values,
+    provenance,
+    renamed,
+    root,
+    run_store,
+)
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -335,7 +345,7 @@ def claim_figure7(ds: xr.Dataset) -> str:
     ok = all(r[k] for k in keys)
     indep = f"; Δw_st independent of w_ust: {yes(r['independent'])}" if "independent" in r else ""
     return (
-        f"Fig 7B-D ({ds.sizes['w_st']}x{ds.sizes['w_ust']} grid, {ds.sizes['replicate']} replicates, "
+        f"Fig 7B-D ({ds.sizes['w_st']}x{ds.sizes['w_ust']} grid, {counted(ds.sizes['replicate'], 'replicate')}, "
         f"{ds.attrs['protocol']} protocol): zero-error line at n·w_st ≈ {r['line']:.2f}; "
         f"O1 (st LTP, ust LTD at n·w_st≈1): {yes(r['O1'])}; O2 (st LTD, ust LTP at 2.5): {yes(r['O2'])}; "
         f"S (both LTD ≥ 4.5): {yes(r['S'])}; ust flips with st: {yes(r['flip_together'])}; "
@@ -443,7 +453,7 @@ def claim_figure7_examples(ds: xr.Dataset) -> str:
         ok &= want is None or got == want
         parts.append(f"n·w={v:g}: st {float(end['change_st']):+.2f} %, ust {float(end['change_ust']):+.2f} %")
     return (
-        f"Fig 7E-G ({ds.sizes['replicate']} replicates, {ds.attrs['duration']:g} s): "
+        f"Fig 7E-G ({counted(ds.sizes['replicate'], 'replicate')}, {ds.attrs['duration']:g} s): "
         + "; ".join(parts)
         + f"; signs match O1/O2/S: {'yes' if ok else 'NO'}"
     )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .._typing import Seed
-from ._common import figure_dataset, renamed, root, run_store
+from ._common import counted, figure_dataset, renamed, root, run_store
 from ._figure3 import PAPER_ETA, PAPER_MINUTES, _format_crossing, curves_of, natural_first
 
 if TYPE_CHECKING:
@@ -166,6 +166,6 @@ def claim_figure9(ds: xr.Dataset) -> str:
     )
     verdict = "yes" if all(wins) else f"NO (fails at {sum(not w for w in wins)} of {len(wins)} factors)"
     return (
-        f"Fig 9D ({ds.attrs['n_trials']} trials, time to mean D_KL < 5e-5): {table}; "
+        f"Fig 9D ({counted(ds.attrs['n_trials'], 'trial')}, time to mean D_KL < 5e-5): {table}; "
         f"natural converges first at every eta: {verdict}"
     )

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..experiments._common import counted
 from ._style import COLORS, attr
 
 if TYPE_CHECKING:
@@ -90,6 +91,6 @@ def figure12_curves(ds: xr.Dataset, *, spread: bool = False) -> Figure:
     for ax in list(axes.flat)[len(labels) :]:
         ax.set_visible(False)
     axes.flat[0].legend(frameon=False, fontsize=8)
-    fig.suptitle(f"Fig 12C-F: {attr(ds, 'n_trials', '?')} trials, n = {ds.attrs.get('n', '?')}")
+    fig.suptitle(f"Fig 12C-F: {counted(attr(ds, 'n_trials', '?'), 'trial')}, n = {ds.attrs.get('n', '?')}")
     fig.tight_layout()
     return fig

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
+from ..experiments._common import counted
 from ._style import COLORS, LABELS, attr, minutes
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def figure3f(
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.6))
     draw_curves(ax, ds, metric, spread=spread)
-    ax.set_title(f"Fig 3F: {attr(ds, 'n_trials', '?')} trials, n = {ds.attrs.get('n', '?')}")
+    ax.set_title(f"Fig 3F: {counted(attr(ds, 'n_trials', '?'), 'trial')}, n = {ds.attrs.get('n', '?')}")
     if legend:
         ax.legend(frameon=False)
     cast("Figure", ax.figure).tight_layout()  # the Axes of a Figure (a SubFigure has no tight_layout)

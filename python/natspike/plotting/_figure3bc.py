@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..experiments._common import counted
 from ._style import COLORS, attr
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ def figure3bc(ds: xr.Dataset, *, raster_rows: int | None = None) -> Figure:
         ax.spines[["top", "right"]].set_visible(False)
     axes[-1, 0].set_xlim(t[0], t[-1] + (t[1] - t[0]))
     fig.suptitle(
-        f"Fig 3B–C: {ds.attrs.get('repetitions')} repetitions, learned weights after "
+        f"Fig 3B–C: {counted(ds.attrs.get('repetitions'), 'repetition')}, learned weights after "
         f"{attr(ds, 'duration_minutes', 0):.0f} min of natural-gradient learning",
         fontsize=10,
     )

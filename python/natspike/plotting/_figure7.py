@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..experiments._common import counted
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -93,7 +95,7 @@ def figure7(ds: xr.Dataset, *, region: tuple[float, float] = (1.0, 5.0), color_r
     _decorate(axes[2], ds, region, "D: light = opposite signs, dark = same", ("k", "k", "w"))
     reps, proto = ds.sizes.get("replicate", 1), ds.attrs.get("protocol", "paper")
     fig.suptitle(
-        f"Fig 7B–D: {ds.sizes['w_st']}×{ds.sizes['w_ust']} grid, {reps} replicates, "
+        f"Fig 7B–D: {ds.sizes['w_st']}×{ds.sizes['w_ust']} grid, {counted(reps, 'replicate')}, "
         f"η = {ds.attrs.get('eta', 0):g}, {ds.attrs.get('duration', 0):g} s, {proto} protocol",
         fontsize=11,
     )

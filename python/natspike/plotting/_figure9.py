@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..experiments._common import counted
 from ._figure3 import draw_curves
 from ._style import COLORS, LABELS, attr, minutes
 
@@ -34,7 +35,7 @@ def figure9(ds: xr.Dataset, *, spread: bool = True) -> Figure:
     convergence_panel(axes[1, 1], ds)
     axes[1, 1].set_title("D", loc="left", fontweight="bold")
     fig.suptitle(
-        f"Fig 9: {attr(ds, 'n_trials', '?')} trials, n = {ds.attrs.get('n', '?')}, "
+        f"Fig 9: {counted(attr(ds, 'n_trials', '?'), 'trial')}, n = {ds.attrs.get('n', '?')}, "
         f"{attr(ds, 'duration_minutes', float('nan')):.0f} min"
     )
     fig.tight_layout()
