@@ -33,6 +33,7 @@ from natspike_toolchain import (  # noqa: E402  (lives beside the backend, outsi
     SYSTEM_CCS,
     go_requirement,
     go_version,
+    numbers_env,
     pypi_cc,
     pypi_go,
     required_go,
@@ -92,8 +93,11 @@ def go_shim(folder, go):
 
 
 def build_env(go, cc):
+    environ, notes = numbers_env(os.environ)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
     env = dict(
-        os.environ,
+        environ,
         CC=cc,
         CGO_ENABLED="1",
         CGO_LDFLAGS_ALLOW="-fwrapv",

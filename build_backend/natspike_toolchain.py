@@ -98,6 +98,23 @@ def go_requirement() -> str:
 
 CC_REQUIREMENT = "ziglang>=0.14"
 
+#: Go settings that change natspike's numbers, fixed for every build whatever the environment says. On amd64,
+#: GOAMD64=v3 or above lets the Go compiler fuse x*y + z into one rounding (FMA), so a run would no longer
+#: compute the numbers of other builds (its golden values, the wheels) or even agree bit for bit between
+#: natspike's own code paths; v1 fuses nothing. The setting is ignored on other architectures.
+NUMBERS_ENV = {"GOAMD64": "v1"}
+
+
+def numbers_env(environ) -> tuple[dict[str, str], list[str]]:
+    """``environ`` with :data:`NUMBERS_ENV` imposed, and a note for each setting of ``environ`` it overrides."""
+    notes = [
+        f"natspike builds with {key}={value}, not the environment's {key}={environ[key]}: its numbers are those of "
+        f"{key}={value}"
+        for key, value in NUMBERS_ENV.items()
+        if environ.get(key, value) != value
+    ]
+    return {**environ, **NUMBERS_ENV}, notes
+
 
 def missing_requirements() -> list[str]:
     """PyPI packages the build needs on this machine: none when Go and a C compiler are here."""

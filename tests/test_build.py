@@ -402,6 +402,29 @@ def test_backend_asks_pypi_only_for_what_the_machine_lacks(tmp_path, monkeypatch
     assert natspike_toolchain.missing_requirements() == [natspike_toolchain.CC_REQUIREMENT]
 
 
+def test_build_fixes_goamd64_whatever_the_environment(monkeypatch, capsys):
+    """GOAMD64=v3 would let Go fuse multiply-adds and change natspike's numbers: the build always uses v1."""
+    import runpy
+
+    import setuptools
+
+    monkeypatch.setattr(setuptools, "setup", lambda **kwargs: None)
+    build_env = runpy.run_path(str(ROOT / "setup.py"))["build_env"]
+    for given, noted in ((None, False), ("v1", False), ("v3", True), ("v4", True)):
+        if given is None:
+            monkeypatch.delenv("GOAMD64", raising=False)
+        else:
+            monkeypatch.setenv("GOAMD64", given)
+        env = build_env("go", "cc")
+        assert env["GOAMD64"] == "v1" and env["CGO_ENABLED"] == "1", given
+        note = capsys.readouterr().err
+        assert ("GOAMD64=v1" in note and f"GOAMD64={given}" in note) if noted else note == "", (given, note)
+    assert natspike_toolchain.numbers_env({"GOAMD64": "v2", "X": "1"}) == (
+        {"GOAMD64": "v1", "X": "1"},
+        ["natspike builds with GOAMD64=v1, not the environment's GOAMD64=v2: its numbers are those of GOAMD64=v1"],
+    )
+
+
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("has", ["go", "cc"])
 def test_build_error_names_only_what_is_missing(tmp_path, has):
