@@ -189,10 +189,16 @@ func (c *Cache) InverseInto(dst *Coefficients, r *Ratios, mu, variance, q, eps0 
 	g1, g2, g4 := ratioInverse(r2, r3, mu, variance, q, det)
 	c.Hits++
 	t.served++
-	dst.Mu, dst.Var, dst.Q, dst.GammaS = mu, variance, q, gs
-	dst.G1, dst.G2, dst.G3, dst.G4 = g1, g2, g2, g4
+	setInverse(dst, mu, variance, q, gs, g1, g2, g4)
 	r.R2, r.R3 = r2, r3
 	return true
+}
+
+// setInverse sets the point, γ_s and the inverse's g1 … g4 of *dst (g3 = g2,
+// the inverse being symmetric), leaving its other fields as they were.
+func setInverse(dst *Coefficients, mu, variance, q, gs, g1, g2, g4 float64) {
+	dst.Mu, dst.Var, dst.Q, dst.GammaS = mu, variance, q, gs
+	dst.G1, dst.G2, dst.G3, dst.G4 = g1, g2, g2, g4
 }
 
 // coefficientsBeyondBox is CoefficientsInto at any point: it checks the
@@ -222,8 +228,7 @@ func fromRatios(dst *Coefficients, gs, r2, r3, mu, variance, q float64) error {
 		*dst = Coefficients{}
 		return errSingular(mu, variance, q)
 	}
-	dst.Mu, dst.Var, dst.Q, dst.GammaS = mu, variance, q, gs
-	dst.G1, dst.G2, dst.G3, dst.G4 = g1, g2, g2, g4
+	setInverse(dst, mu, variance, q, gs, g1, g2, g4)
 	CompleteCoefficients(dst, Ratios{r2, r3})
 	return nil
 }

@@ -122,8 +122,7 @@ func (s *InverseLanes) Into(dst []*Coefficients, r []*Ratios, eps0 []float64, se
 		c, d := caches[j], dst[j]
 		c.Hits++
 		c.taylor.served++
-		d.Mu, d.Var, d.Q, d.GammaS = g[4*rowMu+l], g[4*rowVar+l], g[4*rowQ+l], g[4*rowGS+l]
-		d.G1, d.G2, d.G3, d.G4 = g[4*rowG1+l], g[4*rowG2+l], g[4*rowG2+l], g[4*rowG4+l]
+		setInverse(d, g[4*rowMu+l], g[4*rowVar+l], g[4*rowQ+l], g[4*rowGS+l], g[4*rowG1+l], g[4*rowG2+l], g[4*rowG4+l])
 		r[j].R2, r[j].R3 = g[4*rowR2+l], g[4*rowR3+l]
 	}
 }
