@@ -57,9 +57,10 @@ func (c *CoefficientLanes) Serve() {
 	}
 	s.Run()
 	s.Into(c.dst, c.ratios, c.eps0, c.served)
-	for j, e := range c.evs[:len(c.served)] {
-		if c.served[j] {
-			l := e.l
+	evs := c.evs[:len(c.served)]
+	for j, ok := range c.served {
+		if ok {
+			l := evs[j].l
 			l.stale, l.partial, l.served = false, true, true
 		}
 	}
