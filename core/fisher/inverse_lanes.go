@@ -111,19 +111,25 @@ func (s *InverseLanes) Run() {
 // eps0[j]) reports for lane j's cache at the point Set gave it, and does
 // what that does, from Run's results, for every j < len(served).
 func (s *InverseLanes) Into(dst []*Coefficients, r []*Ratios, eps0 []float64, served []bool) {
-	dst, r, eps0 = dst[:len(served)], r[:len(served)], eps0[:len(served)]
-	caches := s.caches[:len(served)]
-	for j := range served {
-		g, l := &s.tab[j>>2], j&3
-		served[j] = g[4*rowOK+l] != 0 && positiveOK(eps0[j]) // rowOK: all bits set (a NaN) or zero
-		if !served[j] {
-			continue
+	n := len(served)
+	dst, r, eps0, caches, tab := dst[:n], r[:n], eps0[:n], s.caches[:n], s.tab
+	for gi := range tab { // group by group: lane l of group gi is j = 4 gi + l
+		g := &tab[gi]
+		for l := range 4 {
+			j := 4*gi + l
+			if j >= n {
+				return
+			}
+			served[j] = g[4*rowOK+l] != 0 && positiveOK(eps0[j]) // rowOK: all bits set (a NaN) or zero
+			if !served[j] {
+				continue
+			}
+			c, d := caches[j], dst[j]
+			c.Hits++
+			c.taylor.served++
+			setInverse(d, g[4*rowMu+l], g[4*rowVar+l], g[4*rowQ+l], g[4*rowGS+l], g[4*rowG1+l], g[4*rowG2+l], g[4*rowG4+l])
+			r[j].R2, r[j].R3 = g[4*rowR2+l], g[4*rowR3+l]
 		}
-		c, d := caches[j], dst[j]
-		c.Hits++
-		c.taylor.served++
-		setInverse(d, g[4*rowMu+l], g[4*rowVar+l], g[4*rowQ+l], g[4*rowGS+l], g[4*rowG1+l], g[4*rowG2+l], g[4*rowG4+l])
-		r[j].R2, r[j].R3 = g[4*rowR2+l], g[4*rowR3+l]
 	}
 }
 

@@ -152,6 +152,42 @@ func BenchmarkSharedFig9(b *testing.B) {
 	b.Run(fmt.Sprintf("shared/K=%d/n=100", len(cfgs)), func(b *testing.B) { benchmarkShared(b, cfgs, checkInterval) })
 }
 
+// fig12Configs are Fig 12C's three configurations of one trial (input
+// pattern 10/30 Hz: the first half of n afferents at 10 Hz, the second at
+// 30 Hz): the natural, Euclidean and approximate rules in
+// run_configurations' order at the pattern's Table 1 learning rates
+// (authors' convention), in the default evaluation, over duration seconds.
+func fig12Configs(duration float64, n int) []Config {
+	const r1, r2 = 10, 30
+	eta := map[rule.Kind]float64{rule.Natural: 6.55e-4, rule.Euclidean: 1.10e-6, rule.Approximate: 5.5e-4}
+	var cfgs []Config
+	for _, kind := range []rule.Kind{rule.Natural, rule.Euclidean, rule.Approximate} {
+		c := defaultEvaluation(fig3Config(kind, eta[kind], duration, n))
+		c.Rule.LR = rule.Authors
+		for i := range c.Rates {
+			c.Rates[i] = r1
+			if i >= n/2 {
+				c.Rates[i] = r2
+			}
+		}
+		cfgs = append(cfgs, c)
+	}
+	return cfgs
+}
+
+// BenchmarkSharedFig12 measures one bin of Fig 12C's three configurations
+// of one trial at paper size (fig12Configs, 10/30 Hz, n = 100) as
+// run_configurations runs them, stepped checkInterval bins per call.
+// cpu-ns/config-bin is the thread's CPU time per bin and configuration.
+func BenchmarkSharedFig12(b *testing.B) {
+	cfgs := fig12Configs(1e6, 100)
+	for j := range cfgs {
+		cfgs[j].setDefaults()
+		cfgs[j].TestSamples, cfgs[j].TestBins = 1, 1
+	}
+	b.Run(fmt.Sprintf("shared/K=%d/n=100", len(cfgs)), func(b *testing.B) { benchmarkShared(b, cfgs, checkInterval) })
+}
+
 // sharedBenchConfigs are Fig 3F configurations of the rules kinds, each at
 // its own multiple (j+1)/K of the rule's benchmark learning rate (j counted
 // per rule), in default evaluation.

@@ -256,6 +256,20 @@ func TestLeanSharedFig9EqualsRunsAlone(t *testing.T) {
 	runSharedAndAlone(t, "fig 9", cfgs)
 }
 
+// TestLeanSharedFig12EqualsRunsAlone: Fig 12C's three configurations
+// (BenchmarkSharedFig12's: natural, Euclidean and approximate at Table 1's
+// learning rates, authors' convention, 10/30 Hz) over 30 s at n = 100,
+// their state kept, run through leanSharedSteps equal the runs alone
+// member by member, bit for bit.
+func TestLeanSharedFig12EqualsRunsAlone(t *testing.T) {
+	cfgs := fig12Configs(30, 100)
+	for j := range cfgs {
+		cfgs[j].KeepState = true
+	}
+	assertLeanShared(t, "fig 12", cfgs)
+	runSharedAndAlone(t, "fig 12", cfgs)
+}
+
 // leanMembers returns event-driven configurations of one trial with
 // nothing recorded bin by bin: every rule, exact and cached, and a second
 // learning rate.

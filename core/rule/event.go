@@ -57,7 +57,7 @@ type Events struct {
 	epoch      int // bins since the epoch start
 	// epoch factors D, E, M, B and prefix sums ΦF, ΦG
 	dk, ek, mk, bk, phiF, phiG float64
-	// the running sums' constant factors dm², dm ds, ds² and c_ε c² (advance)
+	// the running sums' constant factors dm², dm ds, ds² and c_ε c² (applyNatural)
 	dmm, dms, dss, cecc float64
 	// roundoff bound: Σ |H| E/M over the epoch, and its limit
 	absG, absGLimit float64
@@ -221,8 +221,12 @@ func (e *Events) apply(pot Potentials, errf, gs, gu, gw float64, spikes []int) e
 }
 
 // applyNatural is apply for the natural and approximate rules, with h = η e
-// γ_s. (The factors and the epoch's bookkeeping are written out here: a
-// call costs the spills of every live value.)
+// γ_s. (The factors, the epoch's bookkeeping and the move of the running
+// sums are written out here: a call costs the spills of every live value.)
+//
+// The running sums move from bin k to k+1 (see Events): the sums of bin k
+// are read into locals before the new ones overwrite them in place; the
+// voltage moments come first, which frees pot's registers.
 func (e *Events) applyNatural(pot Potentials, h, gu, gw float64, spikes []int) error {
 	a, u := 1+h*gw, h*gu // the bin's A, H, U (see Events)
 	if !(a > 0.5 && a < 2) {
@@ -233,7 +237,25 @@ func (e *Events) applyNatural(pot Potentials, h, gu, gw float64, spikes []int) e
 	if len(spikes) > 0 {
 		e.spikes(spikes, &sp)
 	}
-	e.advance(pot, a, h, u, &sp)
+	s := &e.sums
+	qpp, qps, qss, r1, r2 := s.qpp, s.qps, s.qss, s.r1, s.r2
+	// With r̂ b = c_ε: Σ r̂ b x = c_ε Σx, Σ r̂ b u x = c_ε V and
+	// Σ r̂ b² x² = c_ε Σ b x².
+	ce := e.l.cEps
+	rbx, rbux := ce*pot.SumX, ce*pot.V
+	rbbxx := e.cecc * (qpp - 2*qps + qss)
+	s.r2 = a*a*r2 + h*h*rbbxx + u*u*e.rateSum + 2*a*h*rbux - 2*a*u*r1 - 2*h*u*rbx
+	s.r1 = a*r1 + h*rbx - u*e.rateSum
+	c, dm, ds := e.c, e.dm, e.ds
+	up, us, sumP, sumS := s.up, s.us, s.sp, s.ss
+	bxp, bxs := c*(qpp-qps), c*(qps-qss) // Σ b x P, Σ b x S
+	s.up = dm * (a*up + h*bxp - u*sumP + sp.u)
+	s.us = ds * (a*us + h*bxs - u*sumS + sp.u)
+	s.sp, s.ss = dm*(sumP+sp.count), ds*(sumS+sp.count)
+	s.tp, s.ts = dm*(s.tp+sp.t), ds*(s.ts+sp.t)
+	s.qpp = e.dmm * (qpp + sp.pp)
+	s.qps = e.dms * (qps + sp.ps)
+	s.qss = e.dss * (qss + sp.ss)
 	if e.nextBin() {
 		return nil
 	}
@@ -241,8 +263,10 @@ func (e *Events) applyNatural(pot Potentials, h, gu, gw float64, spikes []int) e
 }
 
 // applyEuclidean is apply for the Euclidean rule, whose A = 1 and U = 0
-// need neither the range check nor the products with them (extendEuclidean,
-// advanceEuclidean): the same numbers.
+// need neither the range check nor the products with them (extendEuclidean)
+// and the running sums' move neither (written out: 1·x = x and
+// x − (+0)·ΣP = x, ΣP ≥ 0): the same numbers. The voltage moments Σ r̂ u,
+// Σ r̂ u² are not used and stay as they are.
 func (e *Events) applyEuclidean(h float64, spikes []int) error {
 	e.extendEuclidean(h)
 	sp := spikeSums{count: float64(len(spikes))}
@@ -251,7 +275,15 @@ func (e *Events) applyEuclidean(h float64, spikes []int) error {
 	} else if len(spikes) > 0 {
 		e.spikes(spikes, &sp)
 	}
-	e.advanceEuclidean(h, &sp)
+	s, c, dm, ds := &e.sums, e.c, e.dm, e.ds
+	qpp, qps, qss := s.qpp, s.qps, s.qss
+	s.up = dm * (s.up + h*(c*(qpp-qps)) + sp.u)
+	s.us = ds * (s.us + h*(c*(qps-qss)) + sp.u)
+	s.sp, s.ss = dm*(s.sp+sp.count), ds*(s.ss+sp.count)
+	s.tp, s.ts = dm*(s.tp+sp.t), ds*(s.ts+sp.t)
+	s.qpp = e.dmm * (qpp + sp.pp)
+	s.qps = e.dms * (qps + sp.ps)
+	s.qss = e.dss * (qss + sp.ss)
 	if e.nextBin() {
 		return nil
 	}
@@ -382,47 +414,6 @@ func (e *Events) spikesUnitGains(spikes []int, sp *spikeSums) {
 		p[i], s[i] = pi+dp, si+ds
 	}
 	sp.pp, sp.ps, sp.ss = pp, ps, ss
-}
-
-// advance moves the running sums from bin k to k+1 (see Events) for the
-// natural and approximate rules (advanceEuclidean: the Euclidean). The sums
-// of bin k are read into locals before the new ones overwrite them in
-// place; the voltage moments come first, which frees pot's registers.
-func (e *Events) advance(pot Potentials, a, h, u float64, sp *spikeSums) {
-	s := &e.sums
-	qpp, qps, qss, r1, r2 := s.qpp, s.qps, s.qss, s.r1, s.r2
-	// With r̂ b = c_ε: Σ r̂ b x = c_ε Σx, Σ r̂ b u x = c_ε V and
-	// Σ r̂ b² x² = c_ε Σ b x².
-	ce := e.l.cEps
-	rbx, rbux := ce*pot.SumX, ce*pot.V
-	rbbxx := e.cecc * (qpp - 2*qps + qss)
-	s.r2 = a*a*r2 + h*h*rbbxx + u*u*e.rateSum + 2*a*h*rbux - 2*a*u*r1 - 2*h*u*rbx
-	s.r1 = a*r1 + h*rbx - u*e.rateSum
-	c, dm, ds := e.c, e.dm, e.ds
-	up, us, sumP, sumS := s.up, s.us, s.sp, s.ss
-	bxp, bxs := c*(qpp-qps), c*(qps-qss) // Σ b x P, Σ b x S
-	s.up = dm * (a*up + h*bxp - u*sumP + sp.u)
-	s.us = ds * (a*us + h*bxs - u*sumS + sp.u)
-	s.sp, s.ss = dm*(sumP+sp.count), ds*(sumS+sp.count)
-	s.tp, s.ts = dm*(s.tp+sp.t), ds*(s.ts+sp.t)
-	s.qpp = e.dmm * (qpp + sp.pp)
-	s.qps = e.dms * (qps + sp.ps)
-	s.qss = e.dss * (qss + sp.ss)
-}
-
-// advanceEuclidean is advance for the Euclidean rule, A = 1 and U = +0,
-// with the same numbers: 1·x = x and x − (+0)·ΣP = x (ΣP ≥ 0); the voltage
-// moments Σ r̂ u, Σ r̂ u² are not used and stay as they are.
-func (e *Events) advanceEuclidean(h float64, sp *spikeSums) {
-	s, c, dm, ds := &e.sums, e.c, e.dm, e.ds
-	qpp, qps, qss := s.qpp, s.qps, s.qss
-	s.up = dm * (s.up + h*(c*(qpp-qps)) + sp.u)
-	s.us = ds * (s.us + h*(c*(qps-qss)) + sp.u)
-	s.sp, s.ss = dm*(s.sp+sp.count), ds*(s.ss+sp.count)
-	s.tp, s.ts = dm*(s.tp+sp.t), ds*(s.ts+sp.t)
-	s.qpp = e.dmm * (qpp + sp.pp)
-	s.qps = e.dms * (qps + sp.ps)
-	s.qss = e.dss * (qss + sp.ss)
 }
 
 // sumsRefresh is how many epochs pass between recomputations of the

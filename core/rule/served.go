@@ -19,7 +19,9 @@ type CoefficientLanes struct {
 
 // NewCoefficientLanes returns the lanes of those of evs whose natural rule
 // takes its coefficients from a cache (fisher.Cache.InverseInto), or nil
-// where there are none or no kernel serves them (fisher.NewInverseLanes).
+// where there are fewer than two (one lane of four costs more than its own
+// recompute: ≈ 105 instructions more per bin for Fig 12C's one natural
+// member) or no kernel serves them (fisher.NewInverseLanes).
 func NewCoefficientLanes(evs []*Events) *CoefficientLanes {
 	c := &CoefficientLanes{}
 	var caches []*fisher.Cache
@@ -29,6 +31,9 @@ func NewCoefficientLanes(evs []*Events) *CoefficientLanes {
 			c.evs, c.dst, c.ratios = append(c.evs, e), append(c.dst, &l.coeffs), append(c.ratios, &l.ratios)
 			c.eps0 = append(c.eps0, l.kernel.Eps0)
 		}
+	}
+	if len(caches) < 2 {
+		return nil
 	}
 	if c.lanes = fisher.NewInverseLanes(caches); c.lanes == nil {
 		return nil
@@ -52,9 +57,10 @@ func (c *CoefficientLanes) Serve() {
 	}
 	s.Run()
 	s.Into(c.dst, c.ratios, c.eps0, c.served)
-	for j, e := range c.evs[:len(c.served)] {
-		if c.served[j] {
-			l := e.l
+	evs := c.evs[:len(c.served)]
+	for j, ok := range c.served {
+		if ok {
+			l := evs[j].l
 			l.stale, l.partial, l.served = false, true, true
 		}
 	}
