@@ -15,6 +15,15 @@ SOURCES := $(shell find . \( -path ./.git -o -path ./.venv -o -path './_build*' 
              -o \( \( -name '*.go' -a ! -name '*_test.go' \) -o -name '*.py' -o -name '*.h' -o -name go.mod -o -name go.sum \
                    -o -name pyproject.toml -o -name MANIFEST.in \) -print)
 
+# The Go settings that change natspike's numbers (GOAMD64=v1: natspike_toolchain.NUMBERS_ENV, which the Python
+# build imposes too): every Go command below, and the scripts that run Go, run with them whatever the shell
+# exports, so that `go test` tests the build the installed package loads.
+NUMBERS_ENV := $(shell $(PYTHON) build_backend/natspike_toolchain.py numbers-env)
+ifeq ($(NUMBERS_ENV),)
+$(error $(PYTHON) build_backend/natspike_toolchain.py numbers-env printed nothing)
+endif
+GOTOOL := env $(NUMBERS_ENV) go
+
 .PHONY: install deps docs lint test test-go test-python docs-examples agreement fuzz soak demo bench sdist wheel wheel-check clean distclean
 
 install: $(STAMP)
@@ -53,8 +62,8 @@ lint: install
 	$(VENV)/bin/mypy
 
 test-go:
-	go vet ./...
-	go test ./...
+	$(GOTOOL) vet ./...
+	$(GOTOOL) test ./...
 
 # pytest's own exit code counts: 5 ("no tests collected") fails the target.
 test-python: install
@@ -66,8 +75,8 @@ docs-examples: install
 	$(PY) -m pytest tests/test_docstring_examples.py tests/test_readme.py
 
 agreement: install
-	$(PY) -m pytest tests/test_agreement.py
-	go test ./core/learn -run TestFusedLoopIsBitIdenticalToFourPassLoop -v
+	env $(NUMBERS_ENV) $(PY) -m pytest tests/test_agreement.py
+	$(GOTOOL) test ./core/learn -run TestFusedLoopIsBitIdenticalToFourPassLoop -v
 
 # Every Fuzz target under capi/, core/ and internal/ for FUZZTIME each (`go test` alone runs
 # only their seed corpora). `make test` runs a short pass; `make soak` a long one.
@@ -79,7 +88,7 @@ fuzz:
 	@set -e; for f in $$(grep -rl --include='*_fuzz_test.go' '^func Fuzz' capi core internal | sort); do \
 	  for t in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$f); do \
 	    start=$$(date +%s); \
-	    out=$$(go test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) -timeout 10m ./$$(dirname $$f) 2>&1) || \
+	    out=$$($(GOTOOL) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) -timeout 10m ./$$(dirname $$f) 2>&1) || \
 	      { echo "$$out"; echo "FAIL fuzz ./$$(dirname $$f) $$t"; exit 1; }; \
 	    echo "fuzz ./$$(dirname $$f) $$t: $$(echo "$$out" | grep -o 'execs: [0-9]*' | tail -n 1) in $$(( $$(date +%s) - start )) s"; \
 	  done; done
@@ -101,7 +110,7 @@ demo: install
 bench: install
 	test -x $(VENV)/brian2-env/bin/python || $(PYTHON) -m venv $(VENV)/brian2-env
 	$(VENV)/brian2-env/bin/python -m pip install -q -r requirements-bench.txt
-	$(PY) tests/benchmarks/bench_table.py --brian2-python $(VENV)/brian2-env/bin/python $(BENCHFLAGS)
+	env $(NUMBERS_ENV) $(PY) tests/benchmarks/bench_table.py --brian2-python $(VENV)/brian2-env/bin/python $(BENCHFLAGS)
 
 # Release archives (build_backend/wheels.py; tools from PyPI into _build/wheel-tools).
 # sdist: dist/natspike-<version>.tar.gz with the Go modules vendored (builds offline where Go is).

@@ -8,7 +8,8 @@ machine lacks its own) and by setup.py (to run the build with them).
 - C compiler for cgo: ``$CC``, or ``cc``/``gcc``/``clang`` on PATH; otherwise
   ``zig cc`` from the PyPI package ``ziglang``.
 
-Not part of the installed package.
+Not part of the installed package. ``python build_backend/natspike_toolchain.py numbers-env`` prints
+:data:`NUMBERS_ENV` as ``KEY=value`` words (the Makefile runs its Go commands with them).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -124,3 +126,9 @@ def missing_requirements() -> list[str]:
     if system_cc(go) is None and pypi_cc() is None:
         needed.append(CC_REQUIREMENT)
     return needed
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["numbers-env"]:
+        sys.exit(f"usage: {sys.argv[0]} numbers-env")
+    print(" ".join(f"{key}={value}" for key, value in NUMBERS_ENV.items()))

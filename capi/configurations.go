@@ -3,10 +3,12 @@ package capi
 import "C"
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 
 	"github.com/natspike/natspike/core/learn"
@@ -24,17 +26,12 @@ func plannedConfigurations(js *C.char, n int64, trials int) ([]config.TrainConfi
 	if js == nil {
 		return nil, config.Plan{}, errors.New("configurations JSON is NULL")
 	}
-	var raw []json.RawMessage
-	if err := json.Unmarshal([]byte(C.GoString(js)), &raw); err != nil {
-		return nil, config.Plan{}, fmt.Errorf("configurations: a JSON array of train configurations is required: %w", err)
+	cfgs, err := parseConfigurations([]byte(C.GoString(js)))
+	if err != nil {
+		return nil, config.Plan{}, err
 	}
-	cfgs := make([]config.TrainConfig, len(raw))
 	var plan config.Plan
-	for j, r := range raw {
-		c, err := config.ParseTrain(r)
-		if err != nil {
-			return nil, config.Plan{}, fmt.Errorf("configuration %d: %w", j, err)
-		}
+	for j, c := range cfgs {
 		p, err := c.Plan(int(n), trials)
 		if err != nil {
 			return nil, config.Plan{}, fmt.Errorf("configuration %d: %w", j, err)
@@ -44,7 +41,6 @@ func plannedConfigurations(js *C.char, n int64, trials int) ([]config.TrainConfi
 		} else if !reflect.DeepEqual(p, plan) {
 			return nil, config.Plan{}, fmt.Errorf("configurations: configuration %d records other outputs than configuration 0", j)
 		}
-		cfgs[j] = c
 	}
 	if err := config.CheckShared(cfgs); err != nil {
 		return nil, config.Plan{}, err
@@ -53,6 +49,58 @@ func plannedConfigurations(js *C.char, n int64, trials int) ([]config.TrainConfi
 		return nil, config.Plan{}, errors.New("teacher: a replayed spike train cannot be shared by independent trials; use train()")
 	}
 	return cfgs, plan, nil
+}
+
+// parseConfigurations decodes a JSON array of train configurations, each
+// over config.DefaultTrain and strictly (config.ParseTrain), in one pass
+// over the text. A text that does not decode so is read again by
+// explainConfigurations, for the error of its first fault.
+func parseConfigurations(data []byte) ([]config.TrainConfig, error) {
+	if cfgs, ok := decodeConfigurations(data); ok {
+		return cfgs, nil
+	}
+	return explainConfigurations(data)
+}
+
+// decodeConfigurations is the one pass: ok is false for any fault.
+func decodeConfigurations(data []byte) (cfgs []config.TrainConfig, ok bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+		return nil, false
+	}
+	cfgs = []config.TrainConfig{} // [] is no configuration, not null
+	for dec.More() {
+		c := config.DefaultTrain()
+		if dec.Decode(&c) != nil {
+			return nil, false
+		}
+		cfgs = append(cfgs, c)
+	}
+	if t, err := dec.Token(); err != nil || t != json.Delim(']') {
+		return nil, false
+	}
+	_, err := dec.Token()
+	return cfgs, err == io.EOF // nothing after the array
+}
+
+// explainConfigurations reads the array, then each configuration, and
+// returns the error of the first that is wrong (or the configurations,
+// were none).
+func explainConfigurations(data []byte) ([]config.TrainConfig, error) {
+	var raw []json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, fmt.Errorf("configurations: a JSON array of train configurations is required: %w", err)
+	}
+	cfgs := make([]config.TrainConfig, len(raw))
+	for j, r := range raw {
+		c, err := config.ParseTrain(r)
+		if err != nil {
+			return nil, fmt.Errorf("configuration %d: %w", j, err)
+		}
+		cfgs[j] = c
+	}
+	return cfgs, nil
 }
 
 // configurationsJob runs trials first … first+trials−1 of every

@@ -23,23 +23,61 @@ import (
 // memoryLimitOverride, when > 0, replaces the measured headroom (Go tests).
 var memoryLimitOverride int64
 
+// The files and the limits AvailableMemory reads, as natspike._validate
+// names them (capi/testdata/memory_cases.json pins the two); Go tests point
+// them at synthetic copies.
+var (
+	meminfoFile = "/proc/meminfo"
+	statusFile  = "/proc/self/status"
+	// (limit, usage) of cgroup v2 and v1
+	cgroupFiles = [][2]string{
+		{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"},
+		{"/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.usage_in_bytes"},
+	}
+	getrlimit = syscall.Getrlimit
+)
+
+// cgroupNoLimit: a cgroup limit of this or more means none (v1 writes
+// 2^63 rounded down to a page).
+const cgroupNoLimit = 1 << 60
+
 // AvailableMemory returns the bytes the process can still allocate:
-// MemAvailable plus free swap, capped by the cgroup (v2 or v1) limit minus
-// its usage and by RLIMIT_AS and RLIMIT_DATA minus the address space and
-// data segment in use. Unknown limits count as unlimited.
+// MemAvailable plus free swap (the physical memory where /proc/meminfo
+// holds no size), capped by the cgroup (v2 or v1) limit minus its usage and
+// by RLIMIT_AS and RLIMIT_DATA minus the address space and data segment in
+// use. Unknown limits count as unlimited (math.MaxInt64).
 func AvailableMemory() int64 {
 	if memoryLimitOverride > 0 {
 		return memoryLimitOverride
 	}
-	limit := int64(math.MaxInt64)
-	if info := kibSizes("/proc/meminfo"); len(info) > 0 {
-		avail, ok := info["MemAvailable"]
-		if !ok {
-			avail = info["MemFree"]
-		}
-		limit = avail + info["SwapFree"]
+	info := kibSizes(meminfoFile)
+	if info == nil {
+		return min(physicalMemory(), cgroupHeadroom(), rlimitHeadroom())
 	}
-	return min(limit, cgroupHeadroom(), rlimitHeadroom())
+	avail, ok := info["MemAvailable"]
+	if !ok {
+		avail = info["MemFree"]
+	}
+	return min(addSaturated(avail, info["SwapFree"]), cgroupHeadroom(), rlimitHeadroom())
+}
+
+// physicalMemory is the machine's RAM (what Python's sysconf SC_PHYS_PAGES
+// × SC_PAGE_SIZE reports), math.MaxInt64 if unknown.
+func physicalMemory() int64 {
+	var si syscall.Sysinfo_t
+	if syscall.Sysinfo(&si) != nil {
+		return math.MaxInt64
+	}
+	total := uint64(si.Totalram) * uint64(max(si.Unit, 1))
+	return int64(min(total, math.MaxInt64))
+}
+
+// addSaturated is a + b for a, b >= 0, math.MaxInt64 where that overflows.
+func addSaturated(a, b int64) int64 {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
 }
 
 // rlimitHeadroom is what `ulimit -v` (RLIMIT_AS against VmSize) and
@@ -53,62 +91,96 @@ func rlimitHeadroom() int64 {
 		used     string
 	}{{syscall.RLIMIT_AS, "VmSize"}, {syscall.RLIMIT_DATA, "VmData"}} {
 		var r syscall.Rlimit
-		// RLIM_INFINITY is all ones, beyond int64
-		if syscall.Getrlimit(l.resource, &r) != nil || r.Cur > math.MaxInt64 {
+		// RLIM_INFINITY is all ones, beyond int64 (Python sees it, and any
+		// limit of 2^63 or more, as a negative number and skips it too)
+		if getrlimit(l.resource, &r) != nil || r.Cur > math.MaxInt64 {
 			continue
 		}
 		if status == nil {
-			status = kibSizes("/proc/self/status")
+			status = kibSizes(statusFile)
 		}
 		headroom = min(headroom, max(0, int64(r.Cur)-status[l.used]))
 	}
 	return headroom
 }
 
-// cgroupHeadroom is the cgroup v2 (memory.max) or v1 (memory.limit_in_bytes)
-// limit minus the usage; limits of 2^60 and more mean "none".
+// cgroupHeadroom is the first cgroup limit of cgroupFiles that is set,
+// minus its usage. A limit file that cannot be read or does not hold a
+// size (below), "max", a negative value and limits of 2^60 and more mean
+// "no limit"; so does a usage file without a size: the next pair counts.
 func cgroupHeadroom() int64 {
-	for _, f := range [][2]string{
-		{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"},
-		{"/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.usage_in_bytes"},
-	} {
-		limit, err := readInt(f[0])
-		if err != nil || limit >= 1<<60 {
-			continue // unreadable, "max" or unlimited: the usage does not matter
+	for _, f := range cgroupFiles {
+		limit, ok := readSize(f[0])
+		if !ok || limit >= cgroupNoLimit {
+			continue // the usage does not matter
 		}
-		if usage, err := readInt(f[1]); err == nil {
+		if usage, ok := readSize(f[1]); ok {
 			return max(0, limit-usage)
 		}
 	}
 	return math.MaxInt64
 }
 
-func readInt(path string) (int64, error) {
+// asciiSpace is the white space Python's bytes.strip removes.
+const asciiSpace = " \t\n\v\f\r"
+
+// readSize reads a file holding one size: ASCII digits, below 2^63, with
+// ASCII white space around them; ok is false for anything else (a sign,
+// "max", an empty or unreadable file).
+func readSize(path string) (int64, bool) {
 	b, err := readSmall(path)
 	if err != nil {
-		return 0, err
+		return 0, false
 	}
-	return strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+	return parseSize(strings.Trim(string(b), asciiSpace))
 }
 
-// kibSizes returns the "Key: N kB" lines of a /proc file in bytes ({} if absent).
+// parseSize parses a string of ASCII digits (no sign, no white space)
+// below 2^63.
+func parseSize(s string) (int64, bool) {
+	v, err := strconv.ParseUint(s, 10, 63)
+	return int64(v), err == nil
+}
+
+// kibSizes returns the "Key: N kB" lines of a /proc file in bytes (a key
+// given twice: its last line), as natspike._validate reads them: N is ASCII
+// digits after the colon and spaces or tabs, followed by white space or the
+// end of the line; a size of 2^63 bytes or more is left out. It is nil
+// where the file is absent or has no such line at all.
 func kibSizes(path string) map[string]int64 {
 	b, err := readSmall(path)
 	if err != nil {
 		return nil
 	}
-	out := map[string]int64{}
+	out, seen := map[string]int64{}, false
 	for _, line := range strings.Split(string(b), "\n") {
 		key, rest, ok := strings.Cut(line, ":")
-		fields := strings.Fields(rest)
-		if !ok || len(fields) == 0 {
+		digits := leadingDigits(strings.TrimLeft(rest, " \t"))
+		if !ok || digits == "" {
 			continue
 		}
-		if v, err := strconv.ParseInt(fields[0], 10, 64); err == nil {
+		seen = true
+		if v, ok := parseSize(digits); ok && v <= math.MaxInt64/1024 {
 			out[key] = v * 1024
 		}
 	}
+	if !seen {
+		return nil
+	}
 	return out
+}
+
+// leadingDigits is the ASCII digits s starts with if white space or the end
+// of s follows them, "" otherwise.
+func leadingDigits(s string) string {
+	i := 0
+	for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+		i++
+	}
+	if i < len(s) && !strings.ContainsRune(asciiSpace, rune(s[i])) {
+		return ""
+	}
+	return s[:i]
 }
 
 // readSmall reads a small /proc or /sys file in few system calls: open,

@@ -1,10 +1,12 @@
 package capi
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -162,4 +164,118 @@ func TestReadSmallReadsWholeFiles(t *testing.T) {
 	if got, err := readSmall("/proc/self/status"); err == nil && !strings.Contains(string(got), "\nVmSize:") {
 		t.Errorf("/proc/self/status read as %q", got)
 	}
+}
+
+// memoryCases is capi/testdata/memory_cases.json: synthetic files and
+// rlimits with the headroom they give, by hand, which
+// tests/test_available_memory.py runs through natspike._validate too.
+type memoryCases struct {
+	Files struct {
+		Meminfo, Status string
+		Cgroup          [][2]string
+	}
+	CgroupNoLimit int64 `json:"cgroup_no_limit"`
+	NoLimit       int64 `json:"no_limit"`
+	Cases         []struct {
+		Name, Meminfo, Status *string
+		Cgroup                [4]*string
+		RlimitAS              *uint64 `json:"rlimit_as"`
+		RlimitData            *uint64 `json:"rlimit_data"`
+		Want                  json.RawMessage
+	}
+}
+
+func readMemoryCases(t *testing.T) memoryCases {
+	b, err := os.ReadFile("testdata/memory_cases.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mc memoryCases
+	if err := json.Unmarshal(b, &mc); err != nil {
+		t.Fatal(err)
+	}
+	return mc
+}
+
+// TestMemoryFilesAreThoseOfPython: the files and thresholds of the memory
+// check are those the shared cases name, as natspike._validate's are.
+func TestMemoryFilesAreThoseOfPython(t *testing.T) {
+	mc := readMemoryCases(t)
+	if mc.Files.Meminfo != meminfoFile || mc.Files.Status != statusFile || !slices.Equal(mc.Files.Cgroup, cgroupFiles) {
+		t.Errorf("files %+v, the shared cases name %+v", []any{meminfoFile, statusFile, cgroupFiles}, mc.Files)
+	}
+	if mc.CgroupNoLimit != cgroupNoLimit || mc.NoLimit != math.MaxInt64 {
+		t.Errorf("thresholds %d, %d; the shared cases say %d, %d", cgroupNoLimit, int64(math.MaxInt64), mc.CgroupNoLimit, mc.NoLimit)
+	}
+}
+
+// TestAvailableMemoryOfSharedCases: every case of the shared set gives its
+// hand-computed headroom; "physical" is MemTotal of this machine.
+func TestAvailableMemoryOfSharedCases(t *testing.T) {
+	mc := readMemoryCases(t)
+	physical := memTotal(t)
+	defer restoreMemoryFiles(meminfoFile, statusFile, cgroupFiles, getrlimit)
+	for i, c := range mc.Cases {
+		dir := fmt.Sprintf("%s/case%d", t.TempDir(), i)
+		meminfoFile, statusFile = writeCaseFile(t, dir, "meminfo", c.Meminfo), writeCaseFile(t, dir, "status", c.Status)
+		cgroupFiles = [][2]string{
+			{writeCaseFile(t, dir, "memory.max", c.Cgroup[0]), writeCaseFile(t, dir, "memory.current", c.Cgroup[1])},
+			{writeCaseFile(t, dir, "memory.limit_in_bytes", c.Cgroup[2]), writeCaseFile(t, dir, "memory.usage_in_bytes", c.Cgroup[3])},
+		}
+		getrlimit = fakeRlimits(c.RlimitAS, c.RlimitData)
+		want := physical
+		if string(c.Want) != `"physical"` {
+			if err := json.Unmarshal(c.Want, &want); err != nil {
+				t.Fatalf("%s: want %s: %v", *c.Name, c.Want, err)
+			}
+		}
+		if got := AvailableMemory(); got != want {
+			t.Errorf("%s: AvailableMemory() = %d, want %d", *c.Name, got, want)
+		}
+	}
+}
+
+func restoreMemoryFiles(meminfo, status string, cgroup [][2]string, rlimit func(int, *syscall.Rlimit) error) {
+	meminfoFile, statusFile, cgroupFiles, getrlimit = meminfo, status, cgroup, rlimit
+}
+
+// writeCaseFile writes text to dir/name and returns the path; nil text
+// leaves the file missing.
+func writeCaseFile(t *testing.T, dir, name string, text *string) string {
+	path := dir + "/" + name
+	if text != nil {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(*text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return path
+}
+
+// fakeRlimits is a getrlimit reporting the given soft limits of RLIMIT_AS
+// and RLIMIT_DATA (nil: RLIM_INFINITY).
+func fakeRlimits(as, data *uint64) func(int, *syscall.Rlimit) error {
+	return func(resource int, r *syscall.Rlimit) error {
+		soft := map[int]*uint64{syscall.RLIMIT_AS: as, syscall.RLIMIT_DATA: data}[resource]
+		*r = syscall.Rlimit{Cur: math.MaxUint64, Max: math.MaxUint64}
+		if soft != nil {
+			r.Cur = *soft
+		}
+		return nil
+	}
+}
+
+// memTotal is MemTotal of this machine's /proc/meminfo, in bytes.
+func memTotal(t *testing.T) int64 {
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		t.Skip("no /proc/meminfo")
+	}
+	var kib int64
+	if _, err := fmt.Sscanf(string(b), "MemTotal: %d kB", &kib); err != nil {
+		t.Fatalf("/proc/meminfo starts %q: %v", b[:min(len(b), 40)], err)
+	}
+	return kib * 1024
 }

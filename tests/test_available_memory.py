@@ -3,9 +3,11 @@
 every train and run_trials call); these tests pin it to a full,
 straightforward parse of the same files, written here: every ``Key: N kB``
 line of /proc/meminfo and /proc/self/status, and both cgroup files of v2
-and v1, read in full on every call."""
+and v1, read in full on every call. The cases of capi/testdata/memory_cases.json
+pin it to capi/memory.go, which reads the same files in Go."""
 
 import itertools
+import json
 import os
 import resource
 import shutil
@@ -17,6 +19,8 @@ import pytest
 from natspike import _validate as v
 
 UNLIMITED = resource.RLIM_INFINITY
+NO_LIMIT = 2**63 - 1  # the largest int64: Go's headroom where nothing limits it
+SHARED_CASES = json.loads((Path(__file__).parents[1] / "capi" / "testdata" / "memory_cases.json").read_text())
 
 
 def real_limits() -> list:
@@ -28,7 +32,8 @@ def real_limits() -> list:
 
 
 def full_kib_sizes(path) -> dict:
-    """Every ``Key: N kB`` line of a /proc file, in bytes; {} where the file is absent."""
+    """Every ``Key: N kB`` line of a /proc file, in bytes (sizes Go cannot hold, of 2**63 bytes and more, left
+    out); {} where the file is absent."""
     try:
         lines = Path(path).read_text().splitlines()
     except OSError:
@@ -37,30 +42,30 @@ def full_kib_sizes(path) -> dict:
     for line in lines:
         key, _, rest = line.partition(":")
         fields = rest.split()
-        if fields and fields[0].isdigit():
+        if fields and fields[0].isdigit() and int(fields[0]) * 1024 <= NO_LIMIT:
             out[key] = int(fields[0]) * 1024
     return out
 
 
 def full_available_memory(meminfo, status, cgroup_files, soft_limits) -> int:
     """The headroom by the definition: (MemAvailable, else MemFree) + SwapFree (physical memory when meminfo holds
-    no sizes), capped by the first cgroup pair with a numeric limit below 2**60 and a numeric usage, and by every
-    finite soft limit minus the status line it caps."""
+    no sizes), capped by the first cgroup pair with a numeric limit below 2**60 and a numeric usage below 2**63, and
+    by every finite soft limit minus the status line it caps; at most the largest int64."""
     info = full_kib_sizes(meminfo)
     if info:
         limit = info.get("MemAvailable", info.get("MemFree", 0)) + info.get("SwapFree", 0)
     else:
         limit = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    cgroup = 2**63
+    cgroup = NO_LIMIT
     for limit_file, usage_file in cgroup_files:
         try:
             cap, usage = Path(limit_file).read_text().strip(), Path(usage_file).read_text().strip()
         except OSError:
             continue
-        if cap.isdigit() and usage.isdigit() and int(cap) < 2**60:
+        if cap.isdigit() and usage.isdigit() and int(cap) < 2**60 and int(usage) <= NO_LIMIT:
             cgroup = max(0, int(cap) - int(usage))
             break
-    sizes, rlimit = full_kib_sizes(status), 2**63
+    sizes, rlimit = full_kib_sizes(status), NO_LIMIT
     for soft, key in soft_limits:
         if soft != UNLIMITED and soft >= 0:
             rlimit = min(rlimit, max(0, soft - sizes.get(key, 0)))
@@ -107,7 +112,7 @@ def _file(directory: Path, name: str, text) -> str:
     path = directory / name
     if text is not None:
         directory.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
+        path.write_bytes(text.encode())
     return str(path)
 
 
@@ -236,3 +241,38 @@ def test_the_memory_check_refuses_with_the_same_message_under_a_real_limit():
     assert 1 * 2**30 < fast < 4 * 2**30 and abs(fast - full) < 16 * 2**20
     assert message.startswith("n_trials: a test would need 1 TiB, more than the ")
     assert message.endswith(" GiB of memory available")
+
+
+def test_the_files_and_thresholds_are_those_of_go():
+    """natspike._validate reads the files capi/memory.go reads, with its thresholds: both are pinned to the shared
+    cases (capi/memory_test.go checks Go's)."""
+    files = SHARED_CASES["files"]
+    assert (v.MEMINFO, v.STATUS) == (files["meminfo"], files["status"])
+    assert [list(pair) for pair in v.CGROUP_FILES] == files["cgroup"]
+    assert (v.CGROUP_NO_LIMIT, v.NO_LIMIT) == (SHARED_CASES["cgroup_no_limit"], SHARED_CASES["no_limit"])
+
+
+def _as_python_sees_it(soft):
+    """An rlimit as the resource module returns it on Linux: RLIM_INFINITY for none, 2**63 and more as negative."""
+    return UNLIMITED if soft is None else soft - 2**64 if soft >= 2**63 else soft
+
+
+def _mem_total() -> int:
+    sizes = full_kib_sizes("/proc/meminfo")
+    if "MemTotal" not in sizes:
+        pytest.skip("no /proc/meminfo")
+    return sizes["MemTotal"]
+
+
+@pytest.mark.parametrize("case", SHARED_CASES["cases"], ids=lambda c: c["name"])
+def test_the_shared_cases_give_the_headroom_go_gives(monkeypatch, tmp_path, case):
+    """The cases capi/memory_test.go runs through Go give the same hand-computed headroom here ("physical": MemTotal,
+    what sysconf reports)."""
+    v2, v1 = ("memory.max", "memory.current"), ("memory.limit_in_bytes", "memory.usage_in_bytes")
+    cgroup = [_file(tmp_path, name, text) for name, text in zip(v2 + v1, case["cgroup"], strict=True)]
+    files = (_file(tmp_path, "meminfo", case["meminfo"]), _file(tmp_path, "status", case["status"]))
+    files += (((cgroup[0], cgroup[1]), (cgroup[2], cgroup[3])),)
+    limits = [(_as_python_sees_it(case["rlimit_as"]), "VmSize"), (_as_python_sees_it(case["rlimit_data"]), "VmData")]
+    _point_at(monkeypatch, *files, limits)
+    want = _mem_total() if case["want"] == "physical" else case["want"]
+    assert v.available_memory() == want

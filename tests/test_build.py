@@ -7,6 +7,7 @@ import ctypes
 import os
 import pickle
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -423,6 +424,46 @@ def test_build_fixes_goamd64_whatever_the_environment(monkeypatch, capsys):
         {"GOAMD64": "v1", "X": "1"},
         ["natspike builds with GOAMD64=v1, not the environment's GOAMD64=v2: its numbers are those of GOAMD64=v1"],
     )
+
+
+def _fake_go(folder: Path) -> None:
+    """A ``go`` that fails unless it runs with natspike_toolchain.NUMBERS_ENV, and otherwise prints its arguments."""
+    checks = "".join(
+        f'[ "${key}" = "{value}" ] || {{ echo "go $* without {key}={value}"; exit 1; }}\n'
+        for key, value in natspike_toolchain.NUMBERS_ENV.items()
+    )
+    folder.mkdir()
+    (folder / "go").write_text(f'#!/bin/sh\n{checks}echo "go $*"\n')
+    (folder / "go").chmod(0o755)
+
+
+@pytest.mark.timeout(120)
+def test_make_runs_go_with_the_numbers_env_whatever_the_shell_exports(tmp_path):
+    """`make test-go` and `make fuzz` under GOAMD64=v3 (exported and given to make) run Go with the build's GOAMD64:
+    the Go tests test the build the installed package loads. agreement and bench, which install first, are read
+    from `make -n`: each line that runs Go or a script that runs Go sets the numbers environment first."""
+    if shutil.which("make") is None or not (ROOT / "Makefile").exists():
+        pytest.skip("needs make and the source tree")
+    _fake_go(tmp_path / "bin")
+    env = {**os.environ, "GOAMD64": "v3", "PATH": f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+    out = subprocess.run(
+        ["make", "-s", "test-go", "fuzz", "GOAMD64=v3"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=100
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stdout.splitlines()[:2] == ["go vet ./...", "go test ./..."]
+    assert out.stdout.count("fuzz ./") >= 3, out.stdout  # every fuzz target ran the fake go
+    words = " ".join(f"{key}={value}" for key, value in natspike_toolchain.NUMBERS_ENV.items())
+    dry = subprocess.run(
+        ["make", "-n", "agreement", "bench", "GOAMD64=v3"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=100,
+    )
+    assert dry.returncode == 0, dry.stderr
+    runs = [line for line in dry.stdout.splitlines() if re.search(r"(^|\s)go |test_agreement|bench_table", line)]
+    assert len(runs) == 3 and all(line.startswith(f"env {words} ") for line in runs), dry.stdout
 
 
 @pytest.mark.timeout(300)

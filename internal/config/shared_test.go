@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/json"
 	"reflect"
 	"slices"
 	"strings"
@@ -87,5 +88,48 @@ func TestCheckSharedNamesTheParameter(t *testing.T) {
 	}
 	if err := CheckShared(nil); err == nil || !strings.Contains(err.Error(), "configurations") {
 		t.Errorf("no configurations: error %v", err)
+	}
+}
+
+// Every key of SharedKeys is a field of TrainConfig that setSharedOf sets.
+func TestEverySharedKeyIsAField(t *testing.T) {
+	if len(sharedFieldIndex) != len(SharedKeys) {
+		t.Fatalf("%d of the %d SharedKeys are TrainConfig fields", len(sharedFieldIndex), len(SharedKeys))
+	}
+	base, _ := ParseTrain([]byte(sharedBase))
+	for _, key := range SharedKeys {
+		other, err := ParseTrain([]byte(strings.TrimSuffix(sharedBase, "}") + `,"` + key + `":` + sharedValues[key] + "}"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if setSharedOf(&other, &base); !reflect.DeepEqual(other, base) {
+			t.Errorf("%s: setSharedOf left %+v, want %+v", key, other, base)
+		}
+	}
+}
+
+// CheckShared encodes each configuration once and decodes none: it
+// allocates no more than json.Marshal of each and two more (its copy), where
+// encoding each and decoding it again into its parameters by name allocated
+// four times that (Go 1.26, 22 configurations: 2917 allocations so, 748
+// now, 22 x 33 for the encodings).
+func TestCheckSharedEncodesOnce(t *testing.T) {
+	const k = 22
+	cfgs := make([]TrainConfig, k)
+	for j := range cfgs {
+		js := strings.TrimSuffix(sharedBase, "}") + `,"eta":` + []string{"0.001", "0.002"}[j%2] + "}"
+		var err error
+		if cfgs[j], err = ParseTrain([]byte(js)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	each := testing.AllocsPerRun(20, func() { _, _ = json.Marshal(&cfgs[1]) })
+	all := testing.AllocsPerRun(20, func() {
+		if err := CheckShared(cfgs); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if all > k*(each+2) {
+		t.Errorf("CheckShared of %d configurations: %v allocations, more than %d x (2 + the %v of encoding one)", k, all, k, each)
 	}
 }

@@ -150,14 +150,19 @@ def empty(shape, name: str, *, copies: int = 1) -> np.ndarray:
     return np.empty(shape)
 
 
-#: The files :func:`available_memory` reads (the same as capi/memory.go); tests point them at synthetic copies.
+#: The files :func:`available_memory` reads (the same as capi/memory.go: capi/testdata/memory_cases.json pins the
+#: two); tests point them at synthetic copies.
 MEMINFO = "/proc/meminfo"
 STATUS = "/proc/self/status"
-#: (limit, usage) files of cgroup v2 and v1; a limit of 2**60 or more, or "max", means none.
+#: (limit, usage) files of cgroup v2 and v1.
 CGROUP_FILES = (
     ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
     ("/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.usage_in_bytes"),
 )
+#: A cgroup limit of this or more means none (v1 writes 2**63 rounded down to a page).
+CGROUP_NO_LIMIT = 2**60
+#: The headroom where nothing limits it: the largest int64, as Go reports it.
+NO_LIMIT = 2**63 - 1
 
 
 def _kib_lines(*keys: str) -> re.Pattern[bytes]:
@@ -191,9 +196,9 @@ def _rlimit_headroom() -> int:
     read only when a limit is set."""
     limits = [(soft, used) for soft, used in _soft_limits() if soft != _RLIM_INFINITY and soft >= 0]
     if not limits:
-        return 2**63
+        return NO_LIMIT
     status = _kib_values(STATUS, _STATUS_LINES) or {}
-    return min([2**63] + [max(0, soft - status.get(used, 0)) for soft, used in limits])
+    return min([NO_LIMIT] + [max(0, soft - status.get(used, 0)) for soft, used in limits])
 
 
 def _soft_limits() -> list[tuple[int, str]]:
@@ -208,13 +213,15 @@ def _soft_limits() -> list[tuple[int, str]]:
 
 def _kib_values(path: str, lines: re.Pattern[bytes]) -> dict[str, int] | None:
     """The values in bytes of the ``Key: N kB`` lines of a /proc file that
-    ``lines`` matches (a key given twice: its last line); None where the file
+    ``lines`` matches (a key given twice: its last line; a size of 2**63
+    bytes or more is left out, as Go cannot hold it); None where the file
     is absent or has no ``Key: N`` line at all."""
     text = _read(path)
     if text is None:
         return None
     text = b"\n" + text
-    found = {key.decode(): int(value) * 1024 for key, value in lines.findall(text)}
+    sizes = ((key.decode(), int(value) * 1024) for key, value in lines.findall(text))
+    found = {key: size for key, size in sizes if size <= NO_LIMIT}
     return found if found or _ANY_KIB_LINE.search(text) else None
 
 
@@ -228,15 +235,24 @@ def _read(path: str) -> bytes | None:
 
 
 def _cgroup_headroom() -> int:
-    """The first cgroup limit of :data:`CGROUP_FILES` that is set, minus its usage; 2**63 where none is."""
+    """The first cgroup limit of :data:`CGROUP_FILES` that is set, minus its usage; :data:`NO_LIMIT` where none is.
+    A limit file that cannot be read or holds no size (:func:`_size_in`), "max", a negative value and limits of
+    :data:`CGROUP_NO_LIMIT` and more mean "no limit"; so does a usage file without a size: the next pair counts."""
     for limit_file, usage_file in CGROUP_FILES:
-        limit = (_read(limit_file) or b"").strip()
-        if not (limit.isdigit() and int(limit) < 2**60):
-            continue  # unreadable, "max" or unlimited: the usage does not matter
-        usage = (_read(usage_file) or b"").strip()
-        if usage.isdigit():
-            return max(0, int(limit) - int(usage))
-    return 2**63
+        limit = _size_in(limit_file)
+        if limit is None or limit >= CGROUP_NO_LIMIT:
+            continue  # the usage does not matter
+        usage = _size_in(usage_file)
+        if usage is not None:
+            return max(0, limit - usage)
+    return NO_LIMIT
+
+
+def _size_in(path: str) -> int | None:
+    """The size a file holds: ASCII digits below 2**63 with ASCII white space around them; None for anything else
+    (a sign, "max", an empty or unreadable file)."""
+    text = (_read(path) or b"").strip()
+    return int(text) if text.isdigit() and int(text) <= NO_LIMIT else None
 
 
 def check_memory(nbytes: int, name: str, what: str) -> None:
