@@ -426,7 +426,7 @@ def test_build_fixes_goamd64_whatever_the_environment(monkeypatch, capsys):
     )
 
 
-def _fake_go(folder: Path) -> None:
+def _go_requiring_numbers_env(folder: Path) -> None:
     """A ``go`` that fails unless it runs with natspike_toolchain.NUMBERS_ENV, and otherwise prints its arguments."""
     checks = "".join(
         f'[ "${key}" = "{value}" ] || {{ echo "go $* without {key}={value}"; exit 1; }}\n'
@@ -444,7 +444,7 @@ def test_make_runs_go_with_the_numbers_env_whatever_the_shell_exports(tmp_path):
     from `make -n`: each line that runs Go or a script that runs Go sets the numbers environment first."""
     if shutil.which("make") is None or not (ROOT / "Makefile").exists():
         pytest.skip("needs make and the source tree")
-    _fake_go(tmp_path / "bin")
+    _go_requiring_numbers_env(tmp_path / "bin")
     env = {**os.environ, "GOAMD64": "v3", "PATH": f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}"}
     out = subprocess.run(
         ["make", "-s", "test-go", "fuzz", "GOAMD64=v3"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=100
