@@ -38,9 +38,12 @@ var plans struct {
 	clock uint64
 }
 
-// trainParses counts the configuration texts PlanTrain parsed (tests: a
-// plan and its run parse once).
+// trainParses counts the configuration texts PlanTrain parsed.
 var trainParses atomic.Int64
+
+// TrainParses returns how many configuration texts PlanTrain has parsed (a
+// diagnostic: tests check that a plan and its run parse once).
+func TrainParses() int64 { return trainParses.Load() }
 
 // PlanTrain returns the configuration of a run given as JSON text (in the
 // API's units) and its plan for n afferents and trials trials (0: the one

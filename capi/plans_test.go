@@ -12,9 +12,9 @@ import (
 
 // parsesDuring returns how many configuration texts f made PlanTrain parse.
 func parsesDuring(f func()) int64 {
-	before := trainParses.Load()
+	before := TrainParses()
 	f()
-	return trainParses.Load() - before
+	return TrainParses() - before
 }
 
 // TestPlanThenRunParsesOnce: a plan call (PlanTrain, as bindings.TrainPlan
