@@ -161,3 +161,40 @@ func TestRunLeavesTheHeldConfigurationAsParsed(t *testing.T) {
 		t.Errorf("held configuration after a run\n%+v\nfresh parse\n%+v", held, fresh)
 	}
 }
+
+// TestPlansFromManyThreads plans 24 texts from 6 goroutines at once (as
+// run_trials' worker threads do; run with -race): every plan is that of a
+// fresh parse of its own text, and no more than heldPlans are kept.
+func TestPlansFromManyThreads(t *testing.T) {
+	text := func(i int) string {
+		return strings.Replace(trainJSON, `"seed":7`, fmt.Sprintf(`"seed":%d`, 80000+i%24), 1)
+	}
+	want := make([]config.TrainConfig, 24)
+	for i := range want {
+		want[i], _ = config.ParseTrain([]byte(text(i)))
+	}
+	errs := make(chan error, 6)
+	for g := range 6 {
+		go func() {
+			for i := g; i < g+200; i++ {
+				c, _, err := PlanTrain(text(i), 3, 0)
+				if err == nil && !reflect.DeepEqual(c, want[i%24]) {
+					err = fmt.Errorf("text %d planned as seed %d", i%24, c.Seed)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 6 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := heldCount(); n > heldPlans {
+		t.Errorf("%d plans held, at most %d allowed", n, heldPlans)
+	}
+}
