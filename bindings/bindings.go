@@ -35,6 +35,11 @@ func protect(err *error) {
 	}
 }
 
+// TrainParses returns how many run configurations (JSON texts) this
+// library's Go runtime has parsed (a diagnostic: Python's tests check that
+// natspike.train and run_trials parse theirs once, for the plan and the run).
+func TrainParses() int64 { return capi.TrainParses() }
+
 // AvailableMemory returns the bytes this process can still allocate as the
 // C ABI's memory checks measure them (MemAvailable, cgroup, RLIMIT_AS,
 // RLIMIT_DATA); tests pin Python's guard to it.

@@ -34,18 +34,16 @@ func Describe() (js string) {
 // n afferents and trials trials (0: one trial of natspike.train) and
 // returns its plan as JSON: {"status": 0, "plan": {bins, records, traces,
 // outputs: [{name, shape, origin, input}]}}, or {"status": s, "error": msg}
-// with the C ABI's status code s for a refused configuration.
+// with the C ABI's status code s for a refused configuration. The run that
+// follows with the same text, n and trials (ns_train, ns_run_trials) reuses
+// this call's parse.
 func TrainPlan(configJSON string, n, trials int) (js string) {
 	defer func() {
 		if r := recover(); r != nil {
 			js = reply(capi.StatusInternal, "natspike internal error while planning a run; please report this bug", nil)
 		}
 	}()
-	c, err := config.ParseTrain([]byte(configJSON))
-	if err != nil {
-		return reply(capi.StatusInvalid, err.Error(), nil)
-	}
-	p, err := c.Plan(n, trials)
+	_, p, err := capi.PlanTrain(configJSON, n, trials) // kept for the run's call (capi/plans.go)
 	if err != nil {
 		return reply(capi.StatusInvalid, err.Error(), nil)
 	}

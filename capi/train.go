@@ -134,17 +134,16 @@ func (b namedBuffers) result(lc learn.Config, i int) learn.Result {
 	return res
 }
 
-// planned parses the configuration and returns its plan for n afferents.
+// planned returns the configuration and its plan for n afferents
+// (PlanTrain: the plan call's parse, when Python planned it just before).
 func planned(configJSON *C.char, n int64, trials int) (config.TrainConfig, config.Plan, error) {
 	if err := checkLen("n", n); err != nil {
 		return config.TrainConfig{}, config.Plan{}, err
 	}
-	c, err := parseTrain(configJSON)
-	if err != nil {
-		return c, config.Plan{}, err
+	if configJSON == nil {
+		return config.TrainConfig{}, config.Plan{}, errors.New("train config JSON is NULL")
 	}
-	p, err := c.Plan(int(n), trials)
-	return c, p, err
+	return PlanTrain(C.GoString(configJSON), int(n), trials)
 }
 
 //export ns_train
@@ -394,11 +393,4 @@ func (j trialsJob) config(slotIdx int) (learn.Config, error) {
 		a.ResumeState = a.ResumeState[slotIdx*w : (slotIdx+1)*w]
 	}
 	return j.cfg.Learn(a, uint64(j.first+slotIdx))
-}
-
-func parseTrain(js *C.char) (config.TrainConfig, error) {
-	if js == nil {
-		return config.TrainConfig{}, errors.New("train config JSON is NULL")
-	}
-	return config.ParseTrain([]byte(C.GoString(js)))
 }

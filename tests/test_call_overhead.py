@@ -7,7 +7,9 @@ pin it to binding every call with inspect.Signature.bind_partial, written
 here, for every shape of call: the function receives the same values, the
 same UnitWarnings are issued in the same order, and a call that does not
 bind raises the same TypeError. run_trials allocates its outputs from the
-plan it made while checking the call instead of asking Go for it again."""
+plan it made while checking the call instead of asking Go for it again, and
+train and run_trials send Go one configuration text for the plan and the
+run, which Go parses once (capi/plans.go)."""
 
 import functools
 import inspect
@@ -123,3 +125,21 @@ def test_run_trials_allocates_from_the_plan_go_would_give_again(options):
     mine = _describe.allocate(point.plan)
     assert {k: a.shape for k, a in mine.items()} == {k: a.shape for k, a in again.items()}
     assert "completed" in mine and mine["weights"].shape[0] == 3
+
+
+@pytest.mark.parametrize("call", ["train", "train, a layer", "run_trials"])
+def test_a_call_parses_its_configuration_once(call):
+    """Go counts the configuration texts it parses: the plan call and the run of one call parse one (a seed no
+    other test uses, so that no earlier call planned the same text)."""
+    import natspike
+    from natspike import _native
+
+    w0, r = np.full((2, 4) if "layer" in call else 4, 0.01), np.full(4, 10.0)
+    kw = dict(teacher=-w0, duration=0.005, eta=1e-3, seed=730_416_981, test_samples=2, test_bins=3)
+    before = _native.go.TrainParses()
+    if call == "run_trials":
+        result = natspike.run_trials("natural", w0, r, n_trials=3, workers=1, **kw)
+    else:
+        result = natspike.train("natural", w0, r, **kw)
+    assert _native.go.TrainParses() - before == 1
+    assert np.all(np.isfinite(result.weights)) and result.weights.shape[-1] == 4

@@ -114,10 +114,14 @@
 // and the teacher's uniform once per bin, and one learner per
 // configuration advances on them, so configuration j's result is bit for
 // bit Run's (TestSharedConfigurationsEqualRunsAlone). At K = 8 learning
-// rates of the natural rule, default evaluation, a configuration-bin costs
-// ≈ 130 instead of ≈ 215 CPU-ns at n = 100 and ≈ 355 instead of ≈ 620 at
-// n = 1000 (go test -run XXX -bench Shared ./core/learn/, medians of 10–12
-// runs on the loaded 2-core development machine, 1 Dec 2026). When no
+// rates of the natural rule, default evaluation (BenchmarkShared), a
+// configuration-bin costs ≈ 70 instead of ≈ 116 CPU-ns alone at n = 100
+// and ≈ 257 instead of ≈ 419 at n = 1000 (8 Euclidean: ≈ 42 and ≈ 141;
+// 4 natural with 4 Euclidean: ≈ 59 and ≈ 190); Fig 9's 22 configurations
+// (BenchmarkSharedFig9: 11 learning rates × natural, Euclidean, n = 100)
+// cost ≈ 57 CPU-ns per configuration-bin (go test -run XXX -bench
+// 'Shared$|SharedFig9' -count 6 ./core/learn/, medians of 6 runs on the
+// loaded 2-core development machine, 2 Dec 2026). When no
 // configuration writes an output bin by bin, their bins run in a lean loop
 // that evaluates the configurations' exponentials of φ together
 // (TestLeanSharedConfigurationsEqualRunsAlone).

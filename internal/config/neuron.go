@@ -11,7 +11,9 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/natspike/natspike/core/neuron"
 )
@@ -38,13 +40,14 @@ type NeuronConfig struct {
 	Eps0     float64            // kernel prefactor ε0 (≙ mV·s)
 }
 
-// kernelJSON is the fixed part of a neuron's JSON form.
-type kernelJSON struct {
-	Transfer string  `json:"transfer"`
-	TauM     float64 `json:"tau_m"`
-	TauS     float64 `json:"tau_s"`
-	Dt       float64 `json:"dt"`
-	Eps0     float64 `json:"eps0"`
+// kernelKeys are the fixed keys of a neuron's JSON form, "transfer" and the
+// kernel's, each with the field of NeuronConfig it sets.
+var kernelKeys = map[string]func(*NeuronConfig) any{
+	"transfer": func(c *NeuronConfig) any { return &c.Transfer },
+	"tau_m":    func(c *NeuronConfig) any { return &c.TauM },
+	"tau_s":    func(c *NeuronConfig) any { return &c.TauS },
+	"dt":       func(c *NeuronConfig) any { return &c.Dt },
+	"eps0":     func(c *NeuronConfig) any { return &c.Eps0 },
 }
 
 // DefaultNeuron returns the paper's neuron: sigmoid with φ_max = 100 Hz,
@@ -85,16 +88,18 @@ func DecodeNeuron(data []byte) (NeuronConfig, error) {
 
 // UnmarshalJSON reads the kernel's keys and "transfer" into c and every
 // other key as a parameter of the transfer function, which must read it;
-// the transfer's other parameters take its defaults.
+// the transfer's other parameters take its defaults. The object is decoded
+// once, into its members; each member's literal is then converted as
+// encoding/json would store it (decodeMember).
 func (c *NeuronConfig) UnmarshalJSON(b []byte) error {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return err
 	}
-	k := kernelJSON{Transfer: c.Transfer, TauM: c.TauM, TauS: c.TauS, Dt: c.Dt, Eps0: c.Eps0}
+	k := NeuronConfig{Transfer: c.Transfer, TauM: c.TauM, TauS: c.TauS, Dt: c.Dt, Eps0: c.Eps0}
 	params := make(map[string]float64)
 	for _, key := range sortedKeys(raw) {
-		if err := c.decodeKey(key, raw[key], &k, params); err != nil {
+		if err := decodeKey(key, raw[key], &k, params); err != nil {
 			return err
 		}
 	}
@@ -118,21 +123,46 @@ func (c *NeuronConfig) UnmarshalJSON(b []byte) error {
 
 // decodeKey stores one JSON member in k (a kernel key or "transfer") or in
 // params (a transfer parameter: a number).
-func (c *NeuronConfig) decodeKey(key string, v json.RawMessage, k *kernelJSON, params map[string]float64) error {
-	if _, ok := kernelKeys[key]; ok {
-		one := append(append([]byte(`{"`+key+`":`), v...), '}')
-		return json.Unmarshal(one, k)
+func decodeKey(key string, v json.RawMessage, k *NeuronConfig, params map[string]float64) error {
+	if field, ok := kernelKeys[key]; ok {
+		return decodeMember(key, v, field(k))
 	}
 	var x float64
-	if err := json.Unmarshal(v, &x); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Field = key
-		}
+	if err := decodeMember(key, v, &x); err != nil {
 		return err
 	}
 	params[key] = x
 	return nil
+}
+
+// decodeMember stores the literal v of member key in dst (a *float64 or a
+// *string) as encoding/json stores it in a field of that type. v is valid
+// JSON (a member of a decoded object): a number is converted by
+// strconv.ParseFloat and a string without escapes is its bytes, as
+// encoding/json does; anything else (null, a value of another type, a
+// number out of range, an escaped or invalid UTF-8 string) goes through
+// json.Unmarshal, for its exact result or error, with the error naming key.
+func decodeMember(key string, v json.RawMessage, dst any) error {
+	switch d := dst.(type) {
+	case *float64:
+		if len(v) > 0 && (v[0] == '-' || '0' <= v[0] && v[0] <= '9') {
+			if x, err := strconv.ParseFloat(string(v), 64); err == nil {
+				*d = x
+				return nil
+			}
+		}
+	case *string:
+		if len(v) >= 2 && v[0] == '"' && bytes.IndexByte(v, '\\') < 0 && utf8.Valid(v) {
+			*d = string(v[1 : len(v)-1])
+			return nil
+		}
+	}
+	err := json.Unmarshal(v, dst)
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		te.Field = key
+	}
+	return err
 }
 
 // rangeError is an error of UnmarshalJSON about a value, not the syntax:
@@ -140,8 +170,6 @@ func (c *NeuronConfig) decodeKey(key string, v json.RawMessage, k *kernelJSON, p
 type rangeError struct{ error }
 
 func (e rangeError) Unwrap() error { return e.error }
-
-var kernelKeys = map[string]struct{}{"transfer": {}, "tau_m": {}, "tau_s": {}, "dt": {}, "eps0": {}}
 
 func sortedKeys(m map[string]json.RawMessage) []string {
 	keys := make([]string, 0, len(m))
@@ -152,11 +180,14 @@ func sortedKeys(m map[string]json.RawMessage) []string {
 	return keys
 }
 
+// firstForeign is the smallest name in params that f does not read (the
+// empty name too: a found flag, not first == "", says whether one was seen).
 func firstForeign(f neuron.TransferFamily, params map[string]float64) string {
 	var first string
+	found := false
 	for k := range params {
-		if !f.Uses(k) && (first == "" || k < first) {
-			first = k
+		if !f.Uses(k) && (!found || k < first) {
+			first, found = k, true
 		}
 	}
 	return first

@@ -56,3 +56,16 @@ func TestParseNeuronErrorsNameTheParameter(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownParametersAreNamedSmallestFirst: of several unknown keys the
+// error names the smallest, also when that is the empty key (the map of
+// keys is read in a random order, so a wrong pick shows within a few tries).
+func TestUnknownParametersAreNamedSmallestFirst(t *testing.T) {
+	for in, want := range map[string]string{`{"":0,"2":1}`: `neuron: unknown parameter ""`, `{"zz":0,"tau_x":1,"b":2}`: `neuron: unknown parameter "b"`} {
+		for range 40 {
+			if _, err := ParseNeuron([]byte(in)); err == nil || err.Error() != want {
+				t.Fatalf("ParseNeuron(%s) error %v, want %q", in, err, want)
+			}
+		}
+	}
+}

@@ -145,12 +145,16 @@ def _or_none(p) -> str:
     return " or None" if p["nullable"] else ""
 
 
-def plan(cfg: dict, n: int, trials: int = 0) -> dict:
+def plan(cfg: dict | str, n: int, trials: int = 0) -> dict:
     """Go's plan of a run: ``bins``, ``records``, ``traces`` and the
     ``outputs`` that exist with their shapes (a leading trial axis when
     ``trials`` > 0). Raises the exception of the C ABI's status for a
-    refused configuration (ValueError naming the parameter)."""
-    reply = json.loads(_native.go.TrainPlan(json.dumps(cfg), int(n), int(trials)))
+    refused configuration (ValueError naming the parameter). ``cfg`` is the
+    configuration or its JSON text: a run given the same text (encoded),
+    ``n`` and ``trials`` right after reuses Go's parse of it
+    (capi/plans.go)."""
+    text = cfg if isinstance(cfg, str) else json.dumps(cfg)
+    reply = json.loads(_native.go.TrainPlan(text, int(n), int(trials)))
     _native.raise_for_status(reply["status"], reply.get("error", ""))
     p = reply["plan"]
     p["outputs"] = {o["name"]: o for o in p["outputs"]}

@@ -334,7 +334,8 @@ def train(
     if m:
         cfg.update(layer_config(m, kind, tarr))
     (layer_variance if m else input_variance)(cfg["rule"], w, r)
-    plan = _describe.plan(cfg, r.size)
+    text = json.dumps(cfg)  # the same text plans and runs: Go parses it once (natspike._describe.plan)
+    plan = _describe.plan(text, r.size)
     check_trial_size(plan["records"], plan["traces"], r.size, cfg["test_samples"], cfg["test_bins"], neurons=max(m, 1))
     given = {
         "rates": r,
@@ -349,9 +350,7 @@ def train(
     out = _describe.allocate(plan)
     table, count = _native.buffers({**given, **out})
     with _native.progress_bar(progress, plan["bins"], rule) as update:
-        _native.call_cancellable(
-            _native.functions["ns_train"], json.dumps(cfg).encode(), r.size, table, count, on_progress=update
-        )
+        _native.call_cancellable(_native.functions["ns_train"], text.encode(), r.size, table, count, on_progress=update)
     arrays = {**out, **echoed(plan, given)}
     normal = {"weights": w.tolist(), "rates": rates if schedule else r.tolist(), "seed": root, "neuron": neuron}
     teacher_value = layer_teacher_param(kind, tarr) if m else _teacher_param(kind, rate, tarr)

@@ -277,7 +277,7 @@ class _Job:
 
     def outputs(self, count):
         """Zeroed arrays for every output Go writes for ``count`` trials (Go's plan)."""
-        return _describe.allocate(_describe.plan(json.loads(self.config), self.rates.size, count))
+        return _describe.allocate(_describe.plan(self.config.decode(), self.rates.size, count))
 
     def _args(self, first, w0, teacher, workers, out):
         table, count = _native.buffers({**self.inputs(first, w0, teacher), **out})
@@ -357,13 +357,14 @@ def _prepare(rule, weights, rates, *, n_trials, seed, teacher, options, store=No
     cfg = config({"rule": rule, **options}, neuron, kind, rate, root)
     if m is not None:
         cfg.update(layer_config(m, kind, rates_m))
-    plan = _describe.plan(cfg, r.size, n_trials)
+    text = json.dumps(cfg)  # the same text plans and runs: Go parses it once (natspike._describe.plan)
+    plan = _describe.plan(text, r.size, n_trials)
     check_trial_size(plan["records"], 0, r.size, cfg["test_samples"], cfg["test_bins"], trials=n_trials, neurons=m or 1)
     shape = (r.size,) if m is None else (m, r.size)
     w0 = _per_trial(weights, "weights", n_trials, shape, root)
     (input_variance if m is None else layer_variance)(cfg["rule"], w0, r)
     tw = None if kind == "poisson" else _per_trial(teacher, "teacher", n_trials, shape, root)
-    job = _Job(json.dumps(cfg).encode(), r, att, plan["records"], kind, schedule, events, pending_state())
+    job = _Job(text.encode(), r, att, plan["records"], kind, schedule, events, pending_state())
     args = {"rule": rule, "weights": None, "rates": None, "n_trials": n_trials, "seed": root, "teacher": None}
     args.update((name, None) for name in TRAIN_OPTIONS if name != "neurons" or m is not None)
     if events is not None:
