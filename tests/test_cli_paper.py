@@ -18,6 +18,7 @@ import xarray as xr
 from natspike import _native, _store
 from natspike import experiments as ex
 from natspike.experiments import FIGURES
+from natspike.experiments._figure9 import pass_seconds
 from natspike.experiments._paper import SMOKE_SIZES
 
 LEARNING = ("ns_train", "ns_run_trials", "ns_run_configurations")  # the native calls that learn
@@ -87,9 +88,12 @@ def test_runs_shared_by_figures_are_computed_once_and_equal_the_figures_alone(wh
     n = SMOKE_SIZES["3f"]["n_trials"]
     # Fig 9 reads 3F's natural and Euclidean runs at x = 1, Fig 12C-F all three of 3F's rules at 10/50 Hz.
     assert (by["9"]["trials_loaded"], by["12cf"]["trials_loaded"]) == (2 * n, 3 * n)
-    assert by["9"]["trials_computed"] == 2 * 2 * n  # factors 0.5 and 2
+    # factors 0.5 and 2, in every pass of the early stop (of 40 and 60 s: none crosses at this size)
+    passes = len(pass_seconds(SMOKE_SIZES["9"]["duration_minutes"], SMOKE_SIZES["9"]["record_every"])) + 1
+    assert passes == 2 and by["9"]["trials_computed"] == 2 * 2 * n * passes
     assert by["12cf"]["trials_computed"] == 3 * 3 * n  # the other three patterns
     f3, f9, f12 = (xr.load_dataset(out / f"figure{k}.nc", engine="scipy") for k in SHARED)
+    assert not f9["kl_sweep"].isnull().any()  # no run stopped early
     alone9 = ex.figure9(**SMOKE_SIZES["9"])  # no store: every trial computed here
     alone12 = ex.figure12_curves(**SMOKE_SIZES["12cf"])
     for name in ("kl_trials", "rate_error_trials", "weight_distance_trials"):
@@ -117,7 +121,8 @@ def test_other_settings_are_not_reused(tmp_path, monkeypatch):
 
 
 def test_a_figure_interrupted_inside_resumes_from_its_finished_trials(tmp_path, monkeypatch):
-    """Ctrl-C (a KeyboardInterrupt after the 5th stored trial: 3F's 3 runs, then Fig 9's 2 runs at x = 0.5)."""
+    """Ctrl-C (a KeyboardInterrupt after the 5th stored trial: 3F's 3 runs, then Fig 9's 2 runs at x = 0.5 of
+    its first, 40-s pass)."""
     real, written = _store.Store.write, []
 
     def write_then_interrupt(self, *args):
@@ -134,8 +139,9 @@ def test_a_figure_interrupted_inside_resumes_from_its_finished_trials(tmp_path, 
     monkeypatch.setattr(_store.Store, "write", real)
     rows = ex.paper(tmp_path, only=["3f", "9"], sizes=one, progress=False)
     assert rows[0]["status"] == "stored"  # 3F had finished before the interruption
-    # Fig 9's 6 runs: x = 0.5 finished before Ctrl-C, x = 1 is 3F's, only x = 2 is computed.
-    assert (rows[1]["trials_loaded"], rows[1]["trials_computed"]) == (4, 2)
+    # Fig 9's runs: x = 0.5 of the first pass finished before Ctrl-C and x = 1 is 3F's; computed are x = 2 of
+    # the first pass and both factors in the 60-s pass (no run crosses at this size).
+    assert (rows[1]["trials_loaded"], rows[1]["trials_computed"]) == (4, 2 + 4)
     fresh = ex.figure9(**one["9"])
     resumed = xr.load_dataset(tmp_path / "figure9.nc", engine="scipy")
     for name in ("kl_trials", "kl_sweep", "convergence_time", "weight_distance_trials", "rate_error_trials"):

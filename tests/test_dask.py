@@ -164,3 +164,23 @@ def test_a_divergence_on_dask_names_the_grid_point_and_time(client):
             client=client,
             **{**TRIALS, "eta": None},
         )
+
+
+@pytest.mark.timeout(300)
+def test_figure9_early_stop_on_dask_equals_the_local_run(client, tmp_path):
+    """Fig 9's passes of increasing length on Dask (run_trials per configuration) give the local numbers,
+    write the same results stores, and a second run with the store computes nothing."""
+    from natspike import experiments as ex
+
+    sizes = dict(n_trials=2, duration_minutes=6.0, n=20, eta_factors=(4.0, 10.0), record_every=10.0)
+    local = ex.figure9(**sizes, store=tmp_path / "local")
+    remote = ex.figure9(**sizes, client=client, store=tmp_path / "dask")
+    assert np.isnan(local["kl_sweep"].values).any()  # some run crossed in a shorter pass
+    for name in local.data_vars:
+        np.testing.assert_array_equal(remote[name].values, local[name].values, err_msg=name)
+    runs = lambda folder: sorted(p.name for p in (folder / "runs").iterdir())
+    assert runs(tmp_path / "dask") == runs(tmp_path / "local")
+    with distributed.get_task_stream(client) as stream:
+        again = ex.figure9(**sizes, client=client, store=tmp_path / "dask")
+    assert stream.data == []
+    np.testing.assert_array_equal(again["convergence_time"].values, local["convergence_time"].values)
