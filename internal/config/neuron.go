@@ -226,7 +226,10 @@ func (c NeuronConfig) MarshalJSON() ([]byte, error) {
 	if err != nil {
 		v = c.Params // an invalid neuron: write what it holds
 	}
-	m := map[string]any{"transfer": c.Transfer, "tau_m": c.TauM, "tau_s": c.TauS, "dt": c.Dt, "eps0": c.Eps0}
+	m := make(map[string]any, len(kernelKeys)+len(v))
+	for key, field := range kernelKeys {
+		m[key] = reflect.ValueOf(field(&c)).Elem().Interface() // the field's value, as UnmarshalJSON's target
+	}
 	for k, x := range v {
 		m[k] = x
 	}
