@@ -377,8 +377,9 @@ def _prepare(rule, weights, rates, *, n_trials, seed, teacher, options, store=No
     return _Point(job, w0, tw, cfg, plan, call_params(args, cfg, normal), label)
 
 
-def _check_size(points):
-    """MemoryError (naming n_trials) if the results of all points cannot fit."""
+def _check_size(points, *, configurations=False):
+    """MemoryError (naming n_trials) if the results of all points cannot fit at once: the trials of every point,
+    or with ``configurations`` the same n_trials trials under each point's configuration."""
     p = points[0]
     check_trial_size(
         p.job.records,
@@ -386,8 +387,9 @@ def _check_size(points):
         p.job.rates.size,
         p.cfg["test_samples"],
         p.cfg["test_bins"],
-        trials=sum(q.n_trials for q in points),
+        trials=p.n_trials if configurations else sum(q.n_trials for q in points),
         neurons=p.cfg.get("neurons", 1),
+        configurations=len(points) if configurations else 1,
     )
 
 
