@@ -11,7 +11,7 @@ from natspike import _native, _validate
 from natspike import experiments as ex
 from test_figure9_early_stop import SMALL
 
-LEARNING_CALLS = ("ns_run_configurations", "ns_run_trials")
+LEARNING_CALLS = ("ns_run_configurations", "ns_run_trials", "ns_train")
 
 
 @pytest.fixture
@@ -100,3 +100,35 @@ def test_run_configurations_checks_the_memory_of_all_configurations_together(
     assert learning_calls and two[0] is two[2]
     single = natspike.run_trials(**{**KW, **CONFIGS[1]}, weights=DRAW, rates=R)
     np.testing.assert_array_equal(two[1].weights, single.weights)  # the check changed no number
+
+
+def test_figure5_checks_every_condition_before_the_first_runs(learning_calls):
+    """A condition that cannot run (here its neuron: tau_s below dt) is refused before the first condition runs,
+    not when its turn comes."""
+    with pytest.raises(ValueError, match=r"dt must be < min\(tau_m, tau_s\)"):
+        ex.figure5(n_trials=1, duration=0.5, tau_s_values=(0.003, 0.0004))
+    assert learning_calls == []
+
+
+def test_figure3de_checks_its_runs_before_the_vector_fields(monkeypatch, learning_calls):
+    """The runs' arguments are checked before the USP samples, vector fields and cost (minutes at the paper's
+    size) are computed."""
+    from natspike.experiments import _figure3de
+
+    def computed(*a, **k):
+        raise AssertionError("the vector fields were computed before the runs' checks")
+
+    monkeypatch.setattr(_figure3de, "sample_usps", computed)
+    with pytest.raises(ValueError, match="lr_convention"):
+        ex.figure3de(n_trials=1, duration_minutes=0.1, lr_convention="author")
+    with pytest.raises(TypeError, match="workers"):
+        ex.figure3de(n_trials=1, duration_minutes=0.1, workers=1.5)
+    assert learning_calls == []
+
+
+def test_figure3bc_checks_the_memory_of_its_input_draw_before_the_learning_run(learning_calls):
+    """The input draw and USP traces of warmup + window come after the learning run: a warmup too long for
+    memory is refused before it, naming warmup."""
+    with pytest.raises(MemoryError, match=r"^warmup: "):
+        ex.figure3bc(duration_minutes=0.1, repetitions=2, warmup=1e6)
+    assert learning_calls == []
