@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from distributed import Client
 
     from .._neuron import Neuron
+    from .._result import Result
 
 N = 2
 RATES = (10.0, 50.0)
@@ -153,7 +154,7 @@ def figure3de(
     speed, store = train_options(fast, None), run_store(store)
     r = np.asarray(RATES)
     wstar = np.asarray(TARGET) / N
-    run = lambda rule, check=False: (check_trials if check else run_trials)(
+    run = lambda rule, call: call(
         rule,
         np.asarray(START) / N,
         r,
@@ -170,9 +171,9 @@ def figure3de(
         progress=progress,
         store=store,
         **speed,
-    )
+    )  # run_trials, or check_trials: the same arguments
     for rule in RULES:  # every run's checks before the vector fields and the cost are computed
-        run(rule, check=True)
+        run(rule, check_trials)
     x = sample_usps(r, samples, bins=2000, neuron=neuron, seed=(seed + _USP_STREAM) % 2**64)
 
     grid = np.arange(*GRID)
@@ -187,7 +188,7 @@ def figure3de(
     cost_grid = np.arange(GRID[0], GRID[1], cost_step)
     cost = poisson_cost(cost_grid / N, cost_grid / N, wstar, x, neuron)
 
-    runs = {rule: run(rule) for rule in RULES}
+    runs: dict[str, Result] = {rule: run(rule, run_trials) for rule in RULES}
     paths = np.stack([N * runs[rule].weights for rule in RULES])  # (rule, trial, time, 2)
     ds = xr.Dataset(
         {
