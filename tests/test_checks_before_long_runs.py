@@ -57,7 +57,8 @@ def test_figure9_refuses_a_full_length_run_too_large_for_memory_before_any_pass(
     assert max(sizes[18], sizes[35]) < full  # the passes alone would fit in full - 1 bytes
     learning_calls.clear()
     monkeypatch.setattr(_validate, "available_memory", lambda: full - 1)
-    with pytest.raises(MemoryError, match=rf"^{parameter}: recording 49 records x 20 weights.* x 10 configurations"):
+    records = rf"^{parameter}: recording 49 records x 20 weights.* x 10 configurations .*"
+    with pytest.raises(MemoryError, match=records + r"\(the full-length run of 5 eta factors x 2 rules, checked"):
         ex.figure9(**kw)
     assert learning_calls == []
     monkeypatch.setattr(_validate, "available_memory", lambda: full)  # just enough: it runs

@@ -164,7 +164,13 @@ def figure9(
     )  # every factor and rule of a pass on one draw of each trial's inputs
     passes = [] if full_curves else pass_seconds(duration_minutes, record_every)
     if passes:  # every check of the full-length run, at its largest (nothing crossed early), before any pass runs
-        run([(x, list(FIGURE9_RULES)) for x in factors], duration_minutes, plan_only=True)
+        try:
+            run([(x, list(FIGURE9_RULES)) for x in factors], duration_minutes, plan_only=True)
+        except MemoryError as exc:
+            raise MemoryError(
+                f"{exc} (the full-length run of {len(factors)} eta factors x {len(FIGURE9_RULES)} rules, checked "
+                "before the early stop's shorter passes)"
+            ) from exc
     pending = {x: list(FIGURE9_RULES) for x in factors if x != 1.0}
     crossed = {}  # (x, rule) -> the run of a shorter pass in which the mean D_KL crossed
     for seconds in passes:
