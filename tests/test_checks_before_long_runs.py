@@ -131,5 +131,5 @@ def test_figure3bc_checks_the_memory_of_its_input_draw_before_the_learning_run(l
     """The input draw and USP traces of warmup + window come after the learning run: a warmup too long for
     memory is refused before it, naming warmup."""
     with pytest.raises(MemoryError, match=r"^warmup: "):
-        ex.figure3bc(duration_minutes=0.1, repetitions=2, warmup=1e6)
+        ex.figure3bc(duration_minutes=0.1, repetitions=2, warmup=1e9)  # 2e12 bins x 100 afferents
     assert learning_calls == []
