@@ -24,7 +24,7 @@ from . import _describe, _native
 from ._checks import MAX_TRIALS
 from ._result import Result
 from ._store import RunLibrary
-from ._trials import TrialsInterrupted, _cores, _count, _Point, _prepare, _TaskRun, _workers
+from ._trials import TrialsInterrupted, _check_size, _cores, _count, _Point, _prepare, _TaskRun, _workers
 from ._typing import ArrayLike, Seed
 
 
@@ -85,16 +85,16 @@ def run_configurations(
     TypeError, ValueError
         For bad arguments, or a configuration that sets a parameter other
         than those above (the message names it).
+    MemoryError
+        If the results of all configurations would not fit in memory
+        together (before anything runs).
     TrialsInterrupted
         On Ctrl-C; its ``result`` is the list of Results, finished trials
         marked in ``completed`` (and a store holds them on disk).
     """
-    merged = _merged(configurations, train_options)
-    n_trials, workers = _count(n_trials, "n_trials", MAX_TRIALS), _workers(workers) or _cores()
-    library = None if store is None else store if isinstance(store, RunLibrary) else RunLibrary(store)
-    points = [_point(opts, weights, rates, n_trials, seed, teacher, library) for opts in merged]
-    _check_same_trials(points)
-    unique = list({p.job.config: p for p in points}.values())  # a configuration given twice runs once
+    points, unique, library, n_trials, workers = _planned(
+        configurations, weights, rates, n_trials, seed, teacher, workers, store, train_options
+    )
     runs = {p.job.config: _TaskRun([p], store=library) for p in unique}
     tasks = _tasks([runs[p.job.config] for p in unique], n_trials, None if library is None else workers)
     try:
@@ -102,6 +102,38 @@ def run_configurations(
     except KeyboardInterrupt:
         raise TrialsInterrupted(lambda: _results(points, runs)) from None
     return _results(points, runs)
+
+
+def check_configurations(
+    configurations: Sequence[Mapping[str, Any]],
+    weights: ArrayLike | Callable[[np.random.Generator], ArrayLike],
+    rates: ArrayLike | None,
+    *,
+    n_trials: int,
+    seed: Seed,
+    teacher: float | ArrayLike | Callable[[np.random.Generator], ArrayLike],
+    workers: int | None = None,
+    progress: bool = False,
+    store: str | os.PathLike[str] | RunLibrary | None = None,
+    **train_options: Any,
+) -> None:
+    """Every check :func:`run_configurations` makes of these arguments before it runs (the same preparation:
+    TypeError, ValueError or MemoryError naming the parameter), with nothing run and no store opened; for a
+    caller that must know, before hours of other runs, that this one can start."""
+    _planned(configurations, weights, rates, n_trials, seed, teacher, workers, store, train_options)
+
+
+def _planned(configurations, weights, rates, n_trials, seed, teacher, workers, store, train_options):
+    """run_configurations' arguments checked and every configuration prepared (nothing runs): the points in
+    order, the distinct ones, the results library, n_trials and the goroutines."""
+    merged = _merged(configurations, train_options)
+    n_trials, workers = _count(n_trials, "n_trials", MAX_TRIALS), _workers(workers) or _cores()
+    library = None if store is None else store if isinstance(store, RunLibrary) else RunLibrary(store)
+    points = [_point(opts, weights, rates, n_trials, seed, teacher, library) for opts in merged]
+    _check_same_trials(points)
+    unique = list({p.job.config: p for p in points}.values())  # a configuration given twice runs once
+    _check_size(unique, configurations=True)  # every configuration keeps all its records until the end
+    return points, unique, library, n_trials, workers
 
 
 def _results(points, runs) -> list[Result]:

@@ -181,17 +181,9 @@ def run_trials(
         ``result`` holds the trials that had finished, marked in
         ``result.completed`` (and a store holds them on disk).
     """
-    if train_options.pop("trace_every", None) is not None:
-        raise ValueError("trace_every is not supported by run_trials; use train")
-    inputs = train_options.pop("inputs", None)
-    n_trials, workers = _count(n_trials, "n_trials", MAX_TRIALS), _workers(workers)
-    chunk_size, progress = _chunk_size(chunk_size), bool(progress)
-    _check_client(client)
-    if neurons is not None:
-        train_options["neurons"] = neurons
-    point = _prepare(
-        rule, weights, rates, n_trials=n_trials, seed=seed, teacher=teacher, options=train_options, store=store,
-        inputs=inputs,
+    point, workers, chunk_size, progress = _planned(
+        rule, weights, rates, n_trials, seed, workers, client, progress, chunk_size, store, teacher, neurons,
+        train_options,
     )  # fmt: skip
     if client is None and store is None:
         return _run_native(point, workers, progress)
@@ -204,6 +196,50 @@ def run_trials(
         interrupted=lambda: TrialsInterrupted(lambda: runner.result(0)),
     )
     return runner.result(0)
+
+
+def check_trials(
+    rule: str,
+    weights: ArrayLike | Callable[[np.random.Generator], ArrayLike],
+    rates: ArrayLike | None,
+    *,
+    n_trials: int,
+    seed: Seed,
+    workers: int | None = None,
+    client: Client | None = None,
+    progress: bool = False,
+    chunk_size: int | None = None,
+    store: str | os.PathLike[str] | None = None,
+    teacher: float | ArrayLike | Callable[[np.random.Generator], ArrayLike],
+    neurons: int | None = None,
+    **train_options: Any,
+) -> None:
+    """Every check :func:`run_trials` makes of these arguments before it runs (the same preparation: TypeError,
+    ValueError or MemoryError naming the parameter), with nothing run and no store opened; for a caller that must
+    know, before hours of other runs, that this one can start."""
+    _planned(
+        rule, weights, rates, n_trials, seed, workers, client, progress, chunk_size, store, teacher, neurons,
+        train_options,
+    )  # fmt: skip
+
+
+def _planned(rule, weights, rates, n_trials, seed, workers, client, progress, chunk_size, store, teacher, neurons,
+             train_options):  # fmt: skip
+    """run_trials' arguments checked and its trials prepared (nothing runs): the point, the goroutines, the
+    chunk size and the progress flag."""
+    if train_options.pop("trace_every", None) is not None:
+        raise ValueError("trace_every is not supported by run_trials; use train")
+    inputs = train_options.pop("inputs", None)
+    n_trials, workers = _count(n_trials, "n_trials", MAX_TRIALS), _workers(workers)
+    chunk_size, progress = _chunk_size(chunk_size), bool(progress)
+    _check_client(client)
+    if neurons is not None:
+        train_options["neurons"] = neurons
+    point = _prepare(
+        rule, weights, rates, n_trials=n_trials, seed=seed, teacher=teacher, options=train_options, store=store,
+        inputs=inputs,
+    )  # fmt: skip
+    return point, workers, chunk_size, progress
 
 
 # --- argument checks ---------------------------------------------------------------------------------------
@@ -377,8 +413,9 @@ def _prepare(rule, weights, rates, *, n_trials, seed, teacher, options, store=No
     return _Point(job, w0, tw, cfg, plan, call_params(args, cfg, normal), label)
 
 
-def _check_size(points):
-    """MemoryError (naming n_trials) if the results of all points cannot fit."""
+def _check_size(points, *, configurations=False):
+    """MemoryError (naming n_trials) if the results of all points cannot fit at once: the trials of every point,
+    or with ``configurations`` the same n_trials trials under each point's configuration."""
     p = points[0]
     check_trial_size(
         p.job.records,
@@ -386,8 +423,9 @@ def _check_size(points):
         p.job.rates.size,
         p.cfg["test_samples"],
         p.cfg["test_bins"],
-        trials=sum(q.n_trials for q in points),
+        trials=p.n_trials if configurations else sum(q.n_trials for q in points),
         neurons=p.cfg.get("neurons", 1),
+        configurations=len(points) if configurations else 1,
     )
 
 

@@ -120,12 +120,21 @@ MAX_TEST_SET_WORK = 2**33
 
 
 def check_trial_size(
-    records: int, traces: int, n: int, test_samples: int, test_bins: int, trials: int = 1, neurons: int = 1
+    records: int,
+    traces: int,
+    n: int,
+    test_samples: int,
+    test_bins: int,
+    trials: int = 1,
+    neurons: int = 1,
+    configurations: int = 1,
 ) -> None:
     """Refuse trials whose recordings cannot fit in memory (MemoryError
     naming ``record_every``/``duration``, ``trace_every``, ``weights`` (the
     neurons of a layer) or ``n_trials``) or whose test set would run for
-    minutes without a cancellation point (ValueError naming ``test_samples``)."""
+    minutes without a cancellation point (ValueError naming ``test_samples``).
+    ``configurations``: the same trials run under that many configurations
+    at once (:func:`natspike.run_configurations`), each recorded in full."""
     work = test_samples * test_bins * n
     if work > MAX_TEST_SET_WORK:
         raise ValueError(
@@ -138,7 +147,8 @@ def check_trial_size(
     name += f" (a layer of {neurons} neurons)" if neurons > 1 else ""
     layer = f" x {neurons} neurons" if neurons > 1 else ""
     what = f"{records} records{layer} x {n} weights{f' x {trials} trials' if trials > 1 else ''}"
-    check_memory(per_trial * trials + test_sets, name, f"recording {what} (with duration)")
+    what += f" x {configurations} configurations" if configurations > 1 else ""
+    check_memory(per_trial * trials * configurations + test_sets, name, f"recording {what} (with duration)")
 
 
 def empty(shape, name: str, *, copies: int = 1) -> np.ndarray:

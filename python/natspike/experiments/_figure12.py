@@ -299,7 +299,8 @@ def figure12_curves(
     script used the V of the previous interval's last bin (user guide, "Stale voltage") and
     a coefficient lookup table (user guide, "Lookup tables") — the paper's equations are used
     here. Every pattern and rule uses the same seed, so trial i starts
-    from the same w0 and w* everywhere.
+    from the same w0 and w* everywhere. Every pattern's arguments and
+    memory are checked before the first pattern runs.
 
     Parameters
     ----------
@@ -348,7 +349,7 @@ def figure12_curves(
     """
     import xarray as xr
 
-    from ._figure3 import PAPER_MINUTES, learning_curves
+    from ._figure3 import PAPER_MINUTES, curves_of
 
     if full:
         n_trials, duration_minutes = 1000, PAPER_MINUTES
@@ -356,24 +357,26 @@ def figure12_curves(
     table = _curve_learning_rates(pairs, rules, eta)
     store = run_store(store)  # one library for all runs
     seed = root(seed)  # once: every pattern starts trial i from the same w0 and w*
-    runs = [
-        learning_curves(
-            table[pair],
-            pair,
-            n_trials,
-            duration_minutes,
-            seed,
-            n=n,
-            record_every=record_every,
-            fast=fast,
-            input_pool_size=input_pool_size,
-            workers=workers,
-            client=client,
-            progress=progress,
-            store=store,
-        )
-        for pair in pairs
-    ]
+    curves = lambda pair, plan_only=False: curves_of(
+        [table[pair]],
+        pair,
+        n_trials,
+        duration_minutes,
+        seed,
+        n=n,
+        record_every=record_every,
+        lr_convention="authors",
+        fast=fast,
+        input_pool_size=input_pool_size,
+        workers=workers,
+        client=client,
+        progress=progress,
+        store=store,
+        plan_only=plan_only,
+    )  # the Fig 3F protocol (learning_curves) of one pattern
+    for pair in pairs[1:]:  # every later pattern's checks before the first runs (which checks itself first)
+        curves(pair, plan_only=True)
+    runs = [curves(pair)[0] for pair in pairs]
     ds = xr.concat(runs, dim="pattern", combine_attrs="drop_conflicts")
     labels = [f"{r1:g}/{r2:g}" for r1, r2 in pairs]
     ds = ds.assign_coords(

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._checks import at_most, known_keys, minutes_of
-from .._configurations import run_configurations
+from .._configurations import check_configurations, run_configurations
 from .._export import time_to_threshold
 from .._rules import RULES
 from .._trials import run_trials
@@ -239,10 +239,14 @@ def curves_of(
     client: Client | None,
     progress: bool,
     store: str | os.PathLike[str] | None,
+    plan_only: bool = False,
 ) -> list[xr.Dataset]:
     """:func:`learning_curves` for every dict of ``etas`` on the same trials: every (rule, η) of them runs in one
     :func:`natspike.run_configurations` (inputs and teacher drawn once per bin for all), or, on Dask, one
-    :func:`natspike.run_trials` each; the numbers are the same either way."""
+    :func:`natspike.run_trials` each; the numbers are the same either way. Every check of all of them (arguments,
+    memory for all their records together) comes before the first runs; ``plan_only``: only those checks,
+    nothing run and no store opened, and ``[]`` returned (for a figure that must know before hours of shorter
+    runs that a later one can start)."""
     count(n_trials, "n_trials")
     positive(duration_minutes, "duration_minutes")
     count(n, "n", minimum=2)
@@ -257,6 +261,10 @@ def curves_of(
         teacher=draw, n_trials=n_trials, seed=seed, duration=duration_minutes * 60, lr_convention=lr_convention,
         record_every=record_every, workers=workers, progress=progress, store=store, **speed,
     )  # fmt: skip
+    if plan_only or client is not None:  # on Dask: every run_trials below prepares as run_configurations does
+        check_configurations(configs, draw, r, **shared)
+    if plan_only:
+        return []
     if client is None:
         runs = run_configurations(configs, draw, r, **shared)
     else:

@@ -140,6 +140,8 @@ def figure3bc(
         bins(psth_bin, "psth_bin", dt),
     )
     check_memory(2 * 3 * repetitions * window_bins, "repetitions", f"the 3 × {repetitions} × {window_bins} spike bins")
+    traced = warmup_bins + window_bins  # the input draw (float64) and its USP traces, after the learning run
+    check_memory(2 * 8 * traced * n, "warmup", f"the {traced} × {n} input draws and USP traces of warmup + window")
     seed = root(seed)
     r = np.repeat(np.asarray(rates, float), [n // 2, n - n // 2])
     w0, wstar = (trial_generator(seed, 0, purpose).uniform(-1 / n, 1 / n, n) for purpose in ("weights", "teacher"))

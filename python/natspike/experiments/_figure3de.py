@@ -10,7 +10,7 @@ import numpy as np
 from .._fisher import sample_usps
 from .._neuron import resolve
 from .._rules import update_direction
-from .._trials import run_trials
+from .._trials import check_trials, run_trials
 from .._typing import Seed
 from ._common import count, figure_dataset, neuron_attrs, positive, provenance, renamed, root, run_store, train_options
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from distributed import Client
 
     from .._neuron import Neuron
+    from .._result import Result
 
 N = 2
 RATES = (10.0, 50.0)
@@ -153,6 +154,26 @@ def figure3de(
     speed, store = train_options(fast, None), run_store(store)
     r = np.asarray(RATES)
     wstar = np.asarray(TARGET) / N
+    run = lambda rule, call: call(
+        rule,
+        np.asarray(START) / N,
+        r,
+        teacher=wstar,
+        n_trials=n_trials,
+        seed=seed,
+        duration=duration_minutes * 60,
+        eta=ETA[rule],
+        neuron=neuron,
+        lr_convention=lr_convention,
+        record_every=record_every,
+        workers=workers,
+        client=client,
+        progress=progress,
+        store=store,
+        **speed,
+    )  # run_trials, or check_trials: the same arguments
+    for rule in RULES:  # every run's checks before the vector fields and the cost are computed
+        run(rule, check_trials)
     x = sample_usps(r, samples, bins=2000, neuron=neuron, seed=(seed + _USP_STREAM) % 2**64)
 
     grid = np.arange(*GRID)
@@ -167,27 +188,7 @@ def figure3de(
     cost_grid = np.arange(GRID[0], GRID[1], cost_step)
     cost = poisson_cost(cost_grid / N, cost_grid / N, wstar, x, neuron)
 
-    runs = {
-        rule: run_trials(
-            rule,
-            np.asarray(START) / N,
-            r,
-            teacher=wstar,
-            n_trials=n_trials,
-            seed=seed,
-            duration=duration_minutes * 60,
-            eta=ETA[rule],
-            neuron=neuron,
-            lr_convention=lr_convention,
-            record_every=record_every,
-            workers=workers,
-            client=client,
-            progress=progress,
-            store=store,
-            **speed,
-        )
-        for rule in RULES
-    }
+    runs: dict[str, Result] = {rule: run(rule, run_trials) for rule in RULES}
     paths = np.stack([N * runs[rule].weights for rule in RULES])  # (rule, trial, time, 2)
     ds = xr.Dataset(
         {

@@ -12,7 +12,7 @@ from .._fisher import usp_traces
 from .._neuron import Neuron
 from .._spiketrain import SpikeTrain
 from .._train import train
-from .._trials import run_trials
+from .._trials import check_trials, run_trials
 from .._typing import Seed
 from ._common import (
     count,
@@ -177,6 +177,12 @@ def figure5(
             cache[key] = _run_condition(*key, **options)
         return cache[key]
 
+    for key in dict.fromkeys(
+        [(sweep_rate, t) for t in tau_s_values]
+        + [(r, sweep_tau_s) for r in rate_values]
+        + [(r, t) for _, r, t in SCENARIOS]
+    ):  # every condition's checks before the first runs
+        _run_condition(float(key[0]), float(key[1]), **options, plan_only=True)
     tau_runs = [condition(sweep_rate, t) for t in tau_s_values]
     rate_runs = [condition(r, sweep_tau_s) for r in rate_values]
     scenario_runs = [condition(r, t) for _, r, t in SCENARIOS]
@@ -251,11 +257,17 @@ def _positive_values(values, name):
 
 def _run_condition(
     rate, tau_s, *, eta, weight, teacher_rate, duration, record_every, refresh, n_trials, root, workers, tau_m, replay,
-    store,
+    store, plan_only=False,
 ):  # fmt: skip
-    """% change of one condition (all replicates), its mean trajectory, USP std and an example USP trace."""
+    """% change of one condition (all replicates), its mean trajectory, USP std and an example USP trace;
+    ``plan_only``: only the checks of its neuron and (unless ``replay``) of its run, nothing run, None returned."""
     neuron = Neuron(tau_m=tau_m, tau_s=tau_s, eps0=1.0 / rate)
     common = dict(eta=eta, neuron=neuron, coefficient_refresh=refresh, record_every=record_every)
+    trials = dict(teacher=float(teacher_rate), n_trials=n_trials, seed=root, duration=duration, workers=workers)
+    if plan_only:
+        if not replay:
+            check_trials("natural", [weight], [rate], **trials, store=store, **common)
+        return None
     if replay:
         inputs, teacher = _authors_streams(rate, teacher_rate, duration, neuron.dt)
         run = train(
@@ -269,18 +281,7 @@ def _run_condition(
         )
         weights, final, spikes = run.weights[None, :, 0], run.final_weights[None], inputs
     else:
-        run = run_trials(
-            "natural",
-            [weight],
-            [rate],
-            teacher=float(teacher_rate),
-            n_trials=n_trials,
-            seed=root,
-            duration=duration,
-            workers=workers,
-            store=store,
-            **common,
-        )
+        run = run_trials("natural", [weight], [rate], **trials, store=store, **common)
         weights, final = run.weights[:, :, 0], run.final_weights
         stream = np.random.default_rng(
             np.random.SeedSequence(root, spawn_key=(_USP_STREAM, int(rate * 1000), int(round(tau_s * 1e6))))

@@ -82,6 +82,10 @@ def figure9(
     paper's size (passes of 46.7, 93.3 and 133.3 min) this costs about
     half of running every factor for the whole learning time. Every pass
     is a learning run of its own length with its own entry in ``store``.
+    Every check of the full-length run (its arguments, and the memory for
+    the records of every factor and rule, as if none had crossed early)
+    comes before the first pass runs, so a run too large for memory is
+    refused at once, not after the shorter passes.
     The runs at x = 1 always run for the whole learning time (in the last
     pass). The paper's protocol differs as listed in :func:`figure3f` (continuous inputs, exact coefficients;
     user guide, "Differences from the authors' code"); the paper's equations are used.
@@ -141,7 +145,7 @@ def figure9(
     minutes_of(duration_minutes, "duration_minutes")  # before any pass: the passes are shorter
     store = run_store(store)  # one library for all runs
     seed = root(seed)  # once: every factor starts trial i from the same w0 and w*
-    run = lambda etas, minutes: curves_of(
+    run = lambda etas, minutes, plan_only=False: curves_of(
         [{rule: x * PAPER_ETA[rule] for rule in rules} for x, rules in etas],
         rates,
         n_trials,
@@ -156,10 +160,20 @@ def figure9(
         client=client,
         progress=progress,
         store=store,
+        plan_only=plan_only,
     )  # every factor and rule of a pass on one draw of each trial's inputs
+    passes = [] if full_curves else pass_seconds(duration_minutes, record_every)
+    if passes:  # every check of the full-length run, at its largest (nothing crossed early), before any pass runs
+        try:
+            run([(x, list(FIGURE9_RULES)) for x in factors], duration_minutes, plan_only=True)
+        except MemoryError as exc:
+            raise MemoryError(
+                f"{exc} (the full-length run of {len(factors)} eta factors x {len(FIGURE9_RULES)} rules, checked "
+                "before the early stop's shorter passes)"
+            ) from exc
     pending = {x: list(FIGURE9_RULES) for x in factors if x != 1.0}
     crossed = {}  # (x, rule) -> the run of a shorter pass in which the mean D_KL crossed
-    for seconds in () if full_curves else pass_seconds(duration_minutes, record_every):
+    for seconds in passes:
         etas = [(x, rules) for x, rules in pending.items() if rules]
         for (x, rules), ds in zip(etas, run(etas, seconds / 60) if etas else ()):
             for rule in rules:
