@@ -258,7 +258,7 @@ def curves_of(
     draw = lambda rng: rng.uniform(-1 / n, 1 / n, n)  # w0 and w*, each from its own stream
     configs = [{"rule": rule, "eta": e} for rules, es in tables for rule, e in zip(rules, es)]
     shared = dict(
-        teacher=draw, n_trials=n_trials, seed=seed, duration=duration_minutes * 60, lr_convention=lr_convention,
+        teacher=draw, n_trials=n_trials, seed=seed, duration=float(duration_minutes) * 60, lr_convention=lr_convention,
         record_every=record_every, workers=workers, progress=progress, store=store, **speed,
     )  # fmt: skip
     if plan_only or client is not None:  # on Dask: every run_trials below prepares as run_configurations does

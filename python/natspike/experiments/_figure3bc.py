@@ -150,7 +150,7 @@ def figure3bc(
         w0,
         r,
         teacher=wstar,
-        duration=duration_minutes * 60,
+        duration=float(duration_minutes) * 60,
         eta=eta,
         seed=seed,
         neuron=neuron,

@@ -161,7 +161,7 @@ def figure3de(
         teacher=wstar,
         n_trials=n_trials,
         seed=seed,
-        duration=duration_minutes * 60,
+        duration=float(duration_minutes) * 60,
         eta=ETA[rule],
         neuron=neuron,
         lr_convention=lr_convention,
