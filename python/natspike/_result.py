@@ -115,7 +115,8 @@ class Result:
 
     def to_neo(self) -> Any:
         """The result as a :class:`neo.Block`: one Segment per trial with the spike trains (``student``,
-        ``teacher``; s) and the traces as AnalogSignals (``voltage`` mV, ``rate`` Hz); parameters as
+        ``teacher``; s) and the traces as AnalogSignals (``voltage`` mV, ``rate`` Hz; (time, neuron): one
+        channel, or one per neuron of a layer); parameters as
         annotations (see ``natspike._neo``; needs ``pip install natspike[neo]``)."""
         from ._neo import to_neo
 
