@@ -31,6 +31,11 @@ def _trials(rule="natural", weights=W, rates=R, **kw):
 AUDIT = {
     "zero-weights-natural": (lambda: _train(weights=np.zeros(N)), ValueError, "σ_V² = 0"),
     "zero-weights-natural-trials": (lambda: _trials(weights=lambda rng: np.zeros(N)), ValueError, "σ_V² = 0"),
+    "inputs-without-spikes-rates-none": (
+        lambda: _train(rates=None, inputs=(np.array([], int), np.array([]))),
+        ValueError,
+        "rates: every rate is 0",
+    ),
     "phi_max-at-1/dt": (  # a bin's spike probability φ·dt would reach 1 (Bernoulli): refused, not clamped
         lambda: _train(neuron=natspike.Neuron(phi_max=2000.0)),
         ValueError,
