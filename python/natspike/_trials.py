@@ -35,6 +35,7 @@ from ._result import Result
 from ._resume import pending_state
 from ._schedule import schedule_buffers
 from ._seeds import root_seed, trial_generator
+from ._spiketrain import is_neo_train_list, is_spike_train
 from ._teachers import teacher_kind
 from ._train import attenuation_vector, call_params, config, echoed
 from ._typing import ArrayLike, Seed
@@ -257,6 +258,9 @@ def _per_trial(value, name, n_trials, shape, root):
 
 def _teacher_kind(teacher):
     """('poisson', rate) for a number or rate Quantity, else ('realizable', 0.0): target weights."""
+    listed = isinstance(teacher, (list, tuple)) or is_neo_train_list(teacher)
+    if is_spike_train(teacher) or (listed and any(map(is_spike_train, teacher))):
+        raise ValueError("teacher: a replayed spike train cannot be shared by independent trials; use train")
     kind, rate = teacher_kind(teacher)
     if kind == "replay":
         raise ValueError("teacher: a replayed spike train cannot be shared by independent trials; use train")
