@@ -23,7 +23,7 @@ from ._layer import teacher_spikes as layer_teacher_spikes
 from ._neuron import Neuron, resolve
 from ._result import Result
 from ._resume import pending_state
-from ._schedule import schedule_buffers
+from ._schedule import schedule_buffers, warn_unreached
 from ._seeds import root_seed
 from ._spiketrain import SpikeTrain, as_spike_train, replay_bins
 from ._teachers import target_weights, teacher_kind
@@ -335,6 +335,7 @@ def train(
     neuron = resolve(neuron)
     layer = layer_matrix(weights) if is_layer(weights) else None
     inputs, rates = replay_inputs(inputs, rates, weights if layer is None else layer[0], neuron.dt, duration)
+    warn_unreached(rates, duration)
     first, schedule = schedule_buffers(rates, neuron.dt)
     w, r, kind, rate, tarr = _student_and_teacher(weights, layer, first, teacher)
     m = 0 if layer is None else w.shape[0]

@@ -199,11 +199,11 @@ def _warn(name, value, expected, hint):
     warnings.warn(
         f"{name} = {value!r} is read in {expected} ({hint}); pass a Quantity to state the unit",
         UnitWarning,
-        stacklevel=_caller_level(),
+        stacklevel=caller_level(),
     )
 
 
-def _caller_level() -> int:
+def caller_level() -> int:
     """The stacklevel of the first frame outside natspike (the user's call)."""
     here = os.path.dirname(__file__)
     frame: FrameType | None = sys._getframe(1)
