@@ -61,6 +61,14 @@ def test_traces_are_recorded_on_request():
     assert np.all((res.rate > 0) & (res.rate < 100))
 
 
+@pytest.mark.parametrize("name", ["run.nc", "run", "run.NPZ"])
+def test_save_refuses_a_path_numpy_would_rename(tmp_path, name):
+    # np.savez writes run.nc as run.nc.npz, which natspike.load("run.nc") then does not find.
+    with pytest.raises(ValueError, match=r"path must end in \.npz"):
+        _train().save(tmp_path / name)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_save_load_round_trip_keeps_everything(tmp_path):
     res = _train()
     path = tmp_path / "run.npz"

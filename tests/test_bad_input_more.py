@@ -31,6 +31,21 @@ def _trials(rule="natural", weights=W, rates=R, **kw):
 AUDIT = {
     "zero-weights-natural": (lambda: _train(weights=np.zeros(N)), ValueError, "σ_V² = 0"),
     "zero-weights-natural-trials": (lambda: _trials(weights=lambda rng: np.zeros(N)), ValueError, "σ_V² = 0"),
+    "inputs-without-spikes-rates-none": (
+        lambda: _train(rates=None, inputs=(np.array([], int), np.array([]))),
+        ValueError,
+        "rates: every rate is 0",
+    ),
+    "phi_max-at-1/dt": (  # a bin's spike probability φ·dt would reach 1 (Bernoulli): refused, not clamped
+        lambda: _train(neuron=natspike.Neuron(phi_max=2000.0)),
+        ValueError,
+        r"phi_max must be < 1/dt = 2000 Hz",
+    ),
+    "phi_max-beyond-1/dt-layer": (
+        lambda: _train(weights=np.vstack([W, W]), teacher=20.0, neuron=natspike.Neuron(phi_max=3000.0)),
+        ValueError,
+        r"phi_max must be < 1/dt = 2000 Hz",
+    ),
     "figure3f-eta-typo": (
         lambda: ex.figure3f(eta={"natual": 1e-2}, n_trials=1, duration_minutes=0.1),
         ValueError,

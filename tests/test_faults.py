@@ -163,6 +163,22 @@ def test_a_metric_that_overflows_is_a_divergence_naming_time_and_quantity():
         )
 
 
+def test_spike_probabilities_above_one_of_student_and_teacher_are_a_divergence_not_a_finite_kl():
+    # Both φ·dt and φ*·dt > 1 (a realizable teacher of the unbounded rectified quadratic at V ≈ 200 mV): the
+    # Bernoulli D_KL is undefined; its formula's first term alone gave a finite 1.21 and the run succeeded.
+    with pytest.raises(natspike.DivergenceError, match=r"\(record 0\): kl is NaN"):
+        natspike.train(
+            "natural",
+            np.full(20, 0.5),
+            np.full(20, 20.0),
+            teacher=np.full(20, 0.55),
+            duration=1.0,
+            eta=1e-4,
+            neuron=natspike.Neuron(transfer="rectified_quadratic"),
+            seed=1,
+        )
+
+
 def test_non_finite_outputs_of_extreme_parameters_are_refused():
     with pytest.raises(ValueError, match="outside the numerically representable range"):
         natspike.sample_usps(R, 3, neuron=natspike.Neuron(eps0=1e308), seed=1)

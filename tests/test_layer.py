@@ -187,6 +187,7 @@ def _bad_train(**kw):
         ({"teacher": [10.0, -1.0, 20.0]}, ValueError, "neuron 1: teacher rate must be >= 0"),
         ({"teacher": _trains(1)[:2]}, ValueError, "needs 3 spike trains"),
         ({"teacher": _trains(1)[0]}, TypeError, "a list of 3 spike trains"),
+        ({"teacher": _trains(1)[:2] + [20.0]}, TypeError, r"not a mix; teacher\[2\] is a float"),
         ({"teacher": np.ones((M, N), bool)}, TypeError, "bool array"),
         ({"rates": RATES[:5]}, ValueError, r"weights of a layer must have shape \(m, 5\)"),
         ({"weights": np.zeros((0, N))}, ValueError, "at least one neuron"),
@@ -237,6 +238,12 @@ def test_a_layers_teacher_in_the_fields_formats():
     trains = _trains(8)
     as_neo = [neo.SpikeTrain(t.times * pq.s, t_stop=t.t_stop * pq.s) for t in trains]
     assert np.array_equal(_train("euclidean", W0, as_neo).weights, _train("euclidean", W0, trains).weights)
+    segment = neo.Segment()  # a Neo segment's spiketrains are a SpikeTrainList, not a list
+    segment.spiketrains.extend(as_neo)
+    assert np.array_equal(_train("euclidean", W0, segment.spiketrains).weights, _train("euclidean", W0, trains).weights)
+    unsorted = as_neo[:2] + [neo.SpikeTrain(as_neo[2].times[::-1], t_stop=as_neo[2].t_stop)]
+    with pytest.raises(ValueError, match=r"teacher\[2\] times must be sorted"):
+        _train("euclidean", W0, unsorted)
     kw = dict(n_trials=2, seed=1, duration=DURATION, eta=1e-3, neurons=M)
     a = natspike.run_trials("natural", W0, RATES, teacher=np.array(rates) * pq.Hz, **kw)
     assert np.array_equal(a.weights, natspike.run_trials("natural", W0, RATES, teacher=rates, **kw).weights)

@@ -59,3 +59,20 @@ def test_to_neo_without_neo_says_how_to_install_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "neo", None)
     with pytest.raises(ImportError, match=r"pip install 'natspike\[neo\]'"):
         res.to_neo()
+
+
+def test_to_neo_of_a_layer_has_one_channel_per_neuron_over_the_whole_run():
+    # Neo's signals are (time, channel); a layer's traces are (neuron, time).
+    m, trace_every, duration = 3, 0.002, 0.5
+    w0 = np.vstack([W0 * (1 + j / 4) for j in range(m)])
+    res = natspike.train(
+        "natural", w0, RATES, teacher=[20.0, 30.0, 40.0], duration=duration, eta=1e-3, seed=3, trace_every=trace_every
+    )
+    signals = {a.name: a for a in res.to_neo().segments[0].analogsignals}
+    samples = round(duration / trace_every)
+    for name in ("voltage", "rate"):
+        a = signals[name]
+        assert a.shape == (samples, m)
+        assert float(a.t_stop.rescale(pq.s)) == pytest.approx(duration)
+        for j in range(m):
+            np.testing.assert_array_equal(a.magnitude[:, j], getattr(res, name)[j])

@@ -202,6 +202,24 @@ def test_a_bool_or_integer_0_1_teacher_must_be_wrapped(teacher):
         (lambda: _train(teacher=natspike.SpikeTrain([0.1], t_stop=0.2)), "teacher: the spike train ends"),
         (lambda: _train(teacher=natspike.SpikeTrain([0.1, 0.1002], t_stop=1.0)), "teacher: two spikes fall in bin"),
         (lambda: _train(teacher=neo.SpikeTrain([0.3] * pq.s, t_start=0.1 * pq.s, t_stop=1 * pq.s)), "t_start = 0"),
+        (lambda: _train(teacher=neo.SpikeTrain([0.2, 0.1] * pq.s, t_stop=1 * pq.s)), "teacher times must be sorted"),
+        (
+            lambda: _train(teacher=neo.SpikeTrain([0.1, 250] * pq.ms, t_stop=250 * pq.ms)),
+            r"teacher: a spike at 0.25 s is not before t_stop = 0.25 s",
+        ),
+        (
+            lambda: natspike.run_trials(
+                "natural",
+                W0,
+                RATES,
+                teacher=neo.SpikeTrain([0.1] * pq.s, t_stop=1 * pq.s),
+                n_trials=1,
+                seed=1,
+                duration=0.1,
+                eta=1e-3,
+            ),
+            "cannot be shared",
+        ),
         (
             lambda: natspike.run_trials(
                 "natural",
@@ -223,6 +241,29 @@ def test_bad_spike_train_teachers_are_refused_naming_the_parameter(make, match):
         make()
 
 
+@pytest.mark.parametrize(
+    "teacher, match",
+    [
+        (
+            neo.AnalogSignal(np.zeros((BINS, 1)), units="mV", sampling_period=DT * pq.s),
+            "teacher: got a neo.AnalogSignal, which is not a spike train",
+        ),
+        (
+            neo.IrregularlySampledSignal([0.0, 0.1] * pq.s, [1.0, 2.0] * pq.mV, t_stop=1 * pq.s),
+            "teacher: got a neo.IrregularlySampledSignal",
+        ),
+        (neo.Event([0.1, 0.2] * pq.s), "teacher: got a neo.Event"),
+        ([neo.SpikeTrain([0.1] * pq.s, t_stop=1 * pq.s)], "teacher of a layer"),
+        (np.linspace(0.01, 0.2, N) * pq.s, "an array of times is not a teacher"),
+    ],
+    ids=["analogsignal", "irregular", "event", "list-of-one-train", "time-quantity"],
+)
+def test_things_that_are_not_a_neurons_spike_train_are_refused_as_teacher(teacher, match):
+    # A sampled signal's sample times would otherwise replay as a spike in every bin.
+    with pytest.raises(TypeError, match=match):
+        _train(teacher=teacher)
+
+
 # --- input spike trains -------------------------------------------------------------------------------------------
 
 
@@ -231,6 +272,13 @@ def _pair():
     t = np.concatenate(TIMES)
     order = np.argsort(t, kind="stable")
     return idx[order], t[order]
+
+
+def _segment():
+    seg = neo.Segment()
+    for t in TIMES:
+        seg.spiketrains.append(neo.SpikeTrain(t * pq.s, t_stop=DURATION * pq.s))
+    return seg
 
 
 FORMATS = {
@@ -243,6 +291,7 @@ FORMATS = {
     "neo": lambda: [neo.SpikeTrain(t * pq.s, t_stop=DURATION * pq.s) for t in TIMES],
     "neo-longer": lambda: [neo.SpikeTrain(np.r_[t, 0.3] * pq.s, t_stop=0.4 * pq.s) for t in TIMES],
     "natspike": lambda: [natspike.SpikeTrain(t, t_stop=DURATION) for t in TIMES],
+    "neo-segment": lambda: _segment().spiketrains,  # a SpikeTrainList, not a list
     "pair-brian2-like": lambda: (_pair()[0], _pair()[1] * pq.s),
     "pair-nest-like": lambda: (_pair()[0].astype(np.int64), _pair()[1] * 1000 * UREG.ms),
 }
@@ -309,6 +358,30 @@ BAD_INPUTS = [
         lambda: [neo.SpikeTrain([0.1] * pq.s, t_stop=0.2 * pq.s)] + TIMES[1:],
         ValueError,
         r"inputs\[0\]: the spike train ends",
+    ),
+    (
+        "neo-unsorted",  # neo keeps a train's times in the order given
+        lambda: [neo.SpikeTrain([0.2, 0.1] * pq.s, t_stop=DURATION * pq.s)] + TIMES[1:],
+        ValueError,
+        r"inputs\[0\] times must be sorted",
+    ),
+    (
+        "neo-spike-at-t_stop",  # neo allows t == t_stop; natspike's bins cover [0, t_stop)
+        lambda: TIMES[:2] + [neo.SpikeTrain([0.1, DURATION] * pq.s, t_stop=DURATION * pq.s)] + TIMES[3:],
+        ValueError,
+        r"inputs\[2\]: a spike at 0.25 s is not before t_stop = 0.25 s",
+    ),
+    (
+        "neo-analogsignal",  # has times and a t_stop, but its samples are no spikes
+        lambda: [neo.AnalogSignal(np.zeros((BINS, 1)), units="mV", sampling_period=DT * pq.s)] + TIMES[1:],
+        TypeError,
+        r"inputs\[0\]: got a neo.AnalogSignal, which is not a spike train",
+    ),
+    (
+        "one-neo-train",
+        lambda: neo.SpikeTrain([0.1] * pq.s, t_stop=DURATION * pq.s),
+        TypeError,
+        "inputs: got one spike train",
     ),
     ("dict", lambda: {"i": [0], "t": [0.1]}, TypeError, "inputs must be a list"),
     ("dense-not-binary", lambda: np.full((BINS, N), 2, np.int8), ValueError, "only 0 and 1"),

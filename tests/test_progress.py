@@ -31,6 +31,13 @@ def test_log_bar_writes_one_line_per_tenth():
     assert lines[-1].startswith("Fig 3F: 100 % (6890/6890 bin)")
 
 
+def test_log_bar_writes_large_bin_counts_in_full():
+    out = io.StringIO()
+    with _progress.LogBar(120_000_000.0, "euclidean x 100 trials", unit="bin", file=out) as bar:
+        bar.update(12_052_500.0)
+    assert "10 % (12052500/120000000 bin)" in out.getvalue().splitlines()[0]
+
+
 def test_log_bar_reports_where_an_unfinished_run_stopped():
     out = io.StringIO()
     bar = _progress.LogBar(100, "x", file=out)

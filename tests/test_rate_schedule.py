@@ -2,6 +2,8 @@
 (tests/reference: ``simulate`` with per-bin rates) on the same replayed spikes, and a one-segment schedule equal
 bit for bit to constant rates in train, run_trials and sweep."""
 
+import warnings
+
 import natspike
 import numpy as np
 import pytest
@@ -141,3 +143,17 @@ def test_poisson_inputs_follow_the_schedule_mean_voltage_is_eps0_sum_w_r_per_seg
         want = D["eps0"] * n * w * rate
         assert abs(v.mean() - want) < 5 * se, (start, v.mean(), want, se)
         assert se < 0.02 * want  # the check has power: a segment at the other rate is off by 6x
+
+
+def test_a_segment_that_starts_after_the_run_warns_that_it_is_never_in_force():
+    # [0, 1000] meant as ms: the second segment would start 1000 s after a 2-s run ends, and never apply.
+    late = natspike.RateSchedule([0.0, 1000.0], np.vstack([RATES, 2 * RATES]))
+    kw = dict(teacher=np.zeros(N), duration=2.0, eta=1e-3, seed=1)
+    with pytest.warns(UserWarning, match=r"starting at 1000 s begin at or after the end of the run \(2 s\)"):
+        natspike.train("natural", np.full(N, 0.1), late, **kw)
+    with pytest.warns(UserWarning, match="never in force"):
+        natspike.run_trials("natural", np.full(N, 0.1), late, n_trials=1, **kw)
+    in_time = natspike.RateSchedule([0.0, 1000.0] * pq.ms, np.vstack([RATES, 2 * RATES]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        natspike.train("natural", np.full(N, 0.1), in_time, **kw)

@@ -187,6 +187,9 @@ func (c Config) Validate() error {
 			return err
 		}
 	}
+	if err := c.validateSpikeProbability(); err != nil {
+		return err
+	}
 	if err := c.validateSizes(); err != nil {
 		return err
 	}
@@ -209,6 +212,25 @@ func (c Config) Validate() error {
 		return err
 	}
 	return c.validateTeacher()
+}
+
+// validateSpikeProbability refuses a sigmoid whose maximal rate reaches 1/dt: the student (and a realizable
+// teacher) spike in a bin with probability φ(V)·dt, which approaches φ_max·dt at high V, and a probability
+// beyond 1 would spike in every bin and make D_KL meaningless. (The rectified quadratic is unbounded; its
+// φ·dt is not checked here.)
+func (c Config) validateSpikeProbability() error {
+	phiMax := 0.0
+	switch s := c.Transfer.(type) {
+	case neuron.Sigmoid:
+		phiMax = s.PhiMax
+	case *neuron.Sigmoid:
+		phiMax = s.PhiMax
+	}
+	if !(phiMax*c.Kernel.Dt < 1) {
+		return fmt.Errorf("phi_max must be < 1/dt = %v Hz (a bin's spike probability φ(V)·dt approaches "+
+			"phi_max·dt, which must stay below 1), got %v", 1/c.Kernel.Dt, phiMax)
+	}
+	return nil
 }
 
 func (c Config) validateSizes() error {

@@ -168,6 +168,17 @@ func TestBernoulliKLProperties(t *testing.T) {
 			}
 		}
 	}
+	// A probability above 1 is no Bernoulli distribution: NaN, also when both exceed 1 (the formula's
+	// first term alone, p* log(p*/p), would be finite there: 1.5 log(1.5/1.2) for these two).
+	for _, pp := range [][2]float64{{1.5, 1.2}, {0.5, 1.2}, {1.5, 0.5}} {
+		if kl := BernoulliKL(pp[0], math.Log(pp[0]), pp[1], math.Log(pp[1])); !math.IsNaN(kl) {
+			t.Errorf("KL(%v||%v) = %v, want NaN", pp[0], pp[1], kl)
+		}
+	}
+	// p* = 1 is a certain spike: the first term only, log(1/p).
+	if kl, want := BernoulliKL(1, 0, 0.5, math.Log(0.5)), math.Log(2); math.Abs(kl-want) > 1e-15 {
+		t.Errorf("KL(1||0.5) = %v, want log 2 = %v", kl, want)
+	}
 	// dt → 0: Bernoulli KL/dt → Poisson form.
 	phiS, phi := 40.0, 25.0
 	for _, dt := range []float64{1e-3, 1e-4} {

@@ -8,8 +8,15 @@ import (
 
 // BernoulliKL returns the per-bin divergence of Eqns 9 and 51,
 // p* log(p*/p) + (1 − p*) log((1 − p*)/(1 − p)), with p* = φ* dt and
-// p = φ dt given through their logarithms to stay exact when p → 0.
+// p = φ dt given through their logarithms to stay exact when p → 0. A
+// probability above 1 (φ·dt > 1, which an unbounded transfer such as the
+// rectified quadratic reaches at high V) has no Bernoulli divergence: NaN,
+// which a run reports as a divergence (also when both p* and p exceed 1,
+// where the formula would give a finite number).
 func BernoulliKL(pStar, logPStar, p, logP float64) float64 {
+	if pStar > 1 || p > 1 {
+		return math.NaN()
+	}
 	kl := 0.0
 	if pStar > 0 {
 		kl += pStar * (logPStar - logP)

@@ -75,6 +75,12 @@ def input_variance(rule: str, w: np.ndarray, rates: np.ndarray, name: str = "wei
     """The natural rule divides by the membrane-potential variance σ_V² ∝ Σ w² r (Eqn 104):
     with it zero nothing can be learned, which is not a divergence."""
     silent = ~np.any((w * w) * rates, axis=-1)
+    if rule == "natural" and np.any(silent) and not np.any(rates):
+        raise ValueError(
+            "rates: every rate is 0, so σ_V² = 0 and the natural-gradient coefficients are undefined (with "
+            "inputs= and rates=None the rates are the replayed spike counts over the duration: then the inputs "
+            "hold no spike); give some afferent a rate > 0, or inputs with spikes"
+        )
     if rule == "natural" and np.any(silent):
         where = f" (trial {int(np.argmax(silent))})" if w.ndim == 2 else ""
         raise ValueError(

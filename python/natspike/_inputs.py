@@ -4,7 +4,8 @@ Four forms say the same thing, and the same spikes give the same numbers
 bit for bit whichever form carries them:
 
 * a list of n spike trains, one per afferent: arrays of spike times in s,
-  Quantity arrays of times, :class:`natspike.SpikeTrain` or ``neo.SpikeTrain``;
+  Quantity arrays of times, :class:`natspike.SpikeTrain` or ``neo.SpikeTrain``
+  (also a Neo segment's ``spiketrains``, a ``SpikeTrainList``);
 * a tuple ``(indices, times)``: afferent index and time of every spike,
   sorted by time, as Brian2's ``SpikeMonitor`` (``mon.i, mon.t``) and NEST's
   spike recorder (``events["senders"], events["times"]``) give them. Indices
@@ -30,7 +31,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._spiketrain import bin_indices, check_one_per_bin, covering_bins, is_spike_train, spike_times
+from ._spiketrain import (
+    bin_indices,
+    check_one_per_bin,
+    covering_bins,
+    is_neo_train_list,
+    is_spike_train,
+    refuse_other_neo,
+    spike_times,
+)
 from ._units import in_units
 from ._validate import check_memory, finite_scalar, vector
 
@@ -72,10 +81,16 @@ def _rate_count(rates) -> int:
 def input_events(inputs, n: int, bins: int, dt: float) -> np.ndarray:
     """Any accepted form as a C-contiguous float64 array of shape (spikes, 2): (bin, afferent) per spike,
     sorted by bin, then afferent, every bin < ``bins``."""
+    if is_spike_train(inputs):
+        raise TypeError(
+            "inputs: got one spike train; inputs= takes a list of n spike trains, one per afferent "
+            "([train] for a single afferent)"
+        )
+    refuse_other_neo(inputs, "inputs")
     if isinstance(inputs, tuple):
         return _from_pair(inputs, n, bins, dt)
-    if isinstance(inputs, list):
-        return _from_trains(inputs, n, bins, dt)
+    if isinstance(inputs, list) or is_neo_train_list(inputs):
+        return _from_trains(list(inputs), n, bins, dt)
     if isinstance(inputs, np.ndarray):
         return dense_events(inputs, n, bins)
     raise TypeError(
@@ -131,6 +146,7 @@ def _from_trains(trains: list, n: int, bins: int, dt: float) -> np.ndarray:
     ks, idx = [], []
     for i, train in enumerate(trains):
         name = f"inputs[{i}]"
+        refuse_other_neo(train, name)
         if is_spike_train(train):
             k = covering_bins(train, bins, dt, name)
         else:

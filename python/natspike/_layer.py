@@ -26,7 +26,7 @@ import numbers
 import numpy as np
 
 from ._checks import input_variance, integer
-from ._spiketrain import as_spike_train, is_spike_train, replay_bins
+from ._spiketrain import as_spike_train, is_neo_train_list, is_spike_train, refuse_other_neo, replay_bins
 from ._teachers import POISSON, REALIZABLE, REPLAY
 from ._units import in_units, is_quantity
 from ._validate import check_memory, contiguous, finite, real_array
@@ -61,6 +61,20 @@ def check_afferents(w: np.ndarray, n: int) -> None:
 def layer_teacher(teacher, m: int, n: int):
     """(kind, value): (REALIZABLE, (m, n) target weights), (POISSON, (m,) rates in Hz) or
     (REPLAY, list of m natspike.SpikeTrain); see the module docstring."""
+    if is_neo_train_list(teacher):  # a Neo segment's spiketrains
+        teacher = list(teacher)
+    if isinstance(teacher, (list, tuple)):
+        for j, t in enumerate(teacher):
+            refuse_other_neo(t, f"teacher[{j}]")
+        trains = [is_spike_train(t) for t in teacher]
+        if any(trains) and not all(trains):
+            j = trains.index(False)
+            raise TypeError(
+                f"teacher: a layer's list of teachers must be {m} spike trains (one per neuron), or {m} Poisson "
+                f"rates, not a mix; teacher[{j}] is a {type(teacher[j]).__name__}"
+            )
+    else:
+        refuse_other_neo(teacher, "teacher")
     if isinstance(teacher, (list, tuple)) and teacher and all(is_spike_train(t) for t in teacher):
         if len(teacher) != m:
             raise ValueError(

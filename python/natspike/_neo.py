@@ -4,8 +4,9 @@ A :class:`neo.Block` with one :class:`neo.Segment` per trial holding the
 recorded spike trains (``student`` and ``teacher``, :class:`neo.SpikeTrain`
 in s from the start to the end of the run) and the recorded traces
 (``voltage`` in mV and ``rate`` in Hz, :class:`neo.AnalogSignal` sampled
-every ``trace_every``); the block is annotated with the run's parameters,
-seed and version. Neo is optional: ``pip install natspike[neo]``.
+every ``trace_every``, one channel per neuron: one, or m for a layer); the
+block is annotated with the run's parameters, seed and version. Neo is
+optional: ``pip install natspike[neo]``.
 """
 
 from __future__ import annotations
@@ -50,9 +51,11 @@ def to_neo(result):
             trace = vars(result).get(name)
             if trace is not None:
                 values = np.asarray(trace if i is None else trace[i], dtype=float)
+                # Neo's signals are (time, channel): one channel, or one per neuron of a layer, whose traces
+                # are (neuron, time).
                 seg.analogsignals.append(
                     neo.AnalogSignal(
-                        values[:, None],
+                        values[:, None] if values.ndim == 1 else values.T,
                         units=unit,
                         sampling_period=float(result.params["trace_every"]) * pq.s,
                         t_start=t_start * pq.s,

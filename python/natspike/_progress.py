@@ -39,7 +39,7 @@ class LogBar:
                 self._line()
 
     def _line(self) -> None:
-        done = f"{self.n:g}/{self.total:g}" if self.total else f"{self.n:g}"
+        done = f"{_count(self.n)}/{_count(self.total)}" if self.total else _count(self.n)
         percent = f"{100 * self.n / self.total:3.0f} % " if self.total else ""
         elapsed = time.perf_counter() - self._start
         print(f"{self.desc}: {percent}({done} {self.unit}) {elapsed:.0f} s", file=self.file, flush=True)
@@ -55,6 +55,12 @@ class LogBar:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _count(x: float) -> str:
+    """A count as written: whole numbers in full (``:g`` would print 12052500 of 1.2e8 bins as
+    1.20525e+07/1.2e+08), others as ``:g``."""
+    return f"{x:.0f}" if float(x).is_integer() else f"{x:g}"
 
 
 def _in_jupyter() -> bool:

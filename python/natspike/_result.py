@@ -90,8 +90,17 @@ class Result:
     def save(self, path: str | os.PathLike[str]) -> None:
         """Save everything (arrays, parameters, seed, versions) to a ``.npz`` file.
 
-        The file is read back by :func:`natspike.load`.
+        The file is read back by :func:`natspike.load`. ``path`` must end in
+        ``.npz`` (NumPy would append it to another name, and ``load(path)``
+        would not find the file); for netCDF use
+        ``result.to_xarray().to_netcdf(...)``.
         """
+        name = os.fspath(path) if isinstance(path, (str, os.PathLike)) else None
+        if name is not None and not name.endswith(".npz"):
+            raise ValueError(
+                f"path must end in .npz (Result.save writes NumPy's .npz format, which would add .npz to the "
+                f"name), got {name!r}; for netCDF use result.to_xarray().to_netcdf(path)"
+            )
         meta: dict[str, Any] = {"params": _to_json(self.params), "seed": str(self.seed), "version": self.version}
         if self.numbers_version is not None:
             meta["numbers_version"] = self.numbers_version
@@ -115,7 +124,8 @@ class Result:
 
     def to_neo(self) -> Any:
         """The result as a :class:`neo.Block`: one Segment per trial with the spike trains (``student``,
-        ``teacher``; s) and the traces as AnalogSignals (``voltage`` mV, ``rate`` Hz); parameters as
+        ``teacher``; s) and the traces as AnalogSignals (``voltage`` mV, ``rate`` Hz; (time, neuron): one
+        channel, or one per neuron of a layer); parameters as
         annotations (see ``natspike._neo``; needs ``pip install natspike[neo]``)."""
         from ._neo import to_neo
 

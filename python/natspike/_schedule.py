@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from ._typing import ArrayLike
-from ._units import in_units
+from ._units import caller_level, in_units
 from ._validate import finite, real_array
 
 #: A segment start within this fraction of a bin of a whole bin counts as whole (as durations do in Go).
@@ -26,7 +28,8 @@ class RateSchedule:
     rate error of a record use a test set drawn at the rates of the segment
     of the bin before the record. With replayed ``inputs`` the schedule
     gives the rule's rates only. The last segment lasts until the end of
-    the run; segments starting after it are never reached. A one-segment
+    the run; segments starting at or after its end are never reached
+    (:func:`natspike.train` and :func:`natspike.run_trials` warn). A one-segment
     schedule gives exactly the constant-rate result.
 
     Parameters
@@ -136,3 +139,18 @@ def schedule_buffers(rates, dt: float) -> tuple:
         "schedule_starts": np.ascontiguousarray(rates._start_bins(dt)),
         "schedule_rates": np.ascontiguousarray(rates.rates),
     }
+
+
+def warn_unreached(rates, duration) -> None:
+    """A UserWarning when segments of a :class:`RateSchedule` start at or after the end of a run of ``duration``
+    s: they are never in force (documented), which in one run is almost always a mistake, such as times in ms."""
+    if not isinstance(rates, RateSchedule) or not isinstance(duration, (int, float)) or not np.isfinite(duration):
+        return
+    late = rates.times[rates.times >= duration * (1 - WHOLE_BINS_TOLERANCE)]
+    if late.size:
+        warnings.warn(
+            f"rates: RateSchedule segment(s) starting at {', '.join(f'{t:g}' for t in late)} s begin at or after "
+            f"the end of the run ({duration:g} s) and are never in force (schedule times are in s)",
+            UserWarning,
+            stacklevel=caller_level(),
+        )

@@ -121,8 +121,36 @@ def spike_times(x: Any, name: str) -> FloatArray:
     return t
 
 
+def _neo_class(x: object) -> str | None:
+    """The name of the first class of Neo's own in ``x``'s MRO (``"SpikeTrain"``, ``"AnalogSignal"``, …), or None."""
+    for cls in type(x).__mro__:
+        if cls.__module__.partition(".")[0] == "neo":
+            return cls.__name__
+    return None
+
+
 def is_neo_spiketrain(x: object) -> bool:
-    return library(x) == "quantities" and type(x).__module__.startswith("neo") and hasattr(x, "t_stop")
+    """A neo.SpikeTrain (or a subclass): not any Neo object with times and a t_stop, since an AnalogSignal
+    or IrregularlySampledSignal has those too, and its sample times are no spikes."""
+    return library(x) == "quantities" and any(
+        cls.__name__ == "SpikeTrain" and cls.__module__.partition(".")[0] == "neo" for cls in type(x).__mro__
+    )
+
+
+def is_neo_train_list(x: object) -> bool:
+    """A Neo ``SpikeTrainList`` (``segment.spiketrains``): a sequence of neo.SpikeTrain, though not a list."""
+    return _neo_class(x) == "SpikeTrainList"
+
+
+def refuse_other_neo(x: object, name: str) -> None:
+    """TypeError naming ``name`` for a Neo object that is not a SpikeTrain (an AnalogSignal, Event, …): its
+    times are samples or events, not the spikes of one neuron, and are not read as such."""
+    cls = _neo_class(x)
+    if cls is not None and cls != "SpikeTrainList" and not is_neo_spiketrain(x):
+        raise TypeError(
+            f"{name}: got a neo.{cls}, which is not a spike train; give a neo.SpikeTrain or a natspike.SpikeTrain "
+            "(spike times in s on [0, t_stop))"
+        )
 
 
 def is_spike_train(x: object) -> bool:
@@ -140,8 +168,16 @@ def as_spike_train(x: Any, name: str) -> SpikeTrain:
             f"{name}: a neo.SpikeTrain must start at t_start = 0 (times count from the start of the trial), "
             f"got t_start = {t_start} s; shift it with .time_shift(-train.t_start)"
         )
-    # neo keeps the times of a train in the order given; spike_times checks that they are sorted.
-    return SpikeTrain(in_units(x.times, f"{name} times", "time"), t_stop=in_units(x.t_stop, "t_stop"))
+    # neo keeps the times of a train in the order given, and allows a spike at t_stop: both are checked here,
+    # with messages naming the parameter the train was given as.
+    times = spike_times(x.times, f"{name} times")
+    t_stop = float(in_units(x.t_stop, f"{name}.t_stop", "time"))
+    if times.size and times[-1] >= t_stop:
+        raise ValueError(
+            f"{name}: a spike at {float(times[-1]):g} s is not before t_stop = {t_stop:g} s; natspike's bins cover "
+            "[0, t_stop) (neo also allows a spike at t_stop): drop that spike or give a later t_stop"
+        )
+    return SpikeTrain(times, t_stop=t_stop)
 
 
 def bin_indices(times: np.ndarray, dt: float) -> np.ndarray:

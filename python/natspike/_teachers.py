@@ -15,7 +15,7 @@ import numbers
 
 import numpy as np
 
-from ._spiketrain import is_spike_train
+from ._spiketrain import is_neo_train_list, is_spike_train, refuse_other_neo
 from ._units import in_units, is_quantity
 from ._validate import finite_scalar
 
@@ -24,14 +24,33 @@ POISSON, REALIZABLE, REPLAY = "poisson", "realizable", "replay"
 
 def teacher_kind(teacher) -> tuple[str, float]:
     """(POISSON, rate in Hz), (REPLAY, 0.0) or (REALIZABLE, 0.0); the weights are checked by the caller."""
+    refuse_other_neo(teacher, "teacher")
     if is_spike_train(teacher):
         return REPLAY, 0.0
+    if (isinstance(teacher, (list, tuple)) or is_neo_train_list(teacher)) and any(map(is_spike_train, teacher)):
+        raise TypeError(
+            "teacher: a list holding spike trains is the teacher of a layer (weights of shape (m, n), one train "
+            "per neuron); the replayed teacher of one neuron is its spike train itself, not a list"
+        )
+    if is_quantity(teacher) and np.ndim(teacher) > 0 and _is_time(teacher):
+        raise TypeError(
+            "teacher: an array of times is not a teacher; spike times to replay must be a natspike.SpikeTrain "
+            "(natspike.SpikeTrain(times, t_stop=...)) or a neo.SpikeTrain, and target weights are plain numbers"
+        )
     if is_quantity(teacher) and np.ndim(teacher) == 0:
         return POISSON, finite_scalar(in_units(teacher, "teacher rate"), "teacher rate")
     if isinstance(teacher, numbers.Real) and not isinstance(teacher, bool):
         return POISSON, finite_scalar(teacher, "teacher rate")
     refuse_spike_indicators(teacher)
     return REALIZABLE, 0.0
+
+
+def _is_time(x) -> bool:
+    try:
+        in_units(x, "teacher", "time")
+    except ValueError:
+        return False
+    return True
 
 
 def refuse_spike_indicators(teacher) -> None:

@@ -23,7 +23,7 @@ from ._layer import teacher_spikes as layer_teacher_spikes
 from ._neuron import Neuron, resolve
 from ._result import Result
 from ._resume import pending_state
-from ._schedule import schedule_buffers
+from ._schedule import schedule_buffers, warn_unreached
 from ._seeds import root_seed
 from ._spiketrain import SpikeTrain, as_spike_train, replay_bins
 from ._teachers import target_weights, teacher_kind
@@ -189,7 +189,11 @@ def train(
         dendritic (Eqn 17).
     record_every : float, optional
         Seconds between records of weights and metrics, a whole number of
-        bins (default: only at the start and the end).
+        bins (default: only at the start and the end). Records are taken at
+        0, record_every, 2·record_every, … up to ``duration``, so the end is
+        a record only when record_every divides ``duration``
+        (``final_weights`` are always the end's); a value beyond
+        ``duration`` records only the start and the end.
     lr_convention : {"exact", "authors"}
         "exact" uses φ'/φ (Eqn 10); "authors" uses (1 − σ(V)) = (φ'/φ)/β like
         the authors' Fig 3, 9 and 12 code, so that the paper's learning rates
@@ -214,7 +218,13 @@ def train(
         Quantity or divided by 1000); or an ndarray (bins, n) of 0/1. A spike
         at time t falls in bin ⌊t/dt⌋ and a bin holds at most one spike of
         an afferent (two are an error); times must be ≥ 0 and, unless the
-        train has a ``t_stop`` covering the run, < ``duration``. The spikes
+        train has a ``t_stop`` covering the run, < ``duration``. A
+        ``neo.SpikeTrain`` must start at ``t_start`` = 0 (shift it with
+        ``.time_shift(-train.t_start)``), hold sorted times before its
+        ``t_stop`` (neo also allows unsorted times and a spike at t_stop) and
+        cover the run (``t_stop`` ≥ ``duration``; its later spikes are not
+        used); a Neo segment's ``spiketrains`` may be passed as the list, and
+        other Neo objects (``AnalogSignal``, ``Event``) are refused. The spikes
         are replayed sparsely (memory O(spikes + n), not O(bins × n)); the
         rule's rates are ``rates`` as given (see there). See
         ``natspike._inputs``.
@@ -325,6 +335,7 @@ def train(
     neuron = resolve(neuron)
     layer = layer_matrix(weights) if is_layer(weights) else None
     inputs, rates = replay_inputs(inputs, rates, weights if layer is None else layer[0], neuron.dt, duration)
+    warn_unreached(rates, duration)
     first, schedule = schedule_buffers(rates, neuron.dt)
     w, r, kind, rate, tarr = _student_and_teacher(weights, layer, first, teacher)
     m = 0 if layer is None else w.shape[0]

@@ -33,8 +33,9 @@ from ._layer import layer_config, layer_size, layer_variance, rate_quantities, t
 from ._neuron import resolve
 from ._result import Result
 from ._resume import pending_state
-from ._schedule import schedule_buffers
+from ._schedule import schedule_buffers, warn_unreached
 from ._seeds import root_seed, trial_generator
+from ._spiketrain import is_neo_train_list, is_spike_train
 from ._teachers import teacher_kind
 from ._train import attenuation_vector, call_params, config, echoed
 from ._typing import ArrayLike, Seed
@@ -293,6 +294,9 @@ def _per_trial(value, name, n_trials, shape, root):
 
 def _teacher_kind(teacher):
     """('poisson', rate) for a number or rate Quantity, else ('realizable', 0.0): target weights."""
+    listed = isinstance(teacher, (list, tuple)) or is_neo_train_list(teacher)
+    if is_spike_train(teacher) or (listed and any(map(is_spike_train, teacher))):
+        raise ValueError("teacher: a replayed spike train cannot be shared by independent trials; use train")
     kind, rate = teacher_kind(teacher)
     if kind == "replay":
         raise ValueError("teacher: a replayed spike train cannot be shared by independent trials; use train")
@@ -386,6 +390,8 @@ def _prepare(rule, weights, rates, *, n_trials, seed, teacher, options, store=No
     root = root_seed(seed)
     neuron = resolve(options.pop("neuron", None))
     events, rates = replay_inputs(inputs, rates, weights, neuron.dt, options.get("duration"))
+    if not label:  # one run_trials call (a sweep's points may differ in duration and share a schedule)
+        warn_unreached(rates, options.get("duration"))
     first, schedule = schedule_buffers(rates, neuron.dt)
     r = contiguous(finite(vector(first, "rates"), "rates"))
     att = attenuation_vector(options.pop("attenuation", None), r.size)

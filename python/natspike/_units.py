@@ -199,11 +199,11 @@ def _warn(name, value, expected, hint):
     warnings.warn(
         f"{name} = {value!r} is read in {expected} ({hint}); pass a Quantity to state the unit",
         UnitWarning,
-        stacklevel=_caller_level(),
+        stacklevel=caller_level(),
     )
 
 
-def _caller_level() -> int:
+def caller_level() -> int:
     """The stacklevel of the first frame outside natspike (the user's call)."""
     here = os.path.dirname(__file__)
     frame: FrameType | None = sys._getframe(1)
@@ -291,6 +291,10 @@ def convert_options(options: dict) -> dict:
 
 def trial_arguments(options: dict, weights, rates, teacher):
     """The arguments of one set of trials (run_trials, a sweep point) with Quantities converted."""
-    if isinstance(teacher, (list, tuple)) or (is_quantity(teacher) and np.ndim(teacher) > 0):
+    from ._spiketrain import is_neo_train_list, is_spike_train
+
+    listed = isinstance(teacher, (list, tuple)) or is_neo_train_list(teacher)
+    spikes = is_spike_train(teacher) or (listed and any(map(is_spike_train, teacher)))
+    if not spikes and (isinstance(teacher, (list, tuple)) or (is_quantity(teacher) and np.ndim(teacher) > 0)):
         teacher = in_units(teacher, "teacher", "dimensionless")  # target weights (a rate is converted later)
     return convert_options(options), physical(weights, "weights"), physical(rates, "rates"), teacher
