@@ -277,7 +277,7 @@ func checkTrial(err error, lc learn.Config, res *learn.Result) error {
 			if math.IsNaN(x) || math.IsInf(x, 0) {
 				j := min(i%perRow/stride, len(res.Times)-1)
 				return fmt.Errorf("%w at t = %.6g s (record %d)%s: %s is %v (for kl or rate_error: the student's "+
-					"or the teacher's spike probability phi*dt left [0, 1) on the test set)", learn.ErrDiverged, res.Times[j], j,
+					"spike probability phi*dt left [0, 1] on the test set)", learn.ErrDiverged, res.Times[j], j,
 					ofNeuron(lc, i/perRow), o.Name, x)
 			}
 		}

@@ -147,7 +147,8 @@ def test_divergence_in_a_sweep_names_the_grid_point():
 def test_a_metric_that_overflows_is_a_divergence_naming_time_and_quantity():
     # Found by FuzzRunTrials: with the unbounded rectified quadratic the
     # student's spike probability φ·dt exceeds 1 on the test set, and the
-    # Bernoulli D_KL became NaN while the run reported success.
+    # Bernoulli D_KL became NaN while the run reported success. (The teacher's
+    # V* stays below θ = 10 mV: φ* = 0, a valid probability.)
     neuron = natspike.Neuron(transfer="rectified_quadratic")
     with pytest.raises(natspike.DivergenceError, match=r"at t = [0-9.e+-]+ s \(record \d+\): kl is NaN"):
         natspike.run_trials(
@@ -155,7 +156,7 @@ def test_a_metric_that_overflows_is_a_divergence_naming_time_and_quantity():
             np.array([52.01, -52.01]),
             np.array([10.0, 5.0]),
             n_trials=2,
-            teacher=np.array([0.02, 52.01]),
+            teacher=np.array([0.02, 0.02]),
             duration=1.0,
             eta=1.0,
             neuron=neuron,
@@ -163,20 +164,25 @@ def test_a_metric_that_overflows_is_a_divergence_naming_time_and_quantity():
         )
 
 
-def test_spike_probabilities_above_one_of_student_and_teacher_are_a_divergence_not_a_finite_kl():
-    # Both φ·dt and φ*·dt > 1 (a realizable teacher of the unbounded rectified quadratic at V ≈ 200 mV): the
-    # Bernoulli D_KL is undefined; its formula's first term alone gave a finite 1.21 and the run succeeded.
-    with pytest.raises(natspike.DivergenceError, match=r"\(record 0\): kl is NaN"):
-        natspike.train(
-            "natural",
-            np.full(20, 0.5),
-            np.full(20, 20.0),
-            teacher=np.full(20, 0.55),
-            duration=1.0,
-            eta=1e-4,
-            neuron=natspike.Neuron(transfer="rectified_quadratic"),
-            seed=1,
-        )
+@pytest.mark.parametrize("call", ["train", "run_trials"])
+def test_a_teacher_spike_probability_above_one_is_refused_before_learning(call):
+    # A realizable teacher of the unbounded rectified quadratic at V* ≈ 220 mV on average: φ*·dt = (V* − 10)²/4 · 0.0005 ≈ 5.5,
+    # no Bernoulli probability. Its D_KL's first term alone gave a finite 1.21 and the run succeeded; then it was
+    # reported as a divergence at t = 0. It is a parameter error, named before the first bin.
+    args = ("natural", np.full(20, 0.5), np.full(20, 20.0))
+    kw = dict(teacher=np.full(20, 0.55), duration=1.0, eta=1e-4, seed=1)
+    kw["neuron"] = natspike.Neuron(transfer="rectified_quadratic")
+    if call == "run_trials":
+        kw["n_trials"] = 2
+    with pytest.raises(
+        ValueError, match=r"teacher: its spike probability phi\*·dt reaches [0-9.]+ .*lower its scale"
+    ) as err:
+        getattr(natspike, call)(*args, **kw)
+    assert not isinstance(err.value, natspike.DivergenceError)
+    kw["neuron"] = natspike.Neuron(
+        transfer="rectified_quadratic", scale=0.25 / 100
+    )  # φ*·dt ≈ 0.055 on average, at most 0.13: learns
+    getattr(natspike, call)(*args, **kw)
 
 
 def test_non_finite_outputs_of_extreme_parameters_are_refused():

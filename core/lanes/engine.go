@@ -281,7 +281,11 @@ func (b *batch) prepareObjectives() error {
 		if err := input.SampleUSPs(samples, c.Kernel, c.Rates, c.TestBins, seed.Stream(c.Seed, tr, seed.TestSet)); err != nil {
 			return err
 		}
-		b.obj = append(b.obj, learn.NewObjective(c.Transfer, c.Kernel.Dt, samples, n, teacherRate))
+		o, err := learn.NewObjective(c.Transfer, c.Kernel.Dt, samples, n, teacherRate)
+		if err != nil {
+			return err
+		}
+		b.obj = append(b.obj, o)
 	}
 	return nil
 }

@@ -376,3 +376,22 @@ func TestProgressCountsTrialBins(t *testing.T) {
 		t.Fatalf("progress reported %d trial-bins, want %d", total, want)
 	}
 }
+
+// TestTeacherSpikeProbabilityAboveOneIsRefused: as in the scalar engine, a
+// teacher whose φ*·dt exceeds 1 on the test set (rectified quadratic of
+// scale 1/4 with θ = −100 mV: φ*·dt > 1 wherever V* > −10.6 mV) is refused
+// before the first bin, not reported as a divergence; θ = −30 mV runs.
+func TestTeacherSpikeProbabilityAboveOneIsRefused(t *testing.T) {
+	with := func(theta float64) learn.Config {
+		c := fig3Config(rule.Natural, 1e-3, 0.1, 4)
+		c.Transfer = neuron.RectifiedQuadratic{Scale: 0.25, Theta: theta}
+		return c
+	}
+	err := Run(context.Background(), with(-100), []uint64{0, 1}, make([]learn.Result, 2))
+	if err == nil || errors.Is(err, learn.ErrDiverged) || !strings.Contains(err.Error(), "teacher: its spike probability phi*·dt reaches") {
+		t.Errorf("theta -100: got %v", err)
+	}
+	if err := Run(context.Background(), with(-30), []uint64{0, 1}, make([]learn.Result, 2)); err != nil {
+		t.Errorf("theta -30: %v", err)
+	}
+}

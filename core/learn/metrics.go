@@ -1,6 +1,7 @@
 package learn
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/natspike/natspike/core/neuron"
@@ -48,12 +49,33 @@ type Objective struct {
 }
 
 // NewObjective prepares the test set. teacherRate returns φ* for a USP vector.
-func NewObjective(t neuron.Transfer, dt float64, samples []float64, n int, teacherRate func(x []float64) float64) *Objective {
+// It refuses a teacher whose spike probability φ*·dt exceeds 1 on a test
+// sample (an unbounded transfer such as the rectified quadratic, or large
+// teacher weights): a bin holds at most one spike, so that teacher is no
+// Bernoulli process and D_KL (Eqn 9) has no value.
+func NewObjective(t neuron.Transfer, dt float64, samples []float64, n int, teacherRate func(x []float64) float64) (*Objective, error) {
 	o := &Objective{transfer: t, dt: dt, samples: samples, n: n, ws: make([]float64, n)}
 	for s := 0; s < len(samples)/n; s++ {
 		o.target = append(o.target, teacherRate(samples[s*n:(s+1)*n]))
 	}
-	return o
+	return o, checkTeacherProbability(o.target, dt)
+}
+
+// checkTeacherProbability names the test sample on which the teacher's rate
+// is highest if its spike probability rate·dt exceeds 1.
+func checkTeacherProbability(rates []float64, dt float64) error {
+	top := 0
+	for s, r := range rates {
+		if r > rates[top] {
+			top = s
+		}
+	}
+	if len(rates) == 0 || rates[top]*dt <= 1 {
+		return nil
+	}
+	return fmt.Errorf("teacher: its spike probability phi*·dt reaches %.4g on test sample %d (phi* = %.6g Hz, "+
+		"above 1/dt = %v Hz), but a bin holds at most one spike, so phi*·dt must be <= 1; with the rectified "+
+		"quadratic transfer, lower its scale, the teacher's weights or dt", rates[top]*dt, top, rates[top], 1/dt)
 }
 
 // Eval returns the mean Bernoulli D_KL per bin and the RMS rate error (Hz)

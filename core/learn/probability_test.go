@@ -1,6 +1,9 @@
 package learn
 
 import (
+	"context"
+	"errors"
+	"math"
 	"strings"
 	"testing"
 
@@ -32,5 +35,61 @@ func TestSigmoidSpikeProbabilityBelowOne(t *testing.T) {
 		if err := c.Validate(); err != nil {
 			t.Errorf("phi_max %v, dt %v: refused: %v", c.Transfer.(neuron.Sigmoid).PhiMax, c.Kernel.Dt, err)
 		}
+	}
+}
+
+// quadraticTeacher is fig3Config's natural-rule run with a rectified
+// quadratic of scale 1/4 and threshold theta (mV): above θ, φ(V) = (V − θ)²/4.
+func quadraticTeacher(theta float64) Config {
+	c := fig3Config(rule.Natural, 1e-3, 0.1, 4)
+	c.Transfer = neuron.RectifiedQuadratic{Scale: 0.25, Theta: theta}
+	c.TestSamples, c.TestBins = 20, 50
+	return c
+}
+
+// TestTeacherSpikeProbabilityAboveOneIsRefusedBeforeLearning: with θ = −100 mV
+// the teacher's φ*·dt = (V* + 100)²/4 · 0.0005 exceeds 1 wherever V* > −10.6 mV,
+// which fig3Config's small teacher weights give on every test sample. Every
+// engine refuses such a run before its first bin with an error naming the
+// teacher, phi*·dt and the transfer's scale, not as a divergence; at
+// θ = −30 mV (φ*·dt ≈ 0.11–0.2) the same run learns.
+func TestTeacherSpikeProbabilityAboveOneIsRefusedBeforeLearning(t *testing.T) {
+	bad := quadraticTeacher(-100)
+	run := map[string]func(Config) error{
+		"Run": func(c Config) error { var r Result; return Run(context.Background(), c, &r) },
+		"layer": func(c Config) error {
+			var r Result
+			return Run(context.Background(), layerOf(c, 2), &r)
+		},
+		"RunShared": func(c Config) error {
+			rs := []*Result{{}, {}}
+			return RunShared(context.Background(), []Config{c, c}, rs)
+		},
+	}
+	for name, f := range run {
+		err := f(bad)
+		if err == nil || errors.Is(err, ErrDiverged) || !strings.Contains(err.Error(), "teacher: its spike probability phi*·dt reaches") ||
+			!strings.Contains(err.Error(), "lower its scale") {
+			t.Errorf("%s: got %v", name, err)
+		}
+		if err := f(quadraticTeacher(-30)); err != nil {
+			t.Errorf("%s at theta -30: %v", name, err)
+		}
+	}
+}
+
+// TestCheckTeacherProbabilityBoundary: φ*·dt = 1 exactly (2000 Hz at
+// dt = 0.5 ms) is a spike in every bin, still a Bernoulli probability; one
+// ulp above is refused, naming the highest sample.
+func TestCheckTeacherProbabilityBoundary(t *testing.T) {
+	if err := checkTeacherProbability([]float64{10, 2000, 1999}, 0.0005); err != nil {
+		t.Errorf("2000 Hz refused: %v", err)
+	}
+	err := checkTeacherProbability([]float64{10, 2000, math.Nextafter(2000, 3000), 5}, 0.0005)
+	if err == nil || !strings.Contains(err.Error(), "on test sample 2 ") || !strings.Contains(err.Error(), "1/dt = 2000 Hz") {
+		t.Errorf("one ulp above 2000 Hz: got %v", err)
+	}
+	if err := checkTeacherProbability(nil, 0.0005); err != nil {
+		t.Errorf("no samples: %v", err)
 	}
 }

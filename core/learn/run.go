@@ -131,7 +131,9 @@ func newTrial(cfg Config, res *Result, sets [][]float64, in trialInputs) (*trial
 			t.fusedTarget = t.target
 		}
 	}
-	t.prepareObjectives(sets)
+	if err := t.prepareObjectives(sets); err != nil {
+		return nil, err
+	}
 	if cfg.State != nil {
 		if err := t.restore(cfg.State); err != nil {
 			return nil, err

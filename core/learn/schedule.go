@@ -146,12 +146,17 @@ func (c Config) testSets() ([][]float64, error) {
 }
 
 // prepareObjectives builds the neuron's objective on every test set.
-func (t *trial) prepareObjectives(sets [][]float64) {
+func (t *trial) prepareObjectives(sets [][]float64) error {
 	for j, samples := range sets {
 		if samples == nil {
 			t.objs = append(t.objs, t.objs[j-1])
 			continue
 		}
-		t.objs = append(t.objs, NewObjective(t.cfg.Transfer, t.cfg.Kernel.Dt, samples, len(t.cfg.Rates), t.teacherRate))
+		o, err := NewObjective(t.cfg.Transfer, t.cfg.Kernel.Dt, samples, len(t.cfg.Rates), t.teacherRate)
+		if err != nil {
+			return err
+		}
+		t.objs = append(t.objs, o)
 	}
+	return nil
 }

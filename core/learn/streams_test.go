@@ -133,9 +133,12 @@ func withObjective(t *testing.T, cfg Config, res Result) Result {
 		t.Fatal(err)
 	}
 	n := len(cfg.Rates)
-	obj := NewObjective(cfg.Transfer, cfg.Kernel.Dt, sets[0], n, func(x []float64) float64 {
+	obj, err := NewObjective(cfg.Transfer, cfg.Kernel.Dt, sets[0], n, func(x []float64) float64 {
 		return cfg.Transfer.Phi(dot(cfg.Teacher.Weights, x))
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	records := len(res.Weights) / n
 	res.KL, res.RateError, res.WeightDistance = make([]float64, records), make([]float64, records), make([]float64, records)
 	for j := range records {
