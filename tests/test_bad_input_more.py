@@ -187,3 +187,32 @@ def test_refused_or_finite_experiment_arguments(data):
     for var in ds.data_vars.values():
         if var.dtype.kind == "f" and var.name not in ("crossing_time",):
             assert np.isfinite(var.values).all(), (name, param, value, var.name)
+
+
+NUMPY_VALUES_IN_MESSAGES = {
+    "weights-nan": (
+        lambda: _train(weights=np.array([np.nan, 0, 0, 0.0])),
+        "weights must be finite, got nan at index 0",
+    ),
+    "layer-inf": (
+        lambda: _train(weights=np.array([W, [0.01, 0.01, 0.01, np.inf]]), teacher=20.0),
+        "weights must be finite, got inf at index (1, 3)",
+    ),
+    "times-nan": (lambda: natspike.SpikeTrain(np.array([0.1, np.nan]), t_stop=1), "got nan at index 1"),
+    "times-unsorted": (lambda: natspike.SpikeTrain(np.array([0.2, 0.1]), t_stop=1), "got 0.1 after 0.2 at index 1"),
+    "times-late": (lambda: natspike.SpikeTrain(np.array([0.2, 1.5]), t_stop=1), "< t_stop = 1.0 s, got 1.5"),
+    "bins-2": (lambda: natspike.SpikeTrain.from_bins(np.array([0, 2.0]), dt=5e-4), "got 2.0 at index 1"),
+    "index-7": (lambda: _train(inputs=(np.array([0, 7]), np.array([0.001, 0.002]))), "got 7 at position 1"),
+    "time-late": (lambda: _train(inputs=(np.array([0, 1]), np.array([0.001, 5.2]))), "spike time 5.2 s"),
+    "input-2": (lambda: _train(inputs=np.full((20, N), 2.0)), "got 2.0 at index (0, 0)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NUMPY_VALUES_IN_MESSAGES))
+def test_numpy_values_in_messages_read_as_plain_numbers(case):
+    # The offending entry of a NumPy array is shown as the number it holds ("nan", "2.0"), not as its repr
+    # ("np.float64(nan)", NumPy >= 2), and a 1-D index as a number, not a 1-tuple.
+    call, text = NUMPY_VALUES_IN_MESSAGES[case]
+    with pytest.raises(ValueError) as err:
+        call()
+    assert text in str(err.value) and "np." not in str(err.value), str(err.value)

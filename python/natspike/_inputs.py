@@ -41,7 +41,7 @@ from ._spiketrain import (
     spike_times,
 )
 from ._units import in_units
-from ._validate import check_memory, finite_scalar, vector
+from ._validate import check_memory, finite_scalar, shown, vector
 
 #: Elements per block when scanning a dense array (no full-size temporaries).
 BLOCK = 1 << 18
@@ -123,7 +123,7 @@ def _check_binary(block: np.ndarray, start: int) -> None:
     if bad.any():
         r, c = (int(i) for i in np.argwhere(bad)[0])
         raise ValueError(
-            f"inputs must contain only 0 and 1 (bins x afferents), got {block[r, c]!r} at index {(start + r, c)}"
+            f"inputs must contain only 0 and 1 (bins x afferents), got {shown(block[r, c])} at index {(start + r, c)}"
         )
 
 
@@ -164,7 +164,7 @@ def _plain_bins(times, bins, dt, name) -> np.ndarray:
     k = bin_indices(times, dt)
     if k.size and k[-1] >= bins:
         raise ValueError(
-            f"{name}: spike time {times[-1]!r} s is at or after the end of the run ({bins * dt:g} s); plain "
+            f"{name}: spike time {shown(times[-1])} s is at or after the end of the run ({bins * dt:g} s); plain "
             "numbers are seconds (NEST and Brian2 print ms: pass a Quantity, or divide by 1000)"
         )
     return k
@@ -196,7 +196,7 @@ def _indices(x, n: int) -> np.ndarray:
         i = int(np.argmax(bad))
         raise ValueError(
             f"inputs indices must be in [0, {n}) (0-based; subtract the first NEST node id), "
-            f"got {a[i]!r} at position {i}"
+            f"got {shown(a[i])} at position {i}"
         )
     return a.astype(np.int64)
 

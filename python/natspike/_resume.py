@@ -21,6 +21,7 @@ from numpy.typing import ArrayLike
 from . import _native
 from ._result import Result
 from ._spiketrain import SpikeTrain
+from ._validate import shown
 
 #: The state of the run being resumed, read by train and run_trials while resume calls them.
 STATE: ContextVar[np.ndarray | None] = ContextVar("natspike_resume_state", default=None)
@@ -175,7 +176,7 @@ def _duration(duration):
     if isinstance(d, (bool, np.bool_)) or not isinstance(d, numbers.Real):
         raise TypeError(f"duration must be a real number of seconds, got {type(duration).__name__}")
     if not (np.isfinite(d) and d > 0):
-        raise ValueError(f"duration must be finite and > 0 s, got {duration!r}")
+        raise ValueError(f"duration must be finite and > 0 s, got {shown(duration)}")
     return float(d)
 
 

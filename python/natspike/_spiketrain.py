@@ -21,7 +21,7 @@ import numpy as np
 
 from ._typing import ArrayLike, FloatArray
 from ._units import in_units, library
-from ._validate import real_array
+from ._validate import real_array, shown
 
 #: Times within this fraction of a bin of a bin edge are taken as on the edge.
 EDGE_TOLERANCE = 1e-6
@@ -66,7 +66,7 @@ class SpikeTrain:
         self._times = spike_times(times, "times")
         self._t_stop = t_stop
         if self._times.size and self._times[-1] >= t_stop:
-            raise ValueError(f"times must be < t_stop = {t_stop} s, got {self._times[-1]!r}")
+            raise ValueError(f"times must be < t_stop = {t_stop} s, got {shown(self._times[-1])}")
 
     @classmethod
     def from_bins(cls, bins: ArrayLike, *, dt: float) -> SpikeTrain:
@@ -80,7 +80,7 @@ class SpikeTrain:
         bad = (a != 0) & (a != 1)
         if bad.any():
             i = int(np.argmax(bad))
-            raise ValueError(f"bins must contain only 0 and 1, got {a[i]!r} at index {i}")
+            raise ValueError(f"bins must contain only 0 and 1, got {shown(a[i])} at index {i}")
         return cls(np.flatnonzero(a) * dt, t_stop=a.size * dt)
 
     @property
@@ -122,13 +122,13 @@ def spike_times(x: Any, name: str) -> FloatArray:
         t += np.abs(t) * rounding
     if not np.isfinite(t).all():
         i = int(np.argmax(~np.isfinite(t)))
-        raise ValueError(f"{name} must be finite, got {t[i]!r} at index {i}")
+        raise ValueError(f"{name} must be finite, got {shown(t[i])} at index {i}")
     if t.size and t.min() < 0:
         i = int(np.argmax(t < 0))
-        raise ValueError(f"{name} must be >= 0 s (spike times count from the start of the trial), got {t[i]!r}")
+        raise ValueError(f"{name} must be >= 0 s (spike times count from the start of the trial), got {shown(t[i])}")
     if t.size > 1 and (np.diff(t) < 0).any():
         i = int(np.argmax(np.diff(t) < 0)) + 1
-        raise ValueError(f"{name} must be sorted ascending, got {t[i]!r} after {t[i - 1]!r} at index {i}")
+        raise ValueError(f"{name} must be sorted ascending, got {shown(t[i])} after {shown(t[i - 1])} at index {i}")
     t.flags.writeable = False
     return t
 

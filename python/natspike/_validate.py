@@ -54,12 +54,18 @@ def _describe(x, a: np.ndarray) -> str:
     return f"dtype {a.dtype}" if isinstance(x, np.ndarray) else type(x).__name__
 
 
+def shown(v) -> str:
+    """``v`` as it reads in an error message: a NumPy scalar as the plain
+    Python number it holds (``nan``, ``-1.5``, not ``np.float64(nan)``)."""
+    return repr(v.item() if isinstance(v, np.generic) else v)
+
+
 def finite(a: np.ndarray, name: str) -> np.ndarray:
     """Raise ValueError naming ``name`` and the first NaN/inf entry."""
     bad = ~np.isfinite(a)
     if bad.any():
         where = _index(bad)
-        raise ValueError(f"{name} must be finite, got {a[where]!r} at index {where}")
+        raise ValueError(f"{name} must be finite, got {shown(a[where])} at index {_shown_index(where)}")
     return a
 
 
@@ -70,13 +76,18 @@ def at_least(a: np.ndarray, name: str, lo: float, *, strict: bool = False) -> np
     if bad.any():
         where = _index(bad)
         op = ">" if strict else ">="
-        raise ValueError(f"{name} must be {op} {lo:g}, got {a[where]!r} at index {where}")
+        raise ValueError(f"{name} must be {op} {lo:g}, got {shown(a[where])} at index {_shown_index(where)}")
     return a
 
 
 def _index(mask: np.ndarray):
     idx = np.unravel_index(int(np.argmax(mask)), mask.shape)
     return tuple(int(i) for i in idx)
+
+
+def _shown_index(where: tuple) -> str:
+    """An index as it reads in a message: ``3`` for a 1-D array, ``(1, 3)`` otherwise."""
+    return str(where[0]) if len(where) == 1 else str(where)
 
 
 def vector(x, name: str, *, allow_empty: bool = False) -> np.ndarray:
