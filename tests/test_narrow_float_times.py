@@ -77,3 +77,10 @@ def test_float32_and_float64_pairs_train_to_the_same_weights_and_survive_save_an
         natspike.resume(loaded, duration=bins * DT, inputs=(idx, times.astype(np.float32))).final_weights,
         natspike.resume(ref, duration=bins * DT, inputs=(idx, times)).final_weights,
     )
+
+
+@pytest.mark.parametrize("bad", [np.inf, -np.inf, np.nan])
+def test_a_non_finite_float32_time_is_reported_as_itself(bad):
+    # The rounding bound is added to finite times only (inf + inf·0 would be nan): the error names the time given.
+    with pytest.raises(ValueError, match=rf"times must be finite, got {bad!r} at index 1"):
+        natspike.SpikeTrain(np.array([0.1, bad], dtype=np.float32), t_stop=1)

@@ -118,8 +118,8 @@ def spike_times(x: Any, name: str) -> FloatArray:
         raise ValueError(f"{name} must be a 1-D array of spike times in s, got shape {t.shape}")
     t = np.array(t, dtype=np.float64)
     rounding = relative_rounding(x)
-    if rounding is not None:
-        t += np.abs(t) * rounding
+    if rounding is not None:  # non-finite times stay as given, for the check below to name them
+        np.add(t, np.abs(t) * rounding, out=t, where=np.isfinite(t))
     if not np.isfinite(t).all():
         i = int(np.argmax(~np.isfinite(t)))
         raise ValueError(f"{name} must be finite, got {shown(t[i])} at index {i}")
