@@ -274,6 +274,21 @@ def _pair():
     return idx[order], t[order]
 
 
+def _pair_of_two_threads():
+    """The events as NEST records them with two threads: each thread's neurons in time order, one thread
+    after the other (even afferents, then odd), so the times as a whole are not sorted."""
+    idx, t = _pair()
+    order = np.argsort(idx % 2, kind="stable")
+    assert (np.diff(t[order]) < 0).any()
+    return idx[order], t[order]
+
+
+def _pair_shuffled():
+    idx, t = _pair()
+    order = np.random.default_rng(7).permutation(idx.size)
+    return idx[order], t[order]
+
+
 def _segment():
     seg = neo.Segment()
     for t in TIMES:
@@ -294,6 +309,8 @@ FORMATS = {
     "neo-segment": lambda: _segment().spiketrains,  # a SpikeTrainList, not a list
     "pair-brian2-like": lambda: (_pair()[0], _pair()[1] * pq.s),
     "pair-nest-like": lambda: (_pair()[0].astype(np.int64), _pair()[1] * 1000 * UREG.ms),
+    "pair-nest-two-threads": lambda: (_pair_of_two_threads()[0], _pair_of_two_threads()[1] * 1000 * pq.ms),
+    "pair-shuffled": _pair_shuffled,
 }
 
 
@@ -339,9 +356,20 @@ BAD_INPUTS = [
     ("index-float", lambda: (np.array([0.5]), np.array([0.01])), ValueError, "whole numbers"),
     ("index-str", lambda: (np.array(["a"]), np.array([0.01])), TypeError, "integers"),
     ("pair-lengths", lambda: (np.array([0, 1]), np.array([0.01])), ValueError, "same length"),
-    ("pair-unsorted", lambda: (np.array([0, 1]), np.array([0.02, 0.01])), ValueError, "sorted"),
     ("pair-same-bin", lambda: (np.array([1, 2, 1]), np.array([0.01, 0.01, 0.0101])), ValueError, "at most one"),
+    (
+        "pair-unsorted-same-bin",  # the two spikes of afferent 1 in bin 20 are not neighbours in the order given
+        lambda: (np.array([1, 0, 2, 1]), np.array([0.0101, 0.05, 0.003, 0.01])),
+        ValueError,
+        r"inputs \(afferent 1\): two spikes fall in bin 20 ",
+    ),
     ("pair-late", lambda: (np.array([0]), np.array([DURATION])), ValueError, "at or after the end of the run"),
+    (
+        "pair-unsorted-late",  # the late time is named, wherever it stands
+        lambda: (np.array([0, 1, 2]), np.array([0.2, 0.3, 0.1])),
+        ValueError,
+        r"inputs times: spike time 0.3 s is at or after the end of the run",
+    ),
     ("pair-ms-as-s", lambda: (np.array([0]), np.array([120.0])), ValueError, "divide by 1000"),
     ("pair-negative", lambda: (np.array([0]), np.array([-0.001])), ValueError, ">= 0"),
     ("pair-wrong-unit", lambda: (np.array([0]), np.array([0.1]) * pq.mV), ValueError, "a time"),

@@ -6,9 +6,10 @@ bit for bit whichever form carries them:
 * a list of n spike trains, one per afferent: arrays of spike times in s,
   Quantity arrays of times, :class:`natspike.SpikeTrain` or ``neo.SpikeTrain``
   (also a Neo segment's ``spiketrains``, a ``SpikeTrainList``);
-* a tuple ``(indices, times)``: afferent index and time of every spike,
-  sorted by time, as Brian2's ``SpikeMonitor`` (``mon.i, mon.t``) and NEST's
-  spike recorder (``events["senders"], events["times"]``) give them. Indices
+* a tuple ``(indices, times)``: afferent index and time of every spike, in
+  any order, as Brian2's ``SpikeMonitor`` (``mon.i, mon.t``) and NEST's
+  spike recorder (``events["senders"], events["times"]``) give them (NEST's
+  events from several threads or processes are not sorted by time). Indices
   are 0-based (subtract the first NEST node id); NEST's times are in ms, so
   pass them as a Quantity or divide by 1000;
 * an ndarray of shape (bins, n) of 0/1, one row per bin of ``dt``.
@@ -16,8 +17,8 @@ bit for bit whichever form carries them:
 A spike at time t falls in bin ⌊t/dt⌋ (see ``natspike._spiketrain``); a bin
 holds at most one spike of an afferent, so two spikes of one afferent in
 one bin are an error (refused, never counted twice or merged). Spike times
-are >= 0 and finite; plain times (arrays, pairs) must be sorted and
-< ``duration``, while trains with a ``t_stop`` must cover the run
+are >= 0 and finite; plain times must be < ``duration``, and an array of one
+afferent's times must be sorted, while trains with a ``t_stop`` must cover the run
 (``t_stop >= duration``) and their later spikes are not used, as are rows of
 a dense array beyond the run.
 
@@ -160,11 +161,12 @@ def _from_trains(trains: list, n: int, bins: int, dt: float) -> np.ndarray:
 
 
 def _plain_bins(times, bins, dt, name) -> np.ndarray:
-    """Bins of plain spike times: every one must fall inside the run."""
+    """Bins of plain spike times, in their order: every one must fall inside the run."""
     k = bin_indices(times, dt)
-    if k.size and k[-1] >= bins:
+    if k.size and k.max() >= bins:
         raise ValueError(
-            f"{name}: spike time {shown(times[-1])} s is at or after the end of the run ({bins * dt:g} s); plain "
+            f"{name}: spike time {shown(times[int(np.argmax(k))])} s is at or after the end of the run "
+            f"({bins * dt:g} s); plain "
             "numbers are seconds (NEST and Brian2 print ms: pass a Quantity, or divide by 1000)"
         )
     return k
@@ -174,7 +176,7 @@ def _from_pair(pair: tuple, n: int, bins: int, dt: float) -> np.ndarray:
     if len(pair) != 2:
         raise ValueError(f"inputs: a tuple must be the pair (indices, times), got a tuple of {len(pair)}")
     idx = _indices(pair[0], n)
-    times = spike_times(pair[1], "inputs times")
+    times = spike_times(pair[1], "inputs times", ordered=False)
     if idx.shape != times.shape:
         raise ValueError(f"inputs: indices and times must have the same length, got {idx.size} and {times.size}")
     k = _plain_bins(times, bins, dt, "inputs times")

@@ -107,8 +107,9 @@ class SpikeTrain:
         return f"SpikeTrain({self._times.size} spikes, t_stop={self._t_stop!r} s)"
 
 
-def spike_times(x: Any, name: str) -> FloatArray:
-    """Sorted, non-negative, finite spike times in s (read-only float64 1-D).
+def spike_times(x: Any, name: str, ordered: bool = True) -> FloatArray:
+    """Non-negative, finite spike times in s (read-only float64 1-D), sorted ascending unless ``ordered`` is
+    False (the times of an ``(indices, times)`` event list, whose order carries no meaning).
 
     Times of a float type narrower than float64 are raised by their rounding
     bound (module docstring), before any check.
@@ -126,7 +127,7 @@ def spike_times(x: Any, name: str) -> FloatArray:
     if t.size and t.min() < 0:
         i = int(np.argmax(t < 0))
         raise ValueError(f"{name} must be >= 0 s (spike times count from the start of the trial), got {shown(t[i])}")
-    if t.size > 1 and (np.diff(t) < 0).any():
+    if ordered and t.size > 1 and (np.diff(t) < 0).any():
         i = int(np.argmax(np.diff(t) < 0)) + 1
         raise ValueError(f"{name} must be sorted ascending, got {shown(t[i])} after {shown(t[i - 1])} at index {i}")
     t.flags.writeable = False

@@ -212,7 +212,7 @@ def train(
         the field's forms (the same spikes give the same numbers bit for
         bit): a list of n spike trains (arrays of times in s, Quantity
         arrays, :class:`natspike.SpikeTrain` or ``neo.SpikeTrain``); a tuple
-        ``(indices, times)`` of every spike, sorted by time, with 0-based
+        ``(indices, times)`` of every spike, in any order, with 0-based
         afferent indices (Brian2's ``SpikeMonitor`` ``i, t``; NEST's spike
         recorder ``senders, times`` less the first node id, times in ms as a
         Quantity or divided by 1000); or an ndarray (bins, n) of 0/1. A spike
