@@ -1,6 +1,7 @@
 """The user's own data: Quantities at every physical argument, explicit teachers, input spike trains in the
 formats of Neo, Brian2 and NEST (issue: beyond the paper's protocols)."""
 
+import contextlib
 import subprocess
 import sys
 import warnings
@@ -144,6 +145,29 @@ def test_an_integer_duration_of_1000_or_more_warns_but_the_papers_float_duration
             _train(duration=8000.0, eta=-1.0)
         natspike.Neuron()
         natspike.Neuron(tau_m=0.02, tau_s=0.005, theta=15.0, beta=0.5)
+
+
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda v: natspike.SpikeTrain([0.1], t_stop=v), "t_stop"),
+        (lambda v: _train(record_every=v, eta=-1.0), "record_every"),
+        (lambda v: _train(trace_every=v, eta=-1.0), "trace_every"),
+    ],
+    ids=["t_stop", "record_every", "trace_every"],
+)
+def test_an_integer_time_of_1000_or_more_warns_as_duration_does_but_a_float_or_999_does_not(call, name):
+    def made(value):  # train stops at eta = -1 before it runs
+        with pytest.raises(ValueError, match="eta") if name != "t_stop" else contextlib.nullcontext():
+            call(value)
+
+    with pytest.warns(natspike.UnitWarning, match=rf"{name} = 1000 is read in seconds .*did you mean 1000 ms") as seen:
+        made(1000)
+    assert seen[0].filename == __file__  # the warning points at the user's line, not at natspike
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        made(1000.0)
+        made(999)
 
 
 def test_natspike_imports_no_unit_library_of_its_own():

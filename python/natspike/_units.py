@@ -16,7 +16,8 @@ expected:
 
 * ``tau_m`` or ``tau_s`` of 1 or more (seconds; the paper's are 10 and 3 ms);
 * ``dt`` of 0.01 or more (seconds; the paper's is 0.5 ms);
-* ``duration`` given as an integer of 1000 or more (seconds: a NEST-style
+* ``duration``, ``record_every``, ``trace_every`` or a spike train's
+  ``t_stop`` given as an integer of 1000 or more (seconds: a NEST-style
   ``duration=1000`` is 1000 s here, 2·10⁶ bins; the paper's long runs are
   written as floats, e.g. 8000.0, and do not warn);
 * ``theta`` with 0 < |θ| < 0.1 (mV: ``float(10 * mV)`` in Brian2 is 0.01, in volts);
@@ -213,6 +214,10 @@ def caller_level() -> int:
     return level
 
 
+#: Times that a plain integer of 1000 or more makes suspect (ms in another convention; module docstring).
+LONG_TIMES = ("duration", "record_every", "trace_every", "t_stop")
+
+
 def check_plausible(name: str, x) -> None:
     """Warn (UnitWarning) if the plain number ``x`` for ``name`` looks like another unit (module docstring)."""
     if not _is_plain(x):
@@ -227,7 +232,7 @@ def check_plausible(name: str, x) -> None:
         _warn(name, x, "seconds", f"did you mean {v:g} ms ({v / 1000:g})?")
     elif name == "dt" and v >= 0.01:
         _warn(name, x, "seconds", f"did you mean {v:g} ms ({v / 1000:g})?")
-    elif name == "duration" and isinstance(x, numbers.Integral) and v >= 1000:
+    elif name in LONG_TIMES and isinstance(x, numbers.Integral) and v >= 1000:
         _warn(name, x, "seconds", f"that is {v / 60:g} min; did you mean {v:g} ms ({v / 1000:g})?")
     elif name == "theta" and 0 < abs(v) < 0.1:
         _warn(name, x, "mV", f"did you mean {v:g} V ({v * 1000:g})?")
