@@ -188,3 +188,25 @@ def test_a_teacher_spike_probability_above_one_is_refused_before_learning(call):
 def test_non_finite_outputs_of_extreme_parameters_are_refused():
     with pytest.raises(ValueError, match="outside the numerically representable range"):
         natspike.sample_usps(R, 3, neuron=natspike.Neuron(eps0=1e308), seed=1)
+
+
+@pytest.mark.parametrize("call", ["train", "run_trials"])
+def test_recording_the_spikes_of_a_student_whose_spike_probability_exceeds_one_is_a_divergence(call):
+    # The student of the unbounded rectified quadratic at V ≈ 200 mV: φ·dt ≈ 4.5. Its recorded spike train was a
+    # spike in every bin whatever the uniform (a silent clamp); now recording stops at the first such bin (V
+    # grows from 0 as the traces fill), naming the student.
+    # A Poisson teacher, so the teacher's own probability is not in question.
+    args = ("natural", np.full(20, 0.5), np.full(20, 20.0))
+    kw = dict(teacher=20.0, duration=1.0, eta=1e-4, seed=1, record_spikes=True)
+    kw["neuron"] = natspike.Neuron(transfer="rectified_quadratic")
+    if call == "run_trials":
+        kw["n_trials"] = 2
+    with pytest.raises(
+        natspike.DivergenceError,
+        match=r"diverged at t = [0-9.]+ s \(bin \d+\): student: its spike probability phi·dt reaches [0-9.]+ .*do not record",
+    ):
+        getattr(natspike, call)(*args, **kw)
+    kw["neuron"] = natspike.Neuron(transfer="rectified_quadratic", scale=0.25 / 1000)  # φ·dt < 0.01: records
+    spikes = getattr(natspike, call)(*args, **kw).spikes
+    for times in [spikes] if call == "train" else spikes:
+        assert ((0 <= times) & (times < 1.0)).all()

@@ -93,3 +93,38 @@ func TestCheckTeacherProbabilityBoundary(t *testing.T) {
 		t.Errorf("no samples: %v", err)
 	}
 }
+
+// TestRecordedStudentSpikeProbabilityAboveOneIsAnError: a student whose
+// rectified quadratic gives φ·dt > 1 (θ = −100 mV, as above; a Poisson
+// teacher, so only the student's probability is out of range) cannot have
+// its spikes recorded: the bin's draw would fire whatever the uniform, a
+// silent clamp. With RecordSpikes the run stops at the first such bin with
+// an error naming the student and phi·dt, as a divergence at that bin, for
+// a single neuron and RunShared (a layer records no spikes). At θ = −30 mV
+// the same recording runs.
+func TestRecordedStudentSpikeProbabilityAboveOneIsAnError(t *testing.T) {
+	with := func(theta float64) Config {
+		c := quadraticTeacher(theta)
+		c.Teacher = Teacher{Kind: PoissonTeacher, Rate: 20}
+		c.RecordSpikes = true
+		return c
+	}
+	run := map[string]func(Config) error{
+		"Run": func(c Config) error { var r Result; return Run(context.Background(), c, &r) },
+		"RunShared": func(c Config) error {
+			rs := []*Result{{}, {}}
+			return RunShared(context.Background(), []Config{c, c}, rs)
+		},
+	}
+	for name, f := range run {
+		err := f(with(-100))
+		if !errors.Is(err, ErrDiverged) || !strings.Contains(err.Error(), "at t = 0 s (bin 0)") ||
+			!strings.Contains(err.Error(), "student: its spike probability phi·dt reaches") ||
+			!strings.Contains(err.Error(), "or do not record spikes") {
+			t.Errorf("%s: got %v", name, err)
+		}
+		if err := f(with(-30)); err != nil {
+			t.Errorf("%s at theta -30: %v", name, err)
+		}
+	}
+}

@@ -270,7 +270,7 @@ func (t *trial) step(k int, spikes []int) error {
 		return potentialError(st.V)
 	}
 	if len(t.observe) > 0 {
-		t.observeBin(k, st, y)
+		return t.observeBin(k, st, y)
 	}
 	return nil
 }
@@ -293,11 +293,16 @@ func (t *trial) denseStep(k int, spikes []int) (*rule.Step, float64, error) {
 }
 
 // observeBin hands bin k to the outputs written bin by bin.
-func (t *trial) observeBin(k int, st *rule.Step, y float64) {
-	b := Bin{Step: *st, Teacher: y, Student: t.studentSpike(k, st.Phi), Config: &t.cfg}
+func (t *trial) observeBin(k int, st *rule.Step, y float64) error {
+	student, err := t.studentSpike(k, st.Phi)
+	if err != nil {
+		return err
+	}
+	b := Bin{Step: *st, Teacher: y, Student: student, Config: &t.cfg}
 	for _, o := range t.observe {
 		o.observe(o.dst, k, b)
 	}
+	return nil
 }
 
 // fusedStep runs bin k through the learner's pipelined form: the previous

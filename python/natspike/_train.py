@@ -282,6 +282,9 @@ def train(
         stream of its own, so recording changes no other number) and the
         teacher's spikes that drove the rule, as ``result.spikes`` and
         ``result.teacher_spikes`` (times in s; see ``natspike._recorded``).
+        A bin where φ(V)·dt exceeds 1 (possible with the unbounded
+        rectified quadratic transfer) has no Bernoulli draw: recording then
+        stops the run with :class:`natspike.DivergenceError` at that bin.
     keep_state : bool
         Keep the trial's end state in the result (``result.state``) so that
         :func:`natspike.resume` can continue it bit for bit. Not with
