@@ -399,6 +399,12 @@ BAD_INPUTS = [
     ("pair-wrong-unit", lambda: (np.array([0]), np.array([0.1]) * pq.mV), ValueError, "a time"),
     ("tuple-of-3", lambda: (np.array([0]), np.array([0.1]), np.array([0.2])), ValueError, "pair"),
     ("list-length", lambda: TIMES[:-1], ValueError, f"one per afferent \\(n = {N}\\)"),
+    (
+        "pair-as-list",  # [mon.i, mon.t]: a list is read as one spike train per afferent
+        lambda: list(_pair()),
+        ValueError,
+        rf"one per afferent \(n = {N}\), got 2 \(an \(indices, times\) pair must be a tuple, not a list\)",
+    ),
     ("list-unsorted", lambda: [np.array([0.2, 0.1])] + TIMES[1:], ValueError, r"inputs\[0\] must be sorted"),
     ("list-same-bin", lambda: TIMES[:3] + [np.array([0.1, 0.10001])] + TIMES[4:], ValueError, r"inputs\[3\].*bin"),
     ("list-late", lambda: TIMES[:-1] + [np.array([0.3])], ValueError, rf"inputs\[{N - 1}\].*end of the run"),

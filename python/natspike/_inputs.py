@@ -143,7 +143,8 @@ def _sorted_events(bins: np.ndarray, afferents: np.ndarray) -> np.ndarray:
 
 def _from_trains(trains: list, n: int, bins: int, dt: float) -> np.ndarray:
     if len(trains) != n:
-        raise ValueError(f"inputs: a list of spike trains needs one per afferent (n = {n}), got {len(trains)}")
+        hint = " (an (indices, times) pair must be a tuple, not a list)" if len(trains) == 2 else ""
+        raise ValueError(f"inputs: a list of spike trains needs one per afferent (n = {n}), got {len(trains)}{hint}")
     ks, idx = [], []
     for i, train in enumerate(trains):
         name = f"inputs[{i}]"
