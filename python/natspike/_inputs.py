@@ -164,11 +164,11 @@ def _from_trains(trains: list, n: int, bins: int, dt: float) -> np.ndarray:
 def _plain_bins(times, bins, dt, name) -> np.ndarray:
     """Bins of plain spike times, in their order: every one must fall inside the run."""
     k = bin_indices(times, dt)
-    if k.size and k.max() >= bins:
+    latest = int(np.argmax(k)) if k.size else 0
+    if k.size and k[latest] >= bins:
         raise ValueError(
-            f"{name}: spike time {shown(times[int(np.argmax(k))])} s is at or after the end of the run "
-            f"({bins * dt:g} s); plain "
-            "numbers are seconds (NEST and Brian2 print ms: pass a Quantity, or divide by 1000)"
+            f"{name}: spike time {shown(times[latest])} s is at or after the end of the run ({bins * dt:g} s); "
+            "plain numbers are seconds (NEST and Brian2 print ms: pass a Quantity, or divide by 1000)"
         )
     return k
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from ._typing import ArrayLike, FloatArray
-from ._units import check_plausible, in_units, library
+from ._units import in_units, library, physical
 from ._validate import real_array, shown
 
 #: Times within this fraction of a bin of a bin edge are taken as on the edge.
@@ -60,8 +60,7 @@ class SpikeTrain:
     __slots__ = ("_t_stop", "_times")
 
     def __init__(self, times: ArrayLike, *, t_stop: float) -> None:
-        check_plausible("t_stop", t_stop)
-        t_stop = float(real_array(in_units(t_stop, "t_stop"), "t_stop"))
+        t_stop = float(real_array(physical(t_stop, "t_stop"), "t_stop"))
         if not (np.isfinite(t_stop) and t_stop > 0):
             raise ValueError(f"t_stop must be finite and > 0 s, got {t_stop}")
         self._times = spike_times(times, "times")
