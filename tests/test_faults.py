@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from natspike import _native
 from natspike._sweep import sweep
+from numpy.testing import assert_array_equal
 
 W = np.array([0.02, -0.01, 0.015, 0.005])
 R = np.array([10.0, 50.0, 20.0, 5.0])
@@ -183,6 +184,36 @@ def test_a_teacher_spike_probability_above_one_is_refused_before_learning(call):
         transfer="rectified_quadratic", scale=0.25 / 100
     )  # φ*·dt ≈ 0.055 on average, at most 0.13: learns
     getattr(natspike, call)(*args, **kw)
+
+
+def test_a_teacher_spike_probability_above_one_in_a_training_bin_is_a_divergence_at_that_bin():
+    # θ = −60 mV: on every test sample the teacher's φ*·dt stays below 1 (the run is accepted), but with 4
+    # afferents a training bin's V* climbs higher than any test sample's. That bin was a teacher spike whatever
+    # the uniform, a silent clamp; now the run stops there. The bin is found independently: a student with the
+    # teacher's weights that does not learn (η = 1e-200; a Poisson teacher, so it runs on) traces φ(V*) in every bin.
+    rates = np.array([10.0, 10.0, 50.0, 50.0])
+    w_star = 0.8 * np.cos(5 * np.arange(4) + 2) / 4
+    kw = dict(duration=2.0, seed=7, test_samples=20, neuron=natspike.Neuron(transfer="rectified_quadratic", theta=-60))
+    dt = 0.0005
+    traced = natspike.train("euclidean", w_star, rates, teacher=20.0, eta=1e-200, trace_every=dt, **kw)
+    assert_array_equal(traced.final_weights, w_star)
+    first = int(np.argmax(traced.rate * dt > 1))
+    assert traced.rate[first] * dt > 1 and first > 0
+    w0 = 0.8 * np.sin(3 * np.arange(4) + 1) / 4
+    with pytest.raises(
+        natspike.DivergenceError,
+        match=rf"diverged at t = {first * dt:g} s \(bin {first}\): teacher: its spike probability phi\*·dt reaches "
+        r"1\.[0-9]+ in this training bin .*the test set stayed below.*lower its scale",
+    ):
+        natspike.train("natural", w0, rates, teacher=w_star, eta=1e-3, **kw)
+    kw["duration"] = first * dt  # the bins before it learn
+    natspike.train("natural", w0, rates, teacher=w_star, eta=1e-3, **kw)
+    # run_trials' trial 0 is train with the same seed: the same bin. (One trial: of several failing trials on two
+    # workers, the one reported is the first to fail in wall time.)
+    with pytest.raises(
+        natspike.DivergenceError, match=rf"trial 0: learning diverged at t = {first * dt:g} s \(bin {first}\): teacher"
+    ):
+        natspike.run_trials("natural", w0, rates, n_trials=1, teacher=w_star, eta=1e-3, **{**kw, "duration": 2.0})
 
 
 def test_non_finite_outputs_of_extreme_parameters_are_refused():

@@ -3,7 +3,6 @@ package learn
 import (
 	"context"
 	"fmt"
-	"math"
 
 	"github.com/natspike/natspike/core/input"
 	"github.com/natspike/natspike/core/rule"
@@ -335,8 +334,8 @@ func (l *layer) advanceMembers(u float64, spikes []int) (int, error) {
 		if err := t.events.Advance(*p, exps[j], t.leanTeacher(u, p.Teacher), spikes); err != nil {
 			return j, err
 		}
-		if math.Abs(p.V) > MaxPotential {
-			return j, potentialError(p.V)
+		if t.badBin(p.V) {
+			return j, t.binError(p.V)
 		}
 	}
 	return 0, nil
@@ -361,8 +360,8 @@ func (t *trial) leanBin(u float64, pot rule.Potentials, ez float64, spikes []int
 	if err := t.events.Advance(pot, ez, t.leanTeacher(u, pot.Teacher), spikes); err != nil {
 		return err
 	}
-	if math.Abs(pot.V) > MaxPotential {
-		return potentialError(pot.V)
+	if t.badBin(pot.V) {
+		return t.binError(pot.V)
 	}
 	return nil
 }

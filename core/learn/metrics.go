@@ -78,6 +78,16 @@ func checkTeacherProbability(rates []float64, dt float64) error {
 		"quadratic transfer, lower its scale, the teacher's weights or dt", rates[top]*dt, top, rates[top], 1/dt)
 }
 
+// teacherProbabilityError says that the realizable teacher's spike
+// probability p = φ(V*)·dt exceeded 1 in a training bin: the test set's
+// check (checkTeacherProbability) passed, but the USPs of that bin drove V*
+// higher than any test sample.
+func teacherProbabilityError(p, dt float64) error {
+	return fmt.Errorf("teacher: its spike probability phi*·dt reaches %.6g in this training bin (phi* = %.6g Hz, "+
+		"above 1/dt = %v Hz; the test set stayed below), but a bin holds at most one spike, so the teacher's "+
+		"spike cannot be drawn; with the rectified quadratic transfer, lower its scale, the teacher's weights or dt", p, p/dt, 1/dt)
+}
+
 // Eval returns the mean Bernoulli D_KL per bin and the RMS rate error (Hz)
 // of a student with somatic weights ws.
 func (o *Objective) Eval(ws []float64) (kl, rateError float64) {

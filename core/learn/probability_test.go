@@ -3,7 +3,9 @@ package learn
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -127,4 +129,72 @@ func TestRecordedStudentSpikeProbabilityAboveOneIsAnError(t *testing.T) {
 			t.Errorf("%s at theta -30: %v", name, err)
 		}
 	}
+}
+
+// TestTeacherSpikeProbabilityAboveOneInATrainingBinIsAnError: at θ = −60 mV
+// the teacher's φ*·dt stays below 1 on every test sample (so the run is
+// accepted), but with 4 afferents a training bin's V* climbs higher than any
+// test sample's. That bin was a teacher spike whatever the uniform, a silent
+// clamp; now every engine stops there with a divergence naming the teacher.
+// The bin is checked independently: a run whose student has the teacher's
+// weights and does not learn (η = 1e-200, so no weight moves by as much as
+// one ulp; a Poisson teacher, so the run goes on)
+// traces φ(V*) in every bin, and the first bin with φ(V*)·dt > 1 is the
+// reported one. A run that ends just before it succeeds.
+func TestTeacherSpikeProbabilityAboveOneInATrainingBinIsAnError(t *testing.T) {
+	base := quadraticTeacher(-60)
+	base.Duration, base.RecordEvery = 2, 4000
+	first := firstBinAbove(t, base)
+	if first < 0 {
+		t.Fatal("the teacher's φ*·dt never exceeds 1 in 2 s: the test no longer tests the training bins")
+	}
+	want := fmt.Sprintf("at t = %.6g s (bin %d): teacher: its spike probability phi*·dt reaches", float64(first)*base.Kernel.Dt, first)
+	dense := base
+	dense.EventDriven = false
+	exact := dense
+	exact.Rule.CoefficientTol = 0
+	run := map[string]func(Config) error{
+		"event-driven": func(c Config) error { var r Result; return Run(context.Background(), c, &r) },
+		"dense":        func(Config) error { var r Result; return Run(context.Background(), dense, &r) },
+		"exact":        func(Config) error { var r Result; return Run(context.Background(), exact, &r) },
+		"layer":        func(c Config) error { var r Result; return Run(context.Background(), layerOf(c, 2), &r) },
+		"RunShared": func(c Config) error {
+			return RunShared(context.Background(), []Config{c, c}, []*Result{{}, {}})
+		},
+	}
+	for name, f := range run {
+		err := f(base)
+		if !errors.Is(err, ErrDiverged) || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "the test set stayed below") {
+			t.Errorf("%s: got %v, want a divergence %q", name, err, want)
+		}
+	}
+	short := base
+	short.Duration, short.RecordEvery = float64(first)*base.Kernel.Dt, first
+	var r Result
+	if err := Run(context.Background(), short, &r); err != nil {
+		t.Errorf("the %d bins before the first φ*·dt > 1: %v", first, err)
+	}
+}
+
+// firstBinAbove returns the first bin of c in which the teacher's
+// φ(V*)·dt exceeds 1, or -1: the student takes the teacher's weights and
+// learns nothing, so its traced φ is φ(V*) (its final weights are checked).
+func firstBinAbove(t *testing.T, c Config) int {
+	c.W0 = append([]float64(nil), c.Teacher.Weights...)
+	c.Rule.Eta = 1e-200
+	c.Teacher = Teacher{Kind: PoissonTeacher, Rate: 20}
+	c.TraceEvery = 1
+	var r Result
+	if err := Run(context.Background(), c, &r); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(r.Final, c.W0) {
+		t.Fatalf("the student learned: %v, not the teacher's %v", r.Final, c.W0)
+	}
+	for k, phi := range r.Rate {
+		if phi*c.Kernel.Dt > 1 {
+			return k
+		}
+	}
+	return -1
 }

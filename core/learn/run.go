@@ -73,6 +73,11 @@ type trial struct {
 	start                  int
 	recordStudent          bool
 	sharedU                *float64 // the teacher's uniform of the bin, drawn once for the trial's configurations (RunShared), or nil
+	// teacherP is the realizable teacher's spike probability φ(V*)·dt of the
+	// latest bin in which it exceeded 1 (possible only with an unbounded
+	// transfer), else 0: the bin's error (binError), not a spike whatever
+	// the uniform.
+	teacherP float64
 }
 
 // Run executes one trial and fills res. It returns ctx.Err() if the context
@@ -266,8 +271,8 @@ func (t *trial) step(k int, spikes []int) error {
 	if err != nil {
 		return err
 	}
-	if math.Abs(st.V) > MaxPotential {
-		return potentialError(st.V)
+	if t.badBin(st.V) {
+		return t.binError(st.V)
 	}
 	if len(t.observe) > 0 {
 		return t.observeBin(k, st, y)
@@ -277,6 +282,21 @@ func (t *trial) step(k int, spikes []int) error {
 
 func potentialError(v float64) error {
 	return fmt.Errorf("membrane potential V = %.3g mV exceeds ±%g mV", v, MaxPotential)
+}
+
+// badBin reports whether the bin that left the student's potential at v
+// failed: a potential beyond ±MaxPotential, or a teacher's spike
+// probability above 1 (teacherP). binError says which.
+func (t *trial) badBin(v float64) bool {
+	return math.Abs(v) > MaxPotential || t.teacherP > 1
+}
+
+// binError is the error of a bin for which badBin is true.
+func (t *trial) binError(v float64) error {
+	if t.teacherP > 1 {
+		return teacherProbabilityError(t.teacherP, t.cfg.Kernel.Dt)
+	}
+	return potentialError(v)
 }
 
 // denseStep runs the rule's bin k in the dense or the fused form and
@@ -341,7 +361,11 @@ func (t *trial) teacherDraw(u, teacherV float64) float64 {
 	if t.events == nil && (!t.fused || t.fusedTarget == nil) {
 		teacherV = rule.LaneDot(t.cfg.Teacher.Weights, t.traces.X) // as the fused pass sums it
 	}
-	return spikeIf(u < t.cfg.Transfer.Phi(teacherV)*t.cfg.Kernel.Dt)
+	p := t.cfg.Transfer.Phi(teacherV) * t.cfg.Kernel.Dt
+	if p > 1 {
+		t.teacherP = p
+	}
+	return spikeIf(u < p)
 }
 
 func spikeIf(b bool) float64 {
