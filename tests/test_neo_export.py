@@ -76,3 +76,53 @@ def test_to_neo_of_a_layer_has_one_channel_per_neuron_over_the_whole_run():
         assert float(a.t_stop.rescale(pq.s)) == pytest.approx(duration)
         for j in range(m):
             np.testing.assert_array_equal(a.magnitude[:, j], getattr(res, name)[j])
+
+
+def _recording(rng, seconds, count, dt=0.0005):
+    """Spike times of one neuron over ``seconds``: ``count`` distinct bins, each spike inside its bin."""
+    bins = np.sort(rng.choice(round(seconds / dt), count, replace=False))
+    return (bins + rng.uniform(0.1, 0.9, count)) * dt
+
+
+def test_resume_reads_neo_trains_in_the_recordings_time_as_to_neo_writes_them():
+    # A continuous 2-s recording, cut at 1 s the way Neo cuts it (time_slice keeps the recording's times, t_start
+    # = 1 s). resume takes the second half as it is, as the same trains shifted to start at 0, and as the
+    # teacher train that the continuation's own to_neo wrote: all three equal one 2-s train bit for bit.
+    rng = np.random.default_rng(11)
+    whole = [neo.SpikeTrain(_recording(rng, 2.0, 60) * pq.s, t_stop=2.0 * pq.s) for _ in range(N)]
+    teacher = neo.SpikeTrain(_recording(rng, 2.0, 40) * pq.s, t_stop=2.0 * pq.s)
+    half = lambda train, a, b: train.time_slice(a * pq.s, b * pq.s)
+    kw = dict(eta=1e-3, seed=3, record_spikes=True, record_every=0.25)
+    first = natspike.train(
+        "natural",
+        W0,
+        None,
+        inputs=[half(t, 0, 1) for t in whole],
+        teacher=half(teacher, 0, 1),
+        duration=1.0,
+        keep_state=True,
+        **kw,
+    )
+    later = [half(t, 1, 2) for t in whole]
+    assert float(later[0].t_start) == 1.0
+    recorded = natspike.resume(first, duration=1.0, inputs=later, teacher=half(teacher, 1, 2))
+    shifted = natspike.resume(
+        first,
+        duration=1.0,
+        inputs=[t.time_shift(-1 * pq.s) for t in later],
+        teacher=half(teacher, 1, 2).time_shift(-1 * pq.s),
+    )
+    (exported,) = [t for t in recorded.to_neo().segments[0].spiketrains if t.name == "teacher"]
+    assert float(exported.t_start) == 1.0
+    again = natspike.resume(first, duration=1.0, inputs=later, teacher=exported)
+    once = natspike.train("natural", W0, first.params["rates"], inputs=whole, teacher=teacher, duration=2.0, **kw)
+    for continued in (recorded, shifted, again):
+        np.testing.assert_array_equal(continued.final_weights, once.final_weights)
+        np.testing.assert_array_equal(continued.weights, once.weights[4:])
+        np.testing.assert_array_equal(continued.spikes, once.spikes[once.spikes >= 1.0])
+    with pytest.raises(
+        ValueError, match=r"inputs\[0\]: .* t_start = 0 .* or at the continuation's start, 1 s .*got t_start = 0.5 s"
+    ):
+        natspike.resume(first, duration=1.0, inputs=[half(t, 0.5, 2) for t in whole], teacher=half(teacher, 1, 2))
+    with pytest.raises(ValueError, match=r"teacher: .*continuation's start, 1 s .*got t_start = 0.5 s"):
+        natspike.resume(first, duration=1.0, inputs=later, teacher=half(teacher, 0.5, 2))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._recorded import spike_times
+from ._result import end_time
 
 #: Traces exported as AnalogSignals: output name -> unit.
 SIGNALS = {"voltage": "mV", "rate": "Hz"}
@@ -35,8 +36,7 @@ def to_neo(result):
     from ._export import _attributes
 
     neo, pq = _neo()
-    t_start = float(np.asarray(result.times)[0])
-    t_stop = t_start + float(result.params["duration"])
+    t_start, t_stop = float(np.asarray(result.times)[0]), end_time(result)
     block = neo.Block(name="natspike result", description=f"natspike {result.version}")
     block.annotate(**_attributes(result))
     trials = [None] if result.n_trials is None else range(result.n_trials)

@@ -24,6 +24,12 @@ if TYPE_CHECKING:
 _PROVENANCE = ("params", "seed", "version", "numbers_version")
 
 
+def end_time(result: Result) -> float:
+    """The time (s) at which ``result`` ends and its continuation (:func:`natspike.resume`) starts: its first
+    record's time (0, or the start of a continuation) plus its duration."""
+    return float(np.asarray(result.times)[0]) + float(result.params["duration"])
+
+
 class Result:
     """What :func:`natspike.train` or :func:`natspike.run_trials` recorded.
 

@@ -19,8 +19,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _native
-from ._result import Result
-from ._spiketrain import SpikeTrain
+from ._result import Result, end_time
+from ._spiketrain import EDGE_TOLERANCE, SpikeTrain, is_neo_spiketrain, is_neo_train_list
+from ._units import in_units
 from ._validate import shown
 
 #: The state of the run being resumed, read by train and run_trials while resume calls them.
@@ -67,11 +68,15 @@ def resume(
     inputs : optional
         For a result that replayed inputs: the input spikes of the
         continuation, in any form :func:`natspike.train` accepts, times
-        counting from the start of the continuation. Required then, refused
-        otherwise.
+        counting from the start of the continuation. A ``neo.SpikeTrain``
+        may instead start at the continuation's start (``t_start`` = the end
+        of ``result``, where :meth:`Result.to_neo` of the continuation
+        starts too): then its times are those of the whole recording.
+        Required then, refused otherwise.
     teacher : SpikeTrain or neo.SpikeTrain, optional
         For a replayed teacher: its spikes during the continuation (times
-        from its start). Required then, refused otherwise.
+        from its start, or a ``neo.SpikeTrain`` in the recording's times, as
+        for ``inputs``). Required then, refused otherwise.
     record_spikes : bool, optional
         Record spikes in the continuation (default: as in ``result``).
     keep_state : bool
@@ -117,6 +122,8 @@ def resume(
     params.update(duration=_duration(duration), weights=np.asarray(result.final_weights), keep_state=bool(keep_state))
     if record_spikes is not None:
         params["record_spikes"] = record_spikes
+    start, dt = end_time(result), params["neuron"].dt
+    inputs, teacher = _from_start(inputs, start, dt, "inputs"), _from_start(teacher, start, dt, "teacher")
     _replace_replayed(params, "inputs", inputs, params.get("inputs") is not None)
     _replace_replayed(params, "teacher", teacher, isinstance(params.get("teacher"), SpikeTrain))
     token = STATE.set(state)
@@ -130,6 +137,30 @@ def resume(
         return run_trials(**params, progress=progress, workers=workers)
     finally:
         STATE.reset(token)
+
+
+def _from_start(value: Any, start: float, dt: float, name: str) -> Any:
+    """``value`` (a continuation's replayed ``inputs`` or ``teacher``) with each neo.SpikeTrain that starts at the
+    continuation's start, i.e. in the times of the whole recording, shifted to start at 0; a neo.SpikeTrain that
+    starts neither at 0 nor there is refused, naming both."""
+    if is_neo_spiketrain(value):
+        return _shifted(value, start, dt, name)
+    if isinstance(value, list) or is_neo_train_list(value):
+        return [_shifted(v, start, dt, f"{name}[{i}]") if is_neo_spiketrain(v) else v for i, v in enumerate(value)]
+    return value
+
+
+def _shifted(train: Any, start: float, dt: float, name: str) -> Any:
+    t_start = float(in_units(train.t_start, f"{name}.t_start", "time"))
+    if t_start == 0:
+        return train
+    if abs(t_start - start) <= EDGE_TOLERANCE * dt:
+        return train.time_shift(-train.t_start)
+    raise ValueError(
+        f"{name}: a neo.SpikeTrain of the continuation must start at t_start = 0 (times from the continuation's "
+        f"start) or at the continuation's start, {start:g} s (times of the whole recording, as to_neo writes "
+        f"them), got t_start = {t_start:g} s"
+    )
 
 
 def _checked_state(result) -> np.ndarray:

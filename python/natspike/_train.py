@@ -221,7 +221,8 @@ def train(
         an afferent (two are an error); times must be ≥ 0 and, unless the
         train has a ``t_stop`` covering the run, < ``duration``. A
         ``neo.SpikeTrain`` must start at ``t_start`` = 0 (shift it with
-        ``.time_shift(-train.t_start)``), hold sorted times before its
+        ``.time_shift(-train.t_start)``; :func:`natspike.resume` also takes
+        one that starts where the run it continues ended), hold sorted times before its
         ``t_stop`` (neo also allows unsorted times and a spike at t_stop) and
         cover the run (``t_stop`` ≥ ``duration``; its later spikes are not
         used); a Neo segment's ``spiketrains`` may be passed as the list, and
