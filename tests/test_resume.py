@@ -127,6 +127,34 @@ def test_resume_with_replayed_inputs_and_teacher():
         natspike.resume(first, duration=SECOND, inputs=inputs[bins_1:])
 
 
+@pytest.mark.parametrize("form", ["pair", "trains"])
+def test_a_late_spike_time_in_a_continuation_says_where_its_times_count_from(form):
+    # A Brian2 or NEST user continuing a run passes the monitor's times of the next second, which count from the
+    # start of the trial; the continuation's count from its own start. The error says so and by how much.
+    rng = np.random.default_rng(5)
+    times = [np.sort(rng.choice(round(2 * FIRST / DT), 8, replace=False)) * DT + DT / 2 for _ in range(N)]
+    idx = np.concatenate([np.full(t.size, i) for i, t in enumerate(times)])
+    flat = np.concatenate(times)
+
+    def inputs(lo, hi, shift=0.0):
+        if form == "pair":
+            keep = (flat >= lo) & (flat < hi)
+            return idx[keep], flat[keep] - shift
+        return [t[(t >= lo) & (t < hi)] - shift for t in times]
+
+    kw = dict(teacher=WSTAR, eta=2e-3, seed=4, keep_state=True)
+    first = natspike.train("natural", W0, RATES, inputs=inputs(0, FIRST), duration=FIRST, **kw)
+    with pytest.raises(
+        ValueError,
+        match=rf"at or after the end of the run .*count from its start \({FIRST:g} s into the trial: subtract",
+    ):
+        natspike.resume(first, duration=FIRST, inputs=inputs(FIRST, 2 * FIRST))
+    with pytest.raises(ValueError, match=r"at or after the end of the run \([0-9.]+ s\); plain numbers are seconds"):
+        natspike.train("natural", W0, RATES, inputs=inputs(FIRST, 2 * FIRST), duration=FIRST, **kw)
+    shifted = natspike.resume(first, duration=FIRST, inputs=inputs(FIRST, 2 * FIRST, shift=FIRST))  # the remedy
+    assert shifted.times[0] == FIRST and np.isfinite(shifted.final_weights).all()
+
+
 def test_resume_every_trial_of_run_trials():
     kw = dict(teacher=WSTAR, eta=2e-3, seed=8, n_trials=4, record_every=0.05, record_spikes=True, keep_state=True)
     weights = lambda rng: rng.uniform(-0.05, 0.2, N)

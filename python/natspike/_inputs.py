@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._resume import continuation_start
 from ._spiketrain import (
     bin_indices,
     check_one_per_bin,
@@ -168,9 +169,18 @@ def _plain_bins(times, bins, dt, name) -> np.ndarray:
     if k.size and k[latest] >= bins:
         raise ValueError(
             f"{name}: spike time {shown(times[latest])} s is at or after the end of the run ({bins * dt:g} s); "
-            "plain numbers are seconds (NEST and Brian2 print ms: pass a Quantity, or divide by 1000)"
+            f"{_continuation_hint()}plain numbers are seconds (NEST and Brian2 print ms: pass a Quantity, or divide "
+            "by 1000)"
         )
     return k
+
+
+def _continuation_hint() -> str:
+    """For a late time in a continuation (natspike.resume): where its times count from."""
+    start = continuation_start()
+    if start is None:
+        return ""
+    return f"a continuation's times count from its start ({start:g} s into the trial: subtract {start:g} s), and "
 
 
 def _from_pair(pair: tuple, n: int, bins: int, dt: float) -> np.ndarray:

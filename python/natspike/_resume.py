@@ -26,11 +26,18 @@ from ._validate import shown
 
 #: The state of the run being resumed, read by train and run_trials while resume calls them.
 STATE: ContextVar[np.ndarray | None] = ContextVar("natspike_resume_state", default=None)
+#: The time (s) into the trial at which the run being resumed continues, while resume calls train or run_trials.
+START: ContextVar[float | None] = ContextVar("natspike_resume_start", default=None)
 
 
 def pending_state():
     """The end state that :func:`resume` is passing to the run being set up, or None."""
     return STATE.get()
+
+
+def continuation_start() -> float | None:
+    """The time (s) into the trial at which the run that :func:`resume` is setting up continues, or None."""
+    return START.get()
 
 
 def resume(
@@ -126,7 +133,7 @@ def resume(
     inputs, teacher = _from_start(inputs, start, dt, "inputs"), _from_start(teacher, start, dt, "teacher")
     _replace_replayed(params, "inputs", inputs, params.get("inputs") is not None)
     _replace_replayed(params, "teacher", teacher, isinstance(params.get("teacher"), SpikeTrain))
-    token = STATE.set(state)
+    token, start_token = STATE.set(state), START.set(start)
     try:
         if result.n_trials is None:
             from ._train import train
@@ -137,6 +144,7 @@ def resume(
         return run_trials(**params, progress=progress, workers=workers)
     finally:
         STATE.reset(token)
+        START.reset(start_token)
 
 
 def _from_start(value: Any, start: float, dt: float, name: str) -> Any:
