@@ -63,7 +63,7 @@ func inputLengths(n, m, trials int) map[string]int {
 	perTrial := n * max(m, 1) * max(trials, 1)
 	return map[string]int{"rates": n, "attenuation": n, "w0": perTrial, "teacher_weights": perTrial,
 		"teacher_spikes": -1, "input_spikes": -1, "input_events": -1, "schedule_starts": -1, "schedule_rates": -1,
-		"resume_state": learn.StateWords(n) * max(trials, 1)}
+		"resume_state": learn.StateWords(n) * max(m, 1) * max(trials, 1)}
 }
 
 // match checks every buffer against the inputs and the plan's outputs and
@@ -389,7 +389,7 @@ func (j trialsJob) config(slotIdx int) (learn.Config, error) {
 		a.TeacherWeights = a.TeacherWeights[slotIdx*size : (slotIdx+1)*size]
 	}
 	if a.ResumeState != nil {
-		w := learn.StateWords(j.n)
+		w := learn.StateWords(j.n) * max(j.cfg.Neurons, 1) // one state per neuron of a layer
 		a.ResumeState = a.ResumeState[slotIdx*w : (slotIdx+1)*w]
 	}
 	return j.cfg.Learn(a, uint64(j.first+slotIdx))

@@ -166,6 +166,41 @@ def test_sweep_of_layers_has_a_neuron_axis():
     assert np.array_equal(ds.weights.sel(eta=2e-3).values, alone.weights)
 
 
+def test_a_layers_recorded_spikes_are_each_neurons_own_in_every_export():
+    # Neuron 0 records the spikes of the same neuron trained alone (bit for bit, its streams are the alone
+    # neuron's); every neuron's train reaches Result.spikes, to_xarray (flat, with spike_neuron), a sweep
+    # (padded, with a neuron axis) and to_neo (one SpikeTrain per neuron, annotated).
+    kw = dict(teacher=[20.0, 30.0, 40.0], eta=2e-3, seed=4, duration=DURATION, record_spikes=True)
+    layer = natspike.train("natural", W0, RATES, **kw)
+    alone = natspike.train("natural", W0[0], RATES, **{**kw, "teacher": 20.0})
+    assert len(layer.spikes) == M and all(t.size > 0 for t in layer.spikes)
+    assert np.array_equal(layer.spikes[0], alone.spikes) and np.array_equal(
+        layer.teacher_spikes[0], alone.teacher_spikes
+    )
+    assert not np.array_equal(layer.spikes[1], layer.spikes[2])  # streams of their own
+    ds = layer.to_xarray()
+    for j in range(M):
+        assert np.array_equal(ds.spike_time.values[ds.spike_neuron.values == j], layer.spikes[j])
+        assert np.array_equal(
+            ds.teacher_spike_time.values[ds.teacher_spike_neuron.values == j], layer.teacher_spikes[j]
+        )
+    swept = natspike.sweep({"eta": [2e-3]}, rule="natural", weights=W0, rates=RATES, neurons=M, n_trials=2,
+                           **{k: v for k, v in kw.items() if k != "eta"})  # fmt: skip
+    trials = natspike.run_trials("natural", W0, RATES, neurons=M, n_trials=2, **kw)
+    assert swept.spike_time.dims == ("eta", "trial", "neuron", "spike")
+    for i in range(2):
+        for j in range(M):
+            padded = swept.spike_time.values[0, i, j]
+            assert np.array_equal(padded[np.isfinite(padded)], trials.spikes[i][j])
+    neo = pytest.importorskip("neo")
+    trains = {st.name: st for st in layer.to_neo().segments[0].spiketrains}
+    assert all(isinstance(st, neo.SpikeTrain) for st in trains.values()) and len(trains) == 2 * M
+    for j in range(M):
+        st = trains[f"student neuron {j}"]
+        assert st.annotations["neuron"] == j and np.array_equal(st.magnitude, layer.spikes[j])
+        assert np.array_equal(trains[f"teacher neuron {j}"].magnitude, layer.teacher_spikes[j])
+
+
 def _bad_train(**kw):
     args = dict(weights=W0, teacher=WSTAR)
     args.update(kw)

@@ -265,3 +265,81 @@ def test_a_saved_result_resumes_in_another_process(tmp_path):
     ds = second.to_xarray()
     assert ds["time"].values[0] == FIRST and ds["trace_time"].values[0] == FIRST
     np.testing.assert_array_equal(ds["spike_time"].values, whole.spikes[whole.spikes >= FIRST])
+
+
+M = 3  # neurons of a layer
+W0_LAYER = np.vstack([W0 * (1 + j / 4) for j in range(M)])
+
+
+def _layer_teacher(kind, rng, bins):
+    if kind == "realizable":
+        return np.vstack([np.roll(WSTAR, j) for j in range(M)])
+    if kind == "poisson":
+        return [20.0, 30.0, 40.0]
+    return [np.flatnonzero(rng.random(bins) < 0.02) * DT + DT / 2 for _ in range(M)]
+
+
+def _assert_layer_continues(whole, first, second):
+    """Layer run second continues first exactly as whole went on: per neuron, along each output's time axis."""
+    k = len(first.times) - 1
+    np.testing.assert_array_equal(second.final_weights, whole.final_weights)
+    np.testing.assert_array_equal(second.state, whole.state)
+    np.testing.assert_array_equal(np.concatenate([first.weights[..., :k, :], second.weights], axis=-2), whole.weights)
+    np.testing.assert_array_equal(np.concatenate([first.voltage, second.voltage], axis=-1), whole.voltage)
+    for name in ("spikes", "teacher_spikes"):
+        for j in range(M):
+            joined = np.concatenate([getattr(first, name)[j], getattr(second, name)[j]])
+            np.testing.assert_array_equal(joined, getattr(whole, name)[j], err_msg=f"{name} of neuron {j}")
+    assert all(t.size > 0 for t in second.spikes)
+
+
+@pytest.mark.parametrize("teacher", ["realizable", "poisson", "replay"])
+def test_a_layer_resumed_equals_one_layer_for_every_teacher(teacher):
+    # Every neuron of the layer keeps its own end state; resume continues them together on the same inputs
+    # (drawn, or here for a replayed teacher given per neuron), bit for bit as one longer run, spikes included.
+    rng = np.random.default_rng(9)
+    target = _layer_teacher(teacher, rng, round((FIRST + SECOND) / DT))
+    kw = dict(eta=2e-3, seed=6, record_every=0.05, trace_every=0.005, record_spikes=True, keep_state=True)
+
+    def run(duration, part=slice(None)):
+        if teacher != "replay":
+            return natspike.train("natural", W0_LAYER, RATES, teacher=target, duration=duration, **kw)
+        trains = [
+            natspike.SpikeTrain(t[(t >= part.start) & (t < part.stop)] - part.start, t_stop=duration) for t in target
+        ]
+        return natspike.train("natural", W0_LAYER, RATES, teacher=trains, duration=duration, **kw)
+
+    whole = run(FIRST + SECOND, slice(0, FIRST + SECOND))
+    first = run(FIRST, slice(0, FIRST))
+    more = {}
+    if teacher == "replay":
+        more["teacher"] = [natspike.SpikeTrain(t[t >= FIRST] - FIRST, t_stop=SECOND) for t in target]
+        with pytest.raises(ValueError, match="teacher: the result replayed given teacher"):
+            natspike.resume(first, duration=SECOND)
+    second = natspike.resume(first, duration=SECOND, **more)
+    assert second.state.shape == (M, first.state.shape[-1]) and second.times[0] == FIRST
+    _assert_layer_continues(whole, first, second)
+
+
+def test_run_trials_of_layers_resume_every_trial_and_neuron():
+    kw = dict(
+        teacher=[20.0, 30.0, 40.0],
+        eta=2e-3,
+        seed=8,
+        n_trials=3,
+        neurons=M,
+        record_every=0.05,
+        record_spikes=True,
+        keep_state=True,
+    )
+    weights = lambda rng: rng.uniform(-0.05, 0.2, (M, N))
+    whole = natspike.run_trials("natural", weights, RATES, duration=FIRST + SECOND, **kw)
+    first = natspike.run_trials("natural", weights, RATES, duration=FIRST, **kw)
+    second = natspike.resume(first, duration=SECOND, workers=2)
+    assert second.state.shape == (3, M, first.state.shape[-1])
+    np.testing.assert_array_equal(second.final_weights, whole.final_weights)
+    np.testing.assert_array_equal(second.state, whole.state)
+    for i in range(3):
+        for j in range(M):
+            joined = np.concatenate([first.spikes[i][j], second.spikes[i][j]])
+            np.testing.assert_array_equal(joined, whole.spikes[i][j], err_msg=f"trial {i}, neuron {j}")

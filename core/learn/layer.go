@@ -69,7 +69,27 @@ func newLayer(cfg Config, res *Result) (*layer, error) {
 		}
 		l.neurons = append(l.neurons, t)
 	}
-	return l, nil
+	return l, l.continueInputs(in)
+}
+
+// continueInputs moves the layer's Poisson inputs in to the bin at which
+// its neurons' restored states continue (nothing without a state, or for
+// replayed inputs, which start with the continuation); the neurons of one
+// layer's state all continue at the same bin.
+func (l *layer) continueInputs(in trialInputs) error {
+	if l.cfg.State == nil {
+		return nil
+	}
+	start := l.neurons[0].start
+	for j, t := range l.neurons {
+		if t.start != start {
+			return fmt.Errorf("%w: neuron %d of the state continues at bin %d, neuron 0 at bin %d (not one layer's state)", ErrState, j, t.start, start)
+		}
+	}
+	if in.poisson != nil {
+		in.poisson.Seek(uint64(start))
+	}
+	return nil
 }
 
 // newLayerOn returns a layer of configuration cfg, without members yet,
@@ -86,6 +106,10 @@ func (c Config) neuronConfig(j int) Config {
 	cj := c
 	cj.Neurons, cj.Neuron, cj.Progress, cj.Teacher.Rates = 0, uint64(j), nil, nil
 	cj.W0 = c.W0[j*n : (j+1)*n]
+	if c.State != nil {
+		w := StateWords(n)
+		cj.State = c.State[j*w : (j+1)*w]
+	}
 	switch c.Teacher.Kind {
 	case Realizable:
 		cj.Teacher.Weights = c.Teacher.Weights[j*n : (j+1)*n]
@@ -107,11 +131,9 @@ func (c Config) validateLayer() error {
 	if len(c.W0) != m*n {
 		return fmt.Errorf("weights of a layer must have %d x %d entries (neurons x afferents), got %d", m, n, len(c.W0))
 	}
-	if c.KeepState || c.State != nil {
-		return fmt.Errorf("keep_state: a layer of neurons cannot be continued (resume a single neuron)")
-	}
-	if c.RecordSpikes {
-		return fmt.Errorf("record_spikes: a layer of neurons does not record spikes yet (train its neurons one by one)")
+	if c.State != nil && len(c.State) != m*StateWords(n) {
+		return fmt.Errorf("%w: the state of a layer has %d entries, %d neurons with %d afferents need %d x %d (a state of another configuration?)",
+			ErrState, len(c.State), m, n, m, StateWords(n))
 	}
 	t := c.Teacher
 	switch {

@@ -144,15 +144,14 @@ func TestLayerShapesAndErrors(t *testing.T) {
 		}
 	}
 	bad := map[string]func(c *Config){
-		"weights of a layer must have 3 x 4":                 func(c *Config) { c.W0 = c.W0[:8] },
-		"keep_state: a layer of neurons cannot be continued": func(c *Config) { c.KeepState = true },
-		"record_spikes: a layer of neurons does not record":  func(c *Config) { c.RecordSpikes = true },
-		"teacher target weights of a layer":                  func(c *Config) { c.Teacher.Weights = c.Teacher.Weights[:4] },
-		"weights: a layer must have 1 to":                    func(c *Config) { c.Neurons = -1 },
-		"teacher rates of a layer must have 3":               func(c *Config) { c.Teacher = Teacher{Kind: PoissonTeacher, Rates: []float64{1, 2}} },
-		"neuron 1: teacher rate must be >= 0 Hz":             func(c *Config) { c.Teacher = Teacher{Kind: PoissonTeacher, Rates: []float64{1, math.NaN(), 2}} },
-		"teacher spikes of a layer must hold 3":              func(c *Config) { c.Teacher = Teacher{Kind: ReplayTeacher, Spikes: make([]float64, 301)} },
-		"neuron 0: teacher spikes must have at least":        func(c *Config) { c.Teacher = Teacher{Kind: ReplayTeacher, Spikes: make([]float64, 30)} },
+		"weights of a layer must have 3 x 4":                   func(c *Config) { c.W0 = c.W0[:8] },
+		"state: the state of a layer has 5 entries, 3 neurons": func(c *Config) { c.State = make([]float64, 5) },
+		"teacher target weights of a layer":                    func(c *Config) { c.Teacher.Weights = c.Teacher.Weights[:4] },
+		"weights: a layer must have 1 to":                      func(c *Config) { c.Neurons = -1 },
+		"teacher rates of a layer must have 3":                 func(c *Config) { c.Teacher = Teacher{Kind: PoissonTeacher, Rates: []float64{1, 2}} },
+		"neuron 1: teacher rate must be >= 0 Hz":               func(c *Config) { c.Teacher = Teacher{Kind: PoissonTeacher, Rates: []float64{1, math.NaN(), 2}} },
+		"teacher spikes of a layer must hold 3":                func(c *Config) { c.Teacher = Teacher{Kind: ReplayTeacher, Spikes: make([]float64, 301)} },
+		"neuron 0: teacher spikes must have at least":          func(c *Config) { c.Teacher = Teacher{Kind: ReplayTeacher, Spikes: make([]float64, 30)} },
 	}
 	for want, mutate := range bad {
 		c := cfg

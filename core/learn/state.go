@@ -87,6 +87,9 @@ func (c Config) digest() uint64 {
 	fmt.Fprintf(h, "%T%#v|%#v|%#v|%T%#v|%d %v %d %d %v %v %d %d|", c.Transfer, c.Transfer, c.Kernel, c.Rule, c.Param, c.Param,
 		c.Teacher.Kind, c.Teacher.Rate, c.Seed, c.Trial, c.EventDriven, c.InputSpikes != nil || c.InputEvents != nil,
 		c.TestSamples, c.TestBins)
+	if c.Neuron != 0 { // neuron j of a layer has streams of its own; a single neuron's digest is unchanged
+		fmt.Fprintf(h, "neuron %d|", c.Neuron)
+	}
 	for _, xs := range [][]float64{c.Rates, c.Teacher.Weights} {
 		for _, x := range xs {
 			_ = binary.Write(h, binary.LittleEndian, math.Float64bits(x))

@@ -298,3 +298,86 @@ func TestFormatTwoStateIsRefused(t *testing.T) {
 		t.Errorf("format-7 state: error %v, want ErrState naming format 7", err)
 	}
 }
+
+// A layer of 3 neurons split into two parts through its state (one state
+// per neuron, continued at one bin) equals the whole run bit for bit, for
+// every split case: final weights, end state, records and each neuron's
+// recorded spikes of the second part.
+func TestContinuedLayerEqualsOneLayer(t *testing.T) {
+	const m = 3
+	for _, c := range splitCases() {
+		t.Run(c.name, func(t *testing.T) {
+			layer := func() Config { return layerOf(c.cfg(), m) }
+			whole := layer()
+			whole.KeepState, whole.RecordSpikes = true, c.record
+			one := runOrFail(t, whole)
+			first, second := layer(), layer()
+			first.Duration, first.KeepState = c.first, true
+			a := runOrFail(t, first)
+			second.Duration, second.State, second.KeepState, second.RecordSpikes = 1-c.first, a.State, true, c.record
+			if whole.InputSpikes != nil {
+				second.InputSpikes = whole.InputSpikes[first.Bins()*len(whole.Rates):]
+			}
+			b := runOrFail(t, second)
+			if !slices.Equal(b.Final, one.Final) || !slices.Equal(b.State, one.State) {
+				t.Fatalf("final weights or state differ: %v vs %v", b.Final[:3], one.Final[:3])
+			}
+			if first.Bins()%first.RecordEvery == 0 && !slices.Equal(b.KL, lastRecords(one.KL, m, len(b.KL)/m)) {
+				t.Errorf("records of the second part differ")
+			}
+			if !c.record {
+				return
+			}
+			wa, wb := SpikeWords(whole.Bins()), SpikeWords(second.Bins())
+			for j := range m {
+				var tail []int
+				for _, k := range unpackBits(one.SpikeBits[j*wa : (j+1)*wa]) {
+					if k >= first.Bins() {
+						tail = append(tail, k-first.Bins())
+					}
+				}
+				if got := unpackBits(b.SpikeBits[j*wb : (j+1)*wb]); !slices.Equal(got, tail) || len(tail) == 0 {
+					t.Errorf("neuron %d: student spikes of the second part differ: %v vs %v", j, got, tail)
+				}
+			}
+		})
+	}
+}
+
+// lastRecords returns the last k records of each of the m neurons' rows of
+// a per-neuron record output xs.
+func lastRecords(xs []float64, m, k int) []float64 {
+	rows := len(xs) / m
+	var out []float64
+	for j := range m {
+		out = append(out, xs[(j+1)*rows-k:(j+1)*rows]...)
+	}
+	return out
+}
+
+// A layer's state continues only as the whole layer it came from: with two
+// neurons' states swapped, neuron 0 finds neuron 1's digest (each neuron's
+// streams are its own); with one neuron's state from a later bin, the
+// neurons would continue at different bins.
+func TestLayerStateOfOtherNeuronsIsRefused(t *testing.T) {
+	cfg := layerOf(defaultEvaluation(fig3Config(rule.Natural, 2e-3, 0.1, 6)), 2)
+	cfg.KeepState = true
+	a := runOrFail(t, cfg)
+	w := StateWords(6)
+	swapped := append(append([]float64(nil), a.State[w:]...), a.State[:w]...)
+	later := cfg
+	later.State = a.State
+	b := runOrFail(t, later)
+	mixed := append(append([]float64(nil), a.State[:w]...), b.State[w:]...)
+	for want, st := range map[string][]float64{
+		"neuron 0: state: the state belongs to another configuration":     swapped,
+		"neuron 1 of the state continues at bin 400, neuron 0 at bin 200": mixed,
+	} {
+		c := cfg
+		c.State = st
+		var r Result
+		if err := Run(context.Background(), c, &r); !errors.Is(err, ErrState) || !strings.Contains(err.Error(), want) {
+			t.Errorf("want %q, got %v", want, err)
+		}
+	}
+}

@@ -7,6 +7,10 @@ layer.go). Neuron 0 gives bit for bit the single neuron trained alone with
 the same seed; neuron j > 0 draws its teacher spikes from a stream of its
 own. Every per-neuron output gains a ``neuron`` axis after the trial axis
 (``result.weights[j]`` of :func:`natspike.train` is neuron j's curve).
+``record_spikes=True`` records every neuron's spikes (``result.spikes[j]``;
+``to_neo`` gives one SpikeTrain per neuron), and ``keep_state=True`` keeps
+every neuron's end state, from which :func:`natspike.resume` continues the
+whole layer bit for bit.
 
 What ``teacher`` means for a layer is said by its shape, and a single
 neuron's teacher is never accepted for a layer:

@@ -2,7 +2,8 @@
 
 A :class:`neo.Block` with one :class:`neo.Segment` per trial holding the
 recorded spike trains (``student`` and ``teacher``, :class:`neo.SpikeTrain`
-in s from the start to the end of the run) and the recorded traces
+in s from the start to the end of the run; for a layer one of each per neuron,
+``student neuron j`` annotated ``neuron=j``) and the recorded traces
 (``voltage`` in mV and ``rate`` in Hz, :class:`neo.AnalogSignal` sampled
 every ``trace_every``, one channel per neuron: one, or m for a layer); the
 block is annotated with the run's parameters, seed and version. Neo is
@@ -46,7 +47,11 @@ def to_neo(result):
         for who, times in trains.items():
             if times is not None:
                 t = times if i is None else times[i]
-                seg.spiketrains.append(neo.SpikeTrain(t * pq.s, t_start=t_start * pq.s, t_stop=t_stop * pq.s, name=who))
+                for name, neuron, train in _per_neuron(who, t):
+                    st = neo.SpikeTrain(train * pq.s, t_start=t_start * pq.s, t_stop=t_stop * pq.s, name=name)
+                    if neuron is not None:
+                        st.annotate(neuron=neuron)
+                    seg.spiketrains.append(st)
         for name, unit in SIGNALS.items():
             trace = vars(result).get(name)
             if trace is not None:
@@ -64,3 +69,11 @@ def to_neo(result):
                 )
         block.segments.append(seg)
     return block
+
+
+def _per_neuron(who: str, times):
+    """(name, neuron, times) of each spike train of one trial: ``who`` alone, or per neuron of a layer
+    (``"student neuron 2"``, annotated ``neuron=2``)."""
+    if isinstance(times, np.ndarray):
+        return [(who, None, times)]
+    return [(f"{who} neuron {j}", j, t) for j, t in enumerate(times)]

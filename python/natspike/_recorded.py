@@ -9,10 +9,11 @@ to times in s: a spike in bin k is at k·dt, counted from the start of the
 first part of a trial (a continued trial, :func:`natspike.resume`, starts at
 ``result.times[0]``). The xarray export stores these ragged trains flat: a
 variable ``spike_time`` (dim ``spike``) with the trial of each spike in
-``spike_trial``, and likewise ``teacher_spike_time``/``teacher_spike_trial``
-(dim ``teacher_spike``). A :func:`natspike.sweep` Dataset, with its grid axes,
-holds them padded instead: ``spike_time`` (grid axes, ``trial``, ``spike``)
-with NaN after each trial's last spike, and likewise ``teacher_spike_time``.
+``spike_trial`` (and, for a layer, its neuron in ``spike_neuron``), and likewise
+``teacher_spike_time``/``teacher_spike_trial``/``teacher_spike_neuron`` (dim
+``teacher_spike``). A :func:`natspike.sweep` Dataset, with its grid axes,
+holds them padded instead: ``spike_time`` (grid axes, ``trial``[, ``neuron``],
+``spike``) with NaN after each train's last spike, and likewise ``teacher_spike_time``.
 """
 
 from __future__ import annotations
@@ -36,33 +37,45 @@ def _times(words: np.ndarray, start: int, dt: float) -> np.ndarray:
 
 
 def spike_times(result, name: str):
-    """The spike times (s) of packed output ``name``: an array for one trial, a list of arrays for
+    """The spike times (s) of packed output ``name``: an array for one neuron, a list of arrays for the trials
+    of :func:`natspike.run_trials` or the neurons of a layer, a list (trials) of lists (neurons) for a layer's
     trials, or None if the run did not record spikes."""
     words = vars(result).get(name)
     if words is None:
         return None
-    start, dt = start_bin(result), result.params["neuron"].dt
-    words = np.asarray(words)
+    return _nested_times(np.asarray(words), start_bin(result), result.params["neuron"].dt)
+
+
+def _nested_times(words: np.ndarray, start: int, dt: float):
     if words.ndim == 1:
         return _times(words, start, dt)
-    return [_times(row, start, dt) for row in words]
+    return [_nested_times(row, start, dt) for row in words]
 
 
 def xarray_variables(result) -> dict:
     """The flat spike variables of the xarray export (module docstring)."""
     out = {}
+    axes = (["trial"] if result.n_trials is not None else []) + (["neuron"] if result.n_neurons is not None else [])
     for name, prefix in TRAINS.items():
-        trains = spike_times(result, name)
-        if trains is None:
+        words = vars(result).get(name)
+        if words is None:
             continue
-        trains = [trains] if isinstance(trains, np.ndarray) else trains
-        times = np.concatenate(trains) if trains else np.zeros(0)
+        words = np.asarray(words)
+        trains = _rows_times(words, start_bin(result), result.params["neuron"].dt)
         who = "student" if prefix == "spike" else "teacher"
+        times = np.concatenate(trains) if trains else np.zeros(0)
         out[f"{prefix}_time"] = (prefix, times, {"units": "s", "long_name": f"{who} spike times, all trials, flat"})
-        if result.n_trials is not None:
-            trial = np.repeat(np.arange(len(trains)), [t.size for t in trains])
-            out[f"{prefix}_trial"] = (prefix, trial, {"units": "1", "long_name": f"trial of each {who} spike"})
+        counts = [t.size for t in trains]
+        indices = np.unravel_index(np.arange(len(trains)), words.shape[:-1]) if axes else ()
+        for axis, index in zip(axes, indices):
+            long_name = f"{axis} of each {who} spike"
+            out[f"{prefix}_{axis}"] = (prefix, np.repeat(index, counts), {"units": "1", "long_name": long_name})
     return out
+
+
+def _rows_times(words: np.ndarray, start: int, dt: float) -> list[np.ndarray]:
+    """The spike times of every packed train in ``words`` (any leading shape), in C order."""
+    return [_times(row, start, dt) for row in words.reshape(-1, words.shape[-1])]
 
 
 def padded_variables(arrays: dict, lead_dims: tuple, lead_shape: tuple, dt: float) -> dict:
@@ -71,7 +84,7 @@ def padded_variables(arrays: dict, lead_dims: tuple, lead_shape: tuple, dt: floa
     for name, prefix in TRAINS.items():
         if arrays.get(name) is None:
             continue
-        trains = [_times(row, 0, dt) for row in np.asarray(arrays[name])]
+        trains = _rows_times(np.asarray(arrays[name]), 0, dt)
         longest = max((t.size for t in trains), default=0)
         pad = np.full((len(trains), longest), np.nan)
         for i, t in enumerate(trains):

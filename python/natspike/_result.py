@@ -114,8 +114,9 @@ class Result:
 
     @property
     def spikes(self) -> NDArray[np.float64] | list[NDArray[np.float64]] | None:
-        """The student's output spike times in s (``record_spikes=True``; else None): an array, or for
-        :func:`run_trials` a list of arrays, one per trial (see ``natspike._recorded``)."""
+        """The student's output spike times in s (``record_spikes=True``; else None): an array, or a list of
+        arrays, one per trial of :func:`run_trials` or per neuron of a layer (a list of such lists for a layer's
+        trials; see ``natspike._recorded``)."""
         from ._recorded import spike_times
 
         return spike_times(self, "spike_bits")

@@ -80,10 +80,11 @@ def resume(
         of ``result``, where :meth:`Result.to_neo` of the continuation
         starts too): then its times are those of the whole recording.
         Required then, refused otherwise.
-    teacher : SpikeTrain or neo.SpikeTrain, optional
+    teacher : SpikeTrain or neo.SpikeTrain, or a list of them, optional
         For a replayed teacher: its spikes during the continuation (times
         from its start, or a ``neo.SpikeTrain`` in the recording's times, as
-        for ``inputs``). Required then, refused otherwise.
+        for ``inputs``), one train per neuron for a layer. Required then,
+        refused otherwise.
     record_spikes : bool, optional
         Record spikes in the continuation (default: as in ``result``).
     keep_state : bool
@@ -132,7 +133,7 @@ def resume(
     start, dt = end_time(result), params["neuron"].dt
     inputs, teacher = _from_start(inputs, start, dt, "inputs"), _from_start(teacher, start, dt, "teacher")
     _replace_replayed(params, "inputs", inputs, params.get("inputs") is not None)
-    _replace_replayed(params, "teacher", teacher, isinstance(params.get("teacher"), SpikeTrain))
+    _replace_replayed(params, "teacher", teacher, _replays_teacher(params.get("teacher")))
     token, start_token = STATE.set(state), START.set(start)
     try:
         if result.n_trials is None:
@@ -168,6 +169,13 @@ def _shifted(train: Any, start: float, dt: float, name: str) -> Any:
         f"{name}: a neo.SpikeTrain of the continuation must start at t_start = 0 (times from the continuation's "
         f"start) or at the continuation's start, {start:g} s (times of the whole recording, as to_neo writes "
         f"them), got t_start = {t_start:g} s"
+    )
+
+
+def _replays_teacher(teacher: Any) -> bool:
+    """Whether a run's teacher (its ``params``) was replayed: a spike train, or one per neuron of a layer."""
+    return isinstance(teacher, SpikeTrain) or (
+        isinstance(teacher, list) and bool(teacher) and all(isinstance(t, SpikeTrain) for t in teacher)
     )
 
 

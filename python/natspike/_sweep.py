@@ -345,7 +345,10 @@ def _dataset(run: _TaskRun, axes: dict, root: int, streams: str):
 
     data = {name: field(a, *axes_of(name)) for name, a in arrays.items() if not described[name]["shared"]}
     data = {name: v for name, v in data.items() if name not in NOT_EXPORTED}  # spikes padded below; state opaque
-    data.update(padded_variables(arrays, dims + ("trial",), shape + (trials,), points[0].cfg["neuron"]["dt"]))
+    neurons = (points[0].cfg["neurons"],) if layer else ()
+    data.update(
+        padded_variables(arrays, dims + ("trial",) + layer, shape + (trials,) + neurons, points[0].cfg["neuron"]["dt"])
+    )
     data["root_seed"] = (dims, np.array([p.cfg["seed"] for p in points], np.uint64).reshape(shape))
     coords = {**axes, "trial": np.arange(trials), "time": out["times"]}
     ds = label(xr.Dataset(data, coords=coords))

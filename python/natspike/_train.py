@@ -286,10 +286,11 @@ def train(
         A bin where φ(V)·dt exceeds 1 (possible with the unbounded
         rectified quadratic transfer) has no Bernoulli draw: recording then
         stops the run with :class:`natspike.DivergenceError` at that bin.
+        A layer records every neuron's own spikes (a list of m arrays).
     keep_state : bool
-        Keep the trial's end state in the result (``result.state``) so that
-        :func:`natspike.resume` can continue it bit for bit. Not with
-        ``input_pool_size``.
+        Keep the trial's end state in the result (``result.state``; one per
+        neuron of a layer) so that :func:`natspike.resume` can continue it
+        bit for bit. Not with ``input_pool_size``.
 
     Returns
     -------
