@@ -136,26 +136,35 @@ func splitCases() []splitCase {
 	return cases
 }
 
+// splitRuns runs the 1-s trial of configuration cfg() whole (one) and in
+// two parts through its state (a, then b), and fails unless b ends with
+// one's final weights and state; it returns the first part's configuration.
+func splitRuns(t *testing.T, c splitCase, cfg func() Config) (first Config, one, a, b Result) {
+	t.Helper()
+	whole := cfg()
+	whole.KeepState, whole.RecordSpikes = true, c.record
+	one = runOrFail(t, whole)
+	first, second := cfg(), cfg()
+	first.Duration, first.KeepState = c.first, true
+	a = runOrFail(t, first)
+	second.Duration, second.State, second.KeepState, second.RecordSpikes = 1-c.first, a.State, true, c.record
+	if whole.InputSpikes != nil {
+		second.InputSpikes = whole.InputSpikes[first.Bins()*len(whole.Rates):]
+	}
+	b = runOrFail(t, second)
+	if !slices.Equal(b.Final, one.Final) || !slices.Equal(b.State, one.State) {
+		t.Fatalf("final weights or state differ: %v vs %v", b.Final[:3], one.Final[:3])
+	}
+	return first, one, a, b
+}
+
 // A trial of 1 s split into two parts through its state equals the 1-s
 // trial bit for bit: weights at every record, metrics, traces, spikes and
 // the state the parts end with.
 func TestContinuedTrialEqualsOneTrial(t *testing.T) {
 	for _, c := range splitCases() {
 		t.Run(c.name, func(t *testing.T) {
-			whole := c.cfg()
-			whole.KeepState, whole.RecordSpikes = true, c.record
-			one := runOrFail(t, whole)
-			first, second := c.cfg(), c.cfg()
-			first.Duration, first.KeepState = c.first, true
-			a := runOrFail(t, first)
-			second.Duration, second.State, second.KeepState, second.RecordSpikes = 1-c.first, a.State, true, c.record
-			if whole.InputSpikes != nil {
-				second.InputSpikes = whole.InputSpikes[first.Bins()*len(whole.Rates):]
-			}
-			b := runOrFail(t, second)
-			if !slices.Equal(b.Final, one.Final) || !slices.Equal(b.State, one.State) {
-				t.Fatalf("final weights or state differ: %v vs %v", b.Final[:3], one.Final[:3])
-			}
+			first, one, a, b := splitRuns(t, c, c.cfg)
 			n, ka := len(first.Rates), first.Bins()/first.RecordEvery
 			if !slices.Equal(a.Weights, one.Weights[:len(a.Weights)]) {
 				t.Errorf("records of the first part differ")
@@ -307,28 +316,14 @@ func TestContinuedLayerEqualsOneLayer(t *testing.T) {
 	const m = 3
 	for _, c := range splitCases() {
 		t.Run(c.name, func(t *testing.T) {
-			layer := func() Config { return layerOf(c.cfg(), m) }
-			whole := layer()
-			whole.KeepState, whole.RecordSpikes = true, c.record
-			one := runOrFail(t, whole)
-			first, second := layer(), layer()
-			first.Duration, first.KeepState = c.first, true
-			a := runOrFail(t, first)
-			second.Duration, second.State, second.KeepState, second.RecordSpikes = 1-c.first, a.State, true, c.record
-			if whole.InputSpikes != nil {
-				second.InputSpikes = whole.InputSpikes[first.Bins()*len(whole.Rates):]
-			}
-			b := runOrFail(t, second)
-			if !slices.Equal(b.Final, one.Final) || !slices.Equal(b.State, one.State) {
-				t.Fatalf("final weights or state differ: %v vs %v", b.Final[:3], one.Final[:3])
-			}
+			first, one, _, b := splitRuns(t, c, func() Config { return layerOf(c.cfg(), m) })
 			if first.Bins()%first.RecordEvery == 0 && !slices.Equal(b.KL, lastRecords(one.KL, m, len(b.KL)/m)) {
 				t.Errorf("records of the second part differ")
 			}
 			if !c.record {
 				return
 			}
-			wa, wb := SpikeWords(whole.Bins()), SpikeWords(second.Bins())
+			wa, wb := len(one.SpikeBits)/m, len(b.SpikeBits)/m
 			for j := range m {
 				var tail []int
 				for _, k := range unpackBits(one.SpikeBits[j*wa : (j+1)*wa]) {
