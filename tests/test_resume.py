@@ -343,3 +343,18 @@ def test_run_trials_of_layers_resume_every_trial_and_neuron():
         for j in range(M):
             joined = np.concatenate([first.spikes[i][j], second.spikes[i][j]])
             np.testing.assert_array_equal(joined, whole.spikes[i][j], err_msg=f"trial {i}, neuron {j}")
+
+
+@pytest.mark.parametrize("layer", [False, True])
+@pytest.mark.parametrize("other", ["rate", "rates", "bins", "target weights"])
+def test_a_replayed_teacher_is_continued_by_spike_trains_only(layer, other):
+    # A rate, a list of rates, a 0/1 array or target weights would make the continuation another teacher's
+    # (refused later as "another configuration"); resume says at once what the continuation needs.
+    rng = np.random.default_rng(2)
+    trains = [natspike.SpikeTrain(np.flatnonzero(rng.random(800) < 0.02) * DT, t_stop=0.4) for _ in range(M)]
+    w0, teacher = (W0_LAYER, trains) if layer else (W0, trains[0])
+    first = natspike.train("natural", w0, RATES, teacher=teacher, duration=0.4, eta=1e-3, seed=1, keep_state=True)
+    value = {"rate": 20.0, "rates": [20.0] * M, "bins": np.zeros(800), "target weights": np.zeros_like(w0)}[other]
+    with pytest.raises(TypeError, match=r"teacher: the result replayed given teacher spike trains; give the continu"):
+        natspike.resume(first, duration=0.2, teacher=value)
+    assert natspike.resume(first, duration=0.2, teacher=teacher).times[0] == 0.4

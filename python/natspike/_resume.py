@@ -20,7 +20,7 @@ from numpy.typing import ArrayLike
 
 from . import _native
 from ._result import Result, end_time
-from ._spiketrain import EDGE_TOLERANCE, SpikeTrain, is_neo_spiketrain, is_neo_train_list
+from ._spiketrain import EDGE_TOLERANCE, SpikeTrain, is_neo_spiketrain, is_neo_train_list, is_spike_train
 from ._units import in_units
 from ._validate import shown
 
@@ -133,7 +133,13 @@ def resume(
     start, dt = end_time(result), params["neuron"].dt
     inputs, teacher = _from_start(inputs, start, dt, "inputs"), _from_start(teacher, start, dt, "teacher")
     _replace_replayed(params, "inputs", inputs, params.get("inputs") is not None)
-    _replace_replayed(params, "teacher", teacher, _replays_teacher(params.get("teacher")))
+    replayed_teacher = _replays_teacher(params.get("teacher"))
+    if replayed_teacher and teacher is not None and not _is_trains(teacher):
+        raise TypeError(
+            "teacher: the result replayed given teacher spike trains; give the continuation's as spike trains too "
+            f"(natspike.SpikeTrain or neo.SpikeTrain, a list of them for a layer), got {type(teacher).__name__}"
+        )
+    _replace_replayed(params, "teacher", teacher, replayed_teacher)
     token, start_token = STATE.set(state), START.set(start)
     try:
         if result.n_trials is None:
@@ -177,6 +183,14 @@ def _replays_teacher(teacher: Any) -> bool:
     return isinstance(teacher, SpikeTrain) or (
         isinstance(teacher, list) and bool(teacher) and all(isinstance(t, SpikeTrain) for t in teacher)
     )
+
+
+def _is_trains(teacher: Any) -> bool:
+    """A spike train (natspike or neo), or a non-empty list (or Neo SpikeTrainList) of them."""
+    if is_spike_train(teacher):
+        return True
+    trains = list(teacher) if isinstance(teacher, (list, tuple)) or is_neo_train_list(teacher) else []
+    return bool(trains) and all(is_spike_train(t) for t in trains)
 
 
 def _checked_state(result) -> np.ndarray:
