@@ -3,6 +3,8 @@ configuration bit for bit its run_trials alone, stored under run_trials' key, an
 
 import os
 import re
+import subprocess
+import sys
 
 import natspike
 import numpy as np
@@ -118,3 +120,31 @@ def test_the_documented_keys_are_gos_shared_keys():
     doc = natspike.run_configurations.__doc__
     listed = re.findall(r"``(\w+)``", doc[doc.index("may set only") : doc.index("(everything else")])
     assert tuple(listed) == _describe.shared_keys()
+
+
+CONFIGURATIONS_PEAK = """
+import sys, numpy as np, natspike
+def status(key):  # this process's own memory (VmRSS, VmHWM), in bytes
+    line = [s for s in open("/proc/self/status") if s.startswith(key)][0]
+    return int(line.split()[1]) * 1024
+n, confs = 1000, [{"rule": "natural", "eta": e} for e in (1e-3, 2e-3, 3e-3, 4e-3)]
+natspike.run_configurations(confs[:1], np.full(n, 1e-3), np.full(n, 5.0), n_trials=1, seed=1, teacher=20.0,
+                            duration=0.01, eta=1e-3)  # the library loaded and warm
+base = status("VmRSS")
+res = natspike.run_configurations(confs, np.full(n, 1e-3), np.full(n, 5.0), n_trials=4, seed=1, teacher=20.0,
+                                  duration=1.0, record_every=0.0005, workers=2)
+print(status("VmHWM") - base, sum(r.weights.nbytes for r in res))
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc/self/status")
+def test_run_configurations_without_a_store_holds_its_results_once():
+    # 4 configurations x 4 trials x 2001 records x 1000 weights = 244 MiB of results. Go writes them straight into
+    # the arrays the Results hold; the run stacked them in a buffer of its own and copied them out, a peak of 2.02x
+    # (the memory check counts them once).
+    out = subprocess.run([sys.executable, "-c", CONFIGURATIONS_PEAK], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    peak, results = (int(x) for x in out.stdout.split())
+    assert peak < 1.25 * results, (
+        f"peak {peak / 2**20:.0f} MiB above the start for {results / 2**20:.0f} MiB of results"
+    )

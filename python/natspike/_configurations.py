@@ -95,10 +95,13 @@ def run_configurations(
     points, unique, library, n_trials, workers = _planned(
         configurations, weights, rates, n_trials, seed, teacher, workers, store, train_options
     )
-    runs = {p.job.config: _TaskRun([p], store=library) for p in unique}
+    # Without a store one call runs every trial of every configuration: Go then writes straight into the results.
+    stacked = None if library is not None else unique[0].job.outputs(n_trials, (len(unique),))
+    views = [None if stacked is None else {k: a[j] for k, a in stacked.items()} for j in range(len(unique))]
+    runs = {p.job.config: _TaskRun([p], store=library, out=v) for p, v in zip(unique, views)}
     tasks = _tasks([runs[p.job.config] for p in unique], n_trials, None if library is None else workers)
     try:
-        _execute(unique, [runs[p.job.config] for p in unique], tasks, workers, bool(progress))
+        _execute(unique, [runs[p.job.config] for p in unique], tasks, workers, bool(progress), stacked)
     except KeyboardInterrupt:
         raise TrialsInterrupted(lambda: _results(points, runs)) from None
     return _results(points, runs)
@@ -206,24 +209,29 @@ def _tasks(runs: list[_TaskRun], n_trials: int, chunk: int | None) -> list[tuple
     return tasks
 
 
-def _execute(points, runs, tasks, workers, progress) -> None:
-    """Every task in one native call on ``workers`` goroutines, its outputs handed to each configuration's run."""
+def _execute(points, runs, tasks, workers, progress, stacked=None) -> None:
+    """Every task in one native call on ``workers`` goroutines, its outputs handed to each configuration's run;
+    ``stacked``: the results of every configuration's trials, written in place by a task of them all."""
     total = sum(points[m[0]].bins * count * len(m) for m, _, count in tasks)
     with _native.progress_bar(progress, total, f"{len(points)} configurations x {points[0].n_trials} trials") as bar:
         done = 0
         for members, first, count in tasks:
             group = [points[k] for k in members]
-            outs = _run_group(group, first, count, workers, None if bar is None else lambda k, d=done: bar(d + k))
+            whole = stacked if len(group) == len(points) and count == points[0].n_trials else None
+            outs = _run_group(
+                group, first, count, workers, None if bar is None else lambda k, d=done: bar(d + k), whole
+            )
             for k, out in zip(members, outs):
                 runs[k].done((0, first, count), out)
             done += points[members[0]].bins * count * len(members)
 
 
-def _run_group(group: list[_Point], first: int, count: int, workers: int, on_progress) -> list[dict]:
-    """Trials first … first+count−1 of the configurations ``group`` in one ``ns_run_configurations`` call."""
-    outs = [p.job.outputs(count) for p in group]
-    stacked = {name: np.stack([o[name] for o in outs]) for name in outs[0]}
+def _run_group(group: list[_Point], first: int, count: int, workers: int, on_progress, stacked=None) -> list[dict]:
+    """Trials first … first+count−1 of the configurations ``group`` in one ``ns_run_configurations`` call, into
+    ``stacked`` (configuration, trial, …) or new arrays."""
     job = group[0].job
+    if stacked is None:
+        stacked = job.outputs(count, (len(group),))
     w0, tw = group[0].inputs(first, count)
     table, n = _native.buffers({**job.inputs(first, w0, tw), **stacked})
     configs = b"[" + b",".join(p.job.config for p in group) + b"]"

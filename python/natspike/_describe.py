@@ -161,6 +161,7 @@ def plan(cfg: dict | str, n: int, trials: int = 0) -> dict:
     return p
 
 
-def allocate(plan: dict) -> dict[str, np.ndarray]:
-    """Zeroed arrays for every output of ``plan`` that Go writes."""
-    return {name: np.zeros(o["shape"]) for name, o in plan["outputs"].items() if o["origin"] != "input"}
+def allocate(plan: dict, lead: tuple[int, ...] = ()) -> dict[str, np.ndarray]:
+    """Zeroed arrays for every output of ``plan`` that Go writes, each with the leading axes ``lead`` (one per
+    configuration of :func:`natspike.run_configurations`, say) before its own."""
+    return {name: np.zeros(lead + tuple(o["shape"])) for name, o in plan["outputs"].items() if o["origin"] != "input"}

@@ -315,9 +315,9 @@ class _Job:
         self.replayed = {} if events is None else {"input_events": events}  # shared by all trials
         self.state = state  # (n_trials, words) end states when natspike.resume continues the trials
 
-    def outputs(self, count):
-        """Zeroed arrays for every output Go writes for ``count`` trials (Go's plan)."""
-        return _describe.allocate(_describe.plan(self.config.decode(), self.rates.size, count))
+    def outputs(self, count, lead=()):
+        """Zeroed arrays for every output Go writes for ``count`` trials (Go's plan), with leading axes ``lead``."""
+        return _describe.allocate(_describe.plan(self.config.decode(), self.rates.size, count), lead)
 
     def _args(self, first, w0, teacher, workers, out):
         table, count = _native.buffers({**self.inputs(first, w0, teacher), **out})
@@ -475,12 +475,12 @@ class _TaskRun:
     Results live in flat arrays indexed by unit u = point · n_trials + trial.
     """
 
-    def __init__(self, points: list[_Point], *, store=None, grid=None):
+    def __init__(self, points: list[_Point], *, store=None, grid=None, out=None):
         self.points = points
         self.n_trials = points[0].n_trials
         units = len(points) * self.n_trials
         _check_size(points)
-        self.out = points[0].job.outputs(units)
+        self.out = points[0].job.outputs(units) if out is None else out  # out: the caller's arrays, Go's plan
         self.out["completed"] = np.zeros(units, bool)
         self.loaded = self.computed = 0
         self.store = None
