@@ -133,3 +133,30 @@ def test_figure3bc_checks_the_memory_of_its_input_draw_before_the_learning_run(l
     with pytest.raises(MemoryError, match=r"^warmup: "):
         ex.figure3bc(duration_minutes=0.1, repetitions=2, warmup=1e9)  # 2e12 bins x 100 afferents
     assert learning_calls == []
+
+
+def test_the_paper_refuses_a_later_figure_too_large_for_memory_before_its_first_figure(
+    tmp_path, monkeypatch, memory_checks, learning_calls
+):
+    """paper() runs the checks of every figure still to compute before the first one: with memory for Fig 3F's
+    runs but not for Fig 9's, it raises Fig 9's MemoryError with no learning call (Fig 3F would otherwise have run
+    first); once Fig 9 is finished in the results folder it is not checked again."""
+    from natspike.experiments._paper import SMOKE_SIZES
+
+    sizes = {name: SMOKE_SIZES[name] for name in ("3f", "9")}
+    ex.figure9(**sizes["9"], plan_only=True)
+    fig9 = max(b for b, _, what in memory_checks if what.startswith("recording "))
+    memory_checks.clear()
+    ex.figure3f(**sizes["3f"], plan_only=True)
+    fig3f = max(b for b, _, what in memory_checks if what.startswith("recording "))
+    assert fig3f < fig9 and not learning_calls  # plan_only ran nothing
+    monkeypatch.setattr(_validate, "available_memory", lambda: fig9 - 1)
+    with pytest.raises(MemoryError, match=r"x 6 configurations .*checked before the early stop"):
+        ex.paper(tmp_path / "a", only=["3f", "9"], sizes=sizes, progress=False)
+    assert learning_calls == []
+    monkeypatch.undo()  # all the memory there is
+    store = tmp_path / "store"
+    ex.paper(tmp_path / "b", store=store, only=["9"], sizes=sizes, progress=False)
+    monkeypatch.setattr(_validate, "available_memory", lambda: fig9 - 1)
+    (row,) = ex.paper(tmp_path / "c", store=store, only=["9"], sizes=sizes, progress=False)
+    assert row["status"] == "stored"

@@ -150,6 +150,8 @@ def figure_dataset(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         ds = fn(*args, **kwargs)
+        if ds is None:  # plan_only: nothing ran
+            return None
         for name, v in ds.variables.items():
             unit = v.attrs.get("units")
             if unit in TIME_UNITS:

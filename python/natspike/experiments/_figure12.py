@@ -286,7 +286,8 @@ def figure12_curves(
     client: Client | None = None,
     progress: bool = False,
     store: str | os.PathLike[str] | None = None,
-) -> xr.Dataset:
+    plan_only: bool = False,
+) -> xr.Dataset | None:
     """Learning curves of the natural, Euclidean and approximate rules for four input patterns (Fig 12C–F).
 
     For each pattern (r1, r2) the Fig 3F protocol runs (see
@@ -336,6 +337,10 @@ def figure12_curves(
     store : str or os.PathLike, optional
         A folder of resumable results, one results store per learning run
         (see :func:`figure3f`).
+    plan_only : bool
+        Only the checks this figure makes before its first run (arguments, memory for the records of every
+        run), nothing run and no store opened; returns None. The paper command runs them for every figure
+        before the first one computes.
 
     Returns
     -------
@@ -374,8 +379,10 @@ def figure12_curves(
         store=store,
         plan_only=plan_only,
     )  # the Fig 3F protocol (learning_curves) of one pattern
-    for pair in pairs[1:]:  # every later pattern's checks before the first runs (which checks itself first)
+    for pair in pairs if plan_only else pairs[1:]:  # every later pattern's checks before the first one runs
         curves(pair, plan_only=True)
+    if plan_only:
+        return None
     runs = [curves(pair)[0] for pair in pairs]
     ds = xr.concat(runs, dim="pattern", combine_attrs="drop_conflicts")
     labels = [f"{r1:g}/{r2:g}" for r1, r2 in pairs]

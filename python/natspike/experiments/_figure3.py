@@ -69,7 +69,8 @@ def figure3f(
     client: Client | None = None,
     progress: bool = False,
     store: str | os.PathLike[str] | None = None,
-) -> xr.Dataset:
+    plan_only: bool = False,
+) -> xr.Dataset | None:
     """Learning curves of Fig 3F (and the data of Fig 9A–C).
 
     Protocol (paper, Fig 3F and Methods): n = 100 afferents, the first half at 10 Hz,
@@ -132,6 +133,10 @@ def figure3f(
         equal trial counts and learning times, as at the paper's size, Fig 9
         at η/η0 = 1 and the 10/50-Hz pattern of Fig 12C–F contain Fig 3F's
         runs); a run with other settings gets a store of its own.
+    plan_only : bool
+        Only the checks this figure makes before its first run (arguments, memory for the records of every
+        run), nothing run and no store opened; returns None. The paper command runs them for every figure
+        before the first one computes.
 
     Returns
     -------
@@ -163,6 +168,7 @@ def figure3f(
         client=client,
         progress=progress,
         store=store,
+        plan_only=plan_only,
     )
     return ds
 
@@ -184,7 +190,8 @@ def learning_curves(
     client: Client | None = None,
     progress: bool = False,
     store: str | os.PathLike[str] | None = None,
-) -> xr.Dataset:
+    plan_only: bool = False,
+) -> xr.Dataset | None:
     """The Fig 3F protocol for the rules and learning rates in ``eta``.
 
     Parameters
@@ -210,6 +217,10 @@ def learning_curves(
     store : str or os.PathLike, optional
         A folder of resumable results, one results store per learning run
         (see :func:`figure3f`).
+    plan_only : bool
+        Only the checks this figure makes before its first run (arguments, memory for the records of every
+        run), nothing run and no store opened; returns None. The paper command runs them for every figure
+        before the first one computes.
 
     Returns
     -------
@@ -217,10 +228,12 @@ def learning_curves(
         The layout described in :func:`figure3f`, with all parameters,
         the seed and the natspike version as attributes.
     """
-    return curves_of(
+    curves = curves_of(
         [eta], rates, n_trials, duration_minutes, seed, n=n, record_every=record_every, lr_convention=lr_convention,
         fast=fast, input_pool_size=input_pool_size, workers=workers, client=client, progress=progress, store=store,
-    )[0]  # fmt: skip
+        plan_only=plan_only,
+    )  # fmt: skip
+    return curves[0] if curves else None
 
 
 def curves_of(

@@ -52,7 +52,8 @@ def figure9(
     progress: bool = False,
     store: str | os.PathLike[str] | None = None,
     full_curves: bool = False,
-) -> xr.Dataset:
+    plan_only: bool = False,
+) -> xr.Dataset | None:
     """Convergence of natural and Euclidean learning (Fig 9A–D).
 
     Runs the Fig 3F protocol (see :func:`figure3f`: n = 100, 10/50 Hz,
@@ -126,6 +127,10 @@ def figure9(
         Run every factor for the whole learning time, so that ``kl_sweep``
         has no NaN; the same ``convergence_time`` at about twice the cost at
         the paper's size. Default ``False``: the early stop above.
+    plan_only : bool
+        Only the checks this figure makes before its first run (arguments, memory for the records of every
+        run), nothing run and no store opened; returns None. The paper command runs them for every figure
+        before the first one computes.
 
     Returns
     -------
@@ -163,7 +168,7 @@ def figure9(
         plan_only=plan_only,
     )  # every factor and rule of a pass on one draw of each trial's inputs
     passes = [] if full_curves else pass_seconds(duration_minutes, record_every)
-    if passes:  # every check of the full-length run, at its largest (nothing crossed early), before any pass runs
+    if passes or plan_only:  # every check of the full-length run, at its largest (nothing crossed early), first
         try:
             run([(x, list(FIGURE9_RULES)) for x in factors], duration_minutes, plan_only=True)
         except MemoryError as exc:
@@ -171,6 +176,8 @@ def figure9(
                 f"{exc} (the full-length run of {len(factors)} eta factors x {len(FIGURE9_RULES)} rules, checked "
                 "before the early stop's shorter passes)"
             ) from exc
+    if plan_only:
+        return None
     pending = {x: list(FIGURE9_RULES) for x in factors if x != 1.0}
     crossed = {}  # (x, rule) -> the run of a shorter pass in which the mean D_KL crossed
     for seconds in passes:

@@ -70,6 +70,10 @@ def paper(
 ) -> list[dict[str, Any]]:
     """Run every figure of the paper (or those in ``only``), resumably; return the summary rows.
 
+    Before the first figure runs, every figure still to compute makes the checks it makes before its own first
+    run (the ``plan_only`` of Figs 3F, 9 and 12C–F: arguments and memory for the records of all their runs), so
+    a late figure too large for this machine is refused at once, not after hours of the figures before it.
+
     Parameters
     ----------
     out : str or os.PathLike
@@ -112,6 +116,9 @@ def paper(
     out_dir.mkdir(parents=True, exist_ok=True)
     plan = {name: _figure_options(name, full, seed, extra.get(name, {})) for name in names}  # checked up front
     folder = results_folder(out_dir / "store" if store is None else store)
+    for name, options in plan.items():  # every figure still to compute checks its runs before the first computes
+        if not _finished(_record(name, options, folder)):
+            _check(name, options)
     library, stream = RunLibrary(folder), sys.stdout if file is None else file
     rows = []
     for k, (name, options) in enumerate(plan.items(), 1):
@@ -215,10 +222,27 @@ def _key(description) -> str:
     return hashlib.sha256(json.dumps(description, sort_keys=True, default=str).encode()).hexdigest()[:20]
 
 
+def _record(name, options, folder: Path) -> Path:
+    """Where figure ``name`` with ``options`` keeps its finished result in ``folder`` (``.json`` and ``.nc``)."""
+    return folder / "figures" / f"{name}-{_key(run_description(name, options))}"
+
+
+def _finished(record: Path) -> bool:
+    return record.with_suffix(".json").exists() and record.with_suffix(".nc").exists()
+
+
+def _check(name, options) -> None:
+    """The checks figure ``name`` makes before its first run (its ``plan_only``), if it has them: a figure of
+    several long runs (Figs 3F, 9, 12C–F) refuses one too large for memory before the paper's first figure runs."""
+    fn = _experiment(name)
+    if "plan_only" in inspect.signature(fn).parameters:
+        fn(**options, plan_only=True)
+
+
 def _one_figure(name, options, out_dir, folder, library, progress, counter) -> dict[str, Any]:
     description = run_description(name, options)
-    record = folder / "figures" / f"{name}-{_key(description)}"
-    if record.with_suffix(".json").exists() and record.with_suffix(".nc").exists():
+    record = _record(name, options, folder)
+    if _finished(record):
         row = json.loads(record.with_suffix(".json").read_text())["row"]
         _note(progress, f"{counter} figure {name}: finished earlier, read from {record.with_suffix('.nc')}")
         _write_stored(name, record.with_suffix(".nc"), out_dir)
