@@ -18,7 +18,7 @@ import numpy as np
 from .._checks import at_most, finite_real
 from .._rules import update_direction
 from .._typing import ArrayLike, FloatArray, Seed
-from ._common import MAX_AFFERENTS, count, counted, figure_dataset, provenance, renamed, root, run_store, stream
+from ._common import MAX_AFFERENTS, count, counted, figure_dataset, flag, provenance, renamed, root, run_store, stream
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -356,6 +356,7 @@ def figure12_curves(
 
     from ._figure3 import PAPER_MINUTES, curves_of
 
+    plan_only = flag(plan_only, "plan_only")
     if full:
         n_trials, duration_minutes = 1000, PAPER_MINUTES
     pairs = _curve_patterns(patterns)

@@ -25,6 +25,7 @@ from ._common import (
     count,
     counted,
     figure_dataset,
+    flag,
     positive,
     provenance,
     renamed,
@@ -260,6 +261,7 @@ def curves_of(
     memory for all their records together) comes before the first runs; ``plan_only``: only those checks,
     nothing run and no store opened, and ``[]`` returned (for a figure that must know before hours of shorter
     runs that a later one can start)."""
+    plan_only = flag(plan_only, "plan_only")
     count(n_trials, "n_trials")
     positive(duration_minutes, "duration_minutes")
     count(n, "n", minimum=2)

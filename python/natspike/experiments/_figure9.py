@@ -12,7 +12,7 @@ import numpy as np
 
 from .._checks import minutes_of
 from .._typing import Seed
-from ._common import counted, figure_dataset, renamed, root, run_store
+from ._common import counted, figure_dataset, flag, renamed, root, run_store
 from ._figure3 import PAPER_ETA, PAPER_MINUTES, _format_crossing, curves_of, natural_first
 
 if TYPE_CHECKING:
@@ -146,7 +146,7 @@ def figure9(
     """
     if full:
         n_trials, duration_minutes, eta_factors = 1000, PAPER_MINUTES, PAPER_ETA_FACTORS
-    factors = _check_factors(eta_factors)
+    factors, plan_only = _check_factors(eta_factors), flag(plan_only, "plan_only")
     minutes_of(duration_minutes, "duration_minutes")  # before any pass: the passes are shorter
     store = run_store(store)  # one library for all runs
     seed = root(seed)  # once: every factor starts trial i from the same w0 and w*
