@@ -10,8 +10,9 @@ import (
 
 // RunParallel is Run with the batches of Width trials spread over
 // sweep.Workers(workers) goroutines. Results are bit-identical to Run for
-// any number of workers. The first failure cancels the other batches and
-// is returned as Run returns it (naming the trial); cfg.Progress, if set,
+// any number of workers. A failure cancels the batches after it; the
+// error is the lowest failing batch's, as Run returns it (naming the
+// trial, the first to fail in bin order within it); cfg.Progress, if set,
 // is called from several goroutines and must be safe for concurrent use.
 func RunParallel(ctx context.Context, cfg learn.Config, trials []uint64, res []learn.Result, workers int) error {
 	if len(res) != len(trials) {

@@ -3,6 +3,7 @@ package sweep
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"sync/atomic"
@@ -60,6 +61,66 @@ func TestFirstErrorNamesTrialAndStopsOthers(t *testing.T) {
 	}
 	if ran.Load() > 500 {
 		t.Errorf("%d of 1000 trials ran: the failure did not stop the sweep", ran.Load())
+	}
+}
+
+func TestTheLowestFailingTrialIsReportedWhateverFailsFirst(t *testing.T) {
+	// Trial 9 fails at once, trial 4 only after 30 ms and trial 2 after 10 ms
+	// of work; every other trial takes 1 ms. With any number of workers Run
+	// reports trial 2, and every trial before it has completed.
+	delay := map[int]time.Duration{2: 10 * time.Millisecond, 4: 30 * time.Millisecond, 9: 0}
+	for _, w := range []int{1, 2, 3, 8, 32} {
+		var completed atomic.Int64
+		err := Run(context.Background(), 0, 40, w, func(ctx context.Context, i int) error {
+			d, fails := delay[i]
+			if !fails {
+				d = time.Millisecond
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(d):
+			}
+			if fails {
+				return fmt.Errorf("boom %d", i)
+			}
+			return nil
+		}, func(i int) {
+			if i < 2 {
+				completed.Add(1)
+			}
+		})
+		if err == nil || err.Error() != "trial 2: boom 2" {
+			t.Errorf("workers=%d: got %v, want trial 2: boom 2", w, err)
+		}
+		if completed.Load() != 2 {
+			t.Errorf("workers=%d: %d of the 2 trials before the failure completed", w, completed.Load())
+		}
+	}
+}
+
+func TestAFailureCancelsOnlyTheTrialsAfterIt(t *testing.T) {
+	// Trial 1 fails while trials 0 and 2 run; trial 0 must run to its end
+	// (it could fail too), trial 2 is cancelled.
+	cancelled := make([]atomic.Bool, 3)
+	err := Run(context.Background(), 0, 3, 3, func(ctx context.Context, i int) error {
+		if i == 1 {
+			time.Sleep(5 * time.Millisecond)
+			return errors.New("boom")
+		}
+		select {
+		case <-ctx.Done():
+			cancelled[i].Store(true)
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+			return nil
+		}
+	}, nil)
+	if err == nil || err.Error() != "trial 1: boom" {
+		t.Fatalf("got %v", err)
+	}
+	if cancelled[0].Load() || !cancelled[2].Load() {
+		t.Errorf("cancelled: trial 0 %v (want false), trial 2 %v (want true)", cancelled[0].Load(), cancelled[2].Load())
 	}
 }
 
