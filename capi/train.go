@@ -337,7 +337,7 @@ func (j trialsJob) run(ctx context.Context, workers int, progress func(int)) err
 }
 
 // runBatch runs trials lo … hi−1 (learn.RunBatch) and checks each one's
-// recorded values (checkTrial).
+// recorded values (checkTrial); an error names the lowest failing trial.
 func (j trialsJob) runBatch(ctx context.Context, lo, hi int, progress func(int)) error {
 	lcs, res := make([]learn.Config, hi-lo), make([]learn.Result, hi-lo)
 	ptrs := make([]*learn.Result, hi-lo)
@@ -352,16 +352,19 @@ func (j trialsJob) runBatch(ctx context.Context, lo, hi int, progress func(int))
 	}
 	err := learn.RunBatch(ctx, lcs, ptrs)
 	var failed *learn.TrialError
+	ran := len(lcs) // the trials that ran to their end: those before the lowest failing one
 	if errors.As(err, &failed) {
-		return &trialsError{lo + failed.Index, lo + failed.Index + 1, failed.Err}
-	}
-	if err != nil {
+		ran = failed.Index
+	} else if err != nil {
 		return err
 	}
-	for k := range lcs {
+	for k := range ran {
 		if err := checkTrial(nil, lcs[k], &res[k]); err != nil {
 			return &trialsError{lo + k, lo + k + 1, err}
 		}
+	}
+	if failed != nil {
+		return &trialsError{lo + failed.Index, lo + failed.Index + 1, failed.Err}
 	}
 	return nil
 }

@@ -25,8 +25,10 @@ func (e *TrialError) Unwrap() error { return e.Err }
 // potentials and exponent, the exponentials of all trials together
 // (vmath.ExpSlice), the natural rules' coefficients together
 // (rule.CoefficientLanes), then every trial's update. Otherwise the trials run one
-// after another. A failing trial's error is a *TrialError naming it; a
-// cancelled context returns ctx.Err().
+// after another. If trials fail, the error is a *TrialError naming the lowest
+// failing one however they run: in lockstep a failure drops that trial and
+// those after it, and the trials before it run on. A cancelled context
+// returns ctx.Err().
 func RunBatch(ctx context.Context, cfgs []Config, res []*Result) error {
 	if len(res) != len(cfgs) {
 		return fmt.Errorf("trials: %d results for %d trials", len(res), len(cfgs))
@@ -44,7 +46,13 @@ func RunBatch(ctx context.Context, cfgs []Config, res []*Result) error {
 		ls[j] = l
 	}
 	if b := newBatch(ls); b != nil {
-		return runBins(ctx, b, ls[0].cfg.Bins(), ls[0].cfg.recordStride())
+		if err := runBins(ctx, b, ls[0].cfg.Bins(), ls[0].cfg.recordStride()); err != nil {
+			return err
+		}
+		if b.err != nil {
+			return b.err
+		}
+		return nil
 	}
 	for j, l := range ls {
 		if err := l.run(ctx); err != nil {
@@ -70,6 +78,24 @@ type batch struct {
 	pots   []rule.Potentials
 	exps   []float64
 	lanes  *rule.CoefficientLanes // the trials' natural rules' coefficients (nil: none served together)
+	err    *TrialError            // the lowest failing trial's error so far (nil: none)
+}
+
+// fail records trial j's error and drops it and the trials after it: only
+// the trials before it can still fail at a lower index. It returns the
+// error once no trial is left, nil while some run on.
+func (b *batch) fail(j int, err error) error {
+	b.err = &TrialError{j, err}
+	b.layers, b.trials = b.layers[:j], b.trials[:j]
+	evs := make([]*rule.Events, j)
+	for i, t := range b.trials {
+		evs[i] = t.events
+	}
+	b.lanes = rule.NewCoefficientLanes(evs) // the same numbers as before (bit-identical to unserved)
+	if j == 0 {
+		return b.err
+	}
+	return nil
 }
 
 // newBatch returns the batch of layers ls, or nil if they cannot run in
@@ -98,9 +124,13 @@ func newBatch(ls []*layer) *batch {
 // natural rules' coefficients too (rule.CoefficientLanes).
 func (b *batch) steps(from, to int) error {
 	for k := from; k < to; k++ {
-		for j, l := range b.layers {
+		for j := 0; j < len(b.layers); j++ {
+			l := b.layers[j]
 			if err := l.nextSegment(k); err != nil {
-				return &TrialError{j, err}
+				if err := b.fail(j, err); err != nil {
+					return err
+				}
+				break
 			}
 			l.spikes = b.trials[j].inputs.Draw(l.spikes)
 		}
@@ -108,10 +138,13 @@ func (b *batch) steps(from, to int) error {
 		if b.lanes != nil {
 			b.lanes.Serve()
 		}
-		for j, t := range b.trials {
+		for j := 0; j < len(b.trials); j++ {
+			t := b.trials[j]
 			u := t.teacherKey.Float64(uint64(t.start + k))
 			if err := t.leanBin(u, b.pots[j], b.exps[j], b.layers[j].spikes); err != nil {
-				return &TrialError{j, t.diverged(k, err)}
+				if err := b.fail(j, t.diverged(k, err)); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -159,12 +192,12 @@ func (b *batch) finish(bins int) error {
 	return b.eachLayer(func(l *layer) error { return l.finish(bins) })
 }
 
-// eachLayer calls f on every trial's layer in turn, stopping at the first
-// error, which it returns as a *TrialError naming the trial.
+// eachLayer calls f on every trial's layer in turn; a trial whose call
+// fails is dropped with those after it (fail).
 func (b *batch) eachLayer(f func(*layer) error) error {
-	for j, l := range b.layers {
-		if err := f(l); err != nil {
-			return &TrialError{j, err}
+	for j := 0; j < len(b.layers); j++ {
+		if err := f(b.layers[j]); err != nil {
+			return b.fail(j, err)
 		}
 	}
 	return nil

@@ -173,6 +173,36 @@ func TestBatchNamesTheDivergingTrial(t *testing.T) {
 	}
 }
 
+// TestBatchReportsTheLowestDivergingTrialNotTheFirstInTime: in a lockstep
+// batch trial 3 diverges at bin 108 and trial 1 only at bin 218. The batch
+// reports trial 1 with its error alone, as running the trials one by one
+// does, and trial 0, which runs on past bin 108, ends bit for bit as alone.
+func TestBatchReportsTheLowestDivergingTrialNotTheFirstInTime(t *testing.T) {
+	for _, mixed := range []bool{false, true} {
+		cfgs := independentTrials(Realizable, false, false)[:5]
+		cfgs[1].Rule.Eta, cfgs[3].Rule.Eta = 50, 200
+		cfgs[4].EventDriven = !mixed
+		if lockstep(t, "batch", cfgs) == mixed {
+			t.Fatalf("mixed %v: lockstep %v", mixed, !mixed)
+		}
+		res := results(len(cfgs))
+		err := RunBatch(context.Background(), cfgs, res)
+		first := Run(context.Background(), cfgs[3], &Result{})
+		want := Run(context.Background(), cfgs[1], &Result{})
+		var te *TrialError
+		if !errors.As(err, &te) || te.Index != 1 || want == nil || te.Err.Error() != want.Error() {
+			t.Errorf("mixed %v: batch error %v, want trial 1 with %v (not trial 3's %v)", mixed, err, want, first)
+		}
+		var alone Result
+		if err := Run(context.Background(), cfgs[0], &alone); err != nil {
+			t.Fatal(err)
+		}
+		if d := sameResult(*res[0], alone); d != "" {
+			t.Errorf("mixed %v: trial 0 differs from its run alone: %s", mixed, d)
+		}
+	}
+}
+
 // TestBatchCancelsAndReportsProgress: a cancelled context stops a batch
 // with ctx.Err(), and an uncancelled batch reports every trial's bins.
 func TestBatchCancelsAndReportsProgress(t *testing.T) {
