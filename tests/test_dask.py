@@ -166,6 +166,23 @@ def test_a_divergence_on_dask_names_the_grid_point_and_time(client):
         )
 
 
+def _divergence(**kw):
+    # η = 0.5: trial 0 diverges at 37.0 s, trial 1 at 33.4 s, trial 2 already at 0.19 s
+    with pytest.raises(natspike.DivergenceError) as info:
+        _trials(**{"eta": 0.5, "n_trials": 8, "duration": 40.0, "record_every": 20.0, **kw})
+    return str(info.value)
+
+
+@pytest.mark.timeout(120)
+def test_a_failed_run_on_dask_names_its_lowest_failing_trial_as_a_local_run_does(client):
+    # Trials 1 and 2 fail before trial 0 ends: the error is still trial 0's, as it is alone.
+    assert _divergence(duration=1.0, record_every=0.5).startswith("trial 2: learning diverged at t = 0.1945 s")
+    alone = _divergence(n_trials=1)
+    assert alone.startswith("trial 0: learning diverged at t = 36.9965 s (bin 73993)")
+    for chunk_size in (1, 3):
+        assert _divergence(client=client, chunk_size=chunk_size) == alone
+
+
 @pytest.mark.timeout(300)
 def test_figure9_early_stop_on_dask_equals_the_local_run(client, tmp_path):
     """Fig 9's passes of increasing length on Dask (run_trials per configuration) give the local numbers,

@@ -137,3 +137,33 @@ def test_trials_stepped_in_lockstep_equal_trials_run_alone(teacher):
                 np.testing.assert_array_equal(
                     getattr(r, f), getattr(full, f)[:t], err_msg=f"{f}: {t} trials, {w} workers"
                 )
+
+
+# With η = 10, trial 0 diverges at bin 374 (0.187 s) and trial 1 already at bin 155 (0.0775 s).
+DIVERGING = dict(eta=10.0, n_trials=7)
+
+
+def _divergence(**kw):
+    with pytest.raises(natspike.DivergenceError) as info:
+        _trials(**{**DIVERGING, **kw})
+    return str(info.value)
+
+
+def test_the_earlier_divergence_is_trial_1s():
+    # Cut at 0.15 s, before trial 0 diverges: the run's error is trial 1's, at bin 155.
+    assert _divergence(duration=0.15).startswith("trial 1: learning diverged at t = 0.0775 s (bin 155)")
+
+
+@pytest.mark.parametrize(
+    "how",
+    [dict(workers=1), dict(workers=2), dict(), dict(workers=2, chunk_size=1), dict(workers=3, chunk_size=2)],
+    ids=["native-1", "native-2", "native-all", "tasks-2x1", "tasks-3x2"],
+)
+def test_a_failed_run_names_its_lowest_failing_trial_whatever_fails_first(how, tmp_path):
+    # Trial 1 diverges first in time and in bins (in lockstep too); the error is trial 0's, exactly as trial 0
+    # alone gives it, on any number of workers, in one native call or in tasks of a results store.
+    alone = _divergence(n_trials=1)
+    assert alone.startswith("trial 0: learning diverged at t = 0.187 s (bin 374)")
+    if "chunk_size" in how:
+        how = {**how, "store": tmp_path / "s"}
+    assert _divergence(**how) == alone

@@ -208,8 +208,7 @@ def test_a_teacher_spike_probability_above_one_in_a_training_bin_is_a_divergence
         natspike.train("natural", w0, rates, teacher=w_star, eta=1e-3, **kw)
     kw["duration"] = first * dt  # the bins before it learn
     natspike.train("natural", w0, rates, teacher=w_star, eta=1e-3, **kw)
-    # run_trials' trial 0 is train with the same seed: the same bin. (One trial: of several failing trials on two
-    # workers, the one reported is the first to fail in wall time.)
+    # run_trials' trial 0 is train with the same seed: the same bin.
     with pytest.raises(
         natspike.DivergenceError, match=rf"trial 0: learning diverged at t = {first * dt:g} s \(bin {first}\): teacher"
     ):

@@ -177,6 +177,8 @@ def run_trials(
         If the results would not fit in memory (before anything runs).
     DivergenceError
         If a trial diverges; the message names the trial, time and quantity.
+        Of several failing trials it is always the lowest-numbered one,
+        whatever the workers, chunks or client, and whichever failed first.
     TrialsInterrupted
         (a ``KeyboardInterrupt``) on Ctrl-C, within about a second; its
         ``result`` holds the trials that had finished, marked in
@@ -600,27 +602,57 @@ def _in_context(exc, point: _Point, task):
     return new
 
 
+class _Outcomes:
+    """Which of n tasks have ended, and the lowest failing one. A run raises the error of its lowest failing task
+    once every task before it has ended (any of them may fail too), so the error does not depend on the order in
+    which tasks finish; tasks after a failure are not needed."""
+
+    def __init__(self, n):
+        self.ended, self.frontier = [False] * n, 0  # every task before frontier has ended
+        self.lowest, self.error = n, None
+
+    def fail(self, i, exc):
+        if i < self.lowest:
+            self.lowest, self.error = i, exc
+
+    def end(self, i):
+        self.ended[i] = True
+        while self.frontier < len(self.ended) and self.ended[self.frontier]:
+            self.frontier += 1
+
+    def needed(self, i) -> bool:
+        return i < self.lowest
+
+    def decided(self) -> bool:
+        return self.error is not None and self.frontier >= self.lowest
+
+
 def _execute_local(run: _TaskRun, tasks, workers, progress):
     """Tasks on ``workers`` daemon threads, each calling Go; the calling
-    thread collects results, stores them and handles Ctrl-C."""
+    thread collects results, stores them and handles Ctrl-C. A failure
+    raises the lowest failing task's error (_Outcomes)."""
     cancel, counter = np.zeros(1, np.int32), np.zeros(1, np.int64)
     todo: queue.SimpleQueue[Any] = queue.SimpleQueue()
     results: queue.SimpleQueue[Any] = queue.SimpleQueue()
-    for task in tasks:
-        todo.put(task)
+    outcomes = _Outcomes(len(tasks))
+    for i, task in enumerate(tasks):
+        todo.put((i, task))
 
     def work():
         _native.block_sigint_in_this_thread()
         while not cancel[0]:
             try:
-                task = todo.get_nowait()
+                i, task = todo.get_nowait()
             except queue.Empty:
                 return
+            if not outcomes.needed(i):  # a task before it failed
+                results.put((i, task, None, None))
+                continue
             try:
                 w0, tw = run.points[task[0]].inputs(task[1], task[2])
-                results.put((task, run.points[task[0]].job.run_with(task[1], w0, tw, cancel, counter), None))
+                results.put((i, task, run.points[task[0]].job.run_with(task[1], w0, tw, cancel, counter), None))
             except BaseException as exc:  # handed to the collecting thread
-                results.put((task, None, exc))
+                results.put((i, task, None, exc))
 
     threads = [
         threading.Thread(target=work, name="natspike-task", daemon=True) for _ in range(min(workers, len(tasks)))
@@ -631,14 +663,33 @@ def _execute_local(run: _TaskRun, tasks, workers, progress):
             for t in threads:
                 t.start()
             for _ in range(len(tasks)):
-                task, out, exc = _next_result(results, on_progress, counter)
-                if exc is not None:
-                    raise _in_context(exc, run.points[task[0]], task)
-                run.done(task, out)
+                _collect(run, outcomes, *_next_result(results, on_progress, counter))
             if on_progress is not None:
                 on_progress(int(counter[0]))
         finally:
             _stop(threads, cancel)
+
+
+def _collect(run: _TaskRun, outcomes: _Outcomes, i, task, out, exc):
+    """Store task i's results, or note its failure; raise the run's error once it is decided."""
+    if isinstance(exc, KeyboardInterrupt):
+        raise exc
+    if exc is not None:
+        outcomes.fail(i, _in_context(exc, run.points[task[0]], task))
+    elif out is not None:
+        run.done(task, out)
+    outcomes.end(i)
+    if outcomes.decided():
+        raise outcomes.error
+
+
+def _cancel_after(client, live, i):
+    """Cancel the live Dask tasks after task i (a failure before them decides the run's error)."""
+    after = [f for f, (j, _) in live.items() if j > i]
+    for f in after:
+        del live[f]
+    if after:
+        client.cancel(after)
 
 
 def _next_result(results, on_progress, counter):
@@ -672,37 +723,44 @@ def _joined(thread, seconds) -> bool:
 
 def _execute_dask(run: _TaskRun, tasks, client, progress):
     """Tasks on a Dask cluster, at most a few per worker thread in flight;
-    results are gathered (and stored) on this side as they finish."""
+    results are gathered (and stored) on this side as they finish. A failure
+    submits no more tasks, cancels those after it and raises the lowest
+    failing task's error (_Outcomes)."""
     from dask.distributed import as_completed
 
     threads = max(1, sum(client.nthreads().values()))
-    pending, live, finished = iter(tasks), {}, as_completed()
+    pending, live, finished = iter(enumerate(tasks)), {}, as_completed()
+    outcomes = _Outcomes(len(tasks))
 
-    def submit(task):
+    def submit(i, task):
         p, first, count = task
         w0, tw = run.points[p].inputs(first, count)
         future = client.submit(_chunk, run.points[p].job, first, w0, tw, pure=False)
-        live[future] = task
+        live[future] = i, task
         finished.add(future)
 
-    for task in islice(pending, max(16, 4 * threads)):
-        submit(task)
+    for i, task in islice(pending, max(16, 4 * threads)):
+        submit(i, task)
     done = 0
     with _native.progress_bar(progress, sum(t[2] for t in tasks), f"{len(tasks)} Dask tasks", "trial") as update:
         try:
             for future in finished:
-                task = live.pop(future)
+                if future not in live:  # cancelled after a failure before it
+                    continue
+                i, task = live.pop(future)
                 try:
-                    out = future.result()
-                except Exception as exc:
-                    raise _in_context(exc, run.points[task[0]], task) from None
-                run.done(task, out)
+                    out, exc = future.result(), None
+                except Exception as error:
+                    out, exc = None, error
+                if exc is not None:
+                    _cancel_after(client, live, i)
+                _collect(run, outcomes, i, task, out, exc)
                 done += task[2]
                 if update is not None:
                     update(done)
-                nxt = next(pending, None)
+                nxt = next(pending, None) if outcomes.error is None else None
                 if nxt is not None:
-                    submit(nxt)
+                    submit(*nxt)
         finally:
             if live:
                 client.cancel(list(live))
