@@ -454,6 +454,23 @@ def test_bad_input_spikes_in_every_format_are_refused_naming_inputs(make, error,
         _train(inputs=make())
 
 
+def test_with_two_afferents_a_list_that_reads_as_indices_and_times_is_refused_and_a_tuple_of_trains_says_list():
+    # n = 2: [mon.i, mon.t] as a list would make afferent 0 spike at 0 s and 1 s, afferent 1 at 0.1 s and 0.2 s
+    indices, times = np.array([0, 1]), np.array([0.1, 0.2])
+    kw = dict(teacher=20.0, duration=2.0, eta=1e-3, seed=3)
+    w = np.array([0.01, -0.02])
+    for ambiguous in ([indices, times], [indices, times * pq.s], [list(indices), UREG.Quantity(times, "s")]):
+        with pytest.raises(ValueError, match=r"inputs: with n = 2 the list \[indices, times\] is ambiguous.*tuple"):
+            natspike.train("natural", w, None, inputs=ambiguous, **kw)
+    pair = natspike.train("natural", w, None, inputs=(indices, times), **kw)
+    trains = natspike.train("natural", w, None, inputs=[np.array([0.1]), np.array([0.2])], **kw)
+    np.testing.assert_array_equal(pair.final_weights, trains.final_weights)
+    as_floats = natspike.train("natural", w, None, inputs=[np.array([0.0, 1.0]), times], **kw)  # spike times
+    assert not np.array_equal(as_floats.final_weights, pair.final_weights)
+    with pytest.raises(ValueError, match=r"whole numbers .*a tuple is the pair \(indices, times\).* as a list"):
+        natspike.train("natural", w, None, inputs=(np.array([0.011, 0.2]), np.array([0.05, 0.3])), **kw)
+
+
 def test_rates_none_without_inputs_is_refused_naming_rates():
     with pytest.raises(TypeError, match="rates must be given"):
         _train(rates=None)

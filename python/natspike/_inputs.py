@@ -146,6 +146,12 @@ def _from_trains(trains: list, n: int, bins: int, dt: float) -> np.ndarray:
     if len(trains) != n:
         hint = " (an (indices, times) pair must be a tuple, not a list)" if len(trains) == 2 else ""
         raise ValueError(f"inputs: a list of spike trains needs one per afferent (n = {n}), got {len(trains)}{hint}")
+    if n == 2 and _reads_as_pair(trains):
+        raise ValueError(
+            "inputs: with n = 2 the list [indices, times] is ambiguous: a list is one spike train per afferent, "
+            "which would make afferent 0 spike at its whole-number entries in seconds. Pass an (indices, times) "
+            "pair as a tuple, or afferent 0's spike times as floats"
+        )
     ks, idx = [], []
     for i, train in enumerate(trains):
         name = f"inputs[{i}]"
@@ -160,6 +166,17 @@ def _from_trains(trains: list, n: int, bins: int, dt: float) -> np.ndarray:
     if not ks:
         return _events(np.zeros(0), np.zeros(0))
     return _sorted_events(np.concatenate(ks), np.concatenate(idx))
+
+
+def _reads_as_pair(trains: list) -> bool:
+    """Whether two trains read as well as (indices, times): the first a plain array of integer type (Brian2's
+    ``mon.i``, NEST's senders), the second as long (the times, plain or with units)."""
+    first, second = trains
+    if is_spike_train(first) or any(hasattr(first, a) for a in ("units", "dimensionality", "dim")):
+        return False
+    a = np.asarray(first)
+    shape = second.shape if hasattr(second, "shape") else np.shape(second)  # keeps a Quantity's unit
+    return a.dtype.kind in "iu" and a.ndim == 1 and tuple(shape) == a.shape and a.size > 0
 
 
 def _plain_bins(times, bins, dt, name) -> np.ndarray:
@@ -203,7 +220,10 @@ def _indices(x, n: int) -> np.ndarray:
     if a.ndim != 1 or a.dtype.kind not in "iuf":
         raise TypeError(f"inputs indices must be a 1-D array of integers (0-based afferent indices), got {a.dtype}")
     if a.dtype.kind == "f" and not (np.isfinite(a) & (a == np.round(a))).all():
-        raise ValueError("inputs indices must be whole numbers (0-based afferent indices)")
+        raise ValueError(
+            "inputs indices must be whole numbers (0-based afferent indices): a tuple is the pair (indices, times); "
+            "pass one spike train per afferent as a list"
+        )
     bad = (a < 0) | (a >= n)
     if bad.any():
         i = int(np.argmax(bad))
