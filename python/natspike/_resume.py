@@ -126,6 +126,23 @@ def resume(
     (True, 1.0)
     """
     state = _checked_state(result)
+    params, start = _continued_params(result, duration, inputs, teacher, record_spikes, keep_state)
+    token, start_token = STATE.set(state), START.set(start)
+    try:
+        if result.n_trials is None:
+            from ._train import train
+
+            return train(**params, progress=progress)
+        from ._trials import run_trials
+
+        return run_trials(**params, progress=progress, workers=workers)
+    finally:
+        STATE.reset(token)
+        START.reset(start_token)
+
+
+def _continued_params(result, duration, inputs, teacher, record_spikes, keep_state) -> tuple[dict, float]:
+    """The arguments of the run that continues ``result``, and the time (s) into the trial at which it starts."""
     params = dict(result.params)
     params.update(duration=_duration(duration), weights=np.asarray(result.final_weights), keep_state=bool(keep_state))
     if record_spikes is not None:
@@ -140,18 +157,7 @@ def resume(
             f"(natspike.SpikeTrain or neo.SpikeTrain, a list of them for a layer), got {type(teacher).__name__}"
         )
     _replace_replayed(params, "teacher", teacher, replayed_teacher)
-    token, start_token = STATE.set(state), START.set(start)
-    try:
-        if result.n_trials is None:
-            from ._train import train
-
-            return train(**params, progress=progress)
-        from ._trials import run_trials
-
-        return run_trials(**params, progress=progress, workers=workers)
-    finally:
-        STATE.reset(token)
-        START.reset(start_token)
+    return params, start
 
 
 def _from_start(value: Any, start: float, dt: float, name: str) -> Any:
