@@ -31,6 +31,19 @@ def test_log_bar_writes_one_line_per_tenth():
     assert lines[-1].startswith("Fig 3F: 100 % (6890/6890 bin)")
 
 
+def test_log_bar_says_how_long_is_left_at_the_rate_so_far():
+    out, now = io.StringIO(), iter([0.0, 100.0, 1500.0, 14_400.0, 15_000.0, 15_000.0])
+    with _progress.LogBar(1000, "Fig 9", unit="bin", file=out, clock=lambda: next(now)) as bar:
+        for done in (100, 250, 900, 1000):  # 10 % in 100 s; 25 % in 1500 s; 90 % in 4 h: 900 s, 4500 s, 1600 s left
+            bar.update(done - bar.n)
+    assert out.getvalue().splitlines() == [
+        "Fig 9:  10 % (100/1000 bin) 100 s, about 15 min left",
+        "Fig 9:  25 % (250/1000 bin) 1500 s, about 75 min left",
+        "Fig 9:  90 % (900/1000 bin) 14400 s, about 27 min left",
+        "Fig 9: 100 % (1000/1000 bin) 15000 s",
+    ]
+
+
 def test_log_bar_writes_large_bin_counts_in_full():
     out = io.StringIO()
     with _progress.LogBar(120_000_000.0, "euclidean x 100 trials", unit="bin", file=out) as bar:

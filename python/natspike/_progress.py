@@ -4,7 +4,8 @@
 - Jupyter: tqdm's widget when ``ipywidgets`` is installed (``pip install natspike[jupyter]``), else the
   text bar (no "IProgress not found" warning);
 - anything else (a pipe, a log file, a batch job): :class:`LogBar`, at most one line per 10 % and a final
-  line, instead of one carriage-return update per refresh.
+  line, instead of one carriage-return update per refresh; each line before the last says about how long is
+  left at the rate so far.
 """
 
 from __future__ import annotations
@@ -22,11 +23,19 @@ LOG_STEPS = 10
 class LogBar:
     """A tqdm-like bar (``update``, ``n``, ``total``, ``close``, context manager) for non-terminals."""
 
-    def __init__(self, total: float | None, desc: str | None = None, unit: str = "it", file: TextIO | None = None):
+    def __init__(
+        self,
+        total: float | None,
+        desc: str | None = None,
+        unit: str = "it",
+        file: TextIO | None = None,
+        clock: Any = time.perf_counter,
+    ):
         self.total, self.desc, self.unit = total, desc or "progress", unit
         self.n: float = 0
         self.file = file if file is not None else sys.stderr
-        self._start = time.perf_counter()
+        self._clock = clock
+        self._start = clock()
         self._written = 0  # tenths already reported
         self._closed = False
 
@@ -41,8 +50,11 @@ class LogBar:
     def _line(self) -> None:
         done = f"{_count(self.n)}/{_count(self.total)}" if self.total else _count(self.n)
         percent = f"{100 * self.n / self.total:3.0f} % " if self.total else ""
-        elapsed = time.perf_counter() - self._start
-        print(f"{self.desc}: {percent}({done} {self.unit}) {elapsed:.0f} s", file=self.file, flush=True)
+        elapsed = self._clock() - self._start
+        left = ""
+        if self.total and 0 < self.n < self.total:  # at the rate so far
+            left = f", about {_span(elapsed * (self.total - self.n) / self.n)} left"
+        print(f"{self.desc}: {percent}({done} {self.unit}) {elapsed:.0f} s{left}", file=self.file, flush=True)
 
     def close(self) -> None:
         if not self._closed:
@@ -55,6 +67,15 @@ class LogBar:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _span(seconds: float) -> str:
+    """A duration as a person reads it: seconds up to 90 s, minutes up to 90 min, then hours."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 def _count(x: float) -> str:
