@@ -88,9 +88,12 @@ def test_resume_reads_neo_trains_in_the_recordings_time_as_to_neo_writes_them():
     # A continuous 2-s recording, cut at 1 s the way Neo cuts it (time_slice keeps the recording's times, t_start
     # = 1 s). resume takes the second half as it is, as the same trains shifted to start at 0, and as the
     # teacher train that the continuation's own to_neo wrote: all three equal one 2-s train bit for bit.
+    # Afferent 0 and the teacher spike at exactly 1 s, which time_slice keeps in both halves: the second's.
     rng = np.random.default_rng(11)
+    at_cut = lambda t: np.sort(np.r_[t[np.floor(t / 0.0005) != 2000], 1.0])
     whole = [neo.SpikeTrain(_recording(rng, 2.0, 60) * pq.s, t_stop=2.0 * pq.s) for _ in range(N)]
-    teacher = neo.SpikeTrain(_recording(rng, 2.0, 40) * pq.s, t_stop=2.0 * pq.s)
+    whole[0] = neo.SpikeTrain(at_cut(whole[0].magnitude) * pq.s, t_stop=2.0 * pq.s)
+    teacher = neo.SpikeTrain(at_cut(_recording(rng, 2.0, 40)) * pq.s, t_stop=2.0 * pq.s)
     half = lambda train, a, b: train.time_slice(a * pq.s, b * pq.s)
     kw = dict(eta=1e-3, seed=3, record_spikes=True, record_every=0.25)
     first = natspike.train(
@@ -104,7 +107,7 @@ def test_resume_reads_neo_trains_in_the_recordings_time_as_to_neo_writes_them():
         **kw,
     )
     later = [half(t, 1, 2) for t in whole]
-    assert float(later[0].t_start) == 1.0
+    assert float(later[0].t_start) == 1.0 and float(half(whole[0], 0, 1).times[-1]) == float(later[0].times[0]) == 1.0
     recorded = natspike.resume(first, duration=1.0, inputs=later, teacher=half(teacher, 1, 2))
     shifted = natspike.resume(
         first,

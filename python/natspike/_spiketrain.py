@@ -197,16 +197,13 @@ def as_spike_train(x: Any, name: str) -> SpikeTrain:
             f"{name}: a neo.SpikeTrain must start at t_start = 0 (times count from the start of the trial), "
             f"got t_start = {t_start} s; shift it with .time_shift(-train.t_start)"
         )
-    # neo keeps the times of a train in the order given, and allows a spike at t_stop: both are checked here,
-    # with messages naming the parameter the train was given as.
+    # neo keeps the times of a train in the order given (checked here, naming the parameter), and its trains
+    # hold [t_start, t_stop] with both ends: time_slice(a, b) keeps a spike at b, which is also the first
+    # spike of time_slice(b, c). natspike's bins cover [0, t_stop), so a spike at t_stop falls in the bin after
+    # the train and is not used, as spikes after the run are not.
     times = spike_times(x.times, f"{name} times")
     t_stop = float(in_units(x.t_stop, f"{name}.t_stop", "time"))
-    if times.size and times[-1] >= t_stop:
-        raise ValueError(
-            f"{name}: a spike at {float(times[-1]):g} s is not before t_stop = {t_stop:g} s; natspike's bins cover "
-            "[0, t_stop) (neo also allows a spike at t_stop): drop that spike or give a later t_stop"
-        )
-    return SpikeTrain(times, t_stop=t_stop)
+    return SpikeTrain(times[times < t_stop], t_stop=t_stop)
 
 
 def bin_indices(times: np.ndarray, dt: float) -> np.ndarray:

@@ -222,11 +222,12 @@ def train(
         train has a ``t_stop`` covering the run, < ``duration``. A
         ``neo.SpikeTrain`` must start at ``t_start`` = 0 (shift it with
         ``.time_shift(-train.t_start)``; :func:`natspike.resume` also takes
-        one that starts where the run it continues ended), hold sorted times before its
-        ``t_stop`` (neo also allows unsorted times and a spike at t_stop) and
-        cover the run (``t_stop`` ≥ ``duration``; its later spikes are not
-        used); a Neo segment's ``spiketrains`` may be passed as the list, and
-        other Neo objects (``AnalogSignal``, ``Event``) are refused. The spikes
+        one that starts where the run it continues ended), hold sorted times
+        (neo also allows unsorted ones) and cover the run (``t_stop`` ≥
+        ``duration``; its later spikes are not used, nor one at ``t_stop``
+        itself, which neo's ``time_slice`` keeps at both ends of a cut); a
+        Neo segment's ``spiketrains`` may be passed as the list, and other
+        Neo objects (``AnalogSignal``, ``Event``) are refused. The spikes
         are replayed sparsely (memory O(spikes + n), not O(bins × n)); the
         rule's rates are ``rates`` as given (see there). See
         ``natspike._inputs``.
