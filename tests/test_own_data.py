@@ -431,7 +431,26 @@ BAD_INPUTS = [
         TypeError,
         "inputs: got one spike train",
     ),
-    ("dict", lambda: {"i": [0], "t": [0.1]}, TypeError, "inputs must be a list"),
+    ("dict", lambda: {"i": [0], "t": [0.1]}, TypeError, "inputs: got a dict; give a list of n spike trains"),
+    (
+        "nest-events-dict",  # nest.GetStatus(recorder, "events")[0]
+        lambda: {"senders": np.array([3, 4]), "times": np.array([10.0, 20.0])},
+        TypeError,
+        r"inputs: got a dict; for NEST's recorder events give the tuple \(events\['senders'\] - first node id",
+    ),
+    (
+        "brian2-spike-trains-dict",  # SpikeMonitor.spike_trains(): {i: times}
+        lambda: dict(enumerate(TIMES)),
+        TypeError,
+        r"inputs: got a dict; for Brian2's SpikeMonitor.spike_trains\(\) give the list \[trains\[i\] for i",
+    ),
+    (
+        "neo-segment",
+        lambda: neo.Segment(),
+        TypeError,
+        r"inputs: got a neo.Segment; give the spike trains it holds \(segment.spiketrains, one per afferent\)",
+    ),
+    ("neo-block", lambda: neo.Block(), TypeError, r"inputs: got a neo.Block; .*block.segments\[k\].spiketrains"),
     ("dense-not-binary", lambda: np.full((BINS, N), 2, np.int8), ValueError, "only 0 and 1"),
     ("dense-short", lambda: DENSE[:-1], ValueError, "inputs must have shape"),
     ("dense-complex", lambda: DENSE.astype(complex), TypeError, "inputs"),
@@ -459,6 +478,11 @@ def test_with_two_afferents_a_list_that_reads_as_indices_and_times_is_refused_an
     assert not np.array_equal(as_floats.final_weights, pair.final_weights)
     with pytest.raises(ValueError, match=r"whole numbers .*a tuple is the pair \(indices, times\).* as a list"):
         natspike.train("natural", w, None, inputs=(np.array([0.011, 0.2]), np.array([0.05, 0.3])), **kw)
+
+
+def test_a_neo_segment_as_teacher_is_refused_pointing_at_its_trains():
+    with pytest.raises(TypeError, match=r"teacher: got a neo.Segment; .*one of segment.spiketrains, or a list"):
+        _train(teacher=neo.Segment())
 
 
 def test_a_neo_spike_at_t_stop_falls_after_the_run_and_is_not_used():

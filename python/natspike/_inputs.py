@@ -95,10 +95,24 @@ def input_events(inputs, n: int, bins: int, dt: float) -> np.ndarray:
         return _from_trains(list(inputs), n, bins, dt)
     if isinstance(inputs, np.ndarray):
         return dense_events(inputs, n, bins)
+    if isinstance(inputs, dict):
+        raise TypeError(f"inputs: got a dict; {_dict_hint(inputs)}")
     raise TypeError(
         "inputs must be a list of n spike trains (times in s, Quantities, natspike.SpikeTrain or neo.SpikeTrain), "
         f"a tuple (indices, times), or an ndarray of shape (bins, n) of 0/1; got {type(inputs).__name__}"
     )
+
+
+def _dict_hint(d: dict) -> str:
+    """What to pass instead of a dict of spikes: NEST's recorder events, Brian2's ``spike_trains()``, or other."""
+    if {"senders", "times"} <= d.keys():
+        return (
+            "for NEST's recorder events give the tuple (events['senders'] - first node id, events['times'] * pq.ms), "
+            "0-based indices and times with their unit"
+        )
+    if d and all(isinstance(k, (int, np.integer)) for k in d):
+        return "for Brian2's SpikeMonitor.spike_trains() give the list [trains[i] for i in range(n)]"
+    return "give a list of n spike trains, a tuple (indices, times) or an ndarray of shape (bins, n) of 0/1"
 
 
 def dense_events(inputs, n: int, bins: int) -> np.ndarray:

@@ -175,6 +175,10 @@ def refuse_other_neo(x: object, name: str) -> None:
     """TypeError naming ``name`` for a Neo object that is not a SpikeTrain (an AnalogSignal, Event, …): its
     times are samples or events, not the spikes of one neuron, and are not read as such."""
     cls = _neo_class(x)
+    if cls in ("Segment", "Block"):
+        held = "segment.spiketrains" if cls == "Segment" else "block.segments[k].spiketrains"
+        which = f"{held}, one per afferent" if name == "inputs" else f"one of {held}, or a list of them for a layer"
+        raise TypeError(f"{name}: got a neo.{cls}; give the spike trains it holds ({which})")
     if cls is not None and cls != "SpikeTrainList" and not is_neo_spiketrain(x):
         raise TypeError(
             f"{name}: got a neo.{cls}, which is not a spike train; give a neo.SpikeTrain or a natspike.SpikeTrain "
