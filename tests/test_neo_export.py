@@ -61,7 +61,7 @@ def test_to_neo_without_neo_says_how_to_install_it(monkeypatch):
         res.to_neo()
 
 
-def test_to_neo_of_a_layer_has_one_channel_per_neuron_over_the_whole_run():
+def test_to_neo_of_a_layer_has_one_channel_per_neuron_annotated_with_it_over_the_whole_run():
     # Neo's signals are (time, channel); a layer's traces are (neuron, time).
     m, trace_every, duration = 3, 0.002, 0.5
     w0 = np.vstack([W0 * (1 + j / 4) for j in range(m)])
@@ -73,6 +73,7 @@ def test_to_neo_of_a_layer_has_one_channel_per_neuron_over_the_whole_run():
     for name in ("voltage", "rate"):
         a = signals[name]
         assert a.shape == (samples, m)
+        np.testing.assert_array_equal(a.array_annotations["neuron"], np.arange(m))
         assert float(a.t_stop.rescale(pq.s)) == pytest.approx(duration)
         for j in range(m):
             np.testing.assert_array_equal(a.magnitude[:, j], getattr(res, name)[j])

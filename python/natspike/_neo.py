@@ -5,7 +5,8 @@ recorded spike trains (``student`` and ``teacher``, :class:`neo.SpikeTrain`
 in s from the start to the end of the run; for a layer one of each per neuron,
 ``student neuron j`` annotated ``neuron=j``) and the recorded traces
 (``voltage`` in mV and ``rate`` in Hz, :class:`neo.AnalogSignal` sampled
-every ``trace_every``, one channel per neuron: one, or m for a layer); the
+every ``trace_every``, one channel per neuron: one, or m for a layer, each
+channel annotated ``neuron=j`` in its ``array_annotations``); the
 block is annotated with the run's parameters, seed and version. Neo is
 optional: ``pip install natspike[neo]``.
 """
@@ -57,14 +58,16 @@ def to_neo(result):
             if trace is not None:
                 values = np.asarray(trace if i is None else trace[i], dtype=float)
                 # Neo's signals are (time, channel): one channel, or one per neuron of a layer, whose traces
-                # are (neuron, time).
+                # are (neuron, time); channel j is annotated neuron=j, as the spike trains are.
+                samples = values[:, None] if values.ndim == 1 else values.T
                 seg.analogsignals.append(
                     neo.AnalogSignal(
-                        values[:, None] if values.ndim == 1 else values.T,
+                        samples,
                         units=unit,
                         sampling_period=float(result.params["trace_every"]) * pq.s,
                         t_start=t_start * pq.s,
                         name=name,
+                        array_annotations={"neuron": np.arange(samples.shape[1])},
                     )
                 )
         block.segments.append(seg)
