@@ -275,8 +275,10 @@ def test_bad_spike_train_teachers_are_refused_naming_the_parameter(make, match):
         (neo.Event([0.1, 0.2] * pq.s), "teacher: got a neo.Event"),
         ([neo.SpikeTrain([0.1] * pq.s, t_stop=1 * pq.s)], "teacher of a layer"),
         (np.linspace(0.01, 0.2, N) * pq.s, "an array of times is not a teacher"),
+        (neo.Segment(), r"teacher: got a neo.Segment; .*one of segment.spiketrains, or a list"),
+        ("poisson", r"teacher: got the string 'poisson'; .*a rate in Hz \(teacher=20.0\) for a Poisson teacher"),
     ],
-    ids=["analogsignal", "irregular", "event", "list-of-one-train", "time-quantity"],
+    ids=["analogsignal", "irregular", "event", "list-of-one-train", "time-quantity", "segment", "string"],
 )
 def test_things_that_are_not_a_neurons_spike_train_are_refused_as_teacher(teacher, match):
     # A sampled signal's sample times would otherwise replay as a spike in every bin.
@@ -478,11 +480,6 @@ def test_with_two_afferents_a_list_that_reads_as_indices_and_times_is_refused_an
     assert not np.array_equal(as_floats.final_weights, pair.final_weights)
     with pytest.raises(ValueError, match=r"whole numbers .*a tuple is the pair \(indices, times\).* as a list"):
         natspike.train("natural", w, None, inputs=(np.array([0.011, 0.2]), np.array([0.05, 0.3])), **kw)
-
-
-def test_a_neo_segment_as_teacher_is_refused_pointing_at_its_trains():
-    with pytest.raises(TypeError, match=r"teacher: got a neo.Segment; .*one of segment.spiketrains, or a list"):
-        _train(teacher=neo.Segment())
 
 
 def test_a_neo_spike_at_t_stop_falls_after_the_run_and_is_not_used():

@@ -27,6 +27,12 @@ def teacher_kind(teacher) -> tuple[str, float]:
     refuse_other_neo(teacher, "teacher")
     if is_spike_train(teacher):
         return REPLAY, 0.0
+    if isinstance(teacher, (str, bytes)):
+        raise TypeError(
+            f"teacher: got the string {teacher!r}; the teacher's kind follows from its value: a rate in Hz "
+            "(teacher=20.0) for a Poisson teacher, target weights (an array like the initial weights) for a "
+            "realizable one, or spike trains (natspike.SpikeTrain or neo.SpikeTrain) to replay"
+        )
     if (isinstance(teacher, (list, tuple)) or is_neo_train_list(teacher)) and any(map(is_spike_train, teacher)):
         raise TypeError(
             "teacher: a list holding spike trains is the teacher of a layer (weights of shape (m, n), one train "
