@@ -49,10 +49,7 @@ func RunBatch(ctx context.Context, cfgs []Config, res []*Result) error {
 		if err := runBins(ctx, b, ls[0].cfg.Bins(), ls[0].cfg.recordStride()); err != nil {
 			return err
 		}
-		if b.err != nil {
-			return b.err
-		}
-		return nil
+		return b.err
 	}
 	for j, l := range ls {
 		if err := l.run(ctx); err != nil {
@@ -78,7 +75,7 @@ type batch struct {
 	pots   []rule.Potentials
 	exps   []float64
 	lanes  *rule.CoefficientLanes // the trials' natural rules' coefficients (nil: none served together)
-	err    *TrialError            // the lowest failing trial's error so far (nil: none)
+	err    error                  // the lowest failing trial's *TrialError so far (nil: none)
 }
 
 // fail records trial j's error and drops it and the trials after it: only
@@ -87,11 +84,7 @@ type batch struct {
 func (b *batch) fail(j int, err error) error {
 	b.err = &TrialError{j, err}
 	b.layers, b.trials = b.layers[:j], b.trials[:j]
-	evs := make([]*rule.Events, j)
-	for i, t := range b.trials {
-		evs[i] = t.events
-	}
-	b.lanes = rule.NewCoefficientLanes(evs) // the same numbers as before (bit-identical to unserved)
+	b.lanes = rule.NewCoefficientLanes(events(b.trials)) // the same numbers as before (bit-identical to unserved)
 	if j == 0 {
 		return b.err
 	}
@@ -107,16 +100,24 @@ func newBatch(ls []*layer) *batch {
 	}
 	b := &batch{layers: ls, pots: make([]rule.Potentials, len(ls)), exps: make([]float64, len(ls))}
 	bins, stride := ls[0].cfg.Bins(), ls[0].cfg.recordStride()
-	evs := make([]*rule.Events, 0, len(ls))
 	for _, l := range ls {
 		t := l.lean()
 		if t == nil || l.cfg.Bins() != bins || l.cfg.recordStride() != stride {
 			return nil
 		}
-		b.trials, evs = append(b.trials, t), append(evs, t.events)
+		b.trials = append(b.trials, t)
 	}
-	b.lanes = rule.NewCoefficientLanes(evs)
+	b.lanes = rule.NewCoefficientLanes(events(b.trials))
 	return b
+}
+
+// events returns the Events of the trials ts.
+func events(ts []*trial) []*rule.Events {
+	evs := make([]*rule.Events, len(ts))
+	for i, t := range ts {
+		evs[i] = t.events
+	}
+	return evs
 }
 
 // steps runs bins from to to-1 of every trial, each bin as leanSteps runs

@@ -42,7 +42,7 @@ from ._spiketrain import (
     refuse_other_neo,
     spike_times,
 )
-from ._units import in_units
+from ._units import in_units, is_quantity
 from ._validate import check_memory, finite_scalar, shown, vector
 
 #: Elements per block when scanning a dense array (no full-size temporaries).
@@ -186,7 +186,7 @@ def _reads_as_pair(trains: list) -> bool:
     """Whether two trains read as well as (indices, times): the first a plain array of integer type (Brian2's
     ``mon.i``, NEST's senders), the second as long (the times, plain or with units)."""
     first, second = trains
-    if is_spike_train(first) or any(hasattr(first, a) for a in ("units", "dimensionality", "dim")):
+    if is_spike_train(first) or is_quantity(first):
         return False
     a = np.asarray(first)
     shape = second.shape if hasattr(second, "shape") else np.shape(second)  # keeps a Quantity's unit
