@@ -84,3 +84,44 @@ def test_a_non_finite_float32_time_is_reported_as_itself(bad):
     # The rounding bound is added to finite times only (inf + inf·0 would be nan): the error names the time given.
     with pytest.raises(ValueError, match=rf"times must be finite, got {bad!r} at index 1"):
         natspike.SpikeTrain(np.array([0.1, bad], dtype=np.float32), t_stop=1)
+
+
+# float32 is spaced 2**-11 s (0.49 ms, under a bin of 0.5 ms) on [4096, 8192) s and 2**-10 s (0.98 ms) on
+# [8192, 16384) s; in ms it is spaced 0.5 ms on [2**22, 2**23) ms and 1 ms from 2**23 ms = 8388.608 s on.
+LONG_BINS = 18_000_000  # 9000 s
+SECONDS, MILLISECONDS = (8191.999, 8192.0, r"0\.000977"), (8388.0, 8388.608, r"0\.001")
+COARSE = {  # form -> (a float32 time still resolved, the first float32 time spaced wider than a bin, that spacing)
+    "array-s": (lambda t: _float32([t]), *SECONDS),
+    "natspike": (lambda t: natspike.SpikeTrain(_float32([t]), t_stop=9000.0), *SECONDS),
+    "neo-s": (lambda t: neo.SpikeTrain(_float32([t], "s"), t_stop=9000 * pq.s), *SECONDS),
+    "neo-ms": (lambda t: neo.SpikeTrain(_float32([t * 1e3], "ms"), t_stop=9000 * pq.s), *MILLISECONDS),
+    "pint-ms": (lambda t: UREG.Quantity(_float32([t * 1e3]), "ms"), *MILLISECONDS),
+}
+
+
+@pytest.mark.parametrize("form", list(COARSE))
+def test_float32_times_spaced_wider_than_a_bin_are_refused_naming_the_time(form):
+    make, resolved, coarse, spacing = COARSE[form]
+    np.testing.assert_array_equal(_bins_at(make(resolved)), [int(resolved / DT)])
+    message = rf"inputs\[0\]: its times are float32, whose spacing at {coarse:g} s \(index 0\) is {spacing} s, wider "
+    with pytest.raises(ValueError, match=message + r"than a bin \(dt = 0\.0005 s\).*in float64"):
+        _bins_at(make(coarse))
+
+
+def _bins_at(train) -> np.ndarray:
+    return input_events([train], 1, LONG_BINS, DT)[:, 0]
+
+
+def test_coarse_float32_times_after_the_run_and_float64_times_are_not_refused():
+    late = natspike.SpikeTrain(_float32([1.0, 8500.0]), t_stop=9000.0)  # the run ends at 8000 s
+    np.testing.assert_array_equal(input_events([late], 1, 16_000_000, DT)[:, 0], [2000])
+    np.testing.assert_array_equal(_bins_at(np.array([8500.0])), [17_000_000])
+
+
+def test_coarse_float32_times_in_a_pair_and_a_replayed_teacher_are_refused():
+    times = _float32([1.0, 8200.0])
+    with pytest.raises(ValueError, match=r"inputs times: its times are float32, whose spacing at 8200 s \(index 1\)"):
+        input_events((np.array([0, 0]), times), 1, LONG_BINS, DT)
+    teacher = neo.SpikeTrain(pq.Quantity(times, "s", dtype=np.float32), t_stop=9000 * pq.s)
+    with pytest.raises(ValueError, match=r"teacher: its times are float32, whose spacing at 8200 s \(index 1\)"):
+        natspike.train("natural", np.full(2, 0.01), np.full(2, 10.0), teacher=teacher, duration=9000.0, eta=1e-4)

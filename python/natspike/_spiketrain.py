@@ -9,7 +9,10 @@ k despite rounding). Times given in a float type narrower than float64
 time is widened to float64 and raised by its rounding bound, half the spacing
 of its type at that value (about 6e-8 of the time for float32), so that a
 spike stored as the float32 just below a bin edge lands on the edge, as the
-same time in float64 does.
+same time in float64 does. Where that type's spacing is wider than a bin
+(float32 from 8192 s on at dt = 0.5 ms), not every bin holds a time of the
+type, and the times are refused rather than read into the bins they happen to
+round to.
 Two spikes of one neuron in one bin are an error, not merged.
 """
 
@@ -57,13 +60,14 @@ class SpikeTrain:
     [0.0005, 0.0015]
     """
 
-    __slots__ = ("_t_stop", "_times")
+    __slots__ = ("_coarse", "_t_stop", "_times")
 
     def __init__(self, times: ArrayLike, *, t_stop: float) -> None:
         t_stop = float(real_array(physical(t_stop, "t_stop"), "t_stop"))
         if not (np.isfinite(t_stop) and t_stop > 0):
             raise ValueError(f"t_stop must be finite and > 0 s, got {t_stop}")
         self._times = spike_times(times, "times")
+        self._coarse = type_spacing(times, self._times)
         self._t_stop = t_stop
         if self._times.size and self._times[-1] >= t_stop:
             raise ValueError(f"times must be < t_stop = {t_stop} s, got {shown(self._times[-1])}")
@@ -150,6 +154,34 @@ def relative_rounding(x: Any) -> FloatArray | None:
         return np.where(m > 0, half / m, 0.0)
 
 
+def type_spacing(x: Any, seconds: FloatArray) -> tuple[FloatArray, str] | None:
+    """The spacing (s) of the float type of times ``x`` at each time (whose values in s are ``seconds``), and
+    the type's name, when that type is narrower than float64; None otherwise."""
+    rounding = relative_rounding(x)
+    if rounding is None:
+        return None
+    return 2 * rounding.ravel() * np.abs(seconds), str(np.asarray(getattr(x, "magnitude", x)).dtype)
+
+
+def check_resolution(
+    spacing: tuple[FloatArray, str] | None, times: FloatArray, dt: float, bins: int, name: str
+) -> None:
+    """ValueError naming ``name`` at the first time of the run (before ``bins``·``dt``) where the narrow float
+    type of its times (``type_spacing``) is spaced wider than a bin: from there on not every bin holds a time
+    of that type."""
+    if spacing is None:
+        return
+    wide = (spacing[0] > dt * (1 + EDGE_TOLERANCE)) & (times < bins * dt)  # one bin's spacing holds every bin
+    if not wide.any():
+        return
+    i = int(np.argmax(wide))
+    raise ValueError(
+        f"{name}: its times are {spacing[1]}, whose spacing at {times[i]:g} s (index {i}) is "
+        f"{spacing[0][i]:.3g} s, wider than a bin (dt = {dt:g} s), so from there on not every bin can hold a "
+        "spike time of that type; give the times in float64"
+    )
+
+
 def _neo_class(x: object) -> str | None:
     """The name of the first class of Neo's own in ``x``'s MRO (``"SpikeTrain"``, ``"AnalogSignal"``, …), or None."""
     for cls in type(x).__mro__:
@@ -207,7 +239,11 @@ def as_spike_train(x: Any, name: str) -> SpikeTrain:
     # the train and is not used, as spikes after the run are not.
     times = spike_times(x.times, f"{name} times")
     t_stop = float(in_units(x.t_stop, f"{name}.t_stop", "time"))
-    return SpikeTrain(times[times < t_stop], t_stop=t_stop)
+    kept = times < t_stop
+    train = SpikeTrain(times[kept], t_stop=t_stop)
+    spacing = type_spacing(x.times, times)
+    train._coarse = None if spacing is None else (spacing[0][kept], spacing[1])  # the float64 copy lost its type
+    return train
 
 
 def bin_indices(times: np.ndarray, dt: float) -> np.ndarray:
@@ -233,6 +269,7 @@ def covering_bins(train: Any, bins: int, dt: float, name: str) -> np.ndarray:
     run are not used.
     """
     train = as_spike_train(train, name)
+    check_resolution(train._coarse, train.times, dt, bins, name)
     if train.t_stop < bins * dt * (1 - 1e-9):
         raise ValueError(
             f"{name}: the spike train ends at t_stop = {train.t_stop:g} s, before the end of the run "

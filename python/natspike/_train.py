@@ -217,7 +217,8 @@ def train(
         recorder ``senders, times`` less the first node id, times in ms as a
         Quantity or divided by 1000); or an ndarray (bins, n) of 0/1. A spike
         at time t falls in bin ⌊t/dt⌋ (float32 times first raised by half
-        their type's spacing, so edges stay edges) and a bin holds at most one spike of
+        their type's spacing, so edges stay edges; refused where that
+        spacing exceeds dt, from 8192 s on at dt = 0.5 ms) and a bin holds at most one spike of
         an afferent (two are an error); times must be ≥ 0 and, unless the
         train has a ``t_stop`` covering the run, < ``duration``. A
         ``neo.SpikeTrain`` must start at ``t_start`` = 0 (shift it with
