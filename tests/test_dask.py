@@ -201,3 +201,53 @@ def test_figure9_early_stop_on_dask_equals_the_local_run(client, tmp_path):
         again = ex.figure9(**sizes, client=client, store=tmp_path / "dask")
     assert stream.data == []
     np.testing.assert_array_equal(again["convergence_time"].values, local["convergence_time"].values)
+
+
+@pytest.mark.timeout(300)
+def test_the_paper_on_dask_writes_the_local_figures_and_shares_their_results_folder(client, tmp_path):
+    """paper(client=...) runs the figures that take a client on Dask: every figure's data equals the local
+    run's bit for bit, and a local results folder finished on Dask is read, not computed again."""
+    import xarray as xr
+    from natspike.experiments._paper import SMOKE_SIZES, paper
+
+    only = ["3de", "3f", "4", "9", "12cf"]  # 4 takes no client and runs here
+    run = lambda out, **kw: paper(tmp_path / out, only=only, sizes=SMOKE_SIZES, progress=False, **kw)
+    local = run("local")
+    with distributed.get_task_stream(client) as stream:
+        remote = run("dask", client=client)
+    assert len(stream.data) > 0  # the learning trials ran on the cluster
+    assert [r["status"] for r in remote] == ["computed"] * len(only)
+    assert [r["trials_computed"] for r in remote] == [r["trials_computed"] for r in local]
+    assert [r["claim"] for r in remote] == [r["claim"] for r in local]
+    for name in only:
+        a, b = (xr.load_dataset(tmp_path / out / f"figure{name}.nc") for out in ("local", "dask"))
+        assert sorted(a.data_vars) == sorted(b.data_vars)
+        for v in a.data_vars:
+            np.testing.assert_array_equal(b[v].values, a[v].values, err_msg=f"{name}: {v}")
+    again = paper(tmp_path / "again", store=tmp_path / "dask" / "store", only=only, sizes=SMOKE_SIZES, progress=False)
+    assert [r["status"] for r in again] == ["stored"] * len(only)  # the Dask run's folder, read by a local run
+
+
+@pytest.mark.timeout(300)
+def test_the_paper_command_runs_on_the_scheduler_it_is_given(client, tmp_path, monkeypatch, capsys):
+    from natspike.__main__ import main
+
+    monkeypatch.setenv("NATSPIKE_SMOKE", "1")
+    assert main(["paper", "--only", "3f", "--out", str(tmp_path / "local"), "--no-progress"]) == 0
+    local = capsys.readouterr().out
+    with distributed.get_task_stream(client) as stream:
+        address = client.scheduler.address
+        assert (
+            main(["paper", "--only", "3f", "--out", str(tmp_path / "dask"), "--no-progress", "--scheduler", address])
+            == 0
+        )
+    assert len(stream.data) > 0
+    claim = lambda out: out.splitlines()[0]  # the claim line; the summary's times differ
+    assert claim(capsys.readouterr().out) == claim(local)
+
+
+def test_the_paper_command_names_a_scheduler_it_cannot_reach(tmp_path):
+    from natspike.__main__ import main
+
+    with pytest.raises(SystemExit, match=r"--scheduler: could not reach a Dask scheduler at 'nowhere://x'"):
+        main(["paper", "--only", "3f", "--out", str(tmp_path), "--scheduler", "nowhere://x"])

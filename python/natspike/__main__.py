@@ -5,9 +5,11 @@
 runs one figure's experiment, writes ``figureNAME.png`` and the data
 (``figureNAME.nc``, netCDF), and prints the figure's claim check in one line.
 
-``python -m natspike paper [--full] [--store DIR] [--out DIR] [--only 3f,9] [--seed S] [--no-progress]``
-runs every figure (:func:`natspike.experiments.paper`), resumably through a results folder (default
-``OUT/store``): run it again after Ctrl-C or a kill and it continues where it stopped. With the
+``python -m natspike paper [--full] [--store DIR] [--out DIR] [--only 3f,9] [--seed S] [--no-progress]
+[--scheduler ADDRESS]`` runs every figure (:func:`natspike.experiments.paper`), resumably through a results
+folder (default ``OUT/store``): run it again after Ctrl-C or a kill and it continues where it stopped.
+``--scheduler`` runs the learning trials on the Dask cluster whose scheduler is at ADDRESS (the same
+numbers). With the
 environment variable ``NATSPIKE_SMOKE=1`` it uses tiny sizes (for tests), as the notebooks do.
 """
 
@@ -46,6 +48,9 @@ def _parser():
     whole.add_argument("--only", type=_figure_list, help="comma-separated figures, e.g. 3f,9 (default: all)")
     whole.add_argument("--seed", type=int, default=2022)
     whole.add_argument("--no-progress", action="store_true", help="no progress lines or bars")
+    whole.add_argument(
+        "--scheduler", metavar="ADDRESS", help="run the learning trials on this Dask scheduler, e.g. tcp://host:8786"
+    )
     return p
 
 
@@ -126,12 +131,35 @@ def _run_paper(args, out: Path) -> int:
     except ValueError as exc:
         raise SystemExit(f"--store: {exc}") from None
     sizes = SMOKE_SIZES if os.environ.get("NATSPIKE_SMOKE") == "1" else None
+    client = None if args.scheduler is None else _dask_client(args.scheduler)
     try:
         paper(out, full=args.full, store=store, only=args.only, seed=args.seed, sizes=sizes,
-              progress=not args.no_progress)  # fmt: skip
+              progress=not args.no_progress, client=client)  # fmt: skip
     except KeyboardInterrupt:
         return 130  # paper() said where the results are and how to resume
+    finally:
+        if client is not None:
+            client.close()
     return 0
+
+
+#: How long --scheduler waits for the scheduler to answer.
+SCHEDULER_TIMEOUT = "30s"
+
+
+def _dask_client(address: str):
+    """A dask.distributed Client of the scheduler at ``address``; SystemExit naming --scheduler if Dask is
+    missing or the scheduler does not answer."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise SystemExit("--scheduler needs dask.distributed: pip install 'natspike[dask]'") from None
+    try:
+        return Client(address, timeout=SCHEDULER_TIMEOUT)
+    except (OSError, TimeoutError, ValueError, TypeError) as exc:
+        raise SystemExit(
+            f"--scheduler: could not reach a Dask scheduler at {address!r} (waiting up to {SCHEDULER_TIMEOUT}): {exc}"
+        ) from None
 
 
 def main(argv=None):

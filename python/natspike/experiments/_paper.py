@@ -28,13 +28,16 @@ import sys
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
 
 from .._store import RunLibrary, atomic_write
 from . import FIGURES
 from ._common import flag
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 #: The marker of a paper results folder (and its format).
 MARKER, FORMAT = "natspike-paper.json", "natspike-paper/1"
@@ -67,6 +70,7 @@ def paper(
     sizes: Mapping[str, Mapping[str, Any]] | None = None,
     progress: bool = True,
     file: TextIO | None = None,
+    client: Client | None = None,
 ) -> list[dict[str, Any]]:
     """Run every figure of the paper (or those in ``only``), resumably; return the summary rows.
 
@@ -98,6 +102,12 @@ def paper(
         A line per figure as it starts and ends ("k of N figures") and the experiments' progress bars.
     file : text stream, optional
         Where the claim lines and the summary go (default: standard output; progress goes to standard error).
+    client : dask.distributed.Client, optional
+        Run the learning trials of the figures that take a ``client`` (Figs 3D–E, 3F, 9 and 12C–F) on this Dask
+        cluster, the others here. The numbers are the local ones bit for bit, so a results folder is shared
+        between local and Dask runs: a figure or trial finished either way is read, not computed again. On
+        Dask each configuration's trials run on their own (no inputs shared between configurations), and the
+        rows' ``cpu_s`` counts this process only, not the workers.
 
     Returns
     -------
@@ -123,7 +133,8 @@ def paper(
     rows = []
     for k, (name, options) in enumerate(plan.items(), 1):
         try:
-            row = _one_figure(name, options, out_dir, folder, library, progress, f"[{k} of {len(names)} figures]")
+            counter = f"[{k} of {len(names)} figures]"
+            row = _one_figure(name, options, out_dir, folder, library, progress, counter, client)
         except KeyboardInterrupt:
             _note(
                 True,
@@ -239,7 +250,7 @@ def _check(name, options) -> None:
         fn(**options, plan_only=True)
 
 
-def _one_figure(name, options, out_dir, folder, library, progress, counter) -> dict[str, Any]:
+def _one_figure(name, options, out_dir, folder, library, progress, counter, client=None) -> dict[str, Any]:
     description = run_description(name, options)
     record = _record(name, options, folder)
     if _finished(record):
@@ -251,7 +262,7 @@ def _one_figure(name, options, out_dir, folder, library, progress, counter) -> d
     extra = f" (the store's {len(others)} other result(s) of this figure have other settings)" if others else ""
     _note(progress, f"{counter} figure {name}: started{extra}")
     before, wall, cpu = library.counts(), time.perf_counter(), time.process_time()
-    ds = _run(name, options, library, progress)
+    ds = _run(name, options, library, progress, client)
     png, data, claim = draw_and_save(name, ds, out_dir)
     wall, cpu, after = time.perf_counter() - wall, time.process_time() - cpu, library.counts()
     row = {
@@ -271,10 +282,12 @@ def _one_figure(name, options, out_dir, folder, library, progress, counter) -> d
     return row
 
 
-def _run(name, options, library, progress):
+def _run(name, options, library, progress, client=None):
+    """Figure ``name``'s Dataset: its experiment with the figure's options and this call's execution settings
+    (progress, the results library, a Dask client), which are not part of its run description."""
     fn = _experiment(name)
     accepted = inspect.signature(fn).parameters
-    given = {"progress": progress, "store": library}
+    given = {"progress": progress, "store": library, **({} if client is None else {"client": client})}
     return fn(**options, **{k: v for k, v in given.items() if k in accepted})
 
 
