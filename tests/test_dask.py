@@ -251,3 +251,47 @@ def test_the_paper_command_names_a_scheduler_it_cannot_reach(tmp_path):
 
     with pytest.raises(SystemExit, match=r"--scheduler: could not reach a Dask scheduler at 'nowhere://x'"):
         main(["paper", "--only", "3f", "--out", str(tmp_path), "--scheduler", "nowhere://x"])
+
+
+CONFIGURATIONS = [
+    {"rule": "natural", "eta": 6e-4},
+    {"rule": "euclidean", "eta": 4.5e-7},
+    {"rule": "approximate", "eta": 4.5e-4},
+]
+SHARED_TRIALS = {**TRIALS, "n_trials": 6, "duration": 2.0, "record_every": 0.5}
+del SHARED_TRIALS["eta"]
+
+
+def _configurations(**kw):
+    return natspike.run_configurations(CONFIGURATIONS, lambda rng: DRAW(rng)[0], R, **{**SHARED_TRIALS, **kw})
+
+
+@pytest.mark.timeout(120)
+def test_run_configurations_on_dask_is_bit_identical_shares_inputs_and_resumes(client, tmp_path):
+    """Each Dask task is one shared-input call for a chunk of trials of every configuration: the local
+    numbers bit for bit, one task per chunk (not per configuration), and a store finished on Dask is read."""
+    local = _configurations()
+    with distributed.get_task_stream(client) as stream:
+        remote = _configurations(client=client, chunk_size=2, store=tmp_path / "store")
+    assert len(stream.data) == 3  # 6 trials in chunks of 2, all three configurations in each task
+    for j, (a, b) in enumerate(zip(local, remote)):
+        for name in FIELDS:
+            np.testing.assert_array_equal(getattr(b, name), getattr(a, name), err_msg=f"configuration {j}: {name}")
+    read = _configurations(store=tmp_path / "store")  # locally, from the store the Dask run wrote
+    for a, b in zip(local, read):
+        np.testing.assert_array_equal(b.weights, a.weights)
+
+
+@pytest.mark.timeout(120)
+def test_run_configurations_on_dask_names_the_lowest_failing_trial_as_a_local_run_does(client):
+    # η = 0.5 for the natural rule: trial 2 diverges first (at 0.19 s), trial 0 is the lowest to diverge.
+    diverging = [{"rule": "natural", "eta": 0.5}, {"rule": "euclidean", "eta": 4.5e-7}]
+    kw = dict(n_trials=8, duration=40.0, record_every=20.0, teacher=lambda rng: DRAW(rng)[1], seed=2022)
+    run = lambda **more: natspike.run_configurations(diverging, lambda rng: DRAW(rng)[0], R, **{**TRIALS, **kw, **more})
+    with pytest.raises(natspike.DivergenceError) as alone:
+        run()
+    assert str(alone.value).startswith("trial 0: configuration 0: learning diverged at t = 36.9965 s (bin 73993)")
+    for chunk_size in (1, 3):
+        with pytest.raises(natspike.DivergenceError) as remote:
+            run(client=client, chunk_size=chunk_size)
+        assert str(remote.value) == str(alone.value)

@@ -155,7 +155,7 @@ def _dask_client(address: str):
     except ImportError:
         raise SystemExit("--scheduler needs dask.distributed: pip install 'natspike[dask]'") from None
     try:
-        return Client(address, timeout=SCHEDULER_TIMEOUT)
+        return Client(address, timeout=SCHEDULER_TIMEOUT, set_as_default=False)  # dask's global scheduler stays
     except (OSError, TimeoutError, ValueError, TypeError) as exc:
         raise SystemExit(
             f"--scheduler: could not reach a Dask scheduler at {address!r} (waiting up to {SCHEDULER_TIMEOUT}): {exc}"

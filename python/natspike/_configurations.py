@@ -9,14 +9,15 @@ and advances one learner per configuration, and configuration ``j``'s
 numbers are those of :func:`natspike.run_trials` with its options, bit for
 bit. With a results store each configuration is stored under the key
 :func:`natspike.run_trials` gives it, and only the trials still missing are
-computed.
+computed. On Dask (``client=``) each task is one such call for a chunk of
+trials, on one worker thread: the configurations keep sharing their inputs.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,8 +25,25 @@ from . import _describe, _native
 from ._checks import MAX_TRIALS
 from ._result import Result
 from ._store import RunLibrary
-from ._trials import TrialsInterrupted, _check_size, _cores, _count, _Point, _prepare, _TaskRun, _workers
+from ._trials import (
+    TrialsInterrupted,
+    _check_client,
+    _check_size,
+    _chunk_size,
+    _collect,
+    _cores,
+    _count,
+    _default_chunk,
+    _Point,
+    _prepare,
+    _TaskRun,
+    _workers,
+    run_on_dask,
+)
 from ._typing import ArrayLike, Seed
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 
 def run_configurations(
@@ -37,8 +55,10 @@ def run_configurations(
     seed: Seed,
     teacher: float | ArrayLike | Callable[[np.random.Generator], ArrayLike],
     workers: int | None = None,
+    client: Client | None = None,
     progress: bool = False,
     store: str | os.PathLike[str] | RunLibrary | None = None,
+    chunk_size: int | None = None,
     **train_options: Any,
 ) -> list[Result]:
     """Run the same ``n_trials`` trials under several configurations, e.g. rules or learning rates.
@@ -61,9 +81,16 @@ def run_configurations(
         ``coefficient_tolerance``, ``event_driven`` and ``exact``
         (everything else changes the trials: pass it in ``train_options``);
         its entries take precedence over ``train_options``.
-    weights, rates, n_trials, seed, teacher, workers, progress
+    weights, rates, n_trials, seed, teacher, workers, client, progress
         As in :func:`natspike.run_trials` (``progress`` counts
-        configuration-bins).
+        configuration-bins, on Dask configuration-trials). On Dask each task
+        runs a chunk of trials of every configuration that still misses
+        them, sharing their inputs as a local run does; the numbers are the
+        local ones bit for bit.
+    chunk_size : int, optional
+        Trials per task with Dask or a store (default: about 4 tasks per
+        worker thread on Dask; with a local store, ``workers``). A store
+        gets one file per task and configuration.
     store : str, os.PathLike or natspike._store.RunLibrary, optional
         A folder of results stores, one per configuration, each at the key
         ``run_trials(..., store=RunLibrary(store))`` gives it: a
@@ -71,8 +98,7 @@ def run_configurations(
         others only the missing trials run.
     **train_options
         Keywords of :func:`natspike.run_trials` shared by every
-        configuration (``duration`` is required; no ``client``: use
-        :func:`natspike.run_trials` per configuration on Dask).
+        configuration (``duration`` is required).
 
     Returns
     -------
@@ -92,16 +118,22 @@ def run_configurations(
         On Ctrl-C; its ``result`` is the list of Results, finished trials
         marked in ``completed`` (and a store holds them on disk).
     """
+    chunk_size = _chunk_size(chunk_size)
     points, unique, library, n_trials, workers = _planned(
-        configurations, weights, rates, n_trials, seed, teacher, workers, store, train_options
+        configurations, weights, rates, n_trials, seed, teacher, workers, store, train_options, client
     )
     # Without a store one call runs every trial of every configuration: Go then writes straight into the results.
-    stacked = None if library is not None else unique[0].job.outputs(n_trials, (len(unique),))
+    local = library is None and client is None
+    stacked = unique[0].job.outputs(n_trials, (len(unique),)) if local else None
     views = [None if stacked is None else {k: a[j] for k, a in stacked.items()} for j in range(len(unique))]
     runs = {p.job.config: _TaskRun([p], store=library, out=v) for p, v in zip(unique, views)}
-    tasks = _tasks([runs[p.job.config] for p in unique], n_trials, None if library is None else workers)
+    ordered = [runs[p.job.config] for p in unique]
     try:
-        _execute(unique, [runs[p.job.config] for p in unique], tasks, workers, bool(progress), stacked)
+        if client is None:
+            tasks = _tasks(ordered, n_trials, None if library is None else chunk_size or workers)
+            _execute(unique, ordered, tasks, workers, bool(progress), stacked)
+        else:
+            _execute_dask(unique, ordered, n_trials, client, bool(progress), chunk_size)
     except KeyboardInterrupt:
         raise TrialsInterrupted(lambda: _results(points, runs)) from None
     return _results(points, runs)
@@ -116,19 +148,23 @@ def check_configurations(
     seed: Seed,
     teacher: float | ArrayLike | Callable[[np.random.Generator], ArrayLike],
     workers: int | None = None,
+    client: Client | None = None,
     progress: bool = False,
     store: str | os.PathLike[str] | RunLibrary | None = None,
+    chunk_size: int | None = None,
     **train_options: Any,
 ) -> None:
     """Every check :func:`run_configurations` makes of these arguments before it runs (the same preparation:
     TypeError, ValueError or MemoryError naming the parameter), with nothing run and no store opened; for a
     caller that must know, before hours of other runs, that this one can start."""
-    _planned(configurations, weights, rates, n_trials, seed, teacher, workers, store, train_options)
+    _planned(configurations, weights, rates, n_trials, seed, teacher, workers, store, train_options, client)
+    _chunk_size(chunk_size)
 
 
-def _planned(configurations, weights, rates, n_trials, seed, teacher, workers, store, train_options):
+def _planned(configurations, weights, rates, n_trials, seed, teacher, workers, store, train_options, client=None):
     """run_configurations' arguments checked and every configuration prepared (nothing runs): the points in
     order, the distinct ones, the results library, n_trials and the goroutines."""
+    _check_client(client)
     merged = _merged(configurations, train_options)
     n_trials, workers = _count(n_trials, "n_trials", MAX_TRIALS), _workers(workers) or _cores()
     library = None if store is None else store if isinstance(store, RunLibrary) else RunLibrary(store)
@@ -152,8 +188,6 @@ def _merged(configurations, train_options) -> list[dict]:
     if train_options.get("trace_every") is not None:
         raise ValueError("trace_every is not supported by run_configurations; use train")
     train_options.pop("trace_every", None)
-    if "client" in train_options:
-        raise TypeError("client: run_configurations runs locally; on Dask, call run_trials once per configuration")
     allowed = _describe.shared_keys()
     out = []
     for j, c in enumerate(configurations):
@@ -229,12 +263,43 @@ def _execute(points, runs, tasks, workers, progress, stacked=None) -> None:
 def _run_group(group: list[_Point], first: int, count: int, workers: int, on_progress, stacked=None) -> list[dict]:
     """Trials first … first+count−1 of the configurations ``group`` in one ``ns_run_configurations`` call, into
     ``stacked`` (configuration, trial, …) or new arrays."""
-    job = group[0].job
-    if stacked is None:
-        stacked = job.outputs(count, (len(group),))
     w0, tw = group[0].inputs(first, count)
+    return _run_jobs([p.job for p in group], first, w0, tw, workers, on_progress, stacked)
+
+
+def _run_jobs(jobs, first: int, w0, tw, workers: int = 1, on_progress=None, stacked=None) -> list[dict]:
+    """The trials from ``first`` of initial weights ``w0`` (and target weights ``tw``) under every job of
+    ``jobs`` in one ``ns_run_configurations`` call; a Dask task is this on one worker thread."""
+    job, count = jobs[0], w0.shape[0]
+    if stacked is None:
+        stacked = job.outputs(count, (len(jobs),))
     table, n = _native.buffers({**job.inputs(first, w0, tw), **stacked})
-    configs = b"[" + b",".join(p.job.config for p in group) + b"]"
+    configs = b"[" + b",".join(j.config for j in jobs) + b"]"
     fn = _native.functions["ns_run_configurations"]
     _native.call_cancellable(fn, configs, job.rates.size, count, first, workers, table, n, on_progress=on_progress)
-    return [{name: a[j] for name, a in stacked.items()} for j in range(len(group))]
+    return [{name: a[j] for name, a in stacked.items()} for j in range(len(jobs))]
+
+
+def _execute_dask(points, runs, n_trials, client, progress, chunk_size) -> None:
+    """Every missing trial on Dask: tasks of ``chunk_size`` trials of the configurations that miss them, each
+    one ``ns_run_configurations`` call on a worker; the results are stored on this side as they arrive, and a
+    failure raises the lowest failing task's error."""
+    missing = int(sum((~r.out["completed"]).sum() for r in runs))
+    if missing == 0:
+        return
+    chunk = chunk_size or _default_chunk(client, -(-missing // len(runs)), n_trials)
+    tasks = _tasks(runs, n_trials, chunk)
+
+    def submit(task):
+        members, first, count = task
+        w0, tw = points[members[0]].inputs(first, count)
+        return client.submit(_run_jobs, [points[k].job for k in members], first, w0, tw, pure=False)
+
+    def collect(outcomes, i, task, outs, exc):
+        members, first, count = task
+        for k, out in zip(members, outs if exc is None else []):
+            runs[k].done((0, first, count), out)
+        _collect(runs[members[0]], outcomes, i, (0, first, count), None, exc)  # ends task i; a decided error raises
+
+    size = lambda task: len(task[0]) * task[2]
+    run_on_dask(tasks, client, submit, collect, progress, f"{len(points)} configurations on Dask", size)

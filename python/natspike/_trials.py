@@ -722,27 +722,37 @@ def _joined(thread, seconds) -> bool:
 
 
 def _execute_dask(run: _TaskRun, tasks, client, progress):
-    """Tasks on a Dask cluster, at most a few per worker thread in flight;
-    results are gathered (and stored) on this side as they finish. A failure
-    submits no more tasks, cancels those after it and raises the lowest
-    failing task's error (_Outcomes)."""
+    """Tasks on a Dask cluster (:func:`run_on_dask`), each of ``chunk_size`` trials of one point."""
+
+    def submit(task):
+        p, first, count = task
+        w0, tw = run.points[p].inputs(first, count)
+        return client.submit(_chunk, run.points[p].job, first, w0, tw, pure=False)
+
+    collect = lambda outcomes, i, task, out, exc: _collect(run, outcomes, i, task, out, exc)
+    run_on_dask(tasks, client, submit, collect, progress, f"{len(tasks)} Dask tasks", lambda task: task[2])
+
+
+def run_on_dask(tasks, client, submit, collect, progress, description, size):
+    """Tasks on a Dask cluster, at most a few per worker thread in flight; ``submit(task)`` returns its future,
+    and ``collect(outcomes, i, task, out, exc)`` takes each result (or error) on this side as it finishes,
+    storing it and raising the run's error once it is decided (:class:`_Outcomes`). A failure submits no more
+    tasks and cancels those after it; progress counts ``size(task)`` trials per task."""
     from dask.distributed import as_completed
 
     threads = max(1, sum(client.nthreads().values()))
     pending, live, finished = iter(enumerate(tasks)), {}, as_completed()
     outcomes = _Outcomes(len(tasks))
 
-    def submit(i, task):
-        p, first, count = task
-        w0, tw = run.points[p].inputs(first, count)
-        future = client.submit(_chunk, run.points[p].job, first, w0, tw, pure=False)
+    def start(i, task):
+        future = submit(task)
         live[future] = i, task
         finished.add(future)
 
     for i, task in islice(pending, max(16, 4 * threads)):
-        submit(i, task)
+        start(i, task)
     done = 0
-    with _native.progress_bar(progress, sum(t[2] for t in tasks), f"{len(tasks)} Dask tasks", "trial") as update:
+    with _native.progress_bar(progress, sum(size(t) for t in tasks), description, "trial") as update:
         try:
             for future in finished:
                 if future not in live:  # cancelled after a failure before it
@@ -754,13 +764,13 @@ def _execute_dask(run: _TaskRun, tasks, client, progress):
                     out, exc = None, error
                 if exc is not None:
                     _cancel_after(client, live, i)
-                _collect(run, outcomes, i, task, out, exc)
-                done += task[2]
+                collect(outcomes, i, task, out, exc)
+                done += size(task)
                 if update is not None:
                     update(done)
                 nxt = next(pending, None) if outcomes.error is None else None
                 if nxt is not None:
-                    submit(*nxt)
+                    start(*nxt)
         finally:
             if live:
                 client.cancel(list(live))

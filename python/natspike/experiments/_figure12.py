@@ -332,8 +332,8 @@ def figure12_curves(
         ``None`` (default): continuous Poisson inputs.
     workers, client, progress
         Passed to :func:`natspike.run_configurations`, which runs the rules
-        on one draw of each trial's inputs (with a Dask ``client``:
-        :func:`natspike.run_trials` per rule; the same numbers).
+        on one draw of each trial's inputs, locally or, with a Dask
+        ``client``, on the cluster (the same numbers).
     store : str or os.PathLike, optional
         A folder of resumable results, one results store per learning run
         (see :func:`figure3f`).

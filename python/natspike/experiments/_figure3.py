@@ -17,7 +17,6 @@ from .._checks import at_most, known_keys, minutes_of
 from .._configurations import check_configurations, run_configurations
 from .._export import time_to_threshold
 from .._rules import RULES
-from .._trials import run_trials
 from .._typing import ArrayLike, FloatArray, Seed
 from .._validate import finite, real_array
 from ._common import (
@@ -122,8 +121,8 @@ def figure3f(
         (default): one continuous Poisson stream per afferent.
     workers, client, progress
         Passed to :func:`natspike.run_configurations`, which runs the rules
-        on one draw of each trial's inputs (with a Dask ``client``:
-        :func:`natspike.run_trials` per rule; the same numbers).
+        on one draw of each trial's inputs, locally or, with a Dask
+        ``client``, on the cluster (the same numbers).
     store : str or os.PathLike, optional
         A folder of resumable results: every learning run keeps its finished
         trials there, in a results store of its own named by the digest of
@@ -213,8 +212,8 @@ def learning_curves(
         The authors' input protocol (see :func:`figure3f`).
     workers, client, progress
         Passed to :func:`natspike.run_configurations`, which runs the rules
-        on one draw of each trial's inputs (with a Dask ``client``:
-        :func:`natspike.run_trials` per rule; the same numbers).
+        on one draw of each trial's inputs, locally or, with a Dask
+        ``client``, on the cluster (the same numbers).
     store : str or os.PathLike, optional
         A folder of resumable results, one results store per learning run
         (see :func:`figure3f`).
@@ -256,8 +255,8 @@ def curves_of(
     plan_only: bool = False,
 ) -> list[xr.Dataset]:
     """:func:`learning_curves` for every dict of ``etas`` on the same trials: every (rule, η) of them runs in one
-    :func:`natspike.run_configurations` (inputs and teacher drawn once per bin for all), or, on Dask, one
-    :func:`natspike.run_trials` each; the numbers are the same either way. Every check of all of them (arguments,
+    :func:`natspike.run_configurations` (inputs and teacher drawn once per bin for all), locally or on Dask
+    (``client``); the numbers are the same either way. Every check of all of them (arguments,
     memory for all their records together) comes before the first runs; ``plan_only``: only those checks,
     nothing run and no store opened, and ``[]`` returned (for a figure that must know before hours of shorter
     runs that a later one can start)."""
@@ -274,16 +273,12 @@ def curves_of(
     configs = [{"rule": rule, "eta": e} for rules, es in tables for rule, e in zip(rules, es)]
     shared = dict(
         teacher=draw, n_trials=n_trials, seed=seed, duration=float(duration_minutes) * 60, lr_convention=lr_convention,
-        record_every=record_every, workers=workers, progress=progress, store=store, **speed,
+        record_every=record_every, workers=workers, client=client, progress=progress, store=store, **speed,
     )  # fmt: skip
-    if plan_only or client is not None:  # on Dask: every run_trials below prepares as run_configurations does
-        check_configurations(configs, draw, r, **shared)
     if plan_only:
+        check_configurations(configs, draw, r, **shared)
         return []
-    if client is None:
-        runs = run_configurations(configs, draw, r, **shared)
-    else:
-        runs = [run_trials(c["rule"], draw, r, eta=c["eta"], client=client, **shared) for c in configs]
+    runs = run_configurations(configs, draw, r, **shared)
     attrs = dict(lr_convention=lr_convention, record_every=record_every, input_pool_size=input_pool_size)
     out, k = [], 0
     for rules, es in tables:

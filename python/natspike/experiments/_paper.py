@@ -105,9 +105,9 @@ def paper(
     client : dask.distributed.Client, optional
         Run the learning trials of the figures that take a ``client`` (Figs 3D–E, 3F, 9 and 12C–F) on this Dask
         cluster, the others here. The numbers are the local ones bit for bit, so a results folder is shared
-        between local and Dask runs: a figure or trial finished either way is read, not computed again. On
-        Dask each configuration's trials run on their own (no inputs shared between configurations), and the
-        rows' ``cpu_s`` counts this process only, not the workers.
+        between local and Dask runs: a figure or trial finished either way is read, not computed again. A
+        figure's configurations share their inputs on Dask as they do locally; the rows' ``cpu_s`` counts
+        this process only, not the workers.
 
     Returns
     -------
