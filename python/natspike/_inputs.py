@@ -36,13 +36,12 @@ from ._resume import continuation_start
 from ._spiketrain import (
     bin_indices,
     check_one_per_bin,
-    check_resolution,
+    check_type_resolution,
     covering_bins,
     is_neo_train_list,
     is_spike_train,
     refuse_other_neo,
     spike_times,
-    type_spacing,
 )
 from ._units import in_units, is_quantity
 from ._validate import check_memory, finite_scalar, shown, vector
@@ -176,7 +175,7 @@ def _from_trains(trains: list, n: int, bins: int, dt: float) -> np.ndarray:
             k = covering_bins(train, bins, dt, name)
         else:
             times = spike_times(train, name)
-            check_resolution(type_spacing(train, times), times, dt, bins, name)
+            check_type_resolution(train, times, dt, bins, name)
             k = _plain_bins(times, bins, dt, name)
             check_one_per_bin(k, dt, name)
         ks.append(k)
@@ -223,7 +222,7 @@ def _from_pair(pair: tuple, n: int, bins: int, dt: float) -> np.ndarray:
         raise ValueError(f"inputs: a tuple must be the pair (indices, times), got a tuple of {len(pair)}")
     idx = _indices(pair[0], n)
     times = spike_times(pair[1], "inputs times", ordered=False)
-    check_resolution(type_spacing(pair[1], times), times, dt, bins, "inputs times")
+    check_type_resolution(pair[1], times, dt, bins, "inputs times")
     if idx.shape != times.shape:
         raise ValueError(f"inputs: indices and times must have the same length, got {idx.size} and {times.size}")
     k = _plain_bins(times, bins, dt, "inputs times")

@@ -182,6 +182,11 @@ def check_resolution(
     )
 
 
+def check_type_resolution(x: Any, times: FloatArray, dt: float, bins: int, name: str) -> None:
+    """:func:`check_resolution` of plain times ``x`` (an array or Quantity, in s as ``times``)."""
+    check_resolution(type_spacing(x, times), times, dt, bins, name)
+
+
 def _neo_class(x: object) -> str | None:
     """The name of the first class of Neo's own in ``x``'s MRO (``"SpikeTrain"``, ``"AnalogSignal"``, …), or None."""
     for cls in type(x).__mro__:
